@@ -1,0 +1,60 @@
+/*
+ * check.h - the check of one target: the plan (sans-I/O) and its runner.
+ *
+ * The plan says which connections a check opens and how their answers
+ * become phases, a security layer and an NLA verdict (lib/probe/plan.c, no
+ * I/O, unit-tested). The runner (lib/net/check_run.c) resolves the name,
+ * opens the plan's connections concurrently in one libuv loop, drives a
+ * probe on each, and fills the observation.
+ */
+#ifndef RDPDOCTOR_CHECK_H
+#define RDPDOCTOR_CHECK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rdpdoctor/observation.h"
+#include "rdpdoctor/probe.h"
+
+/* One connection of the plan. */
+struct rdd_plan_entry {
+	const char *label;   /* "A", "B", "C" */
+	uint32_t requested;  /* requestedProtocols */
+	bool tls;            /* upgrade to TLS when selected */
+};
+
+/*
+ * The connections of a check:
+ *   A  0x0B (SSL|HYBRID|HYBRID_EX, what mstsc sends), then TLS;
+ *   B  0x01 (TLS only): does the server require NLA?
+ *   C  0x00 (standard RDP security only): is native RDP security allowed?
+ * Returns the number of entries written to OUT (at most MAX).
+ */
+size_t rdd_plan_entries(struct rdd_plan_entry *out, size_t max);
+
+/*
+ * Derive the phases (resolve is the runner's), the security layer and
+ * nla_required from obs->attempts, as shared/reference/protocol.md 1.9 says.
+ * Pure function of the attempts; called by the runner, and by tests.
+ */
+void rdd_plan_conclude(struct rdd_observation *obs);
+
+struct rdd_check_options {
+	const char *host;
+	uint16_t port;       /* default 3389 */
+	int family;          /* 0 any, 4, 6 */
+	double timeout_s;    /* per phase, default 5 */
+	const char *cookie;  /* NULL: no cookie */
+	rdd_trace_cb trace;  /* -v; may be NULL */
+	void *trace_ctx;
+};
+
+/*
+ * Run a full check of one target. Fills OBS (initialised here). Returns 0,
+ * or -1 on an internal error (out of memory, event loop failure) with
+ * obs->phases[RDD_PHASE_RESOLVE].detail saying what.
+ */
+int rdd_check_run(const struct rdd_check_options *opt,
+    struct rdd_observation *obs);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * observation.h - what rdpdoctor saw of one target, phase by phase.
+ *
+ * One observation record per target. Live checks (lib/net) and, later,
+ * capture replay (lib/pcap) fill it; the diagnosis engine (lib/diag) reads
+ * it and the renderers (lib/report) print it. It holds facts only: no
+ * verdicts, no findings. Every string in it that came from the network
+ * (certificate names, the first bytes of a non-RDP answer) is untrusted and
+ * must be escaped by whoever prints it.
+ *
+ * Times are milliseconds relative to the start of the check.
+ */
+#ifndef RDPDOCTOR_OBSERVATION_H
+#define RDPDOCTOR_OBSERVATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RDD_STR 256
+#define RDD_ADDR_STR 64
+#define RDD_MAX_ADDRESSES 16
+#define RDD_MAX_ATTEMPTS 8
+#define RDD_MAX_SAN 32
+#define RDD_FIRST_BYTES 16
+
+/* Stable phase names: part of the JSON contract (add, never rename). */
+enum rdd_phase {
+	RDD_PHASE_RESOLVE,
+	RDD_PHASE_TCP,
+	RDD_PHASE_X224,
+	RDD_PHASE_TLS,
+	RDD_PHASE_CREDSSP,
+	RDD_PHASE_MCS,
+	RDD_PHASE_LICENSING,
+	RDD_PHASE_UDP,
+	RDD_PHASE_NETWORK,
+	RDD_PHASE_COUNT
+};
+
+/* "resolve", "tcp", ...; NULL for an out-of-range value. */
+const char *rdd_phase_name(enum rdd_phase phase);
+/* The phase whose name is NAME, or -1. */
+int rdd_phase_from_name(const char *name);
+
+enum rdd_status {
+	RDD_STATUS_SKIPPED, /* not run: an earlier phase failed, or n/a */
+	RDD_STATUS_OK,
+	RDD_STATUS_FAILED,
+	RDD_STATUS_TIMEOUT
+};
+
+/* "skipped", "ok", "failed", "timeout". */
+const char *rdd_status_name(enum rdd_status status);
+
+struct rdd_phase_result {
+	bool present; /* false: this phase is not part of this kind of check */
+	enum rdd_status status;
+	double start_ms;
+	double ms;
+	char detail[RDD_STR];
+};
+
+/* [MS-RDPBCGR] 2.2.1.1.1 requestedProtocols / selectedProtocol bits. */
+#define RDD_PROTO_RDP 0x00000000u
+#define RDD_PROTO_SSL 0x00000001u
+#define RDD_PROTO_HYBRID 0x00000002u
+#define RDD_PROTO_RDSTLS 0x00000004u
+#define RDD_PROTO_HYBRID_EX 0x00000008u
+#define RDD_PROTO_RDSAAD 0x00000010u
+
+enum rdd_tcp_outcome {
+	RDD_TCP_NOT_RUN,
+	RDD_TCP_OK,
+	RDD_TCP_REFUSED,     /* RST to SYN */
+	RDD_TCP_TIMEOUT,     /* no answer to SYN */
+	RDD_TCP_UNREACHABLE, /* ICMP unreachable, no route */
+	RDD_TCP_ERROR        /* anything else; see tcp_error */
+};
+
+enum rdd_x224_outcome {
+	RDD_X224_NOT_RUN,
+	RDD_X224_RSP,         /* Connection Confirm with RDP_NEG_RSP */
+	RDD_X224_FAILURE,     /* Connection Confirm with RDP_NEG_FAILURE */
+	RDD_X224_NO_NEG_DATA, /* Connection Confirm without rdpNegData (legacy) */
+	RDD_X224_TIMEOUT,     /* connected, no Connection Confirm in time */
+	RDD_X224_CLOSED,      /* orderly close (FIN) before a Connection Confirm */
+	RDD_X224_RESET,       /* reset before a Connection Confirm */
+	RDD_X224_NOT_RDP,     /* the answer is not TPKT/X.224 */
+	RDD_X224_MALFORMED    /* TPKT/X.224, but not a valid Connection Confirm */
+};
+
+enum rdd_tls_outcome {
+	RDD_TLS_NOT_RUN,
+	RDD_TLS_OK,
+	RDD_TLS_ALERT,   /* server sent an alert; alert_level/alert_desc */
+	RDD_TLS_CLOSED,  /* orderly close during the handshake, no alert */
+	RDD_TLS_RESET,   /* reset during the handshake */
+	RDD_TLS_TIMEOUT, /* no (complete) server flight in time */
+	RDD_TLS_NOT_TLS, /* the server answered with bytes that are not TLS */
+	RDD_TLS_ERROR    /* handshake failed on our side; see tls_detail */
+};
+
+const char *rdd_tcp_outcome_name(enum rdd_tcp_outcome o);
+const char *rdd_x224_outcome_name(enum rdd_x224_outcome o);
+const char *rdd_tls_outcome_name(enum rdd_tls_outcome o);
+
+/* One TCP connection of the check plan, with what it asked and got. */
+struct rdd_attempt {
+	char label[8];        /* "A", "B", "C": role in the plan */
+	uint32_t requested;   /* requestedProtocols sent */
+	bool tls_wanted;      /* upgrade to TLS if the server selects it */
+	char address[RDD_ADDR_STR];
+
+	enum rdd_tcp_outcome tcp;
+	char tcp_error[RDD_STR];
+	double tcp_start_ms;
+	double tcp_ms;
+
+	enum rdd_x224_outcome x224;
+	uint32_t selected;     /* valid when x224 == RDD_X224_RSP */
+	uint8_t flags;         /* RDP_NEG_RSP flags */
+	uint32_t failure_code; /* valid when x224 == RDD_X224_FAILURE */
+	double x224_start_ms;
+	double x224_ms;
+	char x224_detail[RDD_STR];
+	/* The first bytes the server sent (for "not RDP" evidence). */
+	uint8_t first_bytes[RDD_FIRST_BYTES];
+	size_t n_first_bytes;
+
+	enum rdd_tls_outcome tls;
+	uint8_t alert_level;
+	uint8_t alert_desc;
+	double tls_start_ms;
+	double tls_ms;
+	char tls_detail[RDD_STR];
+};
+
+/* Certificate facts as received; validity is judged in lib/diag. */
+struct rdd_cert {
+	bool present;
+	char subject[RDD_STR];
+	char issuer[RDD_STR];
+	char common_name[RDD_STR];
+	char san[RDD_MAX_SAN][RDD_STR]; /* "DNS:name" or "IP:addr" */
+	size_t n_san;
+	int64_t not_before; /* Unix seconds */
+	int64_t not_after;
+	bool self_signed; /* issuer == subject and its own key verifies it */
+	char key_type[16]; /* "RSA", "EC", "Ed25519", ... */
+	int key_bits;
+	char signature[64]; /* e.g. "sha256WithRSAEncryption" */
+	char sha256[65];    /* hex fingerprint of the DER */
+	/* Name check against the host or address the user gave:
+	 * -1 not checked, 0 mismatch, 1 match. */
+	int name_match;
+	char name_checked[RDD_STR];
+};
+
+struct rdd_tls_info {
+	bool present;        /* a handshake completed */
+	char attempt[8];     /* label of the attempt it came from */
+	char version[16];    /* "TLSv1.2" */
+	char cipher[64];     /* IANA-style or OpenSSL name */
+	struct rdd_cert cert;
+};
+
+enum rdd_security_layer {
+	RDD_SECLAYER_UNKNOWN,
+	RDD_SECLAYER_RDP,       /* Standard RDP Security only */
+	RDD_SECLAYER_NEGOTIATE, /* Standard RDP Security and TLS/CredSSP */
+	RDD_SECLAYER_TLS        /* TLS or CredSSP required */
+};
+
+/* "unknown", "rdp", "negotiate", "tls". */
+const char *rdd_security_layer_name(enum rdd_security_layer l);
+
+/* A TCP-only probe of another address the name resolved to. */
+struct rdd_alt_address {
+	char address[RDD_ADDR_STR];
+	enum rdd_tcp_outcome tcp;
+	double ms;
+};
+
+struct rdd_observation {
+	/* Target as the user gave it, and what it resolved to. */
+	char host[RDD_STR];
+	uint16_t port;
+	char addresses[RDD_MAX_ADDRESSES][RDD_ADDR_STR];
+	size_t n_addresses;
+	char address[RDD_ADDR_STR]; /* the one the check used */
+	bool host_is_address;       /* the user gave a literal address */
+	char resolve_error[RDD_STR];
+
+	int64_t checked_at; /* Unix seconds at the start of the check */
+	double timeout_s;   /* per-phase timeout used */
+	double total_ms;
+
+	struct rdd_phase_result phases[RDD_PHASE_COUNT];
+
+	struct rdd_attempt attempts[RDD_MAX_ATTEMPTS];
+	size_t n_attempts;
+
+	struct rdd_alt_address alt[RDD_MAX_ADDRESSES];
+	size_t n_alt;
+
+	enum rdd_security_layer security_layer;
+	int nla_required; /* -1 unknown, 0 no, 1 yes */
+
+	struct rdd_tls_info tls;
+};
+
+/* Zero the record and set every "unknown" marker. */
+void rdd_observation_init(struct rdd_observation *obs);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * probe.h - the per-connection state machine (sans-I/O).
+ *
+ * A probe walks one TCP connection through X.224 negotiation and, when the
+ * server selects SSL, HYBRID or HYBRID_EX and the config asks for it, the
+ * TLS handshake (OpenSSL through memory BIOs). It never touches a socket or
+ * a clock: the driver tells it that the TCP connection is up, feeds it the
+ * bytes received and the time, sends what it hands out, and calls tick()
+ * when the deadline passes. When done() is true the attempt record (and the
+ * TLS record, if one was given) holds everything the connection showed.
+ *
+ * Time is a monotonic count of microseconds chosen by the caller.
+ */
+#ifndef RDPDOCTOR_PROBE_H
+#define RDPDOCTOR_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rdpdoctor/observation.h"
+
+/* One line of "-v" trace: what was sent or received, in plain words. */
+typedef void (*rdd_trace_cb)(void *ctx, const char *label, const char *line);
+
+struct rdd_probe_config {
+	uint32_t requested_protocols; /* RDP_NEG_REQ requestedProtocols */
+	const char *cookie;           /* "mstshash=NAME" value or NULL */
+	bool tls;                     /* do the TLS upgrade when selected */
+	const char *server_name;      /* name or address for the cert check */
+	uint64_t phase_timeout_us;    /* per phase */
+	uint64_t t0_us;               /* start of the check: times are relative */
+	rdd_trace_cb trace;           /* may be NULL */
+	void *trace_ctx;
+};
+
+struct rdd_probe;
+
+/*
+ * Create a probe that will fill ATTEMPT (and TLS, if not NULL, when a
+ * handshake completes). Both must outlive the probe. ATTEMPT's label,
+ * address and tcp fields belong to the driver and are left alone.
+ * Returns NULL when out of memory.
+ */
+struct rdd_probe *rdd_probe_new(const struct rdd_probe_config *cfg,
+    struct rdd_attempt *attempt, struct rdd_tls_info *tls);
+
+/* The TCP connection is up: queue the Connection Request. */
+void rdd_probe_start(struct rdd_probe *p, uint64_t now_us);
+
+/* Bytes arrived from the server. */
+void rdd_probe_recv(struct rdd_probe *p, const uint8_t *data, size_t len,
+    uint64_t now_us);
+
+/* The server closed (reset = false) or reset (reset = true) the connection. */
+void rdd_probe_peer_closed(struct rdd_probe *p, bool reset, uint64_t now_us);
+
+/* Bytes waiting to be sent; *data stays valid until rdd_probe_sent(). */
+size_t rdd_probe_pending(struct rdd_probe *p, const uint8_t **data);
+
+/* N of the pending bytes were handed to the network. */
+void rdd_probe_sent(struct rdd_probe *p, size_t n);
+
+/* The next deadline, or UINT64_MAX when none. */
+uint64_t rdd_probe_deadline(const struct rdd_probe *p);
+
+/* Time passed: handles an expired deadline. */
+void rdd_probe_tick(struct rdd_probe *p, uint64_t now_us);
+
+/* Finished: the driver closes the connection and frees the probe. */
+bool rdd_probe_done(const struct rdd_probe *p);
+
+void rdd_probe_free(struct rdd_probe *p);
+
+#endif

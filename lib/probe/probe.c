@@ -1,0 +1,2 @@
+/* lib/probe/probe.c: being written. */
+typedef int rdd_placeholder_probe;

@@ -1,0 +1,2 @@
+/* lib/wire/tpkt.c: being written. */
+typedef int rdd_placeholder_tpkt;

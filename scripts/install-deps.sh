@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# install-deps.sh - install the Debian/Ubuntu packages rdpdoctor needs to
+# build, test and run its lab. As root it runs apt-get (update first); as
+# anyone else it prints the command to run. Installs only what is missing.
+set -euo pipefail
+
+# Build and unit tests.
+BUILD_PKGS="gcc make pkg-config meson ninja-build libssl-dev libuv1-dev
+libjansson-dev libcmocka-dev libpcap-dev libnetfilter-queue-dev
+clang libclang-rt-14-dev clang-format"
+# The lab: real RDP servers and the tools to fault them, plus the peer
+# tools the lab suite and bench/ compare against.
+LAB_PKGS="xrdp freerdp2-shadow-x11 freerdp2-x11 winpr-utils xvfb iproute2
+iptables openssl procps nmap sslscan"
+
+want=$(echo $BUILD_PKGS $LAB_PKGS)
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if [ -z "$missing" ]; then
+	echo "install-deps: all packages present"
+	exit 0
+fi
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run as root:  $cmd" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing"
+apt-get update -qq
+# xrdp's postinst tries to start a service; without systemd that fails
+# harmlessly, so policy-rc.d keeps it from trying at all.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod +x /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing

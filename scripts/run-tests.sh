@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# run-tests.sh - every test of the project, in order:
+#   1. build (warnings are errors under CI=true) and the unit suite
+#   2. an ASan+UBSan build running the same unit suite
+#   3. format check and generated-docs check (meson tests of suite "lint")
+#   4. fuzz smoke: each libFuzzer target on its corpus for a bounded time
+#   5. the lab: rdpdoctor against real servers and faults in network
+#      namespaces (needs root; otherwise says why it is skipped)
+# Ends with one line "N passed, N failed" summing every stage.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+stage_failed=0
+
+# meson test prints "Ok: N" and "Fail: N" (plus Expected/Unexpected/Timeout).
+count_meson() {
+	local log=$1 ok fail to xp
+	ok=$(awk '/^Ok:/{print $2}' "$log" | tail -1)
+	fail=$(awk '/^Fail:/{print $2}' "$log" | tail -1)
+	to=$(awk '/^Timeout:/{print $2}' "$log" | tail -1)
+	xp=$(awk '/^Unexpected Pass:/{print $3}' "$log" | tail -1)
+	passed=$((passed + ${ok:-0}))
+	failed=$((failed + ${fail:-0} + ${to:-0} + ${xp:-0}))
+	if [ -z "$ok" ]; then
+		echo "run-tests: no test summary in $log" >&2
+		failed=$((failed + 1))
+	fi
+}
+
+run_unit() {
+	local dir=$1
+	shift
+	echo "== unit tests ($dir) =="
+	if ! scripts/build.sh "$dir" "$@"; then
+		echo "run-tests: build of $dir failed" >&2
+		failed=$((failed + 1))
+		return
+	fi
+	meson test -C "$dir" --print-errorlogs --no-rebuild >"$dir/test.log" 2>&1
+	tail -n 12 "$dir/test.log"
+	grep -E '^ *[0-9]+/[0-9]+ .*(FAIL|TIMEOUT|ERROR)' "$dir/test.log" || true
+	count_meson "$dir/test.log"
+}
+
+run_unit build
+run_unit build-asan -Db_sanitize=address,undefined -Db_lundef=false
+
+echo "== fuzz smoke =="
+if out=$(scripts/fuzz.sh smoke 2>&1); then
+	echo "$out" | tail -n 20
+else
+	echo "$out" | tail -n 40
+fi
+fp=$(echo "$out" | awk '/^fuzz: [0-9]+ passed, [0-9]+ failed/{print $2}' | tail -1)
+ff=$(echo "$out" | awk '/^fuzz: [0-9]+ passed, [0-9]+ failed/{print $4}' | tail -1)
+if [ -z "$fp" ]; then
+	failed=$((failed + 1))
+else
+	passed=$((passed + fp))
+	failed=$((failed + ff))
+fi
+
+echo "== lab integration =="
+if [ "$(id -u)" != 0 ]; then
+	echo "lab: SKIPPED - the lab needs root for network namespaces (run make test as root)"
+elif ! ip netns list >/dev/null 2>&1; then
+	echo "lab: SKIPPED - this kernel or container does not allow network namespaces"
+else
+	out=$(tests/lab/run-integration.sh build 2>&1)
+	echo "$out" | grep -v '^\[lab\]' | tail -n 80
+	lp=$(echo "$out" | awk '/^lab: [0-9]+ passed, [0-9]+ failed/{print $2}' | tail -1)
+	lf=$(echo "$out" | awk '/^lab: [0-9]+ passed, [0-9]+ failed/{print $4}' | tail -1)
+	if [ -z "$lp" ]; then
+		echo "run-tests: the lab suite printed no summary" >&2
+		failed=$((failed + 1))
+	else
+		passed=$((passed + lp))
+		failed=$((failed + lf))
+	fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

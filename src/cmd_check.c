@@ -1,0 +1,2 @@
+/* being written */
+typedef int rdd_placeholder_cmd_check;
