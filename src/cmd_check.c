@@ -1,2 +1,216 @@
-/* being written */
-typedef int rdd_placeholder_cmd_check;
+/*
+ * cmd_check.c - `rdpdoctor check`: diagnose one server.
+ *
+ * Parses options, runs the check (lib/net), diagnoses (lib/diag) and
+ * prints a text or JSON report (lib/report). The exit status is the
+ * verdict: 0 ok, 1 warning, 2 critical, 3 unknown (usage or internal
+ * error), as monitoring plugins do.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "rdpdoctor/check.h"
+#include "rdpdoctor/diag.h"
+#include "rdpdoctor/report.h"
+
+static void
+check_usage(FILE *f)
+{
+	fputs(
+	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
+	    "\n"
+	    "Walk every phase of an RDP connection to HOST (resolve, TCP,\n"
+	    "X.224 negotiation, TLS and certificate), time each one, and say\n"
+	    "which phase fails, why, and how to fix it.\n"
+	    "\n"
+	    "options:\n"
+	    "  -p, --port PORT      TCP port (default 3389)\n"
+	    "  -t, --timeout SECS   timeout of each phase (default 5)\n"
+	    "  -4, -6               use IPv4 / IPv6 addresses only\n"
+	    "  -j, --json           one JSON document (docs/json.md)\n"
+	    "      --cookie NAME    send \"Cookie: mstshash=NAME\" as mstsc "
+	    "does\n"
+	    "      --no-color       no colour (also: NO_COLOR set, not a TTY)\n"
+	    "  -v, --verbose        show each exchange on stderr, and every\n"
+	    "                       attempt in the report\n"
+	    "  -h, --help           this text\n"
+	    "\n"
+	    "exit status: 0 ok, 1 warning, 2 critical, 3 unknown\n",
+	    f);
+}
+
+static void
+print_trace(void *ctx, const char *label, const char *line)
+{
+	char esc[2 * RDD_STR];
+	bool color = *(bool *)ctx;
+
+	rdd_escape_terminal(esc, sizeof(esc), line);
+	if (color)
+		fprintf(stderr, "\033[2m* [%s] %s\033[0m\n", label, esc);
+	else
+		fprintf(stderr, "* [%s] %s\n", label, esc);
+}
+
+static bool
+valid_cookie(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return false;
+	for (; *s != '\0'; s++)
+		if (*s < 0x21 || *s > 0x7e)
+			return false;
+	return true;
+}
+
+static int
+parse_timeout(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !(v >= 0.05 && v <= 600))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+enum { OPT_NO_COLOR = 256, OPT_COOKIE };
+
+int
+cmd_check(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"port", required_argument, NULL, 'p'},
+	    {"timeout", required_argument, NULL, 't'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+	    {"cookie", required_argument, NULL, OPT_COOKIE},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct rdd_check_options opt = {.port = 3389, .timeout_s = 5};
+	struct rdd_observation *obs;
+	struct rdd_diagnosis *diag;
+	struct rdd_text_options topt = {0};
+	char host[RDD_STR];
+	bool json = false, no_color = false, verbose = false, color;
+	bool trace_color;
+	int ch, port = -1, target_port = -1, rc;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "p:t:46jvh", longopts, NULL)) !=
+	       -1) {
+		switch (ch) {
+		case 'p':
+			if ((port = parse_port(optarg)) < 0) {
+				fprintf(stderr, "rdpdoctor: bad port '%s'\n",
+				        optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			break;
+		case 't':
+			if (parse_timeout(optarg, &opt.timeout_s) != 0) {
+				fprintf(
+				    stderr,
+				    "rdpdoctor: bad timeout '%s' (0.05 to 600 "
+				    "seconds)\n",
+				    optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			break;
+		case '4':
+			opt.family = 4;
+			break;
+		case '6':
+			opt.family = 6;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case OPT_NO_COLOR:
+			no_color = true;
+			break;
+		case OPT_COOKIE:
+			if (!valid_cookie(optarg)) {
+				fprintf(stderr, "rdpdoctor: the cookie must be "
+				                "1 to 64 printable characters "
+				                "without spaces\n");
+				return RDD_EXIT_UNKNOWN;
+			}
+			opt.cookie = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			check_usage(stdout);
+			return 0;
+		default:
+			check_usage(stderr);
+			return RDD_EXIT_UNKNOWN;
+		}
+	}
+	if (optind != argc - 1) {
+		check_usage(stderr);
+		return RDD_EXIT_UNKNOWN;
+	}
+	if (parse_target(argv[optind], host, sizeof(host), &target_port) != 0) {
+		fprintf(stderr, "rdpdoctor: bad target '%s'\n", argv[optind]);
+		return RDD_EXIT_UNKNOWN;
+	}
+	if (target_port > 0 && port > 0 && target_port != port) {
+		fprintf(stderr, "rdpdoctor: two different ports given\n");
+		return RDD_EXIT_UNKNOWN;
+	}
+	opt.host = host;
+	opt.port = (uint16_t)(port > 0          ? port
+	                      : target_port > 0 ? target_port
+	                                        : 3389);
+	color = !no_color && getenv("NO_COLOR") == NULL;
+	trace_color = color && isatty(STDERR_FILENO);
+	if (verbose) {
+		opt.trace = print_trace;
+		opt.trace_ctx = &trace_color;
+	}
+
+	obs = calloc(1, sizeof(*obs));
+	diag = calloc(1, sizeof(*diag));
+	if (obs == NULL || diag == NULL) {
+		fprintf(stderr, "rdpdoctor: out of memory\n");
+		free(obs);
+		free(diag);
+		return RDD_EXIT_UNKNOWN;
+	}
+	if (rdd_check_run(&opt, obs) != 0) {
+		fprintf(stderr, "rdpdoctor: internal error during the check\n");
+		rc = RDD_EXIT_UNKNOWN;
+		goto out;
+	}
+	rdd_diagnose(obs, diag);
+	if (json) {
+		if (rdd_report_json(stdout, obs, diag) != 0) {
+			fprintf(stderr, "rdpdoctor: cannot write JSON\n");
+			rc = RDD_EXIT_UNKNOWN;
+			goto out;
+		}
+	} else {
+		topt.color = color && isatty(STDOUT_FILENO);
+		topt.verbose = verbose;
+		rdd_report_text(stdout, obs, diag, &topt);
+	}
+	rc = rdd_verdict_exit_code(diag->status);
+out:
+	if (fflush(stdout) != 0)
+		rc = RDD_EXIT_UNKNOWN;
+	free(obs);
+	free(diag);
+	return rc;
+}
