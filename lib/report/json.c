@@ -1,2 +1,561 @@
-/* lib/report/json.c: being written. */
-typedef int rdd_placeholder_json;
+/*
+ * json.c - the observation and its diagnosis as one JSON document
+ * (report.h). docs/json.md is the contract: field names, types, null rules
+ * and key order. Add fields, never rename or retype one.
+ *
+ * The whole tree is built first (jansson) and written only when every
+ * value was made, so a failure writes nothing. Every string that came from
+ * the observation or the diagnosis goes through rdd_sanitize_utf8 first:
+ * jansson refuses invalid UTF-8 (json_string returns NULL) and escapes
+ * control characters itself. Names of enumerations come from the name
+ * tables (lib/probe/names.c, lib/diag/causes.c).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "rdpdoctor/report.h"
+#include "wire/x224.h"
+
+/* Build state: the first failure sticks, and the document is not written. */
+struct jb {
+	int err;
+};
+
+/* Put V (a new reference, possibly NULL after a failed constructor) into
+ * OBJ under KEY. */
+static void
+put(struct jb *b, json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL) {
+		b->err = -1;
+		return;
+	}
+	if (json_object_set_new(obj, key, v) != 0)
+		b->err = -1;
+}
+
+static void
+push(struct jb *b, json_t *arr, json_t *v)
+{
+	if (v == NULL) {
+		b->err = -1;
+		return;
+	}
+	if (json_array_append_new(arr, v) != 0)
+		b->err = -1;
+}
+
+/*
+ * A JSON string of at most MAX bytes of S (a field of a fixed-size array
+ * need not trust its NUL), made valid UTF-8.
+ */
+static json_t *
+untrusted(const char *s, size_t max)
+{
+	size_t len = strnlen(s, max);
+	char *tmp, *clean;
+	json_t *v = NULL;
+
+	tmp = malloc(len + 1);
+	clean = malloc(3 * len + 1); /* each bad byte may become U+FFFD */
+	if (tmp != NULL && clean != NULL) {
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		rdd_sanitize_utf8(clean, 3 * len + 1, tmp);
+		v = json_string(clean);
+	}
+	free(tmp);
+	free(clean);
+	return v;
+}
+
+#define UNTRUSTED(field) untrusted((field), sizeof(field))
+
+/* As UNTRUSTED, but null for an empty string. */
+static json_t *
+untrusted_or_null(const char *s, size_t max)
+{
+	if (max == 0 || s[0] == '\0')
+		return json_null();
+	return untrusted(s, max);
+}
+
+#define UNTRUSTED_OR_NULL(field) untrusted_or_null((field), sizeof(field))
+
+/* A name from a table, or null when the value has no name. */
+static json_t *
+name_or_null(const char *name)
+{
+	return name != NULL ? json_string(name) : json_null();
+}
+
+/* Milliseconds rounded to 0.001, or null when not finite. Rounded without
+ * libm: durations of a check are far below 2^53 / 1000. */
+static json_t *
+ms_value(double ms)
+{
+	long long micro;
+
+	if (!isfinite(ms) || ms > 9e12 || ms < -9e12)
+		return json_null();
+	micro = (long long)(ms * 1000.0 + (ms >= 0 ? 0.5 : -0.5));
+	return json_real((double)micro / 1000.0);
+}
+
+/* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ", or null if gmtime cannot. */
+static json_t *
+iso8601(int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	char buf[64];
+
+	if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL)
+		return json_null();
+	if (strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return json_null();
+	return json_string(buf);
+}
+
+/* Whole days from NOW to T, rounded down: negative once T has passed;
+ * null for times no certificate or clock can hold. */
+static json_t *
+days_between(int64_t now, int64_t t)
+{
+	const int64_t lim = INT64_C(1) << 60;
+	int64_t d, q;
+
+	if (now < -lim || now > lim || t < -lim || t > lim)
+		return json_null();
+	d = t - now;
+	q = d / 86400;
+	if (d % 86400 != 0 && d < 0)
+		q--;
+	return json_integer(q);
+}
+
+/* Steps separated by '\n' as an array of strings, empty steps dropped. */
+static json_t *
+steps(struct jb *b, const char *s)
+{
+	json_t *arr = json_array();
+	const char *p = s != NULL ? s : "";
+
+	if (arr == NULL)
+		return NULL;
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+
+		if (n > 0)
+			push(b, arr, untrusted(p, n));
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+	return arr;
+}
+
+static json_t *
+build_target(struct jb *b, const struct rdd_observation *obs)
+{
+	json_t *t = json_object(), *addrs = json_array();
+	size_t i, n = obs->n_addresses;
+
+	if (t == NULL || addrs == NULL) {
+		json_decref(t);
+		json_decref(addrs);
+		return NULL;
+	}
+	if (n > RDD_MAX_ADDRESSES)
+		n = RDD_MAX_ADDRESSES;
+	for (i = 0; i < n; i++)
+		push(b, addrs, UNTRUSTED(obs->addresses[i]));
+	put(b, t, "host", UNTRUSTED(obs->host));
+	put(b, t, "port", json_integer(obs->port));
+	put(b, t, "addresses", addrs);
+	put(b, t, "address", UNTRUSTED_OR_NULL(obs->address));
+	return t;
+}
+
+static json_t *
+build_phases(struct jb *b, const struct rdd_observation *obs)
+{
+	json_t *arr = json_array();
+	int i;
+
+	if (arr == NULL)
+		return NULL;
+	for (i = 0; i < RDD_PHASE_COUNT; i++) {
+		const struct rdd_phase_result *p = &obs->phases[i];
+		json_t *o;
+
+		if (!p->present)
+			continue;
+		if ((o = json_object()) == NULL) {
+			b->err = -1;
+			break;
+		}
+		put(b, o, "phase", json_string(rdd_phase_name(i)));
+		put(b, o, "status", name_or_null(rdd_status_name(p->status)));
+		put(b, o, "start_ms", ms_value(p->start_ms));
+		put(b, o, "ms", ms_value(p->ms));
+		put(b, o, "detail", UNTRUSTED(p->detail));
+		push(b, arr, o);
+	}
+	return arr;
+}
+
+static json_t *
+hex_bytes(const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[2 * RDD_FIRST_BYTES + 1];
+	size_t i;
+
+	if (n > RDD_FIRST_BYTES)
+		n = RDD_FIRST_BYTES;
+	for (i = 0; i < n; i++) {
+		buf[2 * i] = hex[p[i] >> 4];
+		buf[2 * i + 1] = hex[p[i] & 0x0F];
+	}
+	buf[2 * n] = '\0';
+	return json_string(buf);
+}
+
+static json_t *
+build_attempt(struct jb *b, const struct rdd_attempt *a)
+{
+	json_t *o = json_object(), *alert;
+	char protos[128];
+	bool rsp = a->x224 == RDD_X224_RSP;
+	bool fail = a->x224 == RDD_X224_FAILURE;
+
+	if (o == NULL)
+		return NULL;
+	put(b, o, "label", UNTRUSTED(a->label));
+	put(b, o, "requested", json_integer(a->requested));
+	rdd_protocols_str(protos, sizeof(protos), a->requested);
+	put(b, o, "requested_names", json_string(protos));
+	put(b, o, "tls_wanted", json_boolean(a->tls_wanted));
+	put(b, o, "address", UNTRUSTED_OR_NULL(a->address));
+
+	put(b, o, "tcp", name_or_null(rdd_tcp_outcome_name(a->tcp)));
+	put(b, o, "tcp_error", UNTRUSTED_OR_NULL(a->tcp_error));
+
+	put(b, o, "x224", name_or_null(rdd_x224_outcome_name(a->x224)));
+	put(b, o, "selected", rsp ? json_integer(a->selected) : json_null());
+	if (rsp) {
+		rdd_protocols_str(protos, sizeof(protos), a->selected);
+		put(b, o, "selected_name", json_string(protos));
+	} else {
+		put(b, o, "selected_name", json_null());
+	}
+	put(b, o, "flags", rsp ? json_integer(a->flags) : json_null());
+	put(b, o, "failure_code",
+	    fail ? json_integer(a->failure_code) : json_null());
+	put(b, o, "failure_name",
+	    fail ? name_or_null(rdd_neg_failure_name(a->failure_code))
+	         : json_null());
+	put(b, o, "first_bytes",
+	    a->n_first_bytes > 0 ? hex_bytes(a->first_bytes, a->n_first_bytes)
+	                         : json_null());
+
+	put(b, o, "tls", name_or_null(rdd_tls_outcome_name(a->tls)));
+	if (a->tls == RDD_TLS_ALERT) {
+		if ((alert = json_object()) != NULL) {
+			put(b, alert, "level", json_integer(a->alert_level));
+			put(b, alert, "description",
+			    json_integer(a->alert_desc));
+		}
+		put(b, o, "tls_alert", alert);
+	} else {
+		put(b, o, "tls_alert", json_null());
+	}
+
+	put(b, o, "tcp_start_ms",
+	    a->tcp != RDD_TCP_NOT_RUN ? ms_value(a->tcp_start_ms)
+	                              : json_null());
+	put(b, o, "tcp_ms",
+	    a->tcp != RDD_TCP_NOT_RUN ? ms_value(a->tcp_ms) : json_null());
+	put(b, o, "x224_start_ms",
+	    a->x224 != RDD_X224_NOT_RUN ? ms_value(a->x224_start_ms)
+	                                : json_null());
+	put(b, o, "ms",
+	    a->x224 != RDD_X224_NOT_RUN ? ms_value(a->x224_ms) : json_null());
+	put(b, o, "tls_start_ms",
+	    a->tls != RDD_TLS_NOT_RUN ? ms_value(a->tls_start_ms)
+	                              : json_null());
+	put(b, o, "tls_ms",
+	    a->tls != RDD_TLS_NOT_RUN ? ms_value(a->tls_ms) : json_null());
+	put(b, o, "detail", UNTRUSTED(a->x224_detail));
+	put(b, o, "tls_detail", UNTRUSTED(a->tls_detail));
+	return o;
+}
+
+static json_t *
+build_negotiation(struct jb *b, const struct rdd_observation *obs)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i, n = obs->n_attempts;
+
+	if (o == NULL || arr == NULL) {
+		json_decref(o);
+		json_decref(arr);
+		return NULL;
+	}
+	if (n > RDD_MAX_ATTEMPTS)
+		n = RDD_MAX_ATTEMPTS;
+	for (i = 0; i < n; i++)
+		push(b, arr, build_attempt(b, &obs->attempts[i]));
+	put(b, o, "attempts", arr);
+	put(b, o, "security_layer",
+	    name_or_null(rdd_security_layer_name(obs->security_layer)));
+	put(b, o, "nla_required",
+	    obs->nla_required < 0 ? json_null()
+	                          : json_boolean(obs->nla_required > 0));
+	return o;
+}
+
+static json_t *
+build_cert(struct jb *b, const struct rdd_cert *c, int64_t now)
+{
+	json_t *o, *san;
+	size_t i, n = c->n_san;
+
+	if (!c->present)
+		return json_null();
+	o = json_object();
+	san = json_array();
+	if (o == NULL || san == NULL) {
+		json_decref(o);
+		json_decref(san);
+		return NULL;
+	}
+	if (n > RDD_MAX_SAN)
+		n = RDD_MAX_SAN;
+	for (i = 0; i < n; i++)
+		push(b, san, UNTRUSTED(c->san[i]));
+	put(b, o, "subject", UNTRUSTED(c->subject));
+	put(b, o, "issuer", UNTRUSTED(c->issuer));
+	put(b, o, "common_name", UNTRUSTED_OR_NULL(c->common_name));
+	put(b, o, "san", san);
+	put(b, o, "not_before", iso8601(c->not_before));
+	put(b, o, "not_after", iso8601(c->not_after));
+	put(b, o, "days_left", days_between(now, c->not_after));
+	put(b, o, "self_signed", json_boolean(c->self_signed));
+	put(b, o, "key_type", UNTRUSTED_OR_NULL(c->key_type));
+	put(b, o, "key_bits",
+	    c->key_bits > 0 ? json_integer(c->key_bits) : json_null());
+	put(b, o, "signature", UNTRUSTED_OR_NULL(c->signature));
+	put(b, o, "sha256", UNTRUSTED(c->sha256));
+	if (c->name_match < 0) {
+		put(b, o, "name_checked", json_null());
+		put(b, o, "name_match", json_null());
+	} else {
+		put(b, o, "name_checked", UNTRUSTED(c->name_checked));
+		put(b, o, "name_match", json_boolean(c->name_match > 0));
+	}
+	return o;
+}
+
+static json_t *
+build_tls(struct jb *b, const struct rdd_observation *obs)
+{
+	const struct rdd_tls_info *t = &obs->tls;
+	json_t *o;
+
+	if (!t->present)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(b, o, "version", UNTRUSTED_OR_NULL(t->version));
+	put(b, o, "cipher", UNTRUSTED_OR_NULL(t->cipher));
+	put(b, o, "from_attempt", UNTRUSTED_OR_NULL(t->attempt));
+	put(b, o, "certificate", build_cert(b, &t->cert, obs->checked_at));
+	return o;
+}
+
+static json_t *
+build_alternates(struct jb *b, const struct rdd_observation *obs)
+{
+	json_t *arr = json_array();
+	size_t i, n = obs->n_alt;
+
+	if (arr == NULL)
+		return NULL;
+	if (n > RDD_MAX_ADDRESSES)
+		n = RDD_MAX_ADDRESSES;
+	for (i = 0; i < n; i++) {
+		const struct rdd_alt_address *a = &obs->alt[i];
+		json_t *o = json_object();
+
+		if (o == NULL) {
+			b->err = -1;
+			break;
+		}
+		put(b, o, "address", UNTRUSTED(a->address));
+		put(b, o, "tcp", name_or_null(rdd_tcp_outcome_name(a->tcp)));
+		put(b, o, "ms",
+		    a->tcp != RDD_TCP_NOT_RUN ? ms_value(a->ms) : json_null());
+		push(b, arr, o);
+	}
+	return arr;
+}
+
+static json_t *
+build_finding(struct jb *b, const struct rdd_finding *f)
+{
+	const struct rdd_cause_info *ci = rdd_cause_info(f->cause);
+	json_t *o;
+
+	if (ci == NULL) /* a finding without a row is a bug of the rules */
+		return NULL;
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(b, o, "id", json_string(ci->id));
+	put(b, o, "severity", name_or_null(rdd_severity_name(f->severity)));
+	put(b, o, "phase", name_or_null(rdd_phase_name(f->phase)));
+	put(b, o, "title", untrusted(ci->title, SIZE_MAX));
+	put(b, o, "explanation", untrusted(ci->explanation, SIZE_MAX));
+	put(b, o, "evidence", UNTRUSTED(f->evidence));
+	put(b, o, "fix", steps(b, ci->fix_host));
+	put(b, o, "client_fix", steps(b, ci->fix_client));
+	put(b, o, "lowers_security",
+	    ci->lowers_security != NULL && ci->lowers_security[0] != '\0'
+	        ? untrusted(ci->lowers_security, SIZE_MAX)
+	        : json_null());
+	return o;
+}
+
+static json_t *
+build_findings(struct jb *b, const struct rdd_diagnosis *diag)
+{
+	json_t *arr = json_array();
+	size_t i, n = diag->n_findings;
+
+	if (arr == NULL)
+		return NULL;
+	if (n > RDD_MAX_FINDINGS)
+		n = RDD_MAX_FINDINGS;
+	for (i = 0; i < n; i++)
+		push(b, arr, build_finding(b, &diag->findings[i]));
+	return arr;
+}
+
+static json_t *
+build_verdict(struct jb *b, const struct rdd_diagnosis *diag)
+{
+	json_t *o = json_object();
+	const char *phase =
+	    diag->failed_phase >= 0
+	        ? rdd_phase_name((enum rdd_phase)diag->failed_phase)
+	        : NULL;
+
+	if (o == NULL)
+		return NULL;
+	put(b, o, "status", name_or_null(rdd_verdict_name(diag->status)));
+	put(b, o, "failed_phase", name_or_null(phase));
+	put(b, o, "summary", UNTRUSTED(diag->summary));
+	put(b, o, "exit_code",
+	    json_integer(rdd_verdict_exit_code(diag->status)));
+	return o;
+}
+
+static json_t *
+build_document(struct jb *b, const struct rdd_observation *obs,
+               const struct rdd_diagnosis *diag)
+{
+	json_t *root = json_object(), *tool = json_object();
+
+	if (root == NULL || tool == NULL) {
+		json_decref(root);
+		json_decref(tool);
+		return NULL;
+	}
+	put(b, root, "schema", json_integer(RDD_JSON_SCHEMA_VERSION));
+	put(b, tool, "name", json_string("rdpdoctor"));
+	put(b, tool, "version", json_string(RDD_VERSION));
+	put(b, root, "tool", tool);
+	put(b, root, "checked_at", iso8601(obs->checked_at));
+	put(b, root, "timeout_s",
+	    isfinite(obs->timeout_s) ? json_real(obs->timeout_s) : json_null());
+	put(b, root, "total_ms", ms_value(obs->total_ms));
+	put(b, root, "target", build_target(b, obs));
+	put(b, root, "phases", build_phases(b, obs));
+	put(b, root, "negotiation", build_negotiation(b, obs));
+	put(b, root, "tls", build_tls(b, obs));
+	put(b, root, "alternate_addresses", build_alternates(b, obs));
+	put(b, root, "findings", build_findings(b, diag));
+	put(b, root, "verdict", build_verdict(b, diag));
+	return root;
+}
+
+/*
+ * Write the document TEXT (jansson's output, valid UTF-8) with DEL and the
+ * C1 controls U+0080-U+009F as \u escapes. jansson escapes only C0; these
+ * would otherwise reach a terminal that shows the JSON raw (some honour
+ * U+009B as CSI). In valid UTF-8 the byte 0xC2 is only ever a lead byte,
+ * and such characters only occur inside strings, so the result is the same
+ * JSON value.
+ */
+static int
+write_document(FILE *out, const char *text)
+{
+	const char *p = text, *run = text;
+
+	for (; *p != '\0'; p++) {
+		unsigned char c0 = (unsigned char)p[0];
+		unsigned char c1 = (unsigned char)p[1];
+		unsigned cp;
+
+		if (c0 == 0x7F)
+			cp = 0x7F;
+		else if (c0 == 0xC2 && c1 >= 0x80 && c1 <= 0x9F)
+			cp = c1;
+		else
+			continue;
+		if (fwrite(run, 1, (size_t)(p - run), out) !=
+		        (size_t)(p - run) ||
+		    fprintf(out, "\\u%04X", cp) < 0)
+			return -1;
+		if (cp != 0x7F)
+			p++;
+		run = p + 1;
+	}
+	if (fwrite(run, 1, (size_t)(p - run), out) != (size_t)(p - run))
+		return -1;
+	return 0;
+}
+
+int
+rdd_report_json(FILE *out, const struct rdd_observation *obs,
+                const struct rdd_diagnosis *diag)
+{
+	struct jb b = {0};
+	json_t *root;
+	char *text = NULL;
+	int rc = -1;
+
+	root = build_document(&b, obs, diag);
+	if (root == NULL || b.err != 0)
+		goto out;
+	/* 12 significant digits print times rounded to 0.001 ms exactly
+	 * ("1.2", not "1.2000000000000002"). */
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	                            JSON_REAL_PRECISION(12));
+	if (text == NULL)
+		goto out;
+	if (write_document(out, text) != 0 || fputc('\n', out) == EOF ||
+	    fflush(out) != 0 || ferror(out))
+		goto out;
+	rc = 0;
+out:
+	free(text);
+	json_decref(root);
+	return rc;
+}

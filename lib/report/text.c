@@ -1,2 +1,779 @@
-/* lib/report/text.c: being written. */
-typedef int rdd_placeholder_text;
+/*
+ * text.c - the observation and its diagnosis for a person at a terminal
+ * (report.h), laid out like curl's timing output: one timed line per
+ * phase, the negotiation attempts, the certificate, the findings with
+ * their evidence and fixes, and the verdict.
+ *
+ * Every string taken from the observation or the diagnosis passes through
+ * rdd_escape_terminal before it is written, so no byte the server chose can
+ * move the cursor, retitle the window or write the clipboard. Colour (SGR
+ * codes) is used only when the caller asks for it; the caller decides from
+ * isatty, NO_COLOR and --no-color. Long lines are wrapped at spaces to
+ * stay within 80 columns where the words allow it.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "rdpdoctor/report.h"
+#include "wire/x224.h"
+
+/* Lines end before this column, so a terminal of 80 never wraps them. */
+#define WIDTH 80
+
+/* Longest string written at once: evidence and summaries hold at most
+ * RDD_EVIDENCE bytes; the causes table's texts are cut here. */
+#define TEXT_MAX 2048
+
+/* Escaping can turn every byte into four ("\xNN"). */
+#define ESC_CAP(n) (4 * (n) + 1)
+
+#define SGR_RESET "\033[0m"
+#define SGR_BOLD "\033[1m"
+#define SGR_DIM "\033[2m"
+#define SGR_RED "\033[31m"
+#define SGR_GREEN "\033[32m"
+#define SGR_YELLOW "\033[33m"
+#define SGR_CYAN "\033[36m"
+
+struct ctx {
+	FILE *out;
+	bool color;
+	bool verbose;
+	/* A copy of a field that may lack its NUL, for esc(). */
+	char tmp[TEXT_MAX + 1];
+	/* The escaped form of a long text (table texts, evidence). */
+	char big[4 * TEXT_MAX + 1];
+};
+
+static const char *
+sgr(const struct ctx *c, const char *code)
+{
+	return c->color ? code : "";
+}
+
+static const char *
+sgr_reset(const struct ctx *c)
+{
+	return c->color ? SGR_RESET : "";
+}
+
+/*
+ * Escape at most MAX bytes of S into DST (CAP bytes). Fields of the
+ * observation are fixed-size arrays; one without its NUL is cut at its
+ * size instead of being read past.
+ */
+static const char *
+esc(struct ctx *c, char *dst, size_t cap, const char *s, size_t max)
+{
+	size_t len;
+
+	if (s == NULL)
+		s = "";
+	if (max > TEXT_MAX)
+		max = TEXT_MAX;
+	len = strnlen(s, max);
+	memcpy(c->tmp, s, len);
+	c->tmp[len] = '\0';
+	return rdd_escape_terminal(dst, cap, c->tmp);
+}
+
+#define ESC(c, buf, field) esc((c), (buf), sizeof(buf), (field), sizeof(field))
+
+/*
+ * Our own text from the causes table (titles, fixes): not untrusted, but
+ * still kept free of control characters. Backslashes stay single, since
+ * the fixes hold registry paths and commands to copy.
+ */
+static const char *
+table_text(struct ctx *c, const char *s, size_t max)
+{
+	size_t used = 0;
+	const char *p;
+
+	if (s == NULL)
+		s = "";
+	esc(c, c->big, sizeof(c->big), s, max);
+	/* Undo the doubling of backslashes: "\\" -> "\". Every other
+	 * escape starts with a single backslash followed by 'x'. */
+	for (p = c->big; *p != '\0'; p++) {
+		c->big[used++] = *p;
+		if (p[0] == '\\' && p[1] == '\\')
+			p++;
+	}
+	c->big[used] = '\0';
+	return c->big;
+}
+
+/* Columns S takes on a terminal: UTF-8 continuation bytes take none. East
+ * Asian wide characters are counted as one; the wrap is a courtesy. */
+static size_t
+columns(const char *s, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+static void
+pad(struct ctx *c, size_t n)
+{
+	while (n-- > 0)
+		fputc(' ', c->out);
+}
+
+/*
+ * Write S, which starts at column COL, breaking lines at spaces so they
+ * end before WIDTH; continuation lines start at column INDENT. Ends the
+ * line.
+ */
+static void
+wrap(struct ctx *c, const char *s, size_t col, size_t indent)
+{
+	bool need_space = false;
+
+	while (*s != '\0') {
+		size_t n, w;
+
+		while (*s == ' ')
+			s++;
+		if (*s == '\0')
+			break;
+		n = strcspn(s, " ");
+		w = columns(s, n);
+		if (need_space) {
+			if (col > indent && col + 1 + w >= WIDTH) {
+				fputc('\n', c->out);
+				pad(c, indent);
+				col = indent;
+			} else {
+				fputc(' ', c->out);
+				col++;
+			}
+		}
+		fwrite(s, 1, n, c->out);
+		col += w;
+		need_space = true;
+		s += n;
+	}
+	fputc('\n', c->out);
+}
+
+/* "2026-11-22 06:40:01 UTC", or "?" for a time gmtime cannot hold. */
+static const char *
+utc(char *buf, size_t cap, int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, cap, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(buf, cap, "?");
+	return buf;
+}
+
+static void
+heading(struct ctx *c, const char *title)
+{
+	fprintf(c->out, "\n%s%s%s\n", sgr(c, SGR_BOLD), title, sgr_reset(c));
+}
+
+static const char *
+status_color(enum rdd_status s)
+{
+	switch (s) {
+	case RDD_STATUS_OK:
+		return SGR_GREEN;
+	case RDD_STATUS_FAILED:
+	case RDD_STATUS_TIMEOUT:
+		return SGR_RED;
+	case RDD_STATUS_SKIPPED:
+		return SGR_DIM;
+	}
+	return "";
+}
+
+/* NAME padded to WIDTH columns, in CODE's colour when colour is on; the
+ * padding stays outside the colour so columns line up either way. */
+static void
+colored_field(struct ctx *c, const char *code, const char *name, int width)
+{
+	int n = (int)strlen(name);
+
+	fprintf(c->out, "%s%s%s", sgr(c, code), name, sgr_reset(c));
+	if (n < width)
+		pad(c, (size_t)(width - n));
+}
+
+/* "   12.3 ms" (10 columns), or "      -" when not timed; rest() pads the
+ * latter when more follows on the line. */
+static void
+duration(struct ctx *c, bool timed, double ms)
+{
+	if (timed)
+		fprintf(c->out, "%7.1f ms", ms);
+	else
+		fprintf(c->out, "%7s", "-");
+}
+
+/*
+ * The end of a line that began with a duration: NOTE (ours) and DETAIL
+ * (escaped), either may be empty, wrapped with continuation lines at
+ * INDENT, which is also the column they start at. No trailing blanks.
+ */
+static void
+rest(struct ctx *c, bool timed, const char *note, const char *detail,
+     size_t indent)
+{
+	if (note[0] == '\0' && detail[0] == '\0') {
+		fputc('\n', c->out);
+		return;
+	}
+	fputs(timed ? "  " : "     ", c->out);
+	if (note[0] != '\0') {
+		fputs(note, c->out);
+		if (detail[0] == '\0') {
+			fputc('\n', c->out);
+			return;
+		}
+		fputs("  ", c->out);
+		wrap(c, detail, indent + strlen(note) + 2, indent);
+		return;
+	}
+	wrap(c, detail, indent, indent);
+}
+
+static void
+print_header(struct ctx *c, const struct rdd_observation *obs)
+{
+	char host[ESC_CAP(RDD_STR)], addr[ESC_CAP(RDD_ADDR_STR)], when[64];
+	bool v6 = strchr(obs->host, ':') != NULL;
+
+	ESC(c, host, obs->host);
+	ESC(c, addr, obs->address);
+	fprintf(c->out, "%srdpdoctor %s%s  check of %s%s%s:%u",
+	        sgr(c, SGR_BOLD), RDD_VERSION, sgr_reset(c), v6 ? "[" : "",
+	        host, v6 ? "]" : "", (unsigned)obs->port);
+	if (addr[0] != '\0' && strcmp(addr, host) != 0)
+		fprintf(c->out, " (%s)", addr);
+	fprintf(c->out, "  %s\n", utc(when, sizeof(when), obs->checked_at));
+}
+
+static void
+print_phases(struct ctx *c, const struct rdd_observation *obs)
+{
+	char detail[ESC_CAP(RDD_STR)];
+	int i;
+
+	heading(c, "Phases");
+	for (i = 0; i < RDD_PHASE_COUNT; i++) {
+		const struct rdd_phase_result *p = &obs->phases[i];
+		const char *st = rdd_status_name(p->status);
+
+		if (!p->present)
+			continue;
+		fprintf(c->out, "  %-10s", rdd_phase_name(i));
+		colored_field(c, status_color(p->status), st ? st : "?", 8);
+		duration(c, p->status != RDD_STATUS_SKIPPED, p->ms);
+		ESC(c, detail, p->detail);
+		rest(c, p->status != RDD_STATUS_SKIPPED, "", detail,
+		     2 + 10 + 8 + 10 + 2);
+	}
+	fprintf(c->out, "  %-18s", "total");
+	duration(c, true, obs->total_ms);
+	fputc('\n', c->out);
+}
+
+/* What an attempt got, in a few words, and the time that goes with it. */
+static void
+attempt_outcome(const struct rdd_attempt *a, char *buf, size_t cap, bool *timed,
+                double *ms)
+{
+	char protos[128];
+	const char *name;
+
+	*timed = true;
+	*ms = a->x224_ms;
+	switch (a->x224) {
+	case RDD_X224_RSP:
+		rdd_protocols_str(protos, sizeof(protos), a->selected);
+		snprintf(buf, cap, "selected %s", protos);
+		return;
+	case RDD_X224_FAILURE:
+		name = rdd_neg_failure_name(a->failure_code);
+		snprintf(buf, cap, "RDP_NEG_FAILURE %s (%" PRIu32 ")",
+		         name != NULL ? name : "unknown code", a->failure_code);
+		return;
+	case RDD_X224_NO_NEG_DATA:
+		snprintf(buf, cap, "confirm without negotiation (legacy)");
+		return;
+	case RDD_X224_TIMEOUT:
+		snprintf(buf, cap, "no confirm (timeout)");
+		return;
+	case RDD_X224_CLOSED:
+		snprintf(buf, cap, "closed before a confirm");
+		return;
+	case RDD_X224_RESET:
+		snprintf(buf, cap, "reset before a confirm");
+		return;
+	case RDD_X224_NOT_RDP:
+		snprintf(buf, cap, "answer is not RDP");
+		return;
+	case RDD_X224_MALFORMED:
+		snprintf(buf, cap, "malformed confirm");
+		return;
+	case RDD_X224_NOT_RUN:
+		break;
+	}
+	*ms = a->tcp_ms;
+	name = rdd_tcp_outcome_name(a->tcp);
+	if (a->tcp == RDD_TCP_NOT_RUN || a->tcp == RDD_TCP_OK) {
+		*timed = false;
+		snprintf(buf, cap, "not run");
+	} else {
+		snprintf(buf, cap, "TCP %s", name != NULL ? name : "?");
+	}
+}
+
+/* The first bytes of a non-RDP answer: printable ASCII as is, the rest
+ * as \xNN, between quotes. */
+static void
+first_bytes(const struct rdd_attempt *a, char *buf, size_t cap)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n = a->n_first_bytes, used = 0;
+
+	if (n > RDD_FIRST_BYTES)
+		n = RDD_FIRST_BYTES;
+	if (cap < 3) {
+		if (cap > 0)
+			buf[0] = '\0';
+		return;
+	}
+	buf[used++] = '"';
+	for (i = 0; i < n && used + 5 < cap; i++) {
+		uint8_t b = a->first_bytes[i];
+
+		if (b >= 0x20 && b <= 0x7E && b != '"' && b != '\\') {
+			buf[used++] = (char)b;
+		} else {
+			buf[used++] = '\\';
+			buf[used++] = 'x';
+			buf[used++] = hex[b >> 4];
+			buf[used++] = hex[b & 0x0F];
+		}
+	}
+	buf[used++] = '"';
+	buf[used] = '\0';
+}
+
+static void
+print_attempt_verbose(struct ctx *c, const struct rdd_attempt *a)
+{
+	char addr[ESC_CAP(RDD_ADDR_STR)], detail[ESC_CAP(RDD_STR)];
+	char bytes[4 * RDD_FIRST_BYTES + 3], note[32];
+	const char *name;
+	const size_t indent = 7 + 6 + 14 + 10 + 2;
+
+	ESC(c, addr, a->address);
+	if (addr[0] != '\0')
+		fprintf(c->out, "       address %s\n", addr);
+
+	name = rdd_tcp_outcome_name(a->tcp);
+	fprintf(c->out, "       %-6s%-14s", "tcp", name != NULL ? name : "?");
+	duration(c, a->tcp != RDD_TCP_NOT_RUN, a->tcp_ms);
+	ESC(c, detail, a->tcp_error);
+	rest(c, a->tcp != RDD_TCP_NOT_RUN, "", detail, indent);
+
+	name = rdd_x224_outcome_name(a->x224);
+	fprintf(c->out, "       %-6s%-14s", "x224", name != NULL ? name : "?");
+	duration(c, a->x224 != RDD_X224_NOT_RUN, a->x224_ms);
+	note[0] = '\0';
+	if (a->x224 == RDD_X224_RSP)
+		snprintf(note, sizeof(note), "flags 0x%02x", a->flags);
+	ESC(c, detail, a->x224_detail);
+	rest(c, a->x224 != RDD_X224_NOT_RUN, note, detail, indent);
+	if (a->n_first_bytes > 0) {
+		first_bytes(a, bytes, sizeof(bytes));
+		fprintf(c->out, "       first bytes %s\n", bytes);
+	}
+
+	if (!a->tls_wanted && a->tls == RDD_TLS_NOT_RUN)
+		return;
+	name = rdd_tls_outcome_name(a->tls);
+	fprintf(c->out, "       %-6s%-14s", "tls", name != NULL ? name : "?");
+	duration(c, a->tls != RDD_TLS_NOT_RUN, a->tls_ms);
+	note[0] = '\0';
+	if (a->tls == RDD_TLS_ALERT)
+		snprintf(note, sizeof(note), "alert %u/%u", a->alert_level,
+		         a->alert_desc);
+	ESC(c, detail, a->tls_detail);
+	rest(c, a->tls != RDD_TLS_NOT_RUN, note, detail, indent);
+}
+
+static void
+print_negotiation(struct ctx *c, const struct rdd_observation *obs)
+{
+	size_t i, n = obs->n_attempts;
+	const char *layer = rdd_security_layer_name(obs->security_layer);
+
+	if (n > RDD_MAX_ATTEMPTS)
+		n = RDD_MAX_ATTEMPTS;
+	heading(c, "Negotiation");
+	for (i = 0; i < n; i++) {
+		const struct rdd_attempt *a = &obs->attempts[i];
+		char label[ESC_CAP(sizeof(a->label))], protos[128], what[192];
+		bool timed;
+		double ms;
+		size_t w;
+
+		ESC(c, label, a->label);
+		rdd_protocols_str(protos, sizeof(protos), a->requested);
+		attempt_outcome(a, what, sizeof(what), &timed, &ms);
+		fprintf(c->out, "  %-2s %-21s -> %s", label, protos, what);
+		w = strlen(what);
+		if (timed) {
+			pad(c, w < 30 ? 30 - w : 0);
+			duration(c, true, ms);
+		}
+		fputc('\n', c->out);
+		if (c->verbose)
+			print_attempt_verbose(c, a);
+	}
+	if (n == 0)
+		fprintf(c->out, "  no attempt\n");
+	fprintf(c->out, "  security layer: %s   NLA required: %s\n",
+	        layer != NULL ? layer : "?",
+	        obs->nla_required < 0 ? "unknown"
+	                              : (obs->nla_required > 0 ? "yes" : "no"));
+}
+
+static void
+print_alternates(struct ctx *c, const struct rdd_observation *obs)
+{
+	char addr[ESC_CAP(RDD_ADDR_STR)];
+	size_t i, n = obs->n_alt;
+
+	if (n > RDD_MAX_ADDRESSES)
+		n = RDD_MAX_ADDRESSES;
+	if (n == 0)
+		return;
+	heading(c, "Other addresses");
+	for (i = 0; i < n; i++) {
+		const struct rdd_alt_address *a = &obs->alt[i];
+		const char *name = rdd_tcp_outcome_name(a->tcp);
+
+		ESC(c, addr, a->address);
+		fprintf(c->out, "  %-39s ", addr);
+		colored_field(
+		    c,
+		    a->tcp == RDD_TCP_OK
+		        ? SGR_GREEN
+		        : (a->tcp == RDD_TCP_NOT_RUN ? SGR_DIM : SGR_RED),
+		    name != NULL ? name : "?", 12);
+		duration(c, a->tcp != RDD_TCP_NOT_RUN, a->ms);
+		fputc('\n', c->out);
+	}
+}
+
+/* A labelled certificate line: "  label        value", value wrapped. */
+static void
+cert_line(struct ctx *c, const char *label, const char *value)
+{
+	fprintf(c->out, "  %-13s", label);
+	wrap(c, value, 15, 15);
+}
+
+static void
+print_validity(struct ctx *c, const struct rdd_cert *cert, int64_t now)
+{
+	char when[64], line[128];
+	const int64_t lim = INT64_C(1) << 60;
+
+	cert_line(c, "not before", utc(when, sizeof(when), cert->not_before));
+	utc(when, sizeof(when), cert->not_after);
+	if (now < -lim || now > lim || cert->not_after < -lim ||
+	    cert->not_after > lim || cert->not_before < -lim ||
+	    cert->not_before > lim) {
+		cert_line(c, "not after", when);
+		return;
+	}
+	if (cert->not_after < now) {
+		int64_t ago = (now - cert->not_after) / 86400;
+
+		if (ago == 0)
+			snprintf(line, sizeof(line),
+			         "%s  (%sexpired less than a day ago%s)", when,
+			         sgr(c, SGR_RED), sgr_reset(c));
+		else
+			snprintf(line, sizeof(line),
+			         "%s  (%sexpired %" PRId64 " day%s ago%s)",
+			         when, sgr(c, SGR_RED), ago,
+			         ago == 1 ? "" : "s", sgr_reset(c));
+	} else if (cert->not_before > now) {
+		snprintf(line, sizeof(line), "%s  (%snot yet valid%s)", when,
+		         sgr(c, SGR_RED), sgr_reset(c));
+	} else {
+		int64_t left = (cert->not_after - now) / 86400;
+
+		snprintf(line, sizeof(line), "%s  (%" PRId64 " day%s left)",
+		         when, left, left == 1 ? "" : "s");
+	}
+	cert_line(c, "not after", line);
+}
+
+static void
+print_san(struct ctx *c, const struct rdd_cert *cert)
+{
+	char san[ESC_CAP(RDD_STR)];
+	size_t i, n = cert->n_san, col = 15;
+
+	if (n > RDD_MAX_SAN)
+		n = RDD_MAX_SAN;
+	fprintf(c->out, "  %-13s", "SAN");
+	if (n == 0) {
+		fputs("none\n", c->out);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		size_t w;
+
+		ESC(c, san, cert->san[i]);
+		w = columns(san, strlen(san));
+		if (i > 0) {
+			fputc(',', c->out);
+			col++;
+			if (col + 1 + w >= WIDTH) {
+				fputc('\n', c->out);
+				pad(c, 15);
+				col = 15;
+			} else {
+				fputc(' ', c->out);
+				col++;
+			}
+		}
+		fputs(san, c->out);
+		col += w;
+	}
+	fputc('\n', c->out);
+}
+
+static void
+print_certificate(struct ctx *c, const struct rdd_observation *obs)
+{
+	const struct rdd_tls_info *t = &obs->tls;
+	const struct rdd_cert *cert = &t->cert;
+	char ver[ESC_CAP(sizeof(t->version))],
+	    cipher[ESC_CAP(sizeof(t->cipher))];
+	char att[ESC_CAP(sizeof(t->attempt))],
+	    key[ESC_CAP(sizeof(cert->key_type))];
+	char buf[ESC_CAP(RDD_STR)], line[ESC_CAP(RDD_STR) + 64];
+
+	if (!t->present)
+		return;
+	heading(c, "Certificate");
+	ESC(c, ver, t->version);
+	ESC(c, cipher, t->cipher);
+	ESC(c, att, t->attempt);
+	snprintf(line, sizeof(line), "%s %s%s%s%s", ver[0] ? ver : "?", cipher,
+	         att[0] ? " (attempt " : "", att, att[0] ? ")" : "");
+	cert_line(c, "tls", line);
+	if (!cert->present) {
+		cert_line(c, "certificate", "none received");
+		return;
+	}
+	cert_line(c, "subject", ESC(c, buf, cert->subject));
+	cert_line(c, "issuer", ESC(c, buf, cert->issuer));
+	print_san(c, cert);
+	print_validity(c, cert, obs->checked_at);
+	ESC(c, key, cert->key_type);
+	if (cert->key_bits > 0)
+		snprintf(line, sizeof(line), "%s %d bits", key[0] ? key : "?",
+		         cert->key_bits);
+	else
+		snprintf(line, sizeof(line), "%s", key[0] ? key : "?");
+	cert_line(c, "key", line);
+	cert_line(c, "signature", ESC(c, buf, cert->signature));
+	cert_line(c, "sha256", ESC(c, buf, cert->sha256));
+	cert_line(c, "self-signed", cert->self_signed ? "yes" : "no");
+	if (cert->name_match < 0) {
+		cert_line(c, "name check", "not checked");
+	} else {
+		ESC(c, buf, cert->name_checked);
+		snprintf(line, sizeof(line), "%s %s%s%s", buf,
+		         sgr(c, cert->name_match ? SGR_GREEN : SGR_RED),
+		         cert->name_match ? "matches" : "does not match",
+		         sgr_reset(c));
+		cert_line(c, "name check", line);
+	}
+}
+
+static const char *
+severity_color(enum rdd_severity s)
+{
+	switch (s) {
+	case RDD_SEV_CRITICAL:
+		return SGR_RED;
+	case RDD_SEV_WARNING:
+		return SGR_YELLOW;
+	case RDD_SEV_INFO:
+		return SGR_CYAN;
+	}
+	return "";
+}
+
+static const char *
+severity_label(enum rdd_severity s)
+{
+	switch (s) {
+	case RDD_SEV_CRITICAL:
+		return "CRITICAL";
+	case RDD_SEV_WARNING:
+		return "WARNING";
+	case RDD_SEV_INFO:
+		return "INFO";
+	}
+	return "?";
+}
+
+/* "fix (server):" and one numbered step per line. STEPS are separated by
+ * '\n'; empty steps are skipped. */
+static void
+print_steps(struct ctx *c, const char *label, const char *steps)
+{
+	const char *p = steps;
+	int k = 0;
+
+	if (p == NULL || *p == '\0')
+		return;
+	fprintf(c->out, "    %s\n", label);
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+
+		if (n > 0) {
+			table_text(c, p, n);
+			fprintf(c->out, "      %d. ", ++k);
+			wrap(c, c->big, k < 10 ? 9 : 10, 9);
+		}
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static void
+print_findings(struct ctx *c, const struct rdd_diagnosis *diag)
+{
+	char buf[ESC_CAP(RDD_EVIDENCE)];
+	size_t i, n = diag->n_findings;
+
+	if (n > RDD_MAX_FINDINGS)
+		n = RDD_MAX_FINDINGS;
+	heading(c, "Findings");
+	if (n == 0)
+		fprintf(c->out, "  none\n");
+	for (i = 0; i < n; i++) {
+		const struct rdd_finding *f = &diag->findings[i];
+		const struct rdd_cause_info *ci = rdd_cause_info(f->cause);
+		const char *phase = rdd_phase_name(f->phase);
+		int col;
+
+		fputs("  ", c->out);
+		colored_field(c, severity_color(f->severity),
+		              severity_label(f->severity), 9);
+		col = fprintf(c->out, " %s  [%s]  ", ci != NULL ? ci->id : "?",
+		              phase != NULL ? phase : "?");
+		table_text(c, ci != NULL ? ci->title : "", TEXT_MAX);
+		wrap(c, c->big, 11 + (size_t)(col > 0 ? col : 0), 12);
+		if (c->verbose && ci != NULL && ci->explanation != NULL &&
+		    ci->explanation[0] != '\0') {
+			table_text(c, ci->explanation, TEXT_MAX);
+			fputs("    why: ", c->out);
+			wrap(c, c->big, 9, 9);
+		}
+		ESC(c, buf, f->evidence);
+		if (buf[0] != '\0') {
+			fputs("    evidence: ", c->out);
+			wrap(c, buf, 14, 14);
+		}
+		if (ci == NULL)
+			continue;
+		print_steps(c, "fix (server):", ci->fix_host);
+		print_steps(c, "fix (client):", ci->fix_client);
+		if (ci->lowers_security != NULL &&
+		    ci->lowers_security[0] != '\0') {
+			table_text(c, ci->lowers_security, TEXT_MAX);
+			fprintf(c->out, "    %snote:%s ", sgr(c, SGR_YELLOW),
+			        sgr_reset(c));
+			wrap(c, c->big, 10, 10);
+		}
+	}
+}
+
+static const char *
+verdict_color(enum rdd_verdict v)
+{
+	switch (v) {
+	case RDD_VERDICT_OK:
+		return SGR_GREEN;
+	case RDD_VERDICT_WARNING:
+		return SGR_YELLOW;
+	case RDD_VERDICT_CRITICAL:
+		return SGR_RED;
+	case RDD_VERDICT_UNKNOWN:
+		return SGR_DIM;
+	}
+	return "";
+}
+
+static void
+print_verdict(struct ctx *c, const struct rdd_diagnosis *diag)
+{
+	char summary[ESC_CAP(RDD_EVIDENCE)], word[16];
+	const char *name = rdd_verdict_name(diag->status);
+	size_t i;
+
+	snprintf(word, sizeof(word), "%s", name != NULL ? name : "unknown");
+	for (i = 0; word[i] != '\0'; i++)
+		if (word[i] >= 'a' && word[i] <= 'z')
+			word[i] = (char)(word[i] - 'a' + 'A');
+	fprintf(c->out, "\n%sVerdict:%s %s%s%s", sgr(c, SGR_BOLD), sgr_reset(c),
+	        sgr(c, verdict_color(diag->status)), word, sgr_reset(c));
+	ESC(c, summary, diag->summary);
+	if (summary[0] == '\0') {
+		fputc('\n', c->out);
+		return;
+	}
+	fputs(" - ", c->out);
+	wrap(c, summary, 9 + strlen(word) + 3, 2);
+}
+
+int
+rdd_report_text(FILE *out, const struct rdd_observation *obs,
+                const struct rdd_diagnosis *diag,
+                const struct rdd_text_options *opt)
+{
+	struct ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.color = opt != NULL && opt->color;
+	c.verbose = opt != NULL && opt->verbose;
+
+	print_header(&c, obs);
+	print_phases(&c, obs);
+	print_negotiation(&c, obs);
+	if (c.verbose)
+		print_alternates(&c, obs);
+	print_certificate(&c, obs);
+	print_findings(&c, diag);
+	print_verdict(&c, diag);
+	if (fflush(out) != 0 || ferror(out))
+		return -1;
+	return 0;
+}
