@@ -1,0 +1,1039 @@
+/*
+ * test_json.c - rdd_report_json (json.c) against docs/json.md: synthetic
+ * observations and diagnoses (a healthy Negotiate server, a refused port,
+ * an expired certificate, a hostile certificate) are rendered into memory,
+ * parsed back with jansson and checked field by field: names, types, null
+ * rules, key order, rounding, and that server strings arrive as valid
+ * UTF-8 with their control characters escaped.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "rdpdoctor/report.h"
+
+/* Synthetic observations for the renderer tests. */
+#define CHECKED_AT INT64_C(1795329601) /* 2026-11-22 06:40:01 UTC */
+#define DAY INT64_C(86400)
+
+static void
+set_phase(struct rdd_observation *obs, enum rdd_phase p, enum rdd_status st,
+          double start, double ms, const char *detail)
+{
+	struct rdd_phase_result *r = &obs->phases[p];
+
+	r->present = true;
+	r->status = st;
+	r->start_ms = start;
+	r->ms = ms;
+	snprintf(r->detail, sizeof(r->detail), "%s", detail);
+}
+
+static struct rdd_attempt *
+add_attempt(struct rdd_observation *obs, const char *label, uint32_t req,
+            bool tls)
+{
+	struct rdd_attempt *a = &obs->attempts[obs->n_attempts++];
+
+	snprintf(a->label, sizeof(a->label), "%s", label);
+	a->requested = req;
+	a->tls_wanted = tls;
+	snprintf(a->address, sizeof(a->address), "%s", obs->address);
+	return a;
+}
+
+static void
+attempt_rsp(struct rdd_attempt *a, uint32_t selected, uint8_t flags,
+            double start)
+{
+	a->tcp = RDD_TCP_OK;
+	a->tcp_start_ms = start;
+	a->tcp_ms = 0.3;
+	a->x224 = RDD_X224_RSP;
+	a->selected = selected;
+	a->flags = flags;
+	a->x224_start_ms = start + 0.3;
+	a->x224_ms = 1.2;
+}
+
+static void
+base(struct rdd_observation *obs)
+{
+	rdd_observation_init(obs);
+	snprintf(obs->host, sizeof(obs->host), "nego.rdpsrv.lab");
+	obs->port = 3389;
+	snprintf(obs->addresses[0], RDD_ADDR_STR, "10.201.0.14");
+	snprintf(obs->addresses[1], RDD_ADDR_STR, "10.201.0.15");
+	obs->n_addresses = 2;
+	snprintf(obs->address, sizeof(obs->address), "10.201.0.14");
+	obs->checked_at = CHECKED_AT;
+	obs->timeout_s = 5;
+	obs->total_ms = 12.5;
+	set_phase(obs, RDD_PHASE_RESOLVE, RDD_STATUS_OK, 0, 0.4,
+	          "nego.rdpsrv.lab -> 10.201.0.14, 10.201.0.15");
+	obs->alt[0].tcp = RDD_TCP_REFUSED;
+	obs->alt[0].ms = 0.2;
+	snprintf(obs->alt[0].address, RDD_ADDR_STR, "10.201.0.15");
+	obs->n_alt = 1;
+}
+
+static void
+set_cert(struct rdd_observation *obs, const char *subject, int64_t not_after)
+{
+	struct rdd_tls_info *t = &obs->tls;
+	struct rdd_cert *c = &t->cert;
+
+	t->present = true;
+	snprintf(t->attempt, sizeof(t->attempt), "A");
+	snprintf(t->version, sizeof(t->version), "TLSv1.2");
+	snprintf(t->cipher, sizeof(t->cipher), "ECDHE-RSA-AES256-GCM-SHA384");
+	c->present = true;
+	snprintf(c->subject, sizeof(c->subject), "%s", subject);
+	snprintf(c->issuer, sizeof(c->issuer), "%s", subject);
+	snprintf(c->common_name, sizeof(c->common_name), "nego.rdpsrv.lab");
+	snprintf(c->san[0], RDD_STR, "DNS:nego.rdpsrv.lab");
+	snprintf(c->san[1], RDD_STR, "IP:10.201.0.14");
+	c->n_san = 2;
+	c->not_before = CHECKED_AT - 265 * DAY;
+	c->not_after = not_after;
+	c->self_signed = true;
+	snprintf(c->key_type, sizeof(c->key_type), "RSA");
+	c->key_bits = 2048;
+	snprintf(c->signature, sizeof(c->signature), "sha256WithRSAEncryption");
+	snprintf(
+	    c->sha256, sizeof(c->sha256), "%s",
+	    "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b");
+	c->name_match = 1;
+	snprintf(c->name_checked, sizeof(c->name_checked), "nego.rdpsrv.lab");
+}
+
+static void
+add_finding(struct rdd_diagnosis *d, enum rdd_cause cause,
+            enum rdd_severity sev, enum rdd_phase phase, const char *evidence)
+{
+	struct rdd_finding *f = &d->findings[d->n_findings++];
+
+	f->cause = cause;
+	f->severity = sev;
+	f->phase = phase;
+	snprintf(f->evidence, sizeof(f->evidence), "%s", evidence);
+}
+
+static void
+verdict(struct rdd_diagnosis *d, enum rdd_verdict v, int failed_phase,
+        const char *summary)
+{
+	d->status = v;
+	d->failed_phase = failed_phase;
+	snprintf(d->summary, sizeof(d->summary), "%s", summary);
+}
+
+/* A healthy server with SecurityLayer = Negotiate and NLA not required. */
+static void
+fixture_healthy(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	struct rdd_attempt *a;
+
+	base(obs);
+	set_phase(obs, RDD_PHASE_TCP, RDD_STATUS_OK, 0.4, 0.3,
+	          "connected to 10.201.0.14");
+	set_phase(obs, RDD_PHASE_X224, RDD_STATUS_OK, 0.7, 1.2,
+	          "selected HYBRID (flags 0x1f)");
+	set_phase(obs, RDD_PHASE_TLS, RDD_STATUS_OK, 1.9, 2.1,
+	          "TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384");
+	a = add_attempt(obs, "A", 0x0B, true);
+	attempt_rsp(a, RDD_PROTO_HYBRID, 0x1f, 0.4);
+	a->tls = RDD_TLS_OK;
+	a->tls_start_ms = 1.9;
+	a->tls_ms = 2.1;
+	a = add_attempt(obs, "B", 0x01, true);
+	attempt_rsp(a, RDD_PROTO_SSL, 0x00, 0.5);
+	a->x224_ms = 1.1;
+	a->tls = RDD_TLS_OK;
+	a->tls_ms = 2.0;
+	a = add_attempt(obs, "C", 0x00, false);
+	attempt_rsp(a, RDD_PROTO_RDP, 0x00, 0.6);
+	a->x224_ms = 0.9;
+	obs->security_layer = RDD_SECLAYER_NEGOTIATE;
+	obs->nla_required = 0;
+	set_cert(obs, "CN=nego.rdpsrv.lab", CHECKED_AT + 100 * DAY);
+
+	memset(d, 0, sizeof(*d));
+	add_finding(d, RDD_CAUSE_CERT_SELF_SIGNED, RDD_SEV_WARNING,
+	            RDD_PHASE_TLS, "issuer = subject = CN=nego.rdpsrv.lab");
+	add_finding(d, RDD_CAUSE_NLA_NOT_REQUIRED, RDD_SEV_WARNING,
+	            RDD_PHASE_X224, "attempt B (SSL only) selected SSL");
+	verdict(d, RDD_VERDICT_WARNING, -1,
+	        "a default client connects; 2 warnings");
+}
+
+/* Nothing listens: RST to SYN. */
+static void
+fixture_refused(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	struct rdd_attempt *a;
+
+	base(obs);
+	set_phase(obs, RDD_PHASE_TCP, RDD_STATUS_FAILED, 0.4, 0.2,
+	          "connection refused by 10.201.0.14");
+	set_phase(obs, RDD_PHASE_X224, RDD_STATUS_SKIPPED, 0, 0, "");
+	set_phase(obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED, 0, 0, "");
+	a = add_attempt(obs, "A", 0x0B, true);
+	a->tcp = RDD_TCP_REFUSED;
+	a->tcp_start_ms = 0.4;
+	a->tcp_ms = 0.2;
+	snprintf(a->tcp_error, sizeof(a->tcp_error), "connection refused");
+
+	memset(d, 0, sizeof(*d));
+	add_finding(d, RDD_CAUSE_TCP_REFUSED, RDD_SEV_CRITICAL, RDD_PHASE_TCP,
+	            "10.201.0.14:3389 answered the SYN with a RST");
+	verdict(d, RDD_VERDICT_CRITICAL, RDD_PHASE_TCP,
+	        "nothing accepts connections on 10.201.0.14:3389");
+}
+
+/* TLS works, but the certificate expired three days ago. */
+static void
+fixture_expired(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	fixture_healthy(obs, d);
+	obs->tls.cert.not_after = CHECKED_AT - 3 * DAY;
+	memset(d, 0, sizeof(*d));
+	add_finding(
+	    d, RDD_CAUSE_CERT_EXPIRED, RDD_SEV_CRITICAL, RDD_PHASE_TLS,
+	    "notAfter 2026-11-19 06:40:01 UTC, 3 days before the check");
+	verdict(d, RDD_VERDICT_CRITICAL, RDD_PHASE_TLS,
+	        "the server's certificate has expired");
+}
+
+/* A hostile server: terminal escapes and invalid UTF-8 in every string it
+ * chooses. */
+#define HOSTILE_SUBJECT "CN=\x1b[2Jevil\xff\xfe\x1b]52;c;aGk=\x07"
+static void
+fixture_hostile(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	fixture_healthy(obs, d);
+	set_cert(obs, HOSTILE_SUBJECT, CHECKED_AT + 100 * DAY);
+	snprintf(obs->tls.cert.san[1], RDD_STR, "DNS:\x1b[31mred\r\nfake\x7f");
+	snprintf(obs->tls.cert.common_name, RDD_STR, "\xc0\xaf\xed\xa0\x80");
+	snprintf(obs->tls.cert.name_checked, RDD_STR, "nego.rdpsrv.lab");
+	obs->tls.cert.name_match = 0;
+	snprintf(obs->phases[RDD_PHASE_TLS].detail, RDD_STR,
+	         "alert from \x1b[2J\xc2\x9b"
+	         "1;1H server");
+	snprintf(obs->attempts[0].tls_detail, RDD_STR, "\x1b[2J\r\n");
+	snprintf(obs->attempts[0].x224_detail, RDD_STR, "\x9b\x1b");
+	memset(d, 0, sizeof(*d));
+	add_finding(d, RDD_CAUSE_CERT_NAME_MISMATCH, RDD_SEV_WARNING,
+	            RDD_PHASE_TLS,
+	            "subject " HOSTILE_SUBJECT " does not match");
+	verdict(d, RDD_VERDICT_WARNING, -1, "summary \x1b[2J\xff");
+}
+
+/* ---- Rendering and lookups --------------------------------------------- */
+
+/* Render to memory; the caller frees *TEXT. */
+static json_t *
+render(const struct rdd_observation *obs, const struct rdd_diagnosis *d,
+       char **text)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	json_error_t err;
+	json_t *root;
+
+	assert_non_null(f);
+	assert_int_equal(rdd_report_json(f, obs, d), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(buf);
+	/* One document, one newline. */
+	assert_true(len > 2);
+	assert_int_equal(buf[len - 1], '\n');
+	assert_int_not_equal(buf[len - 2], '\n');
+	root = json_loads(buf, 0, &err);
+	if (root == NULL)
+		fail_msg("json_loads: %s at line %d", err.text, err.line);
+	*text = buf;
+	return root;
+}
+
+static json_t *
+get(const json_t *obj, const char *key)
+{
+	json_t *v;
+
+	assert_true(json_is_object(obj));
+	v = json_object_get(obj, key);
+	if (v == NULL)
+		fail_msg("missing key \"%s\"", key);
+	return v;
+}
+
+static const char *
+get_str(const json_t *obj, const char *key)
+{
+	json_t *v = get(obj, key);
+
+	if (!json_is_string(v))
+		fail_msg("\"%s\" is not a string", key);
+	return json_string_value(v);
+}
+
+static json_int_t
+get_int(const json_t *obj, const char *key)
+{
+	json_t *v = get(obj, key);
+
+	if (!json_is_integer(v))
+		fail_msg("\"%s\" is not an integer", key);
+	return json_integer_value(v);
+}
+
+static double
+get_num(const json_t *obj, const char *key)
+{
+	json_t *v = get(obj, key);
+
+	if (!json_is_number(v))
+		fail_msg("\"%s\" is not a number", key);
+	return json_number_value(v);
+}
+
+static void
+assert_null_key(const json_t *obj, const char *key)
+{
+	if (!json_is_null(get(obj, key)))
+		fail_msg("\"%s\" is not null", key);
+}
+
+static void
+assert_num(const json_t *obj, const char *key, double want)
+{
+	double v = get_num(obj, key);
+
+	if (v < want - 1e-9 || v > want + 1e-9)
+		fail_msg("\"%s\" is %g, want %g", key, v, want);
+}
+
+/* The object of ARR whose KEY is VALUE. */
+static json_t *
+find(const json_t *arr, const char *key, const char *value)
+{
+	size_t i;
+	json_t *v;
+
+	assert_true(json_is_array(arr));
+	json_array_foreach(arr, i, v)
+	{
+		json_t *s = json_object_get(v, key);
+
+		if (json_is_string(s) &&
+		    strcmp(json_string_value(s), value) == 0)
+			return v;
+	}
+	fail_msg("no element with %s = %s", key, value);
+	return NULL;
+}
+
+/* Keys of OBJ appear in TEXT in the order given (NULL-terminated), each
+ * once at indentation INDENT. */
+static void
+assert_key_order(const char *text, int indent, const char *const *keys)
+{
+	const char *prev = text;
+	char needle[64];
+
+	for (; *keys != NULL; keys++) {
+		const char *at;
+
+		snprintf(needle, sizeof(needle), "\n%*s\"%s\": ", indent, "",
+		         *keys);
+		at = strstr(text, needle);
+		if (at == NULL)
+			fail_msg("key %s not found at indent %d", *keys,
+			         indent);
+		if (at < prev)
+			fail_msg("key %s out of order", *keys);
+		prev = at;
+	}
+}
+
+/* Split S on '\n' as the contract says fix arrays are made, and compare. */
+static void
+assert_steps(const json_t *arr, const char *s)
+{
+	size_t i = 0;
+
+	assert_true(json_is_array(arr));
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n");
+
+		if (n > 0) {
+			json_t *v = json_array_get(arr, i++);
+
+			assert_non_null(v);
+			assert_true(json_is_string(v));
+			assert_int_equal(strlen(json_string_value(v)), n);
+			assert_memory_equal(json_string_value(v), s, n);
+		}
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+	assert_int_equal(json_array_size(arr), i);
+}
+
+/* ---- Tests ----------------------------------------------------------- */
+
+static void
+test_healthy_top_level(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *tool, *target, *addrs;
+	static const char *const order[] = {"schema",     "tool",
+	                                    "checked_at", "timeout_s",
+	                                    "total_ms",   "target",
+	                                    "phases",     "negotiation",
+	                                    "tls",        "alternate_addresses",
+	                                    "findings",   "verdict",
+	                                    NULL};
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	root = render(&obs, &d, &text);
+
+	assert_int_equal(json_object_size(root), 12);
+	assert_key_order(text, 2, order);
+	/* Indented by two spaces, schema first. */
+	assert_memory_equal(text, "{\n  \"schema\": 1,\n", 17);
+	assert_int_equal(get_int(root, "schema"), RDD_JSON_SCHEMA_VERSION);
+	tool = get(root, "tool");
+	assert_string_equal(get_str(tool, "name"), "rdpdoctor");
+	assert_string_equal(get_str(tool, "version"), RDD_VERSION);
+	assert_string_equal(get_str(root, "checked_at"),
+	                    "2026-11-22T06:40:01Z");
+	assert_num(root, "timeout_s", 5);
+	assert_num(root, "total_ms", 12.5);
+
+	target = get(root, "target");
+	assert_string_equal(get_str(target, "host"), "nego.rdpsrv.lab");
+	assert_int_equal(get_int(target, "port"), 3389);
+	addrs = get(target, "addresses");
+	assert_true(json_is_array(addrs));
+	assert_int_equal(json_array_size(addrs), 2);
+	assert_string_equal(json_string_value(json_array_get(addrs, 1)),
+	                    "10.201.0.15");
+	assert_string_equal(get_str(target, "address"), "10.201.0.14");
+
+	json_decref(root);
+	free(text);
+}
+
+static void
+test_healthy_phases(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *phases, *p;
+	static const char *const names[] = {"resolve", "tcp", "x224", "tls"};
+	size_t i;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	root = render(&obs, &d, &text);
+	phases = get(root, "phases");
+	assert_true(json_is_array(phases));
+	/* Only the present phases, in enum order. */
+	assert_int_equal(json_array_size(phases), 4);
+	for (i = 0; i < 4; i++)
+		assert_string_equal(get_str(json_array_get(phases, i), "phase"),
+		                    names[i]);
+	p = json_array_get(phases, 2);
+	assert_string_equal(get_str(p, "status"), "ok");
+	assert_num(p, "start_ms", 0.7);
+	assert_num(p, "ms", 1.2);
+	assert_string_equal(get_str(p, "detail"),
+	                    "selected HYBRID (flags 0x1f)");
+	/* Times print short, not as 1.2000000000000002. */
+	assert_non_null(strstr(text, "\"ms\": 1.2,"));
+	json_decref(root);
+	free(text);
+}
+
+static void
+test_healthy_negotiation(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *nego, *attempts, *a;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	root = render(&obs, &d, &text);
+	nego = get(root, "negotiation");
+	attempts = get(nego, "attempts");
+	assert_int_equal(json_array_size(attempts), 3);
+
+	a = find(attempts, "label", "A");
+	assert_int_equal(get_int(a, "requested"), 11);
+	assert_string_equal(get_str(a, "requested_names"),
+	                    "SSL|HYBRID|HYBRID_EX");
+	assert_true(json_is_true(get(a, "tls_wanted")));
+	assert_string_equal(get_str(a, "address"), "10.201.0.14");
+	assert_string_equal(get_str(a, "tcp"), "ok");
+	assert_string_equal(get_str(a, "x224"), "response");
+	assert_int_equal(get_int(a, "selected"), RDD_PROTO_HYBRID);
+	assert_string_equal(get_str(a, "selected_name"), "HYBRID");
+	assert_int_equal(get_int(a, "flags"), 0x1f);
+	assert_null_key(a, "failure_code");
+	assert_null_key(a, "failure_name");
+	assert_null_key(a, "tcp_error");
+	assert_null_key(a, "first_bytes");
+	assert_null_key(a, "tls_alert");
+	assert_string_equal(get_str(a, "tls"), "ok");
+	assert_num(a, "ms", 1.2);
+	assert_num(a, "tcp_ms", 0.3);
+	assert_num(a, "tls_ms", 2.1);
+	assert_string_equal(get_str(a, "detail"), "");
+
+	/* C asked for RDP only and got it: selected 0 is a value, not null. */
+	a = find(attempts, "label", "C");
+	assert_int_equal(get_int(a, "requested"), 0);
+	assert_string_equal(get_str(a, "requested_names"), "RDP");
+	assert_int_equal(get_int(a, "selected"), 0);
+	assert_string_equal(get_str(a, "selected_name"), "RDP");
+	assert_string_equal(get_str(a, "tls"), "not_run");
+	assert_null_key(a, "tls_ms");
+
+	assert_string_equal(get_str(nego, "security_layer"), "negotiate");
+	assert_true(json_is_false(get(nego, "nla_required")));
+	json_decref(root);
+	free(text);
+}
+
+static void
+test_healthy_tls_and_certificate(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *tls, *cert, *san;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	root = render(&obs, &d, &text);
+	tls = get(root, "tls");
+	assert_true(json_is_object(tls));
+	assert_string_equal(get_str(tls, "version"), "TLSv1.2");
+	assert_string_equal(get_str(tls, "cipher"),
+	                    "ECDHE-RSA-AES256-GCM-SHA384");
+	assert_string_equal(get_str(tls, "from_attempt"), "A");
+	cert = get(tls, "certificate");
+	assert_string_equal(get_str(cert, "subject"), "CN=nego.rdpsrv.lab");
+	assert_string_equal(get_str(cert, "issuer"), "CN=nego.rdpsrv.lab");
+	assert_string_equal(get_str(cert, "common_name"), "nego.rdpsrv.lab");
+	san = get(cert, "san");
+	assert_true(json_is_array(san));
+	assert_int_equal(json_array_size(san), 2);
+	assert_string_equal(json_string_value(json_array_get(san, 0)),
+	                    "DNS:nego.rdpsrv.lab");
+	assert_string_equal(get_str(cert, "not_before"),
+	                    "2026-03-02T06:40:01Z");
+	assert_string_equal(get_str(cert, "not_after"), "2027-03-02T06:40:01Z");
+	assert_int_equal(get_int(cert, "days_left"), 100);
+	assert_true(json_is_true(get(cert, "self_signed")));
+	assert_string_equal(get_str(cert, "key_type"), "RSA");
+	assert_int_equal(get_int(cert, "key_bits"), 2048);
+	assert_string_equal(get_str(cert, "signature"),
+	                    "sha256WithRSAEncryption");
+	assert_int_equal(strlen(get_str(cert, "sha256")), 64);
+	assert_string_equal(get_str(cert, "name_checked"), "nego.rdpsrv.lab");
+	assert_true(json_is_true(get(cert, "name_match")));
+
+	/* The other addresses the name resolved to. */
+	assert_int_equal(json_array_size(get(root, "alternate_addresses")), 1);
+	assert_string_equal(
+	    get_str(json_array_get(get(root, "alternate_addresses"), 0), "tcp"),
+	    "refused");
+	json_decref(root);
+	free(text);
+}
+
+static void
+test_healthy_findings_and_verdict(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	const struct rdd_cause_info *ci;
+	char *text;
+	json_t *root, *findings, *f, *v;
+	static const char *const order[] = {
+	    "id",    "severity",    "phase",
+	    "title", "explanation", "evidence",
+	    "fix",   "client_fix",  "lowers_security",
+	    NULL};
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	root = render(&obs, &d, &text);
+	findings = get(root, "findings");
+	assert_int_equal(json_array_size(findings), 2);
+	assert_key_order(strstr(text, "\"findings\""), 6, order);
+
+	ci = rdd_cause_info(RDD_CAUSE_CERT_SELF_SIGNED);
+	assert_non_null(ci);
+	f = json_array_get(findings, 0);
+	assert_string_equal(get_str(f, "id"), "cert-self-signed");
+	assert_string_equal(get_str(f, "severity"), "warning");
+	assert_string_equal(get_str(f, "phase"), "tls");
+	assert_string_equal(get_str(f, "title"), ci->title);
+	assert_string_equal(get_str(f, "explanation"), ci->explanation);
+	assert_string_equal(get_str(f, "evidence"),
+	                    "issuer = subject = CN=nego.rdpsrv.lab");
+	assert_steps(get(f, "fix"), ci->fix_host);
+	assert_steps(get(f, "client_fix"), ci->fix_client);
+	assert_true(json_array_size(get(f, "fix")) >= 1);
+	if (ci->lowers_security[0] == '\0')
+		assert_null_key(f, "lowers_security");
+
+	f = json_array_get(findings, 1);
+	assert_string_equal(get_str(f, "id"), "nla-not-required");
+	assert_string_equal(get_str(f, "phase"), "x224");
+
+	v = get(root, "verdict");
+	assert_string_equal(get_str(v, "status"), "warning");
+	assert_null_key(v, "failed_phase");
+	assert_string_equal(get_str(v, "summary"),
+	                    "a default client connects; 2 warnings");
+	assert_int_equal(get_int(v, "exit_code"), 1);
+	json_decref(root);
+	free(text);
+}
+
+static void
+test_refused(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *phases, *a, *f, *v, *nego;
+
+	(void)state;
+	fixture_refused(&obs, &d);
+	root = render(&obs, &d, &text);
+
+	/* No handshake: tls is null, not an empty object. */
+	assert_null_key(root, "tls");
+	phases = get(root, "phases");
+	assert_string_equal(get_str(find(phases, "phase", "tcp"), "status"),
+	                    "failed");
+	assert_string_equal(get_str(find(phases, "phase", "x224"), "status"),
+	                    "skipped");
+	assert_string_equal(get_str(find(phases, "phase", "tls"), "detail"),
+	                    "");
+
+	nego = get(root, "negotiation");
+	a = json_array_get(get(nego, "attempts"), 0);
+	assert_string_equal(get_str(a, "tcp"), "refused");
+	assert_string_equal(get_str(a, "tcp_error"), "connection refused");
+	assert_num(a, "tcp_ms", 0.2);
+	assert_string_equal(get_str(a, "x224"), "not_run");
+	assert_null_key(a, "selected");
+	assert_null_key(a, "selected_name");
+	assert_null_key(a, "flags");
+	assert_null_key(a, "failure_code");
+	assert_null_key(a, "ms");
+	assert_null_key(a, "x224_start_ms");
+	assert_null_key(a, "tls_ms");
+	assert_string_equal(get_str(nego, "security_layer"), "unknown");
+	assert_null_key(nego, "nla_required");
+
+	f = json_array_get(get(root, "findings"), 0);
+	assert_string_equal(get_str(f, "id"), "tcp-refused");
+	assert_string_equal(get_str(f, "severity"), "critical");
+	assert_string_equal(get_str(f, "phase"), "tcp");
+	assert_true(json_is_array(get(f, "fix")));
+	assert_true(json_array_size(get(f, "fix")) > 1);
+	assert_steps(get(f, "fix"),
+	             rdd_cause_info(RDD_CAUSE_TCP_REFUSED)->fix_host);
+
+	v = get(root, "verdict");
+	assert_string_equal(get_str(v, "status"), "critical");
+	assert_string_equal(get_str(v, "failed_phase"), "tcp");
+	assert_int_equal(get_int(v, "exit_code"), 2);
+	json_decref(root);
+	free(text);
+}
+
+static void
+test_expired_certificate(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *cert, *f, *v;
+
+	(void)state;
+	fixture_expired(&obs, &d);
+	root = render(&obs, &d, &text);
+	cert = get(get(root, "tls"), "certificate");
+	assert_string_equal(get_str(cert, "not_after"), "2026-11-19T06:40:01Z");
+	assert_int_equal(get_int(cert, "days_left"), -3);
+
+	f = json_array_get(get(root, "findings"), 0);
+	assert_string_equal(get_str(f, "id"), "cert-expired");
+	assert_string_equal(get_str(f, "severity"), "critical");
+	assert_string_equal(get_str(f, "phase"), "tls");
+	assert_steps(get(f, "fix"),
+	             rdd_cause_info(RDD_CAUSE_CERT_EXPIRED)->fix_host);
+	assert_steps(get(f, "client_fix"),
+	             rdd_cause_info(RDD_CAUSE_CERT_EXPIRED)->fix_client);
+	v = get(root, "verdict");
+	assert_string_equal(get_str(v, "failed_phase"), "tls");
+	json_decref(root);
+	free(text);
+}
+
+/* days_left rounds down, so it is negative exactly when expired. */
+static void
+test_days_left_rounding(void **state)
+{
+	static const struct {
+		int64_t delta;
+		json_int_t days;
+	} cases[] = {
+	    {-1, -1}, {-3600, -1},  {-DAY, -1}, {-DAY - 1, -2},     {0, 0},
+	    {1, 0},   {DAY - 1, 0}, {DAY, 1},   {29 * DAY + 5, 29},
+	};
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text;
+		json_t *root;
+
+		fixture_healthy(&obs, &d);
+		obs.tls.cert.not_after = CHECKED_AT + cases[i].delta;
+		root = render(&obs, &d, &text);
+		assert_int_equal(
+		    get_int(get(get(root, "tls"), "certificate"), "days_left"),
+		    cases[i].days);
+		json_decref(root);
+		free(text);
+	}
+}
+
+static void
+test_hostile_strings(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *cert, *a, *f;
+	const unsigned char *p;
+
+	(void)state;
+	fixture_hostile(&obs, &d);
+	/* Invalid UTF-8 in the host too (a name read from a file). */
+	snprintf(obs.host, sizeof(obs.host), "bad\xff\xfe.lab");
+	root = render(&obs, &d, &text);
+
+	/* No raw ESC, CR, BEL, DEL or C1 control in the document. */
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		assert_true(*p >= 0x20 || *p == '\n');
+		assert_int_not_equal(*p, 0x7f);
+		if (p[0] == 0xC2)
+			assert_false(p[1] >= 0x80 && p[1] <= 0x9F);
+	}
+	assert_non_null(strstr(text, "\\u001B[2J"));
+
+	cert = get(get(root, "tls"), "certificate");
+	/* ESC and BEL survive as characters (JSON escapes them); the
+	 * invalid bytes become U+FFFD, one each. */
+	assert_string_equal(
+	    get_str(cert, "subject"),
+	    "CN=\x1b[2Jevil\xef\xbf\xbd\xef\xbf\xbd\x1b]52;c;aGk=\x07");
+	assert_string_equal(
+	    json_string_value(json_array_get(get(cert, "san"), 1)),
+	    "DNS:\x1b[31mred\r\nfake\x7f");
+	assert_non_null(strstr(text, "fake\\u007F\""));
+	/* Overlong and surrogate: every byte replaced. */
+	assert_string_equal(
+	    get_str(cert, "common_name"),
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	assert_true(json_is_false(get(cert, "name_match")));
+	assert_string_equal(get_str(get(root, "target"), "host"),
+	                    "bad\xef\xbf\xbd\xef\xbf\xbd.lab");
+
+	/* A C1 control (valid UTF-8) is kept, and written as \u009B. */
+	assert_string_equal(
+	    get_str(find(get(root, "phases"), "phase", "tls"), "detail"),
+	    "alert from \x1b[2J\xc2\x9b"
+	    "1;1H server");
+	assert_non_null(strstr(text, "\\u009B1;1H"));
+
+	a = json_array_get(get(get(root, "negotiation"), "attempts"), 0);
+	assert_string_equal(get_str(a, "tls_detail"), "\x1b[2J\r\n");
+	assert_string_equal(get_str(a, "detail"), "\xef\xbf\xbd\x1b");
+
+	f = json_array_get(get(root, "findings"), 0);
+	assert_string_equal(
+	    get_str(f, "evidence"),
+	    "subject CN=\x1b[2Jevil\xef\xbf\xbd\xef\xbf\xbd\x1b]52;c;aGk=\x07"
+	    " does not match");
+	assert_string_equal(get_str(get(root, "verdict"), "summary"),
+	                    "summary \x1b[2J\xef\xbf\xbd");
+	json_decref(root);
+	free(text);
+}
+
+static void
+test_null_rules(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *cert, *a, *target;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	obs.address[0] = '\0';
+	obs.tls.cert.name_match = -1;
+	obs.tls.cert.key_bits = 0;
+	obs.tls.cert.common_name[0] = '\0';
+	obs.nla_required = 1;
+	obs.attempts[1].x224 = RDD_X224_FAILURE;
+	obs.attempts[1].failure_code = 5;
+	obs.attempts[2].x224 = RDD_X224_FAILURE;
+	obs.attempts[2].failure_code = 99;
+	obs.attempts[0].tls = RDD_TLS_ALERT;
+	obs.attempts[0].alert_level = 2;
+	obs.attempts[0].alert_desc = 40;
+	obs.attempts[0].x224 = RDD_X224_NOT_RDP;
+	memcpy(obs.attempts[0].first_bytes, "HTTP/1.1\x00\xff", 10);
+	obs.attempts[0].n_first_bytes = 10;
+	obs.phases[RDD_PHASE_TCP].ms = 0.0004999;
+	obs.phases[RDD_PHASE_X224].ms = 1.23456;
+	root = render(&obs, &d, &text);
+
+	target = get(root, "target");
+	assert_null_key(target, "address");
+	cert = get(get(root, "tls"), "certificate");
+	assert_null_key(cert, "name_match");
+	assert_null_key(cert, "name_checked");
+	assert_null_key(cert, "key_bits");
+	assert_null_key(cert, "common_name");
+	assert_true(
+	    json_is_true(get(get(root, "negotiation"), "nla_required")));
+
+	a = json_array_get(get(get(root, "negotiation"), "attempts"), 1);
+	assert_string_equal(get_str(a, "x224"), "failure");
+	assert_int_equal(get_int(a, "failure_code"), 5);
+	assert_string_equal(get_str(a, "failure_name"),
+	                    "HYBRID_REQUIRED_BY_SERVER");
+	assert_null_key(a, "selected");
+	assert_null_key(a, "flags");
+	/* An unknown failure code keeps its number, and has no name. */
+	a = json_array_get(get(get(root, "negotiation"), "attempts"), 2);
+	assert_int_equal(get_int(a, "failure_code"), 99);
+	assert_null_key(a, "failure_name");
+
+	a = json_array_get(get(get(root, "negotiation"), "attempts"), 0);
+	assert_string_equal(get_str(a, "x224"), "not_rdp");
+	assert_string_equal(get_str(a, "first_bytes"), "485454502f312e3100ff");
+	assert_int_equal(get_int(get(a, "tls_alert"), "level"), 2);
+	assert_int_equal(get_int(get(a, "tls_alert"), "description"), 40);
+
+	/* Rounded to 0.001 ms. */
+	assert_num(find(get(root, "phases"), "phase", "tcp"), "ms", 0);
+	assert_num(find(get(root, "phases"), "phase", "x224"), "ms", 1.235);
+	assert_non_null(strstr(text, "\"ms\": 1.235,"));
+	json_decref(root);
+	free(text);
+
+	/* A certificate that was not received, after a handshake. */
+	fixture_healthy(&obs, &d);
+	obs.tls.cert.present = false;
+	root = render(&obs, &d, &text);
+	assert_null_key(get(root, "tls"), "certificate");
+	json_decref(root);
+	free(text);
+}
+
+static void
+test_no_findings(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	d.n_findings = 0;
+	d.status = RDD_VERDICT_OK;
+	obs.n_alt = 0;
+	obs.phases[RDD_PHASE_TCP].ms = NAN; /* null, not an error */
+	root = render(&obs, &d, &text);
+	assert_true(json_is_array(get(root, "findings")));
+	assert_int_equal(json_array_size(get(root, "findings")), 0);
+	assert_true(json_is_array(get(root, "alternate_addresses")));
+	assert_int_equal(json_array_size(get(root, "alternate_addresses")), 0);
+	assert_null_key(find(get(root, "phases"), "phase", "tcp"), "ms");
+	assert_string_equal(get_str(get(root, "verdict"), "status"), "ok");
+	assert_int_equal(get_int(get(root, "verdict"), "exit_code"), 0);
+	json_decref(root);
+	free(text);
+}
+
+/* A fix that lowers security says so; the note is a string. */
+static void
+test_lowers_security(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	const struct rdd_cause_info *ci;
+	char *text;
+	json_t *root, *f;
+
+	(void)state;
+	ci = rdd_cause_info(RDD_CAUSE_NEGO_HYBRID_REQUIRED);
+	assert_non_null(ci);
+	assert_true(ci->lowers_security[0] != '\0');
+	fixture_healthy(&obs, &d);
+	d.n_findings = 0;
+	add_finding(&d, RDD_CAUSE_NEGO_HYBRID_REQUIRED, RDD_SEV_INFO,
+	            RDD_PHASE_X224, "attempt C: RDP_NEG_FAILURE (5)");
+	root = render(&obs, &d, &text);
+	f = json_array_get(get(root, "findings"), 0);
+	assert_string_equal(get_str(f, "id"), "nego-hybrid-required");
+	assert_string_equal(get_str(f, "severity"), "info");
+	assert_string_equal(get_str(f, "lowers_security"), ci->lowers_security);
+	assert_steps(get(f, "fix"), ci->fix_host);
+	assert_int_equal(json_array_size(get(f, "fix")), 2);
+	assert_steps(get(f, "client_fix"), ci->fix_client);
+	json_decref(root);
+	free(text);
+}
+
+/* Every row of the causes table renders: its id, and fix arrays of
+ * non-empty strings (curl's test 1538, for findings). */
+static void
+test_every_cause(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *findings;
+	int c;
+
+	(void)state;
+	assert_true(RDD_CAUSE_COUNT > 0 && RDD_CAUSE_COUNT <= RDD_MAX_FINDINGS);
+	fixture_healthy(&obs, &d);
+	d.n_findings = 0;
+	for (c = 0; c < RDD_CAUSE_COUNT; c++) {
+		const struct rdd_cause_info *ci = rdd_cause_info(c);
+
+		assert_non_null(ci);
+		add_finding(&d, c, ci->severity, ci->phase, "evidence");
+	}
+	root = render(&obs, &d, &text);
+	findings = get(root, "findings");
+	assert_int_equal(json_array_size(findings), RDD_CAUSE_COUNT);
+	for (c = 0; c < RDD_CAUSE_COUNT; c++) {
+		const struct rdd_cause_info *ci = rdd_cause_info(c);
+		json_t *f = json_array_get(findings, (size_t)c);
+		json_t *v;
+		size_t i;
+
+		assert_string_equal(get_str(f, "id"), ci->id);
+		assert_string_equal(get_str(f, "phase"),
+		                    rdd_phase_name(ci->phase));
+		assert_steps(get(f, "fix"), ci->fix_host);
+		assert_steps(get(f, "client_fix"), ci->fix_client);
+		json_array_foreach(get(f, "fix"), i, v)
+		    assert_true(json_string_length(v) > 0);
+		json_array_foreach(get(f, "client_fix"), i, v)
+		    assert_true(json_string_length(v) > 0);
+		if (ci->lowers_security[0] != '\0')
+			assert_string_equal(get_str(f, "lowers_security"),
+			                    ci->lowers_security);
+		else
+			assert_null_key(f, "lowers_security");
+	}
+	json_decref(root);
+	free(text);
+}
+
+/* A finding with no row in the causes table is a bug: nothing is written. */
+static void
+test_unknown_cause_writes_nothing(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	d.findings[1].cause = RDD_CAUSE_COUNT;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(rdd_report_json(f, &obs, &d), -1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(len, 0);
+	free(buf);
+}
+
+static void
+test_write_error(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	FILE *f = fopen("/dev/null", "r");
+
+	(void)state;
+	assert_non_null(f);
+	fixture_healthy(&obs, &d);
+	assert_int_equal(rdd_report_json(f, &obs, &d), -1);
+	fclose(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_healthy_top_level),
+	    cmocka_unit_test(test_healthy_phases),
+	    cmocka_unit_test(test_healthy_negotiation),
+	    cmocka_unit_test(test_healthy_tls_and_certificate),
+	    cmocka_unit_test(test_healthy_findings_and_verdict),
+	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_expired_certificate),
+	    cmocka_unit_test(test_days_left_rounding),
+	    cmocka_unit_test(test_hostile_strings),
+	    cmocka_unit_test(test_null_rules),
+	    cmocka_unit_test(test_no_findings),
+	    cmocka_unit_test(test_lowers_security),
+	    cmocka_unit_test(test_every_cause),
+	    cmocka_unit_test(test_unknown_cause_writes_nothing),
+	    cmocka_unit_test(test_write_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

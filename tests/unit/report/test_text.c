@@ -1,0 +1,878 @@
+/*
+ * test_text.c - rdd_report_text (text.c): the layout of each section on
+ * synthetic observations (a healthy Negotiate server, a refused port, an
+ * expired certificate, a hostile certificate), that no control byte the
+ * server chose reaches the output with or without colour, that colour
+ * codes appear only when asked for, verbose-only sections, and the width.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rdpdoctor/report.h"
+
+/* Synthetic observations for the renderer tests. */
+#define CHECKED_AT INT64_C(1795329601) /* 2026-11-22 06:40:01 UTC */
+#define DAY INT64_C(86400)
+
+static void
+set_phase(struct rdd_observation *obs, enum rdd_phase p, enum rdd_status st,
+          double start, double ms, const char *detail)
+{
+	struct rdd_phase_result *r = &obs->phases[p];
+
+	r->present = true;
+	r->status = st;
+	r->start_ms = start;
+	r->ms = ms;
+	snprintf(r->detail, sizeof(r->detail), "%s", detail);
+}
+
+static struct rdd_attempt *
+add_attempt(struct rdd_observation *obs, const char *label, uint32_t req,
+            bool tls)
+{
+	struct rdd_attempt *a = &obs->attempts[obs->n_attempts++];
+
+	snprintf(a->label, sizeof(a->label), "%s", label);
+	a->requested = req;
+	a->tls_wanted = tls;
+	snprintf(a->address, sizeof(a->address), "%s", obs->address);
+	return a;
+}
+
+static void
+attempt_rsp(struct rdd_attempt *a, uint32_t selected, uint8_t flags,
+            double start)
+{
+	a->tcp = RDD_TCP_OK;
+	a->tcp_start_ms = start;
+	a->tcp_ms = 0.3;
+	a->x224 = RDD_X224_RSP;
+	a->selected = selected;
+	a->flags = flags;
+	a->x224_start_ms = start + 0.3;
+	a->x224_ms = 1.2;
+}
+
+static void
+base(struct rdd_observation *obs)
+{
+	rdd_observation_init(obs);
+	snprintf(obs->host, sizeof(obs->host), "nego.rdpsrv.lab");
+	obs->port = 3389;
+	snprintf(obs->addresses[0], RDD_ADDR_STR, "10.201.0.14");
+	snprintf(obs->addresses[1], RDD_ADDR_STR, "10.201.0.15");
+	obs->n_addresses = 2;
+	snprintf(obs->address, sizeof(obs->address), "10.201.0.14");
+	obs->checked_at = CHECKED_AT;
+	obs->timeout_s = 5;
+	obs->total_ms = 12.5;
+	set_phase(obs, RDD_PHASE_RESOLVE, RDD_STATUS_OK, 0, 0.4,
+	          "nego.rdpsrv.lab -> 10.201.0.14, 10.201.0.15");
+	obs->alt[0].tcp = RDD_TCP_REFUSED;
+	obs->alt[0].ms = 0.2;
+	snprintf(obs->alt[0].address, RDD_ADDR_STR, "10.201.0.15");
+	obs->n_alt = 1;
+}
+
+static void
+set_cert(struct rdd_observation *obs, const char *subject, int64_t not_after)
+{
+	struct rdd_tls_info *t = &obs->tls;
+	struct rdd_cert *c = &t->cert;
+
+	t->present = true;
+	snprintf(t->attempt, sizeof(t->attempt), "A");
+	snprintf(t->version, sizeof(t->version), "TLSv1.2");
+	snprintf(t->cipher, sizeof(t->cipher), "ECDHE-RSA-AES256-GCM-SHA384");
+	c->present = true;
+	snprintf(c->subject, sizeof(c->subject), "%s", subject);
+	snprintf(c->issuer, sizeof(c->issuer), "%s", subject);
+	snprintf(c->common_name, sizeof(c->common_name), "nego.rdpsrv.lab");
+	snprintf(c->san[0], RDD_STR, "DNS:nego.rdpsrv.lab");
+	snprintf(c->san[1], RDD_STR, "IP:10.201.0.14");
+	c->n_san = 2;
+	c->not_before = CHECKED_AT - 265 * DAY;
+	c->not_after = not_after;
+	c->self_signed = true;
+	snprintf(c->key_type, sizeof(c->key_type), "RSA");
+	c->key_bits = 2048;
+	snprintf(c->signature, sizeof(c->signature), "sha256WithRSAEncryption");
+	snprintf(
+	    c->sha256, sizeof(c->sha256), "%s",
+	    "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b");
+	c->name_match = 1;
+	snprintf(c->name_checked, sizeof(c->name_checked), "nego.rdpsrv.lab");
+}
+
+static void
+add_finding(struct rdd_diagnosis *d, enum rdd_cause cause,
+            enum rdd_severity sev, enum rdd_phase phase, const char *evidence)
+{
+	struct rdd_finding *f = &d->findings[d->n_findings++];
+
+	f->cause = cause;
+	f->severity = sev;
+	f->phase = phase;
+	snprintf(f->evidence, sizeof(f->evidence), "%s", evidence);
+}
+
+static void
+verdict(struct rdd_diagnosis *d, enum rdd_verdict v, int failed_phase,
+        const char *summary)
+{
+	d->status = v;
+	d->failed_phase = failed_phase;
+	snprintf(d->summary, sizeof(d->summary), "%s", summary);
+}
+
+/* A healthy server with SecurityLayer = Negotiate and NLA not required. */
+static void
+fixture_healthy(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	struct rdd_attempt *a;
+
+	base(obs);
+	set_phase(obs, RDD_PHASE_TCP, RDD_STATUS_OK, 0.4, 0.3,
+	          "connected to 10.201.0.14");
+	set_phase(obs, RDD_PHASE_X224, RDD_STATUS_OK, 0.7, 1.2,
+	          "selected HYBRID (flags 0x1f)");
+	set_phase(obs, RDD_PHASE_TLS, RDD_STATUS_OK, 1.9, 2.1,
+	          "TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384");
+	a = add_attempt(obs, "A", 0x0B, true);
+	attempt_rsp(a, RDD_PROTO_HYBRID, 0x1f, 0.4);
+	a->tls = RDD_TLS_OK;
+	a->tls_start_ms = 1.9;
+	a->tls_ms = 2.1;
+	a = add_attempt(obs, "B", 0x01, true);
+	attempt_rsp(a, RDD_PROTO_SSL, 0x00, 0.5);
+	a->x224_ms = 1.1;
+	a->tls = RDD_TLS_OK;
+	a->tls_ms = 2.0;
+	a = add_attempt(obs, "C", 0x00, false);
+	attempt_rsp(a, RDD_PROTO_RDP, 0x00, 0.6);
+	a->x224_ms = 0.9;
+	obs->security_layer = RDD_SECLAYER_NEGOTIATE;
+	obs->nla_required = 0;
+	set_cert(obs, "CN=nego.rdpsrv.lab", CHECKED_AT + 100 * DAY);
+
+	memset(d, 0, sizeof(*d));
+	add_finding(d, RDD_CAUSE_CERT_SELF_SIGNED, RDD_SEV_WARNING,
+	            RDD_PHASE_TLS, "issuer = subject = CN=nego.rdpsrv.lab");
+	add_finding(d, RDD_CAUSE_NLA_NOT_REQUIRED, RDD_SEV_WARNING,
+	            RDD_PHASE_X224, "attempt B (SSL only) selected SSL");
+	verdict(d, RDD_VERDICT_WARNING, -1,
+	        "a default client connects; 2 warnings");
+}
+
+/* Nothing listens: RST to SYN. */
+static void
+fixture_refused(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	struct rdd_attempt *a;
+
+	base(obs);
+	set_phase(obs, RDD_PHASE_TCP, RDD_STATUS_FAILED, 0.4, 0.2,
+	          "connection refused by 10.201.0.14");
+	set_phase(obs, RDD_PHASE_X224, RDD_STATUS_SKIPPED, 0, 0, "");
+	set_phase(obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED, 0, 0, "");
+	a = add_attempt(obs, "A", 0x0B, true);
+	a->tcp = RDD_TCP_REFUSED;
+	a->tcp_start_ms = 0.4;
+	a->tcp_ms = 0.2;
+	snprintf(a->tcp_error, sizeof(a->tcp_error), "connection refused");
+
+	memset(d, 0, sizeof(*d));
+	add_finding(d, RDD_CAUSE_TCP_REFUSED, RDD_SEV_CRITICAL, RDD_PHASE_TCP,
+	            "10.201.0.14:3389 answered the SYN with a RST");
+	verdict(d, RDD_VERDICT_CRITICAL, RDD_PHASE_TCP,
+	        "nothing accepts connections on 10.201.0.14:3389");
+}
+
+/* TLS works, but the certificate expired three days ago. */
+static void
+fixture_expired(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	fixture_healthy(obs, d);
+	obs->tls.cert.not_after = CHECKED_AT - 3 * DAY;
+	memset(d, 0, sizeof(*d));
+	add_finding(
+	    d, RDD_CAUSE_CERT_EXPIRED, RDD_SEV_CRITICAL, RDD_PHASE_TLS,
+	    "notAfter 2026-11-19 06:40:01 UTC, 3 days before the check");
+	verdict(d, RDD_VERDICT_CRITICAL, RDD_PHASE_TLS,
+	        "the server's certificate has expired");
+}
+
+/* A hostile server: terminal escapes and invalid UTF-8 in every string it
+ * chooses. */
+#define HOSTILE_SUBJECT "CN=\x1b[2Jevil\xff\xfe\x1b]52;c;aGk=\x07"
+static void
+fixture_hostile(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	fixture_healthy(obs, d);
+	set_cert(obs, HOSTILE_SUBJECT, CHECKED_AT + 100 * DAY);
+	snprintf(obs->tls.cert.san[1], RDD_STR, "DNS:\x1b[31mred\r\nfake\x7f");
+	snprintf(obs->tls.cert.common_name, RDD_STR, "\xc0\xaf\xed\xa0\x80");
+	snprintf(obs->tls.cert.name_checked, RDD_STR, "nego.rdpsrv.lab");
+	obs->tls.cert.name_match = 0;
+	snprintf(obs->phases[RDD_PHASE_TLS].detail, RDD_STR,
+	         "alert from \x1b[2J\xc2\x9b"
+	         "1;1H server");
+	snprintf(obs->attempts[0].tls_detail, RDD_STR, "\x1b[2J\r\n");
+	snprintf(obs->attempts[0].x224_detail, RDD_STR, "\x9b\x1b");
+	memset(d, 0, sizeof(*d));
+	add_finding(d, RDD_CAUSE_CERT_NAME_MISMATCH, RDD_SEV_WARNING,
+	            RDD_PHASE_TLS,
+	            "subject " HOSTILE_SUBJECT " does not match");
+	verdict(d, RDD_VERDICT_WARNING, -1, "summary \x1b[2J\xff");
+}
+
+/* ---- Rendering and matching ------------------------------------------ */
+
+typedef void (*fixture_fn)(struct rdd_observation *, struct rdd_diagnosis *);
+
+static const fixture_fn fixtures[] = {fixture_healthy, fixture_refused,
+                                      fixture_expired, fixture_hostile};
+
+/* Render to memory; the caller frees the result. */
+static char *
+render_obs(const struct rdd_observation *obs, const struct rdd_diagnosis *d,
+           bool color, bool verbose)
+{
+	struct rdd_text_options opt = {.color = color, .verbose = verbose};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(rdd_report_text(f, obs, d, &opt), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(buf);
+	assert_int_equal(strlen(buf), len);
+	assert_true(len > 0 && buf[len - 1] == '\n');
+	return buf;
+}
+
+static char *
+render(fixture_fn fx, bool color, bool verbose)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+
+	fx(&obs, &d);
+	return render_obs(&obs, &d, color, verbose);
+}
+
+/* The start of the line of TEXT equal to LINE, or NULL. */
+static const char *
+find_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p = text;
+
+	while (*p != '\0') {
+		const char *end = strchr(p, '\n');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && memcmp(p, line, n) == 0)
+			return p;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	return NULL;
+}
+
+static void
+assert_line(const char *text, const char *line)
+{
+	if (find_line(text, line) == NULL)
+		fail_msg("no line \"%s\" in:\n%s", line, text);
+}
+
+/* A line that starts with PREFIX. */
+static const char *
+find_prefix(const char *text, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	const char *p = text;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, prefix, n) == 0)
+			return p;
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+static void
+assert_prefix(const char *text, const char *prefix)
+{
+	if (find_prefix(text, prefix) == NULL)
+		fail_msg("no line starting \"%s\" in:\n%s", prefix, text);
+}
+
+/* No byte that a terminal acts on: C0 except LF, DEL, C1 in UTF-8. */
+static void
+assert_no_controls(const char *text)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)text; *p != '\0'; p++) {
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+			fail_msg("control byte 0x%02x at offset %zu", *p,
+			         (size_t)(p - (const unsigned char *)text));
+		if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			fail_msg("C1 control at offset %zu",
+			         (size_t)(p - (const unsigned char *)text));
+		/* Raw invalid bytes from the fixtures never pass either. */
+		assert_int_not_equal(*p, 0xff);
+		assert_int_not_equal(*p, 0xfe);
+	}
+}
+
+/* Every ESC starts one of the renderer's own SGR sequences. */
+static void
+assert_only_our_sgr(const char *text)
+{
+	static const char *const ours[] = {"\033[0m",  "\033[1m",  "\033[2m",
+	                                   "\033[31m", "\033[32m", "\033[33m",
+	                                   "\033[36m"};
+	const char *p;
+
+	for (p = strchr(text, '\033'); p != NULL; p = strchr(p + 1, '\033')) {
+		size_t i;
+		bool ok = false;
+
+		for (i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+			if (strncmp(p, ours[i], strlen(ours[i])) == 0)
+				ok = true;
+		if (!ok)
+			fail_msg("foreign escape sequence at \"%.12s\"", p);
+	}
+}
+
+/* Columns of a line: UTF-8 continuation bytes take none. */
+static size_t
+line_columns(const char *p, size_t len)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)p[i] & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Every line from the second up to the line UNTIL (or the end) is
+ * narrower than 80 columns. The first line is the header. */
+static void
+assert_narrow(const char *text, const char *until)
+{
+	const char *p = strchr(text, '\n');
+	const char *stop = until != NULL ? find_line(text, until) : NULL;
+
+	while (p != NULL && p[1] != '\0' && (stop == NULL || p + 1 < stop)) {
+		const char *line = p + 1;
+		const char *end = strchr(line, '\n');
+		size_t len = end != NULL ? (size_t)(end - line) : strlen(line);
+
+		if (line_columns(line, len) >= 80)
+			fail_msg("line of %zu columns: \"%.*s\"",
+			         line_columns(line, len), (int)len, line);
+		p = end;
+	}
+}
+
+/* ---- Tests ----------------------------------------------------------- */
+
+static void
+test_healthy_layout(void **state)
+{
+	char *t = render(fixture_healthy, false, false);
+	const char *sections[] = {"Phases", "Negotiation", "Certificate",
+	                          "Findings"};
+	const char *prev = t;
+	size_t i;
+
+	(void)state;
+	assert_memory_equal(
+	    t,
+	    "rdpdoctor 0.1.0  check of nego.rdpsrv.lab:3389 (10.201.0.14)  "
+	    "2026-11-22 06:40:01 UTC\n\nPhases\n",
+	    sizeof("rdpdoctor 0.1.0  check of nego.rdpsrv.lab:3389 "
+	           "(10.201.0.14)  2026-11-22 06:40:01 UTC\n\nPhases\n") -
+	        1);
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		const char *at = find_line(t, sections[i]);
+
+		assert_non_null(at);
+		assert_true(at > prev);
+		prev = at;
+	}
+	assert_line(t, "  resolve   ok          0.4 ms  nego.rdpsrv.lab -> "
+	               "10.201.0.14, 10.201.0.15");
+	assert_line(t, "  tcp       ok          0.3 ms  connected to "
+	               "10.201.0.14");
+	assert_line(t, "  x224      ok          1.2 ms  selected HYBRID "
+	               "(flags 0x1f)");
+	assert_line(t, "  total                12.5 ms");
+	assert_line(t, "  A  SSL|HYBRID|HYBRID_EX  -> selected HYBRID"
+	               "                   1.2 ms");
+	assert_line(t, "  B  SSL                   -> selected SSL"
+	               "                      1.1 ms");
+	assert_line(t, "  C  RDP                   -> selected RDP"
+	               "                      0.9 ms");
+	assert_line(t, "  security layer: negotiate   NLA required: no");
+	assert_line(t, "  tls          TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384 "
+	               "(attempt A)");
+	assert_line(t, "  subject      CN=nego.rdpsrv.lab");
+	assert_line(t, "  issuer       CN=nego.rdpsrv.lab");
+	assert_line(t, "  SAN          DNS:nego.rdpsrv.lab, IP:10.201.0.14");
+	assert_line(t, "  not before   2026-03-02 06:40:01 UTC");
+	assert_line(t, "  not after    2027-03-02 06:40:01 UTC (100 days "
+	               "left)");
+	assert_line(t, "  key          RSA 2048 bits");
+	assert_line(t, "  signature    sha256WithRSAEncryption");
+	assert_line(t, "  sha256       3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b4c5d6e7f"
+	               "8091a2b3c4d5e6f708192a3b");
+	assert_line(t, "  self-signed  yes");
+	assert_line(t, "  name check   nego.rdpsrv.lab matches");
+	assert_prefix(t, "  WARNING   cert-self-signed  [tls]  The RDP "
+	                 "certificate is self-signed");
+	assert_line(t, "    evidence: issuer = subject = CN=nego.rdpsrv.lab");
+	assert_line(t, "    fix (server):");
+	assert_prefix(t, "      1. Deploy a CA certificate");
+	assert_prefix(t, "      2. ");
+	assert_line(t, "    fix (client):");
+	assert_prefix(t, "  WARNING   nla-not-required  [x224]  ");
+	assert_line(t, "Verdict: WARNING - a default client connects; 2 "
+	               "warnings");
+	/* Not verbose: no alternate addresses, no per-attempt lines. */
+	assert_null(find_line(t, "Other addresses"));
+	assert_null(find_prefix(t, "       tcp"));
+	assert_null(find_prefix(t, "    why: "));
+	assert_no_controls(t);
+	free(t);
+}
+
+static void
+test_refused_layout(void **state)
+{
+	char *t = render(fixture_refused, false, false);
+
+	(void)state;
+	assert_line(t, "  tcp       failed      0.2 ms  connection refused by "
+	               "10.201.0.14");
+	/* Skipped: a dash for the time, and no trailing blanks. */
+	assert_line(t, "  x224      skipped       -");
+	assert_line(t, "  tls       skipped       -");
+	assert_line(t, "  A  SSL|HYBRID|HYBRID_EX  -> TCP refused"
+	               "                       0.2 ms");
+	assert_line(t, "  security layer: unknown   NLA required: unknown");
+	assert_null(find_line(t, "Certificate"));
+	assert_prefix(t, "  CRITICAL  tcp-refused  [tcp]  ");
+	assert_line(t, "    evidence: 10.201.0.14:3389 answered the SYN with "
+	               "a RST");
+	assert_line(t, "    fix (server):");
+	assert_prefix(t, "      1. ");
+	assert_prefix(t, "      5. ");
+	assert_line(t, "Verdict: CRITICAL - nothing accepts connections on "
+	               "10.201.0.14:3389");
+	assert_no_controls(t);
+	free(t);
+}
+
+static void
+test_expired_layout(void **state)
+{
+	char *t = render(fixture_expired, false, false);
+
+	(void)state;
+	assert_line(t, "  not after    2026-11-19 06:40:01 UTC (expired 3 days "
+	               "ago)");
+	assert_prefix(t, "  CRITICAL  cert-expired  [tls]  The RDP certificate "
+	                 "has expired");
+	assert_line(t, "Verdict: CRITICAL - the server's certificate has "
+	               "expired");
+	free(t);
+}
+
+static void
+test_validity_wording(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *t;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	obs.tls.cert.not_after = CHECKED_AT - 60;
+	t = render_obs(&obs, &d, false, false);
+	assert_prefix(t, "  not after    2026-11-22 06:39:01 UTC (expired less "
+	                 "than a day ago)");
+	free(t);
+
+	obs.tls.cert.not_after = CHECKED_AT + DAY + 5;
+	t = render_obs(&obs, &d, false, false);
+	assert_line(t, "  not after    2026-11-23 06:40:06 UTC (1 day left)");
+	free(t);
+
+	obs.tls.cert.not_before = CHECKED_AT + 60;
+	t = render_obs(&obs, &d, false, false);
+	assert_line(t, "  not after    2026-11-23 06:40:06 UTC (not yet "
+	               "valid)");
+	free(t);
+}
+
+static void
+test_hostile_no_color(void **state)
+{
+	char *t = render(fixture_hostile, false, true);
+
+	(void)state;
+	assert_null(strchr(t, '\033'));
+	assert_null(strchr(t, '\r'));
+	assert_no_controls(t);
+	assert_line(t, "  subject      CN=\\x1b[2Jevil\\xff\\xfe\\x1b]52;c;"
+	               "aGk=\\x07");
+	assert_line(t, "  SAN          DNS:nego.rdpsrv.lab, "
+	               "DNS:\\x1b[31mred\\x0d\\x0afake\\x7f");
+	assert_line(t, "  tls       ok          2.1 ms  alert from "
+	               "\\x1b[2J\\xc2\\x9b1;1H server");
+	assert_line(t, "  name check   nego.rdpsrv.lab does not match");
+	assert_line(t, "    evidence: subject CN=\\x1b[2Jevil\\xff\\xfe"
+	               "\\x1b]52;c;aGk=\\x07 does not match");
+	assert_line(t, "Verdict: WARNING - summary \\x1b[2J\\xff");
+	free(t);
+}
+
+static void
+test_hostile_with_color(void **state)
+{
+	char *t = render(fixture_hostile, true, true);
+
+	(void)state;
+	/* Colour is on, but every ESC in the output is ours. */
+	assert_non_null(strchr(t, '\033'));
+	assert_only_our_sgr(t);
+	assert_null(strchr(t, '\r'));
+	assert_non_null(strstr(t, "CN=\\x1b[2Jevil"));
+	free(t);
+}
+
+/* With colour off, no fixture, verbose or not, writes a control byte. */
+static void
+test_no_color_never_escapes(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		char *t = render(fixtures[i], false, false);
+		char *v = render(fixtures[i], false, true);
+
+		assert_null(strchr(t, '\033'));
+		assert_null(strchr(v, '\033'));
+		assert_no_controls(t);
+		assert_no_controls(v);
+		free(t);
+		free(v);
+	}
+}
+
+static void
+test_color_codes(void **state)
+{
+	char *t;
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+
+	(void)state;
+	t = render(fixture_healthy, true, false);
+	assert_non_null(strstr(t, "\033[32mok\033[0m"));
+	assert_non_null(strstr(t, "\033[33mWARNING\033[0m"));
+	assert_non_null(strstr(t, "\033[1mPhases\033[0m"));
+	/* Padding stays outside the colour: columns line up. */
+	assert_non_null(
+	    strstr(t, "  x224      \033[32mok\033[0m          1.2 ms"));
+	assert_only_our_sgr(t);
+	free(t);
+
+	t = render(fixture_refused, true, false);
+	assert_non_null(strstr(t, "\033[31mfailed\033[0m"));
+	assert_non_null(strstr(t, "\033[2mskipped\033[0m"));
+	assert_non_null(strstr(t, "\033[31mCRITICAL\033[0m"));
+	assert_non_null(strstr(t, "Verdict:\033[0m \033[31mCRITICAL\033[0m"));
+	free(t);
+
+	fixture_healthy(&obs, &d);
+	d.findings[0].severity = RDD_SEV_INFO;
+	t = render_obs(&obs, &d, true, false);
+	assert_non_null(strstr(t, "\033[36mINFO\033[0m"));
+	free(t);
+}
+
+static void
+test_verbose(void **state)
+{
+	char *t = render(fixture_healthy, false, true);
+
+	(void)state;
+	assert_line(t, "Other addresses");
+	assert_line(t, "  10.201.0.15                             refused"
+	               "         0.2 ms");
+	assert_line(t, "       address 10.201.0.14");
+	assert_line(t, "       tcp   ok                0.3 ms");
+	assert_line(t, "       x224  response          1.2 ms  flags 0x1f");
+	assert_line(t, "       tls   ok                2.1 ms");
+	assert_prefix(t, "    why: The certificate's issuer is its own "
+	                 "subject");
+	free(t);
+}
+
+static void
+test_negotiation_outcomes(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *t;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	obs.attempts[2].x224 = RDD_X224_FAILURE;
+	obs.attempts[2].failure_code = 1;
+	obs.attempts[1].x224 = RDD_X224_FAILURE;
+	obs.attempts[1].failure_code = 99;
+	obs.attempts[0].x224 = RDD_X224_NOT_RDP;
+	memcpy(obs.attempts[0].first_bytes, "SSH-2.0\r\n\x1b\"\\", 12);
+	obs.attempts[0].n_first_bytes = 12;
+	obs.nla_required = 1;
+	obs.security_layer = RDD_SECLAYER_TLS;
+	t = render_obs(&obs, &d, false, true);
+	assert_prefix(t, "  C  RDP                   -> RDP_NEG_FAILURE "
+	                 "SSL_REQUIRED_BY_SERVER (1)");
+	assert_prefix(t, "  B  SSL                   -> RDP_NEG_FAILURE "
+	                 "unknown code (99)");
+	assert_prefix(t, "  A  SSL|HYBRID|HYBRID_EX  -> answer is not RDP");
+	assert_line(t,
+	            "       first bytes \"SSH-2.0\\x0d\\x0a\\x1b\\x22\\x5c\"");
+	assert_line(t, "  security layer: tls   NLA required: yes");
+	assert_no_controls(t);
+	free(t);
+}
+
+static void
+test_backslashes(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *t;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	d.n_findings = 0;
+	add_finding(&d, RDD_CAUSE_NEGO_HYBRID_REQUIRED, RDD_SEV_INFO,
+	            RDD_PHASE_X224, "path C:\\x1b is literal");
+	t = render_obs(&obs, &d, false, false);
+	/* The server's backslash is doubled, so it cannot fake an escape. */
+	assert_line(t, "    evidence: path C:\\\\x1b is literal");
+	/* Our own fix text keeps single backslashes, to be copied as is. */
+	assert_non_null(strstr(t, "HKLM\\SYSTEM\\CurrentControlSet"));
+	assert_null(strstr(t, "HKLM\\\\SYSTEM"));
+	/* A fix that lowers security carries a note. */
+	assert_prefix(t, "    note: Turning NLA off exposes");
+	assert_prefix(t, "  INFO      nego-hybrid-required  [x224]  ");
+	free(t);
+}
+
+static void
+test_width(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	size_t i;
+	char *t;
+
+	(void)state;
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		t = render(fixtures[i], false, true);
+		/* The causes table's fixes may hold long commands; the
+		 * rest of the report stays narrow. */
+		assert_narrow(t, "Findings");
+		free(t);
+	}
+
+	/* Many names in the certificate wrap onto several lines. */
+	fixture_healthy(&obs, &d);
+	for (i = 0; i < 12; i++)
+		snprintf(obs.tls.cert.san[i], RDD_STR, "DNS:h%02zu.example.lab",
+		         i);
+	obs.tls.cert.n_san = 12;
+	snprintf(obs.phases[RDD_PHASE_TCP].detail, RDD_STR, "%s",
+	         "a rather long detail that the probe wrote about this phase, "
+	         "which must wrap at a space");
+	snprintf(
+	    d.findings[0].evidence, RDD_EVIDENCE, "%s",
+	    "evidence that goes on and on about what was seen on the wire, "
+	    "long enough to need a second line and perhaps a third one");
+	t = render_obs(&obs, &d, false, false);
+	assert_narrow(t, "    fix (server):");
+	assert_line(t,
+	            "  SAN          DNS:h00.example.lab, DNS:h01.example.lab, "
+	            "DNS:h02.example.lab,");
+	assert_line(t,
+	            "               DNS:h09.example.lab, DNS:h10.example.lab, "
+	            "DNS:h11.example.lab");
+	assert_line(
+	    t, "                                this phase, which must wrap "
+	       "at a space");
+	assert_prefix(t, "              long enough");
+	free(t);
+}
+
+static void
+test_header_variants(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *t;
+
+	(void)state;
+	fixture_refused(&obs, &d);
+	snprintf(obs.host, sizeof(obs.host), "2001:db8::1");
+	snprintf(obs.address, sizeof(obs.address), "2001:db8::1");
+	obs.port = 3390;
+	t = render_obs(&obs, &d, false, false);
+	assert_prefix(t, "rdpdoctor 0.1.0  check of [2001:db8::1]:3390  "
+	                 "2026-11-22 06:40:01 UTC\n");
+	free(t);
+
+	/* A hostile host name is escaped in the header too. */
+	snprintf(obs.host, sizeof(obs.host), "x\x1b]0;pwned\x07");
+	t = render_obs(&obs, &d, false, false);
+	assert_prefix(t, "rdpdoctor 0.1.0  check of x\\x1b]0;pwned\\x07:3390 "
+	                 "(2001:db8::1)");
+	assert_no_controls(t);
+	free(t);
+}
+
+static void
+test_tls_without_certificate(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *t;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	obs.tls.cert.present = false;
+	t = render_obs(&obs, &d, false, false);
+	assert_line(t, "  certificate  none received");
+	assert_null(find_prefix(t, "  subject"));
+	free(t);
+}
+
+static void
+test_no_findings(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *t;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	d.n_findings = 0;
+	d.status = RDD_VERDICT_OK;
+	d.summary[0] = '\0';
+	t = render_obs(&obs, &d, false, false);
+	assert_line(t, "  none");
+	assert_line(t, "Verdict: OK");
+	free(t);
+}
+
+/* Every row of the causes table renders with its id, its steps numbered,
+ * and nothing that is not printable. */
+static void
+test_every_cause(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *t, line[128];
+	int c;
+
+	(void)state;
+	assert_true(RDD_CAUSE_COUNT > 0 && RDD_CAUSE_COUNT <= RDD_MAX_FINDINGS);
+	fixture_healthy(&obs, &d);
+	d.n_findings = 0;
+	for (c = 0; c < RDD_CAUSE_COUNT; c++) {
+		const struct rdd_cause_info *ci = rdd_cause_info(c);
+
+		assert_non_null(ci);
+		add_finding(&d, c, ci->severity, ci->phase, "evidence");
+	}
+	t = render_obs(&obs, &d, false, true);
+	assert_no_controls(t);
+	for (c = 0; c < RDD_CAUSE_COUNT; c++) {
+		const struct rdd_cause_info *ci = rdd_cause_info(c);
+
+		snprintf(line, sizeof(line), "  %-8s  %s  [%s]  ",
+		         ci->severity == RDD_SEV_CRITICAL
+		             ? "CRITICAL"
+		             : (ci->severity == RDD_SEV_WARNING ? "WARNING"
+		                                                : "INFO"),
+		         ci->id, rdd_phase_name(ci->phase));
+		assert_prefix(t, line);
+	}
+	free(t);
+}
+
+static void
+test_write_error(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	struct rdd_text_options opt = {.color = false, .verbose = false};
+	FILE *f = fopen("/dev/null", "r");
+
+	(void)state;
+	assert_non_null(f);
+	fixture_healthy(&obs, &d);
+	assert_int_equal(rdd_report_text(f, &obs, &d, &opt), -1);
+	fclose(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_healthy_layout),
+	    cmocka_unit_test(test_refused_layout),
+	    cmocka_unit_test(test_expired_layout),
+	    cmocka_unit_test(test_validity_wording),
+	    cmocka_unit_test(test_hostile_no_color),
+	    cmocka_unit_test(test_hostile_with_color),
+	    cmocka_unit_test(test_no_color_never_escapes),
+	    cmocka_unit_test(test_color_codes),
+	    cmocka_unit_test(test_verbose),
+	    cmocka_unit_test(test_negotiation_outcomes),
+	    cmocka_unit_test(test_backslashes),
+	    cmocka_unit_test(test_width),
+	    cmocka_unit_test(test_header_variants),
+	    cmocka_unit_test(test_tls_without_certificate),
+	    cmocka_unit_test(test_no_findings),
+	    cmocka_unit_test(test_every_cause),
+	    cmocka_unit_test(test_write_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
