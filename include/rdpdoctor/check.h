@@ -18,9 +18,9 @@
 
 /* One connection of the plan. */
 struct rdd_plan_entry {
-	const char *label;   /* "A", "B", "C" */
-	uint32_t requested;  /* requestedProtocols */
-	bool tls;            /* upgrade to TLS when selected */
+	const char *label;  /* "A", "B", "C" */
+	uint32_t requested; /* requestedProtocols */
+	bool tls;           /* upgrade to TLS when selected */
 };
 
 /*
@@ -41,11 +41,11 @@ void rdd_plan_conclude(struct rdd_observation *obs);
 
 struct rdd_check_options {
 	const char *host;
-	uint16_t port;       /* default 3389 */
-	int family;          /* 0 any, 4, 6 */
-	double timeout_s;    /* per phase, default 5 */
-	const char *cookie;  /* NULL: no cookie */
-	rdd_trace_cb trace;  /* -v; may be NULL */
+	uint16_t port;      /* default 3389 */
+	int family;         /* 0 any, 4, 6 */
+	double timeout_s;   /* per phase, default 5 */
+	const char *cookie; /* NULL: no cookie */
+	rdd_trace_cb trace; /* -v; may be NULL */
 	void *trace_ctx;
 };
 
@@ -55,6 +55,6 @@ struct rdd_check_options {
  * obs->phases[RDD_PHASE_RESOLVE].detail saying what.
  */
 int rdd_check_run(const struct rdd_check_options *opt,
-    struct rdd_observation *obs);
+                  struct rdd_observation *obs);
 
 #endif

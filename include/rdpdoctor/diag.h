@@ -21,8 +21,8 @@ enum rdd_severity { RDD_SEV_INFO, RDD_SEV_WARNING, RDD_SEV_CRITICAL };
 const char *rdd_severity_name(enum rdd_severity s);
 
 enum rdd_cause {
-#define RDD_CAUSE(sym, id, phase, sev, title, explanation, fix_host,          \
-    fix_client, lowers_security, refs, detectable)                            \
+#define RDD_CAUSE(sym, id, phase, sev, title, explanation, fix_host,           \
+                  fix_client, lowers_security, refs, detectable)               \
 	RDD_CAUSE_##sym,
 #include "../../lib/diag/causes.def"
 #undef RDD_CAUSE
@@ -30,13 +30,13 @@ enum rdd_cause {
 };
 
 struct rdd_cause_info {
-	const char *id;    /* stable, e.g. "tcp-refused" */
+	const char *id; /* stable, e.g. "tcp-refused" */
 	enum rdd_phase phase;
 	enum rdd_severity severity; /* default */
 	const char *title;
 	const char *explanation;
-	const char *fix_host;   /* steps separated by '\n' */
-	const char *fix_client; /* steps separated by '\n'; may be "" */
+	const char *fix_host;        /* steps separated by '\n' */
+	const char *fix_client;      /* steps separated by '\n'; may be "" */
 	const char *lowers_security; /* "" or how a fix lowers it, and undo */
 	const char *refs;
 	/* NULL when a rule can emit it; else why it is not detectable yet. */
@@ -58,8 +58,12 @@ struct rdd_finding {
 	char evidence[RDD_EVIDENCE];
 };
 
-enum rdd_verdict { RDD_VERDICT_OK, RDD_VERDICT_WARNING, RDD_VERDICT_CRITICAL,
-	RDD_VERDICT_UNKNOWN };
+enum rdd_verdict {
+	RDD_VERDICT_OK,
+	RDD_VERDICT_WARNING,
+	RDD_VERDICT_CRITICAL,
+	RDD_VERDICT_UNKNOWN
+};
 
 /* "ok", "warning", "critical", "unknown". */
 const char *rdd_verdict_name(enum rdd_verdict v);
@@ -73,8 +77,7 @@ struct rdd_diagnosis {
 };
 
 /* Apply every rule to OBS. Pure function. */
-void rdd_diagnose(const struct rdd_observation *obs,
-    struct rdd_diagnosis *out);
+void rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out);
 
 /* Exit status of `check` for a verdict: 0 ok, 1 warning, 2 critical, 3. */
 int rdd_verdict_exit_code(enum rdd_verdict v);

@@ -84,10 +84,10 @@ enum rdd_x224_outcome {
 	RDD_X224_FAILURE,     /* Connection Confirm with RDP_NEG_FAILURE */
 	RDD_X224_NO_NEG_DATA, /* Connection Confirm without rdpNegData (legacy) */
 	RDD_X224_TIMEOUT,     /* connected, no Connection Confirm in time */
-	RDD_X224_CLOSED,      /* orderly close (FIN) before a Connection Confirm */
-	RDD_X224_RESET,       /* reset before a Connection Confirm */
-	RDD_X224_NOT_RDP,     /* the answer is not TPKT/X.224 */
-	RDD_X224_MALFORMED    /* TPKT/X.224, but not a valid Connection Confirm */
+	RDD_X224_CLOSED,   /* orderly close (FIN) before a Connection Confirm */
+	RDD_X224_RESET,    /* reset before a Connection Confirm */
+	RDD_X224_NOT_RDP,  /* the answer is not TPKT/X.224 */
+	RDD_X224_MALFORMED /* TPKT/X.224, but not a valid Connection Confirm */
 };
 
 enum rdd_tls_outcome {
@@ -107,9 +107,9 @@ const char *rdd_tls_outcome_name(enum rdd_tls_outcome o);
 
 /* One TCP connection of the check plan, with what it asked and got. */
 struct rdd_attempt {
-	char label[8];        /* "A", "B", "C": role in the plan */
-	uint32_t requested;   /* requestedProtocols sent */
-	bool tls_wanted;      /* upgrade to TLS if the server selects it */
+	char label[8];      /* "A", "B", "C": role in the plan */
+	uint32_t requested; /* requestedProtocols sent */
+	bool tls_wanted;    /* upgrade to TLS if the server selects it */
 	char address[RDD_ADDR_STR];
 
 	enum rdd_tcp_outcome tcp;
@@ -146,7 +146,7 @@ struct rdd_cert {
 	size_t n_san;
 	int64_t not_before; /* Unix seconds */
 	int64_t not_after;
-	bool self_signed; /* issuer == subject and its own key verifies it */
+	bool self_signed;  /* issuer == subject and its own key verifies it */
 	char key_type[16]; /* "RSA", "EC", "Ed25519", ... */
 	int key_bits;
 	char signature[64]; /* e.g. "sha256WithRSAEncryption" */
@@ -158,10 +158,10 @@ struct rdd_cert {
 };
 
 struct rdd_tls_info {
-	bool present;        /* a handshake completed */
-	char attempt[8];     /* label of the attempt it came from */
-	char version[16];    /* "TLSv1.2" */
-	char cipher[64];     /* IANA-style or OpenSSL name */
+	bool present;     /* a handshake completed */
+	char attempt[8];  /* label of the attempt it came from */
+	char version[16]; /* "TLSv1.2" */
+	char cipher[64];  /* IANA-style or OpenSSL name */
 	struct rdd_cert cert;
 };
 

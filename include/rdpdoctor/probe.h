@@ -29,8 +29,8 @@ struct rdd_probe_config {
 	bool tls;                     /* do the TLS upgrade when selected */
 	const char *server_name;      /* name or address for the cert check */
 	uint64_t phase_timeout_us;    /* per phase */
-	uint64_t t0_us;               /* start of the check: times are relative */
-	rdd_trace_cb trace;           /* may be NULL */
+	uint64_t t0_us;     /* start of the check: times are relative */
+	rdd_trace_cb trace; /* may be NULL */
 	void *trace_ctx;
 };
 
@@ -43,14 +43,15 @@ struct rdd_probe;
  * Returns NULL when out of memory.
  */
 struct rdd_probe *rdd_probe_new(const struct rdd_probe_config *cfg,
-    struct rdd_attempt *attempt, struct rdd_tls_info *tls);
+                                struct rdd_attempt *attempt,
+                                struct rdd_tls_info *tls);
 
 /* The TCP connection is up: queue the Connection Request. */
 void rdd_probe_start(struct rdd_probe *p, uint64_t now_us);
 
 /* Bytes arrived from the server. */
 void rdd_probe_recv(struct rdd_probe *p, const uint8_t *data, size_t len,
-    uint64_t now_us);
+                    uint64_t now_us);
 
 /* The server closed (reset = false) or reset (reset = true) the connection. */
 void rdd_probe_peer_closed(struct rdd_probe *p, bool reset, uint64_t now_us);

@@ -22,11 +22,12 @@ struct rdd_text_options {
 };
 
 int rdd_report_text(FILE *out, const struct rdd_observation *obs,
-    const struct rdd_diagnosis *diag, const struct rdd_text_options *opt);
+                    const struct rdd_diagnosis *diag,
+                    const struct rdd_text_options *opt);
 
 /* One JSON document followed by a newline. Returns 0 or -1. */
 int rdd_report_json(FILE *out, const struct rdd_observation *obs,
-    const struct rdd_diagnosis *diag);
+                    const struct rdd_diagnosis *diag);
 
 /*
  * Escape untrusted bytes for a terminal: printable ASCII and valid UTF-8

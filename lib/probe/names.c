@@ -9,15 +9,11 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const phase_names[RDD_PHASE_COUNT] = {
-	[RDD_PHASE_RESOLVE] = "resolve",
-	[RDD_PHASE_TCP] = "tcp",
-	[RDD_PHASE_X224] = "x224",
-	[RDD_PHASE_TLS] = "tls",
-	[RDD_PHASE_CREDSSP] = "credssp",
-	[RDD_PHASE_MCS] = "mcs",
-	[RDD_PHASE_LICENSING] = "licensing",
-	[RDD_PHASE_UDP] = "udp",
-	[RDD_PHASE_NETWORK] = "network",
+    [RDD_PHASE_RESOLVE] = "resolve",     [RDD_PHASE_TCP] = "tcp",
+    [RDD_PHASE_X224] = "x224",           [RDD_PHASE_TLS] = "tls",
+    [RDD_PHASE_CREDSSP] = "credssp",     [RDD_PHASE_MCS] = "mcs",
+    [RDD_PHASE_LICENSING] = "licensing", [RDD_PHASE_UDP] = "udp",
+    [RDD_PHASE_NETWORK] = "network",
 };
 
 const char *
@@ -56,8 +52,8 @@ rdd_status_name(enum rdd_status s)
 const char *
 rdd_tcp_outcome_name(enum rdd_tcp_outcome o)
 {
-	static const char *const n[] = {"not_run", "ok", "refused", "timeout",
-	    "unreachable", "error"};
+	static const char *const n[] = {"not_run", "ok",          "refused",
+	                                "timeout", "unreachable", "error"};
 
 	return lookup(n, NELEM(n), (unsigned)o);
 }
@@ -65,8 +61,9 @@ rdd_tcp_outcome_name(enum rdd_tcp_outcome o)
 const char *
 rdd_x224_outcome_name(enum rdd_x224_outcome o)
 {
-	static const char *const n[] = {"not_run", "response", "failure",
-	    "no_negotiation_data", "timeout", "closed", "reset", "not_rdp",
+	static const char *const n[] = {
+	    "not_run",  "response", "failure", "no_negotiation_data",
+	    "timeout",  "closed",   "reset",   "not_rdp",
 	    "malformed"};
 
 	return lookup(n, NELEM(n), (unsigned)o);
@@ -75,8 +72,9 @@ rdd_x224_outcome_name(enum rdd_x224_outcome o)
 const char *
 rdd_tls_outcome_name(enum rdd_tls_outcome o)
 {
-	static const char *const n[] = {"not_run", "ok", "alert", "closed",
-	    "reset", "timeout", "not_tls", "error"};
+	static const char *const n[] = {"not_run", "ok",    "alert",
+	                                "closed",  "reset", "timeout",
+	                                "not_tls", "error"};
 
 	return lookup(n, NELEM(n), (unsigned)o);
 }

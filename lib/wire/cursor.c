@@ -91,7 +91,7 @@ rdd_cur_u32be(struct rdd_cur *c, uint32_t *v)
 	if (take(c, 4, &b) != 0)
 		return -1;
 	*v = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
-	    ((uint32_t)b[2] << 8) | b[3];
+	     ((uint32_t)b[2] << 8) | b[3];
 	return 0;
 }
 
@@ -103,7 +103,7 @@ rdd_cur_u32le(struct rdd_cur *c, uint32_t *v)
 	if (take(c, 4, &b) != 0)
 		return -1;
 	*v = ((uint32_t)b[3] << 24) | ((uint32_t)b[2] << 16) |
-	    ((uint32_t)b[1] << 8) | b[0];
+	     ((uint32_t)b[1] << 8) | b[0];
 	return 0;
 }
 

@@ -18,12 +18,12 @@
 #define RDD_TLS_CT_APPLICATION_DATA 23
 
 enum rdd_tlsrec_kind {
-	RDD_TLSREC_NEED_MORE,  /* fewer than 5 bytes, and they look like TLS */
+	RDD_TLSREC_NEED_MORE, /* fewer than 5 bytes, and they look like TLS */
 	RDD_TLSREC_HANDSHAKE,
-	RDD_TLSREC_ALERT,      /* alert level/description filled if present */
+	RDD_TLSREC_ALERT, /* alert level/description filled if present */
 	RDD_TLSREC_CCS,
 	RDD_TLSREC_APPDATA,
-	RDD_TLSREC_NOT_TLS     /* unknown type, or major version != 3 */
+	RDD_TLSREC_NOT_TLS /* unknown type, or major version != 3 */
 };
 
 struct rdd_tlsrec {
@@ -37,7 +37,7 @@ struct rdd_tlsrec {
 
 /* Classify the record that starts at P. */
 enum rdd_tlsrec_kind rdd_tlsrec_peek(const uint8_t *p, size_t len,
-    struct rdd_tlsrec *rec);
+                                     struct rdd_tlsrec *rec);
 
 /* "handshake_failure", ... or NULL. */
 const char *rdd_tls_alert_name(int desc);

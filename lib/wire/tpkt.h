@@ -32,7 +32,7 @@ enum rdd_tpkt_result {
  * is the total PDU length and *payload borrows the bytes after the header.
  */
 enum rdd_tpkt_result rdd_tpkt_frame(const uint8_t *p, size_t len,
-    size_t *pdu_len, struct rdd_cur *payload);
+                                    size_t *pdu_len, struct rdd_cur *payload);
 
 /* Write a TPKT header for a payload of PAYLOAD_LEN bytes. */
 void rdd_tpkt_write_header(struct rdd_buf *b, size_t payload_len);

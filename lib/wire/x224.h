@@ -44,7 +44,7 @@ struct rdd_x224_cr {
 int rdd_x224_build_cr(struct rdd_buf *b, const struct rdd_x224_cr *cr);
 
 enum rdd_x224_neg {
-	RDD_X224_NEG_NONE,    /* CC without rdpNegData (pre-Vista server) */
+	RDD_X224_NEG_NONE, /* CC without rdpNegData (pre-Vista server) */
 	RDD_X224_NEG_RSP,
 	RDD_X224_NEG_FAILURE
 };
@@ -54,7 +54,7 @@ struct rdd_x224_cc {
 	uint16_t src_ref;
 	uint8_t class_opt;
 	enum rdd_x224_neg neg;
-	uint8_t flags;             /* RSP flags */
+	uint8_t flags;              /* RSP flags */
 	uint32_t selected_protocol; /* RSP */
 	uint32_t failure_code;      /* FAILURE */
 };
