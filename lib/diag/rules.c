@@ -1,2 +1,1054 @@
-/* lib/diag/rules.c: being written. */
-typedef int rdd_placeholder_rules;
+/*
+ * rules.c - from an observation to findings, and the verdict.
+ *
+ * Each rule is a pure function of the observation: it reads facts and
+ * appends findings (a cause from causes.def, a severity, and evidence).
+ * Nothing here does I/O, reads the clock or prints; "now" is
+ * obs->checked_at.
+ *
+ * Evidence contract (struct rdd_finding.evidence):
+ *   - one line of text, NUL-terminated, saying what was seen, with the
+ *     numbers (milliseconds, days, codes) that prove it; no fix text
+ *     (that lives in causes.def);
+ *   - at most RDD_EVIDENCE - 1 bytes; a longer text is cut and ends in
+ *     "...", possibly in the middle of a UTF-8 sequence;
+ *   - strings that came from the server or the system are copied RAW:
+ *     certificate subject, issuer, CN and SAN, tcp_error, tls_detail,
+ *     x224_detail, resolve_error (and, later, NTLM names). They may hold
+ *     control characters or invalid UTF-8. The report layer escapes them
+ *     (rdd_escape_terminal, rdd_sanitize_utf8); nothing here does, so that
+ *     JSON keeps the exact bytes. The first bytes of a non-RDP answer are
+ *     given in hex and are safe.
+ * The summary follows the same rules (it may quote the host name).
+ *
+ * The default client is mstsc: attempt "A" of the check plan asks for
+ * SSL|HYBRID|HYBRID_EX. Failures of attempt A are critical; the other
+ * attempts only add context.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rdpdoctor/diag.h"
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define HEADLINE 160
+
+/* A finding while the rules run, with the phrase the summary uses. */
+struct draft {
+	struct rdd_finding f;
+	char headline[HEADLINE];
+};
+
+struct ctx {
+	const struct rdd_observation *obs;
+	const struct rdd_attempt *a; /* attempt A, or NULL */
+	struct draft d[RDD_MAX_FINDINGS];
+	size_t n;
+};
+
+static void append(char *buf, size_t cap, const char *fmt, ...)
+    PRINTF_LIKE(3, 4);
+static struct draft *emit(struct ctx *c, enum rdd_cause cause, const char *fmt,
+                          ...) PRINTF_LIKE(3, 4);
+static void set_headline(struct draft *d, const char *fmt, ...)
+    PRINTF_LIKE(2, 3);
+
+/* ---- small text helpers -------------------------------------------- */
+
+/* Append to BUF (capacity CAP); a cut text ends in "...". */
+static void
+append(char *buf, size_t cap, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	va_list ap;
+	int r;
+
+	if (len + 1 >= cap)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(buf + len, cap - len, fmt, ap);
+	va_end(ap);
+	if (r >= 0 && (size_t)r >= cap - len && cap >= 4)
+		memcpy(buf + cap - 4, "...", 4);
+}
+
+static int
+lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Case-insensitive: does S contain NEEDLE? */
+static bool
+contains(const char *s, const char *needle)
+{
+	size_t i, j;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		for (j = 0; needle[j] != '\0' && s[i + j] != '\0'; j++)
+			if (lower((unsigned char)s[i + j]) !=
+			    lower((unsigned char)needle[j]))
+				break;
+		if (needle[j] == '\0')
+			return true;
+	}
+	return false;
+}
+
+static bool
+starts_with(const char *s, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; prefix[i] != '\0'; i++)
+		if (lower((unsigned char)s[i]) !=
+		    lower((unsigned char)prefix[i]))
+			return false;
+	return true;
+}
+
+/* "RDP", "SSL", "SSL|HYBRID|HYBRID_EX", with unknown bits in hex. */
+static const char *
+proto_names(uint32_t p, char *buf, size_t cap)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} bits[] = {
+	    {RDD_PROTO_SSL, "SSL"},       {RDD_PROTO_HYBRID, "HYBRID"},
+	    {RDD_PROTO_RDSTLS, "RDSTLS"}, {RDD_PROTO_HYBRID_EX, "HYBRID_EX"},
+	    {RDD_PROTO_RDSAAD, "RDSAAD"},
+	};
+	uint32_t rest = p;
+	size_t i;
+
+	buf[0] = '\0';
+	if (p == RDD_PROTO_RDP) {
+		append(buf, cap, "RDP");
+		return buf;
+	}
+	for (i = 0; i < NELEM(bits); i++) {
+		if (p & bits[i].bit) {
+			append(buf, cap, "%s%s", buf[0] ? "|" : "",
+			       bits[i].name);
+			rest &= ~bits[i].bit;
+		}
+	}
+	if (rest != 0)
+		append(buf, cap, "%s0x%x", buf[0] ? "|" : "", (unsigned)rest);
+	return buf;
+}
+
+static const char *
+neg_failure_name(uint32_t code)
+{
+	static const char *const n[] = {
+	    NULL,
+	    "SSL_REQUIRED_BY_SERVER",
+	    "SSL_NOT_ALLOWED_BY_SERVER",
+	    "SSL_CERT_NOT_ON_SERVER",
+	    "INCONSISTENT_FLAGS",
+	    "HYBRID_REQUIRED_BY_SERVER",
+	    "SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER",
+	};
+
+	return code < NELEM(n) ? n[code] : NULL;
+}
+
+/* RFC 8446 6 and RFC 5246 7.2 AlertDescription names. */
+static const char *
+alert_name(uint8_t desc)
+{
+	static const struct {
+		uint8_t code;
+		const char *name;
+	} alerts[] = {
+	    {0, "close_notify"},
+	    {10, "unexpected_message"},
+	    {20, "bad_record_mac"},
+	    {21, "decryption_failed"},
+	    {22, "record_overflow"},
+	    {30, "decompression_failure"},
+	    {40, "handshake_failure"},
+	    {41, "no_certificate"},
+	    {42, "bad_certificate"},
+	    {43, "unsupported_certificate"},
+	    {44, "certificate_revoked"},
+	    {45, "certificate_expired"},
+	    {46, "certificate_unknown"},
+	    {47, "illegal_parameter"},
+	    {48, "unknown_ca"},
+	    {49, "access_denied"},
+	    {50, "decode_error"},
+	    {51, "decrypt_error"},
+	    {60, "export_restriction"},
+	    {70, "protocol_version"},
+	    {71, "insufficient_security"},
+	    {80, "internal_error"},
+	    {86, "inappropriate_fallback"},
+	    {90, "user_canceled"},
+	    {100, "no_renegotiation"},
+	    {109, "missing_extension"},
+	    {110, "unsupported_extension"},
+	    {111, "certificate_unobtainable"},
+	    {112, "unrecognized_name"},
+	    {113, "bad_certificate_status_response"},
+	    {114, "bad_certificate_hash_value"},
+	    {115, "unknown_psk_identity"},
+	    {116, "certificate_required"},
+	    {120, "no_application_protocol"},
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(alerts); i++)
+		if (alerts[i].code == desc)
+			return alerts[i].name;
+	return "unknown";
+}
+
+/* "10.0.0.5:3389" or "[2001:db8::5]:3389". */
+static const char *
+endpoint(const struct rdd_observation *obs, const struct rdd_attempt *a,
+         char *buf, size_t cap)
+{
+	const char *addr = a->address[0] ? a->address : obs->address;
+
+	if (addr[0] == '\0')
+		addr = obs->host;
+	buf[0] = '\0';
+	if (strchr(addr, ':') != NULL)
+		append(buf, cap, "[%s]:%u", addr, (unsigned)obs->port);
+	else
+		append(buf, cap, "%s:%u", addr, (unsigned)obs->port);
+	return buf;
+}
+
+/* Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant). */
+static void
+civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yy;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yy + (*m <= 2);
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* "2020-01-02" and, with TIME, " 00:00:00 UTC". */
+static const char *
+fmt_date(int64_t t, bool time, char *buf, size_t cap)
+{
+	int64_t days = floor_div(t, 86400), secs = t - days * 86400, y;
+	unsigned m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	buf[0] = '\0';
+	append(buf, cap, "%04lld-%02u-%02u", (long long)y, m, d);
+	if (time)
+		append(buf, cap, " %02u:%02u:%02u UTC", (unsigned)(secs / 3600),
+		       (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+	return buf;
+}
+
+/* A positive duration as "2516 days", "1 day", "5 hours", "3 minutes". */
+static const char *
+fmt_span(int64_t s, char *buf, size_t cap)
+{
+	static const struct {
+		int64_t secs;
+		const char *one;
+		const char *many;
+	} u[] = {
+	    {86400, "day", "days"},
+	    {3600, "hour", "hours"},
+	    {60, "minute", "minutes"},
+	    {1, "second", "seconds"},
+	};
+	size_t i;
+	int64_t n = 0;
+
+	for (i = 0; i < NELEM(u); i++) {
+		n = s / u[i].secs;
+		if (n >= 1 || i + 1 == NELEM(u))
+			break;
+	}
+	buf[0] = '\0';
+	append(buf, cap, "%lld %s", (long long)n,
+	       n == 1 ? u[i].one : u[i].many);
+	return buf;
+}
+
+/* ---- findings -------------------------------------------------------- */
+
+/*
+ * The draft for cause C: the existing one (so attempts merge into one
+ * finding per id) or a new one. NULL when the list is full.
+ */
+static struct draft *
+draft_for(struct ctx *c, enum rdd_cause cause)
+{
+	const struct rdd_cause_info *ci = rdd_cause_info(cause);
+	struct draft *d;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->d[i].f.cause == cause)
+			return &c->d[i];
+	if (c->n == NELEM(c->d) || ci == NULL)
+		return NULL;
+	d = &c->d[c->n++];
+	memset(d, 0, sizeof(*d));
+	d->f.cause = cause;
+	d->f.severity = ci->severity;
+	d->f.phase = ci->phase;
+	return d;
+}
+
+/* Add evidence to the finding of CAUSE ("; " between merged parts). */
+static struct draft *
+emit(struct ctx *c, enum rdd_cause cause, const char *fmt, ...)
+{
+	struct draft *d = draft_for(c, cause);
+	char part[RDD_EVIDENCE];
+	va_list ap;
+	int r;
+
+	if (d == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	r = vsnprintf(part, sizeof(part), fmt, ap);
+	va_end(ap);
+	if (r >= 0 && (size_t)r >= sizeof(part))
+		memcpy(part + sizeof(part) - 4, "...", 4);
+	append(d->f.evidence, sizeof(d->f.evidence), "%s%s",
+	       d->f.evidence[0] ? "; " : "", part);
+	return d;
+}
+
+static void
+set_headline(struct draft *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d == NULL || d->headline[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->headline, sizeof(d->headline), fmt, ap);
+	va_end(ap);
+}
+
+static void
+raise_severity(struct draft *d, enum rdd_severity s)
+{
+	if (d != NULL && s > d->f.severity)
+		d->f.severity = s;
+}
+
+/* ---- rules: resolve -------------------------------------------------- */
+
+static void
+rule_dns_failure(struct ctx *c)
+{
+	const struct rdd_observation *obs = c->obs;
+	const struct rdd_phase_result *p = &obs->phases[RDD_PHASE_RESOLVE];
+	const char *why =
+	    obs->resolve_error[0] ? obs->resolve_error : p->detail;
+	struct draft *d;
+
+	if (p->status == RDD_STATUS_TIMEOUT)
+		d = emit(c, RDD_CAUSE_DNS_FAILURE,
+		         "resolving %s timed out after %.0f ms%s%s", obs->host,
+		         p->ms, why[0] ? ": " : "", why);
+	else if (p->status == RDD_STATUS_FAILED)
+		d = emit(c, RDD_CAUSE_DNS_FAILURE,
+		         "resolving %s failed after %.0f ms: %s", obs->host,
+		         p->ms, why[0] ? why : "no address");
+	else
+		return;
+	set_headline(d, "%s does not resolve", obs->host);
+}
+
+static void
+rule_dns_multiple(struct ctx *c)
+{
+	const struct rdd_observation *obs = c->obs;
+	const struct rdd_attempt *a = c->a;
+	const char *used;
+	bool differs = false;
+	struct draft *d;
+	size_t i;
+
+	if (a == NULL || obs->n_addresses <= 1 || a->tcp == RDD_TCP_NOT_RUN)
+		return;
+	used = a->address[0] ? a->address : obs->address;
+	for (i = 0; i < obs->n_alt && i < NELEM(obs->alt); i++)
+		if (obs->alt[i].tcp != RDD_TCP_NOT_RUN &&
+		    strcmp(obs->alt[i].address, used) != 0 &&
+		    obs->alt[i].tcp != a->tcp)
+			differs = true;
+	if (!differs)
+		return;
+	d = draft_for(c, RDD_CAUSE_DNS_MULTIPLE_ADDRESSES);
+	if (d == NULL)
+		return;
+	append(d->f.evidence, sizeof(d->f.evidence),
+	       "%s resolves to %zu addresses: %s %s in %.0f ms (used)",
+	       obs->host, obs->n_addresses, used, rdd_tcp_outcome_name(a->tcp),
+	       a->tcp_ms);
+	for (i = 0; i < obs->n_alt && i < NELEM(obs->alt); i++) {
+		const struct rdd_alt_address *alt = &obs->alt[i];
+
+		if (alt->tcp == RDD_TCP_NOT_RUN ||
+		    strcmp(alt->address, used) == 0)
+			continue;
+		append(d->f.evidence, sizeof(d->f.evidence),
+		       "; %s %s in %.0f ms", alt->address,
+		       rdd_tcp_outcome_name(alt->tcp), alt->ms);
+	}
+	set_headline(d, "the addresses of %s answer differently", obs->host);
+}
+
+/* ---- rules: tcp ------------------------------------------------------ */
+
+/* The cause closest to a connect error text (RDD_TCP_ERROR). */
+static enum rdd_cause
+tcp_error_cause(const char *err)
+{
+	if (contains(err, "refused") || contains(err, "ECONNREFUSED") ||
+	    contains(err, "reset"))
+		return RDD_CAUSE_TCP_REFUSED;
+	if (contains(err, "timed out") || contains(err, "timeout") ||
+	    contains(err, "ETIMEDOUT"))
+		return RDD_CAUSE_TCP_TIMEOUT;
+	/* Unreachable, no route, network down, and anything unknown. */
+	return RDD_CAUSE_TCP_UNREACHABLE;
+}
+
+static void
+rule_tcp(struct ctx *c)
+{
+	const struct rdd_attempt *a = c->a;
+	char ep[RDD_ADDR_STR + 16];
+	struct draft *d;
+	enum rdd_cause cause;
+
+	if (a == NULL)
+		return;
+	endpoint(c->obs, a, ep, sizeof(ep));
+	switch (a->tcp) {
+	case RDD_TCP_REFUSED:
+		d = emit(c, RDD_CAUSE_TCP_REFUSED,
+		         "TCP RST in answer to SYN from %s after %.0f ms", ep,
+		         a->tcp_ms);
+		set_headline(d, "%s refuses the connection", ep);
+		break;
+	case RDD_TCP_TIMEOUT:
+		d = emit(c, RDD_CAUSE_TCP_TIMEOUT,
+		         "no answer to SYN from %s within %.0f ms", ep,
+		         a->tcp_ms);
+		set_headline(d, "%s does not answer the TCP SYN (filtered)",
+		             ep);
+		break;
+	case RDD_TCP_UNREACHABLE:
+		d = emit(c, RDD_CAUSE_TCP_UNREACHABLE,
+		         "%s unreachable after %.0f ms%s%s", ep, a->tcp_ms,
+		         a->tcp_error[0] ? ": " : "", a->tcp_error);
+		set_headline(d, "%s is unreachable", ep);
+		break;
+	case RDD_TCP_ERROR:
+		cause = tcp_error_cause(a->tcp_error);
+		d = emit(c, cause, "connecting to %s failed after %.0f ms: %s",
+		         ep, a->tcp_ms,
+		         a->tcp_error[0] ? a->tcp_error : "error");
+		set_headline(d, "connecting to %s fails (%s)", ep,
+		             a->tcp_error[0] ? a->tcp_error : "error");
+		break;
+	case RDD_TCP_NOT_RUN:
+	case RDD_TCP_OK:
+		break;
+	}
+}
+
+/* ---- rules: x224 ----------------------------------------------------- */
+
+/* What the first bytes of a non-RDP answer look like, or NULL. */
+static const char *
+guess_protocol(const uint8_t *b, size_t n)
+{
+	if (n >= 5 && memcmp(b, "HTTP/", 5) == 0)
+		return "HTTP";
+	if (n >= 4 && memcmp(b, "SSH-", 4) == 0)
+		return "SSH";
+	if (n >= 2 && b[0] == 0x16 && b[1] == 0x03)
+		return "a TLS handshake";
+	if (n >= 2 && b[0] == 0x15 && b[1] == 0x03)
+		return "a TLS alert";
+	if (n >= 4 && (memcmp(b, "220 ", 4) == 0 || memcmp(b, "220-", 4) == 0))
+		return "an SMTP or FTP greeting";
+	if (n >= 2 && b[0] == 0x03 && b[1] == 0x00)
+		return "TPKT";
+	return NULL;
+}
+
+static void
+rule_x224(struct ctx *c)
+{
+	const struct rdd_attempt *a = c->a;
+	char hex[RDD_FIRST_BYTES * 3 + 1];
+	const char *what;
+	struct draft *d;
+	size_t i, n;
+
+	if (a == NULL)
+		return;
+	switch (a->x224) {
+	case RDD_X224_TIMEOUT:
+		d = emit(
+		    c, RDD_CAUSE_X224_TIMEOUT,
+		    "TCP connected in %.0f ms; no X.224 Connection Confirm "
+		    "within %.0f ms%s%s",
+		    a->tcp_ms, a->x224_ms, a->x224_detail[0] ? ": " : "",
+		    a->x224_detail);
+		set_headline(d, "the server never answers the X.224 "
+		                "Connection Request");
+		break;
+	case RDD_X224_RESET:
+	case RDD_X224_CLOSED:
+		what =
+		    a->x224 == RDD_X224_RESET ? "reset (RST)" : "closed (FIN)";
+		d = emit(c, RDD_CAUSE_X224_RESET,
+		         "connection %s %.0f ms after the X.224 Connection "
+		         "Request, before any Connection Confirm%s%s",
+		         what, a->x224_ms, a->x224_detail[0] ? ": " : "",
+		         a->x224_detail);
+		set_headline(d,
+		             "the connection is %s right after the X.224 "
+		             "Connection Request",
+		             a->x224 == RDD_X224_RESET ? "reset" : "closed");
+		break;
+	case RDD_X224_NOT_RDP:
+	case RDD_X224_MALFORMED:
+		hex[0] = '\0';
+		n = a->n_first_bytes < RDD_FIRST_BYTES ? a->n_first_bytes
+		                                       : RDD_FIRST_BYTES;
+		for (i = 0; i < n; i++)
+			append(hex, sizeof(hex), "%s%02x", i ? " " : "",
+			       a->first_bytes[i]);
+		what = guess_protocol(a->first_bytes, n);
+		d = emit(
+		    c, RDD_CAUSE_X224_NOT_RDP, "%s: first %zu bytes %s%s%s%s%s",
+		    a->x224 == RDD_X224_MALFORMED
+		        ? "TPKT/X.224 answer that is not a valid Connection "
+		          "Confirm"
+		        : "the answer is not TPKT/X.224",
+		    n, n ? hex : "(none)", what ? " (looks like " : "",
+		    what ? what : "", what ? ")" : "",
+		    a->x224_detail[0] ? "; " : "");
+		if (d != NULL)
+			append(d->f.evidence, sizeof(d->f.evidence), "%s",
+			       a->x224_detail);
+		set_headline(d, "the service on port %u does not speak RDP",
+		             (unsigned)c->obs->port);
+		break;
+	case RDD_X224_NOT_RUN:
+	case RDD_X224_RSP:
+	case RDD_X224_FAILURE:
+	case RDD_X224_NO_NEG_DATA:
+		break;
+	}
+}
+
+static void
+rule_nego(struct ctx *c)
+{
+	static const enum rdd_cause by_code[] = {
+	    RDD_CAUSE_COUNT,
+	    RDD_CAUSE_NEGO_SSL_REQUIRED,
+	    RDD_CAUSE_NEGO_SSL_NOT_ALLOWED,
+	    RDD_CAUSE_NEGO_CERT_NOT_ON_SERVER,
+	    RDD_CAUSE_NEGO_INCONSISTENT_FLAGS,
+	    RDD_CAUSE_NEGO_HYBRID_REQUIRED,
+	    RDD_CAUSE_NEGO_SSL_WITH_USER_AUTH_REQUIRED,
+	};
+	const struct rdd_observation *obs = c->obs;
+	char names[64];
+	size_t i;
+
+	for (i = 0; i < obs->n_attempts && i < NELEM(obs->attempts); i++) {
+		const struct rdd_attempt *at = &obs->attempts[i];
+		struct draft *d;
+		uint32_t code = at->failure_code;
+
+		if (at->x224 != RDD_X224_FAILURE || code == 0 ||
+		    code >= NELEM(by_code))
+			continue;
+		d = emit(c, by_code[code],
+		         "request 0x%08x (%s) -> RDP_NEG_FAILURE %s (%u) "
+		         "[attempt %s]",
+		         (unsigned)at->requested,
+		         proto_names(at->requested, names, sizeof(names)),
+		         neg_failure_name(code), (unsigned)code, at->label);
+		if (at == c->a) {
+			raise_severity(d, RDD_SEV_CRITICAL);
+			set_headline(d, "the server answers RDP_NEG_FAILURE %s",
+			             neg_failure_name(code));
+		}
+	}
+}
+
+static void
+rule_nla_not_required(struct ctx *c)
+{
+	const struct rdd_observation *obs = c->obs;
+	char req[64], sel[64];
+	size_t i;
+
+	if (obs->nla_required != 0)
+		return;
+	for (i = 0; i < obs->n_attempts && i < NELEM(obs->attempts); i++) {
+		const struct rdd_attempt *at = &obs->attempts[i];
+
+		if (at->x224 == RDD_X224_RSP &&
+		    !(at->selected &
+		      (RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX))) {
+			emit(c, RDD_CAUSE_NLA_NOT_REQUIRED,
+			     "request %s (0x%x) -> selected %s: %s without "
+			     "CredSSP accepted [attempt %s]",
+			     proto_names(at->requested, req, sizeof(req)),
+			     (unsigned)at->requested,
+			     proto_names(at->selected, sel, sizeof(sel)),
+			     at->selected == RDD_PROTO_RDP
+			         ? "Standard RDP Security"
+			         : "TLS",
+			     at->label);
+			return;
+		}
+		if (at->x224 == RDD_X224_NO_NEG_DATA) {
+			emit(c, RDD_CAUSE_NLA_NOT_REQUIRED,
+			     "request %s (0x%x) -> Connection Confirm without "
+			     "negotiation data: Standard RDP Security without "
+			     "CredSSP accepted [attempt %s]",
+			     proto_names(at->requested, req, sizeof(req)),
+			     (unsigned)at->requested, at->label);
+			return;
+		}
+	}
+	emit(c, RDD_CAUSE_NLA_NOT_REQUIRED,
+	     "the negotiation shows CredSSP is not required (security layer "
+	     "%s)",
+	     rdd_security_layer_name(obs->security_layer)
+	         ? rdd_security_layer_name(obs->security_layer)
+	         : "unknown");
+}
+
+/* ---- rules: tls ------------------------------------------------------ */
+
+static void
+rule_tls(struct ctx *c)
+{
+	const struct rdd_attempt *a = c->a;
+	const char *det;
+	struct draft *d;
+
+	if (a == NULL)
+		return;
+	det = a->tls_detail;
+	switch (a->tls) {
+	case RDD_TLS_RESET:
+	case RDD_TLS_CLOSED:
+		d = emit(c, RDD_CAUSE_TLS_RESET,
+		         "connection %s right after the ClientHello, no alert "
+		         "(%.0f ms into the handshake)%s%s",
+		         a->tls == RDD_TLS_RESET ? "reset (RST)"
+		                                 : "closed (FIN)",
+		         a->tls_ms, det[0] ? ": " : "", det);
+		set_headline(d, "the server drops the TLS handshake without "
+		                "an alert");
+		break;
+	case RDD_TLS_NOT_TLS:
+		d = emit(
+		    c, RDD_CAUSE_TLS_RESET,
+		    "the server selected TLS but answered the ClientHello with "
+		    "bytes that are not TLS, no alert (%.0f ms)%s%s",
+		    a->tls_ms, det[0] ? ": " : "", det);
+		set_headline(d, "the server breaks off the TLS handshake");
+		break;
+	case RDD_TLS_ALERT:
+		d = emit(c, RDD_CAUSE_TLS_ALERT,
+		         "%s alert %s (%u) after %.0f ms%s%s",
+		         a->alert_level == 1 ? "warning" : "fatal",
+		         alert_name(a->alert_desc), (unsigned)a->alert_desc,
+		         a->tls_ms, det[0] ? ": " : "", det);
+		set_headline(d,
+		             "the server ends the TLS handshake with alert "
+		             "%s (%u)",
+		             alert_name(a->alert_desc),
+		             (unsigned)a->alert_desc);
+		break;
+	case RDD_TLS_ERROR:
+		d = emit(
+		    c, RDD_CAUSE_TLS_ALERT,
+		    "the TLS handshake failed on the client side after %.0f "
+		    "ms: %s",
+		    a->tls_ms, det[0] ? det : "no detail");
+		set_headline(d, "the TLS handshake fails");
+		break;
+	case RDD_TLS_TIMEOUT:
+		d = emit(
+		    c, RDD_CAUSE_TLS_TIMEOUT,
+		    "no complete ServerHello/Certificate flight within %.0f "
+		    "ms after the ClientHello%s%s",
+		    a->tls_ms, det[0] ? ": " : "", det);
+		set_headline(d, "the TLS handshake stalls");
+		break;
+	case RDD_TLS_NOT_RUN:
+	case RDD_TLS_OK:
+		break;
+	}
+}
+
+/* ---- rules: certificate ---------------------------------------------- */
+
+static void
+cert_subject(struct draft *d, const struct rdd_cert *cert)
+{
+	if (d != NULL && cert->subject[0] != '\0')
+		append(d->f.evidence, sizeof(d->f.evidence), "; subject %s",
+		       cert->subject);
+}
+
+static void
+rule_cert_validity(struct ctx *c)
+{
+	const struct rdd_cert *cert = &c->obs->tls.cert;
+	int64_t now = c->obs->checked_at;
+	char date[48], span[48];
+	struct draft *d;
+
+	/* Validity is judged only against a known time of the check. */
+	if (now <= 0)
+		return;
+	if (cert->not_after != 0 && cert->not_after < now) {
+		d = emit(c, RDD_CAUSE_CERT_EXPIRED, "notAfter %s, %s ago",
+		         fmt_date(cert->not_after, true, date, sizeof(date)),
+		         fmt_span(now - cert->not_after, span, sizeof(span)));
+		cert_subject(d, cert);
+		set_headline(
+		    d, "the certificate expired %s",
+		    fmt_date(cert->not_after, false, date, sizeof(date)));
+	} else if (cert->not_after != 0 &&
+	           cert->not_after - now < 30 * (int64_t)86400) {
+		d = emit(c, RDD_CAUSE_CERT_EXPIRING_SOON,
+		         "notAfter %s, %s left",
+		         fmt_date(cert->not_after, true, date, sizeof(date)),
+		         fmt_span(cert->not_after - now, span, sizeof(span)));
+		cert_subject(d, cert);
+	}
+	if (cert->not_before > now) {
+		d = emit(c, RDD_CAUSE_CERT_NOT_YET_VALID,
+		         "notBefore %s, %s in the future",
+		         fmt_date(cert->not_before, true, date, sizeof(date)),
+		         fmt_span(cert->not_before - now, span, sizeof(span)));
+		cert_subject(d, cert);
+		set_headline(
+		    d, "the certificate is not valid until %s",
+		    fmt_date(cert->not_before, false, date, sizeof(date)));
+	}
+}
+
+static void
+rule_cert_identity(struct ctx *c)
+{
+	const struct rdd_observation *obs = c->obs;
+	const struct rdd_cert *cert = &obs->tls.cert;
+	struct draft *d;
+	size_t i;
+
+	if (cert->self_signed) {
+		if (cert->issuer[0] != '\0')
+			emit(c, RDD_CAUSE_CERT_SELF_SIGNED,
+			     "issuer = subject: %s", cert->issuer);
+		else
+			emit(c, RDD_CAUSE_CERT_SELF_SIGNED,
+			     "the certificate is signed by its own key");
+	}
+	if (cert->name_match == 0) {
+		d = emit(c, RDD_CAUSE_CERT_NAME_MISMATCH,
+		         "name %s used; certificate ",
+		         cert->name_checked[0] ? cert->name_checked
+		                               : obs->host);
+		if (d == NULL)
+			return;
+		if (cert->common_name[0] != '\0')
+			append(d->f.evidence, sizeof(d->f.evidence), "CN=%s",
+			       cert->common_name);
+		else
+			append(d->f.evidence, sizeof(d->f.evidence), "no CN");
+		for (i = 0; i < cert->n_san && i < RDD_MAX_SAN; i++)
+			append(d->f.evidence, sizeof(d->f.evidence), "%s%s",
+			       i == 0 ? ", SAN " : ", ", cert->san[i]);
+		if (cert->n_san == 0)
+			append(d->f.evidence, sizeof(d->f.evidence),
+			       ", no SAN");
+	}
+}
+
+static void
+rule_cert_weak(struct ctx *c)
+{
+	const struct rdd_cert *cert = &c->obs->tls.cert;
+	static const struct {
+		const char *needle;
+		const char *name;
+	} weak_hash[] = {
+	    {"sha1", "SHA-1"}, {"sha-1", "SHA-1"}, {"md5", "MD5"},
+	    {"md4", "MD4"},    {"md2", "MD2"},
+	};
+	int min_bits = 0;
+	size_t i;
+
+	if (starts_with(cert->key_type, "RSA") ||
+	    starts_with(cert->key_type, "DSA"))
+		min_bits = 2048;
+	else if (starts_with(cert->key_type, "EC") ||
+	         strcmp(cert->key_type, "id-ecPublicKey") == 0)
+		min_bits = 224;
+	if (min_bits != 0 && cert->key_bits > 0 && cert->key_bits < min_bits)
+		emit(c, RDD_CAUSE_CERT_WEAK, "%s key of %d bits (minimum %d)",
+		     cert->key_type, cert->key_bits, min_bits);
+	for (i = 0; i < NELEM(weak_hash); i++) {
+		if (contains(cert->signature, weak_hash[i].needle)) {
+			emit(c, RDD_CAUSE_CERT_WEAK, "signature %s (%s)",
+			     cert->signature, weak_hash[i].name);
+			break;
+		}
+	}
+}
+
+static void
+rule_cert(struct ctx *c)
+{
+	if (!c->obs->tls.cert.present)
+		return;
+	rule_cert_validity(c);
+	rule_cert_identity(c);
+	rule_cert_weak(c);
+}
+
+/* ---- verdict ----------------------------------------------------------- */
+
+/* Before: higher severity first, then earlier phase; else keep order. */
+static bool
+before(const struct draft *x, const struct draft *y)
+{
+	if (x->f.severity != y->f.severity)
+		return x->f.severity > y->f.severity;
+	return x->f.phase < y->f.phase;
+}
+
+static void
+sort_drafts(struct ctx *c)
+{
+	struct draft tmp;
+	size_t i, j;
+
+	/* Insertion sort: stable, and n <= RDD_MAX_FINDINGS. */
+	for (i = 1; i < c->n; i++) {
+		tmp = c->d[i];
+		for (j = i; j > 0 && before(&tmp, &c->d[j - 1]); j--)
+			c->d[j] = c->d[j - 1];
+		c->d[j] = tmp;
+	}
+}
+
+/* The first phase of the connection sequence that failed, or -1. */
+static int
+first_failed_phase(const struct rdd_observation *obs)
+{
+	int p;
+
+	/* UDP and network measurements do not stop a default client. */
+	for (p = RDD_PHASE_RESOLVE; p <= RDD_PHASE_LICENSING; p++)
+		if (obs->phases[p].status == RDD_STATUS_FAILED ||
+		    obs->phases[p].status == RDD_STATUS_TIMEOUT)
+			return p;
+	return -1;
+}
+
+/* "; also 1 critical: a, 2 warnings: b, c, 1 note: d", skipping SKIP. */
+static void
+list_others(char *buf, size_t cap, const struct ctx *c, size_t skip,
+            bool lead_also)
+{
+	static const struct {
+		enum rdd_severity sev;
+		const char *one;
+		const char *many;
+	} groups[] = {
+	    {RDD_SEV_CRITICAL, "more critical", "more critical"},
+	    {RDD_SEV_WARNING, "warning", "warnings"},
+	    {RDD_SEV_INFO, "note", "notes"},
+	};
+	bool first = true;
+	size_t g, i, n;
+
+	for (g = 0; g < NELEM(groups); g++) {
+		for (n = 0, i = 0; i < c->n; i++)
+			if (i != skip && c->d[i].f.severity == groups[g].sev)
+				n++;
+		if (n == 0)
+			continue;
+		append(buf, cap, "%s%zu %s: ",
+		       first ? (lead_also ? "; also " : "; ") : ", ", n,
+		       n == 1 ? groups[g].one : groups[g].many);
+		first = false;
+		for (n = 0, i = 0; i < c->n; i++) {
+			if (i == skip || c->d[i].f.severity != groups[g].sev)
+				continue;
+			append(buf, cap, "%s%s", n++ ? ", " : "",
+			       rdd_cause_info(c->d[i].f.cause)->id);
+		}
+	}
+}
+
+static void
+verdict(struct ctx *c, struct rdd_diagnosis *out)
+{
+	const struct rdd_observation *obs = c->obs;
+	const struct rdd_cause_info *ci;
+	char *sum = out->summary;
+	size_t cap = sizeof(out->summary), i, primary = SIZE_MAX;
+	int failed = first_failed_phase(obs);
+	bool resolve_failed =
+	    obs->phases[RDD_PHASE_RESOLVE].status == RDD_STATUS_FAILED ||
+	    obs->phases[RDD_PHASE_RESOLVE].status == RDD_STATUS_TIMEOUT;
+
+	sum[0] = '\0';
+	if (obs->n_attempts == 0 && !resolve_failed) {
+		out->status = RDD_VERDICT_UNKNOWN;
+		out->failed_phase = -1;
+		append(sum, cap,
+		       "Nothing was observed: no connection attempt "
+		       "was made.");
+		return;
+	}
+
+	/* The finding that explains the failure: critical, in the failed
+	 * phase if one failed. The list is sorted, so critical ones lead. */
+	for (i = 0; i < c->n && c->d[i].f.severity == RDD_SEV_CRITICAL; i++)
+		if (failed < 0 || (int)c->d[i].f.phase == failed) {
+			primary = i;
+			break;
+		}
+	if (primary == SIZE_MAX && c->n > 0 &&
+	    c->d[0].f.severity == RDD_SEV_CRITICAL)
+		primary = 0;
+	if (failed < 0 && primary != SIZE_MAX)
+		failed = (int)c->d[primary].f.phase;
+	out->failed_phase = failed;
+
+	if (failed >= 0) {
+		/* A phase the default client needs failed: critical, even if
+		 * no rule could name the cause. */
+		out->status = RDD_VERDICT_CRITICAL;
+		append(sum, cap, "A default Windows client fails in phase %s: ",
+		       rdd_phase_name((enum rdd_phase)failed));
+		if (primary != SIZE_MAX) {
+			const struct draft *d = &c->d[primary];
+
+			ci = rdd_cause_info(d->f.cause);
+			if (d->headline[0] != '\0')
+				append(sum, cap, "%s (%s)", d->headline,
+				       ci->id);
+			else
+				append(sum, cap, "%c%s (%s)",
+				       lower((unsigned char)ci->title[0]),
+				       ci->title + 1, ci->id);
+		} else {
+			const char *det = obs->phases[failed].detail;
+
+			append(sum, cap, "%s",
+			       det[0] ? det : "the phase did not complete");
+		}
+		list_others(sum, cap, c, primary, true);
+		append(sum, cap, ".");
+		return;
+	}
+	if (c->n > 0 && c->d[0].f.severity == RDD_SEV_WARNING) {
+		out->status = RDD_VERDICT_WARNING;
+		append(sum, cap, "A default Windows client would connect");
+		list_others(sum, cap, c, SIZE_MAX, false);
+		append(sum, cap, ".");
+		return;
+	}
+	out->status = RDD_VERDICT_OK;
+	append(sum, cap, "The server side is healthy");
+	list_others(sum, cap, c, SIZE_MAX, false);
+	append(sum, cap, ".");
+}
+
+/* ---- entry point --------------------------------------------------------- */
+
+static const struct rdd_attempt *
+attempt_a(const struct rdd_observation *obs)
+{
+	size_t i, n = obs->n_attempts;
+
+	if (n > NELEM(obs->attempts))
+		n = NELEM(obs->attempts);
+	for (i = 0; i < n; i++)
+		if (strcmp(obs->attempts[i].label, "A") == 0)
+			return &obs->attempts[i];
+	return n > 0 ? &obs->attempts[0] : NULL;
+}
+
+void
+rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out)
+{
+	struct ctx local;
+	struct ctx *c = &local;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	c->obs = obs;
+	c->a = attempt_a(obs);
+
+	/* In phase order; the list is sorted afterwards anyway. */
+	rule_dns_failure(c);
+	rule_dns_multiple(c);
+	rule_tcp(c);
+	rule_x224(c);
+	rule_nego(c);
+	rule_nla_not_required(c);
+	rule_tls(c);
+	rule_cert(c);
+
+	sort_drafts(c);
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < c->n; i++)
+		out->findings[i] = c->d[i].f;
+	out->n_findings = c->n;
+	verdict(c, out);
+}
