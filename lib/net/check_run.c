@@ -486,8 +486,12 @@ resolve_finish(struct run *r, uint64_t now)
 		off += (size_t)w;
 	}
 	ph->status = RDD_STATUS_OK;
-	snprintf(ph->detail, sizeof(ph->detail), "%.100s -> %.140s",
-	         r->opt->host, list);
+	if (r->obs->host_is_address)
+		snprintf(ph->detail, sizeof(ph->detail),
+		         "literal address, no lookup");
+	else
+		snprintf(ph->detail, sizeof(ph->detail), "%.100s -> %.140s",
+		         r->opt->host, list);
 	trace(r, "-", "resolved %s to %s", r->opt->host, list);
 	start_connections(r);
 }
