@@ -45,14 +45,14 @@ cookie_len(const char *cookie, size_t *len)
 /*
  * Client X.224 Connection Request PDU ([MS-RDPBCGR] 2.2.1.1):
  *
- *   0      1      2      3      4      5      6      7      8      9     10
- *   +------+------+------+------+------+------+------+------+------+------+------+
- *   | 0x03 | 0x00 |   length    |  LI  | 0xE0 | DST-REF=0   | SRC-REF=0   |class|
- *   +------+------+------+------+------+------+------+------+------+------+------+
- *   | "Cookie: mstshash=" <cookie> CR LF                        (optional)      |
- *   +------+------+------+------+------+------+------+------+                   |
- *   | 0x01 |flags | 0x08   0x00 | requestedProtocols (LE32) |   RDP_NEG_REQ    |
- *   +------+------+------+------+------+------+------+------+   (optional)     |
+ *    0     1     2     3     4     5     6     7     8     9    10
+ *   +-----+-----+-----+-----+-----+-----+-----+-----+-----+-----+-----+
+ *   |0x03 |0x00 |  length   | LI  |0xE0 | DST-REF=0 | SRC-REF=0 |class|
+ *   +-----+-----+-----+-----+-----+-----+-----+-----+-----+-----+-----+
+ *   | "Cookie: mstshash=" <cookie> CR LF                  (optional)  |
+ *   +-----+-----+-----+-----+-----+-----+-----+-----+-----------------+
+ *   |0x01 |flags|0x08  0x00 | requestedProtocols LE | RDP_NEG_REQ
+ *   +-----+-----+-----+-----+-----+-----+-----+-----+ (optional)
  *
  * LI counts the bytes after itself: total length - 5.
  */

@@ -18,7 +18,8 @@
 /* The server's first TLS record after the X.224 exchange: one TLS 1.0
  * handshake record (ServerHello, Certificate, ServerHelloDone) that fills
  * the whole segment. */
-/* rdp-to-ssl.pcap, frame 9, server -> client (192.168.1.150:3389 -> 192.168.1.200:49206), 859 bytes */
+/* rdp-to-ssl.pcap, frame 9, server -> client, 859 bytes
+ * (192.168.1.150:3389 -> 192.168.1.200:49206). */
 static const uint8_t ssl_srv_hello[] = {
     0x16, 0x03, 0x01, 0x03, 0x56, 0x02, 0x00, 0x00, 0x46, 0x03, 0x01, 0x4d,
     0x57, 0x0e, 0xc5, 0xdc, 0xe9, 0x26, 0x33, 0x60, 0x48, 0xa8, 0x1f, 0x74,
@@ -96,7 +97,8 @@ static const uint8_t ssl_srv_hello[] = {
 
 /* The server's ChangeCipherSpec record, then its encrypted Finished in a
  * handshake record (two records in one segment). */
-/* rdp-to-ssl.pcap, frame 11, server -> client (192.168.1.150:3389 -> 192.168.1.200:49206), 59 bytes */
+/* rdp-to-ssl.pcap, frame 11, server -> client, 59 bytes
+ * (192.168.1.150:3389 -> 192.168.1.200:49206). */
 static const uint8_t ssl_srv_ccs[] = {
     0x14, 0x03, 0x01, 0x00, 0x01, 0x01, 0x16, 0x03, 0x01, 0x00, 0x30, 0x8f,
     0xaf, 0xed, 0x54, 0x50, 0xe4, 0x2e, 0xa4, 0x6d, 0xb0, 0xf3, 0x5b, 0xa2,
@@ -106,7 +108,8 @@ static const uint8_t ssl_srv_ccs[] = {
 };
 
 /* The client's first application data record (CredSSP inside TLS 1.0). */
-/* rdp-to-ssl.pcap, frame 12, client -> server (192.168.1.200:49206 -> 192.168.1.150:3389), 85 bytes */
+/* rdp-to-ssl.pcap, frame 12, client -> server, 85 bytes
+ * (192.168.1.200:49206 -> 192.168.1.150:3389). */
 static const uint8_t ssl_cli_app[] = {
     0x17, 0x03, 0x01, 0x00, 0x50, 0xd4, 0xc7, 0x28, 0x08, 0x7d, 0x9a,
     0x44, 0x68, 0x9d, 0xfb, 0x3a, 0x01, 0x28, 0xec, 0xe7, 0x95, 0xae,
@@ -119,7 +122,8 @@ static const uint8_t ssl_cli_app[] = {
 };
 
 /* TLS 1.2: ChangeCipherSpec then the encrypted Finished. */
-/* rdp-no-cookie-mstshash.pcap, frame 17, server -> client (10.132.153.76:3389 -> 10.128.36.245:50204), 51 bytes */
+/* rdp-no-cookie-mstshash.pcap, frame 17, server -> client, 51 bytes
+ * (10.132.153.76:3389 -> 10.128.36.245:50204). */
 static const uint8_t nc_srv_ccs[] = {
     0x14, 0x03, 0x03, 0x00, 0x01, 0x01, 0x16, 0x03, 0x03, 0x00, 0x28,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x56, 0xf4, 0x83,

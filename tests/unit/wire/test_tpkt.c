@@ -30,17 +30,20 @@ static const uint8_t spec_cc[] = {
 
 /* MCS Erect Domain Request, then MCS Attach User Request: two PDUs back to
  * back in the client's TCP stream (frame 17 starts at frame 16's end). */
-/* rdp-proprietary-encryption.pcap, frame 16, client -> server (172.21.128.16:1312 -> 10.226.24.52:3389), 12 bytes */
+/* rdp-proprietary-encryption.pcap, frame 16, client -> server, 12 bytes
+ * (172.21.128.16:1312 -> 10.226.24.52:3389). */
 static const uint8_t pe_erect[] = {
     0x03, 0x00, 0x00, 0x0c, 0x02, 0xf0, 0x80, 0x04, 0x01, 0x00, 0x01, 0x00,
 };
-/* rdp-proprietary-encryption.pcap, frame 17, client -> server (172.21.128.16:1312 -> 10.226.24.52:3389), 8 bytes */
+/* rdp-proprietary-encryption.pcap, frame 17, client -> server, 8 bytes
+ * (172.21.128.16:1312 -> 10.226.24.52:3389). */
 static const uint8_t pe_attach[] = {
     0x03, 0x00, 0x00, 0x08, 0x02, 0xf0, 0x80, 0x28,
 };
 
 /* X.224 Connection Request with cookie mstshash=AWAKECODI, requested 0x03. */
-/* rdp-to-ssl.pcap, frame 4, client -> server (192.168.1.200:49206 -> 192.168.1.150:3389), 47 bytes */
+/* rdp-to-ssl.pcap, frame 4, client -> server, 47 bytes
+ * (192.168.1.200:49206 -> 192.168.1.150:3389). */
 static const uint8_t ssl_cr[] = {
     0x03, 0x00, 0x00, 0x2f, 0x2a, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x43,
     0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74, 0x73, 0x68,
@@ -49,13 +52,15 @@ static const uint8_t ssl_cr[] = {
 };
 
 /* Legacy X.224 Connection Confirm without rdpNegData (11 bytes). */
-/* RDP-003.pcap, frame 6, server -> client (10.226.29.74:3389 -> 10.226.41.226:13178), 11 bytes */
+/* RDP-003.pcap, frame 6, server -> client, 11 bytes
+ * (10.226.29.74:3389 -> 10.226.41.226:13178). */
 static const uint8_t r3_cc[] = {
     0x03, 0x00, 0x00, 0x0b, 0x06, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00,
 };
 
 /* Robustness trace: the client's bytes are not TPKT at all ("ECODH\r\n"). */
-/* rdp-invalid-length.pcap, frame 4, client -> server (10.0.0.1:45257 -> 10.0.0.2:3389), 183 bytes */
+/* rdp-invalid-length.pcap, frame 4, client -> server, 183 bytes
+ * (10.0.0.1:45257 -> 10.0.0.2:3389). */
 static const uint8_t il_p4[] = {
     0x45, 0x43, 0x4f, 0x44, 0x48, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x03,
     0x03, 0x01, 0xe4, 0x66, 0x03, 0x00, 0x4d, 0x57, 0x0e, 0xb0, 0xb0, 0xb0,
@@ -75,14 +80,16 @@ static const uint8_t il_p4[] = {
     0x00, 0x00, 0x00,
 };
 /* Robustness trace: a CC with a bad RDP_NEG length, then 12 stray bytes. */
-/* rdp-invalid-length.pcap, frame 5, server -> client (10.0.0.2:3389 -> 10.0.0.1:45257), 31 bytes */
+/* rdp-invalid-length.pcap, frame 5, server -> client, 31 bytes
+ * (10.0.0.2:3389 -> 10.0.0.1:45257). */
 static const uint8_t il_p5[] = {
     0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00,
     0x02, 0x03, 0x00, 0x00, 0x01, 0x00, 0x00, 0x02, 0x00, 0x12, 0x32,
     0x00, 0x02, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 /* Robustness trace: version byte 0x05, then a CC-like body. */
-/* rdp-invalid-length.pcap, frame 6, server -> client (10.0.0.2:3389 -> 10.0.0.1:45257), 64 bytes */
+/* rdp-invalid-length.pcap, frame 6, server -> client, 64 bytes
+ * (10.0.0.2:3389 -> 10.0.0.1:45257). */
 static const uint8_t il_p6[] = {
     0x05, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x34, 0x30, 0x31, 0x31,
     0x31, 0x33, 0xfe, 0x00, 0x00, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -92,7 +99,8 @@ static const uint8_t il_p6[] = {
     0xff, 0xff, 0x00, 0x01, 0x00, 0x00, 0x12, 0x00, 0x00,
 };
 /* Robustness trace: version 0x05, reserved 0x01. */
-/* rdp-invalid-length.pcap, frame 7, client -> server (10.0.0.1:45257 -> 10.0.0.2:3389), 255 bytes */
+/* rdp-invalid-length.pcap, frame 7, client -> server, 255 bytes
+ * (10.0.0.1:45257 -> 10.0.0.2:3389). */
 static const uint8_t il_p7[] = {
     0x05, 0x01, 0x00, 0x03, 0x03, 0x01, 0x00, 0x74, 0x01, 0x00, 0x07, 0x4e,
     0x5d, 0x40, 0xa3, 0x45, 0x5c, 0x62, 0x45, 0x7d, 0xa6, 0x9a, 0x60, 0xc7,

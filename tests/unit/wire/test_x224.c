@@ -34,7 +34,8 @@ static const uint8_t spec_cc[] = {
 
 /* Connection 1 of an XP client to Windows Server 2003: CR with cookie
  * mstshash=FTBCO\A70 requesting PROTOCOL_SSL (0x01) ... */
-/* rdp-proprietary-encryption.pcap, frame 4, client -> server (172.21.128.16:1311 -> 10.226.24.52:3389), 47 bytes */
+/* rdp-proprietary-encryption.pcap, frame 4, client -> server, 47 bytes
+ * (172.21.128.16:1311 -> 10.226.24.52:3389). */
 static const uint8_t pe_cr1[] = {
     0x03, 0x00, 0x00, 0x2f, 0x2a, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x43,
     0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74, 0x73, 0x68,
@@ -42,13 +43,15 @@ static const uint8_t pe_cr1[] = {
     0x30, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x01, 0x00, 0x00, 0x00,
 };
 /* ... answered by RDP_NEG_FAILURE code 2, SSL_NOT_ALLOWED_BY_SERVER. */
-/* rdp-proprietary-encryption.pcap, frame 5, server -> client (10.226.24.52:3389 -> 172.21.128.16:1311), 19 bytes */
+/* rdp-proprietary-encryption.pcap, frame 5, server -> client, 19 bytes
+ * (10.226.24.52:3389 -> 172.21.128.16:1311). */
 static const uint8_t pe_cc1[] = {
     0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
     0x00, 0x03, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00,
 };
 /* Connection 2: the client retries requesting PROTOCOL_RDP (0x00) ... */
-/* rdp-proprietary-encryption.pcap, frame 12, client -> server (172.21.128.16:1312 -> 10.226.24.52:3389), 47 bytes */
+/* rdp-proprietary-encryption.pcap, frame 12, client -> server, 47 bytes
+ * (172.21.128.16:1312 -> 10.226.24.52:3389). */
 static const uint8_t pe_cr2[] = {
     0x03, 0x00, 0x00, 0x2f, 0x2a, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x43,
     0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74, 0x73, 0x68,
@@ -56,7 +59,8 @@ static const uint8_t pe_cr2[] = {
     0x30, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 /* ... and the server selects PROTOCOL_RDP (RDP_NEG_RSP, flags 0). */
-/* rdp-proprietary-encryption.pcap, frame 13, server -> client (10.226.24.52:3389 -> 172.21.128.16:1312), 19 bytes */
+/* rdp-proprietary-encryption.pcap, frame 13, server -> client, 19 bytes
+ * (10.226.24.52:3389 -> 172.21.128.16:1312). */
 static const uint8_t pe_cc2[] = {
     0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
     0x00, 0x02, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -64,7 +68,8 @@ static const uint8_t pe_cc2[] = {
 
 /* Windows 7 mstsc to Server 2008 R2: cookie mstshash=AWAKECODI, requested
  * SSL|HYBRID (0x03) ... */
-/* rdp-to-ssl.pcap, frame 4, client -> server (192.168.1.200:49206 -> 192.168.1.150:3389), 47 bytes */
+/* rdp-to-ssl.pcap, frame 4, client -> server, 47 bytes
+ * (192.168.1.200:49206 -> 192.168.1.150:3389). */
 static const uint8_t ssl_cr[] = {
     0x03, 0x00, 0x00, 0x2f, 0x2a, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x43,
     0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74, 0x73, 0x68,
@@ -72,7 +77,8 @@ static const uint8_t ssl_cr[] = {
     0x49, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00,
 };
 /* ... selected PROTOCOL_HYBRID, flags EXTENDED_CLIENT_DATA_SUPPORTED. */
-/* rdp-to-ssl.pcap, frame 6, server -> client (192.168.1.150:3389 -> 192.168.1.200:49206), 19 bytes */
+/* rdp-to-ssl.pcap, frame 6, server -> client, 19 bytes
+ * (192.168.1.150:3389 -> 192.168.1.200:49206). */
 static const uint8_t ssl_cc[] = {
     0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
     0x00, 0x02, 0x01, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00,
@@ -80,13 +86,15 @@ static const uint8_t ssl_cc[] = {
 
 /* No cookie at all, requested SSL|HYBRID|HYBRID_EX (0x0b) ... (each packet
  * of this capture appears twice; the first copy is used) */
-/* rdp-no-cookie-mstshash.pcap, frame 7, client -> server (10.128.36.245:50204 -> 10.132.153.76:3389), 19 bytes */
+/* rdp-no-cookie-mstshash.pcap, frame 7, client -> server, 19 bytes
+ * (10.128.36.245:50204 -> 10.132.153.76:3389). */
 static const uint8_t nc_cr[] = {
     0x03, 0x00, 0x00, 0x13, 0x0e, 0xe0, 0x00, 0x00, 0x00, 0x00,
     0x00, 0x01, 0x00, 0x08, 0x00, 0x0b, 0x00, 0x00, 0x00,
 };
 /* ... selected PROTOCOL_HYBRID_EX with flags 0x1f. */
-/* rdp-no-cookie-mstshash.pcap, frame 9, server -> client (10.132.153.76:3389 -> 10.128.36.245:50204), 19 bytes */
+/* rdp-no-cookie-mstshash.pcap, frame 9, server -> client, 19 bytes
+ * (10.132.153.76:3389 -> 10.128.36.245:50204). */
 static const uint8_t nc_cc[] = {
     0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
     0x00, 0x02, 0x1f, 0x08, 0x00, 0x08, 0x00, 0x00, 0x00,
@@ -94,28 +102,32 @@ static const uint8_t nc_cc[] = {
 
 /* XP mstsc to Windows 2000 Server: legacy CR, cookie mstshash=A70067 and
  * no RDP_NEG_REQ ... */
-/* RDP-003.pcap, frame 4, client -> server (10.226.41.226:13178 -> 10.226.29.74:3389), 36 bytes */
+/* RDP-003.pcap, frame 4, client -> server, 36 bytes
+ * (10.226.41.226:13178 -> 10.226.29.74:3389). */
 static const uint8_t r3_cr[] = {
     0x03, 0x00, 0x00, 0x24, 0x1f, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x43,
     0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74, 0x73, 0x68,
     0x61, 0x73, 0x68, 0x3d, 0x41, 0x37, 0x30, 0x30, 0x36, 0x37, 0x0d, 0x0a,
 };
 /* ... and a CC without rdpNegData (Standard RDP Security). */
-/* RDP-003.pcap, frame 6, server -> client (10.226.29.74:3389 -> 10.226.41.226:13178), 11 bytes */
+/* RDP-003.pcap, frame 6, server -> client, 11 bytes
+ * (10.226.29.74:3389 -> 10.226.41.226:13178). */
 static const uint8_t r3_cc[] = {
     0x03, 0x00, 0x00, 0x0b, 0x06, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00,
 };
 
 /* Windows 8.1 client: cookie "JOHN-PC  " (two trailing blanks), requested
  * PROTOCOL_RDP; the server selects PROTOCOL_RDP. */
-/* rdp-x509.pcap, frame 6, client -> server (192.168.1.1:54990 -> 192.168.1.2:3389), 47 bytes */
+/* rdp-x509.pcap, frame 6, client -> server, 47 bytes
+ * (192.168.1.1:54990 -> 192.168.1.2:3389). */
 static const uint8_t x509_cr[] = {
     0x03, 0x00, 0x00, 0x2f, 0x2a, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x43,
     0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74, 0x73, 0x68,
     0x61, 0x73, 0x68, 0x3d, 0x4a, 0x4f, 0x48, 0x4e, 0x2d, 0x50, 0x43, 0x20,
     0x20, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
-/* rdp-x509.pcap, frame 7, server -> client (192.168.1.2:3389 -> 192.168.1.1:54990), 19 bytes */
+/* rdp-x509.pcap, frame 7, server -> client, 19 bytes
+ * (192.168.1.2:3389 -> 192.168.1.1:54990). */
 static const uint8_t x509_cc[] = {
     0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
     0x00, 0x02, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -124,7 +136,8 @@ static const uint8_t x509_cc[] = {
 /* Zeek's robustness trace rdp-invalid-length.pcap. Frame 5: a CC whose
  * RDP_NEG_RSP has length 0 (Zeek: "&enforce violation :
  * RDP_Negotiation_Response:length"), then 12 stray bytes. */
-/* rdp-invalid-length.pcap, frame 5, server -> client (10.0.0.2:3389 -> 10.0.0.1:45257), 31 bytes */
+/* rdp-invalid-length.pcap, frame 5, server -> client, 31 bytes
+ * (10.0.0.2:3389 -> 10.0.0.1:45257). */
 static const uint8_t il_p5[] = {
     0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34, 0x00,
     0x02, 0x03, 0x00, 0x00, 0x01, 0x00, 0x00, 0x02, 0x00, 0x12, 0x32,
@@ -132,7 +145,8 @@ static const uint8_t il_p5[] = {
 };
 /* Frame 6: version 0x05 and a CC whose rdpNegData type is 0x31 (Zeek:
  * "invalid index for case: Connect_Confirm_Record: 49"). */
-/* rdp-invalid-length.pcap, frame 6, server -> client (10.0.0.2:3389 -> 10.0.0.1:45257), 64 bytes */
+/* rdp-invalid-length.pcap, frame 6, server -> client, 64 bytes
+ * (10.0.0.2:3389 -> 10.0.0.1:45257). */
 static const uint8_t il_p6[] = {
     0x05, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x34, 0x30, 0x31, 0x31,
     0x31, 0x33, 0xfe, 0x00, 0x00, 0x02, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -142,7 +156,8 @@ static const uint8_t il_p6[] = {
     0xff, 0xff, 0x00, 0x01, 0x00, 0x00, 0x12, 0x00, 0x00,
 };
 /* Frame 4: client bytes that start in the middle of a cookie line. */
-/* rdp-invalid-length.pcap, frame 4, client -> server (10.0.0.1:45257 -> 10.0.0.2:3389), 183 bytes */
+/* rdp-invalid-length.pcap, frame 4, client -> server, 183 bytes
+ * (10.0.0.1:45257 -> 10.0.0.2:3389). */
 static const uint8_t il_p4[] = {
     0x45, 0x43, 0x4f, 0x44, 0x48, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x03,
     0x03, 0x01, 0xe4, 0x66, 0x03, 0x00, 0x4d, 0x57, 0x0e, 0xb0, 0xb0, 0xb0,
@@ -162,7 +177,8 @@ static const uint8_t il_p4[] = {
     0x00, 0x00, 0x00,
 };
 /* Frame 7: version 0x05, reserved 0x01, LI 3. */
-/* rdp-invalid-length.pcap, frame 7, client -> server (10.0.0.1:45257 -> 10.0.0.2:3389), 255 bytes */
+/* rdp-invalid-length.pcap, frame 7, client -> server, 255 bytes
+ * (10.0.0.1:45257 -> 10.0.0.2:3389). */
 static const uint8_t il_p7[] = {
     0x05, 0x01, 0x00, 0x03, 0x03, 0x01, 0x00, 0x74, 0x01, 0x00, 0x07, 0x4e,
     0x5d, 0x40, 0xa3, 0x45, 0x5c, 0x62, 0x45, 0x7d, 0xa6, 0x9a, 0x60, 0xc7,
