@@ -17,7 +17,7 @@ ninja -C "$dir" >/dev/null || { ninja -C "$dir"; exit 1; }
 p=0
 f=0
 for t in "$dir"/fuzz/fuzz_*; do
-	[ -x "$t" ] || continue
+	[ -f "$t" ] && [ -x "$t" ] || continue
 	name=$(basename "$t")
 	corpus=fuzz/corpus/${name#fuzz_}
 	work=$(mktemp -d)
