@@ -1,2 +1,839 @@
-/* lib/probe/probe.c: being written. */
-typedef int rdd_placeholder_probe;
+/*
+ * probe.c - the per-connection state machine (probe.h), sans I/O.
+ *
+ *   IDLE --start--> X224 --Connection Confirm--> TLS --handshake--> DONE
+ *                     |  (RSP selecting SSL, HYBRID or HYBRID_EX,    ^
+ *                     |   and cfg->tls)                              |
+ *                     +-- any other answer, close, reset, deadline --+
+ *
+ * X224 sends the Connection Request ([MS-RDPBCGR] 2.2.1.1) and waits for a
+ * whole TPKT (lib/wire/tpkt) holding the Connection Confirm (2.2.1.2,
+ * lib/wire/x224). An answer that is not TPKT at all is named after what it
+ * looks like (a TLS record, an HTTP response, an SSH banner, text, binary),
+ * once enough of it has arrived to tell. TLS hands the connection to
+ * tls.c (OpenSSL over memory BIOs) and fills the rdd_tls_info record.
+ *
+ * The probe never reads a clock: every entry point gets the time from the
+ * caller, and every time in the attempt record is milliseconds since
+ * cfg->t0_us. Each phase has its own deadline, phase_timeout_us after it
+ * started. Received bytes are buffered only until a TPKT is whole, and at
+ * most RDD_TPKT_MAX of them.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rdpdoctor/probe.h"
+#include "probe/tls.h"
+#include "wire/cursor.h"
+#include "wire/tpkt.h"
+#include "wire/x224.h"
+
+#define CR_CAP 512                /* TPKT + X.224 CR + cookie + RDP_NEG_REQ */
+#define IN_CAP RDD_TPKT_MAX       /* a TPKT is at most this long */
+#define SNIFF_LEN RDD_FIRST_BYTES /* enough to name binary bytes */
+#define SNIFF_TEXT_MAX 128        /* longest text line waited for */
+
+enum state { ST_IDLE, ST_X224, ST_TLS, ST_DONE };
+
+struct rdd_probe {
+	struct rdd_attempt *a;
+	struct rdd_tls_info *tls_info;
+	uint32_t requested;
+	bool want_tls;
+	uint64_t timeout_us;
+	uint64_t t0_us;
+	rdd_trace_cb trace;
+	void *trace_ctx;
+	char *cookie; /* copies of the config's strings */
+	char *server_name;
+
+	enum state st;
+	uint64_t phase_start_us;
+	uint64_t deadline_us;
+
+	/* Received X.224-phase bytes not yet a whole TPKT. */
+	uint8_t *in;
+	size_t in_len;
+	size_t in_cap;
+	size_t rx; /* bytes received in the X.224 phase */
+
+	/* Bytes to send; refilled from TLS only when all were sent, so that
+	 * the pointer pending() hands out stays valid until sent(). */
+	uint8_t *out;
+	size_t out_len;
+	size_t out_off;
+	size_t out_cap;
+
+	struct rdd__tls *tls;
+};
+
+static void tracef(const struct rdd_probe *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+tracef(const struct rdd_probe *p, const char *fmt, ...)
+{
+	char line[RDD_STR];
+	va_list ap;
+
+	if (p->trace == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	p->trace(p->trace_ctx, p->a->label, line);
+}
+
+static double
+rel_ms(const struct rdd_probe *p, uint64_t now_us)
+{
+	return (double)(int64_t)(now_us - p->t0_us) / 1000.0;
+}
+
+static double
+span_ms(uint64_t from_us, uint64_t to_us)
+{
+	return to_us >= from_us ? (double)(to_us - from_us) / 1000.0 : 0.0;
+}
+
+static uint64_t
+add_sat(uint64_t a, uint64_t b)
+{
+	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+static char *
+dup_str(const char *s, bool *oom)
+{
+	char *d;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	d = malloc(n);
+	if (d == NULL)
+		*oom = true;
+	else
+		memcpy(d, s, n);
+	return d;
+}
+
+/* Make room for N more bytes in a growing buffer capped at CAP_MAX. */
+static bool
+reserve(uint8_t **buf, size_t *cap, size_t used, size_t n, size_t cap_max)
+{
+	size_t want, c;
+	uint8_t *nb;
+
+	if (n > cap_max || used > cap_max - n)
+		return false;
+	want = used + n;
+	if (want <= *cap)
+		return true;
+	c = *cap != 0 ? *cap : 256;
+	while (c < want)
+		c = c > cap_max / 2 ? cap_max : c * 2;
+	nb = realloc(*buf, c);
+	if (nb == NULL)
+		return false;
+	*buf = nb;
+	*cap = c;
+	return true;
+}
+
+struct rdd_probe *
+rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
+              struct rdd_tls_info *tls)
+{
+	struct rdd_probe *p;
+	bool oom = false;
+
+	if (cfg == NULL || attempt == NULL)
+		return NULL;
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return NULL;
+	p->a = attempt;
+	p->tls_info = tls;
+	p->requested = cfg->requested_protocols;
+	p->want_tls = cfg->tls;
+	p->timeout_us = cfg->phase_timeout_us;
+	p->t0_us = cfg->t0_us;
+	p->trace = cfg->trace;
+	p->trace_ctx = cfg->trace_ctx;
+	p->cookie = dup_str(cfg->cookie, &oom);
+	p->server_name = dup_str(cfg->server_name, &oom);
+	p->deadline_us = UINT64_MAX;
+	if (oom) {
+		rdd_probe_free(p);
+		return NULL;
+	}
+
+	/* The probe's part of the attempt record. */
+	attempt->requested = cfg->requested_protocols;
+	attempt->tls_wanted = cfg->tls;
+	attempt->x224 = RDD_X224_NOT_RUN;
+	attempt->selected = 0;
+	attempt->flags = 0;
+	attempt->failure_code = 0;
+	attempt->x224_start_ms = 0;
+	attempt->x224_ms = 0;
+	attempt->x224_detail[0] = '\0';
+	memset(attempt->first_bytes, 0, sizeof(attempt->first_bytes));
+	attempt->n_first_bytes = 0;
+	attempt->tls = RDD_TLS_NOT_RUN;
+	attempt->alert_level = 0;
+	attempt->alert_desc = 0;
+	attempt->tls_start_ms = 0;
+	attempt->tls_ms = 0;
+	attempt->tls_detail[0] = '\0';
+	return p;
+}
+
+void
+rdd_probe_free(struct rdd_probe *p)
+{
+	if (p == NULL)
+		return;
+	rdd__tls_free(p->tls);
+	free(p->in);
+	free(p->out);
+	free(p->cookie);
+	free(p->server_name);
+	free(p);
+}
+
+static void
+finish(struct rdd_probe *p)
+{
+	p->st = ST_DONE;
+	p->deadline_us = UINT64_MAX;
+	free(p->in);
+	p->in = NULL;
+	p->in_len = p->in_cap = 0;
+}
+
+void
+rdd_probe_start(struct rdd_probe *p, uint64_t now_us)
+{
+	uint8_t cr[CR_CAP];
+	struct rdd_buf b;
+	struct rdd_x224_cr req;
+	char protos[96];
+
+	if (p == NULL || p->st != ST_IDLE)
+		return;
+	memset(&req, 0, sizeof(req));
+	req.cookie = p->cookie;
+	req.neg_req = true;
+	req.requested_protocols = p->requested;
+	rdd_buf_init(&b, cr, sizeof(cr));
+	p->a->x224_start_ms = rel_ms(p, now_us);
+	if (rdd_x224_build_cr(&b, &req) != 0 || b.err || b.len == 0 ||
+	    !reserve(&p->out, &p->out_cap, 0, b.len, CR_CAP)) {
+		/* Only a cookie the caller should have refused gets here
+		 * (or memory ran out): the server is not to blame. */
+		snprintf(p->a->x224_detail, sizeof(p->a->x224_detail),
+		         "Connection Request not sent: %s",
+		         p->cookie != NULL
+		             ? "the cookie is not printable ASCII "
+		               "or too long"
+		             : "out of memory");
+		finish(p);
+		return;
+	}
+	memcpy(p->out, cr, b.len);
+	p->out_len = b.len;
+	p->out_off = 0;
+	p->st = ST_X224;
+	p->phase_start_us = now_us;
+	p->deadline_us = add_sat(now_us, p->timeout_us);
+	rdd_protocols_str(protos, sizeof(protos), p->requested);
+	tracef(p,
+	       "-> X.224 Connection Request, requestedProtocols %s (0x%08x), "
+	       "%zu bytes",
+	       protos, (unsigned)p->requested, b.len);
+}
+
+/* --- naming an answer that is not TPKT -------------------------------- */
+
+static bool
+is_text_byte(uint8_t c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\t';
+}
+
+/* Copy the first line of the buffer (up to CR/LF, at most MAX bytes). */
+static void
+first_line(const uint8_t *b, size_t n, char *dst, size_t cap, size_t max)
+{
+	struct rdd_cur c;
+	size_t i = 0;
+	uint8_t ch;
+
+	rdd_cur_init(&c, b, n);
+	while (i < max && i + 1 < cap && rdd_cur_u8(&c, &ch) == 0) {
+		if (ch == '\r' || ch == '\n')
+			break;
+		dst[i++] = ch != '\0' ? (char)ch : '?';
+	}
+	dst[i] = '\0';
+}
+
+/* True when the line starts with a printable prefix up to CR/LF or end. */
+static bool
+looks_like_text(const uint8_t *b, size_t n)
+{
+	struct rdd_cur c;
+	uint8_t ch;
+	size_t k = 0;
+
+	rdd_cur_init(&c, b, n);
+	while (rdd_cur_u8(&c, &ch) == 0) {
+		if (ch == '\r' || ch == '\n')
+			return k > 0;
+		if (!is_text_byte(ch))
+			return false;
+		k++;
+	}
+	return k > 0;
+}
+
+static bool
+has_prefix(const uint8_t *b, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+
+	return n >= k && memcmp(b, s, k) == 0;
+}
+
+/* Name what a non-RDP answer looks like (x224_detail). */
+static void
+describe_not_rdp(const uint8_t *b, size_t n, char *dst, size_t cap)
+{
+	struct rdd_cur c;
+	uint8_t b0 = 0, b1 = 0;
+	char line[128];
+	size_t off, i;
+	int w;
+
+	rdd_cur_init(&c, b, n);
+	(void)rdd_cur_u8(&c, &b0);
+	(void)rdd_cur_u8(&c, &b1);
+	if (n >= 2 && (b0 == 0x15 || b0 == 0x16) && b1 == 0x03) {
+		snprintf(dst, cap,
+		         "TLS record (server expected a TLS "
+		         "ClientHello first)");
+		return;
+	}
+	if (has_prefix(b, n, "HTTP/")) {
+		first_line(b, n, line, sizeof(line), 100);
+		snprintf(dst, cap, "HTTP response: %s", line);
+		return;
+	}
+	if (has_prefix(b, n, "SSH-")) {
+		first_line(b, n, line, sizeof(line), 100);
+		snprintf(dst, cap, "SSH banner: %s", line);
+		return;
+	}
+	if (looks_like_text(b, n)) {
+		first_line(b, n, line, sizeof(line), 100);
+		snprintf(dst, cap, "text: %s", line);
+		return;
+	}
+	w = snprintf(dst, cap, "binary:");
+	off = w > 0 ? (size_t)w : 0;
+	rdd_cur_init(&c, b, n);
+	for (i = 0; i < SNIFF_LEN && off < cap && rdd_cur_u8(&c, &b0) == 0;
+	     i++) {
+		w = snprintf(dst + off, cap - off, " %02x", b0);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+/* Enough of a non-TPKT answer to name it: a whole line of text (or 128
+ * bytes of it), 16 bytes of anything else, or a TLS record header. */
+static bool
+sniff_complete(const uint8_t *b, size_t n)
+{
+	struct rdd_cur c;
+	uint8_t b0, b1;
+
+	if (n >= SNIFF_TEXT_MAX || memchr(b, '\n', n) != NULL)
+		return true;
+	if (n >= SNIFF_LEN && !looks_like_text(b, n))
+		return true;
+	rdd_cur_init(&c, b, n);
+	return rdd_cur_u8(&c, &b0) == 0 && rdd_cur_u8(&c, &b1) == 0 &&
+	       (b0 == 0x15 || b0 == 0x16) && b1 == 0x03;
+}
+
+/* The buffered bytes are not (the start of) a TPKT. */
+static bool
+buffered_not_tpkt(const struct rdd_probe *p)
+{
+	size_t pdu_len;
+	struct rdd_cur payload;
+
+	return p->in_len > 0 && rdd_tpkt_frame(p->in, p->in_len, &pdu_len,
+	                                       &payload) == RDD_TPKT_NOT_TPKT;
+}
+
+static void
+x224_not_rdp(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_attempt *a = p->a;
+
+	a->x224 = RDD_X224_NOT_RDP;
+	a->x224_ms = span_ms(p->phase_start_us, now_us);
+	describe_not_rdp(p->in, p->in_len, a->x224_detail,
+	                 sizeof(a->x224_detail));
+	tracef(p, "<- not RDP: %s", a->x224_detail);
+	finish(p);
+}
+
+/* --- the X.224 phase --------------------------------------------------- */
+
+static void tls_begin(struct rdd_probe *p, uint64_t now_us);
+static void tls_input(struct rdd_probe *p, const uint8_t *data, size_t len,
+                      uint64_t now_us);
+
+static void
+x224_malformed(struct rdd_probe *p, uint64_t now_us, const char *what)
+{
+	struct rdd_attempt *a = p->a;
+
+	a->x224 = RDD_X224_MALFORMED;
+	a->x224_ms = span_ms(p->phase_start_us, now_us);
+	snprintf(a->x224_detail, sizeof(a->x224_detail), "%s", what);
+	tracef(p, "<- %s", what);
+	finish(p);
+}
+
+/* A whole TPKT that did not parse as a Connection Confirm: say what. */
+static void
+x224_not_cc(struct rdd_probe *p, uint64_t now_us, struct rdd_cur payload,
+            size_t pdu_len)
+{
+	char what[RDD_STR];
+	uint8_t li = 0, code = 0;
+	int have =
+	    rdd_cur_u8(&payload, &li) == 0 && rdd_cur_u8(&payload, &code) == 0;
+
+	if (!have)
+		snprintf(what, sizeof(what),
+		         "TPKT of %zu bytes too short for an X.224 TPDU",
+		         pdu_len);
+	else if ((code & 0xf0) == RDD_X224_TPDU_DR)
+		snprintf(
+		    what, sizeof(what),
+		    "X.224 Disconnect Request instead of a Connection Confirm "
+		    "(TPKT of %zu bytes)",
+		    pdu_len);
+	else if ((code & 0xf0) == RDD_X224_TPDU_ER)
+		snprintf(what, sizeof(what),
+		         "X.224 Error TPDU instead of a Connection Confirm "
+		         "(TPKT of %zu bytes)",
+		         pdu_len);
+	else if ((code & 0xf0) == RDD_X224_TPDU_CC)
+		snprintf(what, sizeof(what),
+		         "invalid X.224 Connection Confirm (TPKT of %zu bytes, "
+		         "length indicator %u)",
+		         pdu_len, li);
+	else if (code == RDD_X224_TPDU_DT)
+		snprintf(what, sizeof(what),
+		         "X.224 Data TPDU instead of a Connection Confirm "
+		         "(TPKT of %zu bytes)",
+		         pdu_len);
+	else
+		snprintf(what, sizeof(what),
+		         "unexpected X.224 TPDU code 0x%02x instead of a "
+		         "Connection Confirm (TPKT of %zu bytes)",
+		         code, pdu_len);
+	x224_malformed(p, now_us, what);
+}
+
+/* A Connection Confirm arrived. */
+static void
+x224_confirmed(struct rdd_probe *p, const struct rdd_x224_cc *cc,
+               uint64_t now_us)
+{
+	struct rdd_attempt *a = p->a;
+	char protos[96];
+	const char *name;
+
+	a->x224_ms = span_ms(p->phase_start_us, now_us);
+	switch (cc->neg) {
+	case RDD_X224_NEG_RSP:
+		a->x224 = RDD_X224_RSP;
+		a->selected = cc->selected_protocol;
+		a->flags = cc->flags;
+		rdd_protocols_str(protos, sizeof(protos), a->selected);
+		snprintf(a->x224_detail, sizeof(a->x224_detail),
+		         "RDP_NEG_RSP selected %s, flags 0x%02x", protos,
+		         (unsigned)a->flags);
+		tracef(p, "<- X.224 Connection Confirm: %s", a->x224_detail);
+		break;
+	case RDD_X224_NEG_FAILURE:
+		a->x224 = RDD_X224_FAILURE;
+		a->failure_code = cc->failure_code;
+		name = rdd_neg_failure_name(cc->failure_code);
+		snprintf(a->x224_detail, sizeof(a->x224_detail),
+		         "RDP_NEG_FAILURE %s (%u)",
+		         name != NULL ? name : "unknown",
+		         (unsigned)cc->failure_code);
+		tracef(p, "<- %s", a->x224_detail);
+		break;
+	case RDD_X224_NEG_NONE:
+	default:
+		a->x224 = RDD_X224_NO_NEG_DATA;
+		snprintf(a->x224_detail, sizeof(a->x224_detail),
+		         "Connection Confirm without negotiation data");
+		tracef(p, "<- X.224 %s", a->x224_detail);
+		break;
+	}
+}
+
+static bool
+selects_tls(const struct rdd_attempt *a)
+{
+	return a->x224 == RDD_X224_RSP && (a->selected == RDD_PROTO_SSL ||
+	                                   a->selected == RDD_PROTO_HYBRID ||
+	                                   a->selected == RDD_PROTO_HYBRID_EX);
+}
+
+/*
+ * Look at the buffered bytes. REST is input beyond the buffer (only when
+ * the buffer is full); after a Connection Confirm that leads to TLS, it
+ * and whatever followed the TPKT go to the TLS phase.
+ */
+static void
+x224_process(struct rdd_probe *p, const uint8_t *rest, size_t rest_len,
+             uint64_t now_us)
+{
+	struct rdd_cur payload, hdr;
+	struct rdd_x224_cc cc;
+	size_t pdu_len = 0;
+	uint16_t len_field = 0;
+	char what[RDD_STR];
+	enum rdd_tpkt_result r;
+	uint8_t *in;
+	size_t in_len;
+
+	if (p->in_len == 0)
+		return;
+	r = rdd_tpkt_frame(p->in, p->in_len, &pdu_len, &payload);
+	switch (r) {
+	case RDD_TPKT_NEED_MORE:
+		return;
+	case RDD_TPKT_NOT_TPKT:
+		if (sniff_complete(p->in, p->in_len))
+			x224_not_rdp(p, now_us);
+		return;
+	case RDD_TPKT_BAD_LENGTH:
+		rdd_cur_init(&hdr, p->in, p->in_len);
+		(void)rdd_cur_skip(&hdr, 2);
+		(void)rdd_cur_u16be(&hdr, &len_field);
+		snprintf(what, sizeof(what),
+		         "TPKT header with an impossible length of %u bytes",
+		         (unsigned)len_field);
+		x224_malformed(p, now_us, what);
+		return;
+	case RDD_TPKT_OK:
+		break;
+	}
+	if (pdu_len == 0 || pdu_len > p->in_len) {
+		x224_malformed(p, now_us, "TPKT framing error");
+		return;
+	}
+	memset(&cc, 0, sizeof(cc));
+	if (rdd_x224_parse_cc(&payload, &cc) != 0) {
+		rdd_cur_init(&payload, p->in, pdu_len);
+		(void)rdd_cur_skip(&payload, RDD_TPKT_HEADER);
+		x224_not_cc(p, now_us, payload, pdu_len);
+		return;
+	}
+	x224_confirmed(p, &cc, now_us);
+	if (!p->want_tls || !selects_tls(p->a)) {
+		finish(p);
+		return;
+	}
+	/* Keep the buffer while TLS starts: it holds early TLS bytes. */
+	in = p->in;
+	in_len = p->in_len;
+	p->in = NULL;
+	p->in_len = p->in_cap = 0;
+	tls_begin(p, now_us);
+	if (p->st == ST_TLS && in_len > pdu_len)
+		tls_input(p, in + pdu_len, in_len - pdu_len, now_us);
+	if (p->st == ST_TLS && rest_len > 0)
+		tls_input(p, rest, rest_len, now_us);
+	free(in);
+}
+
+static void
+x224_input(struct rdd_probe *p, const uint8_t *data, size_t len,
+           uint64_t now_us)
+{
+	struct rdd_attempt *a = p->a;
+	size_t n;
+
+	if (a->n_first_bytes < RDD_FIRST_BYTES) {
+		n = RDD_FIRST_BYTES - a->n_first_bytes;
+		if (n > len)
+			n = len;
+		memcpy(a->first_bytes + a->n_first_bytes, data, n);
+		a->n_first_bytes += n;
+	}
+	p->rx += len;
+	n = len;
+	if (n > IN_CAP - p->in_len)
+		n = IN_CAP - p->in_len;
+	if (n > 0) {
+		if (!reserve(&p->in, &p->in_cap, p->in_len, n, IN_CAP)) {
+			x224_malformed(p, now_us,
+			               "out of memory buffering the answer");
+			return;
+		}
+		memcpy(p->in + p->in_len, data, n);
+		p->in_len += n;
+	}
+	x224_process(p, data + n, len - n, now_us);
+}
+
+/* What had arrived when the X.224 phase ended without an answer. */
+static void
+x224_partial(const struct rdd_probe *p, char *dst, size_t cap)
+{
+	struct rdd_cur c;
+	uint16_t want = 0;
+
+	if (p->in_len == 0) {
+		snprintf(dst, cap, "no bytes received");
+		return;
+	}
+	rdd_cur_init(&c, p->in, p->in_len);
+	if (rdd_cur_skip(&c, 2) == 0 && rdd_cur_u16be(&c, &want) == 0)
+		snprintf(dst, cap,
+		         "%zu bytes received: an incomplete TPKT "
+		         "of %u bytes",
+		         p->rx, (unsigned)want);
+	else
+		snprintf(dst, cap,
+		         "%zu bytes received: an incomplete TPKT "
+		         "header",
+		         p->rx);
+}
+
+/* --- the TLS phase ----------------------------------------------------- */
+
+static void
+tls_failed(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_attempt *a = p->a;
+	const char *detail = "";
+
+	a->tls =
+	    rdd__tls_result(p->tls, &a->alert_level, &a->alert_desc, &detail);
+	a->tls_ms = span_ms(p->phase_start_us, now_us);
+	snprintf(a->tls_detail, sizeof(a->tls_detail), "%s", detail);
+	finish(p);
+}
+
+static void
+tls_done(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_attempt *a = p->a;
+	struct rdd_tls_info info;
+
+	a->tls = RDD_TLS_OK;
+	a->tls_ms = span_ms(p->phase_start_us, now_us);
+	rdd__tls_fill_info(p->tls, &info, a->label, p->server_name);
+	snprintf(a->tls_detail, sizeof(a->tls_detail), "%s %s", info.version,
+	         info.cipher);
+	tracef(p, "<- TLS handshake complete: %s %s", info.version,
+	       info.cipher);
+	if (p->tls_info != NULL)
+		*p->tls_info = info;
+	finish(p);
+}
+
+static void
+tls_step(struct rdd_probe *p, enum rdd__tls_step step, uint64_t now_us)
+{
+	if (step == RDD__TLS_DONE)
+		tls_done(p, now_us);
+	else if (step == RDD__TLS_FAILED)
+		tls_failed(p, now_us);
+}
+
+static void
+tls_begin(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_attempt *a = p->a;
+	struct rdd__tls_trace tr = {p->trace, p->trace_ctx, a->label};
+	char err[RDD_STR];
+
+	p->st = ST_TLS;
+	p->phase_start_us = now_us;
+	p->deadline_us = add_sat(now_us, p->timeout_us);
+	a->tls_start_ms = rel_ms(p, now_us);
+	p->tls = rdd__tls_new(p->server_name, &tr, err, sizeof(err));
+	if (p->tls == NULL) {
+		a->tls = RDD_TLS_ERROR;
+		snprintf(a->tls_detail, sizeof(a->tls_detail), "%s", err);
+		finish(p);
+		return;
+	}
+	tls_step(p, rdd__tls_start(p->tls), now_us);
+}
+
+static void
+tls_input(struct rdd_probe *p, const uint8_t *data, size_t len, uint64_t now_us)
+{
+	tls_step(p, rdd__tls_feed(p->tls, data, len), now_us);
+}
+
+/* --- driver entry points ----------------------------------------------- */
+
+void
+rdd_probe_recv(struct rdd_probe *p, const uint8_t *data, size_t len,
+               uint64_t now_us)
+{
+	if (p == NULL || data == NULL || len == 0)
+		return;
+	if (p->st == ST_X224)
+		x224_input(p, data, len, now_us);
+	else if (p->st == ST_TLS)
+		tls_input(p, data, len, now_us);
+}
+
+void
+rdd_probe_peer_closed(struct rdd_probe *p, bool reset, uint64_t now_us)
+{
+	struct rdd_attempt *a;
+	char part[96];
+
+	if (p == NULL)
+		return;
+	a = p->a;
+	switch (p->st) {
+	case ST_IDLE:
+		a->x224 = reset ? RDD_X224_RESET : RDD_X224_CLOSED;
+		snprintf(a->x224_detail, sizeof(a->x224_detail),
+		         "connection %s before the Connection Request was sent",
+		         reset ? "reset" : "closed");
+		finish(p);
+		break;
+	case ST_X224:
+		if (buffered_not_tpkt(p)) {
+			x224_not_rdp(p, now_us);
+			break;
+		}
+		x224_partial(p, part, sizeof(part));
+		a->x224 = reset ? RDD_X224_RESET : RDD_X224_CLOSED;
+		a->x224_ms = span_ms(p->phase_start_us, now_us);
+		snprintf(a->x224_detail, sizeof(a->x224_detail),
+		         "%s before a Connection Confirm (%s)",
+		         reset ? "connection reset by the server"
+		               : "server closed the connection",
+		         part);
+		finish(p);
+		break;
+	case ST_TLS:
+		tls_step(p, rdd__tls_peer_closed(p->tls, reset), now_us);
+		break;
+	case ST_DONE:
+		break;
+	}
+}
+
+void
+rdd_probe_tick(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_attempt *a;
+	char part[96];
+	double secs;
+
+	if (p == NULL || (p->st != ST_X224 && p->st != ST_TLS) ||
+	    now_us < p->deadline_us)
+		return;
+	a = p->a;
+	secs = (double)p->timeout_us / 1e6;
+	if (p->st == ST_X224) {
+		if (buffered_not_tpkt(p)) {
+			x224_not_rdp(p, now_us);
+			return;
+		}
+		x224_partial(p, part, sizeof(part));
+		a->x224 = RDD_X224_TIMEOUT;
+		a->x224_ms = span_ms(p->phase_start_us, now_us);
+		snprintf(a->x224_detail, sizeof(a->x224_detail),
+		         "no Connection Confirm within %.1f s (%s)", secs,
+		         part);
+		tracef(p, "timeout: %s", a->x224_detail);
+	} else {
+		a->tls = RDD_TLS_TIMEOUT;
+		a->tls_ms = span_ms(p->phase_start_us, now_us);
+		snprintf(a->tls_detail, sizeof(a->tls_detail),
+		         "TLS handshake not complete within %.1f s (%zu bytes "
+		         "received)",
+		         secs, rdd__tls_bytes_in(p->tls));
+		tracef(p, "timeout: %s", a->tls_detail);
+	}
+	finish(p);
+}
+
+size_t
+rdd_probe_pending(struct rdd_probe *p, const uint8_t **data)
+{
+	size_t n;
+
+	if (data != NULL)
+		*data = NULL;
+	if (p == NULL)
+		return 0;
+	if (p->out_off == p->out_len && p->tls != NULL &&
+	    (n = rdd__tls_out_pending(p->tls)) > 0) {
+		/* Everything handed out was sent: safe to refill. */
+		p->out_len = p->out_off = 0;
+		if (reserve(&p->out, &p->out_cap, 0, n, SIZE_MAX / 2))
+			p->out_len = rdd__tls_out_read(p->tls, p->out, n);
+	}
+	if (p->out_off == p->out_len)
+		return 0;
+	if (data != NULL)
+		*data = p->out + p->out_off;
+	return p->out_len - p->out_off;
+}
+
+void
+rdd_probe_sent(struct rdd_probe *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	if (n > p->out_len - p->out_off)
+		n = p->out_len - p->out_off;
+	p->out_off += n;
+	if (p->out_off == p->out_len)
+		p->out_off = p->out_len = 0;
+}
+
+uint64_t
+rdd_probe_deadline(const struct rdd_probe *p)
+{
+	if (p == NULL || (p->st != ST_X224 && p->st != ST_TLS))
+		return UINT64_MAX;
+	return p->deadline_us;
+}
+
+bool
+rdd_probe_done(const struct rdd_probe *p)
+{
+	return p == NULL || p->st == ST_DONE;
+}
