@@ -1,2 +1,309 @@
-/* lib/probe/plan.c: being written. */
-typedef int rdd_placeholder_plan;
+/*
+ * plan.c - the connections of a check and what their answers mean
+ * (check.h). Pure functions: no I/O, no clock.
+ *
+ * Three connections, each with its own Connection Request
+ * (shared/reference/protocol.md 1.9, 2.3):
+ *   A  0x0B  SSL|HYBRID|HYBRID_EX, what mstsc sends; then TLS
+ *   B  0x01  SSL only: a server that requires NLA answers failure 5
+ *   C  0x00  standard RDP security: refused (failure 1 or 5) when the
+ *            server requires TLS, selected when it allows it
+ * The phases come from A; the security layer and the NLA verdict from
+ * all three, found by label.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rdpdoctor/check.h"
+#include "wire/x224.h"
+
+static const struct rdd_plan_entry plan[] = {
+    {"A", RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX, true},
+    {"B", RDD_PROTO_SSL, false},
+    {"C", RDD_PROTO_RDP, false},
+};
+
+size_t
+rdd_plan_entries(struct rdd_plan_entry *out, size_t max)
+{
+	size_t i, n = sizeof(plan) / sizeof(plan[0]);
+
+	if (out == NULL)
+		return 0;
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		out[i] = plan[i];
+	return n;
+}
+
+static void
+set_phase(struct rdd_phase_result *ph, enum rdd_status st, double start,
+          double ms, const char *detail)
+{
+	ph->present = true;
+	ph->status = st;
+	ph->start_ms = start;
+	ph->ms = ms;
+	snprintf(ph->detail, sizeof(ph->detail), "%s",
+	         detail != NULL ? detail : "");
+}
+
+/* The attempt's own detail, or FALLBACK when it has none. */
+static const char *
+or_else(const char *detail, const char *fallback)
+{
+	return detail[0] != '\0' ? detail : fallback;
+}
+
+static bool
+tcp_phase(const struct rdd_attempt *a, struct rdd_phase_result *ph)
+{
+	char d[RDD_STR];
+
+	switch (a->tcp) {
+	case RDD_TCP_OK:
+		snprintf(d, sizeof(d), "connected to %s", a->address);
+		set_phase(ph, RDD_STATUS_OK, a->tcp_start_ms, a->tcp_ms, d);
+		return true;
+	case RDD_TCP_TIMEOUT:
+		set_phase(ph, RDD_STATUS_TIMEOUT, a->tcp_start_ms, a->tcp_ms,
+		          or_else(a->tcp_error, "no answer to SYN"));
+		return false;
+	case RDD_TCP_REFUSED:
+		set_phase(ph, RDD_STATUS_FAILED, a->tcp_start_ms, a->tcp_ms,
+		          or_else(a->tcp_error, "connection refused"));
+		return false;
+	case RDD_TCP_UNREACHABLE:
+		set_phase(ph, RDD_STATUS_FAILED, a->tcp_start_ms, a->tcp_ms,
+		          or_else(a->tcp_error, "host or network unreachable"));
+		return false;
+	case RDD_TCP_ERROR:
+		set_phase(ph, RDD_STATUS_FAILED, a->tcp_start_ms, a->tcp_ms,
+		          or_else(a->tcp_error, "connection failed"));
+		return false;
+	case RDD_TCP_NOT_RUN:
+	default:
+		set_phase(ph, RDD_STATUS_SKIPPED, 0, 0,
+		          or_else(a->tcp_error, "not attempted"));
+		return false;
+	}
+}
+
+static bool
+x224_phase(const struct rdd_attempt *a, struct rdd_phase_result *ph)
+{
+	char d[RDD_STR], protos[96];
+	const char *name;
+	double s = a->x224_start_ms, ms = a->x224_ms;
+
+	switch (a->x224) {
+	case RDD_X224_RSP:
+		rdd_protocols_str(protos, sizeof(protos), a->selected);
+		snprintf(d, sizeof(d), "selected %s (flags 0x%02x)", protos,
+		         (unsigned)a->flags);
+		set_phase(ph, RDD_STATUS_OK, s, ms, d);
+		return true;
+	case RDD_X224_NO_NEG_DATA:
+		set_phase(ph, RDD_STATUS_OK, s, ms,
+		          "Connection Confirm without negotiation data "
+		          "(pre-Vista server)");
+		return true;
+	case RDD_X224_FAILURE:
+		name = rdd_neg_failure_name(a->failure_code);
+		snprintf(d, sizeof(d), "RDP_NEG_FAILURE %s (%u)",
+		         name != NULL ? name : "unknown",
+		         (unsigned)a->failure_code);
+		set_phase(ph, RDD_STATUS_FAILED, s, ms, d);
+		return false;
+	case RDD_X224_TIMEOUT:
+		set_phase(
+		    ph, RDD_STATUS_TIMEOUT, s, ms,
+		    or_else(a->x224_detail, "no Connection Confirm in time"));
+		return false;
+	case RDD_X224_CLOSED:
+		set_phase(ph, RDD_STATUS_FAILED, s, ms,
+		          or_else(a->x224_detail,
+		                  "server closed the connection before a "
+		                  "Connection Confirm"));
+		return false;
+	case RDD_X224_RESET:
+		set_phase(
+		    ph, RDD_STATUS_FAILED, s, ms,
+		    or_else(a->x224_detail,
+		            "connection reset before a Connection Confirm"));
+		return false;
+	case RDD_X224_NOT_RDP:
+		set_phase(ph, RDD_STATUS_FAILED, s, ms,
+		          or_else(a->x224_detail, "the answer is not RDP"));
+		return false;
+	case RDD_X224_MALFORMED:
+		set_phase(
+		    ph, RDD_STATUS_FAILED, s, ms,
+		    or_else(a->x224_detail, "malformed Connection Confirm"));
+		return false;
+	case RDD_X224_NOT_RUN:
+	default:
+		set_phase(ph, RDD_STATUS_SKIPPED, 0, 0,
+		          or_else(a->x224_detail, "not attempted"));
+		return false;
+	}
+}
+
+/* Why TLS did not run on A, whose negotiation ended as it did. */
+static const char *
+tls_skip_reason(const struct rdd_attempt *a, bool x224_ok)
+{
+	if (!x224_ok)
+		return "negotiation failed";
+	if (a->x224 == RDD_X224_NO_NEG_DATA ||
+	    (a->x224 == RDD_X224_RSP && a->selected == RDD_PROTO_RDP))
+		return "server selected standard RDP security";
+	if (!a->tls_wanted)
+		return "not part of this connection";
+	if (a->x224 == RDD_X224_RSP && a->selected != RDD_PROTO_SSL &&
+	    a->selected != RDD_PROTO_HYBRID &&
+	    a->selected != RDD_PROTO_HYBRID_EX)
+		return "server selected a protocol this check does not "
+		       "upgrade";
+	return "not run";
+}
+
+static void
+tls_phase(const struct rdd_attempt *a, bool x224_ok,
+          struct rdd_phase_result *ph)
+{
+	double s = a->tls_start_ms, ms = a->tls_ms;
+
+	switch (a->tls) {
+	case RDD_TLS_NOT_RUN:
+		set_phase(ph, RDD_STATUS_SKIPPED, 0, 0,
+		          tls_skip_reason(a, x224_ok));
+		break;
+	case RDD_TLS_OK:
+		set_phase(ph, RDD_STATUS_OK, s, ms,
+		          or_else(a->tls_detail, "handshake complete"));
+		break;
+	case RDD_TLS_TIMEOUT:
+		set_phase(
+		    ph, RDD_STATUS_TIMEOUT, s, ms,
+		    or_else(a->tls_detail, "handshake not complete in time"));
+		break;
+	case RDD_TLS_ALERT:
+	case RDD_TLS_CLOSED:
+	case RDD_TLS_RESET:
+	case RDD_TLS_NOT_TLS:
+	case RDD_TLS_ERROR:
+	default:
+		set_phase(ph, RDD_STATUS_FAILED, s, ms,
+		          or_else(a->tls_detail, "handshake failed"));
+		break;
+	}
+}
+
+static const struct rdd_attempt *
+by_label(const struct rdd_observation *obs, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < obs->n_attempts && i < RDD_MAX_ATTEMPTS; i++)
+		if (strcmp(obs->attempts[i].label, label) == 0)
+			return &obs->attempts[i];
+	return NULL;
+}
+
+static bool
+selected(const struct rdd_attempt *a, uint32_t proto)
+{
+	return a != NULL && a->x224 == RDD_X224_RSP && a->selected == proto;
+}
+
+static bool
+refused(const struct rdd_attempt *a, uint32_t code)
+{
+	return a != NULL && a->x224 == RDD_X224_FAILURE &&
+	       a->failure_code == code;
+}
+
+static bool
+legacy(const struct rdd_attempt *a)
+{
+	return a != NULL && a->x224 == RDD_X224_NO_NEG_DATA;
+}
+
+/* Security layer and NLA from the answers to A, B and C (1.9). */
+static void
+security(struct rdd_observation *obs)
+{
+	const struct rdd_attempt *a = by_label(obs, "A");
+	const struct rdd_attempt *b = by_label(obs, "B");
+	const struct rdd_attempt *c = by_label(obs, "C");
+	bool rdp, tls;
+
+	if (legacy(a) || legacy(b) || legacy(c)) {
+		/* A pre-Vista server: standard RDP security, no NLA. */
+		obs->security_layer = RDD_SECLAYER_RDP;
+		obs->nla_required = 0;
+		return;
+	}
+	/* xrdp with security_layer=rdp selects RDP whatever was asked. */
+	rdp = selected(a, RDD_PROTO_RDP) || selected(b, RDD_PROTO_RDP) ||
+	      selected(c, RDD_PROTO_RDP);
+	tls = selected(b, RDD_PROTO_SSL) || selected(a, RDD_PROTO_SSL) ||
+	      selected(a, RDD_PROTO_HYBRID) || selected(a, RDD_PROTO_HYBRID_EX);
+
+	if (refused(b, RDD_NEG_HYBRID_REQUIRED_BY_SERVER) ||
+	    refused(c, RDD_NEG_HYBRID_REQUIRED_BY_SERVER))
+		obs->nla_required = 1;
+	else if (selected(b, RDD_PROTO_SSL) || selected(c, RDD_PROTO_RDP) ||
+	         selected(a, RDD_PROTO_SSL))
+		obs->nla_required = 0;
+	else
+		obs->nla_required = -1;
+
+	if (rdp && tls)
+		obs->security_layer = RDD_SECLAYER_NEGOTIATE;
+	else if (rdp)
+		obs->security_layer = RDD_SECLAYER_RDP;
+	else if (tls || refused(c, RDD_NEG_SSL_REQUIRED_BY_SERVER) ||
+	         refused(c, RDD_NEG_HYBRID_REQUIRED_BY_SERVER))
+		obs->security_layer = RDD_SECLAYER_TLS;
+	else
+		obs->security_layer = RDD_SECLAYER_UNKNOWN;
+}
+
+void
+rdd_plan_conclude(struct rdd_observation *obs)
+{
+	struct rdd_phase_result *tcp, *x224, *tls;
+	const struct rdd_attempt *a;
+	bool ok;
+
+	if (obs == NULL)
+		return;
+	tcp = &obs->phases[RDD_PHASE_TCP];
+	x224 = &obs->phases[RDD_PHASE_X224];
+	tls = &obs->phases[RDD_PHASE_TLS];
+	if (obs->n_attempts == 0) {
+		set_phase(tcp, RDD_STATUS_SKIPPED, 0, 0,
+		          "no address to connect to");
+		set_phase(x224, RDD_STATUS_SKIPPED, 0, 0,
+		          "TCP connection failed");
+		set_phase(tls, RDD_STATUS_SKIPPED, 0, 0,
+		          "TCP connection failed");
+	} else {
+		a = by_label(obs, "A");
+		if (a == NULL)
+			a = &obs->attempts[0];
+		if (!tcp_phase(a, tcp)) {
+			set_phase(x224, RDD_STATUS_SKIPPED, 0, 0,
+			          "TCP connection failed");
+			set_phase(tls, RDD_STATUS_SKIPPED, 0, 0,
+			          "TCP connection failed");
+		} else {
+			ok = x224_phase(a, x224);
+			tls_phase(a, ok, tls);
+		}
+	}
+	security(obs);
+}
