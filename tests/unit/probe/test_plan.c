@@ -1,0 +1,637 @@
+/*
+ * test_plan.c - lib/probe/plan.c: the plan's connections and the pure
+ * conclusion from their answers. The server answers are those of the lab
+ * (xrdp with security_layer rdp / tls / negotiate, FreeRDP's shadow server
+ * with NLA) and of shared/reference/protocol.md 1.9, plus a refused port,
+ * timeouts, a pre-Vista server and a listener that is not RDP.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rdpdoctor/check.h"
+
+#define SSL RDD_PROTO_SSL
+#define HYBRID RDD_PROTO_HYBRID
+#define HYBRID_EX RDD_PROTO_HYBRID_EX
+#define RDP RDD_PROTO_RDP
+
+/* Not a valid answer code: marks an attempt that got an RSP. */
+#define RSP 0x100
+#define FAIL(code) (0x200 | (code))
+#define LEGACY 0x300
+
+static struct rdd_attempt *
+add(struct rdd_observation *obs, const char *label, uint32_t requested,
+    unsigned answer, uint32_t value)
+{
+	struct rdd_attempt *a = &obs->attempts[obs->n_attempts++];
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->label, sizeof(a->label), "%s", label);
+	snprintf(a->address, sizeof(a->address), "192.0.2.10");
+	a->requested = requested;
+	a->tls_wanted = strcmp(label, "A") == 0;
+	a->tcp = RDD_TCP_OK;
+	a->tcp_start_ms = 1.5;
+	a->tcp_ms = 0.25;
+	a->x224_start_ms = 1.75;
+	a->x224_ms = 2.0;
+	if (answer == RSP) {
+		a->x224 = RDD_X224_RSP;
+		a->selected = value;
+		a->flags = 0x1f;
+	} else if ((answer & 0xf00) == 0x200) {
+		a->x224 = RDD_X224_FAILURE;
+		a->failure_code = answer & 0xff;
+	} else if (answer == LEGACY) {
+		a->x224 = RDD_X224_NO_NEG_DATA;
+	} else {
+		a->x224 = (enum rdd_x224_outcome)answer;
+	}
+	return a;
+}
+
+/* A's TLS went through. */
+static void
+tls_ok(struct rdd_observation *obs, struct rdd_attempt *a, const char *ver,
+       const char *cipher)
+{
+	a->tls = RDD_TLS_OK;
+	a->tls_start_ms = 4.0;
+	a->tls_ms = 8.5;
+	snprintf(a->tls_detail, sizeof(a->tls_detail), "%s %s", ver, cipher);
+	obs->tls.present = true;
+	snprintf(obs->tls.attempt, sizeof(obs->tls.attempt), "A");
+	snprintf(obs->tls.version, sizeof(obs->tls.version), "%s", ver);
+	snprintf(obs->tls.cipher, sizeof(obs->tls.cipher), "%s", cipher);
+}
+
+static void
+fresh(struct rdd_observation *obs)
+{
+	rdd_observation_init(obs);
+	/* The runner's: must come out untouched. */
+	obs->phases[RDD_PHASE_RESOLVE].present = true;
+	obs->phases[RDD_PHASE_RESOLVE].status = RDD_STATUS_OK;
+	obs->phases[RDD_PHASE_RESOLVE].ms = 3.25;
+	snprintf(obs->phases[RDD_PHASE_RESOLVE].detail, RDD_STR,
+	         "host -> 192.0.2.10");
+}
+
+static void
+assert_phase(const struct rdd_observation *obs, enum rdd_phase ph,
+             enum rdd_status st, const char *detail)
+{
+	const struct rdd_phase_result *r = &obs->phases[ph];
+
+	assert_true(r->present);
+	if (r->status != st)
+		fail_msg("phase %s: status %s, want %s (detail \"%s\")",
+		         rdd_phase_name(ph), rdd_status_name(r->status),
+		         rdd_status_name(st), r->detail);
+	if (detail != NULL)
+		assert_string_equal(r->detail, detail);
+}
+
+static void
+assert_resolve_untouched(const struct rdd_observation *obs)
+{
+	const struct rdd_phase_result *r = &obs->phases[RDD_PHASE_RESOLVE];
+
+	assert_int_equal(r->status, RDD_STATUS_OK);
+	assert_true(r->ms == 3.25);
+	assert_string_equal(r->detail, "host -> 192.0.2.10");
+}
+
+static void
+test_entries(void **state)
+{
+	struct rdd_plan_entry e[8];
+
+	(void)state;
+	assert_int_equal(rdd_plan_entries(e, 8), 3);
+	assert_string_equal(e[0].label, "A");
+	assert_int_equal(e[0].requested, 0x0B);
+	assert_true(e[0].tls);
+	assert_string_equal(e[1].label, "B");
+	assert_int_equal(e[1].requested, 0x01);
+	assert_false(e[1].tls);
+	assert_string_equal(e[2].label, "C");
+	assert_int_equal(e[2].requested, 0x00);
+	assert_false(e[2].tls);
+	memset(e, 0, sizeof(e));
+	assert_int_equal(rdd_plan_entries(e, 2), 2);
+	assert_string_equal(e[1].label, "B");
+	assert_null(e[2].label);
+	assert_int_equal(rdd_plan_entries(e, 0), 0);
+	assert_int_equal(rdd_plan_entries(NULL, 8), 0);
+}
+
+/* xrdp security_layer=rdp: RDP selected whatever was asked. */
+static void
+test_xrdp_rdp(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RSP, RDP);
+	add(&obs, "B", 0x01, RSP, RDP);
+	add(&obs, "C", 0x00, RSP, RDP);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_RDP);
+	assert_int_equal(obs.nla_required, 0);
+	assert_phase(&obs, RDD_PHASE_TCP, RDD_STATUS_OK,
+	             "connected to 192.0.2.10");
+	assert_true(obs.phases[RDD_PHASE_TCP].start_ms == 1.5);
+	assert_true(obs.phases[RDD_PHASE_TCP].ms == 0.25);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_OK,
+	             "selected RDP (flags 0x1f)");
+	assert_true(obs.phases[RDD_PHASE_X224].start_ms == 1.75);
+	assert_true(obs.phases[RDD_PHASE_X224].ms == 2.0);
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
+	             "server selected standard RDP security");
+	assert_resolve_untouched(&obs);
+	assert_false(obs.phases[RDD_PHASE_CREDSSP].present);
+}
+
+/* xrdp security_layer=tls: A SSL, B SSL, C failure 1. */
+static void
+test_xrdp_tls(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+
+	(void)state;
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, SSL);
+	tls_ok(&obs, a, "TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+	add(&obs, "B", 0x01, RSP, SSL);
+	add(&obs, "C", 0x00, FAIL(1), 0);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_TLS);
+	assert_int_equal(obs.nla_required, 0);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_OK,
+	             "selected SSL (flags 0x1f)");
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_OK,
+	             "TLSv1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384");
+	assert_true(obs.phases[RDD_PHASE_TLS].start_ms == 4.0);
+	assert_true(obs.phases[RDD_PHASE_TLS].ms == 8.5);
+	assert_resolve_untouched(&obs);
+}
+
+/* xrdp security_layer=negotiate: A SSL, B SSL, C RDP. */
+static void
+test_xrdp_negotiate(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+
+	(void)state;
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, SSL);
+	tls_ok(&obs, a, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+	add(&obs, "B", 0x01, RSP, SSL);
+	add(&obs, "C", 0x00, RSP, RDP);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_NEGOTIATE);
+	assert_int_equal(obs.nla_required, 0);
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_OK,
+	             "TLSv1.3 TLS_AES_256_GCM_SHA384");
+}
+
+/* FreeRDP shadow server with NLA: A HYBRID, B and C failure 5. */
+static void
+test_freerdp_nla(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+
+	(void)state;
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, HYBRID);
+	tls_ok(&obs, a, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+	add(&obs, "B", 0x01, FAIL(5), 0);
+	add(&obs, "C", 0x00, FAIL(5), 0);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_TLS);
+	assert_int_equal(obs.nla_required, 1);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_OK,
+	             "selected HYBRID (flags 0x1f)");
+}
+
+/* Windows, SecurityLayer 1 without NLA: HYBRID_EX, SSL, RDP. */
+static void
+test_windows_negotiate(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RSP, HYBRID_EX);
+	add(&obs, "B", 0x01, RSP, SSL);
+	add(&obs, "C", 0x00, RSP, RDP);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_NEGOTIATE);
+	assert_int_equal(obs.nla_required, 0);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_OK,
+	             "selected HYBRID_EX (flags 0x1f)");
+}
+
+/* Windows, SecurityLayer 0: A and B failure 2, C RDP. */
+static void
+test_windows_rdp_only(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, FAIL(2), 0);
+	add(&obs, "B", 0x01, FAIL(2), 0);
+	add(&obs, "C", 0x00, RSP, RDP);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_RDP);
+	assert_int_equal(obs.nla_required, 0);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_FAILED,
+	             "RDP_NEG_FAILURE SSL_NOT_ALLOWED_BY_SERVER (2)");
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
+	             "negotiation failed");
+}
+
+/* B and C unanswered, A HYBRID: TLS, NLA unknown. */
+static void
+test_nla_unknown(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RSP, HYBRID);
+	add(&obs, "B", 0x01, RDD_X224_TIMEOUT, 0);
+	add(&obs, "C", 0x00, RDD_X224_TIMEOUT, 0);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_TLS);
+	assert_int_equal(obs.nla_required, -1);
+}
+
+/* A selecting plain SSL is enough to say NLA is not required. */
+static void
+test_a_ssl_means_no_nla(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RSP, SSL);
+	add(&obs, "B", 0x01, RDD_X224_RESET, 0);
+	add(&obs, "C", 0x00, FAIL(1), 0);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_TLS);
+	assert_int_equal(obs.nla_required, 0);
+}
+
+/* C refused with failure 1 alone says TLS is required. */
+static void
+test_c_failure_alone(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RDD_X224_TIMEOUT, 0);
+	add(&obs, "B", 0x01, RDD_X224_TIMEOUT, 0);
+	add(&obs, "C", 0x00, FAIL(1), 0);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_TLS);
+	assert_int_equal(obs.nla_required, -1);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_TIMEOUT, NULL);
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
+	             "negotiation failed");
+}
+
+static void
+test_refused(void **state)
+{
+	struct rdd_observation obs;
+	size_t i;
+	static const char *labels[] = {"A", "B", "C"};
+
+	(void)state;
+	fresh(&obs);
+	for (i = 0; i < 3; i++) {
+		struct rdd_attempt *a = add(&obs, labels[i], 0, 0, 0);
+
+		a->tcp = RDD_TCP_REFUSED;
+		a->x224 = RDD_X224_NOT_RUN;
+		snprintf(a->tcp_error, sizeof(a->tcp_error),
+		         "connection refused (ECONNREFUSED)");
+	}
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_TCP, RDD_STATUS_FAILED,
+	             "connection refused (ECONNREFUSED)");
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_SKIPPED,
+	             "TCP connection failed");
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
+	             "TCP connection failed");
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_UNKNOWN);
+	assert_int_equal(obs.nla_required, -1);
+	assert_resolve_untouched(&obs);
+}
+
+static void
+test_tcp_timeout_and_unreachable(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+
+	(void)state;
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, 0, 0);
+	a->tcp = RDD_TCP_TIMEOUT;
+	a->tcp_ms = 5000.0;
+	snprintf(a->tcp_error, sizeof(a->tcp_error),
+	         "no answer to SYN within 5.0 s");
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_TCP, RDD_STATUS_TIMEOUT,
+	             "no answer to SYN within 5.0 s");
+	assert_true(obs.phases[RDD_PHASE_TCP].ms == 5000.0);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_SKIPPED,
+	             "TCP connection failed");
+
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, 0, 0);
+	a->tcp = RDD_TCP_UNREACHABLE;
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_TCP, RDD_STATUS_FAILED,
+	             "host or network unreachable");
+
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, 0, 0);
+	a->tcp = RDD_TCP_NOT_RUN;
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_TCP, RDD_STATUS_SKIPPED, NULL);
+}
+
+/* Name resolution failed: no attempts at all. */
+static void
+test_no_attempts(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_TCP, RDD_STATUS_SKIPPED, NULL);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_SKIPPED, NULL);
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED, NULL);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_UNKNOWN);
+	assert_int_equal(obs.nla_required, -1);
+	assert_resolve_untouched(&obs);
+}
+
+static void
+test_x224_timeout(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+
+	(void)state;
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RDD_X224_TIMEOUT, 0);
+	a->x224_ms = 5000.0;
+	snprintf(a->x224_detail, sizeof(a->x224_detail),
+	         "no Connection Confirm within 5.0 s (no bytes received)");
+	add(&obs, "B", 0x01, RDD_X224_TIMEOUT, 0);
+	add(&obs, "C", 0x00, RDD_X224_TIMEOUT, 0);
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_TCP, RDD_STATUS_OK, NULL);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_TIMEOUT,
+	             "no Connection Confirm within 5.0 s (no bytes received)");
+	assert_true(obs.phases[RDD_PHASE_X224].ms == 5000.0);
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
+	             "negotiation failed");
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_UNKNOWN);
+	assert_int_equal(obs.nla_required, -1);
+}
+
+/* Windows XP / 2003: no negotiation data on any connection. */
+static void
+test_legacy(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, LEGACY, 0);
+	add(&obs, "B", 0x01, LEGACY, 0);
+	add(&obs, "C", 0x00, LEGACY, 0);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_RDP);
+	assert_int_equal(obs.nla_required, 0);
+	assert_phase(
+	    &obs, RDD_PHASE_X224, RDD_STATUS_OK,
+	    "Connection Confirm without negotiation data (pre-Vista server)");
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
+	             "server selected standard RDP security");
+}
+
+/* One legacy answer is enough, whatever the others did. */
+static void
+test_legacy_on_one(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RDD_X224_RESET, 0);
+	add(&obs, "B", 0x01, RDD_X224_RESET, 0);
+	add(&obs, "C", 0x00, LEGACY, 0);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_RDP);
+	assert_int_equal(obs.nla_required, 0);
+}
+
+static void
+test_not_rdp(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+	static const char *labels[] = {"A", "B", "C"};
+	size_t i;
+
+	(void)state;
+	fresh(&obs);
+	for (i = 0; i < 3; i++) {
+		a = add(&obs, labels[i], 0, RDD_X224_NOT_RDP, 0);
+		snprintf(a->x224_detail, sizeof(a->x224_detail),
+		         "SSH banner: SSH-2.0-OpenSSH_9.2");
+	}
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_FAILED,
+	             "SSH banner: SSH-2.0-OpenSSH_9.2");
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
+	             "negotiation failed");
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_UNKNOWN);
+	assert_int_equal(obs.nla_required, -1);
+}
+
+static void
+test_x224_failed_details(void **state)
+{
+	static const struct {
+		enum rdd_x224_outcome o;
+		const char *detail;
+	} cases[] = {
+	    {RDD_X224_CLOSED, "server closed the connection before a "
+	                      "Connection Confirm (no bytes received)"},
+	    {RDD_X224_RESET, "connection reset by the server before a "
+	                     "Connection Confirm (no bytes received)"},
+	    {RDD_X224_MALFORMED, "X.224 Disconnect Request instead of a "
+	                         "Connection Confirm (TPKT of 11 bytes)"},
+	};
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fresh(&obs);
+		a = add(&obs, "A", 0x0B, cases[i].o, 0);
+		snprintf(a->x224_detail, sizeof(a->x224_detail), "%s",
+		         cases[i].detail);
+		rdd_plan_conclude(&obs);
+		assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_FAILED,
+		             cases[i].detail);
+		/* Without a detail of its own, still a useful line. */
+		a->x224_detail[0] = '\0';
+		rdd_plan_conclude(&obs);
+		assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_FAILED, NULL);
+		assert_true(strlen(obs.phases[RDD_PHASE_X224].detail) > 0);
+	}
+}
+
+static void
+test_tls_failures(void **state)
+{
+	static const struct {
+		enum rdd_tls_outcome o;
+		enum rdd_status st;
+		const char *detail;
+	} cases[] = {
+	    {RDD_TLS_ALERT, RDD_STATUS_FAILED,
+	     "fatal alert handshake_failure (40)"},
+	    {RDD_TLS_CLOSED, RDD_STATUS_FAILED,
+	     "server closed the connection after the ClientHello, "
+	     "before any answer"},
+	    {RDD_TLS_RESET, RDD_STATUS_FAILED,
+	     "connection reset by the server after the ClientHello, "
+	     "before any answer"},
+	    {RDD_TLS_NOT_TLS, RDD_STATUS_FAILED,
+	     "server answered the ClientHello with bytes that are not "
+	     "TLS: 03 00 00 0b 06"},
+	    {RDD_TLS_ERROR, RDD_STATUS_FAILED, "OpenSSL: unsupported protocol"},
+	    {RDD_TLS_TIMEOUT, RDD_STATUS_TIMEOUT,
+	     "TLS handshake not complete within 5.0 s (0 bytes "
+	     "received)"},
+	};
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fresh(&obs);
+		a = add(&obs, "A", 0x0B, RSP, HYBRID_EX);
+		a->tls = cases[i].o;
+		a->tls_start_ms = 6.0;
+		a->tls_ms = 1.5;
+		snprintf(a->tls_detail, sizeof(a->tls_detail), "%s",
+		         cases[i].detail);
+		add(&obs, "B", 0x01, FAIL(5), 0);
+		add(&obs, "C", 0x00, FAIL(5), 0);
+		rdd_plan_conclude(&obs);
+		assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_OK, NULL);
+		assert_phase(&obs, RDD_PHASE_TLS, cases[i].st, cases[i].detail);
+		assert_true(obs.phases[RDD_PHASE_TLS].start_ms == 6.0);
+		assert_true(obs.phases[RDD_PHASE_TLS].ms == 1.5);
+		/* The handshake failing does not change the negotiation. */
+		assert_int_equal(obs.security_layer, RDD_SECLAYER_TLS);
+		assert_int_equal(obs.nla_required, 1);
+	}
+}
+
+/* Attempts found by label, whatever their order; phases from A. */
+static void
+test_order_by_label(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "C", 0x00, RSP, RDP);
+	a = add(&obs, "A", 0x0B, RSP, SSL);
+	tls_ok(&obs, a, "TLSv1.2", "TLS_RSA_WITH_AES_128_CBC_SHA");
+	add(&obs, "B", 0x01, RSP, SSL);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_NEGOTIATE);
+	assert_int_equal(obs.nla_required, 0);
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_OK,
+	             "selected SSL (flags 0x1f)");
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_OK,
+	             "TLSv1.2 TLS_RSA_WITH_AES_128_CBC_SHA");
+}
+
+/* xrdp-style fallback: RDP selected on A (asked 0x0B) alone. */
+static void
+test_fallback_selection(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RSP, RDP);
+	add(&obs, "B", 0x01, RSP, SSL);
+	add(&obs, "C", 0x00, RDD_X224_TIMEOUT, 0);
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_NEGOTIATE);
+	assert_int_equal(obs.nla_required, 0);
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
+	             "server selected standard RDP security");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_entries),
+	    cmocka_unit_test(test_xrdp_rdp),
+	    cmocka_unit_test(test_xrdp_tls),
+	    cmocka_unit_test(test_xrdp_negotiate),
+	    cmocka_unit_test(test_freerdp_nla),
+	    cmocka_unit_test(test_windows_negotiate),
+	    cmocka_unit_test(test_windows_rdp_only),
+	    cmocka_unit_test(test_nla_unknown),
+	    cmocka_unit_test(test_a_ssl_means_no_nla),
+	    cmocka_unit_test(test_c_failure_alone),
+	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_tcp_timeout_and_unreachable),
+	    cmocka_unit_test(test_no_attempts),
+	    cmocka_unit_test(test_x224_timeout),
+	    cmocka_unit_test(test_legacy),
+	    cmocka_unit_test(test_legacy_on_one),
+	    cmocka_unit_test(test_not_rdp),
+	    cmocka_unit_test(test_x224_failed_details),
+	    cmocka_unit_test(test_tls_failures),
+	    cmocka_unit_test(test_order_by_label),
+	    cmocka_unit_test(test_fallback_selection),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
