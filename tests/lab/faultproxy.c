@@ -5,7 +5,7 @@
  *   faultproxy --listen ADDR:PORT [--upstream ADDR:PORT] --mode MODE
  *              [--duration SECONDS] [--max-conns N] [--delay MS]
  *              [--interval MS] [--trickle-bytes N] [--records N]
- *              [--requested N] [--seed N]
+ *              [--code N] [--requested N] [--seed N]
  *
  * Modes (CR = the client's X.224 Connection Request, CC = the server's
  * Connection Confirm, both read whole by their 4-byte TPKT header):
@@ -35,6 +35,12 @@
  *   http                     answer the CR with an HTTP/1.1 400, then close
  *   bad-tpkt                 answer the CR with a TPKT header of length
  *                            0xFFFF and a few bytes, then hold
+   *   neg-failure              answer the CR with an X.224 CC carrying
+ *                            RDP_NEG_FAILURE --code N (default 2,
+ *                            SSL_NOT_ALLOWED_BY_SERVER), then FIN
+ *   legacy-cc                answer the CR with a CC without rdpNegData (a
+ *                            pre-Vista server), then hold
+ *   close-on-cr              FIN when the CR arrives
  *   starttls                 lab helper, not a fault: send our own CR
  *                            (requestedProtocols --requested, default 3) to
  *                            the upstream, swallow its CC, then relay, so
@@ -82,6 +88,9 @@ enum mode {
 	M_GARBAGE,
 	M_HTTP,
 	M_BAD_TPKT,
+	M_NEG_FAILURE,
+	M_LEGACY_CC,
+	M_CLOSE_ON_CR,
 	M_STARTTLS
 };
 
@@ -100,6 +109,9 @@ static const char *const mode_names[] = {
     "garbage",
     "http",
     "bad-tpkt",
+    "neg-failure",
+    "legacy-cc",
+    "close-on-cr",
     "starttls",
 };
 #define N_MODES (sizeof(mode_names) / sizeof(mode_names[0]))
@@ -158,6 +170,7 @@ static struct {
 	long max_conns;
 	long delay_ms, interval_ms, records, requested;
 	long trickle_bytes;
+	long code;
 	uint64_t seed;
 } opt = {
     .duration = 600,
@@ -165,6 +178,7 @@ static struct {
     .delay_ms = 200,
     .interval_ms = 1,
     .requested = 3,
+    .code = 2,
     .seed = 0x5eed1234abcdULL,
 };
 
@@ -475,6 +489,36 @@ on_cr(struct conn *c, size_t n)
 		c->st = ST_HOLD;
 		return;
 	}
+	case M_NEG_FAILURE: {
+		/* X.224 CC with RDP_NEG_FAILURE, then FIN, as Windows does */
+		unsigned char f[19] = {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00,
+		                       0x00, 0x12, 0x34, 0x00, 0x03, 0x00, 0x08,
+		                       0x00, 0x00, 0x00, 0x00, 0x00};
+		f[15] = (unsigned char)opt.code;
+		queue_push(&c->s2c, f, sizeof f, t);
+		logmsg("conn %d: CR answered with RDP_NEG_FAILURE code %ld",
+		       c->id, opt.code);
+		c->clen = 0;
+		fin_client(c);
+		return;
+	}
+	case M_LEGACY_CC: {
+		/* X.224 CC without rdpNegData (a pre-Vista server) */
+		static const unsigned char cc[] = {0x03, 0x00, 0x00, 0x0b,
+		                                   0x06, 0xd0, 0x00, 0x00,
+		                                   0x12, 0x34, 0x00};
+		queue_push(&c->s2c, cc, sizeof cc, t);
+		logmsg("conn %d: CR answered with a CC without rdpNegData",
+		       c->id);
+		c->clen = 0;
+		c->st = ST_HOLD;
+		return;
+	}
+	case M_CLOSE_ON_CR:
+		logmsg("conn %d: CR arrived, FIN", c->id);
+		c->clen = 0;
+		fin_client(c);
+		return;
 	default:
 		break;
 	}
@@ -908,7 +952,8 @@ needs_upstream(void)
 {
 	return !(opt.mode == M_STALL_ON_CONNECT || opt.mode == M_RESET_ON_CR ||
 	         opt.mode == M_GARBAGE || opt.mode == M_HTTP ||
-	         opt.mode == M_BAD_TPKT);
+	         opt.mode == M_BAD_TPKT || opt.mode == M_NEG_FAILURE ||
+	         opt.mode == M_LEGACY_CC || opt.mode == M_CLOSE_ON_CR);
 }
 
 static void
@@ -1024,6 +1069,8 @@ parse_args(int argc, char **argv)
 			opt.interval_ms = num(v, 0, 10000);
 		} else if (strcmp(a, "--trickle-bytes") == 0) {
 			opt.trickle_bytes = num(v, 0, 1000000000);
+		} else if (strcmp(a, "--code") == 0) {
+			opt.code = num(v, 0, 255);
 		} else if (strcmp(a, "--records") == 0) {
 			opt.records = num(v, 0, 1000);
 		} else if (strcmp(a, "--requested") == 0) {

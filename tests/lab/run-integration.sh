@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# run-integration.sh BUILD_DIR [NAME_REGEX] - rdpdoctor against the lab.
+#
+# Brings the lab up (if it is not up), runs, for every line of
+# tests/lab/scenarios (or those whose name matches NAME_REGEX),
+#   ip netns exec rdpcli BUILD_DIR/src/rdpdoctor check --json --timeout 2 TARGET
+# and checks its exit status, verdict.failed_phase, findings[].id and the
+# scenario's extra JSON fields with jq. One line per scenario:
+#   ok   NAME (...)            or    FAIL NAME: expected ..., got ...
+# xfail scenarios (known tool gaps) print "xfail" or "XPASS" and count
+# neither way. Brings the lab down at the end unless LAB_KEEP=1, and ends
+# with exactly the line  lab: N passed, M failed
+#
+# Environment: LAB_KEEP=1 keeps the lab up; LAB_VERBOSE=1 prints the
+# findings of every scenario; LAB_DIR as for tests/lab/lab.
+# The JSON of a failed scenario is kept in BUILD_DIR/lab-failures/NAME.json.
+set -uo pipefail
+set -f # scenario fields hold [ ] and * that must not glob
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD=${1:?usage: run-integration.sh BUILD_DIR [NAME_REGEX]}
+FILTER=${2:-}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+export LAB_BUILD=$BUILD
+LAB=$HERE/lab
+TOOL=$BUILD/src/rdpdoctor
+TABLE=$HERE/scenarios
+TIMEOUT=2
+
+passed=0
+failed=0
+xfailed=0
+t_start=${EPOCHREALTIME/./}
+work=$(mktemp -d /tmp/rdpdoctor-lab-run.XXXXXX)
+
+finish() {
+	local rc=$? t_end
+	trap - EXIT INT TERM
+	"$LAB" unfault >/dev/null 2>&1
+	"$LAB" unimpair >/dev/null 2>&1
+	if [ "${LAB_KEEP:-0}" != 1 ]; then
+		"$LAB" down 2>&1 | tail -1
+	fi
+	rm -rf "$work"
+	t_end=${EPOCHREALTIME/./}
+	echo "lab: suite took $(((t_end - t_start) / 1000)) ms" \
+	    "($xfailed known tool gaps marked xfail)"
+	echo "lab: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ]
+}
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+fail_all() { # nothing can run: every selected scenario fails
+	local why=$1 name
+	while IFS='|' read -r name _; do
+		name=$(echo $name)
+		case $name in '' | '#'*) continue ;; xfail\ *) continue ;; esac
+		[ -n "$FILTER" ] && ! [[ $name =~ $FILTER ]] && continue
+		echo "FAIL $name: $why"
+		failed=$((failed + 1))
+	done <"$TABLE"
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || fail_all "the lab needs root"
+command -v jq >/dev/null || fail_all "jq is not installed (scripts/install-deps.sh)"
+[ -x "$TOOL" ] || fail_all "$TOOL is not built"
+
+if ! "$LAB" status >/dev/null 2>&1; then
+	t0=${EPOCHREALTIME/./}
+	if ! "$LAB" up 2>"$work/up.log"; then
+		sed 's/^/  /' "$work/up.log" | tail -5
+		fail_all "lab up failed"
+	fi
+	echo "lab: up in $(((${EPOCHREALTIME/./} - t0) / 1000)) ms"
+fi
+
+trim() { echo $*; } # collapse blanks (word splitting; set -f: no globbing)
+
+# setup SPEC: prepare the lab for one scenario.
+setup() {
+	local spec
+	spec=$(trim "$1")
+	case $spec in
+	- | '') return 0 ;;
+	fault\ *) "$LAB" $spec >>"$work/setup.log" 2>&1 ;;
+	impair\ *) "$LAB" $spec >>"$work/setup.log" 2>&1 ;;
+	*)
+		echo "unknown setup '$spec'" >>"$work/setup.log"
+		return 1
+		;;
+	esac
+}
+
+teardown() {
+	local spec
+	spec=$(trim "$1")
+	case $spec in
+	fault\ *) "$LAB" unfault >/dev/null 2>&1 ;;
+	impair\ *) "$LAB" unimpair >/dev/null 2>&1 ;;
+	esac
+	return 0
+}
+
+# one_of VALUE ALTERNATIVES: ALTERNATIVES is a/b/c
+one_of() {
+	local v=$1 a
+	IFS=/ read -ra alts <<<"$2"
+	for a in "${alts[@]}"; do
+		[ "$v" = "$a" ] && return 0
+	done
+	return 1
+}
+
+run_scenario() {
+	local xfail=$1 name=$2 target=$3 spec=$4 want_rc=$5 want_phase=$6
+	local want_present=$7 want_absent=$8 want_json=$9
+	local out=$work/out.json err=$work/err.txt rc phase ids t0 ms
+	local problems=() item kv key val got
+
+	if ! setup "$spec"; then
+		problems+=("setup '$spec' failed: $(tail -1 "$work/setup.log")")
+	else
+		t0=${EPOCHREALTIME/./}
+		ip netns exec rdpcli timeout 60 "$TOOL" check --json \
+		    --timeout $TIMEOUT "$target" >"$out" 2>"$err"
+		rc=$?
+		ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
+		if ! jq -e . "$out" >/dev/null 2>&1; then
+			problems+=("rc $rc and no JSON document ($(head -c 200 "$err" | tr '\n' ' '))")
+		else
+			phase=$(jq -r '.verdict.failed_phase // "-"' "$out")
+			ids=" $(jq -r '[.findings[].id] | join(" ")' "$out") "
+			one_of "$rc" "$want_rc" ||
+			    problems+=("exit $want_rc, got $rc")
+			one_of "$phase" "$want_phase" ||
+			    problems+=("failed_phase $want_phase, got $phase")
+			IFS=, read -ra items <<<"$want_present"
+			for item in "${items[@]}"; do
+				item=$(trim "$item")
+				[ "$item" = - ] || [ -z "$item" ] && continue
+				local ok=0 a
+				IFS=/ read -ra alts <<<"$item"
+				for a in "${alts[@]}"; do
+					[[ $ids == *" $a "* ]] && ok=1
+				done
+				[ $ok = 1 ] || problems+=("finding $item present")
+			done
+			IFS=, read -ra items <<<"$want_absent"
+			for item in "${items[@]}"; do
+				item=$(trim "$item")
+				[ "$item" = - ] || [ -z "$item" ] && continue
+				[[ $ids == *" $item "* ]] &&
+				    problems+=("finding $item absent")
+			done
+			for kv in $want_json; do
+				[ "$kv" = - ] && continue
+				key=${kv%=*}
+				val=${kv##*=}
+				case $key in [a-z]*) key=.$key ;; esac
+				got=$(jq -r "$key | if . == null then \"null\" else tostring end" "$out" 2>&1)
+				one_of "$got" "$val" ||
+				    problems+=("$key=$val, got $got")
+			done
+			[ ${#problems[@]} -gt 0 ] &&
+			    problems+=("findings:$(echo $ids | sed 's/^/ /;s/ $//')")
+		fi
+	fi
+	teardown "$spec"
+
+	if [ ${#problems[@]} -eq 0 ]; then
+		if [ "$xfail" = 1 ]; then
+			echo "XPASS $name: passes now; drop its xfail marker"
+		else
+			echo "ok   $name (exit $rc, failed ${phase}, ${ms} ms)"
+		fi
+		passed=$((passed + 1))
+		[ "${LAB_VERBOSE:-0}" = 1 ] && echo "       findings:$ids"
+	else
+		local msg
+		msg=$(printf '%s; ' "${problems[@]}")
+		msg=${msg%; }
+		if [ "$xfail" = 1 ]; then
+			echo "xfail $name: expected $msg"
+			xfailed=$((xfailed + 1))
+		else
+			echo "FAIL $name: expected $msg"
+			failed=$((failed + 1))
+			# Keep the evidence of a failure.
+			mkdir -p "$BUILD/lab-failures"
+			cp "$out" "$BUILD/lab-failures/$name.json" 2>/dev/null
+		fi
+	fi
+}
+
+n=0
+while IFS='|' read -r f1 f2 f3 f4 f5 f6 f7 f8; do
+	f1=$(trim "$f1")
+	case $f1 in '' | '#'*) continue ;; esac
+	xf=0
+	case $f1 in xfail\ *)
+		xf=1
+		f1=$(trim "${f1#xfail }")
+		;;
+	esac
+	[ -n "$FILTER" ] && ! [[ $f1 =~ $FILTER ]] && continue
+	n=$((n + 1))
+	run_scenario $xf "$f1" "$(trim "$f2")" "$(trim "$f3")" "$(trim "$f4")" \
+	    "$(trim "$f5")" "$(trim "$f6")" "$(trim "$f7")" "$(trim "${f8:-}")"
+done <"$TABLE"
+[ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
+exit 0
