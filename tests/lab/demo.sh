@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# demo.sh BUILD_DIR - `make demo`: bring the lab up, run rdpdoctor check
+# (the text report) against four lab servers, bring the lab down again
+# (always, through a trap).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD=${1:-build}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
+export LAB_BUILD=$BUILD
+LAB=$HERE/lab
+TOOL=$BUILD/src/rdpdoctor
+
+if [ "$(id -u)" != 0 ]; then
+	echo "demo: the lab needs root (network namespaces); run make demo as root" >&2
+	exit 1
+fi
+if [ ! -x "$TOOL" ]; then
+	echo "demo: $TOOL is not built" >&2
+	exit 1
+fi
+
+trap '"$LAB" down >/dev/null 2>&1' EXIT
+trap 'exit 130' INT TERM
+
+echo "demo: bringing the lab up (two network namespaces, xrdp and FreeRDP servers)"
+if ! "$LAB" up 2>/tmp/rdpdoctor-demo-up.$$; then
+	tail -5 /tmp/rdpdoctor-demo-up.$$ >&2
+	rm -f /tmp/rdpdoctor-demo-up.$$
+	exit 1
+fi
+rm -f /tmp/rdpdoctor-demo-up.$$
+
+opts=()
+[ -t 1 ] || opts+=(--no-color)
+
+n=0
+show() { # show TARGET HEADER
+	n=$((n + 1))
+	echo
+	echo "=== $n/4 $2: rdpdoctor check $1 ==="
+	ip netns exec rdpcli "$TOOL" check "${opts[@]}" "$1"
+	echo "(exit status $?)"
+}
+
+show tls.rdpsrv.lab "a healthy server (xrdp, TLS, certificate from the lab CA)"
+show shadow.rdpsrv.lab "a server that requires NLA (FreeRDP shadow, CredSSP)"
+show expired.rdpsrv.lab "a server whose certificate has expired (xrdp, TLS)"
+show rst.rdpsrv.lab "a server whose connection is reset during security negotiation (RST on the TLS ClientHello)"
+echo
+echo "demo: bringing the lab down"
