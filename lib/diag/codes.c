@@ -29,31 +29,24 @@ static const char *const prefixes_xf[] = {"XF_EXIT_", NULL};
 
 static const struct rdd_code_table_info tables[RDD_TABLE_COUNT] = {
     [RDD_TABLE_DISC] =
-        {"discReason", "Windows client disconnect reason (discReason)",
-         prefixes_none,
+        {"discReason", "mstsc disconnect reason (discReason)", prefixes_none,
          "Microsoft Learn: IMsTscAxEvents::OnDisconnected; TechNet Wiki 37870",
          true},
-    [RDD_TABLE_EXT] =
-        {"exDiscReason",
-         "extended disconnect reason (ExtendedDisconnectReasonCode)",
-         prefixes_ext, "Microsoft Learn: ExtendedDisconnectReasonCode", false},
+    [RDD_TABLE_EXT] = {"exDiscReason", "extended disconnect reason",
+                       prefixes_ext,
+                       "Microsoft Learn: ExtendedDisconnectReasonCode", false},
     [RDD_TABLE_ERRINFO] =
-        {"errinfo", "server error info (Set Error Info PDU, ERRINFO_*)",
-         prefixes_errinfo,
+        {"errinfo", "server error info (ERRINFO)", prefixes_errinfo,
          "[MS-RDPBCGR] 2.2.5.1.1; FreeRDP include/freerdp/error.h", true},
-    [RDD_TABLE_NEG] =
-        {"negFailure",
-         "security negotiation failure (RDP_NEG_FAILURE failureCode)",
-         prefixes_none, "[MS-RDPBCGR] 2.2.1.2.2", true},
-    [RDD_TABLE_CREDSSP] = {"credssp",
-                           "CredSSP/NLA errorCode (NTSTATUS or SSPI HRESULT)",
+    [RDD_TABLE_NEG] = {"negFailure",
+                       "security negotiation failure (RDP_NEG_FAILURE)",
+                       prefixes_none, "[MS-RDPBCGR] 2.2.1.2.2", true},
+    [RDD_TABLE_CREDSSP] = {"credssp", "CredSSP errorCode (NTSTATUS/HRESULT)",
                            prefixes_none,
                            "[MS-CSSP] 2.2.1; winpr nt.h and sspi.h", true},
-    [RDD_TABLE_LICENSE] =
-        {"license", "licensing error (LICENSE_ERROR_MESSAGE dwErrorCode)",
-         prefixes_none, "[MS-RDPBCGR] 2.2.1.12.1.3; [MS-RDPELE]", true},
-    [RDD_TABLE_ERRCONNECT] = {"errconnect",
-                              "FreeRDP connect error (ERRCONNECT_*)",
+    [RDD_TABLE_LICENSE] = {"license", "licensing error code", prefixes_none,
+                           "[MS-RDPBCGR] 2.2.1.12.1.3; [MS-RDPELE]", true},
+    [RDD_TABLE_ERRCONNECT] = {"errconnect", "FreeRDP connect error",
                               prefixes_errconnect,
                               "FreeRDP include/freerdp/error.h", true},
     [RDD_TABLE_XF_EXIT] = {"xfreerdpExit", "xfreerdp exit status", prefixes_xf,
