@@ -10,6 +10,7 @@
 #define RDD_EXIT_UNKNOWN 3
 
 int cmd_check(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* Split "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address. HOST is
  * written to HOST (cap bytes); *port is set only when a port was given.

@@ -12,11 +12,16 @@ usage(FILE *f)
 {
 	fputs(
 	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
+	    "       rdpdoctor explain [options] CODE [EXTENDED]\n"
 	    "       rdpdoctor --version | --help\n"
 	    "\n"
 	    "commands:\n"
 	    "  check   diagnose one RDP server: every phase, timed, with\n"
 	    "          findings, fixes and a verdict (rdpdoctor check --help)\n"
+	    "  explain what an error code means (0x904 0x7, ERRINFO_*, "
+	    "NTSTATUS):\n"
+	    "          phases, ranked causes, the check findings that confirm\n"
+	    "          each, and fixes (rdpdoctor explain --help)\n"
 	    "\n"
 	    "See rdpdoctor(1).\n",
 	    f);
@@ -40,6 +45,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "explain") == 0)
+		return cmd_explain(argc - 1, argv + 1);
 	fprintf(stderr, "rdpdoctor: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return RDD_EXIT_UNKNOWN;
