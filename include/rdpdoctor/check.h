@@ -39,6 +39,14 @@ size_t rdd_plan_entries(struct rdd_plan_entry *out, size_t max);
  */
 void rdd_plan_conclude(struct rdd_observation *obs);
 
+/*
+ * True when the server refuses TLS/NLA with SSL_NOT_ALLOWED_BY_SERVER to the
+ * mstsc-style request but accepts standard RDP security: mstsc then
+ * reconnects asking for standard RDP security only (as the Zeek capture
+ * rdp-proprietary-encryption.pcap shows), so the client does connect.
+ */
+bool rdd_plan_rdp_fallback(const struct rdd_observation *obs);
+
 struct rdd_check_options {
 	const char *host;
 	uint16_t port;      /* default 3389 */

@@ -30,7 +30,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rdpdoctor/check.h"
 #include "rdpdoctor/diag.h"
+#include "wire/x224.h"
 
 #if defined(__GNUC__)
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
@@ -610,7 +612,8 @@ rule_nego(struct ctx *c)
 		         (unsigned)at->requested,
 		         proto_names(at->requested, names, sizeof(names)),
 		         neg_failure_name(code), (unsigned)code, at->label);
-		if (at == c->a) {
+		if (at == c->a && !(code == RDD_NEG_SSL_NOT_ALLOWED_BY_SERVER &&
+		                    rdd_plan_rdp_fallback(obs))) {
 			raise_severity(d, RDD_SEV_CRITICAL);
 			set_headline(d, "the server answers RDP_NEG_FAILURE %s",
 			             neg_failure_name(code));

@@ -231,6 +231,13 @@ legacy(const struct rdd_attempt *a)
 	return a != NULL && a->x224 == RDD_X224_NO_NEG_DATA;
 }
 
+bool
+rdd_plan_rdp_fallback(const struct rdd_observation *obs)
+{
+	return refused(by_label(obs, "A"), RDD_NEG_SSL_NOT_ALLOWED_BY_SERVER) &&
+	       selected(by_label(obs, "C"), RDD_PROTO_RDP);
+}
+
 /* Security layer and NLA from the answers to A, B and C (1.9). */
 static void
 security(struct rdd_observation *obs)
@@ -303,6 +310,17 @@ rdd_plan_conclude(struct rdd_observation *obs)
 		} else {
 			ok = x224_phase(a, x224);
 			tls_phase(a, ok, tls);
+			if (rdd_plan_rdp_fallback(obs)) {
+				set_phase(
+				    x224, RDD_STATUS_OK, a->x224_start_ms,
+				    a->x224_ms,
+				    "RDP_NEG_FAILURE SSL_NOT_ALLOWED_BY_SERVER "
+				    "(2) to the TLS/NLA request; standard RDP "
+				    "security accepted (connection C)");
+				set_phase(tls, RDD_STATUS_SKIPPED, 0, 0,
+				          "server allows standard RDP security "
+				          "only");
+			}
 		}
 	}
 	security(obs);

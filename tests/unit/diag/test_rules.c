@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "rdpdoctor/check.h"
 #include "rdpdoctor/diag.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -609,6 +610,27 @@ test_nego_on_attempt_a_is_critical(void **state)
 		    neg[i].name, neg[i].id);
 		assert_string_equal(diag.summary, want);
 	}
+}
+
+/* SecurityLayer 0: failure 2 to A, but C gets standard RDP security, so
+ * mstsc reconnects with it and connects: a warning, not a failed phase. */
+static void
+test_nego_ssl_not_allowed_with_rdp_fallback(void **state)
+{
+	const struct rdd_finding *f;
+	struct rdd_attempt *a, *c;
+
+	(void)state;
+	a = x224_fails(RDD_X224_FAILURE);
+	a->failure_code = 2;
+	c = add_attempt(&obs, "C", RDD_PROTO_RDP);
+	(void)c;
+	rdd_plan_conclude(&obs);
+	diagnose(&obs, &diag);
+	f = expect(&diag, "nego-ssl-not-allowed", RDD_SEV_WARNING);
+	assert_has(f->evidence, "SSL_NOT_ALLOWED_BY_SERVER (2) [attempt A]");
+	assert_int_equal(diag.failed_phase, -1);
+	assert_int_not_equal(diag.status, RDD_VERDICT_CRITICAL);
 }
 
 static void
@@ -1223,6 +1245,7 @@ main(void)
 	    cmocka_unit_test(test_x224_reset_and_closed),
 	    cmocka_unit_test(test_x224_not_rdp),
 	    cmocka_unit_test(test_nego_on_attempt_a_is_critical),
+	    cmocka_unit_test(test_nego_ssl_not_allowed_with_rdp_fallback),
 	    cmocka_unit_test(test_nego_on_other_attempts_default_severity),
 	    cmocka_unit_test(test_nego_merges_attempts),
 	    cmocka_unit_test(test_nego_unknown_code),

@@ -258,6 +258,29 @@ test_windows_rdp_only(void **state)
 	rdd_plan_conclude(&obs);
 	assert_int_equal(obs.security_layer, RDD_SECLAYER_RDP);
 	assert_int_equal(obs.nla_required, 0);
+	/* mstsc reconnects with standard RDP security and gets in. */
+	assert_true(rdd_plan_rdp_fallback(&obs));
+	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_OK,
+	             "RDP_NEG_FAILURE SSL_NOT_ALLOWED_BY_SERVER (2) to the "
+	             "TLS/NLA request; standard RDP security accepted "
+	             "(connection C)");
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
+	             "server allows standard RDP security only");
+}
+
+/* Failure 2 to A, but C unanswered: no fallback is known to work. */
+static void
+test_rdp_only_without_fallback(void **state)
+{
+	struct rdd_observation obs;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, FAIL(2), 0);
+	add(&obs, "B", 0x01, FAIL(2), 0);
+	add(&obs, "C", 0x00, RDD_X224_TIMEOUT, 0);
+	rdd_plan_conclude(&obs);
+	assert_false(rdd_plan_rdp_fallback(&obs));
 	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_FAILED,
 	             "RDP_NEG_FAILURE SSL_NOT_ALLOWED_BY_SERVER (2)");
 	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED,
@@ -617,6 +640,7 @@ main(void)
 	    cmocka_unit_test(test_freerdp_nla),
 	    cmocka_unit_test(test_windows_negotiate),
 	    cmocka_unit_test(test_windows_rdp_only),
+	    cmocka_unit_test(test_rdp_only_without_fallback),
 	    cmocka_unit_test(test_nla_unknown),
 	    cmocka_unit_test(test_a_ssl_means_no_nla),
 	    cmocka_unit_test(test_c_failure_alone),
