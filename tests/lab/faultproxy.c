@@ -998,8 +998,9 @@ usage(void)
 	    "--mode MODE\n"
 	    "       [--duration S] [--max-conns N] [--delay MS] [--interval "
 	    "MS]\n"
-	    "       [--trickle-bytes N] [--records N] [--requested N] [--seed "
-	    "N]\nmodes:");
+	    "       [--trickle-bytes N] [--records N] [--code N] [--requested "
+	    "N]\n"
+	    "       [--seed N]\nmodes:");
 	for (i = 0; i < N_MODES; i++)
 		fprintf(stderr, " %s", mode_names[i]);
 	fputc('\n', stderr);
