@@ -999,17 +999,65 @@ verdict(struct ctx *c, struct rdd_diagnosis *out)
 		append(sum, cap, ".");
 		return;
 	}
+	/* client-side-suspect is said in words, not listed. */
+	for (i = 0; i < c->n; i++)
+		if (c->d[i].f.cause == RDD_CAUSE_CLIENT_SIDE_SUSPECT)
+			break;
 	if (c->n > 0 && c->d[0].f.severity == RDD_SEV_WARNING) {
 		out->status = RDD_VERDICT_WARNING;
 		append(sum, cap, "A default Windows client would connect");
-		list_others(sum, cap, c, SIZE_MAX, false);
+		list_others(sum, cap, c, i < c->n ? i : SIZE_MAX, false);
 		append(sum, cap, ".");
 		return;
 	}
 	out->status = RDD_VERDICT_OK;
 	append(sum, cap, "The server side is healthy");
-	list_others(sum, cap, c, SIZE_MAX, false);
+	list_others(sum, cap, c, i < c->n ? i : SIZE_MAX, false);
+	if (i < c->n)
+		append(sum, cap,
+		       "; if a client still fails, look at the client "
+		       "(client-side-suspect)");
 	append(sum, cap, ".");
+}
+
+/* ---- what the network cannot show ------------------------------------- */
+
+/*
+ * Every server-side phase this check reached passed and nothing critical
+ * was found: the server side is healthy, so the failure a user reports is
+ * most likely on the client (the seeds' client-side causes). Runs after
+ * every other rule. Phases are listed with their times as evidence.
+ */
+static void
+rule_client_side_suspect(struct ctx *c)
+{
+	const struct rdd_observation *obs = c->obs;
+	char phases[RDD_EVIDENCE / 2] = "";
+	size_t i;
+	int p;
+
+	if (c->a == NULL || c->a->tcp != RDD_TCP_OK)
+		return;
+	/* Any failed phase, UDP and path included: each is a cause. */
+	for (p = RDD_PHASE_RESOLVE; p < RDD_PHASE_COUNT; p++)
+		if (obs->phases[p].status == RDD_STATUS_FAILED ||
+		    obs->phases[p].status == RDD_STATUS_TIMEOUT)
+			return;
+	for (i = 0; i < c->n; i++)
+		if (c->d[i].f.severity == RDD_SEV_CRITICAL)
+			return;
+	for (p = RDD_PHASE_RESOLVE; p < RDD_PHASE_COUNT; p++)
+		if (obs->phases[p].present &&
+		    obs->phases[p].status == RDD_STATUS_OK)
+			append(phases, sizeof(phases), "%s%s %.1f ms",
+			       phases[0] ? ", " : "",
+			       rdd_phase_name((enum rdd_phase)p),
+			       obs->phases[p].ms);
+	emit(c, RDD_CAUSE_CLIENT_SIDE_SUSPECT,
+	     "every server-side phase reached without credentials passed "
+	     "(%s); a client that still fails is most likely failing on its "
+	     "own side",
+	     phases);
 }
 
 /* ---- entry point --------------------------------------------------------- */
@@ -1047,6 +1095,7 @@ rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out)
 	rule_nla_not_required(c);
 	rule_tls(c);
 	rule_cert(c);
+	rule_client_side_suspect(c); /* last: it reads the others */
 
 	sort_drafts(c);
 	memset(out, 0, sizeof(*out));

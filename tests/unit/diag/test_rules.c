@@ -113,6 +113,48 @@ att(struct rdd_observation *o, const char *label)
 }
 
 /* Run the diagnosis, check what holds for every diagnosis, record causes. */
+/*
+ * client-side-suspect is present exactly when connection A reached the
+ * server, no phase failed and nothing is critical; checked on every
+ * diagnosis of every test. It is then the last finding (info, network).
+ */
+static void
+check_client_side_suspect(const struct rdd_observation *o,
+                          const struct rdd_diagnosis *out)
+{
+	bool want, have = false;
+	size_t i;
+	int p;
+
+	want = o->n_attempts > 0 && o->attempts[0].tcp == RDD_TCP_OK;
+	for (p = RDD_PHASE_RESOLVE; p < RDD_PHASE_COUNT; p++)
+		if (o->phases[p].status == RDD_STATUS_FAILED ||
+		    o->phases[p].status == RDD_STATUS_TIMEOUT)
+			want = false;
+	for (i = 0; i < out->n_findings; i++) {
+		if (out->findings[i].severity == RDD_SEV_CRITICAL)
+			want = false;
+		if (out->findings[i].cause == RDD_CAUSE_CLIENT_SIDE_SUSPECT)
+			have = true;
+	}
+	if (want != have)
+		fail_msg("client-side-suspect %s, want %s",
+		         have ? "present" : "absent",
+		         want ? "present" : "absent");
+}
+
+/* Findings other than client-side-suspect (checked on every diagnosis). */
+static size_t
+n_server_findings(const struct rdd_diagnosis *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n_findings; i++)
+		if (d->findings[i].cause != RDD_CAUSE_CLIENT_SIDE_SUSPECT)
+			n++;
+	return n;
+}
+
 static void
 diagnose(const struct rdd_observation *o, struct rdd_diagnosis *out)
 {
@@ -158,6 +200,7 @@ diagnose(const struct rdd_observation *o, struct rdd_diagnosis *out)
 	}
 	assert_true(strlen(out->summary) > 0);
 	assert_int_equal(out->summary[strlen(out->summary) - 1], '.');
+	check_client_side_suspect(o, out);
 	if (out->n_findings > 0 &&
 	    out->findings[0].severity == RDD_SEV_CRITICAL)
 		assert_int_equal(out->status, RDD_VERDICT_CRITICAL);
@@ -212,14 +255,14 @@ expect_none(const struct rdd_diagnosis *d, const char *id)
 static void
 expect_only(const struct rdd_diagnosis *d, size_t n)
 {
-	if (d->n_findings != n) {
+	if (n_server_findings(d) != n) {
 		size_t i;
 
 		for (i = 0; i < d->n_findings; i++)
 			print_message("finding %s: %s\n",
 			              rdd_cause_info(d->findings[i].cause)->id,
 			              d->findings[i].evidence);
-		fail_msg("%zu findings, want %zu", d->n_findings, n);
+		fail_msg("%zu findings, want %zu", n_server_findings(d), n);
 	}
 }
 
@@ -231,13 +274,21 @@ static struct rdd_diagnosis diag;
 static void
 test_healthy(void **state)
 {
+	const struct rdd_finding *f;
+
 	(void)state;
 	healthy(&obs);
 	diagnose(&obs, &diag);
 	expect_only(&diag, 0);
 	assert_int_equal(diag.status, RDD_VERDICT_OK);
 	assert_int_equal(diag.failed_phase, -1);
-	assert_string_equal(diag.summary, "The server side is healthy.");
+	assert_string_equal(diag.summary,
+	                    "The server side is healthy; if a client still "
+	                    "fails, look at the client (client-side-suspect).");
+	f = expect(&diag, "client-side-suspect", RDD_SEV_INFO);
+	assert_has(f->evidence, "every server-side phase reached without "
+	                        "credentials passed (resolve 10.0 ms, tcp "
+	                        "10.0 ms, x224 10.0 ms, tls 10.0 ms)");
 	assert_int_equal(rdd_verdict_exit_code(diag.status), 0);
 }
 
@@ -686,7 +737,8 @@ test_nego_merges_attempts(void **state)
 	assert_int_equal(diag.failed_phase, -1);
 	assert_string_equal(
 	    diag.summary,
-	    "The server side is healthy; 1 note: nego-hybrid-required.");
+	    "The server side is healthy; 1 note: nego-hybrid-required; if a "
+	    "client still fails, look at the client (client-side-suspect).");
 }
 
 static void
