@@ -34,6 +34,9 @@ check_usage(FILE *f)
 	    "  -j, --json           one JSON document (docs/json.md)\n"
 	    "      --cookie NAME    send \"Cookie: mstshash=NAME\" as mstsc "
 	    "does\n"
+	    "      --client-error CODE[/EXT]  the error the client showed\n"
+	    "                       (0x904/0x7): the report leads with the\n"
+	    "                       findings that explain it\n"
 	    "      --no-color       no colour (also: NO_COLOR set, not a TTY)\n"
 	    "  -v, --verbose        show each exchange on stderr, and every\n"
 	    "                       attempt in the report\n"
@@ -81,7 +84,7 @@ parse_timeout(const char *s, double *out)
 	return 0;
 }
 
-enum { OPT_NO_COLOR = 256, OPT_COOKIE };
+enum { OPT_NO_COLOR = 256, OPT_COOKIE, OPT_CLIENT_ERROR };
 
 int
 cmd_check(int argc, char **argv)
@@ -92,6 +95,7 @@ cmd_check(int argc, char **argv)
 	    {"json", no_argument, NULL, 'j'},
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {"cookie", required_argument, NULL, OPT_COOKIE},
+	    {"client-error", required_argument, NULL, OPT_CLIENT_ERROR},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -102,7 +106,8 @@ cmd_check(int argc, char **argv)
 	struct rdd_text_options topt = {0};
 	char host[RDD_STR];
 	bool json = false, no_color = false, verbose = false, color;
-	bool trace_color;
+	bool trace_color, client_error = false, has_ext = false;
+	uint32_t ce_code = 0, ce_ext = 0;
 	int ch, port = -1, target_port = -1, rc;
 
 	optind = 1;
@@ -146,6 +151,17 @@ cmd_check(int argc, char **argv)
 				return RDD_EXIT_UNKNOWN;
 			}
 			opt.cookie = optarg;
+			break;
+		case OPT_CLIENT_ERROR:
+			if (rdd_client_error_parse(optarg, &ce_code, &has_ext,
+			                           &ce_ext) != 0) {
+				fprintf(stderr,
+				        "rdpdoctor: bad --client-error '%s' "
+				        "(e.g. 0x904/0x7 or 2308)\n",
+				        optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			client_error = true;
 			break;
 		case 'v':
 			verbose = true;
@@ -195,6 +211,8 @@ cmd_check(int argc, char **argv)
 		goto out;
 	}
 	rdd_diagnose(obs, diag);
+	if (client_error)
+		rdd_diagnose_client_error(diag, ce_code, has_ext, ce_ext);
 	if (json) {
 		if (rdd_report_json(stdout, obs, diag) != 0) {
 			fprintf(stderr, "rdpdoctor: cannot write JSON\n");

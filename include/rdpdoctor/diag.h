@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rdpdoctor/observation.h"
 
@@ -68,16 +69,55 @@ enum rdd_verdict {
 /* "ok", "warning", "critical", "unknown". */
 const char *rdd_verdict_name(enum rdd_verdict v);
 
+/*
+ * The error the user saw (`check --client-error 0x904/0x7`) and which of
+ * the findings explain it: the ranked causes of the code's story (see
+ * rdpdoctor/codes.h) matched against the findings.
+ */
+#define RDD_MAX_EXPLAINING 16
+struct rdd_client_error {
+	bool present;
+	uint32_t code;
+	bool has_extended;
+	uint32_t extended;
+	const char *code_name;     /* NULL when the code is unknown */
+	const char *extended_name; /* NULL when absent or unknown */
+	const char *story_id;      /* NULL when the code carries no story */
+	/* Findings (by cause) that explain it, in the story's rank order,
+	 * each with the title of the story cause it confirms. */
+	enum rdd_cause explaining[RDD_MAX_EXPLAINING];
+	const char *cause_title[RDD_MAX_EXPLAINING];
+	unsigned cause_rank[RDD_MAX_EXPLAINING]; /* 1 = most likely */
+	size_t n_explaining;
+	char summary[RDD_EVIDENCE]; /* one sentence for the report */
+};
+
 struct rdd_diagnosis {
 	struct rdd_finding findings[RDD_MAX_FINDINGS];
 	size_t n_findings; /* sorted: critical first, then by phase */
 	enum rdd_verdict status;
 	int failed_phase; /* enum rdd_phase a default client fails in, or -1 */
 	char summary[RDD_EVIDENCE];
+	struct rdd_client_error client_error;
 };
 
 /* Apply every rule to OBS. Pure function. */
 void rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out);
+
+/*
+ * Parse "0x904", "2308", "0x904/0x7" or "0x904,7" into CODE and EXTENDED.
+ * Returns 0, or -1 when the text is not one or two numbers.
+ */
+int rdd_client_error_parse(const char *text, uint32_t *code, bool *has_extended,
+                           uint32_t *extended);
+
+/*
+ * Record the error the user saw in D->client_error and move the findings
+ * that explain it to the front of D's list (in the story's rank order;
+ * the verdict is unchanged). Pure function of D and the code tables.
+ */
+void rdd_diagnose_client_error(struct rdd_diagnosis *d, uint32_t code,
+                               bool has_extended, uint32_t extended);
 
 /* Exit status of `check` for a verdict: 0 ok, 1 warning, 2 critical, 3. */
 int rdd_verdict_exit_code(enum rdd_verdict v);

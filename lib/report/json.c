@@ -466,6 +466,47 @@ build_verdict(struct jb *b, const struct rdd_diagnosis *diag)
 	return o;
 }
 
+/* `--client-error`: null when not given. */
+static json_t *
+build_client_error(struct jb *b, const struct rdd_diagnosis *diag)
+{
+	const struct rdd_client_error *ce = &diag->client_error;
+	json_t *o, *arr;
+	size_t i;
+
+	if (!ce->present)
+		return json_null();
+	o = json_object();
+	arr = json_array();
+	if (o == NULL || arr == NULL) {
+		json_decref(o);
+		json_decref(arr);
+		return NULL;
+	}
+	put(b, o, "code", json_integer(ce->code));
+	put(b, o, "name", name_or_null(ce->code_name));
+	put(b, o, "extended",
+	    ce->has_extended ? json_integer(ce->extended) : json_null());
+	put(b, o, "extended_name", name_or_null(ce->extended_name));
+	put(b, o, "story", name_or_null(ce->story_id));
+	for (i = 0; i < ce->n_explaining && i < RDD_MAX_EXPLAINING; i++) {
+		json_t *e = json_object();
+
+		if (e == NULL) {
+			b->err = 1;
+			break;
+		}
+		put(b, e, "id",
+		    json_string(rdd_cause_info(ce->explaining[i])->id));
+		put(b, e, "cause_rank", json_integer(ce->cause_rank[i]));
+		put(b, e, "cause", json_string(ce->cause_title[i]));
+		push(b, arr, e);
+	}
+	put(b, o, "explained_by", arr);
+	put(b, o, "summary", UNTRUSTED(ce->summary));
+	return o;
+}
+
 static json_t *
 build_document(struct jb *b, const struct rdd_observation *obs,
                const struct rdd_diagnosis *diag)
@@ -486,6 +527,7 @@ build_document(struct jb *b, const struct rdd_observation *obs,
 	    isfinite(obs->timeout_s) ? json_real(obs->timeout_s) : json_null());
 	put(b, root, "total_ms", ms_value(obs->total_ms));
 	put(b, root, "target", build_target(b, obs));
+	put(b, root, "client_error", build_client_error(b, diag));
 	put(b, root, "phases", build_phases(b, obs));
 	put(b, root, "negotiation", build_negotiation(b, obs));
 	put(b, root, "tls", build_tls(b, obs));

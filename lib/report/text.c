@@ -753,6 +753,19 @@ print_verdict(struct ctx *c, const struct rdd_diagnosis *diag)
 	wrap(c, summary, 9 + strlen(word) + 3, 2);
 }
 
+/* `--client-error`: what the user saw, and which findings explain it. */
+static void
+print_client_error(struct ctx *c, const struct rdd_diagnosis *diag)
+{
+	char summary[ESC_CAP(RDD_EVIDENCE)];
+
+	if (!diag->client_error.present)
+		return;
+	fprintf(c->out, "\n%sYour error%s\n  ", sgr(c, SGR_BOLD), sgr_reset(c));
+	ESC(c, summary, diag->client_error.summary);
+	wrap(c, summary, 2, 2);
+}
+
 int
 rdd_report_text(FILE *out, const struct rdd_observation *obs,
                 const struct rdd_diagnosis *diag,
@@ -766,6 +779,7 @@ rdd_report_text(FILE *out, const struct rdd_observation *obs,
 	c.verbose = opt != NULL && opt->verbose;
 
 	print_header(&c, obs);
+	print_client_error(&c, diag);
 	print_phases(&c, obs);
 	print_negotiation(&c, obs);
 	if (c.verbose)

@@ -400,19 +400,18 @@ test_healthy_top_level(void **state)
 	struct rdd_diagnosis d;
 	char *text;
 	json_t *root, *tool, *target, *addrs;
-	static const char *const order[] = {"schema",     "tool",
-	                                    "checked_at", "timeout_s",
-	                                    "total_ms",   "target",
-	                                    "phases",     "negotiation",
-	                                    "tls",        "alternate_addresses",
-	                                    "findings",   "verdict",
-	                                    NULL};
+	static const char *const order[] = {
+	    "schema",      "tool",   "checked_at",          "timeout_s",
+	    "total_ms",    "target", "client_error",        "phases",
+	    "negotiation", "tls",    "alternate_addresses", "findings",
+	    "verdict",     NULL};
 
 	(void)state;
 	fixture_healthy(&obs, &d);
 	root = render(&obs, &d, &text);
 
-	assert_int_equal(json_object_size(root), 12);
+	assert_int_equal(json_object_size(root), 13);
+	assert_true(json_is_null(get(root, "client_error")));
 	assert_key_order(text, 2, order);
 	/* Indented by two spaces, schema first. */
 	assert_memory_equal(text, "{\n  \"schema\": 1,\n", 17);
@@ -1014,11 +1013,56 @@ test_write_error(void **state)
 	fclose(f);
 }
 
+/* --client-error: the error, and the findings that explain it. */
+static void
+test_client_error(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *ce, *by, *e;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	d.findings[d.n_findings].cause = RDD_CAUSE_CERT_EXPIRED;
+	d.findings[d.n_findings].severity = RDD_SEV_CRITICAL;
+	d.findings[d.n_findings].phase = RDD_PHASE_TLS;
+	snprintf(d.findings[d.n_findings].evidence, RDD_EVIDENCE, "expired");
+	d.n_findings++;
+	rdd_diagnose_client_error(&d, 0x904, true, 7);
+	root = render(&obs, &d, &text);
+	ce = get(root, "client_error");
+	assert_true(json_is_object(ce));
+	assert_int_equal(json_integer_value(json_object_get(ce, "code")),
+	                 0x904);
+	assert_int_equal(json_integer_value(json_object_get(ce, "extended")),
+	                 7);
+	assert_string_equal(json_string_value(json_object_get(ce, "name")),
+	                    "AtClientWinsockFDCLOSE");
+	by = json_object_get(ce, "explained_by");
+	assert_true(json_is_array(by));
+	assert_int_equal(json_array_size(by), 1);
+	e = json_array_get(by, 0);
+	assert_string_equal(json_string_value(json_object_get(e, "id")),
+	                    "cert-expired");
+	assert_int_equal(json_integer_value(json_object_get(e, "cause_rank")),
+	                 1);
+	assert_true(json_is_string(json_object_get(ce, "summary")));
+	/* The explaining finding leads the findings array. */
+	assert_string_equal(
+	    json_string_value(json_object_get(
+	        json_array_get(json_object_get(root, "findings"), 0), "id")),
+	    "cert-expired");
+	json_decref(root);
+	free(text);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_healthy_top_level),
+	    cmocka_unit_test(test_client_error),
 	    cmocka_unit_test(test_healthy_phases),
 	    cmocka_unit_test(test_healthy_negotiation),
 	    cmocka_unit_test(test_healthy_tls_and_certificate),
