@@ -25,6 +25,7 @@
  *   close-after-first-credssp relay until the client's first TLS
  *                            application-data record after the handshake
  *                            (the first CredSSP TSRequest), then close
+ *   stall-after-first-credssp the same, but silence instead of the FIN
  *   trickle                  relay, server bytes one byte every --interval
  *                            ms (default 1); with --trickle-bytes N only the
  *                            first N server bytes of each connection
@@ -83,6 +84,7 @@ enum mode {
 	M_RESET_ON_CR,
 	M_CLOSE_AFTER_TLS,
 	M_CLOSE_AFTER_FIRST_CREDSSP,
+	M_STALL_AFTER_FIRST_CREDSSP,
 	M_TRICKLE,
 	M_DELAY,
 	M_GARBAGE,
@@ -104,6 +106,7 @@ static const char *const mode_names[] = {
     "reset-on-cr",
     "close-after-tls",
     "close-after-first-credssp",
+    "stall-after-first-credssp",
     "trickle",
     "delay",
     "garbage",
@@ -607,6 +610,7 @@ on_cc(struct conn *c, size_t n)
 		break;
 	case M_CLOSE_AFTER_TLS:
 	case M_CLOSE_AFTER_FIRST_CREDSSP:
+	case M_STALL_AFTER_FIRST_CREDSSP:
 		c->st = ST_TLS;
 		break;
 	default:
@@ -661,15 +665,24 @@ tls_watch(struct conn *c)
 			fin_client(c);
 			return;
 		}
-		if (opt.mode == M_CLOSE_AFTER_FIRST_CREDSSP &&
+		if ((opt.mode == M_CLOSE_AFTER_FIRST_CREDSSP ||
+		     opt.mode == M_STALL_AFTER_FIRST_CREDSSP) &&
 		    c->cbuf[0] == 0x17 &&
 		    ++c->cli_appdata >= (c->tls13 ? 2 : 1)) {
+			bool stall = opt.mode == M_STALL_AFTER_FIRST_CREDSSP;
+
 			logmsg(
 			    "conn %d: first client application-data record "
-			    "after the handshake (%ld bytes, %s) dropped, FIN",
-			    c->id, n, c->tls13 ? "TLS 1.3" : "TLS <= 1.2");
+			    "after the handshake (%ld bytes, %s) dropped, %s",
+			    c->id, n, c->tls13 ? "TLS 1.3" : "TLS <= 1.2",
+			    stall ? "silence" : "FIN");
 			c->clen = 0;
-			fin_client(c);
+			if (stall) {
+				close_upstream(c);
+				c->st = ST_HOLD;
+			} else {
+				fin_client(c);
+			}
 			return;
 		}
 		queue_push(&c->c2s, c->cbuf, (size_t)n, t);
