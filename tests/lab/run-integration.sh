@@ -7,8 +7,10 @@
 # and checks its exit status, verdict.failed_phase, findings[].id and the
 # scenario's extra JSON fields with jq. One line per scenario:
 #   ok   NAME (...)            or    FAIL NAME: expected ..., got ...
-# xfail scenarios (known tool gaps) print "xfail" or "XPASS" and count
-# neither way. Brings the lab down at the end unless LAB_KEEP=1, and ends
+# xfail scenarios (known tool gaps) print "xfail" while they fail (not
+# counted) and "XPASS" once they pass (counted as passed). Scenarios that
+# need impair print "skip" when it was not built (libnetfilter_queue is
+# optional). Brings the lab down at the end unless LAB_KEEP=1, and ends
 # with exactly the line  lab: N passed, M failed
 #
 # Environment: LAB_KEEP=1 keeps the lab up; LAB_VERBOSE=1 prints the
@@ -30,6 +32,7 @@ TIMEOUT=2
 passed=0
 failed=0
 xfailed=0
+skipped=0
 t_start=${EPOCHREALTIME/./}
 work=$(mktemp -d /tmp/rdpdoctor-lab-run.XXXXXX)
 
@@ -44,7 +47,7 @@ finish() {
 	rm -rf "$work"
 	t_end=${EPOCHREALTIME/./}
 	echo "lab: suite took $(((t_end - t_start) / 1000)) ms" \
-	    "($xfailed known tool gaps marked xfail)"
+	    "($xfailed known tool gaps marked xfail, $skipped skipped)"
 	echo "lab: $passed passed, $failed failed"
 	[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ]
 }
@@ -119,6 +122,12 @@ run_scenario() {
 	local out=$work/out.json err=$work/err.txt rc phase ids t0 ms
 	local problems=() item kv key val got
 
+	# impair is built only when libnetfilter_queue was found (optional).
+	if [[ $spec == impair\ * ]] && [ ! -x "$BUILD/tests/lab/impair" ]; then
+		echo "skip $name: impair not built (no libnetfilter_queue)"
+		skipped=$((skipped + 1))
+		return
+	fi
 	if ! setup "$spec"; then
 		problems+=("setup '$spec' failed: $(tail -1 "$work/setup.log")")
 	else
