@@ -33,6 +33,7 @@ passed=0
 failed=0
 xfailed=0
 skipped=0
+interrupted=0
 t_start=${EPOCHREALTIME/./}
 work=$(mktemp -d /tmp/rdpdoctor-lab-run.XXXXXX)
 
@@ -45,6 +46,10 @@ finish() {
 		"$LAB" down 2>&1 | tail -1
 	fi
 	rm -rf "$work"
+	if [ "$interrupted" = 1 ]; then
+		echo "FAIL suite: interrupted"
+		failed=$((failed + 1))
+	fi
 	t_end=${EPOCHREALTIME/./}
 	echo "lab: suite took $(((t_end - t_start) / 1000)) ms" \
 	    "($xfailed known tool gaps marked xfail, $skipped skipped)"
@@ -52,7 +57,7 @@ finish() {
 	[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ]
 }
 trap finish EXIT
-trap 'exit 130' INT TERM
+trap 'interrupted=1; exit 130' INT TERM
 
 fail_all() { # nothing can run: every selected scenario fails
 	local why=$1 name
