@@ -1,0 +1,147 @@
+/*
+ * spnego.c - SPNEGO NegTokenInit builder and NegTokenResp parser
+ * (spnego.h), after RFC 4178 4.2.1 and 4.2.2 and RFC 2743 3.1 (the
+ * InitialContextToken framing), over lib/wire/der. The OIDs are those of
+ * RFC 4178 (SPNEGO) and [MS-NLMP] 1.9 (NTLM, 1.3.6.1.4.1.311.2.2.10).
+ */
+#include <string.h>
+
+#include "der.h"
+#include "spnego.h"
+
+/* 1.3.6.1.5.5.2 */
+const uint8_t rdd_oid_spnego[6] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x02};
+/* 1.3.6.1.4.1.311.2.2.10 */
+const uint8_t rdd_oid_ntlm[10] = {0x2b, 0x06, 0x01, 0x04, 0x01,
+                                  0x82, 0x37, 0x02, 0x02, 0x0a};
+
+int
+rdd_spnego_build_init(struct rdd_buf *b, const uint8_t *mech_token, size_t len)
+{
+	size_t oid_spnego, oid_ntlm, mech_list, mech_types, octets, mtok, seq,
+	    ctx0, body;
+	size_t start = b->len;
+
+	if (mech_token == NULL && len > 0)
+		return -1;
+	oid_spnego = rdd_der_tlv_size(sizeof(rdd_oid_spnego));
+	oid_ntlm = rdd_der_tlv_size(sizeof(rdd_oid_ntlm));
+	mech_list = rdd_der_tlv_size(oid_ntlm);   /* SEQUENCE OF MechType */
+	mech_types = rdd_der_tlv_size(mech_list); /* [0] */
+	octets = rdd_der_tlv_size(len);
+	mtok = rdd_der_tlv_size(octets); /* [2] */
+	seq = rdd_der_tlv_size(mech_types + mtok);
+	ctx0 = rdd_der_tlv_size(seq);
+	body = oid_spnego + ctx0;
+
+	rdd_der_put_head(b, RDD_DER_APP(0), body);
+	rdd_der_put_bytes(b, RDD_DER_OID, rdd_oid_spnego,
+	                  sizeof(rdd_oid_spnego));
+	rdd_der_put_head(b, RDD_DER_CTX(0), seq);
+	rdd_der_put_head(b, RDD_DER_SEQUENCE, mech_types + mtok);
+	rdd_der_put_head(b, RDD_DER_CTX(0), mech_list);
+	rdd_der_put_head(b, RDD_DER_SEQUENCE, oid_ntlm);
+	rdd_der_put_bytes(b, RDD_DER_OID, rdd_oid_ntlm, sizeof(rdd_oid_ntlm));
+	rdd_der_put_head(b, RDD_DER_CTX(2), octets);
+	rdd_der_put_bytes(b, RDD_DER_OCTET_STRING, mech_token, len);
+	if (b->err || b->len - start != rdd_der_tlv_size(body))
+		return -1;
+	return 0;
+}
+
+/* [n] { TYPE }: exactly one TLV of TYPE inside an explicit tag. */
+static int
+explicit_one(struct rdd_cur *field, uint8_t type, struct rdd_cur *out)
+{
+	if (rdd_der_get(field, type, out) != 0 || rdd_cur_left(field) != 0)
+		return -1;
+	return 0;
+}
+
+int
+rdd_spnego_parse_resp(struct rdd_cur *c, struct rdd_spnego_resp *out)
+{
+	struct rdd_cur in = *c, outer, seq, field, v;
+	struct rdd_spnego_resp r;
+	int64_t state;
+	bool present;
+
+	memset(&r, 0, sizeof(r));
+	r.neg_state = -1;
+	rdd_cur_init(&r.mech, NULL, 0);
+	rdd_cur_init(&r.token, NULL, 0);
+	if (rdd_der_get(&in, RDD_DER_CTX(1), &outer) != 0 ||
+	    rdd_der_get(&outer, RDD_DER_SEQUENCE, &seq) != 0 ||
+	    rdd_cur_left(&outer) != 0)
+		return -1;
+
+	if (rdd_der_get_optional(&seq, RDD_DER_CTX(0), &field, &present) != 0)
+		return -1;
+	if (present) {
+		if (rdd_der_get_int(&field, RDD_DER_ENUMERATED, &state) != 0 ||
+		    rdd_cur_left(&field) != 0 || state < 0 || state > 255)
+			return -1;
+		r.neg_state = (int)state;
+	}
+	if (rdd_der_get_optional(&seq, RDD_DER_CTX(1), &field, &present) != 0)
+		return -1;
+	if (present) {
+		if (explicit_one(&field, RDD_DER_OID, &v) != 0)
+			return -1;
+		r.has_mech = true;
+		r.mech = v;
+	}
+	if (rdd_der_get_optional(&seq, RDD_DER_CTX(2), &field, &present) != 0)
+		return -1;
+	if (present) {
+		if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
+			return -1;
+		r.has_token = true;
+		r.token = v;
+	}
+	if (rdd_der_get_optional(&seq, RDD_DER_CTX(3), &field, &present) != 0)
+		return -1;
+	if (present) {
+		if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
+			return -1;
+		r.has_mic = true;
+	}
+	if (rdd_cur_left(&seq) != 0)
+		return -1;
+	*c = in;
+	*out = r;
+	return 0;
+}
+
+bool
+rdd_spnego_looks_like(const struct rdd_cur *token)
+{
+	uint8_t b;
+
+	return rdd_cur_peek_u8(token, &b) == 0 &&
+	       (b == RDD_DER_APP(0) || b == RDD_DER_CTX(1));
+}
+
+bool
+rdd_spnego_mech_is_ntlm(const struct rdd_spnego_resp *r)
+{
+	return r->has_mech &&
+	       rdd_der_equal(&r->mech, rdd_oid_ntlm, sizeof(rdd_oid_ntlm));
+}
+
+const char *
+rdd_spnego_neg_state_name(int state)
+{
+	switch (state) {
+	case RDD_SPNEGO_ACCEPT_COMPLETED:
+		return "accept-completed";
+	case RDD_SPNEGO_ACCEPT_INCOMPLETE:
+		return "accept-incomplete";
+	case RDD_SPNEGO_REJECT:
+		return "reject";
+	case RDD_SPNEGO_REQUEST_MIC:
+		return "request-mic";
+	default:
+		return NULL;
+	}
+}

@@ -1,0 +1,71 @@
+/*
+ * spnego.h - the two SPNEGO tokens (RFC 4178 4.2) a CredSSP client needs
+ * to offer NTLM the way mstsc does: the client's NegTokenInit carrying an
+ * NTLM NEGOTIATE, and the server's NegTokenResp carrying the CHALLENGE.
+ *
+ *   60 L  06 06 2b 06 01 05 05 02            InitialContextToken, SPNEGO OID
+ *         a0 L 30 L                          negTokenInit
+ *              a0 L 30 L 06 0a <NTLM OID>      mechTypes
+ *              a2 L 04 L <NTLM NEGOTIATE>      mechToken
+ *
+ *   a1 L 30 L                                negTokenResp
+ *        a0 03 0a 01 <negState>              OPTIONAL
+ *        a1 L 06 L <mech OID>                supportedMech OPTIONAL
+ *        a2 L 04 L <response token>          responseToken OPTIONAL
+ *        a3 L 04 L <MIC>                     mechListMIC OPTIONAL
+ *
+ * OIDs (contents bytes): SPNEGO 1.3.6.1.5.5.2, NTLM 1.3.6.1.4.1.311.2.2.10.
+ */
+#ifndef RDD_WIRE_SPNEGO_H
+#define RDD_WIRE_SPNEGO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cursor.h"
+
+/* negState values. */
+#define RDD_SPNEGO_ACCEPT_COMPLETED 0
+#define RDD_SPNEGO_ACCEPT_INCOMPLETE 1
+#define RDD_SPNEGO_REJECT 2
+#define RDD_SPNEGO_REQUEST_MIC 3
+
+extern const uint8_t rdd_oid_spnego[6];
+extern const uint8_t rdd_oid_ntlm[10];
+
+struct rdd_spnego_resp {
+	int neg_state; /* -1 when absent */
+	bool has_mech;
+	struct rdd_cur mech; /* supportedMech OID contents, borrowed */
+	bool has_token;
+	struct rdd_cur token; /* responseToken, borrowed */
+	bool has_mic;
+};
+
+/*
+ * Write a NegTokenInit offering NTLM only, with MECH_TOKEN (LEN bytes, the
+ * NTLM NEGOTIATE) as the optimistic token. Returns 0, or -1 (and the
+ * buffer's error flag when it did not fit).
+ */
+int rdd_spnego_build_init(struct rdd_buf *b, const uint8_t *mech_token,
+                          size_t len);
+
+/*
+ * Parse the NegTokenResp at the start of C (one whole token) and advance
+ * past it. Returns 0, or -1 with C untouched.
+ */
+int rdd_spnego_parse_resp(struct rdd_cur *c, struct rdd_spnego_resp *out);
+
+/* True when the first byte of TOKEN says it is a SPNEGO token (an
+ * InitialContextToken 0x60 or a negTokenResp 0xa1). */
+bool rdd_spnego_looks_like(const struct rdd_cur *token);
+
+/* True when the response names NTLM as the mechanism. */
+bool rdd_spnego_mech_is_ntlm(const struct rdd_spnego_resp *r);
+
+/* "accept-completed", "accept-incomplete", "reject", "request-mic", or
+ * NULL. */
+const char *rdd_spnego_neg_state_name(int state);
+
+#endif
