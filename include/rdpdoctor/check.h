@@ -21,11 +21,15 @@ struct rdd_plan_entry {
 	const char *label;  /* "A", "B", "C" */
 	uint32_t requested; /* requestedProtocols */
 	bool tls;           /* upgrade to TLS when selected */
+	bool credssp;       /* then CredSSP when HYBRID(_EX) is selected */
+	bool spnego;        /* CredSSP's NTLM NEGOTIATE wrapped in SPNEGO */
 };
 
 /*
  * The connections of a check:
- *   A  0x0B (SSL|HYBRID|HYBRID_EX, what mstsc sends), then TLS;
+ *   A  0x0B (SSL|HYBRID|HYBRID_EX, what mstsc sends), then TLS, then the
+ *      first round of CredSSP (a TSRequest with a plain NTLM NEGOTIATE)
+ *      when the server selects HYBRID or HYBRID_EX;
  *   B  0x01 (TLS only): does the server require NLA?
  *   C  0x00 (standard RDP security only): is native RDP security allowed?
  * Returns the number of entries written to OUT (at most MAX).
@@ -38,6 +42,24 @@ size_t rdd_plan_entries(struct rdd_plan_entry *out, size_t max);
  * Pure function of the attempts; called by the runner, and by tests.
  */
 void rdd_plan_conclude(struct rdd_observation *obs);
+
+/*
+ * The follow-up connection after A, when A's plain NTLM NEGOTIATE was
+ * refused (the server closed or reset the connection, or answered with
+ * an errorCode or a SPNEGO reject and no CHALLENGE): "A2", the same
+ * request as A with the NEGOTIATE wrapped in SPNEGO, as mstsc sends it.
+ * Returns true and fills OUT when it is due. Pure function of obs.
+ */
+bool rdd_plan_spnego_retry(const struct rdd_observation *obs,
+                           struct rdd_plan_entry *out);
+
+/*
+ * After the SPNEGO retry: keep in OBS->credssp the exchange that got a
+ * CHALLENGE (the retry's, if it did; else the plain one, PLAIN), and
+ * describe the other one in its other_* fields.
+ */
+void rdd_plan_credssp_merge(struct rdd_observation *obs,
+                            const struct rdd_credssp_info *plain);
 
 /*
  * True when the server refuses TLS/NLA with SSL_NOT_ALLOWED_BY_SERVER to the

@@ -101,9 +101,26 @@ enum rdd_tls_outcome {
 	RDD_TLS_ERROR    /* handshake failed on our side; see tls_detail */
 };
 
+/* The CredSSP exchange: one TSRequest with an NTLM NEGOTIATE (no
+ * credentials) and the server's answer. */
+enum rdd_credssp_outcome {
+	RDD_CREDSSP_NOT_RUN,
+	RDD_CREDSSP_OK,       /* a TSRequest carrying an NTLM CHALLENGE */
+	RDD_CREDSSP_CLOSED,   /* orderly close (FIN, close_notify, a TLS alert)
+	                        before an answer */
+	RDD_CREDSSP_RESET,    /* reset before an answer */
+	RDD_CREDSSP_TIMEOUT,  /* no (complete) answer in time */
+	RDD_CREDSSP_ERROR,    /* an answer with an errorCode or a SPNEGO
+	                        reject, and no CHALLENGE */
+	RDD_CREDSSP_MALFORMED /* the answer is not a TSRequest, or carries
+	                         nothing readable */
+};
+
 const char *rdd_tcp_outcome_name(enum rdd_tcp_outcome o);
 const char *rdd_x224_outcome_name(enum rdd_x224_outcome o);
 const char *rdd_tls_outcome_name(enum rdd_tls_outcome o);
+/* "not_run", "ok", "closed", "reset", "timeout", "error", "malformed". */
+const char *rdd_credssp_outcome_name(enum rdd_credssp_outcome o);
 
 /* One TCP connection of the check plan, with what it asked and got. */
 struct rdd_attempt {
@@ -165,6 +182,52 @@ struct rdd_tls_info {
 	struct rdd_cert cert;
 };
 
+/*
+ * What the server's NTLM CHALLENGE says about it ([MS-NLMP] 2.2.1.2): its
+ * names (UTF-8 converted from UTF-16LE, untrusted), its VERSION and its
+ * clock. Whether the clock is off is judged in lib/diag.
+ */
+struct rdd_ntlm_info {
+	bool present; /* a CHALLENGE was parsed */
+	char target_name[RDD_STR];
+	char netbios_computer[RDD_STR];
+	char netbios_domain[RDD_STR];
+	char dns_computer[RDD_STR];
+	char dns_domain[RDD_STR];
+	char dns_tree[RDD_STR];
+	uint32_t flags; /* NegotiateFlags of the CHALLENGE */
+	bool has_version;
+	uint8_t os_major;
+	uint8_t os_minor;
+	uint16_t os_build;
+	uint8_t ntlm_revision;
+	bool has_time;
+	int64_t server_time; /* MsvAvTimestamp as Unix seconds */
+	double time_at_ms;   /* when the CHALLENGE arrived */
+};
+
+struct rdd_credssp_info {
+	enum rdd_credssp_outcome outcome;
+	char attempt[8]; /* label of the attempt it came from */
+	bool spnego;     /* the NEGOTIATE was SPNEGO-wrapped */
+	double start_ms;
+	double ms;
+	char detail[RDD_STR];
+	bool has_version; /* the server answered with a TSRequest */
+	uint32_t server_version;
+	bool has_error_code;
+	uint32_t error_code; /* NTSTATUS or HRESULT */
+	struct rdd_ntlm_info ntlm;
+	/* When the plain NTLM request was refused and a SPNEGO-wrapped one
+	 * was tried on another connection, the exchange above is the one
+	 * that got a CHALLENGE (else the plain one) and this is the other:
+	 * RDD_CREDSSP_NOT_RUN when there was no second request. */
+	enum rdd_credssp_outcome other_outcome;
+	bool other_spnego;
+	char other_attempt[8];
+	char other_detail[RDD_STR];
+};
+
 enum rdd_security_layer {
 	RDD_SECLAYER_UNKNOWN,
 	RDD_SECLAYER_RDP,       /* Standard RDP Security only */
@@ -208,6 +271,9 @@ struct rdd_observation {
 	int nla_required; /* -1 unknown, 0 no, 1 yes */
 
 	struct rdd_tls_info tls;
+
+	/* The CredSSP exchange of attempt A (or of its SPNEGO retry). */
+	struct rdd_credssp_info credssp;
 };
 
 /* Zero the record and set every "unknown" marker. */

@@ -3,7 +3,10 @@
  *
  * A probe walks one TCP connection through X.224 negotiation and, when the
  * server selects SSL, HYBRID or HYBRID_EX and the config asks for it, the
- * TLS handshake (OpenSSL through memory BIOs). It never touches a socket or
+ * TLS handshake (OpenSSL through memory BIOs); then, when the server
+ * selected HYBRID or HYBRID_EX and the config asks for it, the first round
+ * of CredSSP: one TSRequest carrying an NTLM NEGOTIATE and the server's
+ * answer (no credentials, no AUTHENTICATE). It never touches a socket or
  * a clock: the driver tells it that the TCP connection is up, feeds it the
  * bytes received and the time, sends what it hands out, and calls tick()
  * when the deadline passes. When done() is true the attempt record (and the
@@ -27,10 +30,12 @@ struct rdd_probe_config {
 	uint32_t requested_protocols; /* RDP_NEG_REQ requestedProtocols */
 	const char *cookie;           /* "mstshash=NAME" value or NULL */
 	bool tls;                     /* do the TLS upgrade when selected */
-	const char *server_name;      /* name or address for the cert check */
-	uint64_t phase_timeout_us;    /* per phase */
-	uint64_t t0_us;     /* start of the check: times are relative */
-	rdd_trace_cb trace; /* may be NULL */
+	bool credssp;        /* then CredSSP, when HYBRID(_EX) is selected */
+	bool credssp_spnego; /* wrap the NTLM NEGOTIATE in SPNEGO */
+	const char *server_name;   /* name or address for the cert check */
+	uint64_t phase_timeout_us; /* per phase */
+	uint64_t t0_us;            /* start of the check: times are relative */
+	rdd_trace_cb trace;        /* may be NULL */
 	void *trace_ctx;
 };
 
@@ -45,6 +50,15 @@ struct rdd_probe;
 struct rdd_probe *rdd_probe_new(const struct rdd_probe_config *cfg,
                                 struct rdd_attempt *attempt,
                                 struct rdd_tls_info *tls);
+
+/*
+ * Where the CredSSP phase writes its facts (must outlive the probe). The
+ * probe fills every field but the other_* ones, which belong to the
+ * driver. Without a record the phase still runs when the config asks for
+ * it, and its facts are dropped.
+ */
+void rdd_probe_set_credssp_record(struct rdd_probe *p,
+                                  struct rdd_credssp_info *info);
 
 /* The TCP connection is up: queue the Connection Request. */
 void rdd_probe_start(struct rdd_probe *p, uint64_t now_us);

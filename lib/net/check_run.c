@@ -62,6 +62,10 @@ struct run {
 	struct conn *conns[RDD_MAX_ATTEMPTS + RDD_MAX_ADDRESSES];
 	size_t n_conns;
 	int error;
+	/* The SPNEGO retry of CredSSP (rdd_plan_spnego_retry): made once,
+	 * with A's plain result kept aside for rdd_plan_credssp_merge. */
+	bool retried;
+	struct rdd_credssp_info plain;
 };
 
 static uint64_t
@@ -115,12 +119,16 @@ on_handle_closed(uv_handle_t *h)
 	}
 }
 
+static void maybe_retry(struct run *r);
+
 static void
 conn_finish(struct conn *c)
 {
 	if (c->finished)
 		return;
 	c->finished = true;
+	if (c->attempt != NULL)
+		maybe_retry(c->run);
 	uv_timer_stop(&c->timer);
 	if (!uv_is_closing((uv_handle_t *)&c->tcp))
 		uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
@@ -337,9 +345,14 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 	c->alt = alt;
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	if (attempt != NULL) {
-		c->probe = rdd_probe_new(pcfg, attempt, &r->obs->tls);
+		/* The first completed handshake keeps the TLS record. */
+		c->probe = rdd_probe_new(
+		    pcfg, attempt, r->obs->tls.present ? NULL : &r->obs->tls);
 		if (c->probe == NULL)
 			return -1;
+		if (pcfg->credssp)
+			rdd_probe_set_credssp_record(c->probe,
+			                             &r->obs->credssp);
 	}
 	addr_to_str(addr, a, sizeof(a));
 	uv_tcp_init(&r->loop, &c->tcp);
@@ -378,6 +391,54 @@ set_port(struct sockaddr_storage *ss, uint16_t port)
 		((struct sockaddr_in *)ss)->sin_port = htons(port);
 }
 
+/* Open plan entry E to the first address, as a new attempt. */
+static void
+open_entry(struct run *r, const struct rdd_plan_entry *e)
+{
+	struct rdd_observation *obs = r->obs;
+	struct rdd_probe_config pcfg;
+	struct rdd_attempt *a;
+
+	if (obs->n_attempts >= NELEM(obs->attempts)) {
+		r->error = -1;
+		return;
+	}
+	a = &obs->attempts[obs->n_attempts++];
+	snprintf(a->label, sizeof(a->label), "%s", e->label);
+	a->requested = e->requested;
+	a->tls_wanted = e->tls;
+	snprintf(a->address, sizeof(a->address), "%s", obs->address);
+	memset(&pcfg, 0, sizeof(pcfg));
+	pcfg.requested_protocols = e->requested;
+	pcfg.cookie = r->opt->cookie;
+	pcfg.tls = e->tls;
+	pcfg.credssp = e->credssp;
+	pcfg.credssp_spnego = e->spnego;
+	pcfg.server_name = r->opt->host;
+	pcfg.phase_timeout_us = r->timeout_us;
+	pcfg.t0_us = r->t0_us;
+	pcfg.trace = r->opt->trace;
+	pcfg.trace_ctx = r->opt->trace_ctx;
+	if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a, NULL,
+	              &pcfg) != 0)
+		r->error = -1;
+}
+
+/* A's plain NTLM NEGOTIATE was refused: repeat A with SPNEGO, once. */
+static void
+maybe_retry(struct run *r)
+{
+	struct rdd_plan_entry e;
+
+	if (r->retried || r->n_addrs == 0 || !rdd_plan_spnego_retry(r->obs, &e))
+		return;
+	r->retried = true;
+	r->plain = r->obs->credssp;
+	trace(r, e.label,
+	      "CredSSP: plain NTLM refused on A; retrying with SPNEGO");
+	open_entry(r, &e);
+}
+
 /* Start the plan's connections to the first address and TCP-only
  * connects to the others. */
 static void
@@ -386,7 +447,6 @@ start_connections(struct run *r)
 	struct rdd_plan_entry plan[RDD_MAX_ATTEMPTS];
 	size_t n, i;
 	struct rdd_observation *obs = r->obs;
-	struct rdd_probe_config pcfg;
 
 	if (r->n_addrs == 0)
 		return;
@@ -395,26 +455,8 @@ start_connections(struct run *r)
 	snprintf(obs->address, sizeof(obs->address), "%s", obs->addresses[0]);
 
 	n = rdd_plan_entries(plan, NELEM(plan));
-	for (i = 0; i < n; i++) {
-		struct rdd_attempt *a = &obs->attempts[obs->n_attempts++];
-
-		snprintf(a->label, sizeof(a->label), "%s", plan[i].label);
-		a->requested = plan[i].requested;
-		a->tls_wanted = plan[i].tls;
-		snprintf(a->address, sizeof(a->address), "%s", obs->address);
-		memset(&pcfg, 0, sizeof(pcfg));
-		pcfg.requested_protocols = plan[i].requested;
-		pcfg.cookie = r->opt->cookie;
-		pcfg.tls = plan[i].tls;
-		pcfg.server_name = r->opt->host;
-		pcfg.phase_timeout_us = r->timeout_us;
-		pcfg.t0_us = r->t0_us;
-		pcfg.trace = r->opt->trace;
-		pcfg.trace_ctx = r->opt->trace_ctx;
-		if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a,
-		              NULL, &pcfg) != 0)
-			r->error = -1;
-	}
+	for (i = 0; i < n; i++)
+		open_entry(r, &plan[i]);
 	for (i = 1; i < r->n_addrs && obs->n_alt < NELEM(obs->alt); i++) {
 		struct rdd_alt_address *alt = &obs->alt[obs->n_alt++];
 		char label[8];
@@ -626,6 +668,8 @@ rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 	start_resolve(r);
 	uv_run(&r->loop, UV_RUN_DEFAULT);
 	obs->total_ms = ms_since(r, now_us());
+	if (r->retried)
+		rdd_plan_credssp_merge(obs, &r->plain);
 	rdd_plan_conclude(obs);
 	rc = r->error;
 	if (r->gai_orphaned) {

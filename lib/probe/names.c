@@ -80,6 +80,15 @@ rdd_tls_outcome_name(enum rdd_tls_outcome o)
 }
 
 const char *
+rdd_credssp_outcome_name(enum rdd_credssp_outcome o)
+{
+	static const char *const n[] = {"not_run", "ok",    "closed",   "reset",
+	                                "timeout", "error", "malformed"};
+
+	return lookup(n, NELEM(n), (unsigned)o);
+}
+
+const char *
 rdd_security_layer_name(enum rdd_security_layer l)
 {
 	static const char *const n[] = {"unknown", "rdp", "negotiate", "tls"};

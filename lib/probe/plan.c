@@ -4,12 +4,17 @@
  *
  * Three connections, each with its own Connection Request
  * (shared/reference/protocol.md 1.9, 2.3):
- *   A  0x0B  SSL|HYBRID|HYBRID_EX, what mstsc sends; then TLS
+ *   A  0x0B  SSL|HYBRID|HYBRID_EX, what mstsc sends; then TLS, then
+ *            the first CredSSP round (plain NTLM NEGOTIATE) if the
+ *            server selects HYBRID or HYBRID_EX
  *   B  0x01  SSL only: a server that requires NLA answers failure 5
  *   C  0x00  standard RDP security: refused (failure 1 or 5) when the
  *            server requires TLS, selected when it allows it
  * The phases come from A; the security layer and the NLA verdict from
- * all three, found by label.
+ * all three, found by label. When A's plain NTLM NEGOTIATE is refused, a
+ * fourth connection, A2, repeats A with the NEGOTIATE wrapped in SPNEGO
+ * (as mstsc sends it); the credssp phase comes from whichever got a
+ * CHALLENGE.
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,11 +22,16 @@
 #include "rdpdoctor/check.h"
 #include "wire/x224.h"
 
+#define PROTO_MSTSC (RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX)
+
 static const struct rdd_plan_entry plan[] = {
-    {"A", RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX, true},
-    {"B", RDD_PROTO_SSL, false},
-    {"C", RDD_PROTO_RDP, false},
+    {"A", PROTO_MSTSC, true, true, false},
+    {"B", RDD_PROTO_SSL, false, false, false},
+    {"C", RDD_PROTO_RDP, false, false, false},
 };
+
+static const struct rdd_plan_entry spnego_retry = {"A2", PROTO_MSTSC, true,
+                                                   true, true};
 
 size_t
 rdd_plan_entries(struct rdd_plan_entry *out, size_t max)
@@ -279,6 +289,111 @@ security(struct rdd_observation *obs)
 		obs->security_layer = RDD_SECLAYER_UNKNOWN;
 }
 
+/* The server selected HYBRID or HYBRID_EX: CredSSP is the next phase. */
+static bool
+selects_hybrid(const struct rdd_attempt *a)
+{
+	return selected(a, RDD_PROTO_HYBRID) ||
+	       selected(a, RDD_PROTO_HYBRID_EX);
+}
+
+bool
+rdd_plan_spnego_retry(const struct rdd_observation *obs,
+                      struct rdd_plan_entry *out)
+{
+	const struct rdd_credssp_info *ci;
+
+	if (obs == NULL || by_label(obs, spnego_retry.label) != NULL)
+		return false;
+	ci = &obs->credssp;
+	if (strcmp(ci->attempt, "A") != 0 || ci->spnego)
+		return false;
+	switch (ci->outcome) {
+	case RDD_CREDSSP_CLOSED:
+	case RDD_CREDSSP_RESET:
+	case RDD_CREDSSP_ERROR:
+		break;
+	case RDD_CREDSSP_MALFORMED:
+		/* A TSRequest whose token we could not read. */
+		if (!ci->has_version)
+			return false;
+		break;
+	case RDD_CREDSSP_NOT_RUN:
+	case RDD_CREDSSP_OK:
+	case RDD_CREDSSP_TIMEOUT:
+	default:
+		return false;
+	}
+	if (out != NULL)
+		*out = spnego_retry;
+	return true;
+}
+
+void
+rdd_plan_credssp_merge(struct rdd_observation *obs,
+                       const struct rdd_credssp_info *plain)
+{
+	struct rdd_credssp_info retry = obs->credssp;
+	const struct rdd_credssp_info *kept, *other;
+
+	if (retry.outcome == RDD_CREDSSP_NOT_RUN) {
+		/* The retry never reached CredSSP: only the plain one ran. */
+		obs->credssp = *plain;
+		return;
+	}
+	if (retry.outcome == RDD_CREDSSP_OK) {
+		kept = &retry;
+		other = plain;
+	} else {
+		kept = plain;
+		other = &retry;
+	}
+	obs->credssp = *kept;
+	obs->credssp.other_outcome = other->outcome;
+	obs->credssp.other_spnego = other->spnego;
+	snprintf(obs->credssp.other_attempt, sizeof(obs->credssp.other_attempt),
+	         "%s", other->attempt);
+	snprintf(obs->credssp.other_detail, sizeof(obs->credssp.other_detail),
+	         "%s", other->detail);
+}
+
+static void
+credssp_phase(const struct rdd_observation *obs, const struct rdd_attempt *a,
+              struct rdd_phase_result *ph)
+{
+	const struct rdd_credssp_info *ci = &obs->credssp;
+
+	if (!selects_hybrid(a))
+		return; /* no CredSSP in this connection: not a phase */
+	if (a->tls != RDD_TLS_OK) {
+		set_phase(ph, RDD_STATUS_SKIPPED, 0, 0,
+		          "the TLS handshake did not complete");
+		return;
+	}
+	switch (ci->outcome) {
+	case RDD_CREDSSP_NOT_RUN:
+		set_phase(ph, RDD_STATUS_SKIPPED, 0, 0,
+		          or_else(ci->detail, "not part of this check"));
+		break;
+	case RDD_CREDSSP_OK:
+		set_phase(ph, RDD_STATUS_OK, ci->start_ms, ci->ms,
+		          or_else(ci->detail, "NTLM CHALLENGE received"));
+		break;
+	case RDD_CREDSSP_TIMEOUT:
+		set_phase(ph, RDD_STATUS_TIMEOUT, ci->start_ms, ci->ms,
+		          or_else(ci->detail, "no TSRequest answer in time"));
+		break;
+	case RDD_CREDSSP_CLOSED:
+	case RDD_CREDSSP_RESET:
+	case RDD_CREDSSP_ERROR:
+	case RDD_CREDSSP_MALFORMED:
+	default:
+		set_phase(ph, RDD_STATUS_FAILED, ci->start_ms, ci->ms,
+		          or_else(ci->detail, "CredSSP failed"));
+		break;
+	}
+}
+
 void
 rdd_plan_conclude(struct rdd_observation *obs)
 {
@@ -310,6 +425,7 @@ rdd_plan_conclude(struct rdd_observation *obs)
 		} else {
 			ok = x224_phase(a, x224);
 			tls_phase(a, ok, tls);
+			credssp_phase(obs, a, &obs->phases[RDD_PHASE_CREDSSP]);
 			if (rdd_plan_rdp_fallback(obs)) {
 				set_phase(
 				    x224, RDD_STATUS_OK, a->x224_start_ms,

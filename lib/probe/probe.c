@@ -2,9 +2,12 @@
  * probe.c - the per-connection state machine (probe.h), sans I/O.
  *
  *   IDLE --start--> X224 --Connection Confirm--> TLS --handshake--> DONE
- *                     |  (RSP selecting SSL, HYBRID or HYBRID_EX,    ^
- *                     |   and cfg->tls)                              |
- *                     +-- any other answer, close, reset, deadline --+
+ *                     |  (RSP selecting SSL, HYBRID or HYBRID_EX,    ^ ^
+ *                     |   and cfg->tls)        | (HYBRID or          | |
+ *                     |                        |  HYBRID_EX selected, | |
+ *                     |                        |  cfg->credssp)       | |
+ *                     |                        +--> CREDSSP --answer--+ |
+ *                     +-- any other answer, close, reset, deadline -----+
  *
  * X224 sends the Connection Request ([MS-RDPBCGR] 2.2.1.1) and waits for a
  * whole TPKT (lib/wire/tpkt) holding the Connection Confirm (2.2.1.2,
@@ -12,12 +15,18 @@
  * looks like (a TLS record, an HTTP response, an SSH banner, text, binary),
  * once enough of it has arrived to tell. TLS hands the connection to
  * tls.c (OpenSSL over memory BIOs) and fills the rdd_tls_info record.
+ * CREDSSP sends one TSRequest with an NTLM NEGOTIATE as TLS application
+ * data (lib/probe/nla.c), collects the server's answer until its DER
+ * outer length is complete (lib/wire/credssp.c frames it across TLS
+ * records), records what it says in the rdd_credssp_info record, and
+ * stops: no AUTHENTICATE, no credentials.
  *
  * The probe never reads a clock: every entry point gets the time from the
  * caller, and every time in the attempt record is milliseconds since
  * cfg->t0_us. Each phase has its own deadline, phase_timeout_us after it
- * started. Received bytes are buffered only until a TPKT is whole, and at
- * most RDD_TPKT_MAX of them.
+ * started. Received bytes are buffered only until a TPKT (or, in CREDSSP,
+ * a TSRequest) is whole, and at most RDD_TPKT_MAX (RDD_TSREQUEST_MAX) of
+ * them.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,7 +34,9 @@
 #include <string.h>
 
 #include "rdpdoctor/probe.h"
+#include "probe/nla.h"
 #include "probe/tls.h"
+#include "wire/credssp.h"
 #include "wire/cursor.h"
 #include "wire/tpkt.h"
 #include "wire/x224.h"
@@ -35,13 +46,17 @@
 #define SNIFF_LEN RDD_FIRST_BYTES /* enough to name binary bytes */
 #define SNIFF_TEXT_MAX 128        /* longest text line waited for */
 
-enum state { ST_IDLE, ST_X224, ST_TLS, ST_DONE };
+enum state { ST_IDLE, ST_X224, ST_TLS, ST_CREDSSP, ST_DONE };
 
 struct rdd_probe {
 	struct rdd_attempt *a;
 	struct rdd_tls_info *tls_info;
 	uint32_t requested;
 	bool want_tls;
+	bool want_credssp;
+	bool credssp_spnego;
+	struct rdd_credssp_info *cinfo; /* &own unless the driver gave one */
+	struct rdd_credssp_info own;
 	uint64_t timeout_us;
 	uint64_t t0_us;
 	rdd_trace_cb trace;
@@ -53,7 +68,8 @@ struct rdd_probe {
 	uint64_t phase_start_us;
 	uint64_t deadline_us;
 
-	/* Received X.224-phase bytes not yet a whole TPKT. */
+	/* Received X.224-phase bytes not yet a whole TPKT; in CREDSSP, the
+	 * decrypted bytes of the answer not yet a whole TSRequest. */
 	uint8_t *in;
 	size_t in_len;
 	size_t in_cap;
@@ -160,6 +176,9 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	p->tls_info = tls;
 	p->requested = cfg->requested_protocols;
 	p->want_tls = cfg->tls;
+	p->want_credssp = cfg->credssp;
+	p->credssp_spnego = cfg->credssp_spnego;
+	p->cinfo = &p->own;
 	p->timeout_us = cfg->phase_timeout_us;
 	p->t0_us = cfg->t0_us;
 	p->trace = cfg->trace;
@@ -191,6 +210,14 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	attempt->tls_ms = 0;
 	attempt->tls_detail[0] = '\0';
 	return p;
+}
+
+void
+rdd_probe_set_credssp_record(struct rdd_probe *p, struct rdd_credssp_info *info)
+{
+	if (p == NULL || p->st != ST_IDLE)
+		return;
+	p->cinfo = info != NULL ? info : &p->own;
 }
 
 void
@@ -632,6 +659,17 @@ x224_partial(const struct rdd_probe *p, char *dst, size_t cap)
 
 /* --- the TLS phase ----------------------------------------------------- */
 
+static void credssp_begin(struct rdd_probe *p, uint64_t now_us);
+static void credssp_input(struct rdd_probe *p, const uint8_t *data, size_t len,
+                          uint64_t now_us);
+
+static bool
+selects_hybrid(const struct rdd_attempt *a)
+{
+	return a->x224 == RDD_X224_RSP && (a->selected == RDD_PROTO_HYBRID ||
+	                                   a->selected == RDD_PROTO_HYBRID_EX);
+}
+
 static void
 tls_failed(struct rdd_probe *p, uint64_t now_us)
 {
@@ -660,6 +698,10 @@ tls_done(struct rdd_probe *p, uint64_t now_us)
 	       info.cipher);
 	if (p->tls_info != NULL)
 		*p->tls_info = info;
+	if (p->want_credssp && selects_hybrid(a)) {
+		credssp_begin(p, now_us);
+		return;
+	}
 	finish(p);
 }
 
@@ -699,6 +741,192 @@ tls_input(struct rdd_probe *p, const uint8_t *data, size_t len, uint64_t now_us)
 	tls_step(p, rdd__tls_feed(p->tls, data, len), now_us);
 }
 
+/* --- the CredSSP phase -------------------------------------------------- */
+
+static void
+credssp_end(struct rdd_probe *p, enum rdd_credssp_outcome o, uint64_t now_us)
+{
+	struct rdd_credssp_info *ci = p->cinfo;
+	const char *name = rdd_credssp_outcome_name(o);
+
+	ci->outcome = o;
+	ci->ms = span_ms(p->phase_start_us, now_us);
+	tracef(p, "<- CredSSP %s: %s", name != NULL ? name : "?", ci->detail);
+	finish(p);
+}
+
+static void
+credssp_begin(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_credssp_info *ci = p->cinfo;
+	uint8_t req[RDD_NLA_REQUEST_MAX];
+	char err[RDD_STR];
+	size_t n;
+
+	/* The driver's other_* fields stay as they are. */
+	ci->outcome = RDD_CREDSSP_NOT_RUN;
+	snprintf(ci->attempt, sizeof(ci->attempt), "%s", p->a->label);
+	ci->spnego = p->credssp_spnego;
+	ci->start_ms = rel_ms(p, now_us);
+	ci->ms = 0;
+	ci->detail[0] = '\0';
+	ci->has_version = false;
+	ci->server_version = 0;
+	ci->has_error_code = false;
+	ci->error_code = 0;
+	memset(&ci->ntlm, 0, sizeof(ci->ntlm));
+
+	p->st = ST_CREDSSP;
+	p->phase_start_us = now_us;
+	p->deadline_us = add_sat(now_us, p->timeout_us);
+	p->rx = 0;
+	n = rdd__nla_request(req, sizeof(req), p->credssp_spnego);
+	if (n == 0 || rdd__tls_write(p->tls, req, n, err, sizeof(err)) != 0) {
+		snprintf(ci->detail, sizeof(ci->detail),
+		         "TSRequest not sent: %.200s",
+		         n == 0 ? "could not build it" : err);
+		credssp_end(p, RDD_CREDSSP_ERROR, now_us);
+		return;
+	}
+	tracef(p,
+	       "-> CredSSP TSRequest version %d, NTLM NEGOTIATE%s (%zu bytes)",
+	       RDD_CREDSSP_VERSION, p->credssp_spnego ? " in SPNEGO" : "", n);
+	/* Bytes behind the handshake may already hold the answer. */
+	credssp_input(p, NULL, 0, now_us);
+}
+
+/* "after 12 of 278 bytes of the answer", "before any answer". */
+static void
+credssp_partial(const struct rdd_probe *p, char *dst, size_t cap)
+{
+	size_t want = 0;
+
+	if (p->in_len == 0) {
+		snprintf(dst, cap, "before any answer");
+		return;
+	}
+	if (rdd_tsrequest_frame(p->in, p->in_len, &want) == RDD_TSREQ_OK ||
+	    want == 0)
+		snprintf(dst, cap, "after %zu bytes of the answer", p->in_len);
+	else
+		snprintf(dst, cap, "after %zu of %zu bytes of the answer",
+		         p->in_len, want);
+}
+
+/* Look at the buffered answer: decode it once it is whole. */
+static void
+credssp_process(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_credssp_info *ci = p->cinfo;
+	enum rdd_credssp_outcome o;
+	size_t pdu = 0;
+
+	switch (rdd_tsrequest_frame(p->in, p->in_len, &pdu)) {
+	case RDD_TSREQ_NEED_MORE:
+		return;
+	case RDD_TSREQ_NOT_TSREQ:
+		o = rdd__nla_answer(p->in, p->in_len, rel_ms(p, now_us), ci);
+		if (o == RDD_CREDSSP_OK) /* cannot be: not a SEQUENCE */
+			o = RDD_CREDSSP_MALFORMED;
+		credssp_end(p, o, now_us);
+		return;
+	case RDD_TSREQ_TOO_LONG:
+		snprintf(ci->detail, sizeof(ci->detail),
+		         "the answer claims more than %d bytes",
+		         RDD_TSREQUEST_MAX);
+		credssp_end(p, RDD_CREDSSP_MALFORMED, now_us);
+		return;
+	case RDD_TSREQ_OK:
+		break;
+	}
+	tracef(p, "<- CredSSP TSRequest (%zu bytes)", pdu);
+	o = rdd__nla_answer(p->in, pdu, rel_ms(p, now_us), ci);
+	credssp_end(p, o, now_us);
+}
+
+static void
+credssp_input(struct rdd_probe *p, const uint8_t *data, size_t len,
+              uint64_t now_us)
+{
+	struct rdd_credssp_info *ci = p->cinfo;
+	uint8_t buf[4096];
+	char detail[RDD_STR], part[96];
+	enum rdd__tls_io io;
+	size_t n;
+
+	p->rx += len;
+	if (len > 0 && rdd__tls_push(p->tls, data, len) != 0) {
+		snprintf(ci->detail, sizeof(ci->detail),
+		         "could not hand the answer to OpenSSL");
+		credssp_end(p, RDD_CREDSSP_ERROR, now_us);
+		return;
+	}
+	while (p->st == ST_CREDSSP) {
+		io = rdd__tls_read(p->tls, buf, sizeof(buf), &n, detail,
+		                   sizeof(detail));
+		switch (io) {
+		case RDD__TLS_IO_DATA:
+			if (n > RDD_TSREQUEST_MAX - p->in_len)
+				n = RDD_TSREQUEST_MAX - p->in_len;
+			if (!reserve(&p->in, &p->in_cap, p->in_len, n,
+			             RDD_TSREQUEST_MAX)) {
+				snprintf(ci->detail, sizeof(ci->detail),
+				         "out of memory buffering the answer");
+				credssp_end(p, RDD_CREDSSP_ERROR, now_us);
+				return;
+			}
+			memcpy(p->in + p->in_len, buf, n);
+			p->in_len += n;
+			credssp_process(p, now_us);
+			break;
+		case RDD__TLS_IO_AGAIN:
+			return;
+		case RDD__TLS_IO_CLOSED:
+		case RDD__TLS_IO_ALERT:
+			credssp_partial(p, part, sizeof(part));
+			snprintf(ci->detail, sizeof(ci->detail),
+			         "%.120s after the TSRequest, %s", detail,
+			         part);
+			credssp_end(p, RDD_CREDSSP_CLOSED, now_us);
+			return;
+		case RDD__TLS_IO_ERROR:
+			credssp_partial(p, part, sizeof(part));
+			snprintf(ci->detail, sizeof(ci->detail),
+			         "the answer is not valid TLS (%.120s), %s",
+			         detail, part);
+			credssp_end(p, RDD_CREDSSP_MALFORMED, now_us);
+			return;
+		}
+	}
+}
+
+static void
+credssp_closed(struct rdd_probe *p, bool reset, uint64_t now_us)
+{
+	char part[96];
+
+	credssp_partial(p, part, sizeof(part));
+	snprintf(p->cinfo->detail, sizeof(p->cinfo->detail),
+	         "%s after the TSRequest, %s",
+	         reset ? "connection reset by the server"
+	               : "server closed the connection",
+	         part);
+	credssp_end(p, reset ? RDD_CREDSSP_RESET : RDD_CREDSSP_CLOSED, now_us);
+}
+
+static void
+credssp_timeout(struct rdd_probe *p, uint64_t now_us)
+{
+	char part[96];
+
+	credssp_partial(p, part, sizeof(part));
+	snprintf(p->cinfo->detail, sizeof(p->cinfo->detail),
+	         "no TSRequest answer within %.1f s (%s; %zu bytes of TLS "
+	         "records)",
+	         (double)p->timeout_us / 1e6, part, p->rx);
+	credssp_end(p, RDD_CREDSSP_TIMEOUT, now_us);
+}
+
 /* --- driver entry points ----------------------------------------------- */
 
 void
@@ -711,6 +939,8 @@ rdd_probe_recv(struct rdd_probe *p, const uint8_t *data, size_t len,
 		x224_input(p, data, len, now_us);
 	else if (p->st == ST_TLS)
 		tls_input(p, data, len, now_us);
+	else if (p->st == ST_CREDSSP)
+		credssp_input(p, data, len, now_us);
 }
 
 void
@@ -748,6 +978,9 @@ rdd_probe_peer_closed(struct rdd_probe *p, bool reset, uint64_t now_us)
 	case ST_TLS:
 		tls_step(p, rdd__tls_peer_closed(p->tls, reset), now_us);
 		break;
+	case ST_CREDSSP:
+		credssp_closed(p, reset, now_us);
+		break;
 	case ST_DONE:
 		break;
 	}
@@ -760,7 +993,8 @@ rdd_probe_tick(struct rdd_probe *p, uint64_t now_us)
 	char part[96];
 	double secs;
 
-	if (p == NULL || (p->st != ST_X224 && p->st != ST_TLS) ||
+	if (p == NULL ||
+	    (p->st != ST_X224 && p->st != ST_TLS && p->st != ST_CREDSSP) ||
 	    now_us < p->deadline_us)
 		return;
 	a = p->a;
@@ -777,6 +1011,9 @@ rdd_probe_tick(struct rdd_probe *p, uint64_t now_us)
 		         "no Connection Confirm within %.1f s (%s)", secs,
 		         part);
 		tracef(p, "timeout: %s", a->x224_detail);
+	} else if (p->st == ST_CREDSSP) {
+		credssp_timeout(p, now_us);
+		return;
 	} else {
 		a->tls = RDD_TLS_TIMEOUT;
 		a->tls_ms = span_ms(p->phase_start_us, now_us);
@@ -827,7 +1064,8 @@ rdd_probe_sent(struct rdd_probe *p, size_t n)
 uint64_t
 rdd_probe_deadline(const struct rdd_probe *p)
 {
-	if (p == NULL || (p->st != ST_X224 && p->st != ST_TLS))
+	if (p == NULL ||
+	    (p->st != ST_X224 && p->st != ST_TLS && p->st != ST_CREDSSP))
 		return UINT64_MAX;
 	return p->deadline_us;
 }

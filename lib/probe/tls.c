@@ -519,6 +519,83 @@ rdd__tls_feed(struct rdd__tls *t, const uint8_t *data, size_t len)
 	return t->step;
 }
 
+/* --- application data ------------------------------------------------ */
+
+int
+rdd__tls_write(struct rdd__tls *t, const uint8_t *data, size_t len, char *err,
+               size_t errcap)
+{
+	int w;
+
+	if (errcap > 0)
+		err[0] = '\0';
+	if (t == NULL || t->step != RDD__TLS_DONE || len == 0 ||
+	    len > INT_MAX) {
+		snprintf(err, errcap, "TLS channel not ready");
+		return -1;
+	}
+	ERR_clear_error();
+	w = SSL_write(t->ssl, data, (int)len);
+	if (w <= 0 || (size_t)w != len) {
+		openssl_reason(err, errcap, "SSL_write failed");
+		return -1;
+	}
+	ERR_clear_error();
+	return 0;
+}
+
+int
+rdd__tls_push(struct rdd__tls *t, const uint8_t *data, size_t len)
+{
+	if (t == NULL || t->step != RDD__TLS_DONE)
+		return -1;
+	if (data == NULL || len == 0)
+		return 0;
+	t->bytes_in += len;
+	return push(t, data, len) ? 0 : -1;
+}
+
+enum rdd__tls_io
+rdd__tls_read(struct rdd__tls *t, uint8_t *dst, size_t cap, size_t *n,
+              char *detail, size_t dcap)
+{
+	int r, e;
+
+	*n = 0;
+	if (dcap > 0)
+		detail[0] = '\0';
+	if (t == NULL || t->step != RDD__TLS_DONE) {
+		snprintf(detail, dcap, "TLS channel not ready");
+		return RDD__TLS_IO_ERROR;
+	}
+	if (cap == 0)
+		return RDD__TLS_IO_AGAIN;
+	ERR_clear_error();
+	r = SSL_read(t->ssl, dst, cap > INT_MAX ? INT_MAX : (int)cap);
+	if (r > 0) {
+		ERR_clear_error();
+		*n = (size_t)r;
+		return RDD__TLS_IO_DATA;
+	}
+	e = SSL_get_error(t->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		ERR_clear_error();
+		return RDD__TLS_IO_AGAIN;
+	}
+	if (e == SSL_ERROR_ZERO_RETURN) {
+		ERR_clear_error();
+		snprintf(detail, dcap, "server sent close_notify");
+		return RDD__TLS_IO_CLOSED;
+	}
+	if (t->alert_seen && t->alert_level == 2) {
+		ERR_clear_error();
+		alert_text(detail, dcap, t->alert_level, t->alert_desc);
+		return RDD__TLS_IO_ALERT;
+	}
+	openssl_reason(detail, dcap, "SSL_read failed");
+	return RDD__TLS_IO_ERROR;
+}
+
 enum rdd__tls_step
 rdd__tls_peer_closed(struct rdd__tls *t, bool reset)
 {

@@ -67,6 +67,27 @@ enum rdd__tls_step rdd__tls_feed(struct rdd__tls *t, const uint8_t *data,
  */
 enum rdd__tls_step rdd__tls_peer_closed(struct rdd__tls *t, bool reset);
 
+/*
+ * Application data, after DONE (the CredSSP phase). rdd__tls_write()
+ * encrypts LEN bytes into records now pending on the write side; returns
+ * 0, or -1 with the reason in ERR. rdd__tls_push() hands received bytes
+ * to OpenSSL without reading them; rdd__tls_read() then takes up to CAP
+ * decrypted bytes.
+ */
+enum rdd__tls_io {
+	RDD__TLS_IO_DATA,   /* *N > 0 bytes in DST */
+	RDD__TLS_IO_AGAIN,  /* no whole record yet */
+	RDD__TLS_IO_CLOSED, /* the server sent close_notify */
+	RDD__TLS_IO_ALERT,  /* the server sent a fatal alert; see DETAIL */
+	RDD__TLS_IO_ERROR   /* bad records (decryption failed...); DETAIL */
+};
+
+int rdd__tls_write(struct rdd__tls *t, const uint8_t *data, size_t len,
+                   char *err, size_t errcap);
+int rdd__tls_push(struct rdd__tls *t, const uint8_t *data, size_t len);
+enum rdd__tls_io rdd__tls_read(struct rdd__tls *t, uint8_t *dst, size_t cap,
+                               size_t *n, char *detail, size_t dcap);
+
 /* Bytes OpenSSL wants sent. */
 size_t rdd__tls_out_pending(const struct rdd__tls *t);
 /* Move up to CAP pending bytes to DST; returns how many. */
