@@ -2,17 +2,21 @@
  * fuzz_credssp.c - libFuzzer target for the server's side of the CredSSP
  * exchange as the probe reads it: lib/wire/credssp.c (framing by the DER
  * outer length, TSRequest parsing), spnego.c (NegTokenResp) and ntlm.c
- * (the CHALLENGE inside), in that order.
+ * (the CHALLENGE inside), in that order; and lib/probe/nla.c, which reads
+ * the answer for the probe.
  *
  * The input is a stream of TSRequests. Checked with abort(): framing never
  * claims more bytes than it was given and agrees with itself on every
  * prefix; a TSRequest that parses was framed whole and the parser consumed
  * exactly the framed length; a borrowed token lies inside the input; a
- * TSRequest built from the parsed version and token parses back to them.
+ * TSRequest built from the parsed version and token parses back to them;
+ * the probe's reading of an answer is OK exactly when a CHALLENGE was
+ * found, and its detail line is terminated.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/nla.h"
 #include "wire/credssp.h"
 #include "wire/ntlm.h"
 #include "wire/spnego.h"
@@ -75,6 +79,26 @@ token(const struct rdd_cur *tok, const uint8_t *data, size_t size)
 }
 
 static void
+probe_reading(const uint8_t *pdu, size_t len)
+{
+	struct rdd_credssp_info ci;
+	enum rdd_credssp_outcome o;
+
+	memset(&ci, 0, sizeof(ci));
+	o = rdd__nla_answer(pdu, len, 1.0, &ci);
+	CHECK(o == RDD_CREDSSP_OK || o == RDD_CREDSSP_ERROR ||
+	      o == RDD_CREDSSP_MALFORMED);
+	CHECK((o == RDD_CREDSSP_OK) == ci.ntlm.present);
+	CHECK(o != RDD_CREDSSP_ERROR || ci.has_error_code ||
+	      strstr(ci.detail, "SPNEGO reject") != NULL);
+	CHECK(memchr(ci.detail, '\0', sizeof(ci.detail)) != NULL);
+	CHECK(memchr(ci.ntlm.dns_computer, '\0',
+	             sizeof(ci.ntlm.dns_computer)) != NULL);
+	CHECK(memchr(ci.ntlm.target_name, '\0', sizeof(ci.ntlm.target_name)) !=
+	      NULL);
+}
+
+static void
 rebuild(const struct rdd_tsrequest *r)
 {
 	static uint8_t out[RDD_TSREQUEST_MAX + 64];
@@ -108,10 +132,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		c = stream;
 		if (f != RDD_TSREQ_OK) {
-			CHECK(pdu == 0);
+			/* NEED_MORE may know the length: more than is here. */
+			CHECK(pdu == 0 ||
+			      (f == RDD_TSREQ_NEED_MORE && pdu > stream.len &&
+			       pdu <= RDD_TSREQUEST_MAX));
 			/* Not whole: no parse may succeed beyond it. */
 			if (f == RDD_TSREQ_NEED_MORE)
 				CHECK(rdd_tsrequest_parse(&c, &r) != 0);
+			probe_reading(stream.p, stream.len);
 			return 0;
 		}
 		CHECK(pdu >= 2 && pdu <= stream.len);
@@ -124,6 +152,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(rdd_cur_left(&stream) - rdd_cur_left(&c) == pdu);
 			CHECK(inside(&r.token, data, size));
 			token(&r.token, data, size);
+			probe_reading(stream.p, pdu);
 			rebuild(&r);
 		} else {
 			CHECK(c.p == stream.p && c.len == stream.len);

@@ -805,7 +805,8 @@ credssp_partial(const struct rdd_probe *p, char *dst, size_t cap)
 		snprintf(dst, cap, "before any answer");
 		return;
 	}
-	if (rdd_tsrequest_frame(p->in, p->in_len, &want) == RDD_TSREQ_OK ||
+	if (rdd_tsrequest_frame(p->in, p->in_len, &want) !=
+	        RDD_TSREQ_NEED_MORE ||
 	    want == 0)
 		snprintf(dst, cap, "after %zu bytes of the answer", p->in_len);
 	else

@@ -41,8 +41,12 @@ rdd_tsrequest_frame(const uint8_t *p, size_t len, size_t *pdu_len)
 		return RDD_TSREQ_NOT_TSREQ;
 	if (head > RDD_TSREQUEST_MAX || body > RDD_TSREQUEST_MAX - head)
 		return RDD_TSREQ_TOO_LONG;
-	if (body > len - head)
+	if (body > len - head) {
+		/* The head is whole: say how long the PDU will be. */
+		if (pdu_len != NULL)
+			*pdu_len = head + body;
 		return RDD_TSREQ_NEED_MORE;
+	}
 	if (pdu_len != NULL)
 		*pdu_len = head + body;
 	return RDD_TSREQ_OK;

@@ -54,7 +54,11 @@ enum rdd_tsreq_frame {
 	RDD_TSREQ_TOO_LONG   /* longer than RDD_TSREQUEST_MAX */
 };
 
-/* Find the end of the TSRequest that starts at P (LEN bytes so far). */
+/*
+ * Find the end of the TSRequest that starts at P (LEN bytes so far). On
+ * OK, *PDU_LEN is its length; on NEED_MORE, its length once the head
+ * (tag and length) is complete, else 0; otherwise 0.
+ */
 enum rdd_tsreq_frame rdd_tsrequest_frame(const uint8_t *p, size_t len,
                                          size_t *pdu_len);
 

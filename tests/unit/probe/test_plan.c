@@ -119,6 +119,10 @@ test_entries(void **state)
 	assert_string_equal(e[0].label, "A");
 	assert_int_equal(e[0].requested, 0x0B);
 	assert_true(e[0].tls);
+	assert_true(e[0].credssp);
+	assert_false(e[0].spnego);
+	assert_false(e[1].credssp);
+	assert_false(e[2].credssp);
 	assert_string_equal(e[1].label, "B");
 	assert_int_equal(e[1].requested, 0x01);
 	assert_false(e[1].tls);
@@ -224,6 +228,215 @@ test_freerdp_nla(void **state)
 	assert_int_equal(obs.nla_required, 1);
 	assert_phase(&obs, RDD_PHASE_X224, RDD_STATUS_OK,
 	             "selected HYBRID (flags 0x1f)");
+	/* CredSSP belongs to this check, but its record says not run. */
+	assert_phase(&obs, RDD_PHASE_CREDSSP, RDD_STATUS_SKIPPED,
+	             "not part of this check");
+}
+
+/* A's CredSSP record with OUTCOME and DETAIL. */
+static void
+credssp(struct rdd_observation *obs, enum rdd_credssp_outcome outcome,
+        const char *detail)
+{
+	struct rdd_credssp_info *ci = &obs->credssp;
+
+	ci->outcome = outcome;
+	snprintf(ci->attempt, sizeof(ci->attempt), "A");
+	ci->start_ms = 12.5;
+	ci->ms = 3.25;
+	snprintf(ci->detail, sizeof(ci->detail), "%s", detail);
+}
+
+/* The shadow server with NLA, CredSSP in every outcome. */
+static void
+test_credssp_phase(void **state)
+{
+	static const struct {
+		enum rdd_credssp_outcome o;
+		enum rdd_status st;
+	} cases[] = {
+	    {RDD_CREDSSP_OK, RDD_STATUS_OK},
+	    {RDD_CREDSSP_CLOSED, RDD_STATUS_FAILED},
+	    {RDD_CREDSSP_RESET, RDD_STATUS_FAILED},
+	    {RDD_CREDSSP_TIMEOUT, RDD_STATUS_TIMEOUT},
+	    {RDD_CREDSSP_ERROR, RDD_STATUS_FAILED},
+	    {RDD_CREDSSP_MALFORMED, RDD_STATUS_FAILED},
+	};
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fresh(&obs);
+		a = add(&obs, "A", 0x0B, RSP, HYBRID);
+		tls_ok(&obs, a, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+		add(&obs, "B", 0x01, FAIL(5), 0);
+		add(&obs, "C", 0x00, FAIL(5), 0);
+		credssp(&obs, cases[i].o, "what happened");
+		rdd_plan_conclude(&obs);
+		assert_phase(&obs, RDD_PHASE_CREDSSP, cases[i].st,
+		             "what happened");
+		assert_true(obs.phases[RDD_PHASE_CREDSSP].start_ms == 12.5);
+		assert_true(obs.phases[RDD_PHASE_CREDSSP].ms == 3.25);
+		assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_OK, NULL);
+		assert_int_equal(obs.nla_required, 1);
+	}
+	/* An empty detail gets one. */
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, HYBRID_EX);
+	tls_ok(&obs, a, "TLSv1.2", "ECDHE-RSA-AES256-GCM-SHA384");
+	credssp(&obs, RDD_CREDSSP_TIMEOUT, "");
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_CREDSSP, RDD_STATUS_TIMEOUT,
+	             "no TSRequest answer in time");
+}
+
+/* CredSSP is a phase only when A selected HYBRID or HYBRID_EX, and is
+ * skipped when TLS did not complete. */
+static void
+test_credssp_phase_presence(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+
+	(void)state;
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, SSL);
+	tls_ok(&obs, a, "TLSv1.2", "AES128-SHA");
+	rdd_plan_conclude(&obs);
+	assert_false(obs.phases[RDD_PHASE_CREDSSP].present);
+
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, HYBRID);
+	a->tls = RDD_TLS_RESET;
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_TLS, RDD_STATUS_FAILED, NULL);
+	assert_phase(&obs, RDD_PHASE_CREDSSP, RDD_STATUS_SKIPPED,
+	             "the TLS handshake did not complete");
+
+	fresh(&obs);
+	add(&obs, "A", 0x0B, FAIL(5), 0);
+	rdd_plan_conclude(&obs);
+	assert_false(obs.phases[RDD_PHASE_CREDSSP].present);
+
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, HYBRID);
+	a->tcp = RDD_TCP_REFUSED;
+	rdd_plan_conclude(&obs);
+	assert_false(obs.phases[RDD_PHASE_CREDSSP].present);
+}
+
+/* When A's plain NEGOTIATE is refused, A2 repeats it with SPNEGO. */
+static void
+test_spnego_retry(void **state)
+{
+	static const struct {
+		enum rdd_credssp_outcome o;
+		bool has_version;
+		bool retry;
+	} cases[] = {
+	    {RDD_CREDSSP_NOT_RUN, false, false},
+	    {RDD_CREDSSP_OK, true, false},
+	    {RDD_CREDSSP_CLOSED, false, true},
+	    {RDD_CREDSSP_RESET, false, true},
+	    {RDD_CREDSSP_TIMEOUT, false, false},
+	    {RDD_CREDSSP_ERROR, true, true},
+	    {RDD_CREDSSP_MALFORMED, true, true},
+	    {RDD_CREDSSP_MALFORMED, false, false},
+	};
+	struct rdd_observation obs;
+	struct rdd_plan_entry e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fresh(&obs);
+		add(&obs, "A", 0x0B, RSP, HYBRID);
+		credssp(&obs, cases[i].o, "x");
+		obs.credssp.has_version = cases[i].has_version;
+		memset(&e, 0, sizeof(e));
+		assert_int_equal(rdd_plan_spnego_retry(&obs, &e),
+		                 cases[i].retry);
+		if (!cases[i].retry)
+			continue;
+		assert_string_equal(e.label, "A2");
+		assert_int_equal(e.requested, 0x0B);
+		assert_true(e.tls);
+		assert_true(e.credssp);
+		assert_true(e.spnego);
+		assert_true(rdd_plan_spnego_retry(&obs, NULL));
+	}
+	/* Once only, and never for a record that already is SPNEGO's. */
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RSP, HYBRID);
+	credssp(&obs, RDD_CREDSSP_CLOSED, "x");
+	add(&obs, "A2", 0x0B, RSP, HYBRID);
+	assert_false(rdd_plan_spnego_retry(&obs, &e));
+	fresh(&obs);
+	credssp(&obs, RDD_CREDSSP_CLOSED, "x");
+	obs.credssp.spnego = true;
+	assert_false(rdd_plan_spnego_retry(&obs, &e));
+	assert_false(rdd_plan_spnego_retry(NULL, &e));
+}
+
+static void
+test_credssp_merge(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_credssp_info plain;
+	struct rdd_attempt *a;
+
+	(void)state;
+	/* Plain closed, SPNEGO got the CHALLENGE: the retry is kept. */
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, HYBRID);
+	tls_ok(&obs, a, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+	credssp(&obs, RDD_CREDSSP_CLOSED, "closed after the TSRequest");
+	plain = obs.credssp;
+	credssp(&obs, RDD_CREDSSP_OK, "CHALLENGE");
+	snprintf(obs.credssp.attempt, sizeof(obs.credssp.attempt), "A2");
+	obs.credssp.spnego = true;
+	rdd_plan_credssp_merge(&obs, &plain);
+	assert_int_equal(obs.credssp.outcome, RDD_CREDSSP_OK);
+	assert_string_equal(obs.credssp.attempt, "A2");
+	assert_int_equal(obs.credssp.other_outcome, RDD_CREDSSP_CLOSED);
+	assert_false(obs.credssp.other_spnego);
+	assert_string_equal(obs.credssp.other_attempt, "A");
+	assert_string_equal(obs.credssp.other_detail,
+	                    "closed after the TSRequest");
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_CREDSSP, RDD_STATUS_OK, "CHALLENGE");
+
+	/* Both refused: the plain one is kept, the retry described. */
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, HYBRID);
+	tls_ok(&obs, a, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+	credssp(&obs, RDD_CREDSSP_ERROR, "errorCode");
+	obs.credssp.has_error_code = true;
+	obs.credssp.error_code = 0xc000006d;
+	plain = obs.credssp;
+	credssp(&obs, RDD_CREDSSP_CLOSED, "closed too");
+	snprintf(obs.credssp.attempt, sizeof(obs.credssp.attempt), "A2");
+	obs.credssp.spnego = true;
+	obs.credssp.has_error_code = false;
+	rdd_plan_credssp_merge(&obs, &plain);
+	assert_int_equal(obs.credssp.outcome, RDD_CREDSSP_ERROR);
+	assert_true(obs.credssp.has_error_code);
+	assert_string_equal(obs.credssp.attempt, "A");
+	assert_int_equal(obs.credssp.other_outcome, RDD_CREDSSP_CLOSED);
+	assert_true(obs.credssp.other_spnego);
+	assert_string_equal(obs.credssp.other_attempt, "A2");
+	assert_string_equal(obs.credssp.other_detail, "closed too");
+
+	/* The retry never reached CredSSP: the plain record stands. */
+	fresh(&obs);
+	credssp(&obs, RDD_CREDSSP_RESET, "reset");
+	plain = obs.credssp;
+	memset(&obs.credssp, 0, sizeof(obs.credssp));
+	rdd_plan_credssp_merge(&obs, &plain);
+	assert_int_equal(obs.credssp.outcome, RDD_CREDSSP_RESET);
+	assert_int_equal(obs.credssp.other_outcome, RDD_CREDSSP_NOT_RUN);
 }
 
 /* Windows, SecurityLayer 1 without NLA: HYBRID_EX, SSL, RDP. */
@@ -634,6 +847,10 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_entries),
+	    cmocka_unit_test(test_credssp_phase),
+	    cmocka_unit_test(test_credssp_phase_presence),
+	    cmocka_unit_test(test_spnego_retry),
+	    cmocka_unit_test(test_credssp_merge),
 	    cmocka_unit_test(test_xrdp_rdp),
 	    cmocka_unit_test(test_xrdp_tls),
 	    cmocka_unit_test(test_xrdp_negotiate),

@@ -183,7 +183,8 @@ test_frame_prefixes(void **state)
 		pdu = 99;
 		assert_int_equal(rdd_tsrequest_frame(shadow_challenge, n, &pdu),
 		                 RDD_TSREQ_NEED_MORE);
-		assert_int_equal(pdu, 0);
+		/* 30 82 01 12: the length is known from the fourth byte. */
+		assert_int_equal(pdu, n < 4 ? 0 : sizeof(shadow_challenge));
 	}
 	memcpy(buf, shadow_challenge, sizeof(shadow_challenge));
 	memcpy(buf + sizeof(shadow_challenge), "\x30\x03\x02", 3);
