@@ -119,6 +119,14 @@ int rdd_client_error_parse(const char *text, uint32_t *code, bool *has_extended,
 void rdd_diagnose_client_error(struct rdd_diagnosis *d, uint32_t code,
                                bool has_extended, uint32_t extended);
 
+/*
+ * How far the server's clock (the MsvAvTimestamp of its NTLM CHALLENGE)
+ * is ahead of the local one (obs->checked_at plus the time the CHALLENGE
+ * arrived), in whole seconds; negative when behind. Returns 0, or -1 when
+ * there is no timestamp or no time of the check.
+ */
+int rdd_clock_skew_s(const struct rdd_observation *obs, int64_t *skew);
+
 /* Exit status of `check` for a verdict: 0 ok, 1 warning, 2 critical, 3. */
 int rdd_verdict_exit_code(enum rdd_verdict v);
 

@@ -57,11 +57,11 @@ static const struct {
     {"cert-self-signed", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
     {"cert-name-mismatch", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
     {"cert-weak", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
-    {"credssp-closed", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, false},
-    {"credssp-timeout", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, false},
-    {"credssp-error", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, false},
-    {"credssp-outdated", RDD_PHASE_CREDSSP, RDD_SEV_WARNING, false},
-    {"server-clock-skew", RDD_PHASE_CREDSSP, RDD_SEV_WARNING, false},
+    {"credssp-closed", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"credssp-timeout", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"credssp-error", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"credssp-outdated", RDD_PHASE_CREDSSP, RDD_SEV_WARNING, true},
+    {"server-clock-skew", RDD_PHASE_CREDSSP, RDD_SEV_WARNING, true},
     {"nla-not-required", RDD_PHASE_X224, RDD_SEV_WARNING, true},
     {"mcs-rejected", RDD_PHASE_MCS, RDD_SEV_CRITICAL, false},
     {"rdp-security-allowed", RDD_PHASE_MCS, RDD_SEV_WARNING, false},
@@ -246,7 +246,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 25);
+	assert_int_equal(n, 30);
 }
 
 static void
