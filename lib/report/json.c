@@ -18,7 +18,9 @@
 
 #include <jansson.h>
 
+#include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
+#include "wire/ntlm.h"
 #include "wire/x224.h"
 
 /* Build state: the first failure sticks, and the document is not written. */
@@ -381,6 +383,97 @@ build_tls(struct jb *b, const struct rdd_observation *obs)
 }
 
 static json_t *
+build_ntlm(struct jb *b, const struct rdd_observation *obs)
+{
+	const struct rdd_ntlm_info *n = &obs->credssp.ntlm;
+	const char *os = NULL;
+	char ver[32];
+	int64_t skew;
+	json_t *o;
+
+	if (!n->present)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(b, o, "target_name", UNTRUSTED_OR_NULL(n->target_name));
+	put(b, o, "netbios_computer", UNTRUSTED_OR_NULL(n->netbios_computer));
+	put(b, o, "netbios_domain", UNTRUSTED_OR_NULL(n->netbios_domain));
+	put(b, o, "dns_computer", UNTRUSTED_OR_NULL(n->dns_computer));
+	put(b, o, "dns_domain", UNTRUSTED_OR_NULL(n->dns_domain));
+	put(b, o, "dns_tree", UNTRUSTED_OR_NULL(n->dns_tree));
+	if (n->has_version) {
+		snprintf(ver, sizeof(ver), "%u.%u.%u", (unsigned)n->os_major,
+		         (unsigned)n->os_minor, (unsigned)n->os_build);
+		os = rdd_ntlm_os_name(n->os_major, n->os_minor, n->os_build,
+		                      NULL);
+		put(b, o, "os_version", json_string(ver));
+		put(b, o, "os_build", json_integer(n->os_build));
+	} else {
+		put(b, o, "os_version", json_null());
+		put(b, o, "os_build", json_null());
+	}
+	put(b, o, "os_name", name_or_null(os));
+	put(b, o, "server_time",
+	    n->has_time ? iso8601(n->server_time) : json_null());
+	put(b, o, "clock_skew_s",
+	    rdd_clock_skew_s(obs, &skew) == 0 ? json_integer(skew)
+	                                      : json_null());
+	return o;
+}
+
+static json_t *
+build_other_request(struct jb *b, const struct rdd_credssp_info *ci)
+{
+	json_t *o;
+
+	if (ci->other_outcome == RDD_CREDSSP_NOT_RUN)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	put(b, o, "from_attempt", UNTRUSTED_OR_NULL(ci->other_attempt));
+	put(b, o, "token", json_string(ci->other_spnego ? "spnego" : "ntlm"));
+	put(b, o, "outcome",
+	    name_or_null(rdd_credssp_outcome_name(ci->other_outcome)));
+	put(b, o, "detail", UNTRUSTED(ci->other_detail));
+	return o;
+}
+
+static json_t *
+build_credssp(struct jb *b, const struct rdd_observation *obs)
+{
+	const struct rdd_credssp_info *ci = &obs->credssp;
+	const struct rdd_code *code = NULL;
+	json_t *o;
+
+	if (ci->outcome == RDD_CREDSSP_NOT_RUN)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	if (ci->has_error_code)
+		code = rdd_code_find(RDD_TABLE_CREDSSP, ci->error_code);
+	put(b, o, "from_attempt", UNTRUSTED_OR_NULL(ci->attempt));
+	put(b, o, "outcome",
+	    name_or_null(rdd_credssp_outcome_name(ci->outcome)));
+	put(b, o, "token", json_string(ci->spnego ? "spnego" : "ntlm"));
+	put(b, o, "start_ms", ms_value(ci->start_ms));
+	put(b, o, "ms", ms_value(ci->ms));
+	put(b, o, "detail", UNTRUSTED(ci->detail));
+	put(b, o, "server_version",
+	    ci->has_version ? json_integer(ci->server_version) : json_null());
+	put(b, o, "patch_status",
+	    !ci->has_version          ? json_null()
+	    : ci->server_version >= 6 ? json_string("current")
+	    : ci->server_version >= 4 ? json_string("outdated")
+	                              : json_string("unpatched"));
+	put(b, o, "error_code",
+	    ci->has_error_code ? json_integer(ci->error_code) : json_null());
+	put(b, o, "error_name", name_or_null(code != NULL ? code->name : NULL));
+	put(b, o, "ntlm", build_ntlm(b, obs));
+	put(b, o, "other_request", build_other_request(b, ci));
+	return o;
+}
+
+static json_t *
 build_alternates(struct jb *b, const struct rdd_observation *obs)
 {
 	json_t *arr = json_array();
@@ -531,6 +624,7 @@ build_document(struct jb *b, const struct rdd_observation *obs,
 	put(b, root, "phases", build_phases(b, obs));
 	put(b, root, "negotiation", build_negotiation(b, obs));
 	put(b, root, "tls", build_tls(b, obs));
+	put(b, root, "credssp", build_credssp(b, obs));
 	put(b, root, "alternate_addresses", build_alternates(b, obs));
 	put(b, root, "findings", build_findings(b, diag));
 	put(b, root, "verdict", build_verdict(b, diag));

@@ -17,7 +17,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
+#include "wire/ntlm.h"
 #include "wire/x224.h"
 
 /* Lines end before this column, so a terminal of 80 never wraps them. */
@@ -613,6 +615,137 @@ print_certificate(struct ctx *c, const struct rdd_observation *obs)
 	}
 }
 
+/* "NAME" or "NAME (NetBIOS OTHER)" from a DNS and a NetBIOS name, either
+ * possibly empty; escaped. */
+static void
+name_pair(struct ctx *c, char *dst, size_t cap, const char *dns,
+          const char *netbios)
+{
+	char a[ESC_CAP(RDD_STR)], b[ESC_CAP(RDD_STR)];
+
+	esc(c, a, sizeof(a), dns, RDD_STR);
+	esc(c, b, sizeof(b), netbios, RDD_STR);
+	if (a[0] == '\0')
+		snprintf(dst, cap, "%s", b);
+	else if (b[0] == '\0' || strcmp(a, b) == 0)
+		snprintf(dst, cap, "%s", a);
+	else
+		snprintf(dst, cap, "%s (NetBIOS %s)", a, b);
+}
+
+/* "3 minutes", "1 hour", "40 seconds". */
+static void
+span_words(char *dst, size_t cap, int64_t s)
+{
+	if (s >= 2 * 86400)
+		snprintf(dst, cap, "%" PRId64 " days", s / 86400);
+	else if (s >= 2 * 3600)
+		snprintf(dst, cap, "%" PRId64 " hours", s / 3600);
+	else if (s >= 120)
+		snprintf(dst, cap, "%" PRId64 " minutes", s / 60);
+	else
+		snprintf(dst, cap, "%" PRId64 " second%s", s,
+		         s == 1 ? "" : "s");
+}
+
+/*
+ * What the server's CredSSP answer says about it: the names, Windows
+ * release and clock of its NTLM CHALLENGE, and its CredSSP version with
+ * what that means for the March 2018 update. Shown when CredSSP ran.
+ */
+static void
+print_server_identity(struct ctx *c, const struct rdd_observation *obs)
+{
+	const struct rdd_credssp_info *ci = &obs->credssp;
+	const struct rdd_ntlm_info *n = &ci->ntlm;
+	const struct rdd_code *code;
+	char buf[2 * ESC_CAP(RDD_STR) + 32], when[64], span[48];
+	const char *os, *o;
+	int64_t skew;
+
+	if (ci->outcome == RDD_CREDSSP_NOT_RUN)
+		return;
+	heading(c, "Server identity");
+	if (n->present) {
+		name_pair(c, buf, sizeof(buf), n->dns_computer,
+		          n->netbios_computer);
+		if (buf[0] == '\0')
+			esc(c, buf, sizeof(buf), n->target_name, RDD_STR);
+		cert_line(c, "name", buf[0] != '\0' ? buf : "not given");
+		name_pair(c, buf, sizeof(buf), n->dns_domain,
+		          n->netbios_domain);
+		cert_line(c, "domain", buf[0] != '\0' ? buf : "not given");
+		if (n->dns_tree[0] != '\0' &&
+		    strcmp(n->dns_tree, n->dns_domain) != 0)
+			cert_line(c, "forest", ESC(c, buf, n->dns_tree));
+		if (n->has_version) {
+			os = rdd_ntlm_os_name(n->os_major, n->os_minor,
+			                      n->os_build, NULL);
+			snprintf(buf, sizeof(buf), "%s%s%u.%u.%u%s",
+			         os != NULL ? os : "", os != NULL ? " (" : "",
+			         (unsigned)n->os_major, (unsigned)n->os_minor,
+			         (unsigned)n->os_build, os != NULL ? ")" : "");
+			cert_line(c, "windows", buf);
+		}
+		if (n->has_time) {
+			utc(when, sizeof(when), n->server_time);
+			if (rdd_clock_skew_s(obs, &skew) != 0) {
+				snprintf(buf, sizeof(buf), "%s", when);
+			} else if (skew > -2 && skew < 2) {
+				snprintf(buf, sizeof(buf),
+				         "%s, in step with this machine", when);
+			} else {
+				span_words(span, sizeof(span),
+				           skew < 0 ? -skew : skew);
+				snprintf(buf, sizeof(buf),
+				         "%s, %s%s %s this machine%s", when,
+				         sgr(c, SGR_YELLOW), span,
+				         skew > 0 ? "ahead of" : "behind",
+				         sgr_reset(c));
+			}
+			cert_line(c, "clock", buf);
+		}
+	}
+	if (!ci->has_version) {
+		o = rdd_credssp_outcome_name(ci->outcome);
+		snprintf(buf, sizeof(buf), "no TSRequest answer (%s)",
+		         o != NULL ? o : "?");
+	} else if (ci->server_version >= 6) {
+		snprintf(buf, sizeof(buf),
+		         "version %u: current (the March 2018 CredSSP update "
+		         "for CVE-2018-0886, or later)",
+		         (unsigned)ci->server_version);
+	} else if (ci->server_version >= 4) {
+		snprintf(buf, sizeof(buf),
+		         "version %u: %soutdated%s (current Windows sends 6)",
+		         (unsigned)ci->server_version, sgr(c, SGR_YELLOW),
+		         sgr_reset(c));
+	} else {
+		snprintf(buf, sizeof(buf),
+		         "version %u: %spredates the March 2018 CredSSP update "
+		         "(CVE-2018-0886)%s; patched clients refuse it",
+		         (unsigned)ci->server_version, sgr(c, SGR_RED),
+		         sgr_reset(c));
+	}
+	cert_line(c, "credssp", buf);
+	if (ci->has_error_code) {
+		code = rdd_code_find(RDD_TABLE_CREDSSP, ci->error_code);
+		snprintf(buf, sizeof(buf), "0x%08X %s",
+		         (unsigned)ci->error_code,
+		         code != NULL ? code->name : "(unknown code)");
+		cert_line(c, "error code", buf);
+	}
+	if (ci->other_outcome != RDD_CREDSSP_NOT_RUN) {
+		o = rdd_credssp_outcome_name(ci->other_outcome);
+		snprintf(buf, sizeof(buf),
+		         "answered a %s NEGOTIATE; the %s one got: %s",
+		         ci->spnego ? "SPNEGO-wrapped" : "plain NTLM",
+		         ci->other_spnego ? "SPNEGO-wrapped" : "plain NTLM",
+		         o != NULL ? o : "?");
+		cert_line(c, "request", buf);
+	}
+}
+
 static const char *
 severity_color(enum rdd_severity s)
 {
@@ -785,6 +918,7 @@ rdd_report_text(FILE *out, const struct rdd_observation *obs,
 	if (c.verbose)
 		print_alternates(&c, obs);
 	print_certificate(&c, obs);
+	print_server_identity(&c, obs);
 	print_findings(&c, diag);
 	print_verdict(&c, diag);
 	if (fflush(out) != 0 || ferror(out))

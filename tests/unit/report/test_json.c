@@ -20,222 +20,7 @@
 
 #include "rdpdoctor/report.h"
 
-/* Synthetic observations for the renderer tests. */
-#define CHECKED_AT INT64_C(1795329601) /* 2026-11-22 06:40:01 UTC */
-#define DAY INT64_C(86400)
-
-static void
-set_phase(struct rdd_observation *obs, enum rdd_phase p, enum rdd_status st,
-          double start, double ms, const char *detail)
-{
-	struct rdd_phase_result *r = &obs->phases[p];
-
-	r->present = true;
-	r->status = st;
-	r->start_ms = start;
-	r->ms = ms;
-	snprintf(r->detail, sizeof(r->detail), "%s", detail);
-}
-
-static struct rdd_attempt *
-add_attempt(struct rdd_observation *obs, const char *label, uint32_t req,
-            bool tls)
-{
-	struct rdd_attempt *a = &obs->attempts[obs->n_attempts++];
-
-	snprintf(a->label, sizeof(a->label), "%s", label);
-	a->requested = req;
-	a->tls_wanted = tls;
-	snprintf(a->address, sizeof(a->address), "%s", obs->address);
-	return a;
-}
-
-static void
-attempt_rsp(struct rdd_attempt *a, uint32_t selected, uint8_t flags,
-            double start)
-{
-	a->tcp = RDD_TCP_OK;
-	a->tcp_start_ms = start;
-	a->tcp_ms = 0.3;
-	a->x224 = RDD_X224_RSP;
-	a->selected = selected;
-	a->flags = flags;
-	a->x224_start_ms = start + 0.3;
-	a->x224_ms = 1.2;
-}
-
-static void
-base(struct rdd_observation *obs)
-{
-	rdd_observation_init(obs);
-	snprintf(obs->host, sizeof(obs->host), "nego.rdpsrv.lab");
-	obs->port = 3389;
-	snprintf(obs->addresses[0], RDD_ADDR_STR, "10.201.0.14");
-	snprintf(obs->addresses[1], RDD_ADDR_STR, "10.201.0.15");
-	obs->n_addresses = 2;
-	snprintf(obs->address, sizeof(obs->address), "10.201.0.14");
-	obs->checked_at = CHECKED_AT;
-	obs->timeout_s = 5;
-	obs->total_ms = 12.5;
-	set_phase(obs, RDD_PHASE_RESOLVE, RDD_STATUS_OK, 0, 0.4,
-	          "nego.rdpsrv.lab -> 10.201.0.14, 10.201.0.15");
-	obs->alt[0].tcp = RDD_TCP_REFUSED;
-	obs->alt[0].ms = 0.2;
-	snprintf(obs->alt[0].address, RDD_ADDR_STR, "10.201.0.15");
-	obs->n_alt = 1;
-}
-
-static void
-set_cert(struct rdd_observation *obs, const char *subject, int64_t not_after)
-{
-	struct rdd_tls_info *t = &obs->tls;
-	struct rdd_cert *c = &t->cert;
-
-	t->present = true;
-	snprintf(t->attempt, sizeof(t->attempt), "A");
-	snprintf(t->version, sizeof(t->version), "TLSv1.2");
-	snprintf(t->cipher, sizeof(t->cipher), "ECDHE-RSA-AES256-GCM-SHA384");
-	c->present = true;
-	snprintf(c->subject, sizeof(c->subject), "%s", subject);
-	snprintf(c->issuer, sizeof(c->issuer), "%s", subject);
-	snprintf(c->common_name, sizeof(c->common_name), "nego.rdpsrv.lab");
-	snprintf(c->san[0], RDD_STR, "DNS:nego.rdpsrv.lab");
-	snprintf(c->san[1], RDD_STR, "IP:10.201.0.14");
-	c->n_san = 2;
-	c->not_before = CHECKED_AT - 265 * DAY;
-	c->not_after = not_after;
-	c->self_signed = true;
-	snprintf(c->key_type, sizeof(c->key_type), "RSA");
-	c->key_bits = 2048;
-	snprintf(c->signature, sizeof(c->signature), "sha256WithRSAEncryption");
-	snprintf(
-	    c->sha256, sizeof(c->sha256), "%s",
-	    "3f2a9c0e5b7d4e1f8a6b2c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b");
-	c->name_match = 1;
-	snprintf(c->name_checked, sizeof(c->name_checked), "nego.rdpsrv.lab");
-}
-
-static void
-add_finding(struct rdd_diagnosis *d, enum rdd_cause cause,
-            enum rdd_severity sev, enum rdd_phase phase, const char *evidence)
-{
-	struct rdd_finding *f = &d->findings[d->n_findings++];
-
-	f->cause = cause;
-	f->severity = sev;
-	f->phase = phase;
-	snprintf(f->evidence, sizeof(f->evidence), "%s", evidence);
-}
-
-static void
-verdict(struct rdd_diagnosis *d, enum rdd_verdict v, int failed_phase,
-        const char *summary)
-{
-	d->status = v;
-	d->failed_phase = failed_phase;
-	snprintf(d->summary, sizeof(d->summary), "%s", summary);
-}
-
-/* A healthy server with SecurityLayer = Negotiate and NLA not required. */
-static void
-fixture_healthy(struct rdd_observation *obs, struct rdd_diagnosis *d)
-{
-	struct rdd_attempt *a;
-
-	base(obs);
-	set_phase(obs, RDD_PHASE_TCP, RDD_STATUS_OK, 0.4, 0.3,
-	          "connected to 10.201.0.14");
-	set_phase(obs, RDD_PHASE_X224, RDD_STATUS_OK, 0.7, 1.2,
-	          "selected HYBRID (flags 0x1f)");
-	set_phase(obs, RDD_PHASE_TLS, RDD_STATUS_OK, 1.9, 2.1,
-	          "TLSv1.2 ECDHE-RSA-AES256-GCM-SHA384");
-	a = add_attempt(obs, "A", 0x0B, true);
-	attempt_rsp(a, RDD_PROTO_HYBRID, 0x1f, 0.4);
-	a->tls = RDD_TLS_OK;
-	a->tls_start_ms = 1.9;
-	a->tls_ms = 2.1;
-	a = add_attempt(obs, "B", 0x01, true);
-	attempt_rsp(a, RDD_PROTO_SSL, 0x00, 0.5);
-	a->x224_ms = 1.1;
-	a->tls = RDD_TLS_OK;
-	a->tls_ms = 2.0;
-	a = add_attempt(obs, "C", 0x00, false);
-	attempt_rsp(a, RDD_PROTO_RDP, 0x00, 0.6);
-	a->x224_ms = 0.9;
-	obs->security_layer = RDD_SECLAYER_NEGOTIATE;
-	obs->nla_required = 0;
-	set_cert(obs, "CN=nego.rdpsrv.lab", CHECKED_AT + 100 * DAY);
-
-	memset(d, 0, sizeof(*d));
-	add_finding(d, RDD_CAUSE_CERT_SELF_SIGNED, RDD_SEV_WARNING,
-	            RDD_PHASE_TLS, "issuer = subject = CN=nego.rdpsrv.lab");
-	add_finding(d, RDD_CAUSE_NLA_NOT_REQUIRED, RDD_SEV_WARNING,
-	            RDD_PHASE_X224, "attempt B (SSL only) selected SSL");
-	verdict(d, RDD_VERDICT_WARNING, -1,
-	        "a default client connects; 2 warnings");
-}
-
-/* Nothing listens: RST to SYN. */
-static void
-fixture_refused(struct rdd_observation *obs, struct rdd_diagnosis *d)
-{
-	struct rdd_attempt *a;
-
-	base(obs);
-	set_phase(obs, RDD_PHASE_TCP, RDD_STATUS_FAILED, 0.4, 0.2,
-	          "connection refused by 10.201.0.14");
-	set_phase(obs, RDD_PHASE_X224, RDD_STATUS_SKIPPED, 0, 0, "");
-	set_phase(obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED, 0, 0, "");
-	a = add_attempt(obs, "A", 0x0B, true);
-	a->tcp = RDD_TCP_REFUSED;
-	a->tcp_start_ms = 0.4;
-	a->tcp_ms = 0.2;
-	snprintf(a->tcp_error, sizeof(a->tcp_error), "connection refused");
-
-	memset(d, 0, sizeof(*d));
-	add_finding(d, RDD_CAUSE_TCP_REFUSED, RDD_SEV_CRITICAL, RDD_PHASE_TCP,
-	            "10.201.0.14:3389 answered the SYN with a RST");
-	verdict(d, RDD_VERDICT_CRITICAL, RDD_PHASE_TCP,
-	        "nothing accepts connections on 10.201.0.14:3389");
-}
-
-/* TLS works, but the certificate expired three days ago. */
-static void
-fixture_expired(struct rdd_observation *obs, struct rdd_diagnosis *d)
-{
-	fixture_healthy(obs, d);
-	obs->tls.cert.not_after = CHECKED_AT - 3 * DAY;
-	memset(d, 0, sizeof(*d));
-	add_finding(
-	    d, RDD_CAUSE_CERT_EXPIRED, RDD_SEV_CRITICAL, RDD_PHASE_TLS,
-	    "notAfter 2026-11-19 06:40:01 UTC, 3 days before the check");
-	verdict(d, RDD_VERDICT_CRITICAL, RDD_PHASE_TLS,
-	        "the server's certificate has expired");
-}
-
-/* A hostile server: terminal escapes and invalid UTF-8 in every string it
- * chooses. */
-#define HOSTILE_SUBJECT "CN=\x1b[2Jevil\xff\xfe\x1b]52;c;aGk=\x07"
-static void
-fixture_hostile(struct rdd_observation *obs, struct rdd_diagnosis *d)
-{
-	fixture_healthy(obs, d);
-	set_cert(obs, HOSTILE_SUBJECT, CHECKED_AT + 100 * DAY);
-	snprintf(obs->tls.cert.san[1], RDD_STR, "DNS:\x1b[31mred\r\nfake\x7f");
-	snprintf(obs->tls.cert.common_name, RDD_STR, "\xc0\xaf\xed\xa0\x80");
-	snprintf(obs->tls.cert.name_checked, RDD_STR, "nego.rdpsrv.lab");
-	obs->tls.cert.name_match = 0;
-	snprintf(obs->phases[RDD_PHASE_TLS].detail, RDD_STR,
-	         "alert from \x1b[2J\xc2\x9b"
-	         "1;1H server");
-	snprintf(obs->attempts[0].tls_detail, RDD_STR, "\x1b[2J\r\n");
-	snprintf(obs->attempts[0].x224_detail, RDD_STR, "\x9b\x1b");
-	memset(d, 0, sizeof(*d));
-	add_finding(d, RDD_CAUSE_CERT_NAME_MISMATCH, RDD_SEV_WARNING,
-	            RDD_PHASE_TLS,
-	            "subject " HOSTILE_SUBJECT " does not match");
-	verdict(d, RDD_VERDICT_WARNING, -1, "summary \x1b[2J\xff");
-}
+#include "fixtures.h"
 
 /* ---- Rendering and lookups --------------------------------------------- */
 
@@ -401,17 +186,20 @@ test_healthy_top_level(void **state)
 	char *text;
 	json_t *root, *tool, *target, *addrs;
 	static const char *const order[] = {
-	    "schema",      "tool",   "checked_at",          "timeout_s",
-	    "total_ms",    "target", "client_error",        "phases",
-	    "negotiation", "tls",    "alternate_addresses", "findings",
-	    "verdict",     NULL};
+	    "schema",       "tool",     "checked_at",
+	    "timeout_s",    "total_ms", "target",
+	    "client_error", "phases",   "negotiation",
+	    "tls",          "credssp",  "alternate_addresses",
+	    "findings",     "verdict",  NULL};
 
 	(void)state;
 	fixture_healthy(&obs, &d);
 	root = render(&obs, &d, &text);
 
-	assert_int_equal(json_object_size(root), 13);
+	assert_int_equal(json_object_size(root), 14);
 	assert_true(json_is_null(get(root, "client_error")));
+	/* No CredSSP exchange in this check. */
+	assert_null_key(root, "credssp");
 	assert_key_order(text, 2, order);
 	/* Indented by two spaces, schema first. */
 	assert_memory_equal(text, "{\n  \"schema\": 1,\n", 17);
@@ -873,6 +661,165 @@ test_null_rules(void **state)
 	free(text);
 }
 
+/* The lab's FreeRDP shadow server: CredSSP version 6, its NTLM names. */
+static void
+fixture_credssp(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	struct rdd_credssp_info *ci = &obs->credssp;
+
+	fixture_healthy(obs, d);
+	set_phase(obs, RDD_PHASE_CREDSSP, RDD_STATUS_OK, 4.0, 1.5,
+	          "version 6, NTLM CHALLENGE from RDPLAB-SHADOW, Windows "
+	          "6.1.7601");
+	ci->outcome = RDD_CREDSSP_OK;
+	snprintf(ci->attempt, sizeof(ci->attempt), "A");
+	ci->start_ms = 4.0;
+	ci->ms = 1.5;
+	snprintf(ci->detail, sizeof(ci->detail), "%s",
+	         obs->phases[RDD_PHASE_CREDSSP].detail);
+	ci->has_version = true;
+	ci->server_version = 6;
+	ci->ntlm.present = true;
+	snprintf(ci->ntlm.target_name, RDD_STR, "RDPLAB-SHADOW");
+	snprintf(ci->ntlm.netbios_computer, RDD_STR, "RDPLAB-SHADOW");
+	snprintf(ci->ntlm.netbios_domain, RDD_STR, "RDPLAB-SHADOW");
+	snprintf(ci->ntlm.dns_computer, RDD_STR, "RDPLAB-SHADOW");
+	snprintf(ci->ntlm.dns_domain, RDD_STR, "RDPLAB-SHADOW");
+	ci->ntlm.has_version = true;
+	ci->ntlm.os_major = 6;
+	ci->ntlm.os_minor = 1;
+	ci->ntlm.os_build = 7601;
+	ci->ntlm.ntlm_revision = 15;
+	ci->ntlm.has_time = true;
+	ci->ntlm.server_time = CHECKED_AT + 305; /* 5 minutes ahead */
+	ci->ntlm.time_at_ms = 5.5;
+}
+
+static void
+test_credssp(void **state)
+{
+	static const char *const order[] = {"from_attempt",
+	                                    "outcome",
+	                                    "token",
+	                                    "start_ms",
+	                                    "ms",
+	                                    "detail",
+	                                    "server_version",
+	                                    "patch_status",
+	                                    "error_code",
+	                                    "error_name",
+	                                    "ntlm",
+	                                    "other_request",
+	                                    NULL};
+	static const char *const ntlm_order[] = {
+	    "target_name", "netbios_computer", "netbios_domain", "dns_computer",
+	    "dns_domain",  "dns_tree",         "os_version",     "os_build",
+	    "os_name",     "server_time",      "clock_skew_s",   NULL};
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *c, *n;
+
+	(void)state;
+	fixture_credssp(&obs, &d);
+	root = render(&obs, &d, &text);
+	c = get(root, "credssp");
+	assert_true(json_is_object(c));
+	assert_int_equal(json_object_size(c), 12);
+	assert_key_order(strstr(text, "\"credssp\": {"), 4, order);
+	assert_string_equal(get_str(c, "from_attempt"), "A");
+	assert_string_equal(get_str(c, "outcome"), "ok");
+	assert_string_equal(get_str(c, "token"), "ntlm");
+	assert_num(c, "start_ms", 4.0);
+	assert_num(c, "ms", 1.5);
+	assert_int_equal(get_int(c, "server_version"), 6);
+	assert_string_equal(get_str(c, "patch_status"), "current");
+	assert_null_key(c, "error_code");
+	assert_null_key(c, "error_name");
+	assert_null_key(c, "other_request");
+	n = get(c, "ntlm");
+	assert_int_equal(json_object_size(n), 11);
+	assert_key_order(strstr(text, "\"ntlm\": {"), 6, ntlm_order);
+	assert_string_equal(get_str(n, "target_name"), "RDPLAB-SHADOW");
+	assert_string_equal(get_str(n, "netbios_computer"), "RDPLAB-SHADOW");
+	assert_string_equal(get_str(n, "dns_computer"), "RDPLAB-SHADOW");
+	assert_null_key(n, "dns_tree");
+	assert_string_equal(get_str(n, "os_version"), "6.1.7601");
+	assert_int_equal(get_int(n, "os_build"), 7601);
+	assert_string_equal(get_str(n, "os_name"),
+	                    "Windows 7 SP1 / Server 2008 R2 SP1");
+	assert_string_equal(get_str(n, "server_time"), "2026-11-22T06:45:06Z");
+	/* 305 s ahead of the check start, 5.5 ms of which had passed. */
+	assert_int_equal(get_int(n, "clock_skew_s"), 305);
+	assert_string_equal(
+	    get_str(find(get(root, "phases"), "phase", "credssp"), "status"),
+	    "ok");
+	json_decref(root);
+	free(text);
+
+	/* An errorCode, an old version, no CHALLENGE, and the SPNEGO
+	 * retry that fared no better. */
+	fixture_credssp(&obs, &d);
+	obs.credssp.outcome = RDD_CREDSSP_ERROR;
+	obs.credssp.server_version = 3;
+	obs.credssp.has_error_code = true;
+	obs.credssp.error_code = 0xc000006d;
+	memset(&obs.credssp.ntlm, 0, sizeof(obs.credssp.ntlm));
+	obs.credssp.other_outcome = RDD_CREDSSP_CLOSED;
+	obs.credssp.other_spnego = true;
+	snprintf(obs.credssp.other_attempt, 8, "A2");
+	snprintf(obs.credssp.other_detail, RDD_STR, "closed \x1b[2J");
+	root = render(&obs, &d, &text);
+	c = get(root, "credssp");
+	assert_string_equal(get_str(c, "outcome"), "error");
+	assert_string_equal(get_str(c, "patch_status"), "unpatched");
+	assert_int_equal(get_int(c, "error_code"), 0xc000006d);
+	assert_string_equal(get_str(c, "error_name"), "STATUS_LOGON_FAILURE");
+	assert_null_key(c, "ntlm");
+	n = get(c, "other_request");
+	assert_string_equal(get_str(n, "from_attempt"), "A2");
+	assert_string_equal(get_str(n, "token"), "spnego");
+	assert_string_equal(get_str(n, "outcome"), "closed");
+	assert_string_equal(get_str(n, "detail"), "closed \x1b[2J");
+	assert_non_null(strstr(text, "closed \\u001B[2J"));
+	json_decref(root);
+	free(text);
+
+	/* A closed exchange: no version, no patch status; version 5 is
+	 * outdated; hostile names arrive as valid UTF-8. */
+	fixture_credssp(&obs, &d);
+	obs.credssp.outcome = RDD_CREDSSP_CLOSED;
+	obs.credssp.has_version = false;
+	memset(&obs.credssp.ntlm, 0, sizeof(obs.credssp.ntlm));
+	root = render(&obs, &d, &text);
+	c = get(root, "credssp");
+	assert_null_key(c, "server_version");
+	assert_null_key(c, "patch_status");
+	json_decref(root);
+	free(text);
+	fixture_credssp(&obs, &d);
+	obs.credssp.server_version = 5;
+	obs.credssp.spnego = true;
+	obs.credssp.ntlm.has_version = false;
+	obs.credssp.ntlm.has_time = false;
+	snprintf(obs.credssp.ntlm.dns_computer, RDD_STR,
+	         "evil\xff\x1b]0;x\x07");
+	root = render(&obs, &d, &text);
+	c = get(root, "credssp");
+	assert_string_equal(get_str(c, "patch_status"), "outdated");
+	assert_string_equal(get_str(c, "token"), "spnego");
+	n = get(c, "ntlm");
+	assert_null_key(n, "os_version");
+	assert_null_key(n, "os_build");
+	assert_null_key(n, "os_name");
+	assert_null_key(n, "server_time");
+	assert_null_key(n, "clock_skew_s");
+	assert_string_equal(get_str(n, "dns_computer"),
+	                    "evil\xef\xbf\xbd\x1b]0;x\x07");
+	json_decref(root);
+	free(text);
+}
+
 static void
 test_no_findings(void **state)
 {
@@ -1072,6 +1019,7 @@ main(void)
 	    cmocka_unit_test(test_days_left_rounding),
 	    cmocka_unit_test(test_hostile_strings),
 	    cmocka_unit_test(test_null_rules),
+	    cmocka_unit_test(test_credssp),
 	    cmocka_unit_test(test_no_findings),
 	    cmocka_unit_test(test_lowers_security),
 	    cmocka_unit_test(test_every_cause),
