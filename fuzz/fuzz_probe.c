@@ -1,13 +1,15 @@
 /*
  * fuzz_probe.c - libFuzzer target for a whole probe (lib/probe/probe.c and
- * tls.c over lib/wire): the X.224 negotiation and the TLS handshake with
- * the server played by the fuzzer.
+ * tls.c over lib/wire): the X.224 negotiation, the TLS handshake and the
+ * MCS Connect-Initial / Connect-Response with the server played by the
+ * fuzzer.
  *
  * Input:
  *   byte 0   options: bits 0-1 pick requestedProtocols (0x0B, 0x01, 0x00,
  *            0x03); bit 2 TLS upgrade; bit 3 cookie; bit 4 IP literal as
  *            server name; bit 5 end with a reset rather than a close;
- *            bit 6 partial sends
+ *            bit 6 partial sends; bit 7 MCS Connect-Initial when RDP
+ *            (or SSL, after TLS) is selected
  *   byte 1   chunking: 0 delivers the server bytes at once; otherwise
  *            seeds the sizes (1..64 bytes) and the time between chunks
  *   rest     the server's bytes
@@ -89,6 +91,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.server_name = (opt & 0x10) != 0 ? "192.0.2.7" : "rdp.example.test";
 	cfg.phase_timeout_us = TIMEOUT;
 	cfg.t0_us = T0;
+	cfg.mcs = (opt & 0x80) != 0;
+	cfg.encryption_methods = 0x1b;
 
 	p = rdd_probe_new(&cfg, &attempt, &tls);
 	if (p == NULL)

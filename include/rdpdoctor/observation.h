@@ -20,7 +20,7 @@
 #define RDD_STR 256
 #define RDD_ADDR_STR 64
 #define RDD_MAX_ADDRESSES 16
-#define RDD_MAX_ATTEMPTS 8
+#define RDD_MAX_ATTEMPTS 12 /* A, B, C, A2 and the encryption probes */
 #define RDD_MAX_SAN 32
 #define RDD_FIRST_BYTES 16
 
@@ -122,6 +122,24 @@ const char *rdd_tls_outcome_name(enum rdd_tls_outcome o);
 /* "not_run", "ok", "closed", "reset", "timeout", "error", "malformed". */
 const char *rdd_credssp_outcome_name(enum rdd_credssp_outcome o);
 
+/* The Basic Settings Exchange: the client's MCS Connect-Initial (with the
+ * GCC client data) and the server's answer. */
+enum rdd_mcs_outcome {
+	RDD_MCS_NOT_RUN,
+	RDD_MCS_OK,           /* a Connect-Response arrived (see its result) */
+	RDD_MCS_DISCONNECTED, /* an MCS Disconnect Provider Ultimatum or an
+	                         X.224 Disconnect Request instead */
+	RDD_MCS_CLOSED,       /* orderly close before a Connect-Response */
+	RDD_MCS_RESET,        /* reset before a Connect-Response */
+	RDD_MCS_TIMEOUT,      /* no (complete) answer in time */
+	RDD_MCS_MALFORMED,    /* an answer that is not a Connect-Response */
+	RDD_MCS_ERROR         /* the Connect-Initial could not be sent */
+};
+
+/* "not_run", "ok", "disconnected", "closed", "reset", "timeout",
+ * "malformed", "error". */
+const char *rdd_mcs_outcome_name(enum rdd_mcs_outcome o);
+
 /* One TCP connection of the check plan, with what it asked and got. */
 struct rdd_attempt {
 	char label[8];      /* "A", "B", "C": role in the plan */
@@ -151,6 +169,20 @@ struct rdd_attempt {
 	double tls_start_ms;
 	double tls_ms;
 	char tls_detail[RDD_STR];
+
+	/* The MCS Connect-Initial of this connection, sent when the plan
+	 * asks for it and the server selected standard RDP security, or SSL
+	 * (then after TLS). */
+	bool mcs_wanted;
+	uint32_t encryption_methods; /* CS_SECURITY encryptionMethods sent */
+	enum rdd_mcs_outcome mcs;
+	int mcs_result; /* T.125 Result; -1 without a Connect-Response */
+	/* SC_SECURITY of the Connect-Response (0 when absent). */
+	uint32_t mcs_encryption_method;
+	uint32_t mcs_encryption_level;
+	double mcs_start_ms;
+	double mcs_ms;
+	char mcs_detail[RDD_STR];
 };
 
 /* Certificate facts as received; validity is judged in lib/diag. */
@@ -228,6 +260,92 @@ struct rdd_credssp_info {
 	char other_detail[RDD_STR];
 };
 
+/* The server certificate of SC_SECURITY (standard RDP security only). */
+enum rdd_server_cert_kind {
+	RDD_SERVER_CERT_NONE,        /* none sent (TLS: encryption 0/0) */
+	RDD_SERVER_CERT_PROPRIETARY, /* RSA key signed with Microsoft's key */
+	RDD_SERVER_CERT_X509,        /* an X.509 chain */
+	RDD_SERVER_CERT_UNKNOWN      /* another dwVersion */
+};
+
+/* "none", "proprietary", "x509", "unknown". */
+const char *rdd_server_cert_kind_name(enum rdd_server_cert_kind k);
+
+#define RDD_MAX_CERT_CHAIN 8
+
+struct rdd_server_certificate {
+	enum rdd_server_cert_kind kind;
+	uint32_t version_raw; /* dwVersion as sent */
+	bool temporary;       /* CERT_TEMPORARILY_ISSUED: not permanent */
+	bool valid;           /* its own structure is consistent */
+	/* Proprietary: the server's RSA key and the signature over it. */
+	uint32_t sig_alg_id;
+	uint32_t key_alg_id;
+	uint32_t rsa_bits;
+	uint32_t rsa_exponent;
+	uint32_t signature_len;
+	/* X.509: the blob lengths (root first) and the server's own (last)
+	 * certificate, read with OpenSSL; names are untrusted. */
+	uint32_t n_certs; /* 1 for a proprietary certificate */
+	uint32_t cert_len[RDD_MAX_CERT_CHAIN];
+	bool leaf_parsed;
+	char leaf_subject[RDD_STR];
+	char leaf_issuer[RDD_STR];
+	char leaf_key_type[16];
+	int leaf_key_bits;
+	uint32_t leaf_rsa_exponent;
+};
+
+#define RDD_MAX_ENCRYPTION_METHODS 4
+
+/*
+ * What the MCS Connect-Response said ([MS-RDPBCGR] 2.2.1.4): the server's
+ * RDP version and, for standard RDP security, its encryption method and
+ * level and certificate. From attempt A when it got that far (TLS without
+ * NLA, or standard RDP security), else from C (standard RDP security).
+ * The accepted methods come from one connection per method, each offering
+ * that method only (as nmap's rdp-enum-encryption does).
+ */
+struct rdd_mcs_info {
+	enum rdd_mcs_outcome outcome; /* RDD_MCS_NOT_RUN: no MCS at all */
+	char attempt[8];              /* label of the attempt it came from */
+	double start_ms;
+	double ms;
+	char detail[RDD_STR];
+	uint32_t selected_protocol;  /* serverSelectedProtocol sent */
+	uint32_t encryption_methods; /* CS_SECURITY encryptionMethods sent */
+	int result;                  /* T.125 Result; -1 none */
+	int disconnect_reason;       /* DPUM reason; -1 none */
+	/* SC_CORE */
+	bool has_core;
+	uint32_t server_version_raw;
+	char rdp_version[16]; /* "RDP 10.7"; "" when the value is unknown */
+	uint16_t core_length; /* 8, 12 or 16: how new the server is */
+	bool has_client_requested_protocols;
+	uint32_t client_requested_protocols;
+	bool has_early_capability_flags;
+	uint32_t early_capability_flags;
+	/* SC_SECURITY */
+	bool has_security;
+	uint32_t encryption_method;
+	uint32_t encryption_level;
+	uint32_t server_random_len;
+	struct rdd_server_certificate server_certificate;
+	/* SC_NET, SC_MCS_MSGCHANNEL, SC_MULTITRANSPORT */
+	bool has_net;
+	uint16_t io_channel;
+	uint16_t channel_count;
+	bool has_msgchannel;
+	uint16_t msg_channel;
+	bool has_multitransport;
+	uint32_t multitransport_flags;
+	/* Standard RDP security methods: those probed to an answer, and
+	 * those the server chose when offered alone. */
+	uint32_t tested_encryption_methods; /* bit set */
+	uint32_t accepted_encryption_methods[RDD_MAX_ENCRYPTION_METHODS];
+	size_t n_accepted_encryption_methods;
+};
+
 enum rdd_security_layer {
 	RDD_SECLAYER_UNKNOWN,
 	RDD_SECLAYER_RDP,       /* Standard RDP Security only */
@@ -274,6 +392,9 @@ struct rdd_observation {
 
 	/* The CredSSP exchange of attempt A (or of its SPNEGO retry). */
 	struct rdd_credssp_info credssp;
+
+	/* The MCS Connect-Response (see struct rdd_mcs_info). */
+	struct rdd_mcs_info mcs;
 };
 
 /* Zero the record and set every "unknown" marker. */

@@ -6,11 +6,14 @@
  * TLS handshake (OpenSSL through memory BIOs); then, when the server
  * selected HYBRID or HYBRID_EX and the config asks for it, the first round
  * of CredSSP: one TSRequest carrying an NTLM NEGOTIATE and the server's
- * answer (no credentials, no AUTHENTICATE). It never touches a socket or
- * a clock: the driver tells it that the TCP connection is up, feeds it the
- * bytes received and the time, sends what it hands out, and calls tick()
- * when the deadline passes. When done() is true the attempt record (and the
- * TLS record, if one was given) holds everything the connection showed.
+ * answer (no credentials, no AUTHENTICATE). When the server selected
+ * standard RDP security, or SSL (after TLS), and the config asks for it,
+ * the Basic Settings Exchange: the MCS Connect-Initial and the server's
+ * Connect-Response. It never touches a socket or a clock: the driver
+ * tells it that the TCP connection is up, feeds it the bytes received and
+ * the time, sends what it hands out, and calls tick() when the deadline
+ * passes. When done() is true the attempt record (and the TLS record, if
+ * one was given) holds everything the connection showed.
  *
  * Time is a monotonic count of microseconds chosen by the caller.
  */
@@ -37,6 +40,10 @@ struct rdd_probe_config {
 	uint64_t t0_us;            /* start of the check: times are relative */
 	rdd_trace_cb trace;        /* may be NULL */
 	void *trace_ctx;
+	/* MCS Connect-Initial when RDP (or SSL, after TLS) is selected, with
+	 * these CS_SECURITY encryptionMethods. */
+	bool mcs;
+	uint32_t encryption_methods;
 };
 
 struct rdd_probe;
@@ -59,6 +66,13 @@ struct rdd_probe *rdd_probe_new(const struct rdd_probe_config *cfg,
  */
 void rdd_probe_set_credssp_record(struct rdd_probe *p,
                                   struct rdd_credssp_info *info);
+
+/*
+ * Where the MCS phase writes its facts (must outlive the probe). Without
+ * a record the phase still runs when the config asks for it; the attempt
+ * record keeps its outcome, result and encryption method and level.
+ */
+void rdd_probe_set_mcs_record(struct rdd_probe *p, struct rdd_mcs_info *info);
 
 /* The TCP connection is up: queue the Connection Request. */
 void rdd_probe_start(struct rdd_probe *p, uint64_t now_us);

@@ -96,6 +96,26 @@ rdd_security_layer_name(enum rdd_security_layer l)
 	return lookup(n, NELEM(n), (unsigned)l);
 }
 
+const char *
+rdd_mcs_outcome_name(enum rdd_mcs_outcome o)
+{
+	static const char *const n[] = {
+	    "not_run", "ok",      "disconnected", "closed",
+	    "reset",   "timeout", "malformed",    "error",
+	};
+
+	return lookup(n, NELEM(n), (unsigned)o);
+}
+
+const char *
+rdd_server_cert_kind_name(enum rdd_server_cert_kind k)
+{
+	static const char *const n[] = {"none", "proprietary", "x509",
+	                                "unknown"};
+
+	return lookup(n, NELEM(n), (unsigned)k);
+}
+
 void
 rdd_observation_init(struct rdd_observation *obs)
 {
@@ -104,6 +124,8 @@ rdd_observation_init(struct rdd_observation *obs)
 	memset(obs, 0, sizeof(*obs));
 	obs->nla_required = -1;
 	obs->tls.cert.name_match = -1;
+	obs->mcs.result = -1;
+	obs->mcs.disconnect_reason = -1;
 	for (i = 0; i < RDD_PHASE_COUNT; i++)
 		obs->phases[i].status = RDD_STATUS_SKIPPED;
 }

@@ -21,6 +21,14 @@
  * records), records what it says in the rdd_credssp_info record, and
  * stops: no AUTHENTICATE, no credentials.
  *
+ * MCS follows the Connection Confirm when the server selected standard RDP
+ * security (or answered without negotiation data), and the TLS handshake
+ * when it selected SSL: it sends the Connect-Initial (lib/probe/mcsphase,
+ * in TLS application data after TLS), waits for one whole TPKT, and
+ * records the Connect-Response, or the Disconnect Provider Ultimatum that
+ * came instead, in the attempt and the rdd_mcs_info record. Then it stops:
+ * no Erect Domain, no security exchange.
+ *
  * The probe never reads a clock: every entry point gets the time from the
  * caller, and every time in the attempt record is milliseconds since
  * cfg->t0_us. Each phase has its own deadline, phase_timeout_us after it
@@ -34,11 +42,13 @@
 #include <string.h>
 
 #include "rdpdoctor/probe.h"
+#include "probe/mcsphase.h"
 #include "probe/nla.h"
 #include "probe/tls.h"
 #include "wire/credssp.h"
 #include "wire/cursor.h"
 #include "wire/tpkt.h"
+#include "wire/gcc.h"
 #include "wire/x224.h"
 
 #define CR_CAP 512                /* TPKT + X.224 CR + cookie + RDP_NEG_REQ */
@@ -46,7 +56,7 @@
 #define SNIFF_LEN RDD_FIRST_BYTES /* enough to name binary bytes */
 #define SNIFF_TEXT_MAX 128        /* longest text line waited for */
 
-enum state { ST_IDLE, ST_X224, ST_TLS, ST_CREDSSP, ST_DONE };
+enum state { ST_IDLE, ST_X224, ST_TLS, ST_CREDSSP, ST_MCS, ST_DONE };
 
 struct rdd_probe {
 	struct rdd_attempt *a;
@@ -57,6 +67,10 @@ struct rdd_probe {
 	bool credssp_spnego;
 	struct rdd_credssp_info *cinfo; /* &own unless the driver gave one */
 	struct rdd_credssp_info own;
+	bool want_mcs;
+	uint32_t encryption_methods;
+	struct rdd_mcs_info *minfo; /* &own_mcs unless the driver gave one */
+	struct rdd_mcs_info own_mcs;
 	uint64_t timeout_us;
 	uint64_t t0_us;
 	rdd_trace_cb trace;
@@ -179,6 +193,9 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	p->want_credssp = cfg->credssp;
 	p->credssp_spnego = cfg->credssp_spnego;
 	p->cinfo = &p->own;
+	p->want_mcs = cfg->mcs;
+	p->encryption_methods = cfg->encryption_methods;
+	p->minfo = &p->own_mcs;
 	p->timeout_us = cfg->phase_timeout_us;
 	p->t0_us = cfg->t0_us;
 	p->trace = cfg->trace;
@@ -209,6 +226,15 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	attempt->tls_start_ms = 0;
 	attempt->tls_ms = 0;
 	attempt->tls_detail[0] = '\0';
+	attempt->mcs_wanted = cfg->mcs;
+	attempt->encryption_methods = cfg->mcs ? cfg->encryption_methods : 0;
+	attempt->mcs = RDD_MCS_NOT_RUN;
+	attempt->mcs_result = -1;
+	attempt->mcs_encryption_method = 0;
+	attempt->mcs_encryption_level = 0;
+	attempt->mcs_start_ms = 0;
+	attempt->mcs_ms = 0;
+	attempt->mcs_detail[0] = '\0';
 	return p;
 }
 
@@ -218,6 +244,14 @@ rdd_probe_set_credssp_record(struct rdd_probe *p, struct rdd_credssp_info *info)
 	if (p == NULL || p->st != ST_IDLE)
 		return;
 	p->cinfo = info != NULL ? info : &p->own;
+}
+
+void
+rdd_probe_set_mcs_record(struct rdd_probe *p, struct rdd_mcs_info *info)
+{
+	if (p == NULL || p->st != ST_IDLE)
+		return;
+	p->minfo = info != NULL ? info : &p->own_mcs;
 }
 
 void
@@ -429,6 +463,9 @@ x224_not_rdp(struct rdd_probe *p, uint64_t now_us)
 static void tls_begin(struct rdd_probe *p, uint64_t now_us);
 static void tls_input(struct rdd_probe *p, const uint8_t *data, size_t len,
                       uint64_t now_us);
+static void mcs_begin(struct rdd_probe *p, uint64_t now_us);
+static void mcs_input(struct rdd_probe *p, const uint8_t *data, size_t len,
+                      uint64_t now_us);
 
 static void
 x224_malformed(struct rdd_probe *p, uint64_t now_us, const char *what)
@@ -526,6 +563,14 @@ x224_confirmed(struct rdd_probe *p, const struct rdd_x224_cc *cc,
 	}
 }
 
+/* Standard RDP security: selected, or a pre-Vista Connection Confirm. */
+static bool
+selects_rdp(const struct rdd_attempt *a)
+{
+	return (a->x224 == RDD_X224_RSP && a->selected == RDD_PROTO_RDP) ||
+	       a->x224 == RDD_X224_NO_NEG_DATA;
+}
+
 static bool
 selects_tls(const struct rdd_attempt *a)
 {
@@ -586,6 +631,20 @@ x224_process(struct rdd_probe *p, const uint8_t *rest, size_t rest_len,
 		return;
 	}
 	x224_confirmed(p, &cc, now_us);
+	if (p->want_mcs && selects_rdp(p->a)) {
+		/* Whatever followed the Connection Confirm is MCS input. */
+		in = p->in;
+		in_len = p->in_len;
+		p->in = NULL;
+		p->in_len = p->in_cap = 0;
+		mcs_begin(p, now_us);
+		if (p->st == ST_MCS && in_len > pdu_len)
+			mcs_input(p, in + pdu_len, in_len - pdu_len, now_us);
+		if (p->st == ST_MCS && rest_len > 0)
+			mcs_input(p, rest, rest_len, now_us);
+		free(in);
+		return;
+	}
 	if (!p->want_tls || !selects_tls(p->a)) {
 		finish(p);
 		return;
@@ -700,6 +759,11 @@ tls_done(struct rdd_probe *p, uint64_t now_us)
 		*p->tls_info = info;
 	if (p->want_credssp && selects_hybrid(a)) {
 		credssp_begin(p, now_us);
+		return;
+	}
+	if (p->want_mcs && a->x224 == RDD_X224_RSP &&
+	    a->selected == RDD_PROTO_SSL) {
+		mcs_begin(p, now_us);
 		return;
 	}
 	finish(p);
@@ -928,6 +992,214 @@ credssp_timeout(struct rdd_probe *p, uint64_t now_us)
 	credssp_end(p, RDD_CREDSSP_TIMEOUT, now_us);
 }
 
+/* --- the MCS phase ------------------------------------------------------ */
+
+/* MCS runs inside TLS when the handshake completed on this connection. */
+static bool
+mcs_over_tls(const struct rdd_probe *p)
+{
+	return p->tls != NULL && p->a->tls == RDD_TLS_OK;
+}
+
+static void
+mcs_end(struct rdd_probe *p, enum rdd_mcs_outcome o, uint64_t now_us)
+{
+	struct rdd_mcs_info *mi = p->minfo;
+	struct rdd_attempt *a = p->a;
+	const char *name = rdd_mcs_outcome_name(o);
+
+	mi->outcome = o;
+	mi->ms = span_ms(p->phase_start_us, now_us);
+	a->mcs = o;
+	a->mcs_result = mi->result;
+	a->mcs_encryption_method = mi->encryption_method;
+	a->mcs_encryption_level = mi->encryption_level;
+	a->mcs_ms = mi->ms;
+	snprintf(a->mcs_detail, sizeof(a->mcs_detail), "%s", mi->detail);
+	tracef(p, "<- MCS %s: %s", name != NULL ? name : "?", mi->detail);
+	finish(p);
+}
+
+static void
+mcs_begin(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_mcs_info *mi = p->minfo;
+	struct rdd_attempt *a = p->a;
+	uint8_t req[RDD_MCS_REQUEST_MAX];
+	char err[RDD_STR], protos[32], methods[48];
+	uint32_t selected =
+	    a->x224 == RDD_X224_RSP ? a->selected : RDD_PROTO_RDP;
+	size_t n;
+
+	memset(mi, 0, sizeof(*mi));
+	mi->result = -1;
+	mi->disconnect_reason = -1;
+	snprintf(mi->attempt, sizeof(mi->attempt), "%s", a->label);
+	mi->selected_protocol = selected;
+	mi->encryption_methods = p->encryption_methods;
+	mi->start_ms = rel_ms(p, now_us);
+	a->mcs_start_ms = mi->start_ms;
+
+	p->st = ST_MCS;
+	p->phase_start_us = now_us;
+	p->deadline_us = add_sat(now_us, p->timeout_us);
+	p->rx = 0;
+	n = rdd__mcs_request(req, sizeof(req), selected, p->encryption_methods);
+	if (n == 0) {
+		snprintf(mi->detail, sizeof(mi->detail),
+		         "Connect-Initial not sent: could not build it");
+		mcs_end(p, RDD_MCS_ERROR, now_us);
+		return;
+	}
+	if (mcs_over_tls(p)) {
+		if (rdd__tls_write(p->tls, req, n, err, sizeof(err)) != 0) {
+			snprintf(mi->detail, sizeof(mi->detail),
+			         "Connect-Initial not sent: %.200s", err);
+			mcs_end(p, RDD_MCS_ERROR, now_us);
+			return;
+		}
+	} else {
+		if (p->out_off == p->out_len)
+			p->out_off = p->out_len = 0;
+		if (!reserve(&p->out, &p->out_cap, p->out_len, n,
+		             SIZE_MAX / 2)) {
+			snprintf(mi->detail, sizeof(mi->detail),
+			         "Connect-Initial not sent: out of memory");
+			mcs_end(p, RDD_MCS_ERROR, now_us);
+			return;
+		}
+		memcpy(p->out + p->out_len, req, n);
+		p->out_len += n;
+	}
+	rdd_protocols_str(protos, sizeof(protos), selected);
+	rdd_encryption_methods_str(methods, sizeof(methods),
+	                           p->encryption_methods);
+	tracef(p,
+	       "-> MCS Connect-Initial, serverSelectedProtocol %s, "
+	       "encryptionMethods %s (0x%02x), %zu bytes%s",
+	       protos, methods, (unsigned)p->encryption_methods, n,
+	       mcs_over_tls(p) ? " in TLS" : "");
+	/* Bytes behind the handshake may already hold the answer. */
+	if (mcs_over_tls(p))
+		mcs_input(p, NULL, 0, now_us);
+}
+
+/* Look at the buffered answer: read it once a TPKT is whole. */
+static void
+mcs_process(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_mcs_info *mi = p->minfo;
+	struct rdd_cur payload;
+	size_t pdu_len = 0;
+	enum rdd_mcs_outcome o;
+	char what[RDD_STR / 2];
+
+	switch (rdd_tpkt_frame(p->in, p->in_len, &pdu_len, &payload)) {
+	case RDD_TPKT_NEED_MORE:
+		return;
+	case RDD_TPKT_NOT_TPKT:
+	case RDD_TPKT_BAD_LENGTH:
+		describe_not_rdp(p->in, p->in_len, what, sizeof(what));
+		snprintf(mi->detail, sizeof(mi->detail),
+		         "the answer to the Connect-Initial is not a TPKT "
+		         "(%s)",
+		         what);
+		mcs_end(p, RDD_MCS_MALFORMED, now_us);
+		return;
+	case RDD_TPKT_OK:
+		break;
+	}
+	tracef(p, "<- TPKT of %zu bytes", pdu_len);
+	o = rdd__mcs_answer(payload.p, payload.len, mi);
+	mcs_end(p, o, now_us);
+}
+
+/* Add N received (plaintext) bytes to the answer and look at it. */
+static void
+mcs_buffer(struct rdd_probe *p, const uint8_t *data, size_t n, uint64_t now_us)
+{
+	if (n > IN_CAP - p->in_len)
+		n = IN_CAP - p->in_len;
+	if (n == 0)
+		return;
+	if (!reserve(&p->in, &p->in_cap, p->in_len, n, IN_CAP)) {
+		snprintf(p->minfo->detail, sizeof(p->minfo->detail),
+		         "out of memory buffering the answer");
+		mcs_end(p, RDD_MCS_ERROR, now_us);
+		return;
+	}
+	memcpy(p->in + p->in_len, data, n);
+	p->in_len += n;
+	mcs_process(p, now_us);
+}
+
+static void
+mcs_input(struct rdd_probe *p, const uint8_t *data, size_t len, uint64_t now_us)
+{
+	struct rdd_mcs_info *mi = p->minfo;
+	uint8_t buf[4096];
+	char detail[RDD_STR];
+	enum rdd__tls_io io;
+	size_t n;
+
+	p->rx += len;
+	if (!mcs_over_tls(p)) {
+		mcs_buffer(p, data, len, now_us);
+		return;
+	}
+	if (len > 0 && rdd__tls_push(p->tls, data, len) != 0) {
+		snprintf(mi->detail, sizeof(mi->detail),
+		         "could not hand the answer to OpenSSL");
+		mcs_end(p, RDD_MCS_ERROR, now_us);
+		return;
+	}
+	while (p->st == ST_MCS) {
+		io = rdd__tls_read(p->tls, buf, sizeof(buf), &n, detail,
+		                   sizeof(detail));
+		switch (io) {
+		case RDD__TLS_IO_DATA:
+			mcs_buffer(p, buf, n, now_us);
+			break;
+		case RDD__TLS_IO_AGAIN:
+			return;
+		case RDD__TLS_IO_CLOSED:
+		case RDD__TLS_IO_ALERT:
+			snprintf(mi->detail, sizeof(mi->detail),
+			         "%.120s after the Connect-Initial (%zu bytes "
+			         "of an answer)",
+			         detail, p->in_len);
+			mcs_end(p, RDD_MCS_CLOSED, now_us);
+			return;
+		case RDD__TLS_IO_ERROR:
+			snprintf(mi->detail, sizeof(mi->detail),
+			         "the answer is not valid TLS (%.120s)",
+			         detail);
+			mcs_end(p, RDD_MCS_MALFORMED, now_us);
+			return;
+		}
+	}
+}
+
+static void
+mcs_closed(struct rdd_probe *p, bool reset, uint64_t now_us)
+{
+	snprintf(p->minfo->detail, sizeof(p->minfo->detail),
+	         "%s after the Connect-Initial (%zu bytes of an answer)",
+	         reset ? "connection reset by the server"
+	               : "server closed the connection",
+	         p->in_len);
+	mcs_end(p, reset ? RDD_MCS_RESET : RDD_MCS_CLOSED, now_us);
+}
+
+static void
+mcs_timeout(struct rdd_probe *p, uint64_t now_us)
+{
+	snprintf(p->minfo->detail, sizeof(p->minfo->detail),
+	         "no Connect-Response within %.1f s (%zu bytes of an answer)",
+	         (double)p->timeout_us / 1e6, p->in_len);
+	mcs_end(p, RDD_MCS_TIMEOUT, now_us);
+}
+
 /* --- driver entry points ----------------------------------------------- */
 
 void
@@ -942,6 +1214,8 @@ rdd_probe_recv(struct rdd_probe *p, const uint8_t *data, size_t len,
 		tls_input(p, data, len, now_us);
 	else if (p->st == ST_CREDSSP)
 		credssp_input(p, data, len, now_us);
+	else if (p->st == ST_MCS)
+		mcs_input(p, data, len, now_us);
 }
 
 void
@@ -982,6 +1256,9 @@ rdd_probe_peer_closed(struct rdd_probe *p, bool reset, uint64_t now_us)
 	case ST_CREDSSP:
 		credssp_closed(p, reset, now_us);
 		break;
+	case ST_MCS:
+		mcs_closed(p, reset, now_us);
+		break;
 	case ST_DONE:
 		break;
 	}
@@ -995,7 +1272,8 @@ rdd_probe_tick(struct rdd_probe *p, uint64_t now_us)
 	double secs;
 
 	if (p == NULL ||
-	    (p->st != ST_X224 && p->st != ST_TLS && p->st != ST_CREDSSP) ||
+	    (p->st != ST_X224 && p->st != ST_TLS && p->st != ST_CREDSSP &&
+	     p->st != ST_MCS) ||
 	    now_us < p->deadline_us)
 		return;
 	a = p->a;
@@ -1014,6 +1292,9 @@ rdd_probe_tick(struct rdd_probe *p, uint64_t now_us)
 		tracef(p, "timeout: %s", a->x224_detail);
 	} else if (p->st == ST_CREDSSP) {
 		credssp_timeout(p, now_us);
+		return;
+	} else if (p->st == ST_MCS) {
+		mcs_timeout(p, now_us);
 		return;
 	} else {
 		a->tls = RDD_TLS_TIMEOUT;
@@ -1065,8 +1346,8 @@ rdd_probe_sent(struct rdd_probe *p, size_t n)
 uint64_t
 rdd_probe_deadline(const struct rdd_probe *p)
 {
-	if (p == NULL ||
-	    (p->st != ST_X224 && p->st != ST_TLS && p->st != ST_CREDSSP))
+	if (p == NULL || (p->st != ST_X224 && p->st != ST_TLS &&
+	                  p->st != ST_CREDSSP && p->st != ST_MCS))
 		return UINT64_MAX;
 	return p->deadline_us;
 }
