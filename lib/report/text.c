@@ -736,13 +736,19 @@ print_server_identity(struct ctx *c, const struct rdd_observation *obs)
 		cert_line(c, "error code", buf);
 	}
 	if (ci->other_outcome != RDD_CREDSSP_NOT_RUN) {
+		char a1[ESC_CAP(sizeof(ci->attempt))],
+		    a2[ESC_CAP(sizeof(ci->other_attempt))];
+		const char *mine = rdd_credssp_outcome_name(ci->outcome);
+
 		o = rdd_credssp_outcome_name(ci->other_outcome);
-		snprintf(buf, sizeof(buf),
-		         "answered a %s NEGOTIATE; the %s one got: %s",
-		         ci->spnego ? "SPNEGO-wrapped" : "plain NTLM",
-		         ci->other_spnego ? "SPNEGO-wrapped" : "plain NTLM",
+		ESC(c, a1, ci->attempt);
+		ESC(c, a2, ci->other_attempt);
+		snprintf(buf, sizeof(buf), "%s NEGOTIATE (%s): %s; %s (%s): %s",
+		         ci->spnego ? "SPNEGO-wrapped" : "plain NTLM", a1,
+		         mine != NULL ? mine : "?",
+		         ci->other_spnego ? "SPNEGO-wrapped" : "plain NTLM", a2,
 		         o != NULL ? o : "?");
-		cert_line(c, "request", buf);
+		cert_line(c, "requests", buf);
 	}
 }
 

@@ -715,7 +715,9 @@ test_server_identity(void **state)
 	obs.credssp.has_error_code = true;
 	obs.credssp.error_code = 0xc000006d;
 	obs.credssp.spnego = true;
+	snprintf(obs.credssp.attempt, 8, "A2");
 	obs.credssp.other_outcome = RDD_CREDSSP_CLOSED;
+	snprintf(obs.credssp.other_attempt, 8, "A");
 	t = render_obs(&obs, &d, false, false);
 	assert_line(t, "  name         srv01.corp.example (NetBIOS SRV01)");
 	assert_line(t, "  domain       corp.example (NetBIOS CORP)");
@@ -729,8 +731,9 @@ test_server_identity(void **state)
 	assert_line(t, "               (CVE-2018-0886); patched clients "
 	               "refuse it");
 	assert_line(t, "  error code   0xC000006D STATUS_LOGON_FAILURE");
-	assert_line(t, "  request      answered a SPNEGO-wrapped NEGOTIATE; "
-	               "the plain NTLM one got:");
+	assert_line(t,
+	            "  requests     SPNEGO-wrapped NEGOTIATE (A2): ok; plain "
+	            "NTLM (A): closed");
 	free(t);
 	t = render_obs(&obs, &d, true, false);
 	assert_only_our_sgr(t);
