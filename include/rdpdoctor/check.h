@@ -23,6 +23,10 @@ struct rdd_plan_entry {
 	bool tls;           /* upgrade to TLS when selected */
 	bool credssp;       /* then CredSSP when HYBRID(_EX) is selected */
 	bool spnego;        /* CredSSP's NTLM NEGOTIATE wrapped in SPNEGO */
+	/* MCS Connect-Initial when standard RDP security (or SSL, after
+	 * TLS) is selected, with these CS_SECURITY encryptionMethods. */
+	bool mcs;
+	uint32_t encryption_methods;
 };
 
 /*
@@ -32,6 +36,9 @@ struct rdd_plan_entry {
  *      when the server selects HYBRID or HYBRID_EX;
  *   B  0x01 (TLS only): does the server require NLA?
  *   C  0x00 (standard RDP security only): is native RDP security allowed?
+ * A and C go on to the MCS Connect-Initial (offering every encryption
+ * method, as mstsc does) when the server selects standard RDP security,
+ * and A also after TLS when it selects SSL.
  * Returns the number of entries written to OUT (at most MAX).
  */
 size_t rdd_plan_entries(struct rdd_plan_entry *out, size_t max);
@@ -60,6 +67,32 @@ bool rdd_plan_spnego_retry(const struct rdd_observation *obs,
  */
 void rdd_plan_credssp_merge(struct rdd_observation *obs,
                             const struct rdd_credssp_info *plain);
+
+/*
+ * The follow-up connections once standard RDP security is known to work
+ * (an attempt that selected it, or got a Connection Confirm without
+ * negotiation data, received an rt-successful Connect-Response): one per
+ * standard RDP security encryption method, "E40", "E56", "E128" and
+ * "EFIPS", each requesting 0x00 and offering that method alone in
+ * CS_SECURITY, as nmap's rdp-enum-encryption does. Returns how many were
+ * written to OUT (at most MAX): 4, or 0 when not due or already opened.
+ * Pure function of obs.
+ */
+size_t rdd_plan_encryption_probes(const struct rdd_observation *obs,
+                                  struct rdd_plan_entry *out, size_t max);
+
+/* True when LABEL names one of those connections. */
+bool rdd_plan_is_encryption_probe(const char *label);
+
+/*
+ * After the check: from the MCS records of the attempts (BY_ATTEMPT[i]
+ * belongs to obs->attempts[i]), keep in OBS->mcs the most telling one:
+ * C's when it got an rt-successful Connect-Response (standard RDP
+ * security, with its encryption and certificate), else A's, else A2's,
+ * else C's. rdd_plan_conclude() then adds the accepted encryption methods.
+ */
+void rdd_plan_mcs_merge(struct rdd_observation *obs,
+                        const struct rdd_mcs_info *by_attempt);
 
 /*
  * True when the server refuses TLS/NLA with SSL_NOT_ALLOWED_BY_SERVER to the

@@ -66,6 +66,8 @@ struct run {
 	 * with A's plain result kept aside for rdd_plan_credssp_merge. */
 	bool retried;
 	struct rdd_credssp_info plain;
+	/* Each attempt's MCS record (rdd_plan_mcs_merge picks one). */
+	struct rdd_mcs_info mcs[RDD_MAX_ATTEMPTS];
 };
 
 static uint64_t
@@ -120,6 +122,7 @@ on_handle_closed(uv_handle_t *h)
 }
 
 static void maybe_retry(struct run *r);
+static void maybe_enumerate(struct run *r);
 
 static void
 conn_finish(struct conn *c)
@@ -127,8 +130,10 @@ conn_finish(struct conn *c)
 	if (c->finished)
 		return;
 	c->finished = true;
-	if (c->attempt != NULL)
+	if (c->attempt != NULL) {
 		maybe_retry(c->run);
+		maybe_enumerate(c->run);
+	}
 	uv_timer_stop(&c->timer);
 	if (!uv_is_closing((uv_handle_t *)&c->tcp))
 		uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
@@ -353,6 +358,9 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 		if (pcfg->credssp)
 			rdd_probe_set_credssp_record(c->probe,
 			                             &r->obs->credssp);
+		if (pcfg->mcs)
+			rdd_probe_set_mcs_record(
+			    c->probe, &r->mcs[attempt - r->obs->attempts]);
 	}
 	addr_to_str(addr, a, sizeof(a));
 	uv_tcp_init(&r->loop, &c->tcp);
@@ -419,6 +427,8 @@ open_entry(struct run *r, const struct rdd_plan_entry *e)
 	pcfg.t0_us = r->t0_us;
 	pcfg.trace = r->opt->trace;
 	pcfg.trace_ctx = r->opt->trace_ctx;
+	pcfg.mcs = e->mcs;
+	pcfg.encryption_methods = e->encryption_methods;
 	if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a, NULL,
 	              &pcfg) != 0)
 		r->error = -1;
@@ -437,6 +447,25 @@ maybe_retry(struct run *r)
 	trace(r, e.label,
 	      "CredSSP: plain NTLM refused on A; retrying with SPNEGO");
 	open_entry(r, &e);
+}
+
+/* Standard RDP security works: one connection per encryption method. */
+static void
+maybe_enumerate(struct run *r)
+{
+	struct rdd_plan_entry e[RDD_MAX_ATTEMPTS];
+	size_t i, n;
+
+	if (r->n_addrs == 0)
+		return;
+	n = rdd_plan_encryption_probes(r->obs, e, NELEM(e));
+	if (n > 0)
+		trace(r, "-",
+		      "standard RDP security works: one connection per "
+		      "encryption method (%zu)",
+		      n);
+	for (i = 0; i < n; i++)
+		open_entry(r, &e[i]);
 }
 
 /* Start the plan's connections to the first address and TCP-only
@@ -670,6 +699,7 @@ rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 	obs->total_ms = ms_since(r, now_us());
 	if (r->retried)
 		rdd_plan_credssp_merge(obs, &r->plain);
+	rdd_plan_mcs_merge(obs, r->mcs);
 	rdd_plan_conclude(obs);
 	rc = r->error;
 	if (r->gai_orphaned) {

@@ -15,6 +15,14 @@
  * fourth connection, A2, repeats A with the NEGOTIATE wrapped in SPNEGO
  * (as mstsc sends it); the credssp phase comes from whichever got a
  * CHALLENGE.
+ *
+ * MCS: A and C send the Connect-Initial when the server lets them (A after
+ * TLS when SSL is selected, A and C at once when standard RDP security
+ * is). The mcs phase is A's, or C's when mstsc would fall back to it (A
+ * refused with SSL_NOT_ALLOWED_BY_SERVER). Once standard RDP security has
+ * answered an rt-successful Connect-Response, four more connections (E40,
+ * E56, E128, EFIPS) each offer a single encryption method: those the
+ * server chooses are the methods it accepts.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,15 +31,25 @@
 #include "wire/x224.h"
 
 #define PROTO_MSTSC (RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX)
+/* CS_SECURITY encryptionMethods of mstsc: 40, 128, 56-bit and FIPS. */
+#define METHODS_MSTSC 0x1b
 
 static const struct rdd_plan_entry plan[] = {
-    {"A", PROTO_MSTSC, true, true, false},
-    {"B", RDD_PROTO_SSL, false, false, false},
-    {"C", RDD_PROTO_RDP, false, false, false},
+    {"A", PROTO_MSTSC, true, true, false, true, METHODS_MSTSC},
+    {"B", RDD_PROTO_SSL, false, false, false, false, 0},
+    {"C", RDD_PROTO_RDP, false, false, false, true, METHODS_MSTSC},
 };
 
-static const struct rdd_plan_entry spnego_retry = {"A2", PROTO_MSTSC, true,
-                                                   true, true};
+static const struct rdd_plan_entry spnego_retry = {
+    "A2", PROTO_MSTSC, true, true, true, true, METHODS_MSTSC};
+
+/* One connection per standard RDP security method, weakest first. */
+static const struct rdd_plan_entry encryption_probes[] = {
+    {"E40", RDD_PROTO_RDP, false, false, false, true, 0x01},
+    {"E56", RDD_PROTO_RDP, false, false, false, true, 0x08},
+    {"E128", RDD_PROTO_RDP, false, false, false, true, 0x02},
+    {"EFIPS", RDD_PROTO_RDP, false, false, false, true, 0x10},
+};
 
 size_t
 rdd_plan_entries(struct rdd_plan_entry *out, size_t max)
@@ -394,6 +412,185 @@ credssp_phase(const struct rdd_observation *obs, const struct rdd_attempt *a,
 	}
 }
 
+bool
+rdd_plan_is_encryption_probe(const char *label)
+{
+	size_t i;
+
+	for (i = 0; label != NULL && i < sizeof(encryption_probes) /
+	                                     sizeof(encryption_probes[0]);
+	     i++)
+		if (strcmp(label, encryption_probes[i].label) == 0)
+			return true;
+	return false;
+}
+
+/* Standard RDP security answered an rt-successful Connect-Response. */
+static bool
+rdp_security_works(const struct rdd_attempt *at)
+{
+	return (selected(at, RDD_PROTO_RDP) || legacy(at)) &&
+	       at->mcs == RDD_MCS_OK && at->mcs_result == 0;
+}
+
+size_t
+rdd_plan_encryption_probes(const struct rdd_observation *obs,
+                           struct rdd_plan_entry *out, size_t max)
+{
+	size_t i, n = sizeof(encryption_probes) / sizeof(encryption_probes[0]);
+	bool due = false;
+
+	if (obs == NULL || out == NULL)
+		return 0;
+	for (i = 0; i < obs->n_attempts && i < RDD_MAX_ATTEMPTS; i++) {
+		const struct rdd_attempt *at = &obs->attempts[i];
+
+		if (rdd_plan_is_encryption_probe(at->label))
+			return 0; /* already opened */
+		if (rdp_security_works(at))
+			due = true;
+	}
+	if (!due)
+		return 0;
+	if (n > max)
+		n = max;
+	for (i = 0; i < n; i++)
+		out[i] = encryption_probes[i];
+	return n;
+}
+
+/* Index of the attempt labelled LABEL, or -1. */
+static int
+index_of(const struct rdd_observation *obs, const char *label)
+{
+	const struct rdd_attempt *at = by_label(obs, label);
+
+	return at != NULL ? (int)(at - obs->attempts) : -1;
+}
+
+void
+rdd_plan_mcs_merge(struct rdd_observation *obs,
+                   const struct rdd_mcs_info *by_attempt)
+{
+	int a, a2, c, pick = -1;
+
+	if (obs == NULL || by_attempt == NULL)
+		return;
+	a = index_of(obs, "A");
+	a2 = index_of(obs, spnego_retry.label);
+	c = index_of(obs, "C");
+	if (c >= 0 && by_attempt[c].outcome == RDD_MCS_OK &&
+	    by_attempt[c].result == 0)
+		pick = c;
+	else if (a >= 0 && by_attempt[a].outcome != RDD_MCS_NOT_RUN)
+		pick = a;
+	else if (a2 >= 0 && by_attempt[a2].outcome != RDD_MCS_NOT_RUN)
+		pick = a2;
+	else if (c >= 0 && by_attempt[c].outcome != RDD_MCS_NOT_RUN)
+		pick = c;
+	if (pick >= 0)
+		obs->mcs = by_attempt[pick];
+}
+
+/* The attempt whose MCS a default client goes through: A's, or C's when
+ * mstsc falls back to standard RDP security. NULL: none. */
+static const struct rdd_attempt *
+mcs_path(const struct rdd_observation *obs, const struct rdd_attempt *a)
+{
+	const struct rdd_attempt *c = by_label(obs, "C");
+
+	if (a->mcs != RDD_MCS_NOT_RUN)
+		return a;
+	if (c != NULL && c->mcs != RDD_MCS_NOT_RUN &&
+	    rdd_plan_rdp_fallback(obs))
+		return c;
+	return NULL;
+}
+
+static void
+mcs_phase(const struct rdd_observation *obs, const struct rdd_attempt *a,
+          struct rdd_phase_result *ph)
+{
+	const struct rdd_attempt *m = mcs_path(obs, a);
+	enum rdd_status st;
+	char d[RDD_STR];
+
+	if (m == NULL) {
+		/* SSL selected for the Connect-Initial, but TLS failed. */
+		if (a->mcs_wanted && selected(a, RDD_PROTO_SSL) &&
+		    a->tls != RDD_TLS_OK)
+			set_phase(ph, RDD_STATUS_SKIPPED, 0, 0,
+			          "the TLS handshake did not complete");
+		return; /* else no MCS on the client's path: not a phase */
+	}
+	switch (m->mcs) {
+	case RDD_MCS_OK:
+		st = m->mcs_result == 0 ? RDD_STATUS_OK : RDD_STATUS_FAILED;
+		break;
+	case RDD_MCS_TIMEOUT:
+		st = RDD_STATUS_TIMEOUT;
+		break;
+	case RDD_MCS_NOT_RUN:
+	case RDD_MCS_DISCONNECTED:
+	case RDD_MCS_CLOSED:
+	case RDD_MCS_RESET:
+	case RDD_MCS_MALFORMED:
+	case RDD_MCS_ERROR:
+	default:
+		st = RDD_STATUS_FAILED;
+		break;
+	}
+	snprintf(d, sizeof(d), "%.200s%s%s%s",
+	         or_else(m->mcs_detail, "no Connect-Response"),
+	         m == a ? "" : " (connection ", m == a ? "" : m->label,
+	         m == a ? "" : ", standard RDP security)");
+	set_phase(ph, st, m->mcs_start_ms, m->mcs_ms, d);
+}
+
+/* The methods the encryption probes found accepted, into obs->mcs. */
+static void
+accepted_methods(struct rdd_observation *obs)
+{
+	struct rdd_mcs_info *m = &obs->mcs;
+	size_t k, n = sizeof(encryption_probes) / sizeof(encryption_probes[0]);
+
+	m->tested_encryption_methods = 0;
+	m->n_accepted_encryption_methods = 0;
+	memset(m->accepted_encryption_methods, 0,
+	       sizeof(m->accepted_encryption_methods));
+	for (k = 0; k < n; k++) {
+		const struct rdd_attempt *e =
+		    by_label(obs, encryption_probes[k].label);
+		uint32_t want = encryption_probes[k].encryption_methods;
+
+		if (e == NULL)
+			continue;
+		switch (e->mcs) {
+		case RDD_MCS_OK:
+			m->tested_encryption_methods |= want;
+			if (e->mcs_result == 0 &&
+			    e->mcs_encryption_method == want &&
+			    m->n_accepted_encryption_methods <
+			        RDD_MAX_ENCRYPTION_METHODS)
+				m->accepted_encryption_methods
+				    [m->n_accepted_encryption_methods++] = want;
+			break;
+		case RDD_MCS_DISCONNECTED:
+		case RDD_MCS_CLOSED:
+		case RDD_MCS_RESET:
+			/* Dropped after the Connect-Initial: refused. */
+			m->tested_encryption_methods |= want;
+			break;
+		case RDD_MCS_NOT_RUN:
+		case RDD_MCS_TIMEOUT:
+		case RDD_MCS_MALFORMED:
+		case RDD_MCS_ERROR:
+		default:
+			break;
+		}
+	}
+}
+
 void
 rdd_plan_conclude(struct rdd_observation *obs)
 {
@@ -426,6 +623,7 @@ rdd_plan_conclude(struct rdd_observation *obs)
 			ok = x224_phase(a, x224);
 			tls_phase(a, ok, tls);
 			credssp_phase(obs, a, &obs->phases[RDD_PHASE_CREDSSP]);
+			mcs_phase(obs, a, &obs->phases[RDD_PHASE_MCS]);
 			if (rdd_plan_rdp_fallback(obs)) {
 				set_phase(
 				    x224, RDD_STATUS_OK, a->x224_start_ms,
@@ -440,4 +638,5 @@ rdd_plan_conclude(struct rdd_observation *obs)
 		}
 	}
 	security(obs);
+	accepted_methods(obs);
 }

@@ -16,6 +16,8 @@
 
 #include "rdpdoctor/check.h"
 
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 #define SSL RDD_PROTO_SSL
 #define HYBRID RDD_PROTO_HYBRID
 #define HYBRID_EX RDD_PROTO_HYBRID_EX
@@ -842,6 +844,276 @@ test_fallback_selection(void **state)
 	             "server selected standard RDP security");
 }
 
+/* ---- MCS ----------------------------------------------------------------- */
+
+/* The attempt's MCS ended with O (result, method, level); times 5.0 and
+ * 1.25 ms. */
+static void
+mcs_done(struct rdd_attempt *a, enum rdd_mcs_outcome o, int result,
+         uint32_t method, uint32_t level, const char *detail)
+{
+	a->mcs_wanted = true;
+	if (a->encryption_methods == 0)
+		a->encryption_methods = 0x1b;
+	a->mcs = o;
+	a->mcs_result = result;
+	a->mcs_encryption_method = method;
+	a->mcs_encryption_level = level;
+	a->mcs_start_ms = 5.0;
+	a->mcs_ms = 1.25;
+	snprintf(a->mcs_detail, sizeof(a->mcs_detail), "%s", detail);
+}
+
+static void
+test_entries_mcs(void **state)
+{
+	struct rdd_plan_entry e[8];
+
+	(void)state;
+	assert_int_equal(rdd_plan_entries(e, 8), 3);
+	assert_true(e[0].mcs);
+	assert_int_equal(e[0].encryption_methods, 0x1b);
+	assert_false(e[1].mcs);
+	assert_true(e[2].mcs);
+	assert_int_equal(e[2].encryption_methods, 0x1b);
+	assert_false(rdd_plan_is_encryption_probe("A"));
+	assert_false(rdd_plan_is_encryption_probe("E"));
+	assert_false(rdd_plan_is_encryption_probe(NULL));
+	assert_true(rdd_plan_is_encryption_probe("E40"));
+	assert_true(rdd_plan_is_encryption_probe("EFIPS"));
+}
+
+/* The encryption probes are due once standard RDP security answered an
+ * rt-successful Connect-Response, and only once. */
+static void
+test_encryption_probes(void **state)
+{
+	static const struct {
+		const char *label;
+		uint32_t method;
+	} want[] = {
+	    {"E40", 0x01}, {"E56", 0x08}, {"E128", 0x02}, {"EFIPS", 0x10}};
+	struct rdd_observation obs;
+	struct rdd_plan_entry e[8];
+	struct rdd_attempt *a, *c;
+	size_t i;
+
+	(void)state;
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, SSL);
+	mcs_done(a, RDD_MCS_OK, 0, 0, 0, "TLS"); /* not standard security */
+	add(&obs, "B", 0x01, RSP, SSL);
+	c = add(&obs, "C", 0x00, RSP, RDP);
+	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 0);
+	mcs_done(c, RDD_MCS_OK, 15, 0, 0, "refused");
+	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 0);
+	mcs_done(c, RDD_MCS_DISCONNECTED, -1, 0, 0, "DPUM");
+	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 0);
+	mcs_done(c, RDD_MCS_OK, 0, 0x02, 3, "ok");
+	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 4);
+	for (i = 0; i < 4; i++) {
+		assert_string_equal(e[i].label, want[i].label);
+		assert_int_equal(e[i].requested, RDP);
+		assert_false(e[i].tls);
+		assert_false(e[i].credssp);
+		assert_true(e[i].mcs);
+		assert_int_equal(e[i].encryption_methods, want[i].method);
+	}
+	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 2), 2);
+	assert_int_equal(rdd_plan_encryption_probes(&obs, NULL, 8), 0);
+	assert_int_equal(rdd_plan_encryption_probes(NULL, e, 8), 0);
+	/* Opened: not again. */
+	add(&obs, "E40", 0x00, RSP, RDP);
+	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 0);
+
+	/* A pre-Vista server: a Connection Confirm without negotiation data
+	 * is standard RDP security too. */
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, LEGACY, 0);
+	mcs_done(a, RDD_MCS_OK, 0, 0x08, 2, "ok");
+	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 4);
+}
+
+static void
+test_mcs_merge(void **state)
+{
+	struct rdd_mcs_info by[RDD_MAX_ATTEMPTS];
+	struct rdd_observation obs;
+	size_t i;
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RSP, SSL);
+	add(&obs, "B", 0x01, RSP, SSL);
+	add(&obs, "C", 0x00, RSP, RDP);
+	add(&obs, "A2", 0x0B, RSP, SSL);
+	memset(by, 0, sizeof(by));
+	for (i = 0; i < RDD_MAX_ATTEMPTS; i++) {
+		by[i].result = -1;
+		snprintf(by[i].attempt, sizeof(by[i].attempt), "%zu", i);
+	}
+	/* Nothing ran: obs->mcs stays as initialised. */
+	rdd_plan_mcs_merge(&obs, by);
+	assert_int_equal(obs.mcs.outcome, RDD_MCS_NOT_RUN);
+	assert_int_equal(obs.mcs.result, -1);
+	/* C refused, nothing else: C's. */
+	by[2].outcome = RDD_MCS_DISCONNECTED;
+	rdd_plan_mcs_merge(&obs, by);
+	assert_string_equal(obs.mcs.attempt, "2");
+	/* A2 ran: before a failed C. */
+	by[3].outcome = RDD_MCS_OK;
+	by[3].result = 0;
+	rdd_plan_mcs_merge(&obs, by);
+	assert_string_equal(obs.mcs.attempt, "3");
+	/* A ran: before A2. */
+	by[0].outcome = RDD_MCS_TIMEOUT;
+	rdd_plan_mcs_merge(&obs, by);
+	assert_string_equal(obs.mcs.attempt, "0");
+	/* C succeeded: standard RDP security's answer tells the most. */
+	by[2].outcome = RDD_MCS_OK;
+	by[2].result = 0;
+	by[2].encryption_level = 3;
+	rdd_plan_mcs_merge(&obs, by);
+	assert_string_equal(obs.mcs.attempt, "2");
+	assert_int_equal(obs.mcs.encryption_level, 3);
+	rdd_plan_mcs_merge(NULL, by);
+	rdd_plan_mcs_merge(&obs, NULL);
+	assert_string_equal(obs.mcs.attempt, "2");
+}
+
+/* The mcs phase is A's; with A refused SSL_NOT_ALLOWED_BY_SERVER, C's. */
+static void
+test_mcs_phase(void **state)
+{
+	static const struct {
+		enum rdd_mcs_outcome o;
+		int result;
+		enum rdd_status want;
+	} t[] = {
+	    {RDD_MCS_OK, 0, RDD_STATUS_OK},
+	    {RDD_MCS_OK, 14, RDD_STATUS_FAILED},
+	    {RDD_MCS_DISCONNECTED, -1, RDD_STATUS_FAILED},
+	    {RDD_MCS_CLOSED, -1, RDD_STATUS_FAILED},
+	    {RDD_MCS_RESET, -1, RDD_STATUS_FAILED},
+	    {RDD_MCS_MALFORMED, -1, RDD_STATUS_FAILED},
+	    {RDD_MCS_ERROR, -1, RDD_STATUS_FAILED},
+	    {RDD_MCS_TIMEOUT, -1, RDD_STATUS_TIMEOUT},
+	};
+	struct rdd_observation obs;
+	struct rdd_attempt *a, *c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEM(t); i++) {
+		fresh(&obs);
+		a = add(&obs, "A", 0x0B, RSP, RDP);
+		mcs_done(a, t[i].o, t[i].result, 2, 3, "what A saw");
+		add(&obs, "B", 0x01, RSP, RDP);
+		c = add(&obs, "C", 0x00, RSP, RDP);
+		mcs_done(c, RDD_MCS_OK, 0, 2, 3, "what C saw");
+		rdd_plan_conclude(&obs);
+		assert_phase(&obs, RDD_PHASE_MCS, t[i].want, "what A saw");
+		assert_true(obs.phases[RDD_PHASE_MCS].start_ms == 5.0);
+		assert_true(obs.phases[RDD_PHASE_MCS].ms == 1.25);
+	}
+
+	/* SSL, TLS, then MCS inside it. */
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, SSL);
+	tls_ok(&obs, a, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+	mcs_done(a, RDD_MCS_OK, 0, 0, 0, "Enhanced");
+	add(&obs, "B", 0x01, RSP, SSL);
+	add(&obs, "C", 0x00, FAIL(1), 0);
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_MCS, RDD_STATUS_OK, "Enhanced");
+
+	/* SSL selected, the handshake failed: MCS skipped. */
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, SSL);
+	a->mcs_wanted = true;
+	a->tls = RDD_TLS_ALERT;
+	add(&obs, "B", 0x01, RSP, SSL);
+	add(&obs, "C", 0x00, FAIL(1), 0);
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_MCS, RDD_STATUS_SKIPPED,
+	             "the TLS handshake did not complete");
+
+	/* HYBRID: CredSSP, not MCS, is next; C's MCS is not the client's. */
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, HYBRID);
+	a->mcs_wanted = true;
+	tls_ok(&obs, a, "TLSv1.2", "AES");
+	add(&obs, "B", 0x01, RSP, SSL);
+	c = add(&obs, "C", 0x00, RSP, RDP);
+	mcs_done(c, RDD_MCS_DISCONNECTED, -1, 0, 0, "C dropped");
+	rdd_plan_conclude(&obs);
+	assert_false(obs.phases[RDD_PHASE_MCS].present);
+
+	/* Windows that allows standard RDP security only: mstsc retries
+	 * with it, so C's MCS is the client's. */
+	fresh(&obs);
+	add(&obs, "A", 0x0B, FAIL(2), 0);
+	add(&obs, "B", 0x01, FAIL(2), 0);
+	c = add(&obs, "C", 0x00, RSP, RDP);
+	mcs_done(c, RDD_MCS_OK, 0, 2, 3, "C's answer");
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_MCS, RDD_STATUS_OK,
+	             "C's answer (connection C, standard RDP security)");
+
+	/* Without MCS on the path: no phase. */
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RSP, RDP);
+	rdd_plan_conclude(&obs);
+	assert_false(obs.phases[RDD_PHASE_MCS].present);
+}
+
+/* What the encryption probes found: xrdp High (offered 40-bit alone, it
+ * answers 128-bit), a dropped 56-bit, a timed-out FIPS; and xrdp Low. */
+static void
+test_accepted_methods(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a, *e;
+
+	(void)state;
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, RDP);
+	mcs_done(a, RDD_MCS_OK, 0, 2, 3, "ok");
+	add(&obs, "B", 0x01, RSP, RDP);
+	add(&obs, "C", 0x00, RSP, RDP);
+	e = add(&obs, "E40", 0x00, RSP, RDP);
+	e->encryption_methods = 0x01;
+	mcs_done(e, RDD_MCS_OK, 0, 0x02, 3, "128 anyway");
+	e = add(&obs, "E56", 0x00, RSP, RDP);
+	e->encryption_methods = 0x08;
+	mcs_done(e, RDD_MCS_DISCONNECTED, -1, 0, 0, "dropped");
+	e = add(&obs, "E128", 0x00, RSP, RDP);
+	e->encryption_methods = 0x02;
+	mcs_done(e, RDD_MCS_OK, 0, 0x02, 3, "ok");
+	e = add(&obs, "EFIPS", 0x00, RSP, RDP);
+	e->encryption_methods = 0x10;
+	mcs_done(e, RDD_MCS_TIMEOUT, -1, 0, 0, "slow");
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.mcs.tested_encryption_methods, 0x0b);
+	assert_int_equal(obs.mcs.n_accepted_encryption_methods, 1);
+	assert_int_equal(obs.mcs.accepted_encryption_methods[0], 0x02);
+	/* The probes do not change the phases or the security layer. */
+	assert_phase(&obs, RDD_PHASE_MCS, RDD_STATUS_OK, "ok");
+	assert_int_equal(obs.security_layer, RDD_SECLAYER_RDP);
+
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, RDP);
+	mcs_done(a, RDD_MCS_OK, 0, 1, 1, "low");
+	e = add(&obs, "E40", 0x00, RSP, RDP);
+	mcs_done(e, RDD_MCS_OK, 0, 0x01, 1, "40");
+	e = add(&obs, "E128", 0x00, RSP, RDP);
+	mcs_done(e, RDD_MCS_OK, 0, 0x01, 1, "40 anyway");
+	rdd_plan_conclude(&obs);
+	assert_int_equal(obs.mcs.tested_encryption_methods, 0x03);
+	assert_int_equal(obs.mcs.n_accepted_encryption_methods, 1);
+	assert_int_equal(obs.mcs.accepted_encryption_methods[0], 0x01);
+}
+
 int
 main(void)
 {
@@ -872,6 +1144,11 @@ main(void)
 	    cmocka_unit_test(test_tls_failures),
 	    cmocka_unit_test(test_order_by_label),
 	    cmocka_unit_test(test_fallback_selection),
+	    cmocka_unit_test(test_entries_mcs),
+	    cmocka_unit_test(test_encryption_probes),
+	    cmocka_unit_test(test_mcs_merge),
+	    cmocka_unit_test(test_mcs_phase),
+	    cmocka_unit_test(test_accepted_methods),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
