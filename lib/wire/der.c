@@ -3,9 +3,15 @@
  * 8.1.2 (identifier octets), 8.1.3 (length octets), 8.3 (INTEGER) and
  * 10.1 (DER: definite length, minimal form). The TSRequest of [MS-CSSP]
  * 2.2.1 and the SPNEGO tokens of RFC 4178 4.2 use only what is here.
+ *
+ * Length octets are read and written by lib/wire/ber.c, which MCS uses
+ * too (same rules: definite form, one to four length bytes, minimal when
+ * written). What is added here: a head that tells "cut" from "bad" for
+ * framing, any-tag and optional getters, and signed INTEGERs.
  */
 #include <string.h>
 
+#include "ber.h"
 #include "der.h"
 
 #define TAG_NUMBER_MASK 0x1f /* 0x1f: high tag number form */
@@ -18,27 +24,20 @@
 static enum rdd_der_head_result
 read_head(struct rdd_cur *c, uint8_t *tag, size_t *content_len)
 {
-	uint8_t id, first, b;
-	size_t n, i, len = 0;
+	uint8_t id, first;
+	size_t len;
 
 	if (rdd_cur_u8(c, &id) != 0)
 		return RDD_DER_HEAD_NEED_MORE;
 	if ((id & TAG_NUMBER_MASK) == TAG_NUMBER_MASK || id == 0x00)
 		return RDD_DER_HEAD_BAD; /* high tag number, or EOC */
-	if (rdd_cur_u8(c, &first) != 0)
+	if (rdd_cur_peek_u8(c, &first) != 0)
 		return RDD_DER_HEAD_NEED_MORE;
-	if ((first & LEN_LONG) == 0) {
-		len = first;
-	} else {
-		n = first & 0x7f;
-		if (n == 0 || n > RDD_DER_MAX_LEN_BYTES)
-			return RDD_DER_HEAD_BAD; /* indefinite, or too long */
-		for (i = 0; i < n; i++) {
-			if (rdd_cur_u8(c, &b) != 0)
-				return RDD_DER_HEAD_NEED_MORE;
-			len = (len << 8) | b;
-		}
-	}
+	if (first == LEN_LONG || first > (LEN_LONG | RDD_DER_MAX_LEN_BYTES))
+		return RDD_DER_HEAD_BAD; /* indefinite, or too long */
+	/* Any other failure is a length cut short. */
+	if (rdd_ber_read_length(c, &len) != 0)
+		return RDD_DER_HEAD_NEED_MORE;
 	*tag = id;
 	*content_len = len;
 	return RDD_DER_HEAD_OK;
@@ -189,15 +188,7 @@ rdd_der_equal(const struct rdd_cur *contents, const uint8_t *b, size_t n)
 size_t
 rdd_der_len_size(size_t content_len)
 {
-	if (content_len < 0x80)
-		return 1;
-	if (content_len <= 0xff)
-		return 2;
-	if (content_len <= 0xffff)
-		return 3;
-	if (content_len <= 0xffffff)
-		return 4;
-	return 5;
+	return rdd_ber_length_size(content_len);
 }
 
 size_t
@@ -209,20 +200,15 @@ rdd_der_tlv_size(size_t content_len)
 void
 rdd_der_put_head(struct rdd_buf *b, uint8_t tag, size_t content_len)
 {
-	size_t n = rdd_der_len_size(content_len), i;
+	size_t n = rdd_der_len_size(content_len);
 
+	/* All or nothing: the identifier only with its whole length. */
 	if (content_len > 0xffffffffu || b->err || 1 + n > b->cap - b->len) {
 		b->err = true;
 		return;
 	}
 	rdd_buf_u8(b, tag);
-	if (n == 1) {
-		rdd_buf_u8(b, (uint8_t)content_len);
-		return;
-	}
-	rdd_buf_u8(b, (uint8_t)(LEN_LONG | (n - 1)));
-	for (i = n - 1; i > 0; i--)
-		rdd_buf_u8(b, (uint8_t)(content_len >> (8 * (i - 1))));
+	rdd_ber_write_length(b, content_len);
 }
 
 size_t
