@@ -63,9 +63,9 @@ static const struct {
     {"credssp-outdated", RDD_PHASE_CREDSSP, RDD_SEV_WARNING, true},
     {"server-clock-skew", RDD_PHASE_CREDSSP, RDD_SEV_WARNING, true},
     {"nla-not-required", RDD_PHASE_X224, RDD_SEV_WARNING, true},
-    {"mcs-rejected", RDD_PHASE_MCS, RDD_SEV_CRITICAL, false},
-    {"rdp-security-allowed", RDD_PHASE_MCS, RDD_SEV_WARNING, false},
-    {"rdp-encryption-weak", RDD_PHASE_MCS, RDD_SEV_WARNING, false},
+    {"mcs-rejected", RDD_PHASE_MCS, RDD_SEV_CRITICAL, true},
+    {"rdp-security-allowed", RDD_PHASE_MCS, RDD_SEV_WARNING, true},
+    {"rdp-encryption-weak", RDD_PHASE_MCS, RDD_SEV_WARNING, true},
     {"licensing-unverified", RDD_PHASE_LICENSING, RDD_SEV_INFO, false},
     {"udp-blocked", RDD_PHASE_UDP, RDD_SEV_WARNING, false},
     {"net-high-latency", RDD_PHASE_NETWORK, RDD_SEV_WARNING, false},
@@ -246,7 +246,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 30);
+	assert_int_equal(n, 33);
 }
 
 static void
