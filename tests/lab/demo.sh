@@ -8,7 +8,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD=${1:-build}
 case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 export LAB_BUILD=$BUILD
-LAB=$HERE/lab
+# The lab's own commands; fd 8 (the suite lock) must not reach its daemons.
+lab() { "$HERE/lab" "$@" 8>&-; }
 TOOL=$BUILD/src/rdpdoctor
 
 if [ "$(id -u)" != 0 ]; then
@@ -20,11 +21,20 @@ if [ ! -x "$TOOL" ]; then
 	exit 1
 fi
 
-trap '"$LAB" down >/dev/null 2>&1' EXIT
+# One lab per host: wait for a lab suite or another demo to finish.
+SUITE_LOCK=${LAB_SUITE_LOCK:-/run/lock/rdpdoctor-lab-suite.lock}
+[ -d "${SUITE_LOCK%/*}" ] || SUITE_LOCK=/tmp/rdpdoctor-lab-suite.lock
+exec 8>"$SUITE_LOCK"
+if ! flock -n 8; then
+	echo "demo: the lab is in use ($SUITE_LOCK); waiting (at most 15 min)"
+	flock -w 900 8 || exit 1
+fi
+
+trap 'lab down >/dev/null 2>&1' EXIT
 trap 'exit 130' INT TERM
 
 echo "demo: bringing the lab up (two network namespaces, xrdp and FreeRDP servers)"
-if ! "$LAB" up 2>/tmp/rdpdoctor-demo-up.$$; then
+if ! lab up 2>/tmp/rdpdoctor-demo-up.$$; then
 	tail -5 /tmp/rdpdoctor-demo-up.$$ >&2
 	rm -f /tmp/rdpdoctor-demo-up.$$
 	exit 1

@@ -24,10 +24,15 @@ BUILD=${1:?usage: run-integration.sh BUILD_DIR [NAME_REGEX]}
 FILTER=${2:-}
 case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 export LAB_BUILD=$BUILD
-LAB=$HERE/lab
+# The lab's own commands; fd 8 (the suite lock) must not reach its daemons.
+lab() { "$HERE/lab" "$@" 8>&-; }
 TOOL=$BUILD/src/rdpdoctor
 TABLE=$HERE/scenarios
 TIMEOUT=2
+# One lab per host, so one suite (or demo) at a time: a second run waits.
+SUITE_LOCK=${LAB_SUITE_LOCK:-/run/lock/rdpdoctor-lab-suite.lock}
+[ -d "${SUITE_LOCK%/*}" ] || SUITE_LOCK=/tmp/rdpdoctor-lab-suite.lock
+have_lock=0
 
 passed=0
 failed=0
@@ -40,10 +45,12 @@ work=$(mktemp -d /tmp/rdpdoctor-lab-run.XXXXXX)
 finish() {
 	local rc=$? t_end
 	trap - EXIT INT TERM
-	"$LAB" unfault >/dev/null 2>&1
-	"$LAB" unimpair >/dev/null 2>&1
-	if [ "${LAB_KEEP:-0}" != 1 ]; then
-		"$LAB" down 2>&1 | tail -1
+	if [ "$have_lock" = 1 ]; then
+		lab unfault >/dev/null 2>&1
+		lab unimpair >/dev/null 2>&1
+	fi
+	if [ "$have_lock" = 1 ] && [ "${LAB_KEEP:-0}" != 1 ]; then
+		lab down 2>&1 | tail -1
 	fi
 	rm -rf "$work"
 	if [ "$interrupted" = 1 ]; then
@@ -61,23 +68,34 @@ trap 'interrupted=1; exit 130' INT TERM
 
 fail_all() { # nothing can run: every selected scenario fails
 	local why=$1 name
-	while IFS='|' read -r name _; do
-		name=$(echo $name)
+	local line
+	for line in "${TABLE_LINES[@]}"; do
+		name=$(echo ${line%%|*})
 		case $name in '' | '#'*) continue ;; xfail\ *) continue ;; esac
 		[ -n "$FILTER" ] && ! [[ $name =~ $FILTER ]] && continue
 		echo "FAIL $name: $why"
 		failed=$((failed + 1))
-	done <"$TABLE"
+	done
 	exit 1
 }
+
+# The table, read once (it may be edited while the suite runs).
+mapfile -t TABLE_LINES <"$TABLE"
 
 [ "$(id -u)" = 0 ] || fail_all "the lab needs root"
 command -v jq >/dev/null || fail_all "jq is not installed (scripts/install-deps.sh)"
 [ -x "$TOOL" ] || fail_all "$TOOL is not built"
 
-if ! "$LAB" status >/dev/null 2>&1; then
+exec 8>"$SUITE_LOCK"
+if ! flock -n 8; then
+	echo "lab: another lab suite or demo holds $SUITE_LOCK; waiting (at most 15 min)"
+	flock -w 900 8 || fail_all "another lab suite or demo held $SUITE_LOCK for 15 min"
+fi
+have_lock=1
+
+if ! lab status >/dev/null 2>&1; then
 	t0=${EPOCHREALTIME/./}
-	if ! "$LAB" up 2>"$work/up.log"; then
+	if ! lab up 2>"$work/up.log"; then
 		sed 's/^/  /' "$work/up.log" | tail -5
 		fail_all "lab up failed"
 	fi
@@ -92,8 +110,8 @@ setup() {
 	spec=$(trim "$1")
 	case $spec in
 	- | '') return 0 ;;
-	fault\ *) "$LAB" $spec >>"$work/setup.log" 2>&1 ;;
-	impair\ *) "$LAB" $spec >>"$work/setup.log" 2>&1 ;;
+	fault\ *) lab $spec >>"$work/setup.log" 2>&1 ;;
+	impair\ *) lab $spec >>"$work/setup.log" 2>&1 ;;
 	*)
 		echo "unknown setup '$spec'" >>"$work/setup.log"
 		return 1
@@ -105,8 +123,8 @@ teardown() {
 	local spec
 	spec=$(trim "$1")
 	case $spec in
-	fault\ *) "$LAB" unfault >/dev/null 2>&1 ;;
-	impair\ *) "$LAB" unimpair >/dev/null 2>&1 ;;
+	fault\ *) lab unfault >/dev/null 2>&1 ;;
+	impair\ *) lab unimpair >/dev/null 2>&1 ;;
 	esac
 	return 0
 }
@@ -209,7 +227,8 @@ run_scenario() {
 }
 
 n=0
-while IFS='|' read -r f1 f2 f3 f4 f5 f6 f7 f8; do
+for line in "${TABLE_LINES[@]}"; do
+	IFS='|' read -r f1 f2 f3 f4 f5 f6 f7 f8 <<<"$line"
 	f1=$(trim "$f1")
 	case $f1 in '' | '#'*) continue ;; esac
 	xf=0
@@ -222,6 +241,6 @@ while IFS='|' read -r f1 f2 f3 f4 f5 f6 f7 f8; do
 	n=$((n + 1))
 	run_scenario $xf "$f1" "$(trim "$f2")" "$(trim "$f3")" "$(trim "$f4")" \
 	    "$(trim "$f5")" "$(trim "$f6")" "$(trim "$f7")" "$(trim "${f8:-}")"
-done <"$TABLE"
+done
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
 exit 0
