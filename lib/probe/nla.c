@@ -73,7 +73,7 @@ target_name(char *dst, size_t cap, const struct rdd_ntlm_challenge *ch)
 	}
 	if (n > cap - 1)
 		n = cap - 1;
-	if (rdd_cur_copy(&c, dst, n) != 0)
+	if (n > 0 && rdd_cur_copy(&c, dst, n) != 0)
 		n = 0;
 	dst[n] = '\0';
 	/* A NUL inside would cut the name short: show it. */

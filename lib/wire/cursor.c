@@ -25,8 +25,10 @@ take(struct rdd_cur *c, size_t n, const uint8_t **out)
 	if (n > c->len)
 		return -1;
 	*out = c->p;
-	c->p += n;
-	c->len -= n;
+	if (n > 0) { /* an empty cursor may hold NULL: NULL + 0 is undefined */
+		c->p += n;
+		c->len -= n;
+	}
 	return 0;
 }
 

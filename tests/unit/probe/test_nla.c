@@ -337,6 +337,37 @@ test_answer_failures(void **state)
 	                               "(26 bytes: 48 54 54 50 2f 31 2e 31)");
 }
 
+/* A CHALLENGE without NEGOTIATE_UNICODE: an OEM target name, kept as
+ * bytes (a NUL shown as '?'), or none at all. */
+static void
+test_answer_oem_target_name(void **state)
+{
+	static const uint8_t oem[] = {
+	    'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 0x02, 0x00, 0x00, 0x00,
+	    /* TargetNameFields: 5 bytes at 48 */
+	    0x05, 0x00, 0x05, 0x00, 0x30, 0x00, 0x00, 0x00,
+	    /* flags: OEM only */
+	    0x02, 0x00, 0x00, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0,
+	    0,
+	    /* TargetInfoFields: none */
+	    0, 0, 0, 0, 0, 0, 0, 0, 'S', 'R', 'V', 0, 'X'};
+	uint8_t pdu[128];
+	struct rdd_credssp_info ci;
+	size_t n;
+
+	(void)state;
+	n = tsreq(pdu, sizeof(pdu), 6, oem, sizeof(oem), 0);
+	assert_int_equal(answer(pdu, n, &ci), RDD_CREDSSP_OK);
+	assert_string_equal(ci.ntlm.target_name, "SRV?X");
+	assert_false(ci.ntlm.has_version);
+	assert_string_equal(ci.detail, "version 6, NTLM CHALLENGE from SRV?X");
+	/* No target name at all (an empty cursor without bytes behind it). */
+	n = tsreq(pdu, sizeof(pdu), 6, oem, 48, 0);
+	pdu[n - 48 + 12] = 0; /* TargetName Len */
+	assert_int_equal(answer(pdu, n, &ci), RDD_CREDSSP_OK);
+	assert_string_equal(ci.ntlm.target_name, "");
+}
+
 /* Every truncation of the real answer is malformed, never OK. */
 static void
 test_answer_truncations(void **state)
@@ -933,6 +964,7 @@ main(void)
 	    cmocka_unit_test(test_answer_spnego_error),
 	    cmocka_unit_test(test_answer_spnego_challenge),
 	    cmocka_unit_test(test_answer_failures),
+	    cmocka_unit_test(test_answer_oem_target_name),
 	    cmocka_unit_test(test_answer_truncations),
 	    cmocka_unit_test(test_probe_ok),
 	    cmocka_unit_test(test_probe_hybrid_ex_spnego_trickled),
