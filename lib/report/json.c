@@ -21,6 +21,8 @@
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
 #include "wire/ntlm.h"
+#include "wire/gcc.h"
+#include "wire/mcs.h"
 #include "wire/x224.h"
 
 /* Build state: the first failure sticks, and the document is not written. */
@@ -296,6 +298,28 @@ build_attempt(struct jb *b, const struct rdd_attempt *a)
 	    a->tls != RDD_TLS_NOT_RUN ? ms_value(a->tls_ms) : json_null());
 	put(b, o, "detail", UNTRUSTED(a->x224_detail));
 	put(b, o, "tls_detail", UNTRUSTED(a->tls_detail));
+	put(b, o, "mcs_wanted", json_boolean(a->mcs_wanted));
+	put(b, o, "encryption_methods",
+	    a->mcs_wanted ? json_integer(a->encryption_methods) : json_null());
+	put(b, o, "mcs", name_or_null(rdd_mcs_outcome_name(a->mcs)));
+	put(b, o, "mcs_result",
+	    a->mcs != RDD_MCS_NOT_RUN && a->mcs_result >= 0
+	        ? json_integer(a->mcs_result)
+	        : json_null());
+	put(b, o, "mcs_encryption_method",
+	    a->mcs == RDD_MCS_OK && a->mcs_result == 0
+	        ? json_integer(a->mcs_encryption_method)
+	        : json_null());
+	put(b, o, "mcs_encryption_level",
+	    a->mcs == RDD_MCS_OK && a->mcs_result == 0
+	        ? json_integer(a->mcs_encryption_level)
+	        : json_null());
+	put(b, o, "mcs_start_ms",
+	    a->mcs != RDD_MCS_NOT_RUN ? ms_value(a->mcs_start_ms)
+	                              : json_null());
+	put(b, o, "mcs_ms",
+	    a->mcs != RDD_MCS_NOT_RUN ? ms_value(a->mcs_ms) : json_null());
+	put(b, o, "mcs_detail", UNTRUSTED(a->mcs_detail));
 	return o;
 }
 
@@ -601,6 +625,148 @@ build_client_error(struct jb *b, const struct rdd_diagnosis *diag)
 }
 
 static json_t *
+build_server_cert(struct jb *b, const struct rdd_server_certificate *sc)
+{
+	json_t *o, *lens;
+	bool prop = sc->kind == RDD_SERVER_CERT_PROPRIETARY;
+	bool x509 = sc->kind == RDD_SERVER_CERT_X509;
+	uint32_t i;
+
+	if (sc->kind == RDD_SERVER_CERT_NONE)
+		return json_null();
+	o = json_object();
+	lens = json_array();
+	if (o == NULL || lens == NULL) {
+		json_decref(o);
+		json_decref(lens);
+		return NULL;
+	}
+	for (i = 0; x509 && i < sc->n_certs && i < RDD_MAX_CERT_CHAIN; i++)
+		push(b, lens, json_integer(sc->cert_len[i]));
+	put(b, o, "type", name_or_null(rdd_server_cert_kind_name(sc->kind)));
+	put(b, o, "version_raw", json_integer(sc->version_raw));
+	put(b, o, "permanent", json_boolean(!sc->temporary));
+	put(b, o, "valid", json_boolean(sc->valid));
+	put(b, o, "rsa_bits", prop ? json_integer(sc->rsa_bits) : json_null());
+	put(b, o, "rsa_exponent",
+	    prop ? json_integer(sc->rsa_exponent) : json_null());
+	put(b, o, "signature_len",
+	    prop ? json_integer(sc->signature_len) : json_null());
+	put(b, o, "count",
+	    prop || x509 ? json_integer(sc->n_certs) : json_null());
+	put(b, o, "cert_lengths", lens);
+	x509 = x509 && sc->leaf_parsed;
+	put(b, o, "leaf_subject",
+	    x509 ? UNTRUSTED(sc->leaf_subject) : json_null());
+	put(b, o, "leaf_issuer",
+	    x509 ? UNTRUSTED(sc->leaf_issuer) : json_null());
+	put(b, o, "leaf_key_type",
+	    x509 ? UNTRUSTED_OR_NULL(sc->leaf_key_type) : json_null());
+	put(b, o, "leaf_key_bits",
+	    x509 && sc->leaf_key_bits > 0 ? json_integer(sc->leaf_key_bits)
+	                                  : json_null());
+	return o;
+}
+
+static json_t *
+build_mcs(struct jb *b, const struct rdd_observation *obs)
+{
+	const struct rdd_mcs_info *m = &obs->mcs;
+	json_t *o, *acc, *names;
+	char protos[96], mt[96];
+	size_t i;
+	bool result = m->result >= 0, reason = m->disconnect_reason >= 0;
+
+	if (m->outcome == RDD_MCS_NOT_RUN)
+		return json_null();
+	o = json_object();
+	acc = json_array();
+	names = json_array();
+	if (o == NULL || acc == NULL || names == NULL) {
+		json_decref(o);
+		json_decref(acc);
+		json_decref(names);
+		return NULL;
+	}
+	for (i = 0; i < m->n_accepted_encryption_methods &&
+	            i < RDD_MAX_ENCRYPTION_METHODS;
+	     i++) {
+		uint32_t v = m->accepted_encryption_methods[i];
+
+		push(b, acc, json_integer(v));
+		push(b, names, name_or_null(rdd_encryption_method_name(v)));
+	}
+	rdd_protocols_str(protos, sizeof(protos), m->selected_protocol);
+	put(b, o, "from_attempt", UNTRUSTED_OR_NULL(m->attempt));
+	put(b, o, "outcome", name_or_null(rdd_mcs_outcome_name(m->outcome)));
+	put(b, o, "start_ms", ms_value(m->start_ms));
+	put(b, o, "ms", ms_value(m->ms));
+	put(b, o, "detail", UNTRUSTED(m->detail));
+	put(b, o, "server_selected_protocol",
+	    json_integer(m->selected_protocol));
+	put(b, o, "server_selected_protocol_name", json_string(protos));
+	put(b, o, "encryption_methods_offered",
+	    json_integer(m->encryption_methods));
+	put(b, o, "result", result ? json_integer(m->result) : json_null());
+	put(b, o, "result_name",
+	    result ? name_or_null(rdd_mcs_result_name((unsigned)m->result))
+	           : json_null());
+	put(b, o, "disconnect_reason",
+	    reason ? json_integer(m->disconnect_reason) : json_null());
+	put(b, o, "disconnect_reason_name",
+	    reason ? name_or_null(
+	                 rdd_mcs_reason_name((unsigned)m->disconnect_reason))
+	           : json_null());
+	put(b, o, "rdp_version",
+	    m->has_core ? UNTRUSTED_OR_NULL(m->rdp_version) : json_null());
+	put(b, o, "server_version_raw",
+	    m->has_core ? json_integer(m->server_version_raw) : json_null());
+	put(b, o, "core_length",
+	    m->has_core ? json_integer(m->core_length) : json_null());
+	put(b, o, "client_requested_protocols",
+	    m->has_client_requested_protocols
+	        ? json_integer(m->client_requested_protocols)
+	        : json_null());
+	put(b, o, "early_capability_flags",
+	    m->has_early_capability_flags
+	        ? json_integer(m->early_capability_flags)
+	        : json_null());
+	put(b, o, "encryption_method",
+	    m->has_security ? json_integer(m->encryption_method) : json_null());
+	put(b, o, "encryption_method_name",
+	    m->has_security
+	        ? name_or_null(rdd_encryption_method_name(m->encryption_method))
+	        : json_null());
+	put(b, o, "encryption_level",
+	    m->has_security ? json_integer(m->encryption_level) : json_null());
+	put(b, o, "encryption_level_name",
+	    m->has_security
+	        ? name_or_null(rdd_encryption_level_name(m->encryption_level))
+	        : json_null());
+	put(b, o, "server_certificate",
+	    m->has_security ? build_server_cert(b, &m->server_certificate)
+	                    : json_null());
+	if (m->has_multitransport) {
+		rdd_multitransport_str(mt, sizeof(mt), m->multitransport_flags);
+		put(b, o, "multitransport_flags",
+		    json_integer(m->multitransport_flags));
+		put(b, o, "multitransport_names", json_string(mt));
+	} else {
+		put(b, o, "multitransport_flags", json_null());
+		put(b, o, "multitransport_names", json_null());
+	}
+	put(b, o, "io_channel",
+	    m->has_net ? json_integer(m->io_channel) : json_null());
+	put(b, o, "channel_count",
+	    m->has_net ? json_integer(m->channel_count) : json_null());
+	put(b, o, "tested_encryption_methods",
+	    json_integer(m->tested_encryption_methods));
+	put(b, o, "accepted_encryption_methods", acc);
+	put(b, o, "accepted_encryption_method_names", names);
+	return o;
+}
+
+static json_t *
 build_document(struct jb *b, const struct rdd_observation *obs,
                const struct rdd_diagnosis *diag)
 {
@@ -625,6 +791,7 @@ build_document(struct jb *b, const struct rdd_observation *obs,
 	put(b, root, "negotiation", build_negotiation(b, obs));
 	put(b, root, "tls", build_tls(b, obs));
 	put(b, root, "credssp", build_credssp(b, obs));
+	put(b, root, "mcs", build_mcs(b, obs));
 	put(b, root, "alternate_addresses", build_alternates(b, obs));
 	put(b, root, "findings", build_findings(b, diag));
 	put(b, root, "verdict", build_verdict(b, diag));

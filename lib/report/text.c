@@ -1,8 +1,9 @@
 /*
  * text.c - the observation and its diagnosis for a person at a terminal
  * (report.h), laid out like curl's timing output: one timed line per
- * phase, the negotiation attempts, the certificate, the findings with
- * their evidence and fixes, and the verdict.
+ * phase, the negotiation attempts, the certificate, the server's identity,
+ * its RDP version and encryption, the findings with their evidence and
+ * fixes, and the verdict.
  *
  * Every string taken from the observation or the diagnosis passes through
  * rdd_escape_terminal before it is written, so no byte the server chose can
@@ -17,8 +18,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "rdpdoctor/check.h"
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
+#include "wire/gcc.h"
 #include "wire/ntlm.h"
 #include "wire/x224.h"
 
@@ -405,27 +408,48 @@ print_attempt_verbose(struct ctx *c, const struct rdd_attempt *a)
 		fprintf(c->out, "       first bytes %s\n", bytes);
 	}
 
-	if (!a->tls_wanted && a->tls == RDD_TLS_NOT_RUN)
+	if (a->tls_wanted || a->tls != RDD_TLS_NOT_RUN) {
+		name = rdd_tls_outcome_name(a->tls);
+		fprintf(c->out, "       %-6s%-14s", "tls",
+		        name != NULL ? name : "?");
+		duration(c, a->tls != RDD_TLS_NOT_RUN, a->tls_ms);
+		note[0] = '\0';
+		if (a->tls == RDD_TLS_ALERT)
+			snprintf(note, sizeof(note), "alert %u/%u",
+			         a->alert_level, a->alert_desc);
+		ESC(c, detail, a->tls_detail);
+		rest(c, a->tls != RDD_TLS_NOT_RUN, note, detail, indent);
+	}
+
+	if (!a->mcs_wanted && a->mcs == RDD_MCS_NOT_RUN)
 		return;
-	name = rdd_tls_outcome_name(a->tls);
-	fprintf(c->out, "       %-6s%-14s", "tls", name != NULL ? name : "?");
-	duration(c, a->tls != RDD_TLS_NOT_RUN, a->tls_ms);
-	note[0] = '\0';
-	if (a->tls == RDD_TLS_ALERT)
-		snprintf(note, sizeof(note), "alert %u/%u", a->alert_level,
-		         a->alert_desc);
-	ESC(c, detail, a->tls_detail);
-	rest(c, a->tls != RDD_TLS_NOT_RUN, note, detail, indent);
+	name = rdd_mcs_outcome_name(a->mcs);
+	fprintf(c->out, "       %-6s%-14s", "mcs", name != NULL ? name : "?");
+	duration(c, a->mcs != RDD_MCS_NOT_RUN, a->mcs_ms);
+	snprintf(note, sizeof(note), "offered 0x%02" PRIx32,
+	         a->encryption_methods);
+	ESC(c, detail, a->mcs_detail);
+	rest(c, a->mcs != RDD_MCS_NOT_RUN, note, detail, indent);
 }
 
 static void
 print_negotiation(struct ctx *c, const struct rdd_observation *obs)
 {
-	size_t i, n = obs->n_attempts;
+	size_t i, n = obs->n_attempts, lw = 2;
 	const char *layer = rdd_security_layer_name(obs->security_layer);
 
 	if (n > RDD_MAX_ATTEMPTS)
 		n = RDD_MAX_ATTEMPTS;
+	/* The encryption probes are summed up under "RDP version and
+	 * encryption"; listed one by one with -v, their longer labels
+	 * widening the column. */
+	for (i = 0; c->verbose && i < n; i++) {
+		size_t k = strnlen(obs->attempts[i].label,
+		                   sizeof(obs->attempts[i].label));
+
+		if (k > lw)
+			lw = k;
+	}
 	heading(c, "Negotiation");
 	for (i = 0; i < n; i++) {
 		const struct rdd_attempt *a = &obs->attempts[i];
@@ -434,10 +458,13 @@ print_negotiation(struct ctx *c, const struct rdd_observation *obs)
 		double ms;
 		size_t w;
 
+		if (!c->verbose && rdd_plan_is_encryption_probe(a->label))
+			continue;
 		ESC(c, label, a->label);
 		rdd_protocols_str(protos, sizeof(protos), a->requested);
 		attempt_outcome(a, what, sizeof(what), &timed, &ms);
-		fprintf(c->out, "  %-2s %-21s -> %s", label, protos, what);
+		fprintf(c->out, "  %-*s %-21s -> %s", (int)lw, label, protos,
+		        what);
 		w = strlen(what);
 		if (timed) {
 			pad(c, w < 30 ? 30 - w : 0);
@@ -752,6 +779,174 @@ print_server_identity(struct ctx *c, const struct rdd_observation *obs)
 	}
 }
 
+/* "128-bit RC4", or the number for a method without a name. */
+static const char *
+method_words(uint32_t m, char *buf, size_t cap)
+{
+	const char *d = rdd_encryption_method_desc(m);
+
+	if (d != NULL)
+		return d;
+	snprintf(buf, cap, "method 0x%" PRIx32, m);
+	return buf;
+}
+
+/* The server certificate of standard RDP security, in one line. */
+static void
+server_cert_words(struct ctx *c, const struct rdd_server_certificate *sc,
+                  char *dst, size_t cap)
+{
+	char subj[ESC_CAP(RDD_STR)], key[ESC_CAP(sizeof(sc->leaf_key_type))];
+
+	switch (sc->kind) {
+	case RDD_SERVER_CERT_PROPRIETARY:
+		snprintf(dst, cap, "proprietary, RSA %" PRIu32 " bits, %s%s",
+		         sc->rsa_bits,
+		         sc->temporary ? "temporary" : "permanent",
+		         sc->valid ? "" : ", malformed");
+		return;
+	case RDD_SERVER_CERT_X509:
+		if (!sc->leaf_parsed) {
+			snprintf(dst, cap,
+			         "X.509 chain of %" PRIu32 ", server "
+			         "certificate unreadable, %s%s",
+			         sc->n_certs,
+			         sc->temporary ? "temporary" : "permanent",
+			         sc->valid ? "" : ", malformed");
+			return;
+		}
+		ESC(c, subj, sc->leaf_subject);
+		ESC(c, key, sc->leaf_key_type);
+		snprintf(dst, cap,
+		         "X.509 chain of %" PRIu32 ", server certificate %s, "
+		         "%s %d bits, %s%s",
+		         sc->n_certs, subj, key, sc->leaf_key_bits,
+		         sc->temporary ? "temporary" : "permanent",
+		         sc->valid ? "" : ", malformed");
+		return;
+	case RDD_SERVER_CERT_UNKNOWN:
+		snprintf(dst, cap, "unknown kind (dwVersion 0x%08" PRIx32 ")",
+		         sc->version_raw);
+		return;
+	case RDD_SERVER_CERT_NONE:
+	default:
+		snprintf(dst, cap, "none");
+		return;
+	}
+}
+
+/*
+ * What the MCS Connect-Response said: the server's RDP version and, for
+ * standard RDP security, its encryption level, method and certificate,
+ * and the methods it accepts alone. Shown when MCS ran.
+ */
+static void
+print_mcs(struct ctx *c, const struct rdd_observation *obs)
+{
+	const struct rdd_mcs_info *m = &obs->mcs;
+	char buf[ESC_CAP(RDD_STR) + 160], att[ESC_CAP(sizeof(m->attempt))];
+	char det[ESC_CAP(RDD_STR)], w[32], protos[96];
+	const char *name, *level;
+	size_t i, off;
+	uint32_t bit;
+
+	if (m->outcome == RDD_MCS_NOT_RUN)
+		return;
+	heading(c, "RDP version and encryption");
+	ESC(c, att, m->attempt);
+	if (m->has_core)
+		snprintf(buf, sizeof(buf), "%s (0x%08" PRIx32 ")",
+		         m->rdp_version[0] ? m->rdp_version : "unknown",
+		         m->server_version_raw);
+	else
+		snprintf(buf, sizeof(buf), "not known");
+	cert_line(c, "rdp version", buf);
+
+	rdd_protocols_str(protos, sizeof(protos), m->selected_protocol);
+	if (m->outcome == RDD_MCS_OK && m->result == 0) {
+		snprintf(
+		    buf, sizeof(buf),
+		    "rt-successful (attempt %s, serverSelectedProtocol %s)",
+		    att, protos);
+	} else {
+		name = rdd_mcs_outcome_name(m->outcome);
+		ESC(c, det, m->detail);
+		snprintf(buf, sizeof(buf), "%s%s%s: %s (attempt %s)",
+		         sgr(c, SGR_RED), name != NULL ? name : "?",
+		         sgr_reset(c), det, att);
+	}
+	cert_line(c, "mcs", buf);
+	if (!m->has_security)
+		return;
+
+	level = rdd_encryption_level_desc(m->encryption_level);
+	if (m->selected_protocol != RDD_PROTO_RDP)
+		snprintf(buf, sizeof(buf),
+		         "Enhanced RDP Security (%s): no RDP encryption",
+		         protos);
+	else if (m->encryption_level == 0 && m->encryption_method == 0)
+		snprintf(
+		    buf, sizeof(buf),
+		    "standard RDP security: %sno encryption (level None)%s",
+		    sgr(c, SGR_RED), sgr_reset(c));
+	else
+		snprintf(buf, sizeof(buf),
+		         "standard RDP security: %s, level %s",
+		         method_words(m->encryption_method, w, sizeof(w)),
+		         level != NULL ? level : "unknown");
+	cert_line(c, "security", buf);
+	if (m->server_certificate.kind != RDD_SERVER_CERT_NONE) {
+		server_cert_words(c, &m->server_certificate, buf, sizeof(buf));
+		cert_line(c, "certificate", buf);
+	}
+
+	if (m->tested_encryption_methods != 0) {
+		buf[0] = '\0';
+		off = 0;
+		for (i = 0; i < m->n_accepted_encryption_methods &&
+		            i < RDD_MAX_ENCRYPTION_METHODS;
+		     i++) {
+			snprintf(buf + off, sizeof(buf) - off, "%s%s",
+			         i ? ", " : "accepted alone: ",
+			         method_words(m->accepted_encryption_methods[i],
+			                      w, sizeof(w)));
+			off = strlen(buf);
+		}
+		if (off == 0) {
+			snprintf(buf, sizeof(buf), "none accepted alone");
+			off = strlen(buf);
+		}
+		for (i = 0, bit = 1; bit <= RDD_ENCRYPTION_METHOD_FIPS;
+		     bit <<= 1) {
+			size_t k;
+			bool accepted = false;
+
+			if (!(m->tested_encryption_methods & bit))
+				continue;
+			for (k = 0; k < m->n_accepted_encryption_methods &&
+			            k < RDD_MAX_ENCRYPTION_METHODS;
+			     k++)
+				accepted =
+				    accepted ||
+				    m->accepted_encryption_methods[k] == bit;
+			if (accepted)
+				continue;
+			snprintf(buf + off, sizeof(buf) - off, "%s%s",
+			         i++ ? ", " : "; refused: ",
+			         method_words(bit, w, sizeof(w)));
+			off = strlen(buf);
+		}
+		cert_line(c, "methods", buf);
+	}
+	if (m->has_multitransport) {
+		rdd_multitransport_str(protos, sizeof(protos),
+		                       m->multitransport_flags);
+		snprintf(buf, sizeof(buf), "multitransport %s (0x%" PRIx32 ")",
+		         protos, m->multitransport_flags);
+		cert_line(c, "transport", buf);
+	}
+}
+
 static const char *
 severity_color(enum rdd_severity s)
 {
@@ -925,6 +1120,7 @@ rdd_report_text(FILE *out, const struct rdd_observation *obs,
 		print_alternates(&c, obs);
 	print_certificate(&c, obs);
 	print_server_identity(&c, obs);
+	print_mcs(&c, obs);
 	print_findings(&c, diag);
 	print_verdict(&c, diag);
 	if (fflush(out) != 0 || ferror(out))

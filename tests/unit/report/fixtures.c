@@ -219,3 +219,121 @@ fixture_hostile(struct rdd_observation *obs, struct rdd_diagnosis *d)
 	            "subject " HOSTILE_SUBJECT " does not match");
 	verdict(d, RDD_VERDICT_WARNING, -1, "summary \x1b[2J\xff");
 }
+
+/*
+ * xrdp with security_layer=rdp (the lab's .11): every request gets
+ * standard RDP security; C's Connect-Response (RDP 5+, 128-bit RC4, level
+ * High, a 2048-bit proprietary certificate) is the MCS record; of the
+ * encryption probes, only 128-bit is chosen when offered alone.
+ */
+void
+fixture_rdp_security(struct rdd_observation *obs, struct rdd_diagnosis *d)
+{
+	static const struct {
+		const char *label;
+		uint32_t method;
+		uint32_t chosen;
+	} probes[] = {
+	    {"E40", 0x01, 0x02},
+	    {"E56", 0x08, 0x02},
+	    {"E128", 0x02, 0x02},
+	    {"EFIPS", 0x10, 0x02},
+	};
+	struct rdd_mcs_info *m = &obs->mcs;
+	struct rdd_attempt *a;
+	size_t i;
+
+	base(obs);
+	snprintf(obs->host, sizeof(obs->host), "rdp.rdpsrv.lab");
+	set_phase(obs, RDD_PHASE_TCP, RDD_STATUS_OK, 0.4, 0.3,
+	          "connected to 10.201.0.14");
+	set_phase(obs, RDD_PHASE_X224, RDD_STATUS_OK, 0.7, 1.2,
+	          "selected RDP (flags 0x01)");
+	set_phase(obs, RDD_PHASE_TLS, RDD_STATUS_SKIPPED, 0, 0,
+	          "server selected standard RDP security");
+	set_phase(obs, RDD_PHASE_MCS, RDD_STATUS_OK, 1.9, 1.4,
+	          "Connect-Response rt-successful; RDP 5.0-8.1 (0x00080004); "
+	          "128-bit RC4, level High, proprietary certificate (RSA 2048 "
+	          "bits)");
+	a = add_attempt(obs, "A", 0x0B, true);
+	attempt_rsp(a, RDD_PROTO_RDP, 0x01, 0.4);
+	a->mcs_wanted = true;
+	a->encryption_methods = 0x1b;
+	a->mcs = RDD_MCS_OK;
+	a->mcs_result = 0;
+	a->mcs_encryption_method = 0x02;
+	a->mcs_encryption_level = 3;
+	a->mcs_start_ms = 1.9;
+	a->mcs_ms = 1.4;
+	snprintf(a->mcs_detail, sizeof(a->mcs_detail), "%s",
+	         obs->phases[RDD_PHASE_MCS].detail);
+	a = add_attempt(obs, "B", 0x01, false);
+	attempt_rsp(a, RDD_PROTO_RDP, 0x01, 0.5);
+	a = add_attempt(obs, "C", 0x00, false);
+	attempt_rsp(a, RDD_PROTO_RDP, 0x01, 0.6);
+	*a = obs->attempts[0];
+	snprintf(a->label, sizeof(a->label), "C");
+	a->requested = 0;
+	a->tls_wanted = false;
+	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		a = add_attempt(obs, probes[i].label, 0x00, false);
+		attempt_rsp(a, RDD_PROTO_RDP, 0x01, 5.0);
+		a->mcs_wanted = true;
+		a->encryption_methods = probes[i].method;
+		a->mcs = RDD_MCS_OK;
+		a->mcs_result = 0;
+		a->mcs_encryption_method = probes[i].chosen;
+		a->mcs_encryption_level = 3;
+		a->mcs_start_ms = 6.0;
+		a->mcs_ms = 1.0;
+		snprintf(a->mcs_detail, sizeof(a->mcs_detail), "chose 0x%02x",
+		         (unsigned)probes[i].chosen);
+	}
+	obs->security_layer = RDD_SECLAYER_RDP;
+	obs->nla_required = 0;
+
+	m->outcome = RDD_MCS_OK;
+	snprintf(m->attempt, sizeof(m->attempt), "C");
+	m->start_ms = 1.9;
+	m->ms = 1.4;
+	snprintf(m->detail, sizeof(m->detail), "%s",
+	         obs->phases[RDD_PHASE_MCS].detail);
+	m->selected_protocol = RDD_PROTO_RDP;
+	m->encryption_methods = 0x1b;
+	m->result = 0;
+	m->disconnect_reason = -1;
+	m->has_core = true;
+	m->server_version_raw = 0x00080004;
+	snprintf(m->rdp_version, sizeof(m->rdp_version), "RDP 5.0-8.1");
+	m->core_length = 12;
+	m->has_client_requested_protocols = true;
+	m->client_requested_protocols = 0;
+	m->has_security = true;
+	m->encryption_method = 0x02;
+	m->encryption_level = 3;
+	m->server_random_len = 32;
+	m->server_certificate.kind = RDD_SERVER_CERT_PROPRIETARY;
+	m->server_certificate.version_raw = 1;
+	m->server_certificate.valid = true;
+	m->server_certificate.sig_alg_id = 1;
+	m->server_certificate.key_alg_id = 1;
+	m->server_certificate.rsa_bits = 2048;
+	m->server_certificate.rsa_exponent = 65537;
+	m->server_certificate.signature_len = 72;
+	m->server_certificate.n_certs = 1;
+	m->has_net = true;
+	m->io_channel = 1003;
+	m->channel_count = 0;
+	m->tested_encryption_methods = 0x1b;
+	m->accepted_encryption_methods[0] = 0x02;
+	m->n_accepted_encryption_methods = 1;
+
+	memset(d, 0, sizeof(*d));
+	add_finding(d, RDD_CAUSE_NLA_NOT_REQUIRED, RDD_SEV_WARNING,
+	            RDD_PHASE_X224,
+	            "request SSL|HYBRID|HYBRID_EX (0xb) -> selected RDP");
+	add_finding(d, RDD_CAUSE_RDP_SECURITY_ALLOWED, RDD_SEV_WARNING,
+	            RDD_PHASE_MCS, "request RDP (0x0) -> selected RDP");
+	verdict(d, RDD_VERDICT_WARNING, -1,
+	        "A default Windows client would connect; 2 warnings.");
+}

@@ -1,8 +1,9 @@
 /*
  * fixtures.h - synthetic observations and diagnoses shared by the report
  * renderer tests (test_json.c, test_text.c): a healthy Negotiate server, a
- * refused port, an expired certificate, and a hostile certificate whose
- * strings carry terminal escapes and invalid UTF-8.
+ * refused port, an expired certificate, a hostile certificate whose
+ * strings carry terminal escapes and invalid UTF-8, and a server that
+ * allows standard RDP security only (with its MCS answer).
  */
 #ifndef RDD_TEST_REPORT_FIXTURES_H
 #define RDD_TEST_REPORT_FIXTURES_H
@@ -35,5 +36,6 @@ void fixture_healthy(struct rdd_observation *obs, struct rdd_diagnosis *d);
 void fixture_refused(struct rdd_observation *obs, struct rdd_diagnosis *d);
 void fixture_expired(struct rdd_observation *obs, struct rdd_diagnosis *d);
 void fixture_hostile(struct rdd_observation *obs, struct rdd_diagnosis *d);
+void fixture_rdp_security(struct rdd_observation *obs, struct rdd_diagnosis *d);
 
 #endif

@@ -185,21 +185,33 @@ test_healthy_top_level(void **state)
 	struct rdd_diagnosis d;
 	char *text;
 	json_t *root, *tool, *target, *addrs;
-	static const char *const order[] = {
-	    "schema",       "tool",     "checked_at",
-	    "timeout_s",    "total_ms", "target",
-	    "client_error", "phases",   "negotiation",
-	    "tls",          "credssp",  "alternate_addresses",
-	    "findings",     "verdict",  NULL};
+	static const char *const order[] = {"schema",
+	                                    "tool",
+	                                    "checked_at",
+	                                    "timeout_s",
+	                                    "total_ms",
+	                                    "target",
+	                                    "client_error",
+	                                    "phases",
+	                                    "negotiation",
+	                                    "tls",
+	                                    "credssp",
+	                                    "mcs",
+	                                    "alternate_addresses",
+	                                    "findings",
+	                                    "verdict",
+	                                    NULL};
 
 	(void)state;
 	fixture_healthy(&obs, &d);
 	root = render(&obs, &d, &text);
 
-	assert_int_equal(json_object_size(root), 14);
+	assert_int_equal(json_object_size(root), 15);
 	assert_true(json_is_null(get(root, "client_error")));
 	/* No CredSSP exchange in this check. */
 	assert_null_key(root, "credssp");
+	/* Nor MCS. */
+	assert_null_key(root, "mcs");
 	assert_key_order(text, 2, order);
 	/* Indented by two spaces, schema first. */
 	assert_memory_equal(text, "{\n  \"schema\": 1,\n", 17);
@@ -1004,6 +1016,213 @@ test_client_error(void **state)
 	free(text);
 }
 
+/* Standard RDP security (xrdp security_layer=rdp): the mcs object, the
+ * attempts' MCS fields, and the null rules of both. */
+static void
+test_mcs(void **state)
+{
+	static const char *const order[] = {"from_attempt",
+	                                    "outcome",
+	                                    "start_ms",
+	                                    "ms",
+	                                    "detail",
+	                                    "server_selected_protocol",
+	                                    "server_selected_protocol_name",
+	                                    "encryption_methods_offered",
+	                                    "result",
+	                                    "result_name",
+	                                    "disconnect_reason",
+	                                    "disconnect_reason_name",
+	                                    "rdp_version",
+	                                    "server_version_raw",
+	                                    "core_length",
+	                                    "client_requested_protocols",
+	                                    "early_capability_flags",
+	                                    "encryption_method",
+	                                    "encryption_method_name",
+	                                    "encryption_level",
+	                                    "encryption_level_name",
+	                                    "server_certificate",
+	                                    "multitransport_flags",
+	                                    "multitransport_names",
+	                                    "io_channel",
+	                                    "channel_count",
+	                                    "tested_encryption_methods",
+	                                    "accepted_encryption_methods",
+	                                    "accepted_encryption_method_names",
+	                                    NULL};
+	static const char *const cert_order[] = {
+	    "type",          "version_raw", "permanent",
+	    "valid",         "rsa_bits",    "rsa_exponent",
+	    "signature_len", "count",       "cert_lengths",
+	    "leaf_subject",  "leaf_issuer", "leaf_key_type",
+	    "leaf_key_bits", NULL};
+	static const char *const top[] = {"tls", "credssp", "mcs",
+	                                  "alternate_addresses", NULL};
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *m, *c, *arr, *a;
+
+	(void)state;
+	fixture_rdp_security(&obs, &d);
+	root = render(&obs, &d, &text);
+	assert_key_order(text, 2, top);
+	assert_true(json_is_null(get(root, "tls")));
+	m = get(root, "mcs");
+	assert_true(json_is_object(m));
+	assert_int_equal(json_object_size(m), 29);
+	assert_key_order(strstr(text, "\"mcs\": {"), 4, order);
+	assert_string_equal(get_str(m, "from_attempt"), "C");
+	assert_string_equal(get_str(m, "outcome"), "ok");
+	assert_num(m, "start_ms", 1.9);
+	assert_num(m, "ms", 1.4);
+	assert_int_equal(get_int(m, "server_selected_protocol"), 0);
+	assert_string_equal(get_str(m, "server_selected_protocol_name"), "RDP");
+	assert_int_equal(get_int(m, "encryption_methods_offered"), 0x1b);
+	assert_int_equal(get_int(m, "result"), 0);
+	assert_string_equal(get_str(m, "result_name"), "rt-successful");
+	assert_null_key(m, "disconnect_reason");
+	assert_null_key(m, "disconnect_reason_name");
+	assert_string_equal(get_str(m, "rdp_version"), "RDP 5.0-8.1");
+	assert_int_equal(get_int(m, "server_version_raw"), 0x00080004);
+	assert_int_equal(get_int(m, "core_length"), 12);
+	assert_int_equal(get_int(m, "client_requested_protocols"), 0);
+	assert_null_key(m, "early_capability_flags");
+	assert_int_equal(get_int(m, "encryption_method"), 2);
+	assert_string_equal(get_str(m, "encryption_method_name"),
+	                    "ENCRYPTION_METHOD_128BIT");
+	assert_int_equal(get_int(m, "encryption_level"), 3);
+	assert_string_equal(get_str(m, "encryption_level_name"),
+	                    "ENCRYPTION_LEVEL_HIGH");
+	assert_null_key(m, "multitransport_flags");
+	assert_null_key(m, "multitransport_names");
+	assert_int_equal(get_int(m, "io_channel"), 1003);
+	assert_int_equal(get_int(m, "channel_count"), 0);
+	assert_int_equal(get_int(m, "tested_encryption_methods"), 0x1b);
+	arr = get(m, "accepted_encryption_methods");
+	assert_int_equal(json_array_size(arr), 1);
+	assert_int_equal(json_integer_value(json_array_get(arr, 0)), 2);
+	arr = get(m, "accepted_encryption_method_names");
+	assert_string_equal(json_string_value(json_array_get(arr, 0)),
+	                    "ENCRYPTION_METHOD_128BIT");
+	c = get(m, "server_certificate");
+	assert_int_equal(json_object_size(c), 13);
+	assert_key_order(strstr(text, "\"server_certificate\": {"), 6,
+	                 cert_order);
+	assert_string_equal(get_str(c, "type"), "proprietary");
+	assert_true(json_is_true(get(c, "permanent")));
+	assert_true(json_is_true(get(c, "valid")));
+	assert_int_equal(get_int(c, "rsa_bits"), 2048);
+	assert_int_equal(get_int(c, "rsa_exponent"), 65537);
+	assert_int_equal(get_int(c, "signature_len"), 72);
+	assert_int_equal(get_int(c, "count"), 1);
+	assert_int_equal(json_array_size(get(c, "cert_lengths")), 0);
+	assert_null_key(c, "leaf_subject");
+	assert_null_key(c, "leaf_key_bits");
+
+	/* The attempts: A did MCS, B did not, E40 offered 40-bit alone. */
+	arr = get(get(root, "negotiation"), "attempts");
+	assert_int_equal(json_array_size(arr), 7);
+	a = find(arr, "label", "A");
+	assert_true(json_is_true(get(a, "mcs_wanted")));
+	assert_int_equal(get_int(a, "encryption_methods"), 0x1b);
+	assert_string_equal(get_str(a, "mcs"), "ok");
+	assert_int_equal(get_int(a, "mcs_result"), 0);
+	assert_int_equal(get_int(a, "mcs_encryption_method"), 2);
+	assert_int_equal(get_int(a, "mcs_encryption_level"), 3);
+	assert_num(a, "mcs_start_ms", 1.9);
+	assert_num(a, "mcs_ms", 1.4);
+	a = find(arr, "label", "B");
+	assert_true(json_is_false(get(a, "mcs_wanted")));
+	assert_null_key(a, "encryption_methods");
+	assert_string_equal(get_str(a, "mcs"), "not_run");
+	assert_null_key(a, "mcs_result");
+	assert_null_key(a, "mcs_encryption_method");
+	assert_null_key(a, "mcs_start_ms");
+	assert_string_equal(get_str(a, "mcs_detail"), "");
+	a = find(arr, "label", "E40");
+	assert_int_equal(get_int(a, "encryption_methods"), 1);
+	assert_int_equal(get_int(a, "mcs_encryption_method"), 2);
+	assert_string_equal(get_str(a, "mcs_detail"), "chose 0x02");
+	json_decref(root);
+	free(text);
+
+	/* An X.509 chain whose server certificate names carry escapes. */
+	obs.mcs.server_certificate.kind = RDD_SERVER_CERT_X509;
+	obs.mcs.server_certificate.version_raw = 0x80000002;
+	obs.mcs.server_certificate.temporary = true;
+	obs.mcs.server_certificate.n_certs = 2;
+	obs.mcs.server_certificate.cert_len[0] = 351;
+	obs.mcs.server_certificate.cert_len[1] = 869;
+	obs.mcs.server_certificate.leaf_parsed = true;
+	snprintf(obs.mcs.server_certificate.leaf_subject, RDD_STR, "%s",
+	         HOSTILE_SUBJECT);
+	snprintf(obs.mcs.server_certificate.leaf_issuer, RDD_STR,
+	         "L=TURNBKL+CN=SERVR");
+	snprintf(obs.mcs.server_certificate.leaf_key_type, 16, "RSA");
+	obs.mcs.server_certificate.leaf_key_bits = 512;
+	obs.mcs.has_multitransport = true;
+	obs.mcs.multitransport_flags = 0x301;
+	root = render(&obs, &d, &text);
+	m = get(root, "mcs");
+	c = get(m, "server_certificate");
+	assert_string_equal(get_str(c, "type"), "x509");
+	assert_true(json_is_false(get(c, "permanent")));
+	assert_null_key(c, "rsa_bits");
+	assert_null_key(c, "signature_len");
+	assert_int_equal(get_int(c, "count"), 2);
+	arr = get(c, "cert_lengths");
+	assert_int_equal(json_array_size(arr), 2);
+	assert_int_equal(json_integer_value(json_array_get(arr, 1)), 869);
+	assert_string_equal(get_str(c, "leaf_subject"),
+	                    "CN=\x1b[2Jevil\xef\xbf\xbd\xef\xbf\xbd\x1b]52;c;"
+	                    "aGk=\x07");
+	assert_null(strstr(text, "\x1b"));
+	assert_string_equal(get_str(c, "leaf_issuer"), "L=TURNBKL+CN=SERVR");
+	assert_int_equal(get_int(c, "leaf_key_bits"), 512);
+	assert_int_equal(get_int(m, "multitransport_flags"), 0x301);
+	assert_string_equal(get_str(m, "multitransport_names"),
+	                    "UDPFECR|UDP_PREFERRED|SOFTSYNC_TCP_TO_UDP");
+	json_decref(root);
+	free(text);
+
+	/* Refused: a result without server data; a DPUM. */
+	memset(&obs.mcs, 0, sizeof(obs.mcs));
+	obs.mcs.outcome = RDD_MCS_OK;
+	snprintf(obs.mcs.attempt, 8, "A");
+	obs.mcs.result = 14;
+	obs.mcs.disconnect_reason = -1;
+	root = render(&obs, &d, &text);
+	m = get(root, "mcs");
+	assert_int_equal(get_int(m, "result"), 14);
+	assert_string_equal(get_str(m, "result_name"),
+	                    "rt-unspecified-failure");
+	assert_null_key(m, "rdp_version");
+	assert_null_key(m, "server_version_raw");
+	assert_null_key(m, "encryption_method");
+	assert_null_key(m, "encryption_level_name");
+	assert_null_key(m, "server_certificate");
+	assert_null_key(m, "io_channel");
+	assert_int_equal(json_array_size(get(m, "accepted_encryption_methods")),
+	                 0);
+	json_decref(root);
+	free(text);
+	obs.mcs.outcome = RDD_MCS_DISCONNECTED;
+	obs.mcs.result = -1;
+	obs.mcs.disconnect_reason = 3;
+	root = render(&obs, &d, &text);
+	m = get(root, "mcs");
+	assert_string_equal(get_str(m, "outcome"), "disconnected");
+	assert_null_key(m, "result");
+	assert_null_key(m, "result_name");
+	assert_int_equal(get_int(m, "disconnect_reason"), 3);
+	assert_string_equal(get_str(m, "disconnect_reason_name"),
+	                    "rn-user-requested");
+	json_decref(root);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -1020,6 +1239,7 @@ main(void)
 	    cmocka_unit_test(test_hostile_strings),
 	    cmocka_unit_test(test_null_rules),
 	    cmocka_unit_test(test_credssp),
+	    cmocka_unit_test(test_mcs),
 	    cmocka_unit_test(test_no_findings),
 	    cmocka_unit_test(test_lowers_security),
 	    cmocka_unit_test(test_every_cause),

@@ -24,7 +24,8 @@
 typedef void (*fixture_fn)(struct rdd_observation *, struct rdd_diagnosis *);
 
 static const fixture_fn fixtures[] = {fixture_healthy, fixture_refused,
-                                      fixture_expired, fixture_hostile};
+                                      fixture_expired, fixture_hostile,
+                                      fixture_rdp_security};
 
 /* Render to memory; the caller frees the result. */
 static char *
@@ -763,6 +764,105 @@ test_server_identity(void **state)
 	free(t);
 }
 
+/* The RDP version and encryption block; the encryption probes only with
+ * -v, and each attempt's MCS line there. */
+static void
+test_rdp_version_and_encryption(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *t;
+
+	(void)state;
+	t = render(fixture_rdp_security, false, false);
+	assert_line(t, "RDP version and encryption");
+	assert_line(t, "  rdp version  RDP 5.0-8.1 (0x00080004)");
+	assert_line(t, "  mcs          rt-successful (attempt C, "
+	               "serverSelectedProtocol RDP)");
+	assert_line(t, "  security     standard RDP security: 128-bit RC4, "
+	               "level High");
+	assert_line(t, "  certificate  proprietary, RSA 2048 bits, permanent");
+	assert_line(t, "  methods      accepted alone: 128-bit RC4; refused: "
+	               "40-bit RC4, 56-bit RC4,");
+	assert_line(t, "               FIPS 140-1");
+	assert_line(t, "  C  RDP                   -> selected RDP           "
+	               "           1.2 ms");
+	assert_null(strstr(t, "E40"));
+	assert_null(strstr(t, "offered 0x1b"));
+	free(t);
+
+	t = render(fixture_rdp_security, false, true);
+	assert_line(t, "  A     SSL|HYBRID|HYBRID_EX  -> selected RDP        "
+	               "              1.2 ms");
+	assert_line(t, "  EFIPS RDP                   -> selected RDP        "
+	               "              1.2 ms");
+	assert_line(t, "       mcs   ok                1.0 ms  offered 0x01  "
+	               "chose 0x02");
+	free(t);
+
+	/* No MCS: no block. */
+	t = render(fixture_healthy, false, false);
+	assert_null(strstr(t, "RDP version and encryption"));
+	free(t);
+
+	/* TLS, then MCS; an X.509 chain; a refusal; no encryption. */
+	fixture_rdp_security(&obs, &d);
+	obs.mcs.selected_protocol = RDD_PROTO_SSL;
+	obs.mcs.encryption_method = 0;
+	obs.mcs.encryption_level = 0;
+	obs.mcs.server_certificate.kind = RDD_SERVER_CERT_NONE;
+	obs.mcs.tested_encryption_methods = 0;
+	obs.mcs.has_multitransport = true;
+	obs.mcs.multitransport_flags = 0x101;
+	snprintf(obs.mcs.attempt, sizeof(obs.mcs.attempt), "A");
+	t = render_obs(&obs, &d, false, false);
+	assert_line(t, "  security     Enhanced RDP Security (SSL): no RDP "
+	               "encryption");
+	assert_line(t, "  transport    multitransport UDPFECR|UDP_PREFERRED "
+	               "(0x101)");
+	assert_null(strstr(t, "  certificate  "));
+	assert_null(strstr(t, "  methods  "));
+	free(t);
+
+	fixture_rdp_security(&obs, &d);
+	obs.mcs.server_certificate.kind = RDD_SERVER_CERT_X509;
+	obs.mcs.server_certificate.n_certs = 2;
+	obs.mcs.server_certificate.temporary = true;
+	obs.mcs.server_certificate.leaf_parsed = true;
+	snprintf(obs.mcs.server_certificate.leaf_subject, RDD_STR, "%s",
+	         HOSTILE_SUBJECT);
+	snprintf(obs.mcs.server_certificate.leaf_key_type, 16, "RSA");
+	obs.mcs.server_certificate.leaf_key_bits = 512;
+	t = render_obs(&obs, &d, false, false);
+	assert_null(strchr(t, '\x1b'));
+	assert_line(t, "  certificate  X.509 chain of 2, server certificate");
+	assert_non_null(strstr(t, "CN=\\x1b[2Jevil\\xff\\xfe"));
+	assert_non_null(strstr(t, "RSA 512 bits,\n               temporary"));
+	free(t);
+
+	fixture_rdp_security(&obs, &d);
+	obs.mcs.encryption_method = 0;
+	obs.mcs.encryption_level = 0;
+	t = render_obs(&obs, &d, false, false);
+	assert_line(t, "  security     standard RDP security: no encryption "
+	               "(level None)");
+	free(t);
+
+	fixture_rdp_security(&obs, &d);
+	obs.mcs.outcome = RDD_MCS_DISCONNECTED;
+	obs.mcs.result = -1;
+	obs.mcs.has_core = false;
+	obs.mcs.has_security = false;
+	snprintf(obs.mcs.detail, sizeof(obs.mcs.detail),
+	         "MCS Disconnect Provider Ultimatum rn-user-requested (3)");
+	t = render_obs(&obs, &d, false, false);
+	assert_line(t, "  rdp version  not known");
+	assert_line(t, "  mcs          disconnected: MCS Disconnect Provider "
+	               "Ultimatum");
+	assert_null(strstr(t, "  security     "));
+	free(t);
+}
+
 int
 main(void)
 {
@@ -782,6 +882,7 @@ main(void)
 	    cmocka_unit_test(test_header_variants),
 	    cmocka_unit_test(test_tls_without_certificate),
 	    cmocka_unit_test(test_server_identity),
+	    cmocka_unit_test(test_rdp_version_and_encryption),
 	    cmocka_unit_test(test_no_findings),
 	    cmocka_unit_test(test_every_cause),
 	    cmocka_unit_test(test_write_error),
