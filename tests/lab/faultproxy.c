@@ -39,8 +39,10 @@
    *   neg-failure              answer the CR with an X.224 CC carrying
  *                            RDP_NEG_FAILURE --code N (default 2,
  *                            SSL_NOT_ALLOWED_BY_SERVER), then FIN
- *   legacy-cc                answer the CR with a CC without rdpNegData (a
- *                            pre-Vista server), then hold
+ *   legacy-cc                a pre-Vista server: with --upstream, relay with
+ *                            the RDP_NEG_REQ removed from the CR (and any
+ *                            rdpNegData from the CC); without, answer the
+ *                            CR with a CC without rdpNegData, then hold
  *   close-on-cr              FIN when the CR arrives
  *   starttls                 lab helper, not a fault: send our own CR
  *                            (requestedProtocols --requested, default 3) to
@@ -456,6 +458,29 @@ static const unsigned char http_400[] = "HTTP/1.1 400 Bad Request\r\n"
                                         "\r\n"
                                         "Bad Request\n";
 
+/*
+ * Remove a trailing 8-byte RDP_NEG_REQ (TYPE 0x01) or RDP_NEG_RSP/FAILURE
+ * (0x02/0x03) from the whole TPKT at P (N bytes), fixing the TPKT length
+ * and the X.224 length indicator. Returns the new length.
+ */
+static size_t
+strip_neg(unsigned char *p, size_t n, unsigned char type)
+{
+	unsigned char *neg;
+
+	if (n < 4 + 7 + 8 || p[0] != 0x03 || (size_t)(p[2] << 8 | p[3]) != n)
+		return n;
+	neg = p + n - 8;
+	if ((neg[0] != type && !(type == 0x02 && neg[0] == 0x03)) ||
+	    neg[2] != 0x08 || neg[3] != 0x00 || p[4] < 8)
+		return n;
+	n -= 8;
+	p[2] = (unsigned char)(n >> 8);
+	p[3] = (unsigned char)n;
+	p[4] = (unsigned char)(p[4] - 8);
+	return n;
+}
+
 /* The CR (or the first bytes, if they are not a TPKT) is complete. */
 static void
 on_cr(struct conn *c, size_t n)
@@ -506,7 +531,20 @@ on_cr(struct conn *c, size_t n)
 		return;
 	}
 	case M_LEGACY_CC: {
-		/* X.224 CC without rdpNegData (a pre-Vista server) */
+		/* With an upstream: strip the RDP_NEG_REQ, so that the server
+		 * answers as to a pre-Vista client, and relay. */
+		if (opt.have_upstream) {
+			size_t m = strip_neg(c->cbuf, n, 0x01);
+
+			queue_push(&c->c2s, c->cbuf, m, t);
+			consume(c->cbuf, &c->clen, n);
+			c->st = ST_CC;
+			logmsg("conn %d: CR relayed without its RDP_NEG_REQ "
+			       "(%zu of %zu bytes)",
+			       c->id, m, n);
+			return;
+		}
+		/* Without: a CC without rdpNegData, then silence. */
 		static const unsigned char cc[] = {0x03, 0x00, 0x00, 0x0b,
 		                                   0x06, 0xd0, 0x00, 0x00,
 		                                   0x12, 0x34, 0x00};
@@ -584,7 +622,16 @@ on_cc(struct conn *c, size_t n)
 		c->st = ST_RELAY;
 		return;
 	}
-	queue_push(&c->s2c, c->sbuf, n, t);
+	if (opt.mode == M_LEGACY_CC) {
+		size_t m = strip_neg(c->sbuf, n, 0x02);
+
+		if (m != n)
+			logmsg("conn %d: rdpNegData removed from the CC",
+			       c->id);
+		queue_push(&c->s2c, c->sbuf, m, t);
+	} else {
+		queue_push(&c->s2c, c->sbuf, n, t);
+	}
 	consume(c->sbuf, &c->slen, n);
 	logmsg("conn %d: CC %zu bytes relayed, now %s", c->id, n,
 	       mode_names[opt.mode]);
@@ -966,7 +1013,8 @@ needs_upstream(void)
 	return !(opt.mode == M_STALL_ON_CONNECT || opt.mode == M_RESET_ON_CR ||
 	         opt.mode == M_GARBAGE || opt.mode == M_HTTP ||
 	         opt.mode == M_BAD_TPKT || opt.mode == M_NEG_FAILURE ||
-	         opt.mode == M_LEGACY_CC || opt.mode == M_CLOSE_ON_CR);
+	         (opt.mode == M_LEGACY_CC && !opt.have_upstream) ||
+	         opt.mode == M_CLOSE_ON_CR);
 }
 
 static void
