@@ -847,7 +847,10 @@ print_mcs(struct ctx *c, const struct rdd_observation *obs)
 	char buf[ESC_CAP(RDD_STR) + 160], att[ESC_CAP(sizeof(m->attempt))];
 	char det[ESC_CAP(RDD_STR)], w[32], protos[96];
 	const char *name, *level;
-	size_t i, off;
+	static const uint32_t weakest[] = {
+	    RDD_ENCRYPTION_METHOD_40BIT, RDD_ENCRYPTION_METHOD_56BIT,
+	    RDD_ENCRYPTION_METHOD_128BIT, RDD_ENCRYPTION_METHOD_FIPS};
+	size_t i, j, off;
 	uint32_t bit;
 
 	if (m->outcome == RDD_MCS_NOT_RUN)
@@ -916,10 +919,12 @@ print_mcs(struct ctx *c, const struct rdd_observation *obs)
 			snprintf(buf, sizeof(buf), "none accepted alone");
 			off = strlen(buf);
 		}
-		for (i = 0, bit = 1; bit <= RDD_ENCRYPTION_METHOD_FIPS;
-		     bit <<= 1) {
+		for (i = 0, j = 0; j < sizeof(weakest) / sizeof(weakest[0]);
+		     j++) {
 			size_t k;
 			bool accepted = false;
+
+			bit = weakest[j];
 
 			if (!(m->tested_encryption_methods & bit))
 				continue;
