@@ -9,7 +9,7 @@ BUILD=${1:-build}
 case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 export LAB_BUILD=$BUILD
 # The lab's own commands; fd 8 (the suite lock) must not reach its daemons.
-lab() { "$HERE/lab" "$@" 8>&-; }
+lab() { LAB_SUITE_LOCK_HELD=1 "$HERE/lab" "$@" 8>&-; }
 TOOL=$BUILD/src/rdpdoctor
 
 if [ "$(id -u)" != 0 ]; then
@@ -22,8 +22,8 @@ if [ ! -x "$TOOL" ]; then
 fi
 
 # One lab per host: wait for a lab suite or another demo to finish.
-SUITE_LOCK=${LAB_SUITE_LOCK:-/run/lock/rdpdoctor-lab-suite.lock}
-[ -d "${SUITE_LOCK%/*}" ] || SUITE_LOCK=/tmp/rdpdoctor-lab-suite.lock
+SUITE_LOCK=/run/lock/rdpdoctor-lab-suite.lock # the same as tests/lab/lab's
+[ -d /run/lock ] || SUITE_LOCK=/tmp/rdpdoctor-lab-suite.lock
 exec 8>"$SUITE_LOCK"
 if ! flock -n 8; then
 	echo "demo: the lab is in use ($SUITE_LOCK); waiting (at most 15 min)"

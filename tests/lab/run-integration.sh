@@ -25,13 +25,13 @@ FILTER=${2:-}
 case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 export LAB_BUILD=$BUILD
 # The lab's own commands; fd 8 (the suite lock) must not reach its daemons.
-lab() { "$HERE/lab" "$@" 8>&-; }
+lab() { LAB_SUITE_LOCK_HELD=1 "$HERE/lab" "$@" 8>&-; }
 TOOL=$BUILD/src/rdpdoctor
 TABLE=$HERE/scenarios
 TIMEOUT=2
 # One lab per host, so one suite (or demo) at a time: a second run waits.
-SUITE_LOCK=${LAB_SUITE_LOCK:-/run/lock/rdpdoctor-lab-suite.lock}
-[ -d "${SUITE_LOCK%/*}" ] || SUITE_LOCK=/tmp/rdpdoctor-lab-suite.lock
+SUITE_LOCK=/run/lock/rdpdoctor-lab-suite.lock # the same as tests/lab/lab's
+[ -d /run/lock ] || SUITE_LOCK=/tmp/rdpdoctor-lab-suite.lock
 have_lock=0
 
 passed=0
