@@ -9,9 +9,12 @@ cd "$(dirname "$0")/.."
 mode=${1:-smoke}
 runs=${2:-1000000}
 dir=build-fuzz
+# Undefined behaviour must stop the fuzzer, not scroll past.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 if [ ! -f "$dir/build.ninja" ]; then
 	CC=clang meson setup "$dir" -Dfuzz=true -Dtests=false \
-	    -Db_sanitize=address,undefined -Db_lundef=false >/dev/null || exit 1
+	    -Db_sanitize=address,undefined -Db_lundef=false \
+	    -Dc_args=-fno-sanitize-recover=undefined >/dev/null || exit 1
 fi
 ninja -C "$dir" >/dev/null || { ninja -C "$dir"; exit 1; }
 p=0

@@ -44,8 +44,14 @@ run_unit() {
 	count_meson "$dir/test.log"
 }
 
+# A sanitizer report must fail the test, not only print.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+
 run_unit build
-run_unit build-asan -Db_sanitize=address,undefined -Db_lundef=false
+run_unit build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+	-Dc_args=-fno-sanitize-recover=undefined \
+	-Dc_link_args=-fno-sanitize-recover=undefined
 
 echo "== fuzz smoke =="
 if out=$(scripts/fuzz.sh smoke 2>&1); then

@@ -37,6 +37,8 @@ struct conn {
 	uv_timer_t timer;
 	int open_handles;
 	bool connected;
+	bool waiting; /* paced: the connect has not been started yet */
+	struct sockaddr_storage addr;
 	bool finished;
 	struct rdd_probe *probe;
 	struct rdd_attempt *attempt; /* plan connections */
@@ -68,7 +70,13 @@ struct run {
 	struct rdd_credssp_info plain;
 	/* Each attempt's MCS record (rdd_plan_mcs_merge picks one). */
 	struct rdd_mcs_info mcs[RDD_MAX_ATTEMPTS];
+	/* Connections to the target's address are started CONNECT_PACE_US
+	 * apart: a burst of SYNs overflows small listen queues (xrdp's
+	 * backlog is 2), and each dropped SYN costs a one-second retransmit. */
+	uint64_t next_connect_us;
 };
+
+#define CONNECT_PACE_US 2000
 
 static uint64_t
 now_us(void)
@@ -144,13 +152,38 @@ conn_finish(struct conn *c)
 /* --- probe pumping ---------------------------------------------------- */
 
 static void on_timer(uv_timer_t *t);
+static void conn_connect(struct conn *c);
 
+/* A write in flight, with the bytes it owns. */
+struct write_req {
+	uv_write_t req;
+	struct conn *c;
+	uint8_t data[];
+};
+
+static void conn_pump(struct conn *c);
+
+/*
+ * A reset often lands on a write rather than a read (on a fast link the
+ * RST answers the very bytes being sent), so a failed write ends the
+ * probe's connection as a reset, not as a silent stall.
+ */
 static void
 on_write(uv_write_t *req, int status)
 {
-	(void)status; /* a failed write shows up as a read error or timeout */
-	free(req->data);
-	free(req);
+	struct write_req *w = req->data;
+	struct conn *c = w->c;
+
+	free(w);
+	if (status >= 0 || status == UV_ECANCELED || c->finished)
+		return;
+	trace(c->run, c->label, "<- connection %s (on send)",
+	      status == UV_ECONNRESET || status == UV_EPIPE
+	          ? "reset by the server"
+	          : uv_strerror(status));
+	rdd_probe_peer_closed(c->probe, true, now_us());
+	conn_pump(c);
+	conn_finish(c);
 }
 
 /* Send what the probe wants sent, re-arm the timer, finish when done. */
@@ -164,25 +197,22 @@ conn_pump(struct conn *c)
 	if (c->finished)
 		return;
 	while ((n = rdd_probe_pending(c->probe, &data)) > 0) {
-		uv_write_t *req = malloc(sizeof(*req));
-		uint8_t *copy = malloc(n);
+		struct write_req *w = malloc(sizeof(*w) + n);
 		uv_buf_t buf;
 
-		if (req == NULL || copy == NULL) {
-			free(req);
-			free(copy);
+		if (w == NULL) {
 			c->run->error = -1;
 			conn_finish(c);
 			return;
 		}
-		memcpy(copy, data, n);
-		req->data = copy;
-		buf = uv_buf_init((char *)copy, (unsigned)n);
+		memcpy(w->data, data, n);
+		w->c = c;
+		w->req.data = w;
+		buf = uv_buf_init((char *)w->data, (unsigned)n);
 		rdd_probe_sent(c->probe, n);
-		if (uv_write(req, (uv_stream_t *)&c->tcp, &buf, 1, on_write) !=
-		    0) {
-			free(copy);
-			free(req);
+		if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1,
+		             on_write) != 0) {
+			free(w);
 			break; /* the read side will see the error */
 		}
 	}
@@ -240,6 +270,11 @@ on_timer(uv_timer_t *t)
 
 	if (c->finished)
 		return;
+	if (c->waiting) {
+		c->waiting = false;
+		conn_connect(c);
+		return;
+	}
 	if (!c->connected) {
 		/* The SYN went unanswered: give up on the connect. */
 		if (c->attempt != NULL) {
@@ -336,8 +371,6 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
           const struct rdd_probe_config *pcfg)
 {
 	struct conn *c;
-	char a[RDD_ADDR_STR];
-	int rc;
 
 	if (r->n_conns >= NELEM(r->conns))
 		return -1;
@@ -362,32 +395,59 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 			rdd_probe_set_mcs_record(
 			    c->probe, &r->mcs[attempt - r->obs->attempts]);
 	}
-	addr_to_str(addr, a, sizeof(a));
+	memcpy(&c->addr, addr,
+	       addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+	                                   : sizeof(struct sockaddr_in));
 	uv_tcp_init(&r->loop, &c->tcp);
 	uv_timer_init(&r->loop, &c->timer);
 	c->open_handles = 2;
 	c->tcp.data = c;
 	c->timer.data = c;
 	c->connect_req.data = c;
+	if (attempt != NULL) {
+		uint64_t now = now_us(), at = r->next_connect_us;
+
+		r->next_connect_us = (at > now ? at : now) + CONNECT_PACE_US;
+		if (at > now) {
+			c->waiting = true;
+			uv_timer_start(&c->timer, on_timer,
+			               (at - now + 999) / 1000, 0);
+			return 0;
+		}
+	}
+	conn_connect(c);
+	return 0;
+}
+
+/* Start C's TCP connect now, bounded by the phase timeout. */
+static void
+conn_connect(struct conn *c)
+{
+	struct run *r = c->run;
+	char a[RDD_ADDR_STR];
+	int rc;
+
+	addr_to_str((struct sockaddr *)&c->addr, a, sizeof(a));
 	c->connect_start_us = now_us();
-	if (attempt != NULL)
-		attempt->tcp_start_ms = ms_since(r, c->connect_start_us);
-	trace(r, label, "connecting to %s port %u", a, r->opt->port);
-	rc = uv_tcp_connect(&c->connect_req, &c->tcp, addr, on_connect);
+	if (c->attempt != NULL)
+		c->attempt->tcp_start_ms = ms_since(r, c->connect_start_us);
+	trace(r, c->label, "connecting to %s port %u", a, r->opt->port);
+	rc = uv_tcp_connect(&c->connect_req, &c->tcp,
+	                    (struct sockaddr *)&c->addr, on_connect);
 	if (rc != 0) {
 		/* Synchronous failure (e.g. no route for this family). */
-		if (attempt != NULL) {
-			attempt->tcp = tcp_outcome(rc);
-			snprintf(attempt->tcp_error, sizeof(attempt->tcp_error),
-			         "%s (%s)", uv_strerror(rc), uv_err_name(rc));
+		if (c->attempt != NULL) {
+			c->attempt->tcp = tcp_outcome(rc);
+			snprintf(c->attempt->tcp_error,
+			         sizeof(c->attempt->tcp_error), "%s (%s)",
+			         uv_strerror(rc), uv_err_name(rc));
 		} else {
-			alt->tcp = tcp_outcome(rc);
+			c->alt->tcp = tcp_outcome(rc);
 		}
 		conn_finish(c);
-		return 0;
+		return;
 	}
 	uv_timer_start(&c->timer, on_timer, r->timeout_us / 1000, 0);
-	return 0;
 }
 
 static void
