@@ -83,30 +83,41 @@ already(const struct rdd_client_error *ce, enum rdd_cause cause)
 	return false;
 }
 
+/*
+ * The next finding id of the space-separated list at *P: its cause, or -1
+ * for an id the causes table does not know. Returns false at the end.
+ */
+static bool
+next_cause(const char **p, int *cause)
+{
+	char id[64];
+	size_t n;
+
+	while (**p == ' ')
+		(*p)++;
+	if (**p == '\0')
+		return false;
+	n = strcspn(*p, " ");
+	*cause = -1;
+	if (n < sizeof(id)) {
+		memcpy(id, *p, n);
+		id[n] = '\0';
+		*cause = rdd_cause_from_id(id);
+	}
+	*p += n;
+	return true;
+}
+
 /* Does some finding id of the space-separated list IDS have a rule? */
 static bool
 any_detectable(const char *ids)
 {
-	char id[64];
-	const char *p = ids;
+	int c;
 
-	while (*p != '\0') {
-		size_t n = strcspn(p, " ");
-		int c;
-
-		if (n > 0 && n < sizeof(id)) {
-			memcpy(id, p, n);
-			id[n] = '\0';
-			c = rdd_cause_from_id(id);
-			if (c >= 0 &&
-			    rdd_cause_info((enum rdd_cause)c)->not_detectable ==
-			        NULL)
-				return true;
-		}
-		p += n;
-		while (*p == ' ')
-			p++;
-	}
+	while (next_cause(&ids, &c))
+		if (c >= 0 &&
+		    rdd_cause_info((enum rdd_cause)c)->not_detectable == NULL)
+			return true;
 	return false;
 }
 
@@ -116,29 +127,16 @@ match_ids(struct rdd_diagnosis *d, const char *ids, unsigned rank,
           const char *title)
 {
 	struct rdd_client_error *ce = &d->client_error;
-	char id[64];
-	const char *p = ids;
+	int c;
 
-	while (*p != '\0' && ce->n_explaining < RDD_MAX_EXPLAINING) {
-		size_t n = strcspn(p, " ");
-		int c;
-
-		if (n > 0 && n < sizeof(id)) {
-			memcpy(id, p, n);
-			id[n] = '\0';
-			c = rdd_cause_from_id(id);
-			if (c >= 0 && find_cause(d, (enum rdd_cause)c) >= 0 &&
-			    !already(ce, (enum rdd_cause)c)) {
-				ce->explaining[ce->n_explaining] =
-				    (enum rdd_cause)c;
-				ce->cause_title[ce->n_explaining] = title;
-				ce->cause_rank[ce->n_explaining] = rank;
-				ce->n_explaining++;
-			}
-		}
-		p += n;
-		while (*p == ' ')
-			p++;
+	while (ce->n_explaining < RDD_MAX_EXPLAINING && next_cause(&ids, &c)) {
+		if (c < 0 || find_cause(d, (enum rdd_cause)c) < 0 ||
+		    already(ce, (enum rdd_cause)c))
+			continue;
+		ce->explaining[ce->n_explaining] = (enum rdd_cause)c;
+		ce->cause_title[ce->n_explaining] = title;
+		ce->cause_rank[ce->n_explaining] = rank;
+		ce->n_explaining++;
 	}
 }
 
