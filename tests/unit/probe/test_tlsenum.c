@@ -1,0 +1,416 @@
+/*
+ * test_tlsenum.c - lib/probe/tlsenum.c: one enumeration connection fed
+ * bytes (the X.224 exchange, then the answer to its ClientHello), and the
+ * plan run against simulated servers (which versions, suites in which
+ * order, which groups) that read the plan's ClientHellos and answer them
+ * as a TLS server would, with a bounded number of hellos in flight.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "rdpdoctor/observation.h"
+#include "rdpdoctor/tlsenum.h"
+#include "wire/cursor.h"
+#include "wire/tlshello.h"
+
+/* rdp-no-cookie-mstshash.pcap, frame 9: Connection Confirm selecting
+ * HYBRID_EX. */
+static const uint8_t cc_hybrid_ex[] = {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00,
+                                       0x00, 0x12, 0x34, 0x00, 0x02, 0x1f, 0x08,
+                                       0x00, 0x08, 0x00, 0x00, 0x00};
+/* The same with RDP_NEG_FAILURE HYBRID_REQUIRED_BY_SERVER. */
+static const uint8_t cc_failure[] = {0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00,
+                                     0x00, 0x12, 0x34, 0x00, 0x03, 0x00, 0x08,
+                                     0x00, 0x05, 0x00, 0x00, 0x00};
+static const uint8_t alert40[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+
+static const uint8_t dummy_hello[] = {0x16, 0x03, 0x01, 0x00, 0x01, 0x01};
+
+static struct rdd_tlsconn *
+conn_after_cc(void)
+{
+	struct rdd_tlsconn *c =
+	    rdd_tlsconn_new("user", dummy_hello, sizeof(dummy_hello), 1000);
+	const uint8_t *d;
+	size_t n;
+
+	assert_non_null(c);
+	rdd_tlsconn_start(c, 0);
+	n = rdd_tlsconn_pending(c, &d);
+	assert_true(n > 11);
+	assert_int_equal(d[0], 3); /* TPKT */
+	rdd_tlsconn_sent(c, n);
+	assert_int_equal(rdd_tlsconn_pending(c, &d), 0);
+	rdd_tlsconn_recv(c, cc_hybrid_ex, sizeof(cc_hybrid_ex), 10);
+	n = rdd_tlsconn_pending(c, &d);
+	assert_int_equal(n, sizeof(dummy_hello));
+	assert_memory_equal(d, dummy_hello, n);
+	rdd_tlsconn_sent(c, n);
+	assert_false(rdd_tlsconn_done(c));
+	return c;
+}
+
+static void
+test_conn_outcomes(void **state)
+{
+	struct rdd_tlsconn *c;
+
+	(void)state;
+	c = conn_after_cc();
+	/* The alert a byte at a time. */
+	for (size_t i = 0; i < sizeof(alert40); i++) {
+		assert_false(rdd_tlsconn_done(c));
+		rdd_tlsconn_recv(c, alert40 + i, 1, 20);
+	}
+	assert_true(rdd_tlsconn_done(c));
+	assert_int_equal(rdd_tlsconn_result(c)->outcome, RDD_TLSCONN_ALERT);
+	assert_int_equal(rdd_tlsconn_result(c)->alert_desc, 40);
+	rdd_tlsconn_free(c);
+
+	c = conn_after_cc();
+	rdd_tlsconn_peer_closed(c, true, 20);
+	assert_int_equal(rdd_tlsconn_result(c)->outcome, RDD_TLSCONN_RESET);
+	rdd_tlsconn_free(c);
+
+	c = conn_after_cc();
+	rdd_tlsconn_peer_closed(c, false, 20);
+	assert_int_equal(rdd_tlsconn_result(c)->outcome, RDD_TLSCONN_CLOSED);
+	rdd_tlsconn_free(c);
+
+	c = conn_after_cc();
+	assert_int_equal(rdd_tlsconn_deadline(c), 1010);
+	rdd_tlsconn_tick(c, 1009);
+	assert_false(rdd_tlsconn_done(c));
+	rdd_tlsconn_tick(c, 1010);
+	assert_int_equal(rdd_tlsconn_result(c)->outcome, RDD_TLSCONN_TIMEOUT);
+	rdd_tlsconn_free(c);
+
+	c = rdd_tlsconn_new(NULL, dummy_hello, sizeof(dummy_hello), 1000);
+	rdd_tlsconn_start(c, 0);
+	rdd_tlsconn_recv(c, cc_failure, sizeof(cc_failure), 5);
+	assert_int_equal(rdd_tlsconn_result(c)->outcome, RDD_TLSCONN_NO_TLS);
+	rdd_tlsconn_free(c);
+
+	assert_string_equal(rdd_tlsconn_outcome_name(RDD_TLSCONN_NO_TLS),
+	                    "no_tls");
+	assert_int_equal(rdd_tls_version_index(RDD_TLS_V_TLS13), 4);
+	assert_int_equal(rdd_tls_version_index(0x0200), -1);
+}
+
+/* ---- a simulated server ------------------------------------------------ */
+
+struct sim {
+	bool version_ok[RDD_TLS_N_VERSIONS];
+	const uint16_t *pref[RDD_TLS_N_VERSIONS]; /* accepted, best first */
+	size_t n_pref[RDD_TLS_N_VERSIONS];
+	bool client_order;
+	const uint16_t *groups; /* best first */
+	size_t n_groups;
+	int hellos;
+};
+
+struct ch {
+	uint16_t version;
+	bool v13;
+	uint16_t suites[512];
+	size_t n_suites;
+	uint16_t groups[32];
+	size_t n_groups;
+	uint16_t share; /* key_share group, 0 none */
+};
+
+static void
+read_client_hello(const uint8_t *p, size_t n, struct ch *h)
+{
+	struct rdd_cur c, ex;
+	uint8_t u8;
+	uint16_t u16, len;
+	uint32_t u24;
+
+	memset(h, 0, sizeof(*h));
+	rdd_cur_init(&c, p, n);
+	assert_int_equal(rdd_cur_skip(&c, 5), 0);
+	assert_int_equal(rdd_cur_u8(&c, &u8), 0);
+	assert_int_equal(u8, 1);
+	assert_int_equal(rdd_cur_u24be(&c, &u24), 0);
+	assert_int_equal(u24, rdd_cur_left(&c));
+	assert_int_equal(rdd_cur_u16be(&c, &h->version), 0);
+	assert_int_equal(rdd_cur_skip(&c, 32), 0);
+	assert_int_equal(rdd_cur_u8(&c, &u8), 0);
+	assert_int_equal(rdd_cur_skip(&c, u8), 0);
+	assert_int_equal(rdd_cur_u16be(&c, &len), 0);
+	for (size_t i = 0; i < len / 2u; i++)
+		assert_int_equal(rdd_cur_u16be(&c, &h->suites[h->n_suites++]),
+		                 0);
+	assert_int_equal(rdd_cur_u8(&c, &u8), 0);
+	assert_int_equal(rdd_cur_skip(&c, u8), 0);
+	if (rdd_cur_left(&c) == 0)
+		return;
+	assert_int_equal(rdd_cur_u16be(&c, &len), 0);
+	assert_int_equal(len, rdd_cur_left(&c));
+	while (rdd_cur_left(&c) > 0) {
+		uint16_t type;
+
+		assert_int_equal(rdd_cur_u16be(&c, &type), 0);
+		assert_int_equal(rdd_cur_u16be(&c, &len), 0);
+		assert_int_equal(rdd_cur_sub(&c, len, &ex), 0);
+		if (type == 43)
+			h->v13 = true;
+		if (type == 10) {
+			assert_int_equal(rdd_cur_u16be(&ex, &len), 0);
+			for (size_t i = 0; i < len / 2u; i++)
+				assert_int_equal(
+				    rdd_cur_u16be(&ex,
+				                  &h->groups[h->n_groups++]),
+				    0);
+		}
+		if (type == 51) {
+			assert_int_equal(rdd_cur_u16be(&ex, &len), 0);
+			if (len > 0 && rdd_cur_u16be(&ex, &u16) == 0)
+				h->share = u16;
+		}
+	}
+}
+
+static bool
+has(const uint16_t *l, size_t n, uint16_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (l[i] == x)
+			return true;
+	return false;
+}
+
+static uint16_t
+sim_group(const struct sim *s, const struct ch *h)
+{
+	for (size_t i = 0; i < s->n_groups; i++)
+		if (has(h->groups, h->n_groups, s->groups[i]))
+			return s->groups[i];
+	return 0;
+}
+
+/* The answer to the hello: a ServerHello (with ServerKeyExchange for
+ * ECDHE and ServerHelloDone below TLS 1.3) or an alert. */
+static struct rdd_tlsconn_result
+sim_answer(struct sim *s, const uint8_t *p, size_t n)
+{
+	struct rdd_tlsconn_result r;
+	struct ch h;
+	int vi = -1;
+	uint16_t pick = 0, group = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.alert_desc = -1;
+	s->hellos++;
+	read_client_hello(p, n, &h);
+	if (h.v13 && s->version_ok[4])
+		vi = 4;
+	else
+		for (int i = 3; i >= 0; i--)
+			if (s->version_ok[i] &&
+			    rdd_tls_version_index(h.version) >= i) {
+				vi = i;
+				break;
+			}
+	if (vi < 0)
+		goto alert;
+	if (vi == 4) {
+		group = sim_group(s, &h);
+		if (group == 0)
+			goto alert;
+	}
+	if (s->client_order) {
+		for (size_t i = 0; i < h.n_suites && pick == 0; i++)
+			if (has(s->pref[vi], s->n_pref[vi], h.suites[i]) &&
+			    (vi == 4 || !rdd_tls_suite_is_ecdhe(h.suites[i]) ||
+			     sim_group(s, &h) != 0))
+				pick = h.suites[i];
+	} else {
+		for (size_t i = 0; i < s->n_pref[vi] && pick == 0; i++)
+			if (has(h.suites, h.n_suites, s->pref[vi][i]) &&
+			    (vi == 4 ||
+			     !rdd_tls_suite_is_ecdhe(s->pref[vi][i]) ||
+			     sim_group(s, &h) != 0))
+				pick = s->pref[vi][i];
+	}
+	if (pick == 0)
+		goto alert;
+	if (vi < 4 && rdd_tls_suite_is_ecdhe(pick))
+		group = sim_group(s, &h);
+	r.outcome = RDD_TLSCONN_HELLO;
+	r.version = rdd_tls_version_index(RDD_TLS_V_SSL3 + (uint16_t)vi) >= 0
+	                ? (uint16_t)(RDD_TLS_V_SSL3 + vi)
+	                : 0;
+	r.suite = pick;
+	r.group = group;
+	r.hrr = vi == 4 && h.share != group;
+	r.n_certs = 1;
+	return r;
+alert:
+	r.outcome = RDD_TLSCONN_ALERT;
+	r.alert_desc = 40;
+	return r;
+}
+
+/* Run the plan against S with at most PAR hellos in flight. */
+static void
+run(struct sim *s, int par, struct rdd_tls_enum_info *info, int *rounds)
+{
+	struct rdd_tlsenum *e = rdd_tlsenum_new("server.example");
+	static struct rdd_tlsenum_job jobs[64];
+	int n;
+
+	assert_non_null(e);
+	*rounds = 0;
+	while (!rdd_tlsenum_done(e)) {
+		n = 0;
+		while (n < par && rdd_tlsenum_next(e, &jobs[n]))
+			n++;
+		assert_true(n > 0);
+		(*rounds)++;
+		assert_true(*rounds < 1000);
+		for (int i = 0; i < n; i++) {
+			struct rdd_tlsconn_result r =
+			    sim_answer(s, jobs[i].hello, jobs[i].hello_len);
+
+			rdd_tlsenum_answer(e, jobs[i].id, &r);
+		}
+	}
+	rdd_tlsenum_result(e, info);
+	assert_int_equal(info->connections, s->hellos);
+	rdd_tlsenum_free(e);
+}
+
+static void
+expect_ciphers(const struct rdd_tls_enum_info *info, uint16_t version,
+               const uint16_t *ids, size_t n, bool ordered)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < info->n_ciphers; i++) {
+		const struct rdd_tls_cipher *c = &info->ciphers[i];
+
+		if (c->version != version)
+			continue;
+		assert_true(has(ids, n, c->id));
+		if (ordered) {
+			assert_int_equal(c->id, ids[k]);
+			assert_int_equal(c->rank, (int)k + 1);
+		}
+		k++;
+	}
+	assert_int_equal(k, n);
+}
+
+static const uint16_t xrdp12[] = {0xc030, 0xc02f, 0x009f, 0x009e, 0xc028,
+                                  0xc027, 0xc014, 0xc013, 0x009d, 0x009c,
+                                  0x003d, 0x003c, 0x0035, 0x002f};
+static const uint16_t xrdp13[] = {0x1302, 0x1303, 0x1301};
+static const uint16_t groups_default[] = {
+    RDD_TLS_GROUP_X25519, RDD_TLS_GROUP_SECP256R1, RDD_TLS_GROUP_X448,
+    RDD_TLS_GROUP_SECP521R1, RDD_TLS_GROUP_SECP384R1};
+
+static void
+test_server_order(void **state)
+{
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	int rounds;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.version_ok[3] = s.version_ok[4] = true;
+	s.pref[3] = xrdp12;
+	s.n_pref[3] = sizeof(xrdp12) / 2;
+	s.pref[4] = xrdp13;
+	s.n_pref[4] = 3;
+	s.groups = groups_default;
+	s.n_groups = 5;
+	run(&s, 8, &info, &rounds);
+	assert_true(info.present);
+	assert_false(info.accepted[0] || info.accepted[1] || info.accepted[2]);
+	assert_true(info.accepted[3] && info.accepted[4]);
+	assert_int_equal(info.server_order[3], 1);
+	assert_int_equal(info.server_order[4], 1);
+	expect_ciphers(&info, RDD_TLS_V_TLS12, xrdp12, s.n_pref[3], true);
+	expect_ciphers(&info, RDD_TLS_V_TLS13, xrdp13, 3, true);
+	assert_int_equal(info.n_groups, 5);
+	assert_int_equal(info.groups[0], RDD_TLS_GROUP_X25519);
+	assert_true(info.saw_certificate);
+	assert_int_equal(info.failed, 0);
+	/* The chain of TLS 1.2: 2 probes, then one hello per suite left and
+	 * the refused one; the rest fits beside it. */
+	assert_true(rounds <= (int)s.n_pref[3] + 2);
+}
+
+static const uint16_t legacy10[] = {0x002f, 0x0035, 0x000a, 0x0005, 0x0004};
+
+static void
+test_client_order_legacy(void **state)
+{
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	int rounds, one_at_a_time;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.version_ok[1] = true;
+	s.pref[1] = legacy10;
+	s.n_pref[1] = 5;
+	s.client_order = true;
+	run(&s, 8, &info, &rounds);
+	assert_true(info.accepted[1]);
+	assert_false(info.accepted[0] || info.accepted[2] || info.accepted[3] ||
+	             info.accepted[4]);
+	assert_int_equal(info.server_order[1], 0);
+	expect_ciphers(&info, RDD_TLS_V_TLS10, legacy10, 5, false);
+	assert_int_equal(info.n_groups, 0);
+	/* Parallel: fewer rounds than hellos at one at a time. */
+	memset(&s, 0, sizeof(s));
+	s.version_ok[1] = true;
+	s.pref[1] = legacy10;
+	s.n_pref[1] = 5;
+	s.client_order = true;
+	run(&s, 1, &info, &one_at_a_time);
+	assert_true(rounds * 3 < one_at_a_time);
+}
+
+static void
+test_nothing(void **state)
+{
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	int rounds;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	run(&s, 8, &info, &rounds);
+	assert_true(info.present);
+	assert_int_equal(info.n_ciphers, 0);
+	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++) {
+		assert_true(info.tested[i]);
+		assert_false(info.accepted[i]);
+	}
+	assert_false(info.saw_certificate);
+	assert_true(rounds <= 6);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_conn_outcomes),
+	    cmocka_unit_test(test_server_order),
+	    cmocka_unit_test(test_client_order_legacy),
+	    cmocka_unit_test(test_nothing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
