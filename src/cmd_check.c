@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/diag.h"
+#include "rdpdoctor/netpath.h"
 #include "rdpdoctor/report.h"
 
 static void
@@ -32,6 +33,8 @@ check_usage(FILE *f)
 	    "  -p, --port PORT      TCP port (default 3389)\n"
 	    "  -t, --timeout SECS   timeout of each phase (default 5)\n"
 	    "  -4, -6               use IPv4 / IPv6 addresses only\n"
+	    "      --samples N      TCP handshakes that measure the path\n"
+	    "                       (RTT, jitter, loss; default 5, 0 to 32)\n"
 	    "  -j, --json           one JSON document (docs/json.md)\n"
 	    "      --cookie NAME    send \"Cookie: mstshash=NAME\" as mstsc "
 	    "does\n"
@@ -85,7 +88,19 @@ parse_timeout(const char *s, double *out)
 	return 0;
 }
 
-enum { OPT_NO_COLOR = 256, OPT_COOKIE, OPT_CLIENT_ERROR };
+enum { OPT_NO_COLOR = 256, OPT_COOKIE, OPT_CLIENT_ERROR, OPT_SAMPLES };
+
+static int
+parse_samples(const char *s, size_t *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end != '\0' || v < 0 || v > RDD_MAX_SAMPLES)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
 
 int
 cmd_check(int argc, char **argv)
@@ -97,11 +112,13 @@ cmd_check(int argc, char **argv)
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {"cookie", required_argument, NULL, OPT_COOKIE},
 	    {"client-error", required_argument, NULL, OPT_CLIENT_ERROR},
+	    {"samples", required_argument, NULL, OPT_SAMPLES},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct rdd_check_options opt = {.port = 3389, .timeout_s = 5};
+	struct rdd_check_options opt = {
+	    .port = 3389, .timeout_s = 5, .samples = RDD_NET_DEFAULT_SAMPLES};
 	struct rdd_observation *obs;
 	struct rdd_diagnosis *diag;
 	struct rdd_text_options topt = {0};
@@ -129,6 +146,16 @@ cmd_check(int argc, char **argv)
 				    "rdpdoctor: bad timeout '%s' (0.05 to 600 "
 				    "seconds)\n",
 				    optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			break;
+		case OPT_SAMPLES:
+			if (parse_samples(optarg, &opt.samples) != 0) {
+				fprintf(
+				    stderr,
+				    "rdpdoctor: bad sample count '%s' (0 to "
+				    "%d)\n",
+				    optarg, RDD_MAX_SAMPLES);
 				return RDD_EXIT_UNKNOWN;
 			}
 			break;

@@ -108,6 +108,7 @@ struct rdd_check_options {
 	int family;         /* 0 any, 4, 6 */
 	double timeout_s;   /* per phase, default 5 */
 	const char *cookie; /* NULL: no cookie */
+	size_t samples;     /* path samples (--samples); 0: none */
 	rdd_trace_cb trace; /* -v; may be NULL */
 	void *trace_ctx;
 };

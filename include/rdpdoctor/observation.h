@@ -363,6 +363,68 @@ struct rdd_alt_address {
 	double ms;
 };
 
+/*
+ * The path (phase "network"): repeated TCP handshakes to the port, spread
+ * over time (--samples), and the MTU black-hole retry. Each sample is the
+ * time from connect() to the SYN-ACK; a lost SYN or SYN-ACK shows as a
+ * retransmission step of about one second (Linux's initial RTO: 1 s, then
+ * 2 s more), a sample still unanswered at the phase timeout as lost.
+ * Summaries are filled by rdd_net_summarize (lib/probe/netpath.c).
+ */
+#define RDD_MAX_SAMPLES 32
+
+enum rdd_sample_outcome {
+	RDD_SAMPLE_NOT_RUN,
+	RDD_SAMPLE_OK,      /* connected; rtt_ms is set */
+	RDD_SAMPLE_TIMEOUT, /* no SYN-ACK within the phase timeout */
+	RDD_SAMPLE_FAILED   /* refused, unreachable, or another error */
+};
+
+struct rdd_net_sample {
+	enum rdd_sample_outcome outcome;
+	double start_ms; /* when the connect started */
+	double rtt_ms;   /* connect() to SYN-ACK, as measured */
+};
+
+/* The MTU black-hole retry: attempt A's X.224 exchange worked but its TLS
+ * server flight never arrived, so the TLS handshake was repeated with a
+ * small MSS (TCP_MAXSEG before connect). */
+enum rdd_mtu_retry {
+	RDD_MTU_NOT_RUN,
+	RDD_MTU_OK,     /* the small-MSS handshake completed: a black hole */
+	RDD_MTU_FAILED, /* it did not complete either: not (only) the MTU */
+	RDD_MTU_NO_MSS  /* the MSS could not be set on the socket */
+};
+
+struct rdd_net_info {
+	bool present;       /* samples were taken */
+	size_t n_requested; /* --samples */
+	struct rdd_net_sample samples[RDD_MAX_SAMPLES];
+	size_t n_samples; /* started */
+	/* rdd_net_summarize: over answered samples, with each
+	 * retransmission step taken off (rtt_ms minus 1000 ms per lost
+	 * SYN), so the figures are the path's own round trip. */
+	size_t n_answered;
+	size_t n_lost_syn; /* SYNs (or SYN-ACKs) lost: steps + timeouts */
+	size_t n_syn_sent; /* SYN exchanges the samples needed in all */
+	double loss_pct;   /* 100 * n_lost_syn / n_syn_sent */
+	double rtt_min_ms;
+	double rtt_median_ms;
+	double rtt_p95_ms;
+	double rtt_max_ms;
+	double jitter_ms; /* mean |difference| of consecutive clean RTTs */
+	size_t n_clean;   /* answered without a retransmission */
+	/* The MTU retry. */
+	enum rdd_mtu_retry mtu;
+	int mtu_mss;   /* the MSS used */
+	double mtu_ms; /* the retry's TLS handshake time */
+	char mtu_detail[RDD_STR];
+	char mtu_first_detail[RDD_STR]; /* attempt A's TLS result */
+};
+
+/* "not_run", "ok", "failed", "no_mss". */
+const char *rdd_mtu_retry_name(enum rdd_mtu_retry m);
+
 struct rdd_observation {
 	/* Target as the user gave it, and what it resolved to. */
 	char host[RDD_STR];
@@ -395,6 +457,9 @@ struct rdd_observation {
 
 	/* The MCS Connect-Response (see struct rdd_mcs_info). */
 	struct rdd_mcs_info mcs;
+
+	/* The path: samples and the MTU retry (phase network). */
+	struct rdd_net_info net;
 };
 
 /* Zero the record and set every "unknown" marker. */

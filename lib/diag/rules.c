@@ -34,6 +34,7 @@
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/diag.h"
+#include "rdpdoctor/netpath.h"
 #include "wire/gcc.h"
 #include "wire/mcs.h"
 #include "wire/x224.h"
@@ -1245,6 +1246,84 @@ sort_drafts(struct ctx *c)
 }
 
 /* The first phase of the connection sequence that failed, or -1. */
+/* ---- rules: the path (phase network) ----------------------------------- */
+
+/*
+ * The samples (repeated TCP handshakes) and the MTU retry; thresholds in
+ * netpath.h. Only when some handshake was answered: a path where none is
+ * is a blocked port (tcp-timeout), not a lossy one.
+ */
+static void
+rule_net(struct ctx *c)
+{
+	const struct rdd_net_info *net = &c->obs->net;
+	struct draft *d;
+
+	if (net->present && net->n_answered > 0) {
+		if (net->rtt_median_ms > RDD_NET_LATENCY_MS) {
+			d = emit(c, RDD_CAUSE_NET_HIGH_LATENCY,
+			         "median RTT %.1f ms over %zu TCP handshakes "
+			         "(min %.1f, p95 %.1f ms; threshold %.0f ms)",
+			         net->rtt_median_ms, net->n_answered,
+			         net->rtt_min_ms, net->rtt_p95_ms,
+			         RDD_NET_LATENCY_MS);
+			set_headline(d,
+			             "the round trip to the server is %.0f ms",
+			             net->rtt_median_ms);
+		}
+		if (net->n_clean >= RDD_NET_JITTER_MIN_CLEAN &&
+		    net->jitter_ms > RDD_NET_JITTER_MS) {
+			d = emit(c, RDD_CAUSE_NET_JITTER,
+			         "RTT varies by %.1f ms between consecutive "
+			         "handshakes (min %.1f, median %.1f, max %.1f "
+			         "ms; threshold %.0f ms)",
+			         net->jitter_ms, net->rtt_min_ms,
+			         net->rtt_median_ms, net->rtt_max_ms,
+			         RDD_NET_JITTER_MS);
+			set_headline(d, "round-trip times vary by %.0f ms",
+			             net->jitter_ms);
+		}
+		if (net->n_lost_syn >= RDD_NET_LOSS_MIN_LOST) {
+			d = emit(c, RDD_CAUSE_NET_PACKET_LOSS,
+			         "%zu of %zu SYN exchanges lost (%.1f%%): "
+			         "%zu of %zu handshakes answered, the others "
+			         "after a retransmission or not at all",
+			         net->n_lost_syn, net->n_syn_sent,
+			         net->loss_pct, net->n_answered,
+			         net->n_samples);
+			set_headline(d, "%.0f%% of the packets are lost",
+			             net->loss_pct);
+		}
+	}
+	if (net->mtu == RDD_MTU_OK) {
+		d = emit(c, RDD_CAUSE_NET_MTU_BLACKHOLE,
+		         "%s; %s: full-size packets are lost, small ones pass",
+		         net->mtu_first_detail, net->mtu_detail);
+		set_headline(d, "full-size packets are lost on the path (MTU "
+		                "black hole)");
+	}
+}
+
+/* The finding, among those of the path, that explains a timeout in a
+ * security phase; NULL when none does. */
+static const struct draft *
+path_cause(const struct ctx *c)
+{
+	static const enum rdd_cause order[] = {
+	    RDD_CAUSE_NET_MTU_BLACKHOLE,
+	    RDD_CAUSE_NET_PACKET_LOSS,
+	    RDD_CAUSE_NET_HIGH_LATENCY,
+	    RDD_CAUSE_NET_JITTER,
+	};
+	size_t k, i;
+
+	for (k = 0; k < NELEM(order); k++)
+		for (i = 0; i < c->n; i++)
+			if (c->d[i].f.cause == order[k])
+				return &c->d[i];
+	return NULL;
+}
+
 static int
 first_failed_phase(const struct rdd_observation *obs)
 {
@@ -1353,6 +1432,23 @@ verdict(struct ctx *c, struct rdd_diagnosis *out)
 			append(sum, cap, "%s",
 			       det[0] ? det : "the phase did not complete");
 		}
+		if (primary != SIZE_MAX) {
+			enum rdd_cause pc = c->d[primary].f.cause;
+			const struct draft *p = path_cause(c);
+
+			/* A security phase timed out and the path is bad:
+			 * the path, not the server, is the likely cause. */
+			if (p != NULL && (pc == RDD_CAUSE_X224_TIMEOUT ||
+			                  pc == RDD_CAUSE_TLS_TIMEOUT ||
+			                  pc == RDD_CAUSE_CREDSSP_TIMEOUT))
+				append(
+				    sum, cap,
+				    "; the path is the likely cause: %s (%s)",
+				    p->headline[0]
+				        ? p->headline
+				        : rdd_cause_info(p->f.cause)->title,
+				    rdd_cause_info(p->f.cause)->id);
+		}
 		list_others(sum, cap, c, primary, true);
 		append(sum, cap, ".");
 		return;
@@ -1455,6 +1551,7 @@ rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out)
 	rule_cert(c);
 	rule_credssp(c);
 	rule_mcs(c);
+	rule_net(c);
 	rule_client_side_suspect(c); /* last: it reads the others */
 
 	sort_drafts(c);

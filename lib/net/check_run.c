@@ -13,6 +13,8 @@
  */
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include <uv.h>
 
 #include "rdpdoctor/check.h"
+#include "rdpdoctor/netpath.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define READ_BUF 65536
@@ -41,8 +44,10 @@ struct conn {
 	struct sockaddr_storage addr;
 	bool finished;
 	struct rdd_probe *probe;
-	struct rdd_attempt *attempt; /* plan connections */
-	struct rdd_alt_address *alt; /* TCP-only connections */
+	struct rdd_attempt *attempt;   /* plan connections */
+	struct rdd_alt_address *alt;   /* TCP-only connections */
+	struct rdd_net_sample *sample; /* path samples (TCP-only) */
+	int mss;                       /* > 0: TCP_MAXSEG before connect */
 	uint64_t connect_start_us;
 	char label[8];
 	uint8_t rbuf[READ_BUF];
@@ -61,7 +66,8 @@ struct run {
 	bool gai_orphaned; /* a lookup that outlived its timeout */
 	struct sockaddr_storage addrs[RDD_MAX_ADDRESSES];
 	size_t n_addrs;
-	struct conn *conns[RDD_MAX_ATTEMPTS + RDD_MAX_ADDRESSES];
+	struct conn
+	    *conns[RDD_MAX_ATTEMPTS + RDD_MAX_ADDRESSES + RDD_MAX_SAMPLES + 1];
 	size_t n_conns;
 	int error;
 	/* The SPNEGO retry of CredSSP (rdd_plan_spnego_retry): made once,
@@ -74,6 +80,10 @@ struct run {
 	 * apart: a burst of SYNs overflows small listen queues (xrdp's
 	 * backlog is 2), and each dropped SYN costs a one-second retransmit. */
 	uint64_t next_connect_us;
+	/* The MTU black-hole retry (rdd_plan_mtu_retry): its own attempt,
+	 * kept out of obs->attempts. */
+	bool mtu_started;
+	struct rdd_attempt mtu_attempt;
 };
 
 #define CONNECT_PACE_US 2000
@@ -131,6 +141,8 @@ on_handle_closed(uv_handle_t *h)
 
 static void maybe_retry(struct run *r);
 static void maybe_enumerate(struct run *r);
+static void maybe_mtu_retry(struct run *r);
+static void mtu_retry_done(struct run *r);
 
 static void
 conn_finish(struct conn *c)
@@ -138,9 +150,12 @@ conn_finish(struct conn *c)
 	if (c->finished)
 		return;
 	c->finished = true;
-	if (c->attempt != NULL) {
+	if (c->attempt == &c->run->mtu_attempt)
+		mtu_retry_done(c->run);
+	if (c->attempt != NULL && c->attempt != &c->run->mtu_attempt) {
 		maybe_retry(c->run);
 		maybe_enumerate(c->run);
+		maybe_mtu_retry(c->run);
 	}
 	uv_timer_stop(&c->timer);
 	if (!uv_is_closing((uv_handle_t *)&c->tcp))
@@ -285,6 +300,10 @@ on_timer(uv_timer_t *t)
 			         sizeof(c->attempt->tcp_error),
 			         "no answer to SYN within %.1f s",
 			         c->run->opt->timeout_s);
+		} else if (c->sample != NULL) {
+			c->sample->outcome = RDD_SAMPLE_TIMEOUT;
+			c->sample->rtt_ms =
+			    (double)(now_us() - c->connect_start_us) / 1000.0;
 		} else {
 			c->alt->tcp = RDD_TCP_TIMEOUT;
 			c->alt->ms =
@@ -334,6 +353,9 @@ on_connect(uv_connect_t *req, int status)
 			snprintf(c->attempt->tcp_error,
 			         sizeof(c->attempt->tcp_error), "%s (%s)",
 			         uv_strerror(status), uv_err_name(status));
+		} else if (c->sample != NULL) {
+			c->sample->outcome = RDD_SAMPLE_FAILED;
+			c->sample->rtt_ms = ms;
 		} else {
 			c->alt->tcp = o;
 			c->alt->ms = ms;
@@ -345,6 +367,12 @@ on_connect(uv_connect_t *req, int status)
 	}
 	c->connected = true;
 	trace(c->run, c->label, "TCP connected in %.3f ms", ms);
+	if (c->sample != NULL) {
+		c->sample->outcome = RDD_SAMPLE_OK;
+		c->sample->rtt_ms = ms;
+		conn_finish(c);
+		return;
+	}
 	if (c->attempt == NULL) {
 		c->alt->tcp = RDD_TCP_OK;
 		c->alt->ms = ms;
@@ -384,8 +412,11 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	if (attempt != NULL) {
 		/* The first completed handshake keeps the TLS record. */
-		c->probe = rdd_probe_new(
-		    pcfg, attempt, r->obs->tls.present ? NULL : &r->obs->tls);
+		c->probe = rdd_probe_new(pcfg, attempt,
+		                         r->obs->tls.present ||
+		                                 attempt == &r->mtu_attempt
+		                             ? NULL
+		                             : &r->obs->tls);
 		if (c->probe == NULL)
 			return -1;
 		if (pcfg->credssp)
@@ -398,12 +429,36 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 	memcpy(&c->addr, addr,
 	       addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 	                                   : sizeof(struct sockaddr_in));
-	uv_tcp_init(&r->loop, &c->tcp);
+	if (pcfg != NULL && attempt == &r->mtu_attempt)
+		c->mss = addr->sa_family == AF_INET6 ? RDD_NET_MTU_MSS6
+		                                     : RDD_NET_MTU_MSS4;
+	if (c->mss > 0) {
+		/* The socket must exist before connect to carry the MSS in
+		 * the SYN: create it now (uv_tcp_init_ex) and set it. */
+		uv_os_fd_t fd;
+		int mss = c->mss;
+
+		uv_tcp_init_ex(&r->loop, &c->tcp, addr->sa_family);
+		if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0 ||
+		    setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss,
+		               sizeof(mss)) != 0) {
+			r->obs->net.mtu = RDD_MTU_NO_MSS;
+			c->mss = 0;
+		}
+	} else {
+		uv_tcp_init(&r->loop, &c->tcp);
+	}
 	uv_timer_init(&r->loop, &c->timer);
 	c->open_handles = 2;
 	c->tcp.data = c;
 	c->timer.data = c;
 	c->connect_req.data = c;
+	if (attempt == NULL && alt == NULL) {
+		/* A path sample: start at its own time (DELAY in the slot
+		 * of pcfg is not used; see open_samples). */
+		c->waiting = true;
+		return 0;
+	}
 	if (attempt != NULL) {
 		uint64_t now = now_us(), at = r->next_connect_us;
 
@@ -431,6 +486,8 @@ conn_connect(struct conn *c)
 	c->connect_start_us = now_us();
 	if (c->attempt != NULL)
 		c->attempt->tcp_start_ms = ms_since(r, c->connect_start_us);
+	if (c->sample != NULL)
+		c->sample->start_ms = ms_since(r, c->connect_start_us);
 	trace(r, c->label, "connecting to %s port %u", a, r->opt->port);
 	rc = uv_tcp_connect(&c->connect_req, &c->tcp,
 	                    (struct sockaddr *)&c->addr, on_connect);
@@ -441,6 +498,8 @@ conn_connect(struct conn *c)
 			snprintf(c->attempt->tcp_error,
 			         sizeof(c->attempt->tcp_error), "%s (%s)",
 			         uv_strerror(rc), uv_err_name(rc));
+		} else if (c->sample != NULL) {
+			c->sample->outcome = RDD_SAMPLE_FAILED;
 		} else {
 			c->alt->tcp = tcp_outcome(rc);
 		}
@@ -528,6 +587,115 @@ maybe_enumerate(struct run *r)
 		open_entry(r, &e[i]);
 }
 
+/*
+ * A's TLS server flight never arrived: repeat A's handshake, TLS only, on
+ * a socket whose MSS is small enough for any tunnel (RDD_NET_MTU_MSS4/6).
+ * If that completes, full-size packets are lost on the path.
+ */
+static void
+maybe_mtu_retry(struct run *r)
+{
+	struct rdd_plan_entry e;
+	struct rdd_attempt *a = &r->mtu_attempt;
+	struct rdd_probe_config pcfg;
+	size_t i;
+
+	if (r->mtu_started || r->n_addrs == 0 ||
+	    !rdd_plan_mtu_retry(r->obs, &e))
+		return;
+	r->mtu_started = true;
+	for (i = 0; i < r->obs->n_attempts && i < NELEM(r->obs->attempts); i++)
+		if (strcmp(r->obs->attempts[i].label, "A") == 0)
+			snprintf(r->obs->net.mtu_first_detail,
+			         sizeof(r->obs->net.mtu_first_detail),
+			         "connection A: X.224 answered in %.1f ms, TLS "
+			         "%s after %.1f ms%s%.120s",
+			         r->obs->attempts[i].x224_ms,
+			         rdd_tls_outcome_name(r->obs->attempts[i].tls),
+			         r->obs->attempts[i].tls_ms,
+			         r->obs->attempts[i].tls_detail[0] ? ": " : "",
+			         r->obs->attempts[i].tls_detail);
+	memset(a, 0, sizeof(*a));
+	snprintf(a->label, sizeof(a->label), "%s", e.label);
+	a->requested = e.requested;
+	a->tls_wanted = e.tls;
+	a->mcs_result = -1;
+	snprintf(a->address, sizeof(a->address), "%s", r->obs->address);
+	memset(&pcfg, 0, sizeof(pcfg));
+	pcfg.requested_protocols = e.requested;
+	pcfg.cookie = r->opt->cookie;
+	pcfg.tls = true;
+	pcfg.server_name = r->opt->host;
+	pcfg.phase_timeout_us = r->timeout_us;
+	pcfg.t0_us = r->t0_us;
+	pcfg.trace = r->opt->trace;
+	pcfg.trace_ctx = r->opt->trace_ctx;
+	trace(r, e.label,
+	      "TLS server flight lost on A: retrying with a small MSS");
+	if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a, NULL,
+	              &pcfg) != 0)
+		r->error = -1;
+}
+
+/* The MTU retry has ended: record what it got. */
+static void
+mtu_retry_done(struct run *r)
+{
+	struct rdd_net_info *net = &r->obs->net;
+	const struct rdd_attempt *a = &r->mtu_attempt;
+
+	net->mtu_mss = r->addrs[0].ss_family == AF_INET6 ? RDD_NET_MTU_MSS6
+	                                                 : RDD_NET_MTU_MSS4;
+	net->mtu_ms = a->tls_ms;
+	if (net->mtu == RDD_MTU_NO_MSS) {
+		snprintf(net->mtu_detail, sizeof(net->mtu_detail),
+		         "TCP_MAXSEG could not be set");
+		return;
+	}
+	net->mtu = a->tls == RDD_TLS_OK ? RDD_MTU_OK : RDD_MTU_FAILED;
+	snprintf(net->mtu_detail, sizeof(net->mtu_detail),
+	         "connection M (MSS %d): TCP %s, X.224 %s, TLS %s after %.1f "
+	         "ms%s%.150s",
+	         net->mtu_mss, rdd_tcp_outcome_name(a->tcp),
+	         rdd_x224_outcome_name(a->x224), rdd_tls_outcome_name(a->tls),
+	         a->tls_ms, a->tls_detail[0] ? ": " : "", a->tls_detail);
+	trace(r, a->label, "MTU retry: TLS %s", rdd_tls_outcome_name(a->tls));
+}
+
+/* The path samples: N TCP-only connects, RDD_NET_SAMPLE_INTERVAL_MS
+ * apart, each bounded by the phase timeout. */
+static void
+open_samples(struct run *r)
+{
+	struct rdd_net_info *net = &r->obs->net;
+	size_t i, n = r->opt->samples;
+
+	if (n > RDD_MAX_SAMPLES)
+		n = RDD_MAX_SAMPLES;
+	net->n_requested = r->opt->samples;
+	if (n == 0)
+		return;
+	net->present = true;
+	for (i = 0; i < n; i++) {
+		struct conn *c;
+		char label[8];
+
+		snprintf(label, sizeof(label), "S%zu", i + 1);
+		if (conn_open(r, (struct sockaddr *)&r->addrs[0], label, NULL,
+		              NULL, NULL) != 0) {
+			r->error = -1;
+			return;
+		}
+		c = r->conns[r->n_conns - 1];
+		c->sample = &net->samples[i];
+		net->n_samples = i + 1;
+		uv_timer_start(&c->timer, on_timer,
+		               RDD_NET_SAMPLE_FIRST_MS +
+		                   i * RDD_NET_SAMPLE_INTERVAL_MS,
+		               0);
+	}
+}
+
 /* Start the plan's connections to the first address and TCP-only
  * connects to the others. */
 static void
@@ -546,6 +714,7 @@ start_connections(struct run *r)
 	n = rdd_plan_entries(plan, NELEM(plan));
 	for (i = 0; i < n; i++)
 		open_entry(r, &plan[i]);
+	open_samples(r);
 	for (i = 1; i < r->n_addrs && obs->n_alt < NELEM(obs->alt); i++) {
 		struct rdd_alt_address *alt = &obs->alt[obs->n_alt++];
 		char label[8];
@@ -761,6 +930,8 @@ rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 		rdd_plan_credssp_merge(obs, &r->plain);
 	rdd_plan_mcs_merge(obs, r->mcs);
 	rdd_plan_conclude(obs);
+	rdd_net_summarize(&obs->net, opt->timeout_s * 1000.0);
+	rdd_net_conclude(obs);
 	rc = r->error;
 	if (r->gai_orphaned) {
 		/* The worker thread still owns r->gai and will post to the

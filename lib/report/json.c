@@ -497,6 +497,89 @@ build_credssp(struct jb *b, const struct rdd_observation *obs)
 	return o;
 }
 
+static const char *
+sample_outcome_name(enum rdd_sample_outcome o)
+{
+	switch (o) {
+	case RDD_SAMPLE_NOT_RUN:
+		return "not_run";
+	case RDD_SAMPLE_OK:
+		return "ok";
+	case RDD_SAMPLE_TIMEOUT:
+		return "timeout";
+	case RDD_SAMPLE_FAILED:
+		return "failed";
+	}
+	return NULL;
+}
+
+/* The path (docs/json.md "network"): null when it was not measured. */
+static json_t *
+build_network(struct jb *b, const struct rdd_observation *obs)
+{
+	const struct rdd_net_info *n = &obs->net;
+	json_t *o, *arr, *mtu;
+	size_t i, ns = n->n_samples;
+	bool rtt = n->n_answered > 0;
+
+	if (!n->present && n->mtu == RDD_MTU_NOT_RUN)
+		return json_null();
+	o = json_object();
+	arr = json_array();
+	mtu = json_object();
+	if (o == NULL || arr == NULL || mtu == NULL) {
+		json_decref(o);
+		json_decref(arr);
+		json_decref(mtu);
+		b->err = -1;
+		return NULL;
+	}
+	if (ns > RDD_MAX_SAMPLES)
+		ns = RDD_MAX_SAMPLES;
+	put(b, o, "samples_requested",
+	    json_integer((json_int_t)n->n_requested));
+	put(b, o, "samples_answered", json_integer((json_int_t)n->n_answered));
+	put(b, o, "rtt_min_ms", rtt ? ms_value(n->rtt_min_ms) : json_null());
+	put(b, o, "rtt_median_ms",
+	    rtt ? ms_value(n->rtt_median_ms) : json_null());
+	put(b, o, "rtt_p95_ms", rtt ? ms_value(n->rtt_p95_ms) : json_null());
+	put(b, o, "rtt_max_ms", rtt ? ms_value(n->rtt_max_ms) : json_null());
+	put(b, o, "jitter_ms",
+	    n->n_clean >= 2 ? ms_value(n->jitter_ms) : json_null());
+	put(b, o, "syns_sent", json_integer((json_int_t)n->n_syn_sent));
+	put(b, o, "syns_lost", json_integer((json_int_t)n->n_lost_syn));
+	put(b, o, "loss_pct",
+	    n->n_syn_sent > 0 ? ms_value(n->loss_pct) : json_null());
+	for (i = 0; i < ns; i++) {
+		const struct rdd_net_sample *sm = &n->samples[i];
+		json_t *e = json_object();
+
+		if (e == NULL) {
+			b->err = -1;
+			break;
+		}
+		put(b, e, "start_ms", ms_value(sm->start_ms));
+		put(b, e, "outcome",
+		    name_or_null(sample_outcome_name(sm->outcome)));
+		put(b, e, "ms",
+		    sm->outcome != RDD_SAMPLE_NOT_RUN ? ms_value(sm->rtt_ms)
+		                                      : json_null());
+		push(b, arr, e);
+	}
+	put(b, o, "samples", arr);
+	put(b, mtu, "outcome", name_or_null(rdd_mtu_retry_name(n->mtu)));
+	put(b, mtu, "mss",
+	    n->mtu != RDD_MTU_NOT_RUN ? json_integer(n->mtu_mss) : json_null());
+	put(b, mtu, "tls_ms",
+	    n->mtu == RDD_MTU_OK || n->mtu == RDD_MTU_FAILED
+	        ? ms_value(n->mtu_ms)
+	        : json_null());
+	put(b, mtu, "first", untrusted_or_null(n->mtu_first_detail, RDD_STR));
+	put(b, mtu, "retry", untrusted_or_null(n->mtu_detail, RDD_STR));
+	put(b, o, "mtu_retry", mtu);
+	return o;
+}
+
 static json_t *
 build_alternates(struct jb *b, const struct rdd_observation *obs)
 {
@@ -792,6 +875,7 @@ build_document(struct jb *b, const struct rdd_observation *obs,
 	put(b, root, "tls", build_tls(b, obs));
 	put(b, root, "credssp", build_credssp(b, obs));
 	put(b, root, "mcs", build_mcs(b, obs));
+	put(b, root, "network", build_network(b, obs));
 	put(b, root, "alternate_addresses", build_alternates(b, obs));
 	put(b, root, "findings", build_findings(b, diag));
 	put(b, root, "verdict", build_verdict(b, diag));

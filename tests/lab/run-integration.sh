@@ -156,7 +156,7 @@ run_scenario() {
 	else
 		t0=${EPOCHREALTIME/./}
 		ip netns exec rdpcli timeout 60 "$TOOL" check --json \
-		    --timeout $TIMEOUT "$target" >"$out" 2>"$err"
+		    --timeout $TIMEOUT $target >"$out" 2>"$err" # options, then TARGET
 		rc=$?
 		ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
 		if ! jq -e . "$out" >/dev/null 2>&1; then

@@ -68,10 +68,10 @@ static const struct {
     {"rdp-encryption-weak", RDD_PHASE_MCS, RDD_SEV_WARNING, true},
     {"licensing-unverified", RDD_PHASE_LICENSING, RDD_SEV_INFO, false},
     {"udp-blocked", RDD_PHASE_UDP, RDD_SEV_WARNING, false},
-    {"net-high-latency", RDD_PHASE_NETWORK, RDD_SEV_WARNING, false},
-    {"net-jitter", RDD_PHASE_NETWORK, RDD_SEV_WARNING, false},
-    {"net-packet-loss", RDD_PHASE_NETWORK, RDD_SEV_WARNING, false},
-    {"net-mtu-blackhole", RDD_PHASE_NETWORK, RDD_SEV_WARNING, false},
+    {"net-high-latency", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
+    {"net-jitter", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
+    {"net-packet-loss", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
+    {"net-mtu-blackhole", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
     {"client-side-suspect", RDD_PHASE_NETWORK, RDD_SEV_INFO, true},
 };
 
@@ -246,7 +246,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 33);
+	assert_int_equal(n, 37);
 }
 
 static void

@@ -197,6 +197,7 @@ test_healthy_top_level(void **state)
 	                                    "tls",
 	                                    "credssp",
 	                                    "mcs",
+	                                    "network",
 	                                    "alternate_addresses",
 	                                    "findings",
 	                                    "verdict",
@@ -206,7 +207,9 @@ test_healthy_top_level(void **state)
 	fixture_healthy(&obs, &d);
 	root = render(&obs, &d, &text);
 
-	assert_int_equal(json_object_size(root), 15);
+	assert_int_equal(json_object_size(root), 16);
+	/* No path samples in this fixture. */
+	assert_null_key(root, "network");
 	assert_true(json_is_null(get(root, "client_error")));
 	/* No CredSSP exchange in this check. */
 	assert_null_key(root, "credssp");

@@ -1,0 +1,244 @@
+/*
+ * netpath.c - the path to the server from repeated TCP handshakes
+ * (netpath.h). Pure functions: no I/O, no clock.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rdpdoctor/netpath.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* When Linux sends the SYNs of one connect: at 0 s, then after an RTO of
+ * 1 s doubling each time (tcp_syn_retries 6). */
+static const double syn_at_ms[] = {0, 1000, 3000, 7000, 15000, 31000, 63000};
+
+const char *
+rdd_mtu_retry_name(enum rdd_mtu_retry m)
+{
+	switch (m) {
+	case RDD_MTU_NOT_RUN:
+		return "not_run";
+	case RDD_MTU_OK:
+		return "ok";
+	case RDD_MTU_FAILED:
+		return "failed";
+	case RDD_MTU_NO_MSS:
+		return "no_mss";
+	}
+	return NULL;
+}
+
+size_t
+rdd_net_syns_within(double timeout_ms)
+{
+	size_t k;
+
+	for (k = 1; k < NELEM(syn_at_ms) && syn_at_ms[k] < timeout_ms; k++)
+		;
+	return k;
+}
+
+/*
+ * Retransmission steps in an answered connect of RTT_MS, on a path whose
+ * fastest answered connect took BASE_MS: step K is taken when the RTT
+ * reaches the K-th SYN's send time plus half the base, so a path slower
+ * than a second is not all mistaken for loss (as long as one sample got
+ * through on its first SYN).
+ */
+static size_t
+steps(double rtt_ms, double base_ms)
+{
+	size_t k = 0;
+
+	while (k + 1 < NELEM(syn_at_ms) &&
+	       rtt_ms >= syn_at_ms[k + 1] + base_ms / 2)
+		k++;
+	return k;
+}
+
+static int
+cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+/* Nearest-rank percentile P (0..100) of the sorted V[0..N-1], N > 0. */
+static double
+percentile(const double *v, size_t n, double p)
+{
+	size_t rank = (size_t)((p / 100.0) * (double)n + 0.999999);
+
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return v[rank - 1];
+}
+
+void
+rdd_net_summarize(struct rdd_net_info *net, double timeout_ms)
+{
+	double rtt[RDD_MAX_SAMPLES], prev = 0, sum_diff = 0;
+	size_t i, n = 0, k, n_diff = 0;
+	bool have_prev = false, have_base = false;
+	double base = 0;
+
+	if (net == NULL)
+		return;
+	net->n_answered = net->n_clean = 0;
+	net->n_lost_syn = net->n_syn_sent = 0;
+	net->loss_pct = net->rtt_min_ms = net->rtt_median_ms = 0;
+	net->rtt_p95_ms = net->rtt_max_ms = net->jitter_ms = 0;
+	for (i = 0; i < net->n_samples && i < RDD_MAX_SAMPLES; i++)
+		if (net->samples[i].outcome == RDD_SAMPLE_OK &&
+		    (!have_base || net->samples[i].rtt_ms < base)) {
+			base = net->samples[i].rtt_ms;
+			have_base = true;
+		}
+	for (i = 0; i < net->n_samples && i < RDD_MAX_SAMPLES; i++) {
+		const struct rdd_net_sample *s = &net->samples[i];
+		double r;
+
+		switch (s->outcome) {
+		case RDD_SAMPLE_OK:
+			k = steps(s->rtt_ms, base);
+			r = s->rtt_ms - syn_at_ms[k];
+			rtt[n++] = r;
+			net->n_answered++;
+			net->n_lost_syn += k;
+			net->n_syn_sent += k + 1;
+			if (k == 0) {
+				net->n_clean++;
+				if (have_prev) {
+					sum_diff +=
+					    r > prev ? r - prev : prev - r;
+					n_diff++;
+				}
+				prev = r;
+				have_prev = true;
+			}
+			break;
+		case RDD_SAMPLE_TIMEOUT:
+			k = rdd_net_syns_within(timeout_ms);
+			net->n_lost_syn += k;
+			net->n_syn_sent += k;
+			break;
+		case RDD_SAMPLE_NOT_RUN:
+		case RDD_SAMPLE_FAILED:
+		default:
+			break;
+		}
+	}
+	if (net->n_syn_sent > 0)
+		net->loss_pct =
+		    100.0 * (double)net->n_lost_syn / (double)net->n_syn_sent;
+	if (n_diff > 0)
+		net->jitter_ms = sum_diff / (double)n_diff;
+	if (n == 0)
+		return;
+	qsort(rtt, n, sizeof(rtt[0]), cmp_double);
+	net->rtt_min_ms = rtt[0];
+	net->rtt_max_ms = rtt[n - 1];
+	net->rtt_median_ms =
+	    n % 2 ? rtt[n / 2] : (rtt[n / 2 - 1] + rtt[n / 2]) / 2.0;
+	net->rtt_p95_ms = percentile(rtt, n, 95.0);
+}
+
+void
+rdd_net_conclude(struct rdd_observation *obs)
+{
+	struct rdd_phase_result *ph;
+	const struct rdd_net_info *net;
+	double first = 0, last = 0;
+	size_t i, n;
+	int w;
+
+	if (obs == NULL)
+		return;
+	net = &obs->net;
+	ph = &obs->phases[RDD_PHASE_NETWORK];
+	if (!net->present && net->mtu == RDD_MTU_NOT_RUN)
+		return;
+	ph->present = true;
+	ph->detail[0] = '\0';
+	n = net->n_samples < RDD_MAX_SAMPLES ? net->n_samples : RDD_MAX_SAMPLES;
+	for (i = 0; i < n; i++) {
+		const struct rdd_net_sample *s = &net->samples[i];
+		double end = s->start_ms + s->rtt_ms;
+
+		if (i == 0 || s->start_ms < first)
+			first = s->start_ms;
+		if (end > last)
+			last = end;
+	}
+	ph->start_ms = first;
+	ph->ms = last > first ? last - first : 0;
+	if (n == 0) {
+		ph->status = RDD_STATUS_OK;
+		w = 0;
+	} else if (net->n_answered > 0) {
+		ph->status = RDD_STATUS_OK;
+		w = snprintf(
+		    ph->detail, sizeof(ph->detail),
+		    "%zu of %zu handshakes answered: RTT min/median/p95 "
+		    "%.1f/%.1f/%.1f ms, jitter %.1f ms, loss %.1f%% "
+		    "(%zu of %zu SYNs)",
+		    net->n_answered, n, net->rtt_min_ms, net->rtt_median_ms,
+		    net->rtt_p95_ms, net->jitter_ms, net->loss_pct,
+		    net->n_lost_syn, net->n_syn_sent);
+	} else {
+		bool timeout = net->n_lost_syn > 0;
+
+		ph->status = timeout ? RDD_STATUS_TIMEOUT : RDD_STATUS_FAILED;
+		w = snprintf(ph->detail, sizeof(ph->detail),
+		             "none of %zu handshakes answered", n);
+	}
+	if (w < 0)
+		w = 0;
+	if (net->mtu != RDD_MTU_NOT_RUN && (size_t)w < sizeof(ph->detail))
+		snprintf(ph->detail + w, sizeof(ph->detail) - (size_t)w,
+		         "%sMTU retry (MSS %d): %s", w > 0 ? "; " : "",
+		         net->mtu_mss,
+		         net->mtu == RDD_MTU_OK       ? "TLS completed"
+		         : net->mtu == RDD_MTU_NO_MSS ? "MSS not settable"
+		                                      : "TLS failed again");
+}
+
+static bool
+selects_tls(const struct rdd_attempt *a)
+{
+	return a->x224 == RDD_X224_RSP && (a->selected == RDD_PROTO_SSL ||
+	                                   a->selected == RDD_PROTO_HYBRID ||
+	                                   a->selected == RDD_PROTO_HYBRID_EX);
+}
+
+bool
+rdd_plan_mtu_retry(const struct rdd_observation *obs,
+                   struct rdd_plan_entry *out)
+{
+	static const struct rdd_plan_entry m = {
+	    "M",   RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX,
+	    true,  false,
+	    false, false,
+	    0};
+	size_t i;
+
+	if (obs == NULL || obs->net.mtu != RDD_MTU_NOT_RUN)
+		return false;
+	for (i = 0; i < obs->n_attempts && i < RDD_MAX_ATTEMPTS; i++) {
+		const struct rdd_attempt *a = &obs->attempts[i];
+
+		if (strcmp(a->label, "A") != 0)
+			continue;
+		if (!selects_tls(a) || a->tls != RDD_TLS_TIMEOUT)
+			return false;
+		if (out != NULL)
+			*out = m;
+		return true;
+	}
+	return false;
+}
