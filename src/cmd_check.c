@@ -36,6 +36,11 @@ check_usage(FILE *f)
 	    "      --samples N      TCP handshakes that measure the path\n"
 	    "                       (RTT, jitter, loss; default 5, 0 to 32)\n"
 	    "  -j, --json           one JSON document (docs/json.md)\n"
+	    "      --tls-full       also enumerate TLS versions, cipher\n"
+	    "                       suites and groups, and judge which\n"
+	    "                       clients can connect\n"
+	    "      --tls-parallel N connections at once for --tls-full\n"
+	    "                       (default 8, 1 to 64)\n"
 	    "      --cookie NAME    send \"Cookie: mstshash=NAME\" as mstsc "
 	    "does\n"
 	    "      --client-error CODE[/EXT]  the error the client showed\n"
@@ -102,6 +107,8 @@ parse_samples(const char *s, size_t *out)
 	return 0;
 }
 
+enum { OPT_TLS_FULL = 300, OPT_TLS_PARALLEL };
+
 int
 cmd_check(int argc, char **argv)
 {
@@ -112,6 +119,8 @@ cmd_check(int argc, char **argv)
 	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
 	    {"cookie", required_argument, NULL, OPT_COOKIE},
 	    {"client-error", required_argument, NULL, OPT_CLIENT_ERROR},
+	    {"tls-full", no_argument, NULL, OPT_TLS_FULL},
+	    {"tls-parallel", required_argument, NULL, OPT_TLS_PARALLEL},
 	    {"samples", required_argument, NULL, OPT_SAMPLES},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
@@ -159,6 +168,23 @@ cmd_check(int argc, char **argv)
 				return RDD_EXIT_UNKNOWN;
 			}
 			break;
+		case OPT_TLS_FULL:
+			opt.tls_full = true;
+			break;
+		case OPT_TLS_PARALLEL: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (end == optarg || *end != '\0' || v < 1 || v > 64) {
+				fprintf(stderr,
+				        "rdpdoctor: bad --tls-parallel '%s' "
+				        "(1 to 64)\n",
+				        optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			opt.tls_parallel = (int)v;
+			break;
+		}
 		case '4':
 			opt.family = 4;
 			break;

@@ -111,6 +111,10 @@ struct rdd_check_options {
 	size_t samples;     /* path samples (--samples); 0: none */
 	rdd_trace_cb trace; /* -v; may be NULL */
 	void *trace_ctx;
+	/* --tls-full: the TLS enumeration after the check, with at most
+	 * tls_parallel connections at once (0: 8). */
+	bool tls_full;
+	int tls_parallel;
 };
 
 /*
@@ -120,5 +124,13 @@ struct rdd_check_options {
  */
 int rdd_check_run(const struct rdd_check_options *opt,
                   struct rdd_observation *obs);
+
+/*
+ * The TLS enumeration (lib/net/tlsenum_run.c, plan in tlsenum.h) against
+ * obs->address, filling obs->tls_enum. Called by rdd_check_run when
+ * opt->tls_full is set. Returns 0, or -1 on an internal error.
+ */
+int rdd_tlsenum_run(const struct rdd_check_options *opt,
+                    struct rdd_observation *obs);
 
 #endif

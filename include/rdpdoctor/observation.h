@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rdpdoctor/tlsenum.h"
+
 #define RDD_STR 256
 #define RDD_ADDR_STR 64
 #define RDD_MAX_ADDRESSES 16
@@ -425,6 +427,41 @@ struct rdd_net_info {
 /* "not_run", "ok", "failed", "no_mss". */
 const char *rdd_mtu_retry_name(enum rdd_mtu_retry m);
 
+/*
+ * RDP-UDP (phase "udp"): an RDPEUDP SYN to the server's UDP port and its
+ * SYN+ACK ([MS-RDPEUDP] 3.1.5.1). Filled by lib/net/check_run.c with the
+ * sans-I/O helpers of lib/probe/udpphase.c.
+ */
+enum rdd_udp_outcome {
+	RDD_UDP_NOT_RUN,
+	RDD_UDP_ANSWERED,  /* a SYN+ACK acknowledging our SYN */
+	RDD_UDP_NO_ANSWER, /* nothing within the phase timeout */
+	RDD_UDP_REFUSED,   /* ICMP port unreachable */
+	RDD_UDP_MALFORMED, /* datagrams came back, none a valid SYN+ACK */
+	RDD_UDP_ERROR      /* the socket could not be used; see detail */
+};
+
+/* "not_run", "answered", "no_answer", "refused", "malformed", "error". */
+const char *rdd_udp_outcome_name(enum rdd_udp_outcome o);
+
+struct rdd_udp_info {
+	enum rdd_udp_outcome outcome;
+	uint16_t port;
+	uint16_t version_offered; /* uUdpVer of our SYN */
+	unsigned syns_sent;       /* the SYN and its retransmissions */
+	double start_ms;
+	double ms;     /* first SYN to the answer (or to giving up) */
+	double rtt_ms; /* the SYN+ACK after the last SYN sent before it */
+	/* The SYN+ACK. */
+	uint16_t flags;
+	uint16_t window;
+	uint16_t up_mtu;
+	uint16_t down_mtu;
+	bool has_version;
+	uint16_t version; /* the version the server chose */
+	char detail[RDD_STR];
+};
+
 struct rdd_observation {
 	/* Target as the user gave it, and what it resolved to. */
 	char host[RDD_STR];
@@ -458,8 +495,14 @@ struct rdd_observation {
 	/* The MCS Connect-Response (see struct rdd_mcs_info). */
 	struct rdd_mcs_info mcs;
 
+	/* check --tls-full: the TLS enumeration (see tlsenum.h). */
+	struct rdd_tls_enum_info tls_enum;
+
 	/* The path: samples and the MTU retry (phase network). */
 	struct rdd_net_info net;
+
+	/* RDP-UDP (phase udp). */
+	struct rdd_udp_info udp;
 };
 
 /* Zero the record and set every "unknown" marker. */

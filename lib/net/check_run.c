@@ -930,6 +930,9 @@ rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 		rdd_plan_credssp_merge(obs, &r->plain);
 	rdd_plan_mcs_merge(obs, r->mcs);
 	rdd_plan_conclude(obs);
+	if (opt->tls_full && obs->address[0] != '\0' &&
+	    rdd_tlsenum_run(opt, obs) != 0)
+		r->error = -1;
 	rdd_net_summarize(&obs->net, opt->timeout_s * 1000.0);
 	rdd_net_conclude(obs);
 	rc = r->error;

@@ -20,6 +20,8 @@
 
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
+#include "rdpdoctor/tlscompat.h"
+#include "wire/tlshello.h"
 #include "wire/ntlm.h"
 #include "wire/gcc.h"
 #include "wire/mcs.h"
@@ -389,20 +391,119 @@ build_cert(struct jb *b, const struct rdd_cert *c, int64_t now)
 	return o;
 }
 
+/* check --tls-full: versions, ciphers, groups, compat (docs/json.md). */
+static void
+build_tls_enum(struct jb *b, json_t *o, const struct rdd_tls_enum_info *e)
+{
+	struct rdd_tls_compat compat[RDD_TLS_N_CLIENTS];
+	size_t n;
+	json_t *a, *x;
+
+	if ((a = json_array()) == NULL) {
+		b->err = -1;
+		return;
+	}
+	for (int vi = 0; vi < RDD_TLS_N_VERSIONS; vi++) {
+		const char *vn =
+		    rdd_tls_version_name((uint16_t)(RDD_TLS_V_SSL3 + vi));
+
+		if ((x = json_object()) == NULL) {
+			b->err = -1;
+			break;
+		}
+		put(b, x, "version", json_string(vn));
+		put(b, x, "accepted", json_boolean(e->accepted[vi]));
+		put(b, x, "order",
+		    e->server_order[vi] < 0
+		        ? json_null()
+		        : json_string(e->server_order[vi] ? "server"
+		                                          : "client"));
+		push(b, a, x);
+	}
+	put(b, o, "versions", a);
+	if ((a = json_array()) == NULL) {
+		b->err = -1;
+		return;
+	}
+	for (size_t i = 0; i < e->n_ciphers; i++) {
+		const struct rdd_tls_cipher *c = &e->ciphers[i];
+		char id[8];
+
+		if ((x = json_object()) == NULL) {
+			b->err = -1;
+			break;
+		}
+		snprintf(id, sizeof(id), "0x%04X", (unsigned)c->id);
+		put(b, x, "version",
+		    json_string(rdd_tls_version_name(c->version)));
+		put(b, x, "id", json_string(id));
+		put(b, x, "name", json_string(c->name));
+		put(b, x, "strength", json_string(c->strength));
+		put(b, x, "rank",
+		    c->rank > 0 ? json_integer(c->rank) : json_null());
+		push(b, a, x);
+	}
+	put(b, o, "ciphers", a);
+	if ((a = json_array()) == NULL) {
+		b->err = -1;
+		return;
+	}
+	for (size_t i = 0; i < e->n_groups; i++) {
+		const char *g = rdd_tls_group_name(e->groups[i]);
+
+		push(b, a,
+		     g != NULL ? json_string(g) : json_integer(e->groups[i]));
+	}
+	put(b, o, "groups", a);
+	if ((a = json_array()) == NULL) {
+		b->err = -1;
+		return;
+	}
+	n = rdd_tls_compat(e, compat, RDD_TLS_N_CLIENTS);
+	for (size_t i = 0; i < n; i++) {
+		if ((x = json_object()) == NULL) {
+			b->err = -1;
+			break;
+		}
+		put(b, x, "client", json_string(compat[i].client));
+		put(b, x, "id", json_string(compat[i].id));
+		put(b, x, "ok", json_boolean(compat[i].ok));
+		put(b, x, "reason", json_string(compat[i].reason));
+		push(b, a, x);
+	}
+	put(b, o, "compat", a);
+	if ((x = json_object()) == NULL) {
+		b->err = -1;
+		return;
+	}
+	put(b, x, "connections", json_integer(e->connections));
+	put(b, x, "failed", json_integer(e->failed));
+	put(b, x, "ms", json_real(e->ms));
+	put(b, x, "certificate_seen", json_boolean(e->saw_certificate));
+	put(b, o, "enumeration", x);
+}
+
 static json_t *
 build_tls(struct jb *b, const struct rdd_observation *obs)
 {
 	const struct rdd_tls_info *t = &obs->tls;
 	json_t *o;
 
-	if (!t->present)
+	if (!t->present && !obs->tls_enum.present)
 		return json_null();
 	if ((o = json_object()) == NULL)
 		return NULL;
-	put(b, o, "version", UNTRUSTED_OR_NULL(t->version));
-	put(b, o, "cipher", UNTRUSTED_OR_NULL(t->cipher));
-	put(b, o, "from_attempt", UNTRUSTED_OR_NULL(t->attempt));
-	put(b, o, "certificate", build_cert(b, &t->cert, obs->checked_at));
+	put(b, o, "version",
+	    t->present ? UNTRUSTED_OR_NULL(t->version) : json_null());
+	put(b, o, "cipher",
+	    t->present ? UNTRUSTED_OR_NULL(t->cipher) : json_null());
+	put(b, o, "from_attempt",
+	    t->present ? UNTRUSTED_OR_NULL(t->attempt) : json_null());
+	put(b, o, "certificate",
+	    t->present ? build_cert(b, &t->cert, obs->checked_at)
+	               : json_null());
+	if (obs->tls_enum.present)
+		build_tls_enum(b, o, &obs->tls_enum);
 	return o;
 }
 

@@ -1,0 +1,335 @@
+/*
+ * tlsenum_run.c - the event-loop driver of the TLS enumeration (libuv).
+ *
+ * Runs after the check's own connections, against the address the check
+ * used: asks the plan (lib/probe/tlsenum.c) for ClientHellos and opens one
+ * connection per hello, at most opt->tls_parallel at once, connects paced
+ * CONNECT_PACE_US apart (a burst of SYNs overflows small listen queues),
+ * each bounded by the per-phase timeout. Sockets and time only: every
+ * byte is read by the sans-I/O connection machine.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uv.h>
+
+#include "rdpdoctor/check.h"
+#include "rdpdoctor/tlsenum.h"
+
+#define READ_BUF 65536
+#define CONNECT_PACE_US 2000
+#define MAX_PARALLEL 64
+
+struct erun;
+
+struct econn {
+	struct erun *run;
+	uv_tcp_t tcp;
+	uv_connect_t connect_req;
+	uv_timer_t timer;
+	int open_handles;
+	bool connected, waiting, finished;
+	int job_id;
+	struct rdd_tlsconn *tc;
+	uint8_t rbuf[READ_BUF];
+};
+
+struct erun {
+	uv_loop_t loop;
+	const struct rdd_check_options *opt;
+	struct rdd_tlsenum *plan;
+	struct sockaddr_storage addr;
+	uint64_t timeout_us;
+	uint64_t next_connect_us;
+	int running, limit;
+	int error;
+	struct rdd_tls_enum_info *info;
+};
+
+static uint64_t
+now_us(void)
+{
+	return uv_hrtime() / 1000;
+}
+
+static void erun_fill(struct erun *r);
+
+static void
+on_closed(uv_handle_t *h)
+{
+	struct econn *c = h->data;
+
+	if (--c->open_handles == 0) {
+		rdd_tlsconn_free(c->tc);
+		free(c);
+	}
+}
+
+static void
+econn_finish(struct econn *c)
+{
+	struct erun *r = c->run;
+
+	if (c->finished)
+		return;
+	c->finished = true;
+	if (!rdd_tlsconn_done(c->tc))
+		rdd_tlsconn_peer_closed(c->tc, true, now_us());
+	rdd_tlsenum_answer(r->plan, c->job_id, rdd_tlsconn_result(c->tc));
+	if (r->opt->trace != NULL) {
+		const struct rdd_tlsconn_result *res =
+		    rdd_tlsconn_result(c->tc);
+		char line[160];
+
+		snprintf(line, sizeof(line),
+		         "TLS hello %d: %s, version 0x%04x, suite 0x%04x, "
+		         "group %u",
+		         c->job_id, rdd_tlsconn_outcome_name(res->outcome),
+		         (unsigned)res->version, (unsigned)res->suite,
+		         (unsigned)res->group);
+		r->opt->trace(r->opt->trace_ctx, "T", line);
+	}
+	r->running--;
+	uv_timer_stop(&c->timer);
+	uv_close((uv_handle_t *)&c->tcp, on_closed);
+	uv_close((uv_handle_t *)&c->timer, on_closed);
+	erun_fill(r);
+}
+
+struct wreq {
+	uv_write_t req;
+	struct econn *c;
+	uint8_t data[];
+};
+
+static void econn_pump(struct econn *c);
+static void on_timer(uv_timer_t *t);
+
+static void
+on_write(uv_write_t *req, int status)
+{
+	struct wreq *w = req->data;
+	struct econn *c = w->c;
+
+	free(w);
+	if (status >= 0 || status == UV_ECANCELED || c->finished)
+		return;
+	rdd_tlsconn_peer_closed(c->tc, true, now_us());
+	econn_finish(c);
+}
+
+static void
+econn_pump(struct econn *c)
+{
+	const uint8_t *data;
+	size_t n;
+	uint64_t deadline, now;
+
+	if (c->finished)
+		return;
+	while ((n = rdd_tlsconn_pending(c->tc, &data)) > 0) {
+		struct wreq *w = malloc(sizeof(*w) + n);
+		uv_buf_t buf;
+
+		if (w == NULL) {
+			c->run->error = -1;
+			econn_finish(c);
+			return;
+		}
+		memcpy(w->data, data, n);
+		w->c = c;
+		w->req.data = w;
+		buf = uv_buf_init((char *)w->data, (unsigned)n);
+		rdd_tlsconn_sent(c->tc, n);
+		if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1,
+		             on_write) != 0) {
+			free(w);
+			break;
+		}
+	}
+	if (rdd_tlsconn_done(c->tc)) {
+		econn_finish(c);
+		return;
+	}
+	deadline = rdd_tlsconn_deadline(c->tc);
+	if (deadline == UINT64_MAX)
+		return;
+	now = now_us();
+	uv_timer_start(&c->timer, on_timer,
+	               deadline > now ? (deadline - now + 999) / 1000 : 0, 0);
+}
+
+static void
+on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct econn *c = h->data;
+
+	(void)suggested;
+	*buf = uv_buf_init((char *)c->rbuf, sizeof(c->rbuf));
+}
+
+static void
+on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct econn *c = s->data;
+
+	if (c->finished)
+		return;
+	if (nread > 0)
+		rdd_tlsconn_recv(c->tc, (const uint8_t *)buf->base,
+		                 (size_t)nread, now_us());
+	else if (nread < 0)
+		rdd_tlsconn_peer_closed(c->tc, nread != UV_EOF, now_us());
+	econn_pump(c);
+	if (nread < 0 && !c->finished)
+		econn_finish(c);
+}
+
+static void
+on_connect(uv_connect_t *req, int status)
+{
+	struct econn *c = req->data;
+
+	if (c->finished)
+		return;
+	if (status != 0) {
+		rdd_tlsconn_peer_closed(c->tc, true, now_us());
+		econn_finish(c);
+		return;
+	}
+	c->connected = true;
+	uv_tcp_nodelay(&c->tcp, 1);
+	uv_timer_stop(&c->timer);
+	rdd_tlsconn_start(c->tc, now_us());
+	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
+		rdd_tlsconn_peer_closed(c->tc, true, now_us());
+		econn_finish(c);
+		return;
+	}
+	econn_pump(c);
+}
+
+static void
+econn_connect(struct econn *c)
+{
+	if (uv_tcp_connect(&c->connect_req, &c->tcp,
+	                   (struct sockaddr *)&c->run->addr, on_connect) != 0) {
+		econn_finish(c);
+		return;
+	}
+	uv_timer_start(&c->timer, on_timer, c->run->timeout_us / 1000, 0);
+}
+
+static void
+on_timer(uv_timer_t *t)
+{
+	struct econn *c = t->data;
+
+	if (c->finished)
+		return;
+	if (c->waiting) {
+		c->waiting = false;
+		econn_connect(c);
+		return;
+	}
+	if (!c->connected) {
+		econn_finish(c); /* no SYN-ACK: NO_TLS */
+		return;
+	}
+	rdd_tlsconn_tick(c->tc, now_us());
+	econn_pump(c);
+}
+
+/* Open connections for the plan's due hellos, up to the limit. */
+static void
+erun_fill(struct erun *r)
+{
+	static struct rdd_tlsenum_job job;
+
+	while (r->running < r->limit && r->error == 0 &&
+	       rdd_tlsenum_next(r->plan, &job)) {
+		struct econn *c = calloc(1, sizeof(*c));
+		uint64_t now = now_us(), at = r->next_connect_us;
+
+		if (c != NULL)
+			c->tc = rdd_tlsconn_new(r->opt->cookie, job.hello,
+			                        job.hello_len, r->timeout_us);
+		if (c == NULL || c->tc == NULL) {
+			struct rdd_tlsconn_result none = {0};
+
+			none.outcome = RDD_TLSCONN_NO_TLS;
+			none.alert_desc = -1;
+			rdd_tlsenum_answer(r->plan, job.id, &none);
+			free(c);
+			r->error = -1;
+			return;
+		}
+		c->run = r;
+		c->job_id = job.id;
+		uv_tcp_init(&r->loop, &c->tcp);
+		uv_timer_init(&r->loop, &c->timer);
+		c->open_handles = 2;
+		c->tcp.data = c->timer.data = c->connect_req.data = c;
+		r->running++;
+		r->next_connect_us = (at > now ? at : now) + CONNECT_PACE_US;
+		if (at > now) {
+			c->waiting = true;
+			uv_timer_start(&c->timer, on_timer,
+			               (at - now + 999) / 1000, 0);
+		} else {
+			econn_connect(c);
+		}
+	}
+}
+
+int
+rdd_tlsenum_run(const struct rdd_check_options *opt,
+                struct rdd_observation *obs)
+{
+	struct erun *r;
+	uint64_t t0 = now_us();
+	const char *server_name;
+	int rc;
+
+	memset(&obs->tls_enum, 0, sizeof(obs->tls_enum));
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return -1;
+	r->opt = opt;
+	r->info = &obs->tls_enum;
+	if (uv_ip4_addr(obs->address, opt->port,
+	                (struct sockaddr_in *)&r->addr) != 0 &&
+	    uv_ip6_addr(obs->address, opt->port,
+	                (struct sockaddr_in6 *)&r->addr) != 0) {
+		free(r);
+		snprintf(obs->tls_enum.detail, sizeof(obs->tls_enum.detail),
+		         "no address to enumerate");
+		return 0;
+	}
+	r->timeout_us = (uint64_t)(opt->timeout_s * 1e6);
+	if (r->timeout_us < 1000)
+		r->timeout_us = 1000;
+	r->limit = opt->tls_parallel > 0 ? opt->tls_parallel : 8;
+	if (r->limit > MAX_PARALLEL)
+		r->limit = MAX_PARALLEL;
+	server_name = obs->host_is_address ? NULL : obs->host;
+	r->plan = rdd_tlsenum_new(server_name);
+	if (r->plan == NULL || uv_loop_init(&r->loop) != 0) {
+		rdd_tlsenum_free(r->plan);
+		free(r);
+		return -1;
+	}
+	erun_fill(r);
+	uv_run(&r->loop, UV_RUN_DEFAULT);
+	rdd_tlsenum_result(r->plan, &obs->tls_enum);
+	obs->tls_enum.ms = (double)(now_us() - t0) / 1000.0;
+	rc = r->error;
+	rdd_tlsenum_free(r->plan);
+	if (uv_loop_close(&r->loop) != 0)
+		rc = -1;
+	free(r);
+	return rc;
+}
