@@ -35,6 +35,7 @@
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/diag.h"
 #include "rdpdoctor/netpath.h"
+#include "rdpdoctor/tlscompat.h"
 #include "wire/gcc.h"
 #include "wire/mcs.h"
 #include "wire/x224.h"
@@ -734,6 +735,155 @@ rule_tls(struct ctx *c)
 	case RDD_TLS_NOT_RUN:
 	case RDD_TLS_OK:
 		break;
+	}
+}
+
+/* ---- rules: TLS versions and cipher suites ----------------------------- */
+
+static bool
+legacy_version(const char *v)
+{
+	return strcmp(v, "SSLv3") == 0 || strcmp(v, "TLSv1") == 0 ||
+	       strcmp(v, "TLSv1.0") == 0 || strcmp(v, "TLSv1.1") == 0;
+}
+
+/* An anonymous suite: IANA (TLS_DH_anon_...) or OpenSSL (ADH-, AECDH-). */
+static bool
+anon_suite(const char *name)
+{
+	return contains(name, "_anon_") || starts_with(name, "ADH") ||
+	       starts_with(name, "AECDH");
+}
+
+static bool
+weak_suite_name(const char *name)
+{
+	return anon_suite(name) || contains(name, "RC4") ||
+	       contains(name, "3DES") || contains(name, "DES-CBC") ||
+	       contains(name, "_DES_") || contains(name, "EXPORT") ||
+	       contains(name, "NULL");
+}
+
+static const char *const version_names[RDD_TLS_N_VERSIONS] = {
+    "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
+
+/* From the enumeration (--tls-full). */
+static void
+rule_tls_enum(struct ctx *c, const struct rdd_tls_enum_info *e)
+{
+	struct rdd_tls_compat compat[RDD_TLS_N_CLIENTS];
+	char list[RDD_EVIDENCE / 2] = "", fails[RDD_EVIDENCE / 2] = "";
+	size_t n, n_weak = 0, n_cbc10 = 0, n_10 = 0;
+	bool win_fails = false;
+	struct draft *d;
+	int vi, top = -1;
+
+	for (vi = 0; vi < RDD_TLS_N_VERSIONS; vi++) {
+		if (!e->accepted[vi])
+			continue;
+		top = vi;
+		append(list, sizeof(list), "%s%s", list[0] ? ", " : "",
+		       version_names[vi]);
+	}
+	if (top < 0)
+		return;
+	if (top <= 2) {
+		d = emit(c, RDD_CAUSE_TLS_LEGACY_ONLY,
+		         "the server accepts %s and refuses TLS 1.2 and 1.3 "
+		         "(hand-built ClientHellos, one version each)",
+		         list);
+		set_headline(d, "the server speaks nothing newer than %s",
+		             version_names[top]);
+	}
+	n = rdd_tls_compat(e, compat, RDD_TLS_N_CLIENTS);
+	for (size_t i = 0; i < n; i++) {
+		if (compat[i].ok || !contains(compat[i].reason, "cipher"))
+			continue;
+		append(fails, sizeof(fails), "%s%s", fails[0] ? ", " : "",
+		       compat[i].client);
+		if (strcmp(compat[i].id, "win10") == 0)
+			win_fails = true;
+	}
+	if (fails[0] != '\0') {
+		d = emit(c, RDD_CAUSE_TLS_NO_COMMON_CIPHER,
+		         "no cipher suite in common with: %s (from their "
+		         "default suites and the %zu suites the server "
+		         "accepts)",
+		         fails, e->n_ciphers);
+		set_headline(d, "the server's cipher suites match no default "
+		                "client");
+		if (win_fails)
+			raise_severity(d, RDD_SEV_CRITICAL);
+	}
+	list[0] = '\0';
+	for (size_t i = 0; i < e->n_ciphers; i++) {
+		const struct rdd_tls_cipher *s = &e->ciphers[i];
+
+		if (s->version == 0x0301) {
+			n_10++;
+			n_cbc10 += contains(s->name, "_CBC_");
+		}
+		if (strcmp(s->strength, "insecure") != 0 &&
+		    strcmp(s->strength, "weak") != 0)
+			continue;
+		if (n_weak++ < 4)
+			append(
+			    list, sizeof(list), "%s%s (%s)",
+			    list[0] ? ", " : "", s->name,
+			    version_names[rdd_tls_version_index(s->version)]);
+	}
+	if (n_weak > 0) {
+		d = emit(c, RDD_CAUSE_TLS_WEAK_CIPHER,
+		         "%zu weak suite%s accepted: %s%s", n_weak,
+		         n_weak == 1 ? "" : "s", list,
+		         n_weak > 4 ? ", ..." : "");
+		set_headline(d, "the server accepts weak cipher suites");
+	}
+	if (top == 1 && n_10 > 0 && n_cbc10 == n_10) {
+		d = emit(c, RDD_CAUSE_TLS_WEAK_CIPHER,
+		         "TLS 1.0 is the newest version and every suite it "
+		         "accepts is CBC (BEAST, Lucky Thirteen)");
+		set_headline(d, "the server accepts weak cipher suites");
+	}
+}
+
+static void
+rule_tls_suites(struct ctx *c)
+{
+	const struct rdd_observation *obs = c->obs;
+	const struct rdd_tls_info *t = &obs->tls;
+	struct draft *d;
+
+	if (obs->tls_enum.present) {
+		rule_tls_enum(c, &obs->tls_enum);
+	} else if (t->present && legacy_version(t->version)) {
+		d = emit(c, RDD_CAUSE_TLS_LEGACY_ONLY,
+		         "offered TLS 1.0 to 1.3, the server chose %s [attempt "
+		         "%s]",
+		         t->version, t->attempt);
+		set_headline(d, "the server speaks nothing newer than %s",
+		             t->version);
+	}
+	if (!t->present)
+		return;
+	if (!t->cert.present && anon_suite(t->cipher)) {
+		/* The plain check offers anonymous suites (OpenSSL at
+		 * security level 0); mstsc does not, so it gets an alert. */
+		d = emit(c, RDD_CAUSE_TLS_NO_COMMON_CIPHER,
+		         "the handshake completed only with %s, an anonymous "
+		         "suite, and no certificate [attempt %s]: a default "
+		         "Windows client offers no anonymous suite and gets a "
+		         "handshake_failure alert",
+		         t->cipher, t->attempt);
+		set_headline(d, "the server accepts only anonymous cipher "
+		                "suites, which no default client offers");
+		raise_severity(d, RDD_SEV_CRITICAL);
+	}
+	if (!obs->tls_enum.present && weak_suite_name(t->cipher)) {
+		d = emit(c, RDD_CAUSE_TLS_WEAK_CIPHER,
+		         "the server chose %s [attempt %s]", t->cipher,
+		         t->attempt);
+		set_headline(d, "the server accepts weak cipher suites");
 	}
 }
 
@@ -1548,6 +1698,7 @@ rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out)
 	rule_nego(c);
 	rule_nla_not_required(c);
 	rule_tls(c);
+	rule_tls_suites(c);
 	rule_cert(c);
 	rule_credssp(c);
 	rule_mcs(c);

@@ -49,8 +49,9 @@ static const struct {
     {"tls-reset", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
     {"tls-alert", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
     {"tls-timeout", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
-    {"tls-legacy-only", RDD_PHASE_TLS, RDD_SEV_WARNING, false},
-    {"tls-no-common-cipher", RDD_PHASE_TLS, RDD_SEV_WARNING, false},
+    {"tls-legacy-only", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
+    {"tls-no-common-cipher", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
+    {"tls-weak-cipher", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
     {"cert-expired", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
     {"cert-not-yet-valid", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
     {"cert-expiring-soon", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
@@ -246,7 +247,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 37);
+	assert_int_equal(n, 40);
 }
 
 static void

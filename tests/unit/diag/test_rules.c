@@ -1913,6 +1913,116 @@ test_net_mtu_blackhole(void **state)
 
 /* ---- coverage ------------------------------------------------------------ */
 
+/* The plain check's handshake: a legacy version, an anonymous suite
+ * without a certificate (mstsc offers none), a weak suite. */
+static void
+test_tls_plain_handshake(void **state)
+{
+	const struct rdd_finding *f;
+
+	(void)state;
+	healthy(&obs);
+	diagnose(&obs, &diag);
+	expect_none(&diag, "tls-legacy-only");
+	expect_none(&diag, "tls-no-common-cipher");
+	expect_none(&diag, "tls-weak-cipher");
+
+	snprintf(obs.tls.version, sizeof(obs.tls.version), "TLSv1");
+	diagnose(&obs, &diag);
+	f = expect(&diag, "tls-legacy-only", RDD_SEV_WARNING);
+	assert_string_equal(f->evidence, "offered TLS 1.0 to 1.3, the server "
+	                                 "chose TLSv1 [attempt A]");
+	assert_int_equal(diag.status, RDD_VERDICT_WARNING);
+
+	healthy(&obs);
+	obs.tls.cert.present = false;
+	snprintf(obs.tls.cipher, sizeof(obs.tls.cipher),
+	         "TLS_DH_anon_WITH_AES_256_GCM_SHA384");
+	diagnose(&obs, &diag);
+	f = expect(&diag, "tls-no-common-cipher", RDD_SEV_CRITICAL);
+	assert_has(f->evidence, "anonymous suite, and no certificate");
+	expect(&diag, "tls-weak-cipher", RDD_SEV_WARNING);
+	assert_int_equal(diag.status, RDD_VERDICT_CRITICAL);
+	assert_int_equal(diag.failed_phase, RDD_PHASE_TLS);
+
+	healthy(&obs);
+	snprintf(obs.tls.cipher, sizeof(obs.tls.cipher),
+	         "TLS_RSA_WITH_3DES_EDE_CBC_SHA");
+	diagnose(&obs, &diag);
+	f = expect(&diag, "tls-weak-cipher", RDD_SEV_WARNING);
+	assert_string_equal(f->evidence, "the server chose "
+	                                 "TLS_RSA_WITH_3DES_EDE_CBC_SHA "
+	                                 "[attempt A]");
+}
+
+static void
+add_cipher(struct rdd_tls_enum_info *e, uint16_t version, uint16_t id,
+           const char *name, const char *strength)
+{
+	struct rdd_tls_cipher *c = &e->ciphers[e->n_ciphers++];
+
+	memset(c, 0, sizeof(*c));
+	c->version = version;
+	c->id = id;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->strength, sizeof(c->strength), "%s", strength);
+}
+
+/* check --tls-full: the enumeration's versions and suites. */
+static void
+test_tls_enumeration(void **state)
+{
+	struct rdd_tls_enum_info *e = &obs.tls_enum;
+	const struct rdd_finding *f;
+
+	(void)state;
+	/* xrdp restricted to TLS 1.0 (the lab's .19). */
+	healthy(&obs);
+	memset(e, 0, sizeof(*e));
+	e->present = true;
+	e->accepted[1] = true;
+	add_cipher(e, 0x0301, 0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", "medium");
+	add_cipher(e, 0x0301, 0xc014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+	           "medium");
+	diagnose(&obs, &diag);
+	f = expect(&diag, "tls-legacy-only", RDD_SEV_WARNING);
+	assert_has(f->evidence, "accepts TLSv1.0 and refuses TLS 1.2");
+	f = expect(&diag, "tls-weak-cipher", RDD_SEV_WARNING);
+	assert_has(f->evidence, "every suite it accepts is CBC");
+	/* Windows 10 defaults still connect (TLS 1.0): no cipher finding. */
+	expect_none(&diag, "tls-no-common-cipher");
+
+	/* Anonymous suites only, TLS 1.2 (the lab's .27). */
+	memset(e, 0, sizeof(*e));
+	e->present = true;
+	e->accepted[3] = true;
+	add_cipher(e, 0x0303, 0x00a7, "TLS_DH_anon_WITH_AES_256_GCM_SHA384",
+	           "insecure");
+	add_cipher(e, 0x0303, 0x0034, "TLS_DH_anon_WITH_AES_128_CBC_SHA",
+	           "insecure");
+	diagnose(&obs, &diag);
+	f = expect(&diag, "tls-no-common-cipher", RDD_SEV_CRITICAL);
+	assert_has(f->evidence, "Windows 10/11");
+	f = expect(&diag, "tls-weak-cipher", RDD_SEV_WARNING);
+	assert_has(f->evidence,
+	           "2 weak suites accepted: "
+	           "TLS_DH_anon_WITH_AES_256_GCM_SHA384 (TLSv1.2)");
+	expect_none(&diag, "tls-legacy-only");
+
+	/* A current server: nothing to say. */
+	memset(e, 0, sizeof(*e));
+	e->present = true;
+	e->accepted[3] = e->accepted[4] = true;
+	add_cipher(e, 0x0303, 0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	           "strong");
+	add_cipher(e, 0x0304, 0x1302, "TLS_AES_256_GCM_SHA384", "strong");
+	diagnose(&obs, &diag);
+	expect_none(&diag, "tls-legacy-only");
+	expect_none(&diag, "tls-no-common-cipher");
+	expect_none(&diag, "tls-weak-cipher");
+	memset(e, 0, sizeof(*e));
+}
+
 /* Runs last: every cause a rule can emit was emitted by some test. */
 static void
 test_every_detectable_cause_emitted(void **state)
@@ -1989,6 +2099,8 @@ main(void)
 	    cmocka_unit_test(test_failed_phase_without_finding),
 	    cmocka_unit_test(test_evidence_raw_server_strings),
 	    cmocka_unit_test(test_evidence_truncated),
+	    cmocka_unit_test(test_tls_plain_handshake),
+	    cmocka_unit_test(test_tls_enumeration),
 	    cmocka_unit_test(test_every_detectable_cause_emitted),
 	};
 
