@@ -35,6 +35,9 @@ check_usage(FILE *f)
 	    "  -4, -6               use IPv4 / IPv6 addresses only\n"
 	    "      --samples N      TCP handshakes that measure the path\n"
 	    "                       (RTT, jitter, loss; default 5, 0 to 32)\n"
+	    "      --udp-port PORT  RDP-UDP port to probe (default: the TCP\n"
+	    "                       port)\n"
+	    "      --no-udp         no RDP-UDP probe\n"
 	    "  -j, --json           one JSON document (docs/json.md)\n"
 	    "      --tls-full       also enumerate TLS versions, cipher\n"
 	    "                       suites and groups, and judge which\n"
@@ -94,6 +97,7 @@ parse_timeout(const char *s, double *out)
 }
 
 enum { OPT_NO_COLOR = 256, OPT_COOKIE, OPT_CLIENT_ERROR, OPT_SAMPLES };
+enum { OPT_UDP_PORT = 400, OPT_NO_UDP };
 
 static int
 parse_samples(const char *s, size_t *out)
@@ -122,6 +126,8 @@ cmd_check(int argc, char **argv)
 	    {"tls-full", no_argument, NULL, OPT_TLS_FULL},
 	    {"tls-parallel", required_argument, NULL, OPT_TLS_PARALLEL},
 	    {"samples", required_argument, NULL, OPT_SAMPLES},
+	    {"udp-port", required_argument, NULL, OPT_UDP_PORT},
+	    {"no-udp", no_argument, NULL, OPT_NO_UDP},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -135,7 +141,7 @@ cmd_check(int argc, char **argv)
 	bool json = false, no_color = false, verbose = false, color;
 	bool trace_color, client_error = false, has_ext = false;
 	uint32_t ce_code = 0, ce_ext = 0;
-	int ch, port = -1, target_port = -1, rc;
+	int ch, port = -1, target_port = -1, rc, port_udp;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "p:t:46jvh", longopts, NULL)) !=
@@ -157,6 +163,18 @@ cmd_check(int argc, char **argv)
 				    optarg);
 				return RDD_EXIT_UNKNOWN;
 			}
+			break;
+		case OPT_UDP_PORT:
+			if ((port_udp = parse_port(optarg)) < 0) {
+				fprintf(stderr,
+				        "rdpdoctor: bad UDP port '%s'\n",
+				        optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			opt.udp_port = (uint16_t)port_udp;
+			break;
+		case OPT_NO_UDP:
+			opt.no_udp = true;
 			break;
 		case OPT_SAMPLES:
 			if (parse_samples(optarg, &opt.samples) != 0) {

@@ -109,6 +109,8 @@ struct rdd_check_options {
 	double timeout_s;   /* per phase, default 5 */
 	const char *cookie; /* NULL: no cookie */
 	size_t samples;     /* path samples (--samples); 0: none */
+	uint16_t udp_port;  /* RDP-UDP probe (--udp-port); 0: the TCP port */
+	bool no_udp;        /* --no-udp: no RDP-UDP probe */
 	rdd_trace_cb trace; /* -v; may be NULL */
 	void *trace_ctx;
 	/* --tls-full: the TLS enumeration after the check, with at most

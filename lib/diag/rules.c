@@ -35,6 +35,7 @@
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/diag.h"
 #include "rdpdoctor/netpath.h"
+#include "rdpdoctor/udpphase.h"
 #include "rdpdoctor/tlscompat.h"
 #include "wire/gcc.h"
 #include "wire/mcs.h"
@@ -1396,6 +1397,49 @@ sort_drafts(struct ctx *c)
 }
 
 /* The first phase of the connection sequence that failed, or -1. */
+/* ---- rules: RDP-UDP (phase udp) ------------------------------------------ */
+
+/*
+ * The RDPEUDP SYN got no SYN+ACK (or an ICMP port unreachable) while TCP
+ * works: the client falls back to TCP. A host that answers nothing at all
+ * is tcp-timeout's, not this.
+ */
+static void
+rule_udp(struct ctx *c)
+{
+	const struct rdd_udp_info *u = &c->obs->udp;
+	const struct rdd_mcs_info *m = &c->obs->mcs;
+	char mt[128] = "";
+	struct draft *d;
+
+	if (c->a == NULL || c->a->tcp != RDD_TCP_OK ||
+	    (u->outcome != RDD_UDP_NO_ANSWER && u->outcome != RDD_UDP_REFUSED))
+		return;
+	if (m->outcome == RDD_MCS_OK && m->has_multitransport)
+		snprintf(mt, sizeof(mt),
+		         "; yet the MCS Connect-Response offers UDP "
+		         "(SC_MULTITRANSPORT flags 0x%08x)",
+		         (unsigned)m->multitransport_flags);
+	else if (m->outcome == RDD_MCS_OK)
+		snprintf(mt, sizeof(mt),
+		         "; the MCS Connect-Response has no SC_MULTITRANSPORT "
+		         "either");
+	if (u->outcome == RDD_UDP_REFUSED)
+		d = emit(c, RDD_CAUSE_UDP_BLOCKED,
+		         "ICMP port unreachable in answer to an RDP-UDP SYN on "
+		         "UDP %u: nothing listens there or a firewall rejects "
+		         "it; clients fall back to TCP%s",
+		         (unsigned)u->port, mt);
+	else
+		d = emit(c, RDD_CAUSE_UDP_BLOCKED,
+		         "no SYN+ACK to %u RDP-UDP SYNs on UDP %u within %.0f "
+		         "ms while TCP %u answers: dropped on the way, or no "
+		         "UDP listener; clients fall back to TCP%s",
+		         u->syns_sent, (unsigned)u->port, u->ms,
+		         (unsigned)c->obs->port, mt);
+	set_headline(d, "RDP over UDP %u is blocked", (unsigned)u->port);
+}
+
 /* ---- rules: the path (phase network) ----------------------------------- */
 
 /*
@@ -1702,6 +1746,7 @@ rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out)
 	rule_cert(c);
 	rule_credssp(c);
 	rule_mcs(c);
+	rule_udp(c);
 	rule_net(c);
 	rule_client_side_suspect(c); /* last: it reads the others */
 

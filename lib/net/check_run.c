@@ -25,6 +25,7 @@
 
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/netpath.h"
+#include "rdpdoctor/udpphase.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define READ_BUF 65536
@@ -84,6 +85,23 @@ struct run {
 	 * kept out of obs->attempts. */
 	bool mtu_started;
 	struct rdd_attempt mtu_attempt;
+	/* The RDP-UDP probe: one connected UDP socket, the SYN sent up to
+	 * RDD_UDP_MAX_SYNS times within the phase timeout. */
+	struct {
+		bool open;
+		bool done;
+		int handles;
+		uv_udp_t udp;
+		uv_timer_t timer;
+		uv_udp_send_t send_req;
+		bool sending;
+		uint32_t isn;
+		uint8_t correlation[16];
+		uint8_t syn[RDD_UDP_SYN_LEN];
+		uint64_t first_us, last_us;
+		bool got_other; /* a datagram that was not our SYN+ACK */
+		uint8_t rbuf[2048];
+	} u;
 };
 
 #define CONNECT_PACE_US 2000
@@ -696,6 +714,209 @@ open_samples(struct run *r)
 	}
 }
 
+/* --- RDP-UDP ------------------------------------------------------------ */
+
+static void
+udp_closed(uv_handle_t *h)
+{
+	struct run *r = h->data;
+
+	r->u.handles--;
+}
+
+static void
+udp_finish(struct run *r, enum rdd_udp_outcome o, const char *detail)
+{
+	struct rdd_udp_info *ui = &r->obs->udp;
+	uint64_t now = now_us();
+
+	if (r->u.done)
+		return;
+	r->u.done = true;
+	if (o == RDD_UDP_NO_ANSWER && r->u.got_other)
+		o = RDD_UDP_MALFORMED;
+	ui->outcome = o;
+	ui->ms = (double)(now - r->u.first_us) / 1000.0;
+	if (detail != NULL)
+		snprintf(ui->detail, sizeof(ui->detail), "%s", detail);
+	else if (o == RDD_UDP_MALFORMED)
+		snprintf(ui->detail, sizeof(ui->detail),
+		         "datagrams came back on UDP %u, none a SYN+ACK to "
+		         "our SYN",
+		         (unsigned)ui->port);
+	trace(r, "U", "RDP-UDP: %s", rdd_udp_outcome_name(o));
+	uv_udp_recv_stop(&r->u.udp);
+	uv_timer_stop(&r->u.timer);
+	uv_close((uv_handle_t *)&r->u.udp, udp_closed);
+	uv_close((uv_handle_t *)&r->u.timer, udp_closed);
+}
+
+static void
+udp_sent(uv_udp_send_t *req, int status)
+{
+	struct run *r = req->data;
+
+	r->u.sending = false;
+	if (r->u.done || status == 0 || status == UV_ECANCELED)
+		return;
+	if (status == UV_ECONNREFUSED)
+		udp_finish(r, RDD_UDP_REFUSED, NULL);
+}
+
+static void udp_timer(uv_timer_t *t);
+
+/* Send SYN number N and arm the timer for the next one (or the end). */
+static void
+udp_send_syn(struct run *r, unsigned n)
+{
+	struct rdd_udp_info *ui = &r->obs->udp;
+	double timeout_ms = (double)r->timeout_us / 1000.0, next;
+	uv_buf_t buf;
+	size_t len;
+	int rc;
+
+	len = rdd_udp_syn(n, r->u.isn, r->u.correlation, r->u.syn,
+	                  sizeof(r->u.syn));
+	if (len == 0 || r->u.sending) {
+		udp_finish(r, RDD_UDP_ERROR, "could not build the SYN");
+		return;
+	}
+	buf = uv_buf_init((char *)r->u.syn, (unsigned)len);
+	r->u.send_req.data = r;
+	rc = uv_udp_send(&r->u.send_req, &r->u.udp, &buf, 1, NULL, udp_sent);
+	if (rc == UV_ECONNREFUSED) {
+		udp_finish(r, RDD_UDP_REFUSED, NULL);
+		return;
+	}
+	if (rc != 0) {
+		char d[RDD_STR];
+
+		snprintf(d, sizeof(d), "send: %s", uv_strerror(rc));
+		udp_finish(r, RDD_UDP_ERROR, d);
+		return;
+	}
+	r->u.sending = true;
+	r->u.last_us = now_us();
+	ui->syns_sent = n + 1;
+	trace(r, "U", "-> RDP-UDP SYN %u (%zu bytes, version 0x%04x)", n + 1,
+	      len, (unsigned)rdd_udp_syn_version(n));
+	next = n + 1 < RDD_UDP_MAX_SYNS
+	           ? rdd_udp_resend_at_ms(n + 1, timeout_ms)
+	           : timeout_ms;
+	next -= (double)(r->u.last_us - r->u.first_us) / 1000.0;
+	uv_timer_start(&r->u.timer, udp_timer,
+	               next > 0 ? (uint64_t)(next + 0.999) : 0, 0);
+}
+
+static void
+udp_timer(uv_timer_t *t)
+{
+	struct run *r = t->data;
+	unsigned sent = r->obs->udp.syns_sent;
+
+	if (r->u.done)
+		return;
+	if (r->u.sending) /* the last send has not completed: wait */
+		uv_timer_start(&r->u.timer, udp_timer, 10, 0);
+	else if (sent < RDD_UDP_MAX_SYNS)
+		udp_send_syn(r, sent);
+	else
+		udp_finish(r, RDD_UDP_NO_ANSWER, NULL);
+}
+
+static void
+udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct run *r = h->data;
+
+	(void)suggested;
+	*buf = uv_buf_init((char *)r->u.rbuf, sizeof(r->u.rbuf));
+}
+
+static void
+udp_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf,
+         const struct sockaddr *from, unsigned flags)
+{
+	struct run *r = h->data;
+	struct rdd_udp_info *ui = &r->obs->udp;
+	uint64_t now = now_us();
+
+	(void)from;
+	(void)flags;
+	if (r->u.done)
+		return;
+	if (nread < 0) {
+		if (nread == UV_ECONNREFUSED)
+			udp_finish(r, RDD_UDP_REFUSED, NULL);
+		return; /* other errors: keep waiting until the timeout */
+	}
+	if (nread == 0)
+		return;
+	if (rdd_udp_answer((const uint8_t *)buf->base, (size_t)nread, r->u.isn,
+	                   ui) != 0) {
+		r->u.got_other = true;
+		trace(r, "U", "<- %zd bytes that are not a SYN+ACK to our SYN",
+		      nread);
+		return;
+	}
+	ui->rtt_ms = (double)(now - r->u.last_us) / 1000.0;
+	trace(r, "U", "<- RDP-UDP SYN+ACK, version 0x%04x",
+	      (unsigned)ui->version);
+	udp_finish(r, RDD_UDP_ANSWERED, NULL);
+}
+
+/* Start the RDP-UDP probe to the first address. */
+static void
+start_udp(struct run *r)
+{
+	struct rdd_udp_info *ui = &r->obs->udp;
+	struct sockaddr_storage ss = r->addrs[0];
+	uint16_t port = r->opt->udp_port ? r->opt->udp_port : r->opt->port;
+	char d[RDD_STR];
+	int rc;
+	size_t i;
+
+	if (r->opt->no_udp || r->n_addrs == 0)
+		return;
+	ui->port = port;
+	ui->version_offered = rdd_udp_syn_version(0);
+	set_port(&ss, port);
+	/* The ISN and correlation id need to be unpredictable, not secret. */
+	if (uv_random(NULL, NULL, &r->u.isn, sizeof(r->u.isn), 0, NULL) != 0 ||
+	    uv_random(NULL, NULL, r->u.correlation, sizeof(r->u.correlation), 0,
+	              NULL) != 0) {
+		uint64_t t = uv_hrtime();
+
+		r->u.isn = (uint32_t)(t ^ (t >> 32));
+		for (i = 0; i < sizeof(r->u.correlation); i++)
+			r->u.correlation[i] = (uint8_t)(t >> (i % 8 * 8));
+	}
+	/* [MS-RDPBCGR] correlation id rules: the first byte neither 0x00 nor
+	 * 0xF4, no byte 0x0D. */
+	for (i = 0; i < sizeof(r->u.correlation); i++)
+		if (r->u.correlation[i] == 0x0d)
+			r->u.correlation[i] = 0x0e;
+	if (r->u.correlation[0] == 0x00 || r->u.correlation[0] == 0xf4)
+		r->u.correlation[0] = 0x01;
+	uv_udp_init(&r->loop, &r->u.udp);
+	uv_timer_init(&r->loop, &r->u.timer);
+	r->u.udp.data = r;
+	r->u.timer.data = r;
+	r->u.handles = 2;
+	r->u.open = true;
+	r->u.first_us = now_us();
+	ui->start_ms = ms_since(r, r->u.first_us);
+	rc = uv_udp_connect(&r->u.udp, (struct sockaddr *)&ss);
+	if (rc == 0)
+		rc = uv_udp_recv_start(&r->u.udp, udp_alloc, udp_recv);
+	if (rc != 0) {
+		snprintf(d, sizeof(d), "UDP socket: %s", uv_strerror(rc));
+		udp_finish(r, RDD_UDP_ERROR, d);
+		return;
+	}
+	udp_send_syn(r, 0);
+}
+
 /* Start the plan's connections to the first address and TCP-only
  * connects to the others. */
 static void
@@ -715,6 +936,7 @@ start_connections(struct run *r)
 	for (i = 0; i < n; i++)
 		open_entry(r, &plan[i]);
 	open_samples(r);
+	start_udp(r);
 	for (i = 1; i < r->n_addrs && obs->n_alt < NELEM(obs->alt); i++) {
 		struct rdd_alt_address *alt = &obs->alt[obs->n_alt++];
 		char label[8];
@@ -935,6 +1157,7 @@ rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 		r->error = -1;
 	rdd_net_summarize(&obs->net, opt->timeout_s * 1000.0);
 	rdd_net_conclude(obs);
+	rdd_udp_conclude(obs);
 	rc = r->error;
 	if (r->gai_orphaned) {
 		/* The worker thread still owns r->gai and will post to the

@@ -681,6 +681,45 @@ build_network(struct jb *b, const struct rdd_observation *obs)
 	return o;
 }
 
+/* RDP-UDP (docs/json.md "udp"): null when not probed. */
+static json_t *
+build_udp(struct jb *b, const struct rdd_observation *obs)
+{
+	const struct rdd_udp_info *u = &obs->udp;
+	bool ans = u->outcome == RDD_UDP_ANSWERED;
+	json_t *o;
+	char v[8];
+
+	if (u->outcome == RDD_UDP_NOT_RUN)
+		return json_null();
+	o = json_object();
+	if (o == NULL) {
+		b->err = -1;
+		return NULL;
+	}
+	put(b, o, "outcome", name_or_null(rdd_udp_outcome_name(u->outcome)));
+	put(b, o, "port", json_integer(u->port));
+	snprintf(v, sizeof(v), "0x%04x", (unsigned)u->version_offered);
+	put(b, o, "version_offered", json_string(v));
+	put(b, o, "syns_sent", json_integer(u->syns_sent));
+	put(b, o, "ms", ms_value(u->ms));
+	put(b, o, "rtt_ms", ans ? ms_value(u->rtt_ms) : json_null());
+	snprintf(v, sizeof(v), "0x%04x", (unsigned)u->version);
+	put(b, o, "version", ans ? json_string(v) : json_null());
+	put(b, o, "rdpeudp2",
+	    ans ? json_boolean(u->version == 0x0101) : json_null());
+	put(b, o, "mtu",
+	    ans ? json_integer(u->up_mtu < u->down_mtu ? u->up_mtu
+	                                               : u->down_mtu)
+	        : json_null());
+	put(b, o, "multitransport",
+	    obs->mcs.outcome == RDD_MCS_OK && obs->mcs.has_multitransport
+	        ? json_integer(obs->mcs.multitransport_flags)
+	        : json_null());
+	put(b, o, "detail", untrusted_or_null(u->detail, sizeof(u->detail)));
+	return o;
+}
+
 static json_t *
 build_alternates(struct jb *b, const struct rdd_observation *obs)
 {
@@ -977,6 +1016,7 @@ build_document(struct jb *b, const struct rdd_observation *obs,
 	put(b, root, "credssp", build_credssp(b, obs));
 	put(b, root, "mcs", build_mcs(b, obs));
 	put(b, root, "network", build_network(b, obs));
+	put(b, root, "udp", build_udp(b, obs));
 	put(b, root, "alternate_addresses", build_alternates(b, obs));
 	put(b, root, "findings", build_findings(b, diag));
 	put(b, root, "verdict", build_verdict(b, diag));

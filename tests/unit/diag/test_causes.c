@@ -68,7 +68,7 @@ static const struct {
     {"rdp-security-allowed", RDD_PHASE_MCS, RDD_SEV_WARNING, true},
     {"rdp-encryption-weak", RDD_PHASE_MCS, RDD_SEV_WARNING, true},
     {"licensing-unverified", RDD_PHASE_LICENSING, RDD_SEV_INFO, false},
-    {"udp-blocked", RDD_PHASE_UDP, RDD_SEV_WARNING, false},
+    {"udp-blocked", RDD_PHASE_UDP, RDD_SEV_WARNING, true},
     {"net-high-latency", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
     {"net-jitter", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
     {"net-packet-loss", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
@@ -247,7 +247,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 40);
+	assert_int_equal(n, 41);
 }
 
 static void

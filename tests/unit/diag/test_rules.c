@@ -20,6 +20,7 @@
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/diag.h"
 #include "rdpdoctor/netpath.h"
+#include "rdpdoctor/udpphase.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define DAY ((int64_t)86400)
@@ -1911,6 +1912,73 @@ test_net_mtu_blackhole(void **state)
 	assert_false(rdd_plan_mtu_retry(&obs, NULL));
 }
 
+/* ---- RDP-UDP ------------------------------------------------------------- */
+
+static void
+test_udp(void **state)
+{
+	const struct rdd_finding *f;
+
+	(void)state;
+	/* Answered: nothing to say. */
+	healthy(&obs);
+	obs.udp.outcome = RDD_UDP_ANSWERED;
+	obs.udp.port = 3389;
+	obs.udp.syns_sent = 1;
+	obs.udp.has_version = true;
+	obs.udp.version = 0x0101;
+	obs.udp.rtt_ms = 0.5;
+	rdd_udp_conclude(&obs);
+	assert_int_equal(obs.phases[RDD_PHASE_UDP].status, RDD_STATUS_OK);
+	assert_has(obs.phases[RDD_PHASE_UDP].detail,
+	           "SYN+ACK on UDP 3389 after 0.5 ms (SYN 1 of 3): RDPEUDP "
+	           "version 3 (RDPEUDP2)");
+	diagnose(&obs, &diag);
+	expect_none(&diag, "udp-blocked");
+
+	/* Dropped: three SYNs, no answer. */
+	healthy(&obs);
+	obs.udp.outcome = RDD_UDP_NO_ANSWER;
+	obs.udp.port = 3389;
+	obs.udp.syns_sent = 3;
+	obs.udp.ms = 5000;
+	rdd_udp_conclude(&obs);
+	assert_int_equal(obs.phases[RDD_PHASE_UDP].status, RDD_STATUS_TIMEOUT);
+	diagnose(&obs, &diag);
+	f = expect(&diag, "udp-blocked", RDD_SEV_WARNING);
+	assert_has(f->evidence, "no SYN+ACK to 3 RDP-UDP SYNs on UDP 3389 "
+	                        "within 5000 ms while TCP 3389 answers");
+	/* A warning: the client falls back to TCP. */
+	assert_int_equal(diag.status, RDD_VERDICT_WARNING);
+	assert_int_equal(diag.failed_phase, -1);
+	/* Fix: both ways, with the exact policy and registry value. */
+	assert_has(rdd_cause_info(f->cause)->fix_host, "UDP-In");
+	assert_has(rdd_cause_info(f->cause)->fix_client,
+	           "fClientDisableUDP /t REG_DWORD /d 1");
+
+	/* Refused, with what MCS said. */
+	obs.udp.outcome = RDD_UDP_REFUSED;
+	obs.mcs.outcome = RDD_MCS_OK;
+	obs.mcs.has_multitransport = true;
+	obs.mcs.multitransport_flags = 0x101;
+	rdd_udp_conclude(&obs);
+	assert_has(obs.phases[RDD_PHASE_UDP].detail,
+	           "ICMP port unreachable: nothing listens on UDP 3389; MCS: "
+	           "SC_MULTITRANSPORT flags 0x00000101");
+	diagnose(&obs, &diag);
+	f = expect(&diag, "udp-blocked", RDD_SEV_WARNING);
+	assert_has(f->evidence, "ICMP port unreachable in answer to an "
+	                        "RDP-UDP SYN on UDP 3389");
+	assert_has(f->evidence, "(SC_MULTITRANSPORT flags 0x00000101)");
+
+	/* TCP down too: that is tcp-timeout's, not this. */
+	healthy(&obs);
+	obs.udp.outcome = RDD_UDP_NO_ANSWER;
+	att(&obs, "A")->tcp = RDD_TCP_TIMEOUT;
+	diagnose(&obs, &diag);
+	expect_none(&diag, "udp-blocked");
+}
+
 /* ---- coverage ------------------------------------------------------------ */
 
 /* The plain check's handshake: a legacy version, an anonymous suite
@@ -2076,6 +2144,7 @@ main(void)
 	    cmocka_unit_test(test_net_all_lost_is_not_loss),
 	    cmocka_unit_test(test_net_path_names_cause_of_timeout),
 	    cmocka_unit_test(test_net_mtu_blackhole),
+	    cmocka_unit_test(test_udp),
 	    cmocka_unit_test(test_cert_expired),
 	    cmocka_unit_test(test_cert_not_yet_valid),
 	    cmocka_unit_test(test_cert_expiring_soon),

@@ -185,29 +185,20 @@ test_healthy_top_level(void **state)
 	struct rdd_diagnosis d;
 	char *text;
 	json_t *root, *tool, *target, *addrs;
-	static const char *const order[] = {"schema",
-	                                    "tool",
-	                                    "checked_at",
-	                                    "timeout_s",
-	                                    "total_ms",
-	                                    "target",
-	                                    "client_error",
-	                                    "phases",
-	                                    "negotiation",
-	                                    "tls",
-	                                    "credssp",
-	                                    "mcs",
-	                                    "network",
-	                                    "alternate_addresses",
-	                                    "findings",
-	                                    "verdict",
-	                                    NULL};
+	static const char *const order[] = {
+	    "schema",       "tool",     "checked_at",
+	    "timeout_s",    "total_ms", "target",
+	    "client_error", "phases",   "negotiation",
+	    "tls",          "credssp",  "mcs",
+	    "network",      "udp",      "alternate_addresses",
+	    "findings",     "verdict",  NULL};
 
 	(void)state;
 	fixture_healthy(&obs, &d);
 	root = render(&obs, &d, &text);
 
-	assert_int_equal(json_object_size(root), 16);
+	assert_int_equal(json_object_size(root), 17);
+	assert_null_key(root, "udp");
 	/* No path samples in this fixture. */
 	assert_null_key(root, "network");
 	assert_true(json_is_null(get(root, "client_error")));
