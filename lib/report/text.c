@@ -21,6 +21,8 @@
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
+#include "rdpdoctor/tlscompat.h"
+#include "wire/tlshello.h"
 #include "wire/gcc.h"
 #include "wire/ntlm.h"
 #include "wire/x224.h"
@@ -642,6 +644,66 @@ print_certificate(struct ctx *c, const struct rdd_observation *obs)
 	}
 }
 
+/* check --tls-full: versions, suites (with their strength and the
+ * server's rank), groups and the clients that can connect. Every name
+ * here comes from rdpdoctor's own tables, none from the server. */
+static void
+print_tls_enum(struct ctx *c, const struct rdd_observation *obs)
+{
+	const struct rdd_tls_enum_info *e = &obs->tls_enum;
+	struct rdd_tls_compat compat[RDD_TLS_N_CLIENTS];
+	size_t n;
+
+	if (!e->present)
+		return;
+	heading(c, "TLS versions and cipher suites (--tls-full)");
+	for (int vi = 0; vi < RDD_TLS_N_VERSIONS; vi++) {
+		uint16_t v = (uint16_t)(RDD_TLS_V_SSL3 + vi);
+
+		fprintf(c->out, "  %-9s %s%s%s%s\n", rdd_tls_version_name(v),
+		        sgr(c, e->accepted[vi] ? SGR_GREEN : ""),
+		        e->accepted[vi] ? "accepted" : "refused", sgr_reset(c),
+		        e->server_order[vi] < 0 ? ""
+		        : e->server_order[vi]   ? ", the server's order"
+		                                : ", the client's order");
+		for (size_t i = 0; i < e->n_ciphers; i++) {
+			const struct rdd_tls_cipher *s = &e->ciphers[i];
+			bool bad = strcmp(s->strength, "insecure") == 0 ||
+			           strcmp(s->strength, "weak") == 0;
+
+			if (s->version != v)
+				continue;
+			if (s->rank > 0)
+				fprintf(c->out, "    %2d ", s->rank);
+			else
+				fprintf(c->out, "     - ");
+			fprintf(c->out, "0x%04X %-48s %s%s%s\n",
+			        (unsigned)s->id, s->name,
+			        sgr(c, bad ? SGR_RED : ""), s->strength,
+			        sgr_reset(c));
+		}
+	}
+	fprintf(c->out, "  groups    ");
+	for (size_t i = 0; i < e->n_groups; i++) {
+		const char *g = rdd_tls_group_name(e->groups[i]);
+
+		fprintf(c->out, "%s%s", i ? ", " : "", g != NULL ? g : "?");
+	}
+	fprintf(c->out, "%s\n", e->n_groups == 0 ? "none found" : "");
+	fprintf(c->out, "  clients\n");
+	n = rdd_tls_compat(e, compat, RDD_TLS_N_CLIENTS);
+	for (size_t i = 0; i < n; i++)
+		fprintf(c->out, "    %s%-4s%s %-50s %s\n",
+		        sgr(c, compat[i].ok ? SGR_GREEN : SGR_RED),
+		        compat[i].ok ? "ok" : "FAIL", sgr_reset(c),
+		        compat[i].client, compat[i].reason);
+	fprintf(c->out,
+	        "  %d connections in %.0f ms, %d without an answer; "
+	        "certificate %s\n",
+	        e->connections, e->ms, e->failed,
+	        e->saw_certificate ? "seen" : "never sent");
+}
+
 /* "NAME" or "NAME (NetBIOS OTHER)" from a DNS and a NetBIOS name, either
  * possibly empty; escaped. */
 static void
@@ -1124,6 +1186,7 @@ rdd_report_text(FILE *out, const struct rdd_observation *obs,
 	if (c.verbose)
 		print_alternates(&c, obs);
 	print_certificate(&c, obs);
+	print_tls_enum(&c, obs);
 	print_server_identity(&c, obs);
 	print_mcs(&c, obs);
 	print_findings(&c, diag);

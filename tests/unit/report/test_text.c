@@ -863,6 +863,55 @@ test_rdp_version_and_encryption(void **state)
 	free(t);
 }
 
+/* check --tls-full: the versions, suites, groups and clients table. */
+static void
+test_tls_enum_table(void **state)
+{
+	static struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	struct rdd_tls_enum_info *e = &obs.tls_enum;
+	char *t;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	t = render_obs(&obs, &d, false, false);
+	assert_null(strstr(t, "--tls-full"));
+	free(t);
+	e->present = true;
+	e->accepted[3] = true;
+	e->server_order[3] = 1;
+	e->server_order[0] = e->server_order[1] = e->server_order[2] = -1;
+	e->server_order[4] = -1;
+	e->ciphers[0] = (struct rdd_tls_cipher){
+	    0x0303, 0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "strong",
+	    1};
+	e->ciphers[1] = (struct rdd_tls_cipher){
+	    0x0303, 0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "weak", 2};
+	e->n_ciphers = 2;
+	e->groups[0] = 29;
+	e->n_groups = 1;
+	e->connections = 40;
+	e->ms = 812;
+	e->saw_certificate = true;
+	t = render_obs(&obs, &d, false, false);
+	assert_non_null(
+	    strstr(t, "TLS versions and cipher suites (--tls-full)"));
+	assert_non_null(strstr(t, "  TLSv1.0   refused\n"));
+	assert_non_null(
+	    strstr(t, "  TLSv1.2   accepted, the server's order\n"));
+	assert_non_null(
+	    strstr(t, "     1 0xC030 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"));
+	assert_non_null(
+	    strstr(t, "     2 0x000A TLS_RSA_WITH_3DES_EDE_CBC_SHA"));
+	assert_non_null(strstr(t, "  groups    x25519\n"));
+	assert_non_null(strstr(t, "FAIL Windows 7 / Server 2008 R2"));
+	assert_non_null(strstr(t, "ok   Windows 10/11"));
+	assert_non_null(strstr(t,
+	                       "40 connections in 812 ms, 0 without an answer; "
+	                       "certificate seen\n"));
+	free(t);
+}
+
 int
 main(void)
 {
@@ -886,6 +935,7 @@ main(void)
 	    cmocka_unit_test(test_no_findings),
 	    cmocka_unit_test(test_every_cause),
 	    cmocka_unit_test(test_write_error),
+	    cmocka_unit_test(test_tls_enum_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
