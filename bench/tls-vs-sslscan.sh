@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# tls-vs-sslscan.sh [BUILD_DIR] [RUNS] - wall time of `rdpdoctor check
+# --tls-full` against `sslscan --rdp` on the same lab servers, in the same
+# run, as medians and ratios; then the same on one server with 100 ms of
+# added delay (`lab impair 100 0`). Also compares what each found: the
+# versions and the cipher suites (IANA names) per version.
+# Needs root (the lab's namespaces). Holds the lab suite lock, so that no
+# lab suite restarts the servers in the middle of a measurement.
+#
+# Every command runs inside the lab's client namespace, against the lab's
+# own servers: no traffic leaves the namespaces.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+build=${1:-$repo/build}
+runs=${2:-5}
+lab=$repo/tests/lab/lab
+rdpdoctor=$build/src/rdpdoctor
+delay_runs=${DELAY_RUNS:-3}
+
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (network namespaces)" >&2; exit 1; }
+[ -x "$rdpdoctor" ] || { echo "bench: build first ($rdpdoctor missing)" >&2; exit 1; }
+command -v sslscan >/dev/null || { echo "bench: sslscan missing" >&2; exit 1; }
+command -v jq >/dev/null || { echo "bench: jq missing" >&2; exit 1; }
+[ "$runs" -ge 1 ] && [ "$runs" -le 100 ] || { echo "bench: RUNS must be 1..100" >&2; exit 1; }
+
+lock=/run/lock/rdpdoctor-lab-suite.lock
+[ -d /run/lock ] || lock=/tmp/rdpdoctor-lab-suite.lock
+exec 8>"$lock"
+flock -w 900 8 || { echo "bench: the lab stayed busy" >&2; exit 1; }
+labc() { LAB_SUITE_LOCK_HELD=1 "$lab" "$@" 8>&-; }
+
+started_lab=0
+if ! labc status >/dev/null 2>&1; then
+	LAB_BUILD=$build labc up >/dev/null 2>&1 || { echo "bench: lab up failed" >&2; exit 1; }
+	started_lab=1
+fi
+cleanup() {
+	rm -f "${names:-}"
+	labc unimpair >/dev/null 2>&1
+	[ "$started_lab" = 1 ] && labc down >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.4f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+# time_runs N CMD... -> one wall time in seconds per run.
+time_runs() {
+	local n=$1 i t0 t1
+	shift
+	for ((i = 0; i < n; i++)); do
+		t0=$EPOCHREALTIME
+		ip netns exec rdpcli timeout 600 "$@" >/dev/null 2>&1
+		t1=$EPOCHREALTIME
+		echo "$t1 - $t0" | bc -l
+	done
+}
+
+# found ADDR -> "version suite" lines from each tool, sorted.
+found_rdpdoctor() {
+	ip netns exec rdpcli "$rdpdoctor" check --tls-full --json "$1" 2>/dev/null |
+	    jq -r '.tls.ciphers[] | "\(.version) \(.name)"' | sed 's/^TLSv1 /TLSv1.0 /' | sort
+}
+# sslscan prints OpenSSL's names for TLS 1.2 and older: map them to IANA
+# names with the openssl command's own table (-stdname).
+names=$(mktemp)
+openssl ciphers -stdname 'ALL:COMPLEMENTOFALL:@SECLEVEL=0' 2>/dev/null |
+    awk '{print $3, $1}' >"$names"
+found_sslscan() {
+	ip netns exec rdpcli sslscan --rdp --no-colour "$1:3389" 2>/dev/null |
+	    awk '$1 == "Accepted" || $1 == "Preferred" {print $2, $5}' |
+	    awk -v map="$names" 'BEGIN {while ((getline l < map) > 0) {split(l, f, " "); iana[f[1]] = f[2]}}
+	        {n = ($2 in iana) ? iana[$2] : $2; print $1, n}' | sort
+}
+
+compare() {
+	local addr=$1 a b
+	a=$(found_rdpdoctor "$addr")
+	b=$(found_sslscan "$addr")
+	printf '  found: rdpdoctor %d suites, sslscan %d; ' \
+	    "$(grep -c . <<<"$a")" "$(grep -c . <<<"$b")"
+	printf 'only sslscan: %s; ' "$(comm -13 <(echo "$a") <(echo "$b") | tr '\n' ',' | sed 's/,$//')"
+	printf 'only rdpdoctor: %s\n' "$(comm -23 <(echo "$a") <(echo "$b") | tr '\n' ',' | sed 's/,$//')"
+}
+
+printf '%-30s %12s %12s %8s\n' "server" "rdpdoctor s" "sslscan s" "ratio"
+for target in "xrdp-tls 10.201.0.12" "xrdp-tls10 10.201.0.19" \
+    "xrdp-nocipher 10.201.0.27" "shadow-nla 10.201.0.15"; do
+	set -- $target
+	r=$(time_runs "$runs" "$rdpdoctor" check --tls-full --json "$2" | median)
+	s=$(time_runs "$runs" sslscan --rdp --no-colour "$2:3389" | median)
+	printf '%-30s %12.4f %12.4f %7.1fx\n' "$1 ($2)" "$r" "$s" "$(echo "$s / $r" | bc -l)"
+	compare "$2"
+done
+echo "medians of $runs runs each; ratio = sslscan / rdpdoctor (higher: rdpdoctor faster)"
+
+labc impair 100 0 900 >/dev/null 2>&1 || { echo "bench: impair failed" >&2; exit 1; }
+r=$(time_runs "$delay_runs" "$rdpdoctor" check --tls-full --json 10.201.0.12 | median)
+s=$(time_runs "$delay_runs" sslscan --rdp --no-colour 10.201.0.12:3389 | median)
+printf '%-30s %12.4f %12.4f %7.1fx\n' "xrdp-tls +100 ms" "$r" "$s" "$(echo "$s / $r" | bc -l)"
+echo "medians of $delay_runs runs each with lab impair 100 0"
