@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "rdpdoctor/report.h"
+#include "rdpdoctor/tlscompat.h"
 
 #include "fixtures.h"
 
@@ -360,6 +361,81 @@ test_healthy_tls_and_certificate(void **state)
 	assert_string_equal(
 	    get_str(json_array_get(get(root, "alternate_addresses"), 0), "tcp"),
 	    "refused");
+	json_decref(root);
+	free(text);
+}
+
+/* check --tls-full: tls.versions, ciphers, groups, compat, enumeration;
+ * and the tls object even when the check's own handshake failed. */
+static void
+test_tls_enum(void **state)
+{
+	static struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	struct rdd_tls_enum_info *e = &obs.tls_enum;
+	char *text;
+	json_t *root, *tls, *a, *x;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	root = render(&obs, &d, &text);
+	assert_null(json_object_get(get(root, "tls"), "versions"));
+	json_decref(root);
+	free(text);
+
+	obs.tls.present = false;
+	e->present = true;
+	e->accepted[1] = true;
+	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++)
+		e->server_order[i] = -1;
+	e->server_order[1] = 0;
+	e->ciphers[0] = (struct rdd_tls_cipher){
+	    0x0301, 0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA", "medium", 0};
+	e->ciphers[1] = (struct rdd_tls_cipher){
+	    0x0301, 0x0005, "TLS_RSA_WITH_RC4_128_SHA", "insecure", 0};
+	e->n_ciphers = 2;
+	e->groups[0] = 23;
+	e->n_groups = 1;
+	e->connections = 30;
+	e->failed = 1;
+	e->ms = 250.5;
+	root = render(&obs, &d, &text);
+	tls = get(root, "tls");
+	assert_true(json_is_null(get(tls, "version")));
+	assert_true(json_is_null(get(tls, "certificate")));
+	a = get(tls, "versions");
+	assert_int_equal(json_array_size(a), 5);
+	x = json_array_get(a, 1);
+	assert_string_equal(get_str(x, "version"), "TLSv1.0");
+	assert_true(json_is_true(get(x, "accepted")));
+	assert_string_equal(get_str(x, "order"), "client");
+	assert_true(json_is_null(get(json_array_get(a, 3), "order")));
+	a = get(tls, "ciphers");
+	assert_int_equal(json_array_size(a), 2);
+	x = json_array_get(a, 1);
+	assert_string_equal(get_str(x, "version"), "TLSv1.0");
+	assert_string_equal(get_str(x, "id"), "0x0005");
+	assert_string_equal(get_str(x, "name"), "TLS_RSA_WITH_RC4_128_SHA");
+	assert_string_equal(get_str(x, "strength"), "insecure");
+	assert_true(json_is_null(get(x, "rank")));
+	a = get(tls, "groups");
+	assert_int_equal(json_array_size(a), 1);
+	assert_string_equal(json_string_value(json_array_get(a, 0)),
+	                    "secp256r1");
+	a = get(tls, "compat");
+	assert_int_equal(json_array_size(a), RDD_TLS_N_CLIENTS);
+	x = json_array_get(a, 0);
+	assert_string_equal(get_str(x, "id"), "win7");
+	assert_true(json_is_true(get(x, "ok")));
+	assert_string_equal(get_str(x, "reason"),
+	                    "TLSv1.0 with TLS_RSA_WITH_AES_128_CBC_SHA");
+	x = json_array_get(a, 2);
+	assert_string_equal(get_str(x, "id"), "win-tls12");
+	assert_true(json_is_false(get(x, "ok")));
+	x = get(tls, "enumeration");
+	assert_int_equal(get_int(x, "connections"), 30);
+	assert_int_equal(get_int(x, "failed"), 1);
+	assert_true(json_is_false(get(x, "certificate_seen")));
 	json_decref(root);
 	free(text);
 }
@@ -1239,6 +1315,7 @@ main(void)
 	    cmocka_unit_test(test_every_cause),
 	    cmocka_unit_test(test_unknown_cause_writes_nothing),
 	    cmocka_unit_test(test_write_error),
+	    cmocka_unit_test(test_tls_enum),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
