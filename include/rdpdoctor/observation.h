@@ -206,6 +206,11 @@ struct rdd_cert {
 	 * -1 not checked, 0 mismatch, 1 match. */
 	int name_match;
 	char name_checked[RDD_STR];
+	/* Extended key usage; has_eku false: no extension (any use). */
+	bool has_eku;
+	bool eku_server_auth; /* 1.3.6.1.5.5.7.3.1 */
+	bool
+	    eku_rdp_auth; /* Remote Desktop Authentication, 1.3.6.1.4.1.311.54.1.2 */
 };
 
 struct rdd_tls_info {

@@ -830,6 +830,32 @@ key_facts(X509 *x, struct rdd_cert *out)
 	out->key_bits = EVP_PKEY_get_bits(pk);
 }
 
+/* Extended key usage: server authentication (1.3.6.1.5.5.7.3.1) and
+ * Remote Desktop Authentication (1.3.6.1.4.1.311.54.1.2), either of which
+ * an RDP listener's certificate needs when the extension is present. */
+static void
+eku_facts(X509 *x, struct rdd_cert *out)
+{
+	EXTENDED_KEY_USAGE *eku =
+	    X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+	ASN1_OBJECT *rdp;
+
+	if (eku == NULL)
+		return;
+	out->has_eku = true;
+	rdp = OBJ_txt2obj("1.3.6.1.4.1.311.54.1.2", 1);
+	for (int i = 0; i < sk_ASN1_OBJECT_num(eku); i++) {
+		ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+
+		if (OBJ_obj2nid(o) == NID_server_auth)
+			out->eku_server_auth = true;
+		if (rdp != NULL && OBJ_cmp(o, rdp) == 0)
+			out->eku_rdp_auth = true;
+	}
+	ASN1_OBJECT_free(rdp);
+	EXTENDED_KEY_USAGE_free(eku);
+}
+
 static void
 signature_name(X509 *x, struct rdd_cert *out)
 {
@@ -921,6 +947,7 @@ rdd__cert_facts(X509 *x, const char *server_name, struct rdd_cert *out)
 	                                 X509_get_issuer_name(x)) == 0 &&
 	                   pk != NULL && X509_verify(x, pk) == 1;
 	key_facts(x, out);
+	eku_facts(x, out);
 	signature_name(x, out);
 	fingerprint(x, out);
 	if (server_name != NULL)

@@ -388,6 +388,19 @@ build_cert(struct jb *b, const struct rdd_cert *c, int64_t now)
 		put(b, o, "name_checked", UNTRUSTED(c->name_checked));
 		put(b, o, "name_match", json_boolean(c->name_match > 0));
 	}
+	if (c->has_eku) {
+		json_t *eku = json_object();
+
+		if (eku != NULL) {
+			put(b, eku, "server_auth",
+			    json_boolean(c->eku_server_auth));
+			put(b, eku, "remote_desktop_auth",
+			    json_boolean(c->eku_rdp_auth));
+		}
+		put(b, o, "eku", eku);
+	} else {
+		put(b, o, "eku", json_null());
+	}
 	return o;
 }
 

@@ -632,6 +632,16 @@ print_certificate(struct ctx *c, const struct rdd_observation *obs)
 	cert_line(c, "signature", ESC(c, buf, cert->signature));
 	cert_line(c, "sha256", ESC(c, buf, cert->sha256));
 	cert_line(c, "self-signed", cert->self_signed ? "yes" : "no");
+	if (cert->has_eku)
+		cert_line(c, "key usage",
+		          cert->eku_server_auth && cert->eku_rdp_auth
+		              ? "server authentication, Remote Desktop "
+		                "Authentication"
+		          : cert->eku_server_auth ? "server authentication"
+		          : cert->eku_rdp_auth
+		              ? "Remote Desktop Authentication"
+		              : "neither server authentication nor Remote "
+		                "Desktop Authentication");
 	if (cert->name_match < 0) {
 		cert_line(c, "name check", "not checked");
 	} else {

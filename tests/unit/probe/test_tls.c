@@ -1057,11 +1057,53 @@ test_ip_literal(void **state)
 	assert_null(rdd__tls_alert_level_name(3));
 }
 
+/* Extended key usage: server authentication and the Remote Desktop
+ * Authentication OID, each read from the extension; none without it. */
+static void
+test_cert_eku(void **state)
+{
+	static const char *const usages[] = {
+	    NULL, "serverAuth", "1.3.6.1.4.1.311.54.1.2", "clientAuth"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(usages) / sizeof(usages[0]); i++) {
+		X509 *x = make_cert(K.rsa2048, "Example Org",
+		                    "rdp.example.test", NB_VALID, NA_VALID,
+		                    SAN_LIST, NULL, NULL, EVP_sha256());
+		X509V3_CTX ctx;
+		X509_EXTENSION *ext;
+		struct server s;
+		struct run r;
+
+		if (usages[i] != NULL) {
+			X509V3_set_ctx_nodb(&ctx);
+			X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+			ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_ext_key_usage,
+			                          usages[i]);
+			assert_non_null(ext);
+			X509_add_ext(x, ext, -1);
+			X509_EXTENSION_free(ext);
+			assert_true(X509_sign(x, K.rsa2048, EVP_sha256()) > 0);
+		}
+		server_init(&s, x, K.rsa2048, 0, 0, NULL);
+		run_start(&r, "rdp.example.test", true);
+		shuttle(&r, &s, 0);
+		assert_true(r.info.cert.present);
+		assert_int_equal(r.info.cert.has_eku, i > 0);
+		assert_int_equal(r.info.cert.eku_server_auth, i == 1);
+		assert_int_equal(r.info.cert.eku_rdp_auth, i == 2);
+		run_free(&r);
+		server_free(&s);
+		X509_free(x);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_tls13_self_signed),
+	    cmocka_unit_test(test_cert_eku),
 	    cmocka_unit_test(test_name_match),
 	    cmocka_unit_test(test_no_server_name),
 	    cmocka_unit_test(test_cn_only),

@@ -355,6 +355,7 @@ test_healthy_tls_and_certificate(void **state)
 	assert_int_equal(strlen(get_str(cert, "sha256")), 64);
 	assert_string_equal(get_str(cert, "name_checked"), "nego.rdpsrv.lab");
 	assert_true(json_is_true(get(cert, "name_match")));
+	assert_true(json_is_null(get(cert, "eku")));
 
 	/* The other addresses the name resolved to. */
 	assert_int_equal(json_array_size(get(root, "alternate_addresses")), 1);
@@ -378,8 +379,13 @@ test_tls_enum(void **state)
 
 	(void)state;
 	fixture_healthy(&obs, &d);
+	obs.tls.cert.has_eku = true;
+	obs.tls.cert.eku_rdp_auth = true;
 	root = render(&obs, &d, &text);
 	assert_null(json_object_get(get(root, "tls"), "versions"));
+	a = get(get(get(root, "tls"), "certificate"), "eku");
+	assert_true(json_is_false(get(a, "server_auth")));
+	assert_true(json_is_true(get(a, "remote_desktop_auth")));
 	json_decref(root);
 	free(text);
 
