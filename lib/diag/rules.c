@@ -1006,6 +1006,24 @@ rule_cert_weak(struct ctx *c)
 	}
 }
 
+/* An EKU extension without Server Authentication or Remote Desktop
+ * Authentication (no extension means any use). */
+static void
+rule_cert_usage(struct ctx *c)
+{
+	const struct rdd_cert *cert = &c->obs->tls.cert;
+	struct draft *d;
+
+	if (!cert->has_eku || cert->eku_server_auth || cert->eku_rdp_auth)
+		return;
+	d = emit(c, RDD_CAUSE_CERT_WRONG_USAGE,
+	         "the extended key usage lists neither Server Authentication "
+	         "nor Remote Desktop Authentication [attempt %s]",
+	         c->obs->tls.attempt);
+	set_headline(d, "the certificate is not issued for server "
+	                "authentication");
+}
+
 static void
 rule_cert(struct ctx *c)
 {
@@ -1014,6 +1032,7 @@ rule_cert(struct ctx *c)
 	rule_cert_validity(c);
 	rule_cert_identity(c);
 	rule_cert_weak(c);
+	rule_cert_usage(c);
 }
 
 /* ---- rules: credssp -------------------------------------------------- */

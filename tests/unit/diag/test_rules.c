@@ -2036,6 +2036,32 @@ add_cipher(struct rdd_tls_enum_info *e, uint16_t version, uint16_t id,
 	snprintf(c->strength, sizeof(c->strength), "%s", strength);
 }
 
+/* The certificate's extended key usage. */
+static void
+test_cert_wrong_usage(void **state)
+{
+	const struct rdd_finding *f;
+
+	(void)state;
+	healthy(&obs);
+	obs.tls.cert.has_eku = true;
+	obs.tls.cert.eku_rdp_auth = true;
+	diagnose(&obs, &diag);
+	expect_none(&diag, "cert-wrong-usage");
+	obs.tls.cert.eku_rdp_auth = false;
+	obs.tls.cert.eku_server_auth = true;
+	diagnose(&obs, &diag);
+	expect_none(&diag, "cert-wrong-usage");
+	obs.tls.cert.eku_server_auth = false;
+	diagnose(&obs, &diag);
+	f = expect(&diag, "cert-wrong-usage", RDD_SEV_WARNING);
+	assert_string_equal(f->evidence,
+	                    "the extended key usage lists neither Server "
+	                    "Authentication nor Remote Desktop Authentication "
+	                    "[attempt A]");
+	obs.tls.cert.has_eku = false;
+}
+
 /* check --tls-full: the enumeration's versions and suites. */
 static void
 test_tls_enumeration(void **state)
@@ -2170,6 +2196,7 @@ main(void)
 	    cmocka_unit_test(test_evidence_truncated),
 	    cmocka_unit_test(test_tls_plain_handshake),
 	    cmocka_unit_test(test_tls_enumeration),
+	    cmocka_unit_test(test_cert_wrong_usage),
 	    cmocka_unit_test(test_every_detectable_cause_emitted),
 	};
 
