@@ -44,6 +44,9 @@ check_usage(FILE *f)
 	    "                       clients can connect\n"
 	    "      --tls-parallel N connections at once for --tls-full\n"
 	    "                       (default 8, 1 to 64)\n"
+	    "      --ca-file FILE   verify the certificate chain against\n"
+	    "                       the CAs in FILE (PEM) instead of the\n"
+	    "                       system's trust store\n"
 	    "      --cookie NAME    send \"Cookie: mstshash=NAME\" as mstsc "
 	    "does\n"
 	    "      --client-error CODE[/EXT]  the error the client showed\n"
@@ -111,7 +114,7 @@ parse_samples(const char *s, size_t *out)
 	return 0;
 }
 
-enum { OPT_TLS_FULL = 300, OPT_TLS_PARALLEL };
+enum { OPT_TLS_FULL = 300, OPT_TLS_PARALLEL, OPT_CA_FILE };
 
 int
 cmd_check(int argc, char **argv)
@@ -125,6 +128,7 @@ cmd_check(int argc, char **argv)
 	    {"client-error", required_argument, NULL, OPT_CLIENT_ERROR},
 	    {"tls-full", no_argument, NULL, OPT_TLS_FULL},
 	    {"tls-parallel", required_argument, NULL, OPT_TLS_PARALLEL},
+	    {"ca-file", required_argument, NULL, OPT_CA_FILE},
 	    {"samples", required_argument, NULL, OPT_SAMPLES},
 	    {"udp-port", required_argument, NULL, OPT_UDP_PORT},
 	    {"no-udp", no_argument, NULL, OPT_NO_UDP},
@@ -142,6 +146,8 @@ cmd_check(int argc, char **argv)
 	bool trace_color, client_error = false, has_ext = false;
 	uint32_t ce_code = 0, ce_ext = 0;
 	int ch, port = -1, target_port = -1, rc, port_udp;
+	const char *ca_file = NULL;
+	char terr[RDD_STR];
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "p:t:46jvh", longopts, NULL)) !=
@@ -188,6 +194,9 @@ cmd_check(int argc, char **argv)
 			break;
 		case OPT_TLS_FULL:
 			opt.tls_full = true;
+			break;
+		case OPT_CA_FILE:
+			ca_file = optarg;
 			break;
 		case OPT_TLS_PARALLEL: {
 			char *end;
@@ -269,12 +278,19 @@ cmd_check(int argc, char **argv)
 		opt.trace_ctx = &trace_color;
 	}
 
+	opt.trust_store = rdd_trust_store_load(ca_file, terr, sizeof(terr));
+	if (opt.trust_store == NULL && ca_file != NULL) {
+		fprintf(stderr, "rdpdoctor: cannot load --ca-file '%s': %s\n",
+		        ca_file, terr);
+		return RDD_EXIT_UNKNOWN;
+	}
 	obs = calloc(1, sizeof(*obs));
 	diag = calloc(1, sizeof(*diag));
 	if (obs == NULL || diag == NULL) {
 		fprintf(stderr, "rdpdoctor: out of memory\n");
 		free(obs);
 		free(diag);
+		rdd_trust_store_free(opt.trust_store);
 		return RDD_EXIT_UNKNOWN;
 	}
 	if (rdd_check_run(&opt, obs) != 0) {
@@ -302,5 +318,6 @@ out:
 		rc = RDD_EXIT_UNKNOWN;
 	free(obs);
 	free(diag);
+	rdd_trust_store_free(opt.trust_store);
 	return rc;
 }

@@ -117,7 +117,18 @@ struct rdd_check_options {
 	 * tls_parallel connections at once (0: 8). */
 	bool tls_full;
 	int tls_parallel;
+	/* The store the server's certificate chain is verified against
+	 * (rdd_trust_store_load); NULL: trust not checked. */
+	void *trust_store;
 };
+
+/*
+ * Load the certificates of CA_FILE (PEM), or with CA_FILE NULL the
+ * system's (OpenSSL's default paths), into a new X509_STORE. Returns it,
+ * or NULL with the reason in ERR. Free with rdd_trust_store_free.
+ */
+void *rdd_trust_store_load(const char *ca_file, char *err, size_t errcap);
+void rdd_trust_store_free(void *store);
 
 /*
  * Run a full check of one target. Fills OBS (initialised here). Returns 0,

@@ -211,6 +211,11 @@ struct rdd_cert {
 	bool eku_server_auth; /* 1.3.6.1.5.5.7.3.1 */
 	bool
 	    eku_rdp_auth; /* Remote Desktop Authentication, 1.3.6.1.4.1.311.54.1.2 */
+	/* The chain the server sent, verified against the trust store (the
+	 * system's or --ca-file) at the check's time: -1 not checked, 0 no
+	 * path to a trusted root, 1 trusted. trust_error: OpenSSL's reason. */
+	int trusted;
+	char trust_error[RDD_STR];
 };
 
 struct rdd_tls_info {

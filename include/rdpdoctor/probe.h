@@ -44,6 +44,11 @@ struct rdd_probe_config {
 	 * these CS_SECURITY encryptionMethods. */
 	bool mcs;
 	uint32_t encryption_methods;
+	/* X509_STORE * to verify the server's chain against (the probe only
+	 * reads it); NULL: trust not checked. verify_at: Unix seconds the
+	 * verification is done at (the check's start). */
+	void *trust_store;
+	int64_t verify_at;
 };
 
 struct rdd_probe;

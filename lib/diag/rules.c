@@ -1024,6 +1024,23 @@ rule_cert_usage(struct ctx *c)
 	                "authentication");
 }
 
+/* A CA-issued certificate whose chain leads to no trusted root
+ * (self-signed ones have cert-self-signed). */
+static void
+rule_cert_trust(struct ctx *c)
+{
+	const struct rdd_cert *cert = &c->obs->tls.cert;
+	struct draft *d;
+
+	if (cert->trusted != 0 || cert->self_signed)
+		return;
+	d = emit(c, RDD_CAUSE_CERT_UNTRUSTED, "issuer %s: %s [attempt %s]",
+	         cert->issuer,
+	         cert->trust_error[0] ? cert->trust_error : "not trusted",
+	         c->obs->tls.attempt);
+	set_headline(d, "the certificate does not chain to a trusted root");
+}
+
 static void
 rule_cert(struct ctx *c)
 {
@@ -1033,6 +1050,7 @@ rule_cert(struct ctx *c)
 	rule_cert_identity(c);
 	rule_cert_weak(c);
 	rule_cert_usage(c);
+	rule_cert_trust(c);
 }
 
 /* ---- rules: credssp -------------------------------------------------- */

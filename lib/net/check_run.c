@@ -564,6 +564,8 @@ open_entry(struct run *r, const struct rdd_plan_entry *e)
 	pcfg.t0_us = r->t0_us;
 	pcfg.trace = r->opt->trace;
 	pcfg.trace_ctx = r->opt->trace_ctx;
+	pcfg.trust_store = r->opt->trust_store;
+	pcfg.verify_at = obs->checked_at;
 	pcfg.mcs = e->mcs;
 	pcfg.encryption_methods = e->encryption_methods;
 	if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a, NULL,
@@ -648,6 +650,8 @@ maybe_mtu_retry(struct run *r)
 	pcfg.t0_us = r->t0_us;
 	pcfg.trace = r->opt->trace;
 	pcfg.trace_ctx = r->opt->trace_ctx;
+	pcfg.trust_store = r->opt->trust_store;
+	pcfg.verify_at = r->obs->checked_at;
 	trace(r, e.label,
 	      "TLS server flight lost on A: retrying with a small MSS");
 	if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a, NULL,

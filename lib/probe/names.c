@@ -124,6 +124,7 @@ rdd_observation_init(struct rdd_observation *obs)
 	memset(obs, 0, sizeof(*obs));
 	obs->nla_required = -1;
 	obs->tls.cert.name_match = -1;
+	obs->tls.cert.trusted = -1;
 	obs->mcs.result = -1;
 	obs->mcs.disconnect_reason = -1;
 	for (i = 0; i < RDD_PHASE_COUNT; i++)

@@ -77,6 +77,8 @@ struct rdd_probe {
 	void *trace_ctx;
 	char *cookie; /* copies of the config's strings */
 	char *server_name;
+	void *trust_store; /* X509_STORE *, not owned; may be NULL */
+	int64_t verify_at;
 
 	enum state st;
 	uint64_t phase_start_us;
@@ -202,6 +204,8 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	p->trace_ctx = cfg->trace_ctx;
 	p->cookie = dup_str(cfg->cookie, &oom);
 	p->server_name = dup_str(cfg->server_name, &oom);
+	p->trust_store = cfg->trust_store;
+	p->verify_at = cfg->verify_at;
 	p->deadline_us = UINT64_MAX;
 	if (oom) {
 		rdd_probe_free(p);
@@ -751,6 +755,7 @@ tls_done(struct rdd_probe *p, uint64_t now_us)
 	a->tls = RDD_TLS_OK;
 	a->tls_ms = span_ms(p->phase_start_us, now_us);
 	rdd__tls_fill_info(p->tls, &info, a->label, p->server_name);
+	rdd__tls_verify_chain(p->tls, p->trust_store, p->verify_at, &info.cert);
 	snprintf(a->tls_detail, sizeof(a->tls_detail), "%s %s", info.version,
 	         info.cipher);
 	tracef(p, "<- TLS handshake complete: %s %s", info.version,

@@ -650,6 +650,7 @@ rdd__tls_fill_info(const struct rdd__tls *t, struct rdd_tls_info *info,
 
 	memset(info, 0, sizeof(*info));
 	info->cert.name_match = -1;
+	info->cert.trusted = -1;
 	if (t == NULL || t->step != RDD__TLS_DONE)
 		return;
 	info->present = true;
@@ -667,6 +668,57 @@ rdd__tls_fill_info(const struct rdd__tls *t, struct rdd_tls_info *info,
 	         name != NULL ? name : "");
 	rdd__cert_facts(SSL_get0_peer_certificate(t->ssl), server_name,
 	                &info->cert);
+	ERR_clear_error();
+}
+
+void
+rdd__tls_verify_chain(const struct rdd__tls *t, X509_STORE *store, int64_t at,
+                      struct rdd_cert *out)
+{
+	X509 *leaf;
+	STACK_OF(X509) * chain;
+	X509_STORE_CTX *vc;
+	X509_VERIFY_PARAM *vp;
+	int ok, err;
+
+	if (t == NULL || t->step != RDD__TLS_DONE || store == NULL ||
+	    !out->present)
+		return;
+	leaf = SSL_get0_peer_certificate(t->ssl);
+	chain = SSL_get_peer_cert_chain(t->ssl); /* the client side: with the
+	                                          * leaf, as the server sent */
+	if (leaf == NULL)
+		return;
+	ERR_clear_error();
+	vc = X509_STORE_CTX_new();
+	if (vc == NULL || X509_STORE_CTX_init(vc, store, leaf, chain) != 1) {
+		X509_STORE_CTX_free(vc);
+		ERR_clear_error();
+		return;
+	}
+	vp = X509_STORE_CTX_get0_param(vc);
+	if (at > 0)
+		X509_VERIFY_PARAM_set_time(vp, (time_t)at);
+	ok = X509_verify_cert(vc);
+	err = X509_STORE_CTX_get_error(vc);
+	/* The dates are judged by their own findings: a chain whose only
+	 * fault is time is a path to a trusted root. */
+	if (ok != 1 && (err == X509_V_ERR_CERT_HAS_EXPIRED ||
+	                err == X509_V_ERR_CERT_NOT_YET_VALID)) {
+		X509_STORE_CTX_cleanup(vc);
+		if (X509_STORE_CTX_init(vc, store, leaf, chain) == 1) {
+			X509_VERIFY_PARAM_set_flags(
+			    X509_STORE_CTX_get0_param(vc),
+			    X509_V_FLAG_NO_CHECK_TIME);
+			ok = X509_verify_cert(vc);
+			err = X509_STORE_CTX_get_error(vc);
+		}
+	}
+	out->trusted = ok == 1 ? 1 : 0;
+	if (ok != 1)
+		snprintf(out->trust_error, sizeof(out->trust_error), "%s",
+		         X509_verify_cert_error_string(err));
+	X509_STORE_CTX_free(vc);
 	ERR_clear_error();
 }
 
@@ -931,6 +983,7 @@ rdd__cert_facts(X509 *x, const char *server_name, struct rdd_cert *out)
 
 	memset(out, 0, sizeof(*out));
 	out->name_match = -1;
+	out->trusted = -1;
 	if (x == NULL)
 		return;
 	out->present = true;

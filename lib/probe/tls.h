@@ -113,6 +113,16 @@ enum rdd_tls_outcome rdd__tls_result(const struct rdd__tls *t,
 void rdd__tls_fill_info(const struct rdd__tls *t, struct rdd_tls_info *info,
                         const char *attempt, const char *server_name);
 
+/*
+ * After DONE: verify the chain the server sent against STORE (an
+ * X509_STORE, only read) at Unix time AT, for any purpose: whether it
+ * leads to a trusted root, not whether it is in date (the dates are
+ * judged in lib/diag). Sets OUT->trusted (0 or 1) and OUT->trust_error;
+ * leaves them alone (-1) when STORE is NULL or there is no certificate.
+ */
+void rdd__tls_verify_chain(const struct rdd__tls *t, X509_STORE *store,
+                           int64_t at, struct rdd_cert *out);
+
 void rdd__tls_free(struct rdd__tls *t);
 
 /*

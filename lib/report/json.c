@@ -401,6 +401,12 @@ build_cert(struct jb *b, const struct rdd_cert *c, int64_t now)
 	} else {
 		put(b, o, "eku", json_null());
 	}
+	put(b, o, "trusted",
+	    c->trusted < 0 ? json_null() : json_boolean(c->trusted > 0));
+	put(b, o, "trust_error",
+	    c->trusted == 0 && c->trust_error[0] != '\0'
+	        ? json_string(c->trust_error)
+	        : json_null());
 	return o;
 }
 

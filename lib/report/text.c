@@ -652,6 +652,17 @@ print_certificate(struct ctx *c, const struct rdd_observation *obs)
 		         sgr_reset(c));
 		cert_line(c, "name check", line);
 	}
+	if (cert->trusted < 0) {
+		cert_line(c, "trust", "not checked");
+	} else {
+		snprintf(line, sizeof(line), "%s%s%s%s%s",
+		         sgr(c, cert->trusted ? SGR_GREEN : SGR_RED),
+		         cert->trusted ? "chains to a trusted root"
+		                       : "no path to a trusted root",
+		         sgr_reset(c), cert->trusted ? "" : ": ",
+		         cert->trusted ? "" : ESC(c, buf, cert->trust_error));
+		cert_line(c, "trust", line);
+	}
 }
 
 /* check --tls-full: versions, suites (with their strength and the

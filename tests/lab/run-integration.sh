@@ -28,6 +28,9 @@ export LAB_BUILD=$BUILD
 lab() { LAB_SUITE_LOCK_HELD=1 "$HERE/lab" "$@" 8>&-; }
 TOOL=$BUILD/src/rdpdoctor
 TABLE=$HERE/scenarios
+# The lab's state (as tests/lab/lab): a target may name files in it as
+# $LAB_DIR/... (the lab CA: $LAB_DIR/certs/ca/ca.crt).
+LAB_DIR=${LAB_DIR:-/tmp/rdpdoctor-lab}
 TIMEOUT=2
 # One lab per host, so one suite (or demo) at a time: a second run waits.
 SUITE_LOCK=/run/lock/rdpdoctor-lab-suite.lock # the same as tests/lab/lab's
@@ -145,6 +148,7 @@ run_scenario() {
 	local out=$work/out.json err=$work/err.txt rc phase ids t0 ms
 	local problems=() item kv key val got
 
+	target=${target//\$LAB_DIR/$LAB_DIR}
 	# impair is built only when libnetfilter_queue was found (optional).
 	if [[ $spec == impair\ * ]] && [ ! -x "$BUILD/tests/lab/impair" ]; then
 		echo "skip $name: impair not built (no libnetfilter_queue)"

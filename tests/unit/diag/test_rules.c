@@ -2062,6 +2062,39 @@ test_cert_wrong_usage(void **state)
 	obs.tls.cert.has_eku = false;
 }
 
+/* The chain leads to no trusted root: cert-untrusted, unless the
+ * certificate is self-signed (cert-self-signed says it) or trust was not
+ * checked. */
+static void
+test_cert_untrusted(void **state)
+{
+	const struct rdd_finding *f;
+
+	(void)state;
+	healthy(&obs);
+	assert_int_equal(obs.tls.cert.trusted, -1);
+	diagnose(&obs, &diag);
+	expect_none(&diag, "cert-untrusted");
+	obs.tls.cert.trusted = 1;
+	diagnose(&obs, &diag);
+	expect_none(&diag, "cert-untrusted");
+	obs.tls.cert.trusted = 0;
+	snprintf(obs.tls.cert.trust_error, RDD_STR,
+	         "unable to get local issuer certificate");
+	diagnose(&obs, &diag);
+	f = expect(&diag, "cert-untrusted", RDD_SEV_WARNING);
+	assert_string_equal(f->evidence,
+	                    "issuer CN=Example Issuing CA: unable to get local "
+	                    "issuer certificate [attempt A]");
+	obs.tls.cert.self_signed = true;
+	diagnose(&obs, &diag);
+	expect_none(&diag, "cert-untrusted");
+	expect(&diag, "cert-self-signed", RDD_SEV_WARNING);
+	obs.tls.cert.self_signed = false;
+	obs.tls.cert.trusted = -1;
+	obs.tls.cert.trust_error[0] = '\0';
+}
+
 /* check --tls-full: the enumeration's versions and suites. */
 static void
 test_tls_enumeration(void **state)
@@ -2197,6 +2230,7 @@ main(void)
 	    cmocka_unit_test(test_tls_plain_handshake),
 	    cmocka_unit_test(test_tls_enumeration),
 	    cmocka_unit_test(test_cert_wrong_usage),
+	    cmocka_unit_test(test_cert_untrusted),
 	    cmocka_unit_test(test_every_detectable_cause_emitted),
 	};
 

@@ -121,6 +121,8 @@ static struct keys K;
 static int
 group_setup(void **state)
 {
+	X509_EXTENSION *ext;
+
 	(void)state;
 	K.rsa2048 = rsa_key(2048);
 	K.rsa1024 = rsa_key(1024);
@@ -131,6 +133,14 @@ group_setup(void **state)
 		return -1;
 	K.ca = make_cert(K.ca_key, "Example Test CA", "Example Root CA",
 	                 NB_VALID, NA_VALID, NULL, NULL, NULL, EVP_sha256());
+	/* A CA for path validation (test_trust): basicConstraints CA:TRUE,
+	 * signed again. */
+	ext = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints,
+	                          "critical,CA:TRUE");
+	if (ext == NULL || X509_add_ext(K.ca, ext, -1) != 1 ||
+	    X509_sign(K.ca, K.ca_key, EVP_sha256()) <= 0)
+		return -1;
+	X509_EXTENSION_free(ext);
 	return 0;
 }
 
@@ -229,6 +239,11 @@ struct run {
  * Start a probe asking 0x0B with TLS, take its Connection Request, answer
  * with a CC selecting SSL, and keep the ClientHello it then has to send.
  */
+/* The trust store of the next handshakes (NULL: trust not checked) and
+ * the time it is verified at. */
+static X509_STORE *trust_store;
+static int64_t trust_at;
+
 static void
 run_start(struct run *r, const char *server_name, bool with_info)
 {
@@ -244,7 +259,10 @@ run_start(struct run *r, const char *server_name, bool with_info)
 	r->cfg.t0_us = T0;
 	r->cfg.trace = collect;
 	r->cfg.trace_ctx = &r->log;
+	r->cfg.trust_store = trust_store;
+	r->cfg.verify_at = trust_at;
 	r->info.cert.name_match = -7; /* must be overwritten */
+	r->info.cert.trusted = -7;
 	r->p = rdd_probe_new(&r->cfg, &r->a, with_info ? &r->info : NULL);
 	assert_non_null(r->p);
 	r->now = T0 + STEP;
@@ -541,6 +559,82 @@ test_ca_signed(void **state)
 	assert_san(&r.info.cert, "DNS:rdp.example.test");
 	run_free(&r);
 	X509_free(x);
+}
+
+/* A store holding only the test CA (or nothing). */
+static X509_STORE *
+store_with(X509 *ca)
+{
+	X509_STORE *st = X509_STORE_new();
+
+	assert_non_null(st);
+	if (ca != NULL)
+		assert_int_equal(X509_STORE_add_cert(st, ca), 1);
+	return st;
+}
+
+/* The chain is verified against the store the config gives, at its time:
+ * trusted with the CA in the store, untrusted without it, not checked
+ * without a store; dates do not make a chain untrusted. */
+static void
+test_trust(void **state)
+{
+	X509 *x = make_cert(K.rsa2048, "Example Org", "rdp.example.test",
+	                    NB_VALID, NA_VALID, "DNS:rdp.example.test", K.ca,
+	                    K.ca_key, EVP_sha256());
+	X509 *old =
+	    make_cert(K.rsa2048, "Example Org", "rdp.example.test", NB_OLD,
+	              "20200102000000Z", NULL, K.ca, K.ca_key, EVP_sha256());
+	X509 *self =
+	    make_cert(K.rsa2048, "Example Org", "rdp.example.test", NB_VALID,
+	              NA_VALID, NULL, NULL, NULL, EVP_sha256());
+	X509_STORE *with = store_with(K.ca), *without = store_with(NULL);
+	struct run r;
+
+	(void)state;
+	trust_at = NB_VALID_UNIX + 86400;
+
+	trust_store = with;
+	handshake(&r, "rdp.example.test", x, K.rsa2048, 0, 0, NULL, 0);
+	assert_int_equal(r.a.tls, RDD_TLS_OK);
+	assert_int_equal(r.info.cert.trusted, 1);
+	assert_string_equal(r.info.cert.trust_error, "");
+	run_free(&r);
+
+	/* Expired, but the path to the root is there. */
+	handshake(&r, "rdp.example.test", old, K.rsa2048, 0, 0, NULL, 0);
+	assert_int_equal(r.a.tls, RDD_TLS_OK);
+	assert_int_equal(r.info.cert.trusted, 1);
+	run_free(&r);
+
+	trust_store = without;
+	handshake(&r, "rdp.example.test", x, K.rsa2048, 0, 0, NULL, 0);
+	assert_int_equal(r.a.tls, RDD_TLS_OK);
+	assert_int_equal(r.info.cert.trusted, 0);
+	assert_string_equal(r.info.cert.trust_error,
+	                    "unable to get local issuer certificate");
+	run_free(&r);
+
+	handshake(&r, "rdp.example.test", self, K.rsa2048, 0, 0, NULL, 0);
+	assert_int_equal(r.a.tls, RDD_TLS_OK);
+	assert_int_equal(r.info.cert.trusted, 0);
+	assert_true(r.info.cert.self_signed);
+	assert_string_equal(r.info.cert.trust_error, "self-signed certificate");
+	run_free(&r);
+
+	trust_store = NULL;
+	trust_at = 0;
+	handshake(&r, "rdp.example.test", x, K.rsa2048, 0, 0, NULL, 0);
+	assert_int_equal(r.a.tls, RDD_TLS_OK);
+	assert_int_equal(r.info.cert.trusted, -1);
+	assert_string_equal(r.info.cert.trust_error, "");
+	run_free(&r);
+
+	X509_STORE_free(with);
+	X509_STORE_free(without);
+	X509_free(x);
+	X509_free(old);
+	X509_free(self);
 }
 
 /* Subject == issuer, but signed by another key: not self-signed. */
@@ -1109,6 +1203,7 @@ main(void)
 	    cmocka_unit_test(test_cn_only),
 	    cmocka_unit_test(test_expired),
 	    cmocka_unit_test(test_ca_signed),
+	    cmocka_unit_test(test_trust),
 	    cmocka_unit_test(test_same_name_other_key),
 	    cmocka_unit_test(test_rsa1024),
 	    cmocka_unit_test(test_sha1_signature),
