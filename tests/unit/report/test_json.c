@@ -389,6 +389,33 @@ test_tls_enum(void **state)
 	json_decref(root);
 	free(text);
 
+	/* The chain's trust: null when not checked, else a boolean and,
+	 * when false, OpenSSL's reason. */
+	root = render(&obs, &d, &text);
+	a = get(get(root, "tls"), "certificate");
+	assert_true(json_is_null(get(a, "trusted")));
+	assert_true(json_is_null(get(a, "trust_error")));
+	json_decref(root);
+	free(text);
+	obs.tls.cert.trusted = 0;
+	snprintf(obs.tls.cert.trust_error, sizeof(obs.tls.cert.trust_error),
+	         "unable to get local issuer certificate");
+	root = render(&obs, &d, &text);
+	a = get(get(root, "tls"), "certificate");
+	assert_true(json_is_false(get(a, "trusted")));
+	assert_string_equal(get_str(a, "trust_error"),
+	                    "unable to get local issuer certificate");
+	json_decref(root);
+	free(text);
+	obs.tls.cert.trusted = 1;
+	obs.tls.cert.trust_error[0] = '\0';
+	root = render(&obs, &d, &text);
+	a = get(get(root, "tls"), "certificate");
+	assert_true(json_is_true(get(a, "trusted")));
+	assert_true(json_is_null(get(a, "trust_error")));
+	json_decref(root);
+	free(text);
+
 	obs.tls.present = false;
 	e->present = true;
 	e->accepted[1] = true;
