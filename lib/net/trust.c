@@ -5,6 +5,7 @@
  * file itself.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <openssl/err.h>
 #include <openssl/x509.h>
@@ -32,11 +33,15 @@ rdd_trust_store_load(const char *ca_file, char *err, size_t errcap)
 	else
 		ok = X509_STORE_set_default_paths(st) == 1;
 	if (!ok) {
-		e = ERR_peek_last_error();
-		snprintf(err, errcap, "%s",
-		         e != 0 && ERR_reason_error_string(e) != NULL
-		             ? ERR_reason_error_string(e)
-		             : "cannot load the certificates");
+		e = ERR_peek_error(); /* the first: fopen's errno, if any */
+		if (e != 0 && ERR_SYSTEM_ERROR(e))
+			snprintf(err, errcap, "%s",
+			         strerror(ERR_GET_REASON(e)));
+		else
+			snprintf(err, errcap, "%s",
+			         e != 0 && ERR_reason_error_string(e) != NULL
+			             ? ERR_reason_error_string(e)
+			             : "cannot load the certificates");
 		X509_STORE_free(st);
 		ERR_clear_error();
 		return NULL;
