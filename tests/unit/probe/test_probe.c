@@ -17,17 +17,12 @@
 
 #include "rdpdoctor/probe.h"
 
+#include "../wire/capture_vectors.h"
+
 #define T0 1000000u      /* start of the check, us */
 #define TIMEOUT 5000000u /* per phase, us */
 
-/* [MS-RDPBCGR] 4.1.1: Client X.224 Connection Request, cookie "eltons",
- * requestedProtocols PROTOCOL_RDP. */
-static const uint8_t spec_cr[] = {
-    0x03, 0x00, 0x00, 0x2c, 0x27, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x43, 0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74,
-    0x73, 0x68, 0x61, 0x73, 0x68, 0x3d, 0x65, 0x6c, 0x74, 0x6f, 0x6e,
-    0x73, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00,
-};
+/* x224_spec_cr: tests/unit/wire/capture_vectors.c */
 
 /* [MS-RDPBCGR] 4.1.2: Server X.224 Connection Confirm, RDP_NEG_RSP
  * selecting PROTOCOL_RDP, flags 0. */
@@ -165,13 +160,13 @@ test_cr_spec_bytes(void **state)
 	f->p = rdd_probe_new(&f->cfg, &f->a, NULL);
 	rdd_probe_start(f->p, T0);
 	n = rdd_probe_pending(f->p, &d);
-	assert_int_equal(n, sizeof(spec_cr));
-	assert_memory_equal(d, spec_cr, sizeof(spec_cr));
+	assert_int_equal(n, sizeof(x224_spec_cr));
+	assert_memory_equal(d, x224_spec_cr, sizeof(x224_spec_cr));
 	/* A partial send leaves the rest pending, at the right offset. */
 	rdd_probe_sent(f->p, 10);
 	n = rdd_probe_pending(f->p, &d);
-	assert_int_equal(n, sizeof(spec_cr) - 10);
-	assert_memory_equal(d, spec_cr + 10, n);
+	assert_int_equal(n, sizeof(x224_spec_cr) - 10);
+	assert_memory_equal(d, x224_spec_cr + 10, n);
 	rdd_probe_sent(f->p, n);
 	assert_int_equal(rdd_probe_pending(f->p, &d), 0);
 	assert_true(traced(
