@@ -107,6 +107,8 @@ void rdd_tlsconn_sent(struct rdd_tlsconn *c, size_t n);
 uint64_t rdd_tlsconn_deadline(const struct rdd_tlsconn *c);
 void rdd_tlsconn_tick(struct rdd_tlsconn *c, uint64_t now_us);
 bool rdd_tlsconn_done(const struct rdd_tlsconn *c);
+/* The X.224 exchange is over: TLS selected, or the connection is done. */
+bool rdd_tlsconn_past_x224(const struct rdd_tlsconn *c);
 const struct rdd_tlsconn_result *
 rdd_tlsconn_result(const struct rdd_tlsconn *c);
 void rdd_tlsconn_free(struct rdd_tlsconn *c);
@@ -124,6 +126,13 @@ struct rdd_tlsenum_job {
 
 /* SERVER_NAME goes into SNI when it is a host name; may be NULL. */
 struct rdd_tlsenum *rdd_tlsenum_new(const char *server_name);
+/* Into how many chains at once a list whose order means nothing is split
+ * (the client-ordered suites of a version, the TLS 1.3 groups): each
+ * chain costs one more connection, and saves round trips. Before the
+ * first rdd_tlsenum_next; 1 to RDD_TLSENUM_MAX_WIDTH. */
+#define RDD_TLSENUM_DEFAULT_WIDTH 4
+#define RDD_TLSENUM_MAX_WIDTH 8
+void rdd_tlsenum_set_width(struct rdd_tlsenum *e, int width);
 /* The next ClientHello to send, if one is due now: true and fills JOB. */
 bool rdd_tlsenum_next(struct rdd_tlsenum *e, struct rdd_tlsenum_job *job);
 /* The answer to job ID. */

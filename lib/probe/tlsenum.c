@@ -3,22 +3,28 @@
  * ClientHello, and the plan that chooses the ClientHellos.
  *
  * The plan, per version (SSL 3.0 .. TLS 1.3), all versions at once:
- *   1. two hellos with every suite that version can carry, in the table's
- *      order and reversed. No answer: the version is refused. The same
+ *   1. a hello with every suite that version can carry, in the table's
+ *      order. No answer: the version is refused, and that is all it
+ *      costs. An answer: a second hello with the list reversed. The same
  *      suite twice: the server chooses by its own order; two different
  *      ones: it follows the client's.
  *   2. server order: one chain, each hello offering the suites not yet
  *      chosen, so each answer is the next suite in the server's order
  *      (what sslscan does, one version after another). Client order: the
- *      order means nothing, so the suites are found by eight chains over
- *      disjoint parts of the list at once.
+ *      order means nothing, so the suites are found by N_CHUNKS chains
+ *      over disjoint parts of the list at once.
  *   A chain ends at the first hello that gets no ServerHello of that
  *   version (an alert, a close, or a lower version).
- * Groups, independent of the above and so all at once from the start:
- * one TLS 1.3 hello per group, offering that group alone without a key
- * share (a supported group gets a HelloRetryRequest naming it, x25519 a
- * ServerHello), and for the elliptic curves one TLS 1.2 hello offering
- * the ECDHE suites and that curve alone (the ServerKeyExchange names it).
+ * Groups, once TLS 1.3 is known to be accepted: one TLS 1.3 hello per
+ * group, offering that group alone without a key share (a supported group
+ * gets a HelloRetryRequest naming it, x25519 a ServerHello). The elliptic
+ * curves that TLS 1.3 did not show (all of them when it is refused) are
+ * then asked once each with the highest older version the server
+ * accepts, offering its ECDHE suites and that curve alone (the
+ * ServerKeyExchange names it).
+ * Every connection costs the server a handshake (xrdp: a fork too), and
+ * on a LAN their number, not the round trips, sets the time: so nothing
+ * is asked whose answer is already implied.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +306,12 @@ rdd_tlsconn_done(const struct rdd_tlsconn *c)
 	return c == NULL || c->st == C_DONE;
 }
 
+bool
+rdd_tlsconn_past_x224(const struct rdd_tlsconn *c)
+{
+	return c == NULL || c->st == C_TLS || c->st == C_DONE;
+}
+
 const struct rdd_tlsconn_result *
 rdd_tlsconn_result(const struct rdd_tlsconn *c)
 {
@@ -320,13 +332,17 @@ rdd_tlsconn_free(struct rdd_tlsconn *c)
 
 #define MAX_SUITES 300
 #define MAX_JOBS 1024
-#define N_CHUNKS 8
+#define MAX_CHAINS ((RDD_TLS_N_VERSIONS + 1) * RDD_TLSENUM_MAX_WIDTH)
 
-enum job_kind { J_PROBE, J_CHAIN, J_GROUP13, J_GROUP12 };
+enum job_kind { J_PROBE, J_CHAIN, J_GROUP12 };
 
+/* Hellos one after the other, each offering what the ones before did not
+ * get: suites of one version, or (groups) TLS 1.3 groups without a key
+ * share, each answer a HelloRetryRequest naming one. */
 struct chain {
 	int vi;
-	uint16_t left[MAX_SUITES]; /* suites still to offer */
+	bool groups;
+	uint16_t left[MAX_SUITES]; /* still to offer */
 	size_t n_left;
 	bool busy;  /* a hello is out */
 	bool ended; /* no more hellos */
@@ -334,10 +350,10 @@ struct chain {
 
 struct job {
 	enum job_kind kind;
-	int vi;    /* J_PROBE, J_CHAIN */
+	int vi;
 	int chain; /* J_CHAIN */
 	bool reversed;
-	uint16_t group;
+	uint16_t group; /* J_GROUP12 */
 	bool answered;
 };
 
@@ -345,10 +361,9 @@ struct job {
 struct vstate {
 	uint16_t all[MAX_SUITES]; /* what this version can carry */
 	size_t n_all;
-	int probes_left;      /* of the two first hellos */
-	int pick_fw, pick_rv; /* suite chosen, -1 none */
-	bool probed;          /* both first answers in */
-	int first_chain, n_chains;
+	int probes_left;            /* first hellos not yet answered */
+	int pick_fw, pick_rv;       /* suite chosen, -1 none */
+	bool probed;                /* the first answers are in */
 	uint16_t found[MAX_SUITES]; /* in the order found */
 	size_t n_found;
 	int server_order;
@@ -357,8 +372,9 @@ struct vstate {
 struct rdd_tlsenum {
 	char server_name[256];
 	bool has_name;
+	int width; /* chains over one list when the order does not matter */
 	struct vstate v[RDD_TLS_N_VERSIONS];
-	struct chain chains[RDD_TLS_N_VERSIONS * N_CHUNKS];
+	struct chain chains[MAX_CHAINS];
 	int n_chains;
 	struct job jobs[MAX_JOBS];
 	int n_jobs;
@@ -368,12 +384,31 @@ struct rdd_tlsenum {
 	int n_queue, queue_head;
 	uint16_t groups[RDD_MAX_TLS_GROUPS];
 	size_t n_groups;
-	uint16_t ecdhe[MAX_SUITES];
-	size_t n_ecdhe;
+	bool groups13_planned, groups12_planned;
 	int connections, failed;
 	bool saw_certificate;
 	uint32_t seed;
 };
+
+static bool
+contains(const uint16_t *l, size_t n, uint16_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (l[i] == x)
+			return true;
+	return false;
+}
+
+static void
+remove_id(uint16_t *l, size_t *n, uint16_t x)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (l[i] == x) {
+			memmove(l + i, l + i + 1, (*n - i - 1) * sizeof(*l));
+			(*n)--;
+			return;
+		}
+}
 
 static int
 add_job(struct rdd_tlsenum *e, enum job_kind k, int vi)
@@ -390,12 +425,14 @@ add_job(struct rdd_tlsenum *e, enum job_kind k, int vi)
 	return e->n_jobs++;
 }
 
-static void
+static bool
 enqueue(struct rdd_tlsenum *e, int id)
 {
-	if (id >= 0 &&
-	    e->n_queue < (int)(sizeof(e->queue) / sizeof(e->queue[0])))
-		e->queue[e->n_queue++] = id;
+	if (id < 0 ||
+	    e->n_queue >= (int)(sizeof(e->queue) / sizeof(e->queue[0])))
+		return false;
+	e->queue[e->n_queue++] = id;
+	return true;
 }
 
 struct rdd_tlsenum *
@@ -403,8 +440,7 @@ rdd_tlsenum_new(const char *server_name)
 {
 	struct rdd_tlsenum *e = calloc(1, sizeof(*e));
 	const struct rdd_tls_suite *t;
-	const uint16_t *gl;
-	size_t n, ng;
+	size_t n;
 
 	if (e == NULL)
 		return NULL;
@@ -413,6 +449,7 @@ rdd_tlsenum_new(const char *server_name)
 		strcpy(e->server_name, server_name);
 		e->has_name = true;
 	}
+	e->width = RDD_TLSENUM_DEFAULT_WIDTH;
 	e->seed = 0x2545f491u;
 	t = rdd_tls_suites(&n);
 	for (int vi = 0; vi < RDD_TLS_N_VERSIONS; vi++) {
@@ -430,33 +467,136 @@ rdd_tlsenum_new(const char *server_name)
 				continue;
 			v->all[v->n_all++] = t[i].id;
 		}
-		v->probes_left = 2;
-		for (int r = 0; r < 2; r++) {
-			int id = add_job(e, J_PROBE, vi);
-
-			if (id >= 0)
-				e->jobs[id].reversed = r == 1;
-			enqueue(e, id);
-		}
-	}
-	for (size_t i = 0; i < n && e->n_ecdhe < MAX_SUITES; i++)
-		if (rdd_tls_suite_is_ecdhe(t[i].id))
-			e->ecdhe[e->n_ecdhe++] = t[i].id;
-	gl = rdd_tls_groups(&ng);
-	for (size_t i = 0; i < ng; i++) {
-		int id = add_job(e, J_GROUP13, RDD_TLS_N_VERSIONS - 1);
-
-		if (id >= 0)
-			e->jobs[id].group = gl[i];
-		enqueue(e, id);
-		if (gl[i] < 256) { /* an elliptic curve: also TLS 1.2 ECDHE */
-			id = add_job(e, J_GROUP12, 3);
-			if (id >= 0)
-				e->jobs[id].group = gl[i];
-			enqueue(e, id);
-		}
+		v->probes_left = enqueue(e, add_job(e, J_PROBE, vi)) ? 1 : 0;
+		v->probed = v->probes_left == 0;
 	}
 	return e;
+}
+
+void
+rdd_tlsenum_set_width(struct rdd_tlsenum *e, int width)
+{
+	if (e == NULL)
+		return;
+	e->width = width < 1                       ? 1
+	           : width > RDD_TLSENUM_MAX_WIDTH ? RDD_TLSENUM_MAX_WIDTH
+	                                           : width;
+}
+
+/* K chains over LIST (minus SKIP), item i in chain i mod K. */
+static void
+add_chains(struct rdd_tlsenum *e, int vi, bool groups, const uint16_t *list,
+           size_t n, const uint16_t *skip, size_t n_skip, int k)
+{
+	for (int i = 0; i < k && e->n_chains < MAX_CHAINS; i++) {
+		struct chain *c = &e->chains[e->n_chains++];
+
+		memset(c, 0, sizeof(*c));
+		c->vi = vi;
+		c->groups = groups;
+		for (size_t s = (size_t)i; s < n; s += (size_t)k)
+			if (!contains(skip, n_skip, list[s]))
+				c->left[c->n_left++] = list[s];
+		c->ended = c->n_left == 0;
+	}
+}
+
+static void
+found(struct vstate *v, uint16_t id)
+{
+	if (!contains(v->found, v->n_found, id) && v->n_found < MAX_SUITES)
+		v->found[v->n_found++] = id;
+}
+
+static void
+group_found(struct rdd_tlsenum *e, uint16_t g)
+{
+	size_t ng;
+	const uint16_t *gl = rdd_tls_groups(&ng);
+
+	if (g != 0 && contains(gl, ng, g) &&
+	    !contains(e->groups, e->n_groups, g) &&
+	    e->n_groups < RDD_MAX_TLS_GROUPS)
+		e->groups[e->n_groups++] = g;
+}
+
+/* The first answers of a version are in: plan its chains. */
+static void
+plan_chains(struct rdd_tlsenum *e, int vi)
+{
+	struct vstate *v = &e->v[vi];
+
+	v->probed = true;
+	if (v->pick_fw < 0 && v->pick_rv < 0)
+		return; /* refused */
+	if (v->pick_fw >= 0)
+		found(v, (uint16_t)v->pick_fw);
+	if (v->pick_rv >= 0)
+		found(v, (uint16_t)v->pick_rv);
+	/* The server's order if both hellos got the same suite; else the
+	 * client's (each got the first it offered of those accepted). The
+	 * server's order is learnt one suite after the other; the client's
+	 * means nothing, so the list is split. */
+	if (v->pick_fw >= 0 && v->pick_rv >= 0)
+		v->server_order = v->pick_fw == v->pick_rv ? 1 : 0;
+	add_chains(e, vi, false, v->all, v->n_all, v->found, v->n_found,
+	           v->server_order == 0 ? e->width : 1);
+}
+
+/* TLS 1.3 is accepted: its groups, those not seen yet. */
+static void
+plan_groups13(struct rdd_tlsenum *e)
+{
+	const uint16_t *gl;
+	size_t ng;
+
+	if (e->groups13_planned)
+		return;
+	e->groups13_planned = true;
+	gl = rdd_tls_groups(&ng);
+	add_chains(e, RDD_TLS_N_VERSIONS - 1, true, gl, ng, e->groups,
+	           e->n_groups, e->width);
+}
+
+static void
+enqueue_group12(struct rdd_tlsenum *e, int vi, uint16_t g)
+{
+	int id = add_job(e, J_GROUP12, vi);
+
+	if (id >= 0)
+		e->jobs[id].group = g;
+	enqueue(e, id);
+}
+
+/* Once every version's first hello and the TLS 1.3 group chains are
+ * answered: the curves TLS 1.3 did not show, with the highest older
+ * version the server accepts. */
+static void
+plan_groups12(struct rdd_tlsenum *e)
+{
+	const uint16_t *gl;
+	size_t ng;
+	int vi;
+
+	if (e->groups12_planned)
+		return;
+	for (vi = 0; vi < RDD_TLS_N_VERSIONS; vi++)
+		if (e->v[vi].pick_fw < 0 && e->v[vi].probes_left > 0)
+			return; /* a first hello is still out */
+	for (int i = 0; i < e->n_chains; i++)
+		if (e->chains[i].groups && !e->chains[i].ended)
+			return;
+	e->groups12_planned = true;
+	for (vi = RDD_TLS_N_VERSIONS - 2; vi >= 0; vi--)
+		if (e->v[vi].pick_fw >= 0)
+			break;
+	if (vi < 0)
+		return;
+	gl = rdd_tls_groups(&ng);
+	for (size_t i = 0; i < ng; i++)
+		if (gl[i] < 256 && /* an elliptic curve */
+		    !contains(e->groups, e->n_groups, gl[i]))
+			enqueue_group12(e, vi, gl[i]);
 }
 
 static bool
@@ -493,6 +633,7 @@ make_job(struct rdd_tlsenum *e, int id, struct rdd_tlsenum_job *out)
 	struct job *j = &e->jobs[id];
 	struct vstate *v = &e->v[j->vi];
 	uint16_t tmp[MAX_SUITES];
+	size_t n = 0;
 
 	out->id = id;
 	switch (j->kind) {
@@ -505,18 +646,63 @@ make_job(struct rdd_tlsenum *e, int id, struct rdd_tlsenum_job *out)
 	case J_CHAIN: {
 		struct chain *c = &e->chains[j->chain];
 
+		if (c->groups)
+			return build(e, out, RDD_TLS_V_TLS13, v->all, v->n_all,
+			             c->left, c->n_left, false);
 		return build(e, out, versions[j->vi], c->left, c->n_left, NULL,
 		             0, true);
 	}
-	case J_GROUP13:
-		return build(e, out, RDD_TLS_V_TLS13, e->v[4].all,
-		             e->v[4].n_all, &j->group, 1,
-		             j->group == RDD_TLS_GROUP_X25519);
 	case J_GROUP12:
-		return build(e, out, RDD_TLS_V_TLS12, e->ecdhe, e->n_ecdhe,
-		             &j->group, 1, false);
+		for (size_t i = 0; i < v->n_all; i++)
+			if (rdd_tls_suite_is_ecdhe(v->all[i]))
+				tmp[n++] = v->all[i];
+		return build(e, out, versions[j->vi], tmp, n, &j->group, 1,
+		             false);
 	}
 	return false;
+}
+
+static bool
+hello_of(const struct rdd_tlsconn_result *r, uint16_t version)
+{
+	return r != NULL && r->outcome == RDD_TLSCONN_HELLO &&
+	       r->version == version;
+}
+
+/* A first hello or a curve hello is answered (R), or could not be sent
+ * (R NULL): learn, and plan what the answer makes due. */
+static void
+job_settled(struct rdd_tlsenum *e, const struct job *j,
+            const struct rdd_tlsconn_result *r)
+{
+	struct vstate *v = &e->v[j->vi];
+	bool hello = hello_of(r, versions[j->vi]);
+
+	if (j->kind == J_GROUP12) {
+		if (hello && r->group == j->group)
+			group_found(e, j->group);
+		return;
+	}
+	if (hello && contains(v->all, v->n_all, r->suite)) {
+		if (j->vi == RDD_TLS_N_VERSIONS - 1)
+			group_found(e, r->group);
+		if (j->reversed) {
+			v->pick_rv = r->suite;
+		} else {
+			int id = add_job(e, J_PROBE, j->vi);
+
+			v->pick_fw = r->suite;
+			if (id >= 0) {
+				e->jobs[id].reversed = true;
+				if (enqueue(e, id))
+					v->probes_left++;
+			}
+			if (j->vi == RDD_TLS_N_VERSIONS - 1)
+				plan_groups13(e);
+		}
+	}
+	if (--v->probes_left == 0)
+		plan_chains(e, j->vi);
 }
 
 bool
@@ -534,14 +720,13 @@ rdd_tlsenum_next(struct rdd_tlsenum *e, struct rdd_tlsenum_job *job)
 			continue;
 		}
 		id = add_job(e, J_CHAIN, c->vi);
-		if (id < 0) {
+		if (id >= 0)
+			e->jobs[id].chain = i;
+		if (id < 0 || !make_job(e, id, job)) {
+			if (id >= 0)
+				e->jobs[id].answered = true;
 			c->ended = true;
-			continue;
-		}
-		e->jobs[id].chain = i;
-		if (!make_job(e, id, job)) {
-			e->jobs[id].answered = true;
-			c->ended = true;
+			plan_groups12(e);
 			continue;
 		}
 		c->busy = true;
@@ -554,9 +739,9 @@ rdd_tlsenum_next(struct rdd_tlsenum *e, struct rdd_tlsenum_job *job)
 
 		if (!make_job(e, id, job)) {
 			e->jobs[id].answered = true;
-			if (e->jobs[id].kind == J_PROBE)
-				e->v[e->jobs[id].vi].probes_left--;
-			continue;
+			job_settled(e, &e->jobs[id], NULL);
+			plan_groups12(e);
+			return rdd_tlsenum_next(e, job);
 		}
 		e->outstanding++;
 		e->connections++;
@@ -565,87 +750,17 @@ rdd_tlsenum_next(struct rdd_tlsenum *e, struct rdd_tlsenum_job *job)
 	return false;
 }
 
-static bool
-contains(const uint16_t *l, size_t n, uint16_t x)
-{
-	for (size_t i = 0; i < n; i++)
-		if (l[i] == x)
-			return true;
-	return false;
-}
-
-static void
-remove_id(uint16_t *l, size_t *n, uint16_t x)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (l[i] == x) {
-			memmove(l + i, l + i + 1, (*n - i - 1) * sizeof(*l));
-			(*n)--;
-			return;
-		}
-}
-
-static void
-found(struct vstate *v, uint16_t id)
-{
-	if (!contains(v->found, v->n_found, id) && v->n_found < MAX_SUITES)
-		v->found[v->n_found++] = id;
-}
-
-/* Both first hellos of a version answered: plan its chains. */
-static void
-plan_chains(struct rdd_tlsenum *e, int vi)
-{
-	struct vstate *v = &e->v[vi];
-	int k;
-
-	v->probed = true;
-	if (v->pick_fw < 0 && v->pick_rv < 0)
-		return; /* refused */
-	if (v->pick_fw >= 0)
-		found(v, (uint16_t)v->pick_fw);
-	if (v->pick_rv >= 0)
-		found(v, (uint16_t)v->pick_rv);
-	/* The server's order if both hellos got the same suite; else the
-	 * client's (each got the first it offered of those accepted). */
-	if (v->pick_fw >= 0 && v->pick_rv >= 0)
-		v->server_order = v->pick_fw == v->pick_rv ? 1 : 0;
-	k = v->server_order == 0 ? N_CHUNKS : 1;
-	v->first_chain = e->n_chains;
-	for (int i = 0; i < k && e->n_chains < (int)(sizeof(e->chains) /
-	                                             sizeof(e->chains[0]));
-	     i++) {
-		struct chain *c = &e->chains[e->n_chains];
-
-		memset(c, 0, sizeof(*c));
-		c->vi = vi;
-		for (size_t s = (size_t)i; s < v->n_all; s += (size_t)k)
-			if (!contains(v->found, v->n_found, v->all[s]))
-				c->left[c->n_left++] = v->all[s];
-		e->n_chains++;
-		v->n_chains++;
-	}
-}
-
-static bool
-hello_of(const struct rdd_tlsconn_result *r, uint16_t version)
-{
-	return r->outcome == RDD_TLSCONN_HELLO && r->version == version;
-}
-
 void
 rdd_tlsenum_answer(struct rdd_tlsenum *e, int id,
                    const struct rdd_tlsconn_result *r)
 {
 	struct job *j;
-	struct vstate *v;
 
 	if (id < 0 || id >= e->n_jobs || e->jobs[id].answered)
 		return;
 	j = &e->jobs[id];
 	j->answered = true;
 	e->outstanding--;
-	v = &e->v[j->vi];
 	if (r->outcome == RDD_TLSCONN_TIMEOUT ||
 	    r->outcome == RDD_TLSCONN_NO_TLS ||
 	    r->outcome == RDD_TLSCONN_MALFORMED ||
@@ -653,46 +768,30 @@ rdd_tlsenum_answer(struct rdd_tlsenum *e, int id,
 		e->failed++;
 	if (r->outcome == RDD_TLSCONN_HELLO && r->n_certs > 0)
 		e->saw_certificate = true;
-	switch (j->kind) {
-	case J_PROBE:
-		if (hello_of(r, versions[j->vi]) &&
-		    contains(v->all, v->n_all, r->suite)) {
-			if (j->reversed)
-				v->pick_rv = r->suite;
-			else
-				v->pick_fw = r->suite;
-		}
-		if (--v->probes_left == 0)
-			plan_chains(e, j->vi);
-		break;
-	case J_CHAIN: {
+	if (j->kind == J_CHAIN) {
 		struct chain *c = &e->chains[j->chain];
+		struct vstate *v = &e->v[j->vi];
+		uint16_t got = c->groups ? r->group : r->suite;
 
 		c->busy = false;
 		if (hello_of(r, versions[j->vi]) &&
-		    contains(c->left, c->n_left, r->suite)) {
-			found(v, r->suite);
-			remove_id(c->left, &c->n_left, r->suite);
+		    contains(c->left, c->n_left, got)) {
+			if (c->groups) {
+				group_found(e, got);
+			} else {
+				found(v, got);
+				if (j->vi == RDD_TLS_N_VERSIONS - 1)
+					group_found(e, r->group);
+			}
+			remove_id(c->left, &c->n_left, got);
+			c->ended = c->n_left == 0;
 		} else {
 			c->ended = true;
 		}
-		break;
+	} else {
+		job_settled(e, j, r);
 	}
-	case J_GROUP13:
-		if (r->outcome == RDD_TLSCONN_HELLO &&
-		    r->version == RDD_TLS_V_TLS13 && r->group == j->group)
-			goto group_ok;
-		break;
-	case J_GROUP12:
-		if (r->outcome == RDD_TLSCONN_HELLO && r->group == j->group)
-			goto group_ok;
-		break;
-	}
-	return;
-group_ok:
-	if (!contains(e->groups, e->n_groups, j->group) &&
-	    e->n_groups < RDD_MAX_TLS_GROUPS)
-		e->groups[e->n_groups++] = j->group;
+	plan_groups12(e);
 }
 
 bool

@@ -259,15 +259,19 @@ alert:
 	return r;
 }
 
-/* Run the plan against S with at most PAR hellos in flight. */
+/* Run the plan against S with at most PAR hellos in flight, lists split
+ * into WIDTH chains (0: the plan's default). */
 static void
-run(struct sim *s, int par, struct rdd_tls_enum_info *info, int *rounds)
+run_width(struct sim *s, int par, int width, struct rdd_tls_enum_info *info,
+          int *rounds)
 {
 	struct rdd_tlsenum *e = rdd_tlsenum_new("server.example");
 	static struct rdd_tlsenum_job jobs[64];
 	int n;
 
 	assert_non_null(e);
+	if (width > 0)
+		rdd_tlsenum_set_width(e, width);
 	*rounds = 0;
 	while (!rdd_tlsenum_done(e)) {
 		n = 0;
@@ -286,6 +290,12 @@ run(struct sim *s, int par, struct rdd_tls_enum_info *info, int *rounds)
 	rdd_tlsenum_result(e, info);
 	assert_int_equal(info->connections, s->hellos);
 	rdd_tlsenum_free(e);
+}
+
+static void
+run(struct sim *s, int par, struct rdd_tls_enum_info *info, int *rounds)
+{
+	run_width(s, par, 0, info, rounds);
 }
 
 static void
@@ -399,7 +409,74 @@ test_nothing(void **state)
 		assert_false(info.accepted[i]);
 	}
 	assert_false(info.saw_certificate);
-	assert_true(rounds <= 6);
+	/* A refused version costs one hello, and nothing follows it. */
+	assert_int_equal(info.connections, RDD_TLS_N_VERSIONS);
+	assert_int_equal(rounds, 1);
+}
+
+/* A client-ordered list split into more chains: the same suites and
+ * groups, more hellos, fewer rounds. */
+static void
+test_width(void **state)
+{
+	struct sim s;
+	struct rdd_tls_enum_info narrow, wide;
+	int rounds_narrow, rounds_wide, hellos_narrow;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.version_ok[3] = s.version_ok[4] = true;
+	s.pref[3] = xrdp12;
+	s.n_pref[3] = sizeof(xrdp12) / 2;
+	s.pref[4] = xrdp13;
+	s.n_pref[4] = 3;
+	s.client_order = true;
+	s.groups = groups_default;
+	s.n_groups = 5;
+	run_width(&s, 8, 1, &narrow, &rounds_narrow);
+	hellos_narrow = s.hellos;
+	s.hellos = 0;
+	run_width(&s, 8, RDD_TLSENUM_MAX_WIDTH, &wide, &rounds_wide);
+	assert_int_equal(narrow.server_order[3], 0);
+	expect_ciphers(&narrow, RDD_TLS_V_TLS12, xrdp12, s.n_pref[3], false);
+	expect_ciphers(&wide, RDD_TLS_V_TLS12, xrdp12, s.n_pref[3], false);
+	expect_ciphers(&wide, RDD_TLS_V_TLS13, xrdp13, 3, false);
+	assert_int_equal(narrow.n_groups, 5);
+	assert_int_equal(wide.n_groups, 5);
+	assert_true(s.hellos > hellos_narrow);
+	assert_true(rounds_wide < rounds_narrow);
+	/* One chain: a hello per suite not found by the first two, and the
+	 * one that ends it; the groups the same way (x25519 is known from
+	 * the first TLS 1.3 hello); five first hellos, two reversed; and a
+	 * TLS 1.2 hello for each curve TLS 1.3 did not show (the three
+	 * brainpool curves, which TLS 1.3 does not carry). */
+	assert_int_equal(hellos_narrow,
+	                 5 + 2 + (14 - 2 + 1) + (3 - 2 + 1) + (5 - 1 + 1) + 3);
+}
+
+/* No TLS 1.3: the curves are asked with TLS 1.2 ECDHE hellos, one each. */
+static void
+test_curves_without_tls13(void **state)
+{
+	static const uint16_t two[] = {RDD_TLS_GROUP_SECP384R1,
+	                               RDD_TLS_GROUP_SECP256R1};
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	int rounds;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.version_ok[3] = true;
+	s.pref[3] = xrdp12;
+	s.n_pref[3] = sizeof(xrdp12) / 2;
+	s.groups = two;
+	s.n_groups = 2;
+	run(&s, 8, &info, &rounds);
+	assert_false(info.accepted[4]);
+	assert_int_equal(info.n_groups, 2);
+	/* In the table's order. */
+	assert_int_equal(info.groups[0], RDD_TLS_GROUP_SECP256R1);
+	assert_int_equal(info.groups[1], RDD_TLS_GROUP_SECP384R1);
 }
 
 int
@@ -410,6 +487,8 @@ main(void)
 	    cmocka_unit_test(test_server_order),
 	    cmocka_unit_test(test_client_order_legacy),
 	    cmocka_unit_test(test_nothing),
+	    cmocka_unit_test(test_width),
+	    cmocka_unit_test(test_curves_without_tls13),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
