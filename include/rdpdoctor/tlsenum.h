@@ -133,6 +133,19 @@ struct rdd_tlsenum *rdd_tlsenum_new(const char *server_name);
 #define RDD_TLSENUM_DEFAULT_WIDTH 4
 #define RDD_TLSENUM_MAX_WIDTH 8
 void rdd_tlsenum_set_width(struct rdd_tlsenum *e, int width);
+
+/* Pacing, from two times measured on the path (microseconds): RTT the
+ * TCP connect time, PROC how long the server takes to answer the X.224
+ * Connection Request beyond one round trip; RTT UINT64_MAX when nothing
+ * is known yet.
+ * rdd_tlsenum_early_limit: how many connections may wait at once for the
+ * server's first answer (the rest of LIMIT may be further on), so that a
+ * server with a short listen queue drops no SYN: (2 rtt + proc) / proc,
+ * by Little's law about one of them queued at the server; 2 at least.
+ * rdd_tlsenum_chain_width: the width for rdd_tlsenum_set_width: 2 where
+ * the server's time per connection dominates, more as round trips do. */
+int rdd_tlsenum_early_limit(uint64_t rtt_us, uint64_t proc_us, int limit);
+int rdd_tlsenum_chain_width(uint64_t rtt_us, uint64_t proc_us);
 /* The next ClientHello to send, if one is due now: true and fills JOB. */
 bool rdd_tlsenum_next(struct rdd_tlsenum *e, struct rdd_tlsenum_job *job);
 /* The answer to job ID. */

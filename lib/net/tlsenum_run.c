@@ -35,8 +35,6 @@
 #define READ_BUF 65536
 #define CONNECT_PACE_US 2000
 #define MAX_PARALLEL 64
-#define MIN_EARLY 2
-#define MIN_PROC_US 250
 
 struct erun;
 
@@ -81,16 +79,7 @@ static void erun_fill(struct erun *r);
 static int
 early_limit(const struct erun *r)
 {
-	uint64_t proc = r->proc_us > MIN_PROC_US ? r->proc_us : MIN_PROC_US;
-	uint64_t cap;
-
-	if (r->rtt_us == UINT64_MAX) /* nothing known yet: the floor */
-		return MIN_EARLY;
-	cap = (2 * r->rtt_us + proc + proc - 1) / proc;
-
-	if (cap < MIN_EARLY)
-		cap = MIN_EARLY;
-	return cap < (uint64_t)r->limit ? (int)cap : r->limit;
+	return rdd_tlsenum_early_limit(r->rtt_us, r->proc_us, r->limit);
 }
 
 static void
@@ -369,23 +358,6 @@ erun_fill(struct erun *r)
 	}
 }
 
-/* Chains at once over a list whose order means nothing. Each chain
- * costs one connection more and saves round trips: on a LAN, where the
- * server's time per connection dominates, two (measured against xrdp:
- * 1 chain 41 connections ~210 ms, 2 chains 44 ~180 ms, 4 chains 47 ~200
- * ms); more as the round trip grows against that time. */
-static int
-chain_width(const struct erun *r)
-{
-	uint64_t proc = r->proc_us > MIN_PROC_US ? r->proc_us : MIN_PROC_US;
-	uint64_t w;
-
-	if (r->rtt_us == UINT64_MAX)
-		return RDD_TLSENUM_DEFAULT_WIDTH;
-	w = 2 + 2 * r->rtt_us / proc;
-	return w < RDD_TLSENUM_MAX_WIDTH ? (int)w : RDD_TLSENUM_MAX_WIDTH;
-}
-
 /* Start from what the check's own connections to this address saw. */
 static void
 learn_from_check(struct erun *r, const struct rdd_observation *obs)
@@ -441,7 +413,8 @@ rdd_tlsenum_run(const struct rdd_check_options *opt,
 	learn_from_check(r, obs);
 	server_name = obs->host_is_address ? NULL : obs->host;
 	r->plan = rdd_tlsenum_new(server_name);
-	rdd_tlsenum_set_width(r->plan, chain_width(r));
+	rdd_tlsenum_set_width(r->plan,
+	                      rdd_tlsenum_chain_width(r->rtt_us, r->proc_us));
 	if (r->plan == NULL || uv_loop_init(&r->loop) != 0) {
 		rdd_tlsenum_free(r->plan);
 		free(r);

@@ -479,6 +479,32 @@ test_curves_without_tls13(void **state)
 	assert_int_equal(info.groups[1], RDD_TLS_GROUP_SECP384R1);
 }
 
+/* The pacing from measured times: the lab's xrdp on its LAN (connect
+ * 0.2 ms, X.224 answer 1.3 ms beyond it) and with 100 ms of delay. */
+static void
+test_pacing(void **state)
+{
+	(void)state;
+	assert_int_equal(rdd_tlsenum_early_limit(200, 1300, 8), 2);
+	assert_int_equal(rdd_tlsenum_chain_width(200, 1300), 2);
+	assert_int_equal(rdd_tlsenum_early_limit(100000, 3000, 8), 8);
+	assert_int_equal(rdd_tlsenum_chain_width(100000, 3000), 8);
+	/* 10 ms, 5 ms: (20 + 5) / 5 = 5 waiting; 2 + 20 / 5 = 6 chains. */
+	assert_int_equal(rdd_tlsenum_early_limit(10000, 5000, 8), 5);
+	assert_int_equal(rdd_tlsenum_chain_width(10000, 5000), 6);
+	/* A server slow to answer (FreeRDP's shadow: ~100 ms) on a LAN. */
+	assert_int_equal(rdd_tlsenum_early_limit(250, 100000, 8), 2);
+	/* Nothing measured yet; the limit below the floor; absurd times. */
+	assert_int_equal(rdd_tlsenum_early_limit(UINT64_MAX, 0, 8), 2);
+	assert_int_equal(rdd_tlsenum_chain_width(UINT64_MAX, 0),
+	                 RDD_TLSENUM_DEFAULT_WIDTH);
+	assert_int_equal(rdd_tlsenum_early_limit(200, 1300, 1), 1);
+	assert_int_equal(rdd_tlsenum_early_limit(0, 0, 8), 2);
+	assert_int_equal(rdd_tlsenum_early_limit(UINT64_MAX - 1, 0, 8), 8);
+	assert_int_equal(rdd_tlsenum_chain_width(UINT64_MAX - 1, 0),
+	                 RDD_TLSENUM_MAX_WIDTH);
+}
+
 int
 main(void)
 {
@@ -489,6 +515,7 @@ main(void)
 	    cmocka_unit_test(test_nothing),
 	    cmocka_unit_test(test_width),
 	    cmocka_unit_test(test_curves_without_tls13),
+	    cmocka_unit_test(test_pacing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
