@@ -4,6 +4,11 @@
 # run, as medians and ratios; then the same on one server with 100 ms of
 # added delay (`lab impair 100 0`). Also compares what each found: the
 # versions and the cipher suites (IANA names) per version.
+#
+# rdpdoctor is timed twice: as a TLS audit ("tls": --samples 0 --no-udp,
+# the work sslscan does, plus rdpdoctor's own X.224, TLS, MCS and
+# CredSSP check), and whole ("all": with the path samples, which are
+# spaced 100 ms apart by design, and the RDP-UDP probe).
 # Needs root (the lab's namespaces). Holds the lab suite lock, so that no
 # lab suite restarts the servers in the middle of a measurement.
 #
@@ -83,19 +88,27 @@ compare() {
 	printf 'only rdpdoctor: %s\n' "$(comm -23 <(echo "$a") <(echo "$b") | tr '\n' ',' | sed 's/,$//')"
 }
 
-printf '%-30s %12s %12s %8s\n' "server" "rdpdoctor s" "sslscan s" "ratio"
+# row NAME ADDR RUNS: one line of medians and ratios.
+row() {
+	local t a s
+	t=$(time_runs "$3" "$rdpdoctor" check --tls-full --samples 0 --no-udp --json "$2" | median)
+	a=$(time_runs "$3" "$rdpdoctor" check --tls-full --json "$2" | median)
+	s=$(time_runs "$3" sslscan --rdp --no-colour "$2:3389" | median)
+	printf '%-28s %8.3f %8.3f %9.3f %9.1fx %9.1fx\n' "$1" "$t" "$a" "$s" \
+	    "$(echo "$s / $t" | bc -l)" "$(echo "$s / $a" | bc -l)"
+}
+
+printf '%-28s %8s %8s %9s %10s %10s\n' "server" "tls s" "all s" "sslscan s" \
+    "ratio tls" "ratio all"
 for target in "xrdp-tls 10.201.0.12" "xrdp-tls10 10.201.0.19" \
     "xrdp-nocipher 10.201.0.27" "shadow-nla 10.201.0.15"; do
 	set -- $target
-	r=$(time_runs "$runs" "$rdpdoctor" check --tls-full --json "$2" | median)
-	s=$(time_runs "$runs" sslscan --rdp --no-colour "$2:3389" | median)
-	printf '%-30s %12.4f %12.4f %7.1fx\n' "$1 ($2)" "$r" "$s" "$(echo "$s / $r" | bc -l)"
+	row "$1 ($2)" "$2" "$runs"
 	compare "$2"
 done
 echo "medians of $runs runs each; ratio = sslscan / rdpdoctor (higher: rdpdoctor faster)"
+echo "tls: check --tls-full --samples 0 --no-udp; all: check --tls-full"
 
 labc impair 100 0 900 >/dev/null 2>&1 || { echo "bench: impair failed" >&2; exit 1; }
-r=$(time_runs "$delay_runs" "$rdpdoctor" check --tls-full --json 10.201.0.12 | median)
-s=$(time_runs "$delay_runs" sslscan --rdp --no-colour 10.201.0.12:3389 | median)
-printf '%-30s %12.4f %12.4f %7.1fx\n' "xrdp-tls +100 ms" "$r" "$s" "$(echo "$s / $r" | bc -l)"
+row "xrdp-tls +100 ms" 10.201.0.12 "$delay_runs"
 echo "medians of $delay_runs runs each with lab impair 100 0"
