@@ -327,6 +327,21 @@ static const uint16_t groups_default[] = {
     RDD_TLS_GROUP_X25519, RDD_TLS_GROUP_SECP256R1, RDD_TLS_GROUP_X448,
     RDD_TLS_GROUP_SECP521R1, RDD_TLS_GROUP_SECP384R1};
 
+/* TLS 1.2 and 1.3 with xrdp's suites and OpenSSL's default groups. */
+static void
+sim_xrdp(struct sim *s, bool client_order)
+{
+	memset(s, 0, sizeof(*s));
+	s->version_ok[3] = s->version_ok[4] = true;
+	s->pref[3] = xrdp12;
+	s->n_pref[3] = sizeof(xrdp12) / 2;
+	s->pref[4] = xrdp13;
+	s->n_pref[4] = 3;
+	s->client_order = client_order;
+	s->groups = groups_default;
+	s->n_groups = 5;
+}
+
 static void
 test_server_order(void **state)
 {
@@ -335,14 +350,7 @@ test_server_order(void **state)
 	int rounds;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.version_ok[3] = s.version_ok[4] = true;
-	s.pref[3] = xrdp12;
-	s.n_pref[3] = sizeof(xrdp12) / 2;
-	s.pref[4] = xrdp13;
-	s.n_pref[4] = 3;
-	s.groups = groups_default;
-	s.n_groups = 5;
+	sim_xrdp(&s, false);
 	run(&s, 8, &info, &rounds);
 	assert_true(info.present);
 	assert_false(info.accepted[0] || info.accepted[1] || info.accepted[2]);
@@ -424,15 +432,7 @@ test_width(void **state)
 	int rounds_narrow, rounds_wide, hellos_narrow;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.version_ok[3] = s.version_ok[4] = true;
-	s.pref[3] = xrdp12;
-	s.n_pref[3] = sizeof(xrdp12) / 2;
-	s.pref[4] = xrdp13;
-	s.n_pref[4] = 3;
-	s.client_order = true;
-	s.groups = groups_default;
-	s.n_groups = 5;
+	sim_xrdp(&s, true);
 	run_width(&s, 8, 1, &narrow, &rounds_narrow);
 	hellos_narrow = s.hellos;
 	s.hellos = 0;
