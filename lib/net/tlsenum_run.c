@@ -97,12 +97,11 @@ econn_answered(struct econn *c)
 {
 	struct erun *r = c->run;
 	uint64_t now = now_us(), x224 = now - c->connected_us;
-
-	c->answered_us = now;
 	uint64_t proc = r->rtt_us != UINT64_MAX && x224 > r->rtt_us
 	                    ? x224 - r->rtt_us
 	                    : x224;
 
+	c->answered_us = now;
 	econn_not_early(c);
 	/* Up at once, down by a quarter of the difference. */
 	r->proc_us =
@@ -135,9 +134,8 @@ econn_finish(struct econn *c)
 	if (r->opt->trace != NULL) {
 		const struct rdd_tlsconn_result *res =
 		    rdd_tlsconn_result(c->tc);
-		char line[200];
-
 		uint64_t now = now_us();
+		char line[200];
 
 		snprintf(line, sizeof(line),
 		         "TLS hello %d: %s, version 0x%04x, suite 0x%04x, "

@@ -494,8 +494,8 @@ rdd_tlsenum_early_limit(uint64_t rtt_us, uint64_t proc_us, int limit)
 
 	if (limit < MIN_EARLY)
 		return limit < 1 ? 1 : limit;
-	if (rtt_us == UINT64_MAX) /* nothing known yet: the floor */
-		return MIN_EARLY;
+	if (rtt_us == UINT64_MAX || proc > UINT64_MAX / 4)
+		return MIN_EARLY; /* nothing known yet, or nonsense: the floor */
 	if (rtt_us > UINT64_MAX / 4)
 		return limit;
 	cap = (2 * rtt_us + 2 * proc - 1) / proc;

@@ -501,6 +501,7 @@ test_pacing(void **state)
 	assert_int_equal(rdd_tlsenum_early_limit(200, 1300, 1), 1);
 	assert_int_equal(rdd_tlsenum_early_limit(0, 0, 8), 2);
 	assert_int_equal(rdd_tlsenum_early_limit(UINT64_MAX - 1, 0, 8), 8);
+	assert_int_equal(rdd_tlsenum_early_limit(200, UINT64_MAX - 1, 8), 2);
 	assert_int_equal(rdd_tlsenum_chain_width(UINT64_MAX - 1, 0),
 	                 RDD_TLSENUM_MAX_WIDTH);
 }
