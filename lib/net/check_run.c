@@ -26,6 +26,7 @@
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/netpath.h"
 #include "rdpdoctor/udpphase.h"
+#include "write_copy.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define READ_BUF 65536
@@ -188,12 +189,6 @@ static void on_timer(uv_timer_t *t);
 static void conn_connect(struct conn *c);
 
 /* A write in flight, with the bytes it owns. */
-struct write_req {
-	uv_write_t req;
-	struct conn *c;
-	uint8_t data[];
-};
-
 static void conn_pump(struct conn *c);
 
 /*
@@ -202,12 +197,10 @@ static void conn_pump(struct conn *c);
  * probe's connection as a reset, not as a silent stall.
  */
 static void
-on_write(uv_write_t *req, int status)
+on_write(void *ctx, int status)
 {
-	struct write_req *w = req->data;
-	struct conn *c = w->c;
+	struct conn *c = ctx;
 
-	free(w);
 	if (status >= 0 || status == UV_ECANCELED || c->finished)
 		return;
 	trace(c->run, c->label, "<- connection %s (on send)",
@@ -230,24 +223,17 @@ conn_pump(struct conn *c)
 	if (c->finished)
 		return;
 	while ((n = rdd_probe_pending(c->probe, &data)) > 0) {
-		struct write_req *w = malloc(sizeof(*w) + n);
-		uv_buf_t buf;
+		int rc = rdd__write_copy((uv_stream_t *)&c->tcp, data, n,
+		                         on_write, c);
 
-		if (w == NULL) {
+		if (rc == RDD__WRITE_NOMEM) {
 			c->run->error = -1;
 			conn_finish(c);
 			return;
 		}
-		memcpy(w->data, data, n);
-		w->c = c;
-		w->req.data = w;
-		buf = uv_buf_init((char *)w->data, (unsigned)n);
 		rdd_probe_sent(c->probe, n);
-		if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1,
-		             on_write) != 0) {
-			free(w);
+		if (rc != 0)
 			break; /* the read side will see the error */
-		}
 	}
 	if (rdd_probe_done(c->probe)) {
 		conn_finish(c);

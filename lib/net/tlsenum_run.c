@@ -31,6 +31,7 @@
 
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/tlsenum.h"
+#include "write_copy.h"
 
 #define READ_BUF 65536
 #define CONNECT_PACE_US 2000
@@ -160,22 +161,14 @@ econn_finish(struct econn *c)
 	erun_fill(r);
 }
 
-struct wreq {
-	uv_write_t req;
-	struct econn *c;
-	uint8_t data[];
-};
-
 static void econn_pump(struct econn *c);
 static void on_timer(uv_timer_t *t);
 
 static void
-on_write(uv_write_t *req, int status)
+on_write(void *ctx, int status)
 {
-	struct wreq *w = req->data;
-	struct econn *c = w->c;
+	struct econn *c = ctx;
 
-	free(w);
 	if (status >= 0 || status == UV_ECANCELED || c->finished)
 		return;
 	rdd_tlsconn_peer_closed(c->tc, true, now_us());
@@ -192,24 +185,17 @@ econn_pump(struct econn *c)
 	if (c->finished)
 		return;
 	while ((n = rdd_tlsconn_pending(c->tc, &data)) > 0) {
-		struct wreq *w = malloc(sizeof(*w) + n);
-		uv_buf_t buf;
+		int rc = rdd__write_copy((uv_stream_t *)&c->tcp, data, n,
+		                         on_write, c);
 
-		if (w == NULL) {
+		if (rc == RDD__WRITE_NOMEM) {
 			c->run->error = -1;
 			econn_finish(c);
 			return;
 		}
-		memcpy(w->data, data, n);
-		w->c = c;
-		w->req.data = w;
-		buf = uv_buf_init((char *)w->data, (unsigned)n);
 		rdd_tlsconn_sent(c->tc, n);
-		if (uv_write(&w->req, (uv_stream_t *)&c->tcp, &buf, 1,
-		             on_write) != 0) {
-			free(w);
+		if (rc != 0)
 			break;
-		}
 	}
 	if (rdd_tlsconn_done(c->tc)) {
 		econn_finish(c);
