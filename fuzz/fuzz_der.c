@@ -1,7 +1,8 @@
 /*
  * fuzz_der.c - libFuzzer target for lib/wire/der.c: the TLV reader over
  * arbitrary nesting, INTEGER values, the partial-head framing, and the
- * writer read back.
+ * writer read back; and for lib/wire/certname.c, the input read as a
+ * certificate whose subject is found.
  *
  * The input is walked as a tree of TLVs (constructed ones are entered, to
  * a bounded depth). Checked with abort(): a getter that fails leaves the
@@ -10,9 +11,11 @@
  * head asks for more; what the writer makes from fuzz-chosen values reads
  * back to the same values.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "wire/certname.h"
 #include "wire/der.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -94,6 +97,23 @@ roundtrip(const uint8_t *data, size_t size)
 	CHECK(rdd_cur_left(&c) == 0);
 }
 
+/* A subject found lies inside the input and is one whole SEQUENCE. */
+static void
+subject(const uint8_t *data, size_t size)
+{
+	const uint8_t *name;
+	size_t len, head, content;
+	uint8_t tag;
+
+	if (rdd_cert_subject(data, size, &name, &len) != 0)
+		return;
+	CHECK(name >= data && len <= size &&
+	      name - data <= (ptrdiff_t)(size - len));
+	CHECK(rdd_der_head(name, len, &tag, &head, &content) ==
+	      RDD_DER_HEAD_OK);
+	CHECK(tag == RDD_DER_SEQUENCE && head + content == len);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -102,5 +122,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rdd_cur_init(&c, data, size);
 	walk(c, 0);
 	roundtrip(data, size);
+	subject(data, size);
 	return 0;
 }
