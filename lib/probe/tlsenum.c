@@ -2,26 +2,33 @@
  * tlsenum.c - the TLS enumeration (tlsenum.h): one connection per
  * ClientHello, and the plan that chooses the ClientHellos.
  *
- * The plan, per version (SSL 3.0 .. TLS 1.3), all versions at once:
+ * The plan, per version (SSL 3.0 .. TLS 1.3):
  *   1. a hello with every suite that version can carry, in the table's
- *      order. No answer: the version is refused, and that is all it
- *      costs. An answer: a second hello with the list reversed. The same
- *      suite twice: the server chooses by its own order; two different
- *      ones: it follows the client's.
+ *      order: TLS 1.3's and TLS 1.2's at once, the older ones once TLS
+ *      1.2's is answered. A server answers with the highest version it
+ *      has up to the client's (RFC 5246 E.1), so a TLS 1.2 hello answered
+ *      with TLS 1.0 is TLS 1.0's first answer and says TLS 1.1 is
+ *      refused: neither is asked again ("implied"). No answer: the
+ *      version is refused, and that is all it costs. An answer: a second
+ *      hello with the list reversed. The same suite twice: the server
+ *      chooses by its own order; two different ones: it follows the
+ *      client's.
  *   2. server order: one chain, each hello offering the suites not yet
  *      chosen, so each answer is the next suite in the server's order
  *      (what sslscan does, one version after another). Client order: the
- *      order means nothing, so the suites are found by N_CHUNKS chains
- *      over disjoint parts of the list at once.
+ *      order means nothing, so the list is split into chains over
+ *      disjoint parts, run at once (the width: 2 on a LAN, up to 8 when
+ *      round trips are long; a short list is split less).
  *   A chain ends at the first hello that gets no ServerHello of that
  *   version (an alert, a close, or a lower version).
- * Groups, once TLS 1.3 is known to be accepted: one TLS 1.3 hello per
- * group, offering that group alone without a key share (a supported group
- * gets a HelloRetryRequest naming it, x25519 a ServerHello). The elliptic
- * curves that TLS 1.3 did not show (all of them when it is refused) are
- * then asked once each with the highest older version the server
- * accepts, offering its ECDHE suites and that curve alone (the
- * ServerKeyExchange names it).
+ * Groups, once TLS 1.3 is known to be accepted: chains of TLS 1.3 hellos
+ * offering the groups not yet seen without a key share (the server
+ * answers with a HelloRetryRequest naming one, or a ServerHello for the
+ * x25519 share of the first hello). The elliptic curves that TLS 1.3 did
+ * not show (all of them when it is refused) then go in chains of hellos
+ * of the highest older version the server accepts, offering its ECDHE
+ * suites (the ServerKeyExchange names the curve). A curve an older ECDHE
+ * answer already named is not asked again.
  * Every connection costs the server a handshake (xrdp: a fork too), and
  * on a LAN their number, not the round trips, sets the time: so nothing
  * is asked whose answer is already implied.
@@ -39,6 +46,7 @@
 static const uint16_t versions[RDD_TLS_N_VERSIONS] = {
     RDD_TLS_V_SSL3, RDD_TLS_V_TLS10, RDD_TLS_V_TLS11, RDD_TLS_V_TLS12,
     RDD_TLS_V_TLS13};
+#define VI_TLS12 3
 
 int
 rdd_tls_version_index(uint16_t version)
@@ -334,11 +342,13 @@ rdd_tlsconn_free(struct rdd_tlsconn *c)
 #define MAX_JOBS 1024
 #define MAX_CHAINS ((RDD_TLS_N_VERSIONS + 1) * RDD_TLSENUM_MAX_WIDTH)
 
-enum job_kind { J_PROBE, J_CHAIN, J_GROUP12 };
+enum job_kind { J_PROBE, J_CHAIN };
 
 /* Hellos one after the other, each offering what the ones before did not
  * get: suites of one version, or (groups) TLS 1.3 groups without a key
- * share, each answer a HelloRetryRequest naming one. */
+ * share, each answer a HelloRetryRequest naming one, or curves with an
+ * older version's ECDHE suites, each answer a ServerKeyExchange naming
+ * one. The hello that gets a refusal ends the chain. */
 struct chain {
 	int vi;
 	bool groups;
@@ -353,7 +363,6 @@ struct job {
 	int vi;
 	int chain; /* J_CHAIN */
 	bool reversed;
-	uint16_t group; /* J_GROUP12 */
 	bool answered;
 };
 
@@ -364,6 +373,7 @@ struct vstate {
 	int probes_left;            /* first hellos not yet answered */
 	int pick_fw, pick_rv;       /* suite chosen, -1 none */
 	bool probed;                /* the first answers are in */
+	bool implied;               /* refused: see release_older */
 	uint16_t found[MAX_SUITES]; /* in the order found */
 	size_t n_found;
 	int server_order;
@@ -452,7 +462,7 @@ rdd_tlsenum_new(const char *server_name)
 	e->width = RDD_TLSENUM_DEFAULT_WIDTH;
 	e->seed = 0x2545f491u;
 	t = rdd_tls_suites(&n);
-	for (int vi = 0; vi < RDD_TLS_N_VERSIONS; vi++) {
+	for (int vi = RDD_TLS_N_VERSIONS - 1; vi >= 0; vi--) {
 		struct vstate *v = &e->v[vi];
 
 		v->pick_fw = v->pick_rv = -1;
@@ -467,7 +477,10 @@ rdd_tlsenum_new(const char *server_name)
 				continue;
 			v->all[v->n_all++] = t[i].id;
 		}
-		v->probes_left = enqueue(e, add_job(e, J_PROBE, vi)) ? 1 : 0;
+		/* Older versions wait for TLS 1.2's answer (release_older). */
+		v->probes_left =
+		    vi < VI_TLS12 || enqueue(e, add_job(e, J_PROBE, vi)) ? 1
+		                                                         : 0;
 		v->probed = v->probes_left == 0;
 	}
 	return e;
@@ -521,20 +534,40 @@ rdd_tlsenum_chain_width(uint64_t rtt_us, uint64_t proc_us)
 	return w < RDD_TLSENUM_MAX_WIDTH ? (int)w : RDD_TLSENUM_MAX_WIDTH;
 }
 
-/* K chains over LIST (minus SKIP), item i in chain i mod K. */
+/* Items a chain carries at least, times the width: each chain costs the
+ * hello that ends it, so a short list is not split as far as a long one.
+ * On a LAN (width 2) a chain carries 16 or more: the TLS 1.3 suites a
+ * first hello leaves, the groups and the curves go in one chain each,
+ * none longer than the two over TLS 1.2's ~150 suites; with 100 ms of
+ * delay (width 8), 4 or more. */
+#define CHAIN_ITEMS_BY_WIDTH 32
+
+/* Up to K chains over LIST (minus SKIP), item i in chain i mod K. */
 static void
 add_chains(struct rdd_tlsenum *e, int vi, bool groups, const uint16_t *list,
            size_t n, const uint16_t *skip, size_t n_skip, int k)
 {
+	uint16_t rest[MAX_SUITES];
+	size_t n_rest = 0, per;
+
+	for (size_t s = 0; s < n && n_rest < MAX_SUITES; s++)
+		if (!contains(skip, n_skip, list[s]))
+			rest[n_rest++] = list[s];
+	if (n_rest == 0)
+		return;
+	per = CHAIN_ITEMS_BY_WIDTH / (size_t)e->width;
+	if (per < 1)
+		per = 1;
+	if ((size_t)k > (n_rest + per - 1) / per)
+		k = (int)((n_rest + per - 1) / per);
 	for (int i = 0; i < k && e->n_chains < MAX_CHAINS; i++) {
 		struct chain *c = &e->chains[e->n_chains++];
 
 		memset(c, 0, sizeof(*c));
 		c->vi = vi;
 		c->groups = groups;
-		for (size_t s = (size_t)i; s < n; s += (size_t)k)
-			if (!contains(skip, n_skip, list[s]))
-				c->left[c->n_left++] = list[s];
+		for (size_t s = (size_t)i; s < n_rest; s += (size_t)k)
+			c->left[c->n_left++] = rest[s];
 		c->ended = c->n_left == 0;
 	}
 }
@@ -596,24 +629,15 @@ plan_groups13(struct rdd_tlsenum *e)
 	           e->n_groups, e->width);
 }
 
-static void
-enqueue_group12(struct rdd_tlsenum *e, int vi, uint16_t g)
-{
-	int id = add_job(e, J_GROUP12, vi);
-
-	if (id >= 0)
-		e->jobs[id].group = g;
-	enqueue(e, id);
-}
-
 /* Once every version's first hello and the TLS 1.3 group chains are
  * answered: the curves TLS 1.3 did not show, with the highest older
  * version the server accepts. */
 static void
 plan_groups12(struct rdd_tlsenum *e)
 {
+	uint16_t curves[RDD_MAX_TLS_GROUPS];
 	const uint16_t *gl;
-	size_t ng;
+	size_t ng, n = 0;
 	int vi;
 
 	if (e->groups12_planned)
@@ -631,10 +655,10 @@ plan_groups12(struct rdd_tlsenum *e)
 	if (vi < 0)
 		return;
 	gl = rdd_tls_groups(&ng);
-	for (size_t i = 0; i < ng; i++)
-		if (gl[i] < 256 && /* an elliptic curve */
-		    !contains(e->groups, e->n_groups, gl[i]))
-			enqueue_group12(e, vi, gl[i]);
+	for (size_t i = 0; i < ng && n < RDD_MAX_TLS_GROUPS; i++)
+		if (gl[i] < 256) /* an elliptic curve */
+			curves[n++] = gl[i];
+	add_chains(e, vi, true, curves, n, e->groups, e->n_groups, e->width);
 }
 
 static bool
@@ -684,20 +708,70 @@ make_job(struct rdd_tlsenum *e, int id, struct rdd_tlsenum_job *out)
 	case J_CHAIN: {
 		struct chain *c = &e->chains[j->chain];
 
-		if (c->groups)
+		if (!c->groups)
+			return build(e, out, versions[j->vi], c->left,
+			             c->n_left, NULL, 0, true);
+		if (versions[j->vi] == RDD_TLS_V_TLS13)
 			return build(e, out, RDD_TLS_V_TLS13, v->all, v->n_all,
 			             c->left, c->n_left, false);
-		return build(e, out, versions[j->vi], c->left, c->n_left, NULL,
-		             0, true);
-	}
-	case J_GROUP12:
 		for (size_t i = 0; i < v->n_all; i++)
 			if (rdd_tls_suite_is_ecdhe(v->all[i]))
 				tmp[n++] = v->all[i];
-		return build(e, out, versions[j->vi], tmp, n, &j->group, 1,
-		             false);
+		return build(e, out, versions[j->vi], tmp, n, c->left,
+		             c->n_left, false);
+	}
 	}
 	return false;
+}
+
+static void job_settled(struct rdd_tlsenum *e, const struct job *j,
+                        const struct rdd_tlsconn_result *r);
+
+/*
+ * TLS 1.2's first hello is answered (R; NULL: it could not be sent): ask
+ * the older versions, but only what the answer leaves open. A server
+ * answers with the highest version it has up to the client's (RFC 5246
+ * E.1, RFC 4346 E.1: it "MUST" choose it; RFC 8446 4.2.1 the same with
+ * supported_versions), so a TLS 1.0 answer is TLS 1.0's first answer
+ * and says TLS 1.1 is refused: neither is asked again. Holding these
+ * hellos back costs the old versions one round trip, never the longest
+ * chain's; against a TLS 1.0-only server it saves two connections.
+ */
+static void
+release_older(struct rdd_tlsenum *e, const struct rdd_tlsconn_result *r)
+{
+	int u = r != NULL && r->outcome == RDD_TLSCONN_HELLO
+	            ? rdd_tls_version_index(r->version)
+	            : -1;
+
+	if (u >= VI_TLS12 ||
+	    (u >= 0 && !contains(e->v[u].all, e->v[u].n_all, r->suite)))
+		u = -1; /* not a usable answer of an older version */
+	for (int vi = VI_TLS12 - 1; vi >= 0; vi--) {
+		struct vstate *v = &e->v[vi];
+		int id;
+
+		if (u >= 0 && vi > u) {
+			v->probes_left = 0;
+			v->probed = true;
+			v->implied = true;
+			continue;
+		}
+		id = add_job(e, J_PROBE, vi);
+		if (id < 0) {
+			v->probes_left = 0;
+			v->probed = true;
+			continue;
+		}
+		if (vi == u) {
+			/* The answer stands for this version's own hello. */
+			e->jobs[id].answered = true;
+			job_settled(e, &e->jobs[id], r);
+		} else if (!enqueue(e, id)) {
+			v->probes_left = 0;
+			v->probed = true;
+		}
+	}
 }
 
 static bool
@@ -707,8 +781,8 @@ hello_of(const struct rdd_tlsconn_result *r, uint16_t version)
 	       r->version == version;
 }
 
-/* A first hello or a curve hello is answered (R), or could not be sent
- * (R NULL): learn, and plan what the answer makes due. */
+/* A first hello is answered (R), or could not be sent (R NULL): learn,
+ * and plan what the answer makes due. */
 static void
 job_settled(struct rdd_tlsenum *e, const struct job *j,
             const struct rdd_tlsconn_result *r)
@@ -716,14 +790,10 @@ job_settled(struct rdd_tlsenum *e, const struct job *j,
 	struct vstate *v = &e->v[j->vi];
 	bool hello = hello_of(r, versions[j->vi]);
 
-	if (j->kind == J_GROUP12) {
-		if (hello && r->group == j->group)
-			group_found(e, j->group);
-		return;
-	}
 	if (hello && contains(v->all, v->n_all, r->suite)) {
-		if (j->vi == RDD_TLS_N_VERSIONS - 1)
-			group_found(e, r->group);
+		/* TLS 1.3's key share, or an older ECDHE ServerKeyExchange's
+		 * curve. */
+		group_found(e, r->group);
 		if (j->reversed) {
 			v->pick_rv = r->suite;
 		} else {
@@ -741,6 +811,8 @@ job_settled(struct rdd_tlsenum *e, const struct job *j,
 	}
 	if (--v->probes_left == 0)
 		plan_chains(e, j->vi);
+	if (j->vi == VI_TLS12 && !j->reversed)
+		release_older(e, r);
 }
 
 bool
@@ -818,8 +890,7 @@ rdd_tlsenum_answer(struct rdd_tlsenum *e, int id,
 				group_found(e, got);
 			} else {
 				found(v, got);
-				if (j->vi == RDD_TLS_N_VERSIONS - 1)
-					group_found(e, r->group);
+				group_found(e, r->group);
 			}
 			remove_id(c->left, &c->n_left, got);
 			c->ended = c->n_left == 0;
@@ -862,6 +933,7 @@ rdd_tlsenum_result(const struct rdd_tlsenum *e, struct rdd_tls_enum_info *out)
 
 		out->tested[vi] = v->probed;
 		out->accepted[vi] = v->n_found > 0;
+		out->implied[vi] = v->implied;
 		out->server_order[vi] = v->n_found > 1 ? v->server_order : -1;
 		for (size_t i = 0;
 		     i < v->n_found && out->n_ciphers < RDD_MAX_TLS_CIPHERS;

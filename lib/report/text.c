@@ -681,9 +681,12 @@ print_tls_enum(struct ctx *c, const struct rdd_observation *obs)
 	for (int vi = 0; vi < RDD_TLS_N_VERSIONS; vi++) {
 		uint16_t v = (uint16_t)(RDD_TLS_V_SSL3 + vi);
 
-		fprintf(c->out, "  %-9s %s%s%s%s\n", rdd_tls_version_name(v),
+		fprintf(c->out, "  %-9s %s%s%s%s%s\n", rdd_tls_version_name(v),
 		        sgr(c, e->accepted[vi] ? SGR_GREEN : ""),
 		        e->accepted[vi] ? "accepted" : "refused", sgr_reset(c),
+		        e->implied[vi] ? " (a higher version's hello got a "
+		                         "lower version)"
+		                       : "",
 		        e->server_order[vi] < 0 ? ""
 		        : e->server_order[vi]   ? ", the server's order"
 		                                : ", the client's order");

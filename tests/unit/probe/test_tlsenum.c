@@ -390,6 +390,17 @@ test_client_order_legacy(void **state)
 	assert_int_equal(info.server_order[1], 0);
 	expect_ciphers(&info, RDD_TLS_V_TLS10, legacy10, 5, false);
 	assert_int_equal(info.n_groups, 0);
+	/* TLS 1.2's hello got TLS 1.0: that is TLS 1.0's first answer, and
+	 * TLS 1.1 is refused without a hello (RFC 5246 E.1). So: TLS 1.3,
+	 * 1.2 and SSL 3.0 asked; TLS 1.0 reversed; the three suites left
+	 * found by the 4 chains (the default width) and their 4 ends; the
+	 * curves refused by one hello (at width 4 a chain carries 8 or
+	 * more). */
+	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++) {
+		assert_true(info.tested[i]);
+		assert_int_equal(info.implied[i], i == 2);
+	}
+	assert_int_equal(info.connections, 3 + 1 + (3 + 4) + 1);
 	/* Parallel: fewer rounds than hellos at one at a time. */
 	memset(&s, 0, sizeof(s));
 	s.version_ok[1] = true;
@@ -397,7 +408,35 @@ test_client_order_legacy(void **state)
 	s.n_pref[1] = 5;
 	s.client_order = true;
 	run(&s, 1, &info, &one_at_a_time);
-	assert_true(rounds * 3 < one_at_a_time);
+	assert_true(rounds * 2 < one_at_a_time);
+}
+
+/* TLS 1.0 and 1.1: TLS 1.2's hello gets TLS 1.1, which stands for TLS
+ * 1.1's first hello; TLS 1.0 is still asked (nothing implies it). */
+static void
+test_downgrade(void **state)
+{
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	int rounds;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.version_ok[1] = s.version_ok[2] = true;
+	s.pref[1] = s.pref[2] = legacy10;
+	s.n_pref[1] = s.n_pref[2] = 5;
+	s.client_order = true;
+	run(&s, 8, &info, &rounds);
+	assert_false(info.accepted[0] || info.accepted[3] || info.accepted[4]);
+	assert_true(info.accepted[1] && info.accepted[2]);
+	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++)
+		assert_false(info.implied[i]);
+	expect_ciphers(&info, RDD_TLS_V_TLS10, legacy10, 5, false);
+	expect_ciphers(&info, RDD_TLS_V_TLS11, legacy10, 5, false);
+	/* TLS 1.3, 1.2, 1.0 and SSL 3.0 asked; TLS 1.1 and 1.0 reversed;
+	 * for each, the three suites left and the ends of 4 chains; the
+	 * curves, with TLS 1.1, refused by one hello. */
+	assert_int_equal(info.connections, 4 + 2 + 2 * (3 + 4) + 1);
 }
 
 static void
@@ -417,9 +456,12 @@ test_nothing(void **state)
 		assert_false(info.accepted[i]);
 	}
 	assert_false(info.saw_certificate);
-	/* A refused version costs one hello, and nothing follows it. */
+	/* A refused version costs one hello, and nothing follows it; the
+	 * versions below TLS 1.2 are asked once its answer is in. */
 	assert_int_equal(info.connections, RDD_TLS_N_VERSIONS);
-	assert_int_equal(rounds, 1);
+	assert_int_equal(rounds, 2);
+	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++)
+		assert_false(info.implied[i]);
 }
 
 /* A client-ordered list split into more chains: the same suites and
@@ -447,14 +489,17 @@ test_width(void **state)
 	assert_true(rounds_wide < rounds_narrow);
 	/* One chain: a hello per suite not found by the first two, and the
 	 * one that ends it; the groups the same way (x25519 is known from
-	 * the first TLS 1.3 hello); five first hellos, two reversed; and a
-	 * TLS 1.2 hello for each curve TLS 1.3 did not show (the three
-	 * brainpool curves, which TLS 1.3 does not carry). */
+	 * the first TLS 1.3 hello); five first hellos, two reversed; and one
+	 * TLS 1.2 hello that offers the curves TLS 1.3 did not show (the
+	 * three brainpool curves, which TLS 1.3 does not carry) and is
+	 * refused. */
 	assert_int_equal(hellos_narrow,
-	                 5 + 2 + (14 - 2 + 1) + (3 - 2 + 1) + (5 - 1 + 1) + 3);
+	                 5 + 2 + (14 - 2 + 1) + (3 - 2 + 1) + (5 - 1 + 1) + 1);
 }
 
-/* No TLS 1.3: the curves are asked with TLS 1.2 ECDHE hellos, one each. */
+/* No TLS 1.3: the curves are asked with TLS 1.2 ECDHE hellos, in one
+ * chain on a LAN (width 2): a hello per curve found, and the refused
+ * one. */
 static void
 test_curves_without_tls13(void **state)
 {
@@ -471,12 +516,21 @@ test_curves_without_tls13(void **state)
 	s.n_pref[3] = sizeof(xrdp12) / 2;
 	s.groups = two;
 	s.n_groups = 2;
-	run(&s, 8, &info, &rounds);
+	run_width(&s, 8, 2, &info, &rounds);
 	assert_false(info.accepted[4]);
 	assert_int_equal(info.n_groups, 2);
 	/* In the table's order. */
 	assert_int_equal(info.groups[0], RDD_TLS_GROUP_SECP256R1);
 	assert_int_equal(info.groups[1], RDD_TLS_GROUP_SECP384R1);
+	/* Five first hellos, the reversed one (server order: one chain of
+	 * the 13 suites left and its end), and the curves: the first
+	 * (ECDHE) answer named one, the chain finds the other and ends. */
+	assert_int_equal(info.connections, 5 + 1 + (14 - 1 + 1) + (1 + 1));
+	/* Wider, the curves are split: each chain ends with a refusal. */
+	s.hellos = 0;
+	run_width(&s, 8, RDD_TLSENUM_MAX_WIDTH, &info, &rounds);
+	assert_int_equal(info.n_groups, 2);
+	assert_true(info.connections > 5 + 1 + (14 - 1 + 1) + (1 + 1));
 }
 
 /* The pacing from measured times: the lab's xrdp on its LAN (connect
@@ -513,6 +567,7 @@ main(void)
 	    cmocka_unit_test(test_conn_outcomes),
 	    cmocka_unit_test(test_server_order),
 	    cmocka_unit_test(test_client_order_legacy),
+	    cmocka_unit_test(test_downgrade),
 	    cmocka_unit_test(test_nothing),
 	    cmocka_unit_test(test_width),
 	    cmocka_unit_test(test_curves_without_tls13),

@@ -419,6 +419,7 @@ test_tls_enum(void **state)
 	obs.tls.present = false;
 	e->present = true;
 	e->accepted[1] = true;
+	e->implied[2] = true;
 	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++)
 		e->server_order[i] = -1;
 	e->server_order[1] = 0;
@@ -441,8 +442,12 @@ test_tls_enum(void **state)
 	x = json_array_get(a, 1);
 	assert_string_equal(get_str(x, "version"), "TLSv1.0");
 	assert_true(json_is_true(get(x, "accepted")));
+	assert_true(json_is_false(get(x, "implied")));
 	assert_string_equal(get_str(x, "order"), "client");
 	assert_true(json_is_null(get(json_array_get(a, 3), "order")));
+	x = json_array_get(a, 2);
+	assert_true(json_is_false(get(x, "accepted")));
+	assert_true(json_is_true(get(x, "implied")));
 	a = get(tls, "ciphers");
 	assert_int_equal(json_array_size(a), 2);
 	x = json_array_get(a, 1);
