@@ -111,9 +111,11 @@ struct rdd_check_options {
 	size_t samples;     /* path samples (--samples); 0: none */
 	uint16_t udp_port;  /* RDP-UDP probe (--udp-port); 0: the TCP port */
 	bool no_udp;        /* --no-udp: no RDP-UDP probe */
-	rdd_trace_cb trace; /* -v; may be NULL */
+	/* -v; may be NULL. With tls_full it is also called from the
+	 * enumeration's thread, possibly at the same time. */
+	rdd_trace_cb trace;
 	void *trace_ctx;
-	/* --tls-full: the TLS enumeration after the check, with at most
+	/* --tls-full: the TLS enumeration beside the check, with at most
 	 * tls_parallel connections at once (0: 8). */
 	bool tls_full;
 	int tls_parallel;
@@ -140,8 +142,11 @@ int rdd_check_run(const struct rdd_check_options *opt,
 
 /*
  * The TLS enumeration (lib/net/tlsenum_run.c, plan in tlsenum.h) against
- * obs->address, filling obs->tls_enum. Called by rdd_check_run when
- * opt->tls_full is set. Returns 0, or -1 on an internal error.
+ * obs->address, filling obs->tls_enum. When opt->tls_full is set,
+ * rdd_check_run runs it on a thread of its own as soon as the check's
+ * connections have the server's X.224 answers, beside the rest of the
+ * check (or after the check, when no answer came). Returns 0, or -1 on an
+ * internal error.
  */
 int rdd_tlsenum_run(const struct rdd_check_options *opt,
                     struct rdd_observation *obs);

@@ -26,6 +26,7 @@
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/netpath.h"
 #include "rdpdoctor/udpphase.h"
+#include "tlsenum_run.h"
 #include "write_copy.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -103,6 +104,15 @@ struct run {
 		bool got_other; /* a datagram that was not our SYN+ACK */
 		uint8_t rbuf[2048];
 	} u;
+	/* --tls-full: the enumeration, on a thread of its own from the
+	 * moment the plan's connections have their X.224 answers; it writes
+	 * obs->tls_enum alone, which nothing here touches until the join. */
+	struct {
+		bool started;
+		uv_thread_t thread;
+		struct rdd__tlsenum_target target;
+		int rc;
+	} en;
 };
 
 #define CONNECT_PACE_US 2000
@@ -160,6 +170,7 @@ on_handle_closed(uv_handle_t *h)
 
 static void maybe_retry(struct run *r);
 static void maybe_enumerate(struct run *r);
+static void maybe_start_tls_full(struct run *r);
 static void maybe_mtu_retry(struct run *r);
 static void mtu_retry_done(struct run *r);
 
@@ -175,6 +186,7 @@ conn_finish(struct conn *c)
 		maybe_retry(c->run);
 		maybe_enumerate(c->run);
 		maybe_mtu_retry(c->run);
+		maybe_start_tls_full(c->run);
 	}
 	uv_timer_stop(&c->timer);
 	if (!uv_is_closing((uv_handle_t *)&c->tcp))
@@ -239,6 +251,8 @@ conn_pump(struct conn *c)
 		conn_finish(c);
 		return;
 	}
+	if (c->attempt != NULL && c->attempt->x224 != RDD_X224_NOT_RUN)
+		maybe_start_tls_full(c->run);
 	deadline = rdd_probe_deadline(c->probe);
 	if (deadline == UINT64_MAX) {
 		uv_timer_stop(&c->timer);
@@ -591,6 +605,44 @@ maybe_enumerate(struct run *r)
 		      n);
 	for (i = 0; i < n; i++)
 		open_entry(r, &e[i]);
+}
+
+static void
+tls_full_thread(void *arg)
+{
+	struct run *r = arg;
+
+	r->en.rc =
+	    rdd__tlsenum_run_target(r->opt, &r->en.target, &r->obs->tls_enum);
+}
+
+/*
+ * --tls-full: start the enumeration once every connection of the plan
+ * has the server's X.224 answer (or has ended). By then the address is
+ * known and so are the connect and answer times that pace it, and the
+ * server has accepted the plan's connections, so that the enumeration's
+ * do not queue behind them; the rest of the check (TLS, CredSSP, MCS,
+ * the path samples, RDP-UDP) runs beside it.
+ */
+static void
+maybe_start_tls_full(struct run *r)
+{
+	size_t i;
+
+	if (!r->opt->tls_full || r->en.started || r->n_addrs == 0)
+		return;
+	for (i = 0; i < r->n_conns; i++) {
+		const struct conn *c = r->conns[i];
+
+		if (c->attempt != NULL && c->attempt != &r->mtu_attempt &&
+		    !c->finished && c->attempt->x224 == RDD_X224_NOT_RUN)
+			return;
+	}
+	rdd__tlsenum_target_from(r->obs, &r->en.target);
+	if (uv_thread_create(&r->en.thread, tls_full_thread, r) == 0) {
+		r->en.started = true;
+		trace(r, "T", "TLS enumeration started beside the check");
+	}
 }
 
 /*
@@ -1138,11 +1190,17 @@ rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 	start_resolve(r);
 	uv_run(&r->loop, UV_RUN_DEFAULT);
 	obs->total_ms = ms_since(r, now_us());
+	if (r->en.started) {
+		uv_thread_join(&r->en.thread);
+		if (r->en.rc != 0)
+			r->error = -1;
+	}
 	if (r->retried)
 		rdd_plan_credssp_merge(obs, &r->plain);
 	rdd_plan_mcs_merge(obs, r->mcs);
 	rdd_plan_conclude(obs);
-	if (opt->tls_full && obs->address[0] != '\0' &&
+	/* Not started beside the check (no X.224 answer came): after it. */
+	if (opt->tls_full && !r->en.started && obs->address[0] != '\0' &&
 	    rdd_tlsenum_run(opt, obs) != 0)
 		r->error = -1;
 	rdd_net_summarize(&obs->net, opt->timeout_s * 1000.0);

@@ -1,8 +1,9 @@
 /*
  * tlsenum_run.c - the event-loop driver of the TLS enumeration (libuv).
  *
- * Runs after the check's own connections, against the address the check
- * used: asks the plan (lib/probe/tlsenum.c) for ClientHellos and opens one
+ * Runs on a loop of its own against the address the check used, on a
+ * thread of its own once the check's connections have the server's X.224
+ * answers (check_run.c), or after the check: asks the plan (lib/probe/tlsenum.c) for ClientHellos and opens one
  * connection per hello, at most opt->tls_parallel at once, connects paced
  * CONNECT_PACE_US apart, each bounded by the per-phase timeout. Sockets
  * and time only: every byte is read by the sans-I/O connection machine.
@@ -31,6 +32,7 @@
 
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/tlsenum.h"
+#include "tlsenum_run.h"
 #include "write_copy.h"
 
 #define READ_BUF 65536
@@ -60,12 +62,14 @@ struct erun {
 	struct sockaddr_storage addr;
 	uint64_t timeout_us;
 	uint64_t next_connect_us;
+	uint64_t t0_us; /* the enumeration's start, for the trace */
 	int running, limit;
 	int early;        /* connections without an X.224 answer yet */
 	uint64_t rtt_us;  /* smallest TCP connect time seen */
 	uint64_t proc_us; /* the server's X.224 answer time beyond rtt */
 	int error;
 	struct rdd_tls_enum_info *info;
+	struct rdd_tlsenum_job job; /* the next hello, being built */
 };
 
 static uint64_t
@@ -138,20 +142,23 @@ econn_finish(struct econn *c)
 		uint64_t now = now_us();
 		char line[200];
 
-		snprintf(line, sizeof(line),
-		         "TLS hello %d: %s, version 0x%04x, suite 0x%04x, "
-		         "group %u; %.1f ms (TCP %.1f ms, X.224 %.1f ms)",
-		         c->job_id, rdd_tlsconn_outcome_name(res->outcome),
-		         (unsigned)res->version, (unsigned)res->suite,
-		         (unsigned)res->group,
-		         c->connect_us ? (double)(now - c->connect_us) / 1e3
-		                       : 0.0,
-		         c->connected_us
-		             ? (double)(c->connected_us - c->connect_us) / 1e3
-		             : 0.0,
-		         c->answered_us
-		             ? (double)(c->answered_us - c->connected_us) / 1e3
-		             : 0.0);
+		snprintf(
+		    line, sizeof(line),
+		    "TLS hello %d: %s, version 0x%04x, suite 0x%04x, "
+		    "group %u; at %.1f ms, %.1f ms (TCP %.1f ms, X.224 "
+		    "%.1f ms)",
+		    c->job_id, rdd_tlsconn_outcome_name(res->outcome),
+		    (unsigned)res->version, (unsigned)res->suite,
+		    (unsigned)res->group,
+		    c->connect_us ? (double)(c->connect_us - r->t0_us) / 1e3
+		                  : 0.0,
+		    c->connect_us ? (double)(now - c->connect_us) / 1e3 : 0.0,
+		    c->connected_us
+		        ? (double)(c->connected_us - c->connect_us) / 1e3
+		        : 0.0,
+		    c->answered_us
+		        ? (double)(c->answered_us - c->connected_us) / 1e3
+		        : 0.0);
 		r->opt->trace(r->opt->trace_ctx, "T", line);
 	}
 	r->running--;
@@ -302,28 +309,28 @@ on_timer(uv_timer_t *t)
 static void
 erun_fill(struct erun *r)
 {
-	static struct rdd_tlsenum_job job;
+	struct rdd_tlsenum_job *job = &r->job;
 
 	while (r->running < r->limit && r->early < early_limit(r) &&
-	       r->error == 0 && rdd_tlsenum_next(r->plan, &job)) {
+	       r->error == 0 && rdd_tlsenum_next(r->plan, job)) {
 		struct econn *c = calloc(1, sizeof(*c));
 		uint64_t now = now_us(), at = r->next_connect_us;
 
 		if (c != NULL)
-			c->tc = rdd_tlsconn_new(r->opt->cookie, job.hello,
-			                        job.hello_len, r->timeout_us);
+			c->tc = rdd_tlsconn_new(r->opt->cookie, job->hello,
+			                        job->hello_len, r->timeout_us);
 		if (c == NULL || c->tc == NULL) {
 			struct rdd_tlsconn_result none = {0};
 
 			none.outcome = RDD_TLSCONN_NO_TLS;
 			none.alert_desc = -1;
-			rdd_tlsenum_answer(r->plan, job.id, &none);
+			rdd_tlsenum_answer(r->plan, job->id, &none);
 			free(c);
 			r->error = -1;
 			return;
 		}
 		c->run = r;
-		c->job_id = job.id;
+		c->job_id = job->id;
 		uv_tcp_init(&r->loop, &c->tcp);
 		uv_timer_init(&r->loop, &c->timer);
 		c->open_handles = 2;
@@ -343,10 +350,16 @@ erun_fill(struct erun *r)
 }
 
 /* Start from what the check's own connections to this address saw. */
-static void
-learn_from_check(struct erun *r, const struct rdd_observation *obs)
+void
+rdd__tlsenum_target_from(const struct rdd_observation *obs,
+                         struct rdd__tlsenum_target *t)
 {
-	r->rtt_us = UINT64_MAX;
+	memset(t, 0, sizeof(*t));
+	snprintf(t->address, sizeof(t->address), "%s", obs->address);
+	if (!obs->host_is_address)
+		snprintf(t->server_name, sizeof(t->server_name), "%s",
+		         obs->host);
+	t->rtt_us = UINT64_MAX;
 	for (size_t i = 0; i < obs->n_attempts; i++) {
 		const struct rdd_attempt *a = &obs->attempts[i];
 		uint64_t tcp, x224;
@@ -354,13 +367,13 @@ learn_from_check(struct erun *r, const struct rdd_observation *obs)
 		if (a->tcp != RDD_TCP_OK || strcmp(a->address, obs->address))
 			continue;
 		tcp = (uint64_t)(a->tcp_ms * 1000.0);
-		if (tcp < r->rtt_us)
-			r->rtt_us = tcp;
+		if (tcp < t->rtt_us)
+			t->rtt_us = tcp;
 		if (a->x224 == RDD_X224_NOT_RUN)
 			continue;
 		x224 = (uint64_t)(a->x224_ms * 1000.0);
-		if (x224 > tcp && x224 - tcp > r->proc_us)
-			r->proc_us = x224 - tcp;
+		if (x224 > tcp && x224 - tcp > t->proc_us)
+			t->proc_us = x224 - tcp;
 	}
 }
 
@@ -368,23 +381,34 @@ int
 rdd_tlsenum_run(const struct rdd_check_options *opt,
                 struct rdd_observation *obs)
 {
+	struct rdd__tlsenum_target t;
+
+	rdd__tlsenum_target_from(obs, &t);
+	return rdd__tlsenum_run_target(opt, &t, &obs->tls_enum);
+}
+
+int
+rdd__tlsenum_run_target(const struct rdd_check_options *opt,
+                        const struct rdd__tlsenum_target *t,
+                        struct rdd_tls_enum_info *out)
+{
 	struct erun *r;
 	uint64_t t0 = now_us();
-	const char *server_name;
 	int rc;
 
-	memset(&obs->tls_enum, 0, sizeof(obs->tls_enum));
+	memset(out, 0, sizeof(*out));
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return -1;
 	r->opt = opt;
-	r->info = &obs->tls_enum;
-	if (uv_ip4_addr(obs->address, opt->port,
+	r->info = out;
+	r->t0_us = t0;
+	if (uv_ip4_addr(t->address, opt->port,
 	                (struct sockaddr_in *)&r->addr) != 0 &&
-	    uv_ip6_addr(obs->address, opt->port,
+	    uv_ip6_addr(t->address, opt->port,
 	                (struct sockaddr_in6 *)&r->addr) != 0) {
 		free(r);
-		snprintf(obs->tls_enum.detail, sizeof(obs->tls_enum.detail),
+		snprintf(out->detail, sizeof(out->detail),
 		         "no address to enumerate");
 		return 0;
 	}
@@ -394,9 +418,9 @@ rdd_tlsenum_run(const struct rdd_check_options *opt,
 	r->limit = opt->tls_parallel > 0 ? opt->tls_parallel : 8;
 	if (r->limit > MAX_PARALLEL)
 		r->limit = MAX_PARALLEL;
-	learn_from_check(r, obs);
-	server_name = obs->host_is_address ? NULL : obs->host;
-	r->plan = rdd_tlsenum_new(server_name);
+	r->rtt_us = t->rtt_us;
+	r->proc_us = t->proc_us;
+	r->plan = rdd_tlsenum_new(t->server_name[0] ? t->server_name : NULL);
 	rdd_tlsenum_set_width(r->plan,
 	                      rdd_tlsenum_chain_width(r->rtt_us, r->proc_us));
 	if (r->plan == NULL || uv_loop_init(&r->loop) != 0) {
@@ -406,8 +430,8 @@ rdd_tlsenum_run(const struct rdd_check_options *opt,
 	}
 	erun_fill(r);
 	uv_run(&r->loop, UV_RUN_DEFAULT);
-	rdd_tlsenum_result(r->plan, &obs->tls_enum);
-	obs->tls_enum.ms = (double)(now_us() - t0) / 1000.0;
+	rdd_tlsenum_result(r->plan, out);
+	out->ms = (double)(now_us() - t0) / 1000.0;
 	rc = r->error;
 	rdd_tlsenum_free(r->plan);
 	if (uv_loop_close(&r->loop) != 0)
