@@ -21,14 +21,20 @@
  *      round trips are long; a short list is split less).
  *   A chain ends at the first hello that gets no ServerHello of that
  *   version (an alert, a close, or a lower version).
+ *   TLS 1.3 in the client's order has no suite chain while its group
+ *   hellos run: they offer the suites not yet found first, so each
+ *   answer is a new suite or says none is left (suite13_from_group_hello).
  * Groups, once TLS 1.3 is known to be accepted: chains of TLS 1.3 hellos
  * offering the groups not yet seen without a key share (the server
  * answers with a HelloRetryRequest naming one, or a ServerHello for the
  * x25519 share of the first hello). The elliptic curves that TLS 1.3 did
  * not show (all of them when it is refused) then go in chains of hellos
  * of the highest older version the server accepts, offering its ECDHE
- * suites (the ServerKeyExchange names the curve). A curve an older ECDHE
- * answer already named is not asked again.
+ * suites (the ServerKeyExchange names the curve). The suite hellos of the
+ * older versions offer the curves not yet named first, and group chains
+ * go through the table from its end, so that under the client's order
+ * the two find different ones; a group named by any answer is not asked
+ * for again.
  * Every connection costs the server a handshake (xrdp: a fork too), and
  * on a LAN their number, not the round trips, sets the time: so nothing
  * is asked whose answer is already implied.
@@ -47,6 +53,8 @@ static const uint16_t versions[RDD_TLS_N_VERSIONS] = {
     RDD_TLS_V_SSL3, RDD_TLS_V_TLS10, RDD_TLS_V_TLS11, RDD_TLS_V_TLS12,
     RDD_TLS_V_TLS13};
 #define VI_TLS12 3
+#define VI_TLS13 4
+#define MAX_SUITES13 8 /* TLS 1.3 suites in the table: 5 */
 
 int
 rdd_tls_version_index(uint16_t version)
@@ -364,16 +372,24 @@ struct job {
 	int chain; /* J_CHAIN */
 	bool reversed;
 	bool answered;
+	/* A TLS 1.3 group hello: the suites it offered first, not yet found
+	 * when it was built (see suites_by_groups). */
+	uint16_t unknown13[MAX_SUITES13];
+	size_t n_unknown13;
 };
 
 /* Per version. */
 struct vstate {
 	uint16_t all[MAX_SUITES]; /* what this version can carry */
 	size_t n_all;
-	int probes_left;            /* first hellos not yet answered */
-	int pick_fw, pick_rv;       /* suite chosen, -1 none */
-	bool probed;                /* the first answers are in */
-	bool implied;               /* refused: see release_older */
+	int probes_left;      /* first hellos not yet answered */
+	int pick_fw, pick_rv; /* suite chosen, -1 none */
+	bool probed;          /* the first answers are in */
+	bool implied;         /* refused: see release_older */
+	/* TLS 1.3, the client's order: the suites not yet found are asked
+	 * by the group hellos (suite13_from_group_hello), not by chains of
+	 * their own, until settled. */
+	bool suites_by_groups, suites_settled;
 	uint16_t found[MAX_SUITES]; /* in the order found */
 	size_t n_found;
 	int server_order;
@@ -591,6 +607,23 @@ group_found(struct rdd_tlsenum *e, uint16_t g)
 		e->groups[e->n_groups++] = g;
 }
 
+static bool
+is_found(const struct vstate *v, uint16_t id)
+{
+	return contains(v->found, v->n_found, id) || v->pick_fw == id ||
+	       v->pick_rv == id;
+}
+
+static bool
+groups13_running(const struct rdd_tlsenum *e)
+{
+	for (int i = 0; i < e->n_chains; i++)
+		if (e->chains[i].groups && e->chains[i].vi == VI_TLS13 &&
+		    !e->chains[i].ended && e->chains[i].n_left > 0)
+			return true;
+	return false;
+}
+
 /* The first answers of a version are in: plan its chains. */
 static void
 plan_chains(struct rdd_tlsenum *e, int vi)
@@ -610,14 +643,54 @@ plan_chains(struct rdd_tlsenum *e, int vi)
 	 * means nothing, so the list is split. */
 	if (v->pick_fw >= 0 && v->pick_rv >= 0)
 		v->server_order = v->pick_fw == v->pick_rv ? 1 : 0;
+	if (vi == VI_TLS13 && v->server_order == 0 && groups13_running(e)) {
+		v->suites_by_groups = true;
+		return;
+	}
 	add_chains(e, vi, false, v->all, v->n_all, v->found, v->n_found,
 	           v->server_order == 0 ? e->width : 1);
+}
+
+/*
+ * A TLS 1.3 group hello (J) was answered with SUITE. It offered the
+ * suites not yet found first, so under the client's order the server
+ * chose one of those if it accepts any: a new suite; or a suite found
+ * before, and then every suite still not found is refused. Either way
+ * the TLS 1.3 suites cost no hello of their own.
+ */
+static void
+suite13_from_group_hello(struct rdd_tlsenum *e, const struct job *j,
+                         uint16_t suite)
+{
+	struct vstate *v = &e->v[VI_TLS13];
+
+	if (!v->suites_by_groups || v->suites_settled)
+		return;
+	if (contains(j->unknown13, j->n_unknown13, suite))
+		found(v, suite);
+	else if (is_found(v, suite))
+		v->suites_settled = true;
+}
+
+/* The group hellos ended before the TLS 1.3 suites were settled: a
+ * chain of their own for the rest. */
+static void
+suites13_fallback(struct rdd_tlsenum *e)
+{
+	struct vstate *v = &e->v[VI_TLS13];
+
+	if (!v->suites_by_groups || v->suites_settled || groups13_running(e))
+		return;
+	v->suites_by_groups = false;
+	add_chains(e, VI_TLS13, false, v->all, v->n_all, v->found, v->n_found,
+	           e->width);
 }
 
 /* TLS 1.3 is accepted: its groups, those not seen yet. */
 static void
 plan_groups13(struct rdd_tlsenum *e)
 {
+	uint16_t rev[RDD_MAX_TLS_GROUPS];
 	const uint16_t *gl;
 	size_t ng;
 
@@ -625,7 +698,9 @@ plan_groups13(struct rdd_tlsenum *e)
 		return;
 	e->groups13_planned = true;
 	gl = rdd_tls_groups(&ng);
-	add_chains(e, RDD_TLS_N_VERSIONS - 1, true, gl, ng, e->groups,
+	for (size_t i = 0; i < ng && i < RDD_MAX_TLS_GROUPS; i++)
+		rev[i] = gl[ng - 1 - i];
+	add_chains(e, RDD_TLS_N_VERSIONS - 1, true, rev, ng, e->groups,
 	           e->n_groups, e->width);
 }
 
@@ -655,7 +730,7 @@ plan_groups12(struct rdd_tlsenum *e)
 	if (vi < 0)
 		return;
 	gl = rdd_tls_groups(&ng);
-	for (size_t i = 0; i < ng && n < RDD_MAX_TLS_GROUPS; i++)
+	for (size_t i = ng; i-- > 0 && n < RDD_MAX_TLS_GROUPS;)
 		if (gl[i] < 256) /* an elliptic curve */
 			curves[n++] = gl[i];
 	add_chains(e, vi, true, curves, n, e->groups, e->n_groups, e->width);
@@ -689,6 +764,33 @@ build(struct rdd_tlsenum *e, struct rdd_tlsenum_job *out, uint16_t version,
 	return true;
 }
 
+/*
+ * supported_groups for a suite chain of TLS 1.2 or older: the curves no
+ * answer has named yet first, then the named ones, then what a current
+ * client offers besides (ffdhe2048-4096). Any curve the server has keeps
+ * its ECDHE suites open, so the suite it chooses is the same; and when
+ * that is an ECDHE suite, the ServerKeyExchange names a curve, a new one
+ * when the server has one (it picks by the client's order unless it
+ * prefers its own). Found that way, a curve is not asked for again.
+ */
+static size_t
+curves_unknown_first(const struct rdd_tlsenum *e, uint16_t *out)
+{
+	static const uint16_t ffdhe[] = {256, 257, 258};
+	const uint16_t *gl;
+	size_t ng, n = 0;
+
+	gl = rdd_tls_groups(&ng);
+	for (int known = 0; known < 2; known++)
+		for (size_t i = 0; i < ng && n < RDD_MAX_TLS_GROUPS; i++)
+			if (gl[i] < 256 &&
+			    contains(e->groups, e->n_groups, gl[i]) == known)
+				out[n++] = gl[i];
+	for (size_t i = 0; i < 3 && n < RDD_MAX_TLS_GROUPS; i++)
+		out[n++] = ffdhe[i];
+	return n;
+}
+
 static bool
 make_job(struct rdd_tlsenum *e, int id, struct rdd_tlsenum_job *out)
 {
@@ -707,13 +809,40 @@ make_job(struct rdd_tlsenum *e, int id, struct rdd_tlsenum_job *out)
 		             true);
 	case J_CHAIN: {
 		struct chain *c = &e->chains[j->chain];
+		uint16_t groups[RDD_MAX_TLS_GROUPS];
+		size_t ng;
 
-		if (!c->groups)
+		if (!c->groups && versions[j->vi] == RDD_TLS_V_TLS13)
 			return build(e, out, versions[j->vi], c->left,
 			             c->n_left, NULL, 0, true);
-		if (versions[j->vi] == RDD_TLS_V_TLS13)
-			return build(e, out, RDD_TLS_V_TLS13, v->all, v->n_all,
-			             c->left, c->n_left, false);
+		if (!c->groups) {
+			ng = curves_unknown_first(e, groups);
+			return build(e, out, versions[j->vi], c->left,
+			             c->n_left, groups, ng, true);
+		}
+		/* Groups found meanwhile by other hellos are not asked for
+		 * again (no hello of this chain is out: it is being built). */
+		for (size_t i = 0; i < e->n_groups; i++)
+			remove_id(c->left, &c->n_left, e->groups[i]);
+		if (c->n_left == 0)
+			return false; /* nothing left: the chain ends here */
+		if (versions[j->vi] == RDD_TLS_V_TLS13) {
+			/* The suites not yet found first (see
+			 * suite13_from_group_hello). */
+			j->n_unknown13 = 0;
+			for (size_t i = 0; i < v->n_all; i++)
+				if (!is_found(v, v->all[i])) {
+					tmp[n++] = v->all[i];
+					if (j->n_unknown13 < MAX_SUITES13)
+						j->unknown13[j->n_unknown13++] =
+						    v->all[i];
+				}
+			for (size_t i = 0; i < v->n_all; i++)
+				if (is_found(v, v->all[i]))
+					tmp[n++] = v->all[i];
+			return build(e, out, RDD_TLS_V_TLS13, tmp, n, c->left,
+			             c->n_left, false);
+		}
 		for (size_t i = 0; i < v->n_all; i++)
 			if (rdd_tls_suite_is_ecdhe(v->all[i]))
 				tmp[n++] = v->all[i];
@@ -836,6 +965,7 @@ rdd_tlsenum_next(struct rdd_tlsenum *e, struct rdd_tlsenum_job *job)
 			if (id >= 0)
 				e->jobs[id].answered = true;
 			c->ended = true;
+			suites13_fallback(e);
 			plan_groups12(e);
 			continue;
 		}
@@ -888,6 +1018,9 @@ rdd_tlsenum_answer(struct rdd_tlsenum *e, int id,
 		    contains(c->left, c->n_left, got)) {
 			if (c->groups) {
 				group_found(e, got);
+				if (j->vi == VI_TLS13)
+					suite13_from_group_hello(e, j,
+					                         r->suite);
 			} else {
 				found(v, got);
 				group_found(e, r->group);
@@ -900,6 +1033,7 @@ rdd_tlsenum_answer(struct rdd_tlsenum *e, int id,
 	} else {
 		job_settled(e, j, r);
 	}
+	suites13_fallback(e);
 	plan_groups12(e);
 }
 

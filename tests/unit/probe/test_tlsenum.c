@@ -110,7 +110,8 @@ struct sim {
 	const uint16_t *pref[RDD_TLS_N_VERSIONS]; /* accepted, best first */
 	size_t n_pref[RDD_TLS_N_VERSIONS];
 	bool client_order;
-	const uint16_t *groups; /* best first */
+	bool groups_client_order; /* groups by the client's order too */
+	const uint16_t *groups;   /* best first */
 	size_t n_groups;
 	int hellos;
 };
@@ -190,6 +191,12 @@ has(const uint16_t *l, size_t n, uint16_t x)
 static uint16_t
 sim_group(const struct sim *s, const struct ch *h)
 {
+	if (s->groups_client_order) {
+		for (size_t i = 0; i < h->n_groups; i++)
+			if (has(s->groups, s->n_groups, h->groups[i]))
+				return h->groups[i];
+		return 0;
+	}
 	for (size_t i = 0; i < s->n_groups; i++)
 		if (has(h->groups, h->n_groups, s->groups[i]))
 			return s->groups[i];
@@ -482,19 +489,90 @@ test_width(void **state)
 	assert_int_equal(narrow.server_order[3], 0);
 	expect_ciphers(&narrow, RDD_TLS_V_TLS12, xrdp12, s.n_pref[3], false);
 	expect_ciphers(&wide, RDD_TLS_V_TLS12, xrdp12, s.n_pref[3], false);
+	expect_ciphers(&narrow, RDD_TLS_V_TLS13, xrdp13, 3, false);
 	expect_ciphers(&wide, RDD_TLS_V_TLS13, xrdp13, 3, false);
 	assert_int_equal(narrow.n_groups, 5);
 	assert_int_equal(wide.n_groups, 5);
 	assert_true(s.hellos > hellos_narrow);
 	assert_true(rounds_wide < rounds_narrow);
-	/* One chain: a hello per suite not found by the first two, and the
-	 * one that ends it; the groups the same way (x25519 is known from
-	 * the first TLS 1.3 hello); five first hellos, two reversed; and one
-	 * TLS 1.2 hello that offers the curves TLS 1.3 did not show (the
-	 * three brainpool curves, which TLS 1.3 does not carry) and is
+	/* One chain: a hello per TLS 1.2 suite not found by the first two,
+	 * and the one that ends it; the groups the same way (x25519 is
+	 * known from the first TLS 1.3 hello), their hellos finding the
+	 * third TLS 1.3 suite on the way (the client's order: each offers
+	 * the suites not yet found first); five first hellos, two reversed;
+	 * and one TLS 1.2 hello that offers the curves TLS 1.3 did not show
+	 * (the three brainpool curves, which TLS 1.3 does not carry) and is
 	 * refused. */
-	assert_int_equal(hellos_narrow,
-	                 5 + 2 + (14 - 2 + 1) + (3 - 2 + 1) + (5 - 1 + 1) + 1);
+	assert_int_equal(hellos_narrow, 5 + 2 + (14 - 2 + 1) + (5 - 1 + 1) + 1);
+}
+
+/* A server with ECDHE suites alone that picks curves by the client's
+ * order too: the TLS 1.2 suite hellos name the curves not yet found, and
+ * the curve chain, going from the table's end, meets them: the same
+ * curves for fewer hellos than when the server names its own favourite
+ * every time. */
+static void
+test_curves_client_order(void **state)
+{
+	static const uint16_t four[] = {
+	    RDD_TLS_GROUP_SECP384R1, RDD_TLS_GROUP_X25519,
+	    RDD_TLS_GROUP_SECP521R1, RDD_TLS_GROUP_SECP256R1};
+	static const uint16_t ecdhe[] = {0xc030, 0xc02f, 0xc028,
+	                                 0xc027, 0xc014, 0xc013};
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	int rounds, server_pref;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.version_ok[3] = true;
+	s.pref[3] = ecdhe;
+	s.n_pref[3] = 6;
+	s.client_order = true;
+	s.groups = four;
+	s.n_groups = 4;
+	run_width(&s, 8, 2, &info, &rounds);
+	server_pref = s.hellos;
+	assert_int_equal(info.n_groups, 4);
+	expect_ciphers(&info, RDD_TLS_V_TLS12, ecdhe, 6, false);
+	s.hellos = 0;
+	s.groups_client_order = true;
+	run_width(&s, 8, 2, &info, &rounds);
+	assert_int_equal(info.n_groups, 4);
+	expect_ciphers(&info, RDD_TLS_V_TLS12, ecdhe, 6, false);
+	assert_true(s.hellos < server_pref);
+}
+
+/* TLS 1.3 alone, the client's order, two groups: the group hellos end
+ * (the second is refused) before the TLS 1.3 suites are settled, so the
+ * suites the first two hellos left get a chain of their own after all.
+ * (The first group hello is answered before the order is known: its
+ * suite is not counted.) */
+static void
+test_tls13_suites_fallback(void **state)
+{
+	static const uint16_t two[] = {RDD_TLS_GROUP_X25519,
+	                               RDD_TLS_GROUP_SECP256R1};
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	int rounds;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.version_ok[4] = true;
+	s.pref[4] = xrdp13;
+	s.n_pref[4] = 3;
+	s.client_order = true;
+	s.groups = two;
+	s.n_groups = 2;
+	run_width(&s, 8, 2, &info, &rounds);
+	assert_true(info.accepted[4]);
+	assert_int_equal(info.server_order[4], 0);
+	expect_ciphers(&info, RDD_TLS_V_TLS13, xrdp13, 3, false);
+	assert_int_equal(info.n_groups, 2);
+	/* Five first hellos (the older ones after TLS 1.2's), the reversed
+	 * one, two group hellos, the third suite and the end of its chain. */
+	assert_int_equal(info.connections, 5 + 1 + 2 + 2);
 }
 
 /* No TLS 1.3: the curves are asked with TLS 1.2 ECDHE hellos, in one
@@ -570,6 +648,8 @@ main(void)
 	    cmocka_unit_test(test_downgrade),
 	    cmocka_unit_test(test_nothing),
 	    cmocka_unit_test(test_width),
+	    cmocka_unit_test(test_curves_client_order),
+	    cmocka_unit_test(test_tls13_suites_fallback),
 	    cmocka_unit_test(test_curves_without_tls13),
 	    cmocka_unit_test(test_pacing),
 	};
