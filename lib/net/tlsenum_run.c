@@ -3,7 +3,8 @@
  *
  * Runs on a loop of its own against the address the check used, on a
  * thread of its own once the check's connections have the server's X.224
- * answers (check_run.c), or after the check: asks the plan (lib/probe/tlsenum.c) for ClientHellos and opens one
+ * answers (check_run.c), or after the check: asks the plan
+ * (lib/probe/tlsenum.c) for ClientHellos and opens one
  * connection per hello, at most opt->tls_parallel at once, connects paced
  * CONNECT_PACE_US apart, each bounded by the per-phase timeout. Sockets
  * and time only: every byte is read by the sans-I/O connection machine.

@@ -698,10 +698,13 @@ plan_groups13(struct rdd_tlsenum *e)
 		return;
 	e->groups13_planned = true;
 	gl = rdd_tls_groups(&ng);
-	for (size_t i = 0; i < ng && i < RDD_MAX_TLS_GROUPS; i++)
+	if (ng > RDD_MAX_TLS_GROUPS)
+		ng = RDD_MAX_TLS_GROUPS;
+	/* From the table's end: see curves_unknown_first. */
+	for (size_t i = 0; i < ng; i++)
 		rev[i] = gl[ng - 1 - i];
-	add_chains(e, RDD_TLS_N_VERSIONS - 1, true, rev, ng, e->groups,
-	           e->n_groups, e->width);
+	add_chains(e, VI_TLS13, true, rev, ng, e->groups, e->n_groups,
+	           e->width);
 }
 
 /* Once every version's first hello and the TLS 1.3 group chains are
