@@ -707,9 +707,9 @@ plan_groups13(struct rdd_tlsenum *e)
 	           e->width);
 }
 
-/* Once every version's first hello and the TLS 1.3 group chains are
- * answered: the curves TLS 1.3 did not show, with the highest older
- * version the server accepts. */
+/* Once the highest older version the server accepts is known, and TLS
+ * 1.3's group chains have ended: the curves TLS 1.3 did not show, with
+ * that version. */
 static void
 plan_groups12(struct rdd_tlsenum *e)
 {
@@ -720,16 +720,20 @@ plan_groups12(struct rdd_tlsenum *e)
 
 	if (e->groups12_planned)
 		return;
-	for (vi = 0; vi < RDD_TLS_N_VERSIONS; vi++)
-		if (e->v[vi].pick_fw < 0 && e->v[vi].probes_left > 0)
-			return; /* a first hello is still out */
+	if (e->v[VI_TLS13].pick_fw < 0 && e->v[VI_TLS13].probes_left > 0)
+		return; /* TLS 1.3's first hello is still out */
 	for (int i = 0; i < e->n_chains; i++)
 		if (e->chains[i].groups && !e->chains[i].ended)
 			return;
-	e->groups12_planned = true;
-	for (vi = RDD_TLS_N_VERSIONS - 2; vi >= 0; vi--)
+	/* The highest older version accepted; those above it refused. The
+	 * versions below it need not be known. */
+	for (vi = VI_TLS12; vi >= 0; vi--) {
 		if (e->v[vi].pick_fw >= 0)
 			break;
+		if (e->v[vi].probes_left > 0)
+			return; /* not known yet */
+	}
+	e->groups12_planned = true;
 	if (vi < 0)
 		return;
 	gl = rdd_tls_groups(&ng);
