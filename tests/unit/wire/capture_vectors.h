@@ -1,6 +1,7 @@
 /*
- * capture_vectors.h - byte vectors from the real captures shared by several
- * tests in tests/unit/wire and tests/unit/probe, so each lives once. Each
+ * capture_vectors.h - byte vectors from the specifications and the real
+ * captures shared by several tests in tests/unit/wire and tests/unit/probe,
+ * so each lives once. Each
  * definition in capture_vectors.c names its capture, frame and direction.
  */
 #ifndef RDD_TEST_WIRE_CAPTURE_VECTORS_H
@@ -19,5 +20,20 @@ extern const uint8_t ssl_cr[47];
 extern const uint8_t il_p4[183];
 extern const uint8_t il_p6[64];
 extern const uint8_t il_p7[255];
+
+/* The MCS Connect-Initial and Connect-Response of [MS-RDPBCGR] 4.1.3 and
+ * 4.1.4, and of RDP-003.pcap (XP mstsc to Windows 2000 Server): whole
+ * PDUs, TPKT header included. test_gcc reads their GCC user data, the
+ * tails from GCC_CS_OFFSET and GCC_SC_OFFSET. */
+#define SPEC_MCS_CI_LEN 416
+#define SPEC_MCS_CR_LEN 337
+#define R3_MCS_CI_LEN 412
+#define R3_MCS_CR_LEN 333
+extern const uint8_t spec_mcs_ci[SPEC_MCS_CI_LEN];
+extern const uint8_t spec_mcs_cr[SPEC_MCS_CR_LEN];
+extern const uint8_t r3_mcs_ci[R3_MCS_CI_LEN];
+extern const uint8_t r3_mcs_cr[R3_MCS_CR_LEN];
+#define GCC_CS_OFFSET 132 /* the client data blocks in a Connect-Initial */
+#define GCC_SC_OFFSET 73  /* the server data blocks in a Connect-Response */
 
 #endif
