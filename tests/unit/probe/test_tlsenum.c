@@ -334,19 +334,30 @@ static const uint16_t groups_default[] = {
     RDD_TLS_GROUP_X25519, RDD_TLS_GROUP_SECP256R1, RDD_TLS_GROUP_X448,
     RDD_TLS_GROUP_SECP521R1, RDD_TLS_GROUP_SECP384R1};
 
+/* A server of one version (index VI) accepting PREF (best first), by
+ * the client's order or its own, with GROUPS (best first) or none. */
+static void
+sim_one(struct sim *s, int vi, const uint16_t *pref, size_t n,
+        bool client_order, const uint16_t *groups, size_t n_groups)
+{
+	memset(s, 0, sizeof(*s));
+	s->version_ok[vi] = true;
+	s->pref[vi] = pref;
+	s->n_pref[vi] = n;
+	s->client_order = client_order;
+	s->groups = groups;
+	s->n_groups = n_groups;
+}
+
 /* TLS 1.2 and 1.3 with xrdp's suites and OpenSSL's default groups. */
 static void
 sim_xrdp(struct sim *s, bool client_order)
 {
-	memset(s, 0, sizeof(*s));
-	s->version_ok[3] = s->version_ok[4] = true;
-	s->pref[3] = xrdp12;
-	s->n_pref[3] = sizeof(xrdp12) / 2;
+	sim_one(s, 3, xrdp12, sizeof(xrdp12) / 2, client_order, groups_default,
+	        5);
+	s->version_ok[4] = true;
 	s->pref[4] = xrdp13;
 	s->n_pref[4] = 3;
-	s->client_order = client_order;
-	s->groups = groups_default;
-	s->n_groups = 5;
 }
 
 static void
@@ -385,11 +396,7 @@ test_client_order_legacy(void **state)
 	int rounds, one_at_a_time;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.version_ok[1] = true;
-	s.pref[1] = legacy10;
-	s.n_pref[1] = 5;
-	s.client_order = true;
+	sim_one(&s, 1, legacy10, 5, true, NULL, 0);
 	run(&s, 8, &info, &rounds);
 	assert_true(info.accepted[1]);
 	assert_false(info.accepted[0] || info.accepted[2] || info.accepted[3] ||
@@ -409,11 +416,7 @@ test_client_order_legacy(void **state)
 	}
 	assert_int_equal(info.connections, 3 + 1 + (3 + 4) + 1);
 	/* Parallel: fewer rounds than hellos at one at a time. */
-	memset(&s, 0, sizeof(s));
-	s.version_ok[1] = true;
-	s.pref[1] = legacy10;
-	s.n_pref[1] = 5;
-	s.client_order = true;
+	sim_one(&s, 1, legacy10, 5, true, NULL, 0);
 	run(&s, 1, &info, &one_at_a_time);
 	assert_true(rounds * 2 < one_at_a_time);
 }
@@ -428,11 +431,10 @@ test_downgrade(void **state)
 	int rounds;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.version_ok[1] = s.version_ok[2] = true;
-	s.pref[1] = s.pref[2] = legacy10;
-	s.n_pref[1] = s.n_pref[2] = 5;
-	s.client_order = true;
+	sim_one(&s, 1, legacy10, 5, true, NULL, 0);
+	s.version_ok[2] = true;
+	s.pref[2] = legacy10;
+	s.n_pref[2] = 5;
 	run(&s, 8, &info, &rounds);
 	assert_false(info.accepted[0] || info.accepted[3] || info.accepted[4]);
 	assert_true(info.accepted[1] && info.accepted[2]);
@@ -524,13 +526,7 @@ test_curves_client_order(void **state)
 	int rounds, server_pref;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.version_ok[3] = true;
-	s.pref[3] = ecdhe;
-	s.n_pref[3] = 6;
-	s.client_order = true;
-	s.groups = four;
-	s.n_groups = 4;
+	sim_one(&s, 3, ecdhe, 6, true, four, 4);
 	run_width(&s, 8, 2, &info, &rounds);
 	server_pref = s.hellos;
 	assert_int_equal(info.n_groups, 4);
@@ -558,13 +554,7 @@ test_tls13_suites_fallback(void **state)
 	int rounds;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.version_ok[4] = true;
-	s.pref[4] = xrdp13;
-	s.n_pref[4] = 3;
-	s.client_order = true;
-	s.groups = two;
-	s.n_groups = 2;
+	sim_one(&s, 4, xrdp13, 3, true, two, 2);
 	run_width(&s, 8, 2, &info, &rounds);
 	assert_true(info.accepted[4]);
 	assert_int_equal(info.server_order[4], 0);
@@ -588,12 +578,7 @@ test_curves_without_tls13(void **state)
 	int rounds;
 
 	(void)state;
-	memset(&s, 0, sizeof(s));
-	s.version_ok[3] = true;
-	s.pref[3] = xrdp12;
-	s.n_pref[3] = sizeof(xrdp12) / 2;
-	s.groups = two;
-	s.n_groups = 2;
+	sim_one(&s, 3, xrdp12, sizeof(xrdp12) / 2, false, two, 2);
 	run_width(&s, 8, 2, &info, &rounds);
 	assert_false(info.accepted[4]);
 	assert_int_equal(info.n_groups, 2);
