@@ -1,7 +1,10 @@
 /*
- * capture_vectors.c - bytes cut from the real captures in tests/captures/
- * that more than one test (wire and probe) uses (see capture_vectors.h).
+ * capture_vectors.c - bytes from the specifications and cut from the real
+ * captures in tests/captures/ that more than one test (wire and probe)
+ * uses, and what they hold where two tests check it (capture_vectors.h).
  */
+#include <string.h>
+
 #include "capture_vectors.h"
 
 /* rdp-to-ssl.pcap, frame 9, server -> client, 859 bytes
@@ -390,3 +393,44 @@ const uint8_t r3_mcs_cr[R3_MCS_CR_LEN] = {
     0x54, 0x06, 0x6f, 0x6a, 0x61, 0x01, 0x8e, 0x57, 0xe7, 0x25, 0xee, 0x0f,
     0x3f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
+
+/* The client of the [MS-RDPBCGR] 4.1.3 example (spec_mcs_ci), field by
+ * field, as lib/wire/gcc.c reads it. */
+void
+spec_mcs_client(struct rdd_gcc_client_data *cd)
+{
+	struct rdd_gcc_client_core *c = &cd->core;
+
+	memset(cd, 0, sizeof(*cd));
+	cd->has_core = true;
+	c->version = RDD_RDP_VERSION_5_PLUS;
+	c->desktop_width = 1280;
+	c->desktop_height = 1024;
+	c->color_depth = 0xca01;
+	c->sas_sequence = 0xaa03;
+	c->keyboard_layout = 0x409;
+	c->client_build = 3790;
+	strcpy(c->client_name, "ELTONS-DEV2");
+	c->keyboard_type = 4;
+	c->keyboard_subtype = 0;
+	c->keyboard_function_key = 12;
+	c->post_beta2_color_depth = 0xca01;
+	c->client_product_id = 1;
+	c->high_color_depth = 24;
+	c->supported_color_depths = 7;
+	c->early_capability_flags = RDD_RNS_UD_CS_SUPPORT_ERRINFO_PDU;
+	strcpy(c->dig_product_id, "69712-783-0357974-42714");
+	c->server_selected_protocol = 0;
+	cd->has_cluster = true;
+	cd->cluster_flags = 0x0d;
+	cd->has_security = true;
+	cd->encryption_methods = 0x1b;
+	cd->has_net = true;
+	cd->channel_count = 3;
+	strcpy(cd->channels[0].name, "rdpdr");
+	cd->channels[0].options = 0x80800000;
+	strcpy(cd->channels[1].name, "cliprdr");
+	cd->channels[1].options = 0xc0a00000;
+	strcpy(cd->channels[2].name, "rdpsnd");
+	cd->channels[2].options = 0xc0000000;
+}

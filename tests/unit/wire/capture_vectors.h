@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "wire/gcc.h"
+
 #define RDP_TO_SSL_SERVER_FLIGHT_LEN 859
 extern const uint8_t rdp_to_ssl_server_flight[RDP_TO_SSL_SERVER_FLIGHT_LEN];
 
@@ -35,5 +37,7 @@ extern const uint8_t r3_mcs_ci[R3_MCS_CI_LEN];
 extern const uint8_t r3_mcs_cr[R3_MCS_CR_LEN];
 #define GCC_CS_OFFSET 132 /* the client data blocks in a Connect-Initial */
 #define GCC_SC_OFFSET 73  /* the server data blocks in a Connect-Response */
+/* The client data of spec_mcs_ci, field by field. */
+void spec_mcs_client(struct rdd_gcc_client_data *cd);
 
 #endif

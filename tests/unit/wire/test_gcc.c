@@ -58,46 +58,6 @@ cur(const uint8_t *p, size_t n)
 	return c;
 }
 
-/* The fields of the 4.1.3 example. */
-static void
-spec_client(struct rdd_gcc_client_data *cd)
-{
-	struct rdd_gcc_client_core *c = &cd->core;
-
-	memset(cd, 0, sizeof(*cd));
-	cd->has_core = true;
-	c->version = RDD_RDP_VERSION_5_PLUS;
-	c->desktop_width = 1280;
-	c->desktop_height = 1024;
-	c->color_depth = 0xca01;
-	c->sas_sequence = 0xaa03;
-	c->keyboard_layout = 0x409;
-	c->client_build = 3790;
-	strcpy(c->client_name, "ELTONS-DEV2");
-	c->keyboard_type = 4;
-	c->keyboard_subtype = 0;
-	c->keyboard_function_key = 12;
-	c->post_beta2_color_depth = 0xca01;
-	c->client_product_id = 1;
-	c->high_color_depth = 24;
-	c->supported_color_depths = 7;
-	c->early_capability_flags = RDD_RNS_UD_CS_SUPPORT_ERRINFO_PDU;
-	strcpy(c->dig_product_id, "69712-783-0357974-42714");
-	c->server_selected_protocol = 0;
-	cd->has_cluster = true;
-	cd->cluster_flags = 0x0d;
-	cd->has_security = true;
-	cd->encryption_methods = 0x1b;
-	cd->has_net = true;
-	cd->channel_count = 3;
-	strcpy(cd->channels[0].name, "rdpdr");
-	cd->channels[0].options = 0x80800000;
-	strcpy(cd->channels[1].name, "cliprdr");
-	cd->channels[1].options = 0xc0a00000;
-	strcpy(cd->channels[2].name, "rdpsnd");
-	cd->channels[2].options = 0xc0000000;
-}
-
 /* ---- client blocks ----------------------------------------------------- */
 
 static void
@@ -108,7 +68,7 @@ test_write_client_spec_example(void **state)
 	struct rdd_buf b;
 
 	(void)state;
-	spec_client(&cd);
+	spec_mcs_client(&cd);
 	rdd_buf_init(&b, out, sizeof(out));
 	assert_int_equal(rdd_gcc_write_client_blocks(&b, &cd), 0);
 	assert_false(b.err);
@@ -125,7 +85,7 @@ test_parse_client_spec_example(void **state)
 	(void)state;
 	assert_int_equal(rdd_gcc_parse_client_blocks(&in, &cd), 0);
 	assert_int_equal(rdd_cur_left(&in), 0);
-	spec_client(&want);
+	spec_mcs_client(&want);
 	assert_true(cd.has_core);
 	assert_int_equal(cd.core.length, 216);
 	assert_int_equal(cd.core.version, want.core.version);

@@ -298,44 +298,6 @@ parse_ci(const uint8_t *pdu, size_t len, struct rdd_mcs_connect_initial *ci)
 	assert_int_equal(rdd_cur_left(&in), 0);
 }
 
-/* The client of the 4.1.3 example, field by field. */
-static void
-spec_client(struct rdd_gcc_client_data *cd)
-{
-	struct rdd_gcc_client_core *c = &cd->core;
-
-	memset(cd, 0, sizeof(*cd));
-	cd->has_core = true;
-	c->version = RDD_RDP_VERSION_5_PLUS;
-	c->desktop_width = 1280;
-	c->desktop_height = 1024;
-	c->color_depth = 0xca01;
-	c->sas_sequence = 0xaa03;
-	c->keyboard_layout = 0x409;
-	c->client_build = 3790;
-	strcpy(c->client_name, "ELTONS-DEV2");
-	c->keyboard_type = 4;
-	c->keyboard_function_key = 12;
-	c->post_beta2_color_depth = 0xca01;
-	c->client_product_id = 1;
-	c->high_color_depth = 24;
-	c->supported_color_depths = 7;
-	c->early_capability_flags = RDD_RNS_UD_CS_SUPPORT_ERRINFO_PDU;
-	strcpy(c->dig_product_id, "69712-783-0357974-42714");
-	cd->has_cluster = true;
-	cd->cluster_flags = 0x0d;
-	cd->has_security = true;
-	cd->encryption_methods = 0x1b;
-	cd->has_net = true;
-	cd->channel_count = 3;
-	strcpy(cd->channels[0].name, "rdpdr");
-	cd->channels[0].options = 0x80800000;
-	strcpy(cd->channels[1].name, "cliprdr");
-	cd->channels[1].options = 0xc0a00000;
-	strcpy(cd->channels[2].name, "rdpsnd");
-	cd->channels[2].options = 0xc0000000;
-}
-
 static void
 assert_spec_domain_params(const struct rdd_mcs_connect_initial *ci)
 {
@@ -360,7 +322,7 @@ test_build_spec_example(void **state)
 	struct rdd_buf b;
 
 	(void)state;
-	spec_client(&cd);
+	spec_mcs_client(&cd);
 	rdd_buf_init(&b, out, sizeof(out));
 	assert_int_equal(rdd_mcs_build_connect_initial(&b, &cd), 0);
 	assert_false(b.err);
@@ -422,7 +384,7 @@ test_build_no_room(void **state)
 	size_t cap;
 
 	(void)state;
-	spec_client(&cd);
+	spec_mcs_client(&cd);
 	for (cap = 0; cap < sizeof(spec_mcs_ci); cap++) {
 		rdd_buf_init(&b, out, cap);
 		assert_int_equal(rdd_mcs_build_connect_initial(&b, &cd), -1);
