@@ -37,6 +37,7 @@
 #include "wire/tpkt.h"
 
 #include "../wire/capture_vectors.h"
+#include "probe_harness.h"
 
 #define T0 1000000u
 #define TIMEOUT 5000000u
@@ -289,32 +290,6 @@ test_answer_refusals(void **state)
 
 /* ---- the probe: standard RDP security -------------------------------- */
 
-struct trace_log {
-	char lines[64][RDD_STR];
-	size_t n;
-};
-
-static void
-collect(void *ctx, const char *label, const char *line)
-{
-	struct trace_log *t = ctx;
-
-	(void)label;
-	if (t->n < 64)
-		snprintf(t->lines[t->n++], RDD_STR, "%s", line);
-}
-
-static bool
-traced(const struct trace_log *t, const char *prefix)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (strncmp(t->lines[i], prefix, strlen(prefix)) == 0)
-			return true;
-	return false;
-}
-
 struct fx {
 	struct rdd_probe_config cfg;
 	struct rdd_attempt a;
@@ -338,7 +313,7 @@ setup(void **state)
 	f->cfg.server_name = "rdp.example.test";
 	f->cfg.phase_timeout_us = TIMEOUT;
 	f->cfg.t0_us = T0;
-	f->cfg.trace = collect;
+	f->cfg.trace = trace_collect;
 	f->cfg.trace_ctx = &f->log;
 	f->cfg.mcs = true;
 	f->cfg.encryption_methods = 0x1b;
@@ -434,16 +409,16 @@ test_probe_rdp_selected(void **state)
 	assert_ci(f, 0, 0x1b);
 	assert_false(rdd_probe_done(f->p));
 	assert_int_equal(rdd_probe_deadline(f->p), T0 + 2 * STEP + TIMEOUT);
-	assert_true(traced(&f->log,
-	                   "-> MCS Connect-Initial, "
-	                   "serverSelectedProtocol RDP, "
-	                   "encryptionMethods "
-	                   "40BIT|56BIT|128BIT|FIPS (0x1b), 372 bytes"));
+	assert_true(trace_has(&f->log,
+	                      "-> MCS Connect-Initial, "
+	                      "serverSelectedProtocol RDP, "
+	                      "encryptionMethods "
+	                      "40BIT|56BIT|128BIT|FIPS (0x1b), 372 bytes"));
 	f->now += STEP;
 	rdd_probe_recv(f->p, pe_cr, sizeof(pe_cr), f->now);
 	assert_pe_facts(f);
-	assert_true(traced(&f->log, "<- MCS ok: Connect-Response "
-	                            "rt-successful"));
+	assert_true(trace_has(&f->log, "<- MCS ok: Connect-Response "
+	                               "rt-successful"));
 }
 
 static void
@@ -621,26 +596,8 @@ static X509 *cert;
 static int
 group_setup(void **state)
 {
-	X509_NAME *name;
-
 	(void)state;
-	key = EVP_RSA_gen(2048);
-	cert = X509_new();
-	if (key == NULL || cert == NULL)
-		return -1;
-	X509_set_version(cert, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(cert), 9);
-	ASN1_TIME_set_string_X509(X509_getm_notBefore(cert), "20240101000000Z");
-	ASN1_TIME_set_string_X509(X509_getm_notAfter(cert), "20991231235959Z");
-	name = X509_get_subject_name(cert);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-	                           (const unsigned char *)"tls.example.test",
-	                           -1, -1, 0);
-	X509_set_issuer_name(cert, name);
-	X509_set_pubkey(cert, key);
-	if (X509_sign(cert, key, EVP_sha256()) <= 0)
-		return -1;
-	return 0;
+	return self_signed("tls.example.test", 9, &key, &cert);
 }
 
 static int
@@ -652,13 +609,6 @@ group_teardown(void **state)
 	return 0;
 }
 
-struct server {
-	SSL_CTX *ctx;
-	SSL *ssl;
-	BIO *rbio; /* probe to server */
-	BIO *wbio; /* server to probe */
-};
-
 struct run {
 	struct rdd_probe_config cfg;
 	struct rdd_attempt a;
@@ -666,40 +616,18 @@ struct run {
 	struct rdd_mcs_info mi;
 	struct trace_log log;
 	struct rdd_probe *p;
-	struct server s;
+	struct tls_peer s;
 	uint64_t now;
 	uint8_t ci[2048]; /* the Connect-Initial the server read */
 	size_t ci_len;
 };
 
-static void
-to_server(struct run *r)
-{
-	const uint8_t *d;
-	size_t n;
-
-	while ((n = rdd_probe_pending(r->p, &d)) > 0) {
-		assert_int_equal(BIO_write(r->s.rbio, d, (int)n), (int)n);
-		rdd_probe_sent(r->p, n);
-	}
-}
-
+/* The server's bytes to the probe, one step later. */
 static void
 to_probe(struct run *r, size_t chunk)
 {
-	uint8_t buf[8192];
-	size_t off, k;
-	int got;
-
 	r->now += STEP;
-	while ((got = BIO_read(r->s.wbio, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < (size_t)got; off += k) {
-			k = chunk == 0 ? (size_t)got - off : chunk;
-			if (k > (size_t)got - off)
-				k = (size_t)got - off;
-			rdd_probe_recv(r->p, buf + off, k, r->now);
-		}
-	}
+	tls_peer_to_probe(&r->s, r->p, r->now, chunk);
 }
 
 /* Through X.224 (SSL selected) and TLS until the server has read the
@@ -709,7 +637,7 @@ tls_start(struct run *r)
 {
 	const uint8_t *d;
 	size_t n;
-	int i, got;
+	int got;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->a.label, sizeof(r->a.label), "A");
@@ -721,18 +649,9 @@ tls_start(struct run *r)
 	r->cfg.server_name = "tls.example.test";
 	r->cfg.phase_timeout_us = TIMEOUT;
 	r->cfg.t0_us = T0;
-	r->cfg.trace = collect;
+	r->cfg.trace = trace_collect;
 	r->cfg.trace_ctx = &r->log;
-	r->s.ctx = SSL_CTX_new(TLS_server_method());
-	assert_non_null(r->s.ctx);
-	assert_int_equal(SSL_CTX_use_certificate(r->s.ctx, cert), 1);
-	assert_int_equal(SSL_CTX_use_PrivateKey(r->s.ctx, key), 1);
-	SSL_CTX_set_num_tickets(r->s.ctx, 0);
-	r->s.ssl = SSL_new(r->s.ctx);
-	r->s.rbio = BIO_new(BIO_s_mem());
-	r->s.wbio = BIO_new(BIO_s_mem());
-	SSL_set_bio(r->s.ssl, r->s.rbio, r->s.wbio);
-	SSL_set_accept_state(r->s.ssl);
+	tls_peer_init(&r->s, cert, key, 0);
 
 	r->p = rdd_probe_new(&r->cfg, &r->a, &r->tls);
 	assert_non_null(r->p);
@@ -743,17 +662,8 @@ tls_start(struct run *r)
 	rdd_probe_sent(r->p, n);
 	r->now += STEP;
 	rdd_probe_recv(r->p, cc_ssl, sizeof(cc_ssl), r->now);
-	to_server(r);
-	for (i = 0; i < 10 && r->a.tls == RDD_TLS_NOT_RUN; i++) {
-		ERR_clear_error();
-		(void)SSL_do_handshake(r->s.ssl);
-		ERR_clear_error();
-		to_probe(r, 0);
-		to_server(r);
-	}
+	tls_peer_handshake(&r->s, r->p, &r->a, &r->now, STEP);
 	assert_int_equal(r->a.tls, RDD_TLS_OK);
-	ERR_clear_error();
-	(void)SSL_do_handshake(r->s.ssl);
 	got = SSL_read(r->s.ssl, r->ci, sizeof(r->ci));
 	ERR_clear_error();
 	assert_true(got > 0);
@@ -764,9 +674,7 @@ static void
 tls_free(struct run *r)
 {
 	rdd_probe_free(r->p);
-	SSL_free(r->s.ssl);
-	SSL_CTX_free(r->s.ctx);
-	ERR_clear_error();
+	tls_peer_free(&r->s);
 }
 
 static void
@@ -785,8 +693,8 @@ test_probe_ssl_then_mcs(void **state)
 		rdd_cur_init(&in, p, n);
 		assert_int_equal(rdd_mcs_parse_connect_initial(&in, &ci), 0);
 		assert_int_equal(ci.client.core.server_selected_protocol, 1);
-		assert_true(traced(&r.log, "-> MCS Connect-Initial, "
-		                           "serverSelectedProtocol SSL"));
+		assert_true(trace_has(&r.log, "-> MCS Connect-Initial, "
+		                              "serverSelectedProtocol SSL"));
 		assert_false(rdd_probe_done(r.p));
 		/* At once, byte by byte, in two TLS records. */
 		if (chunk == 2) {

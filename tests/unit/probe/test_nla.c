@@ -36,6 +36,7 @@
 #include "wire/credssp.h"
 
 #include "../wire/capture_vectors.h"
+#include "probe_harness.h"
 
 #define T0 1000000u
 #define TIMEOUT 5000000u
@@ -359,30 +360,12 @@ static X509 *cert;
 static int
 group_setup(void **state)
 {
-	X509_NAME *name;
-
 	(void)state;
 	memcpy(spnego_err, spnego_err_head, sizeof(spnego_err_head));
 	memset(spnego_err + sizeof(spnego_err_head), 0, 12256);
 	memcpy(spnego_err + sizeof(spnego_err_head) + 12256, spnego_err_tail,
 	       sizeof(spnego_err_tail));
-	key = EVP_RSA_gen(2048);
-	cert = X509_new();
-	if (key == NULL || cert == NULL)
-		return -1;
-	X509_set_version(cert, 2);
-	ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
-	ASN1_TIME_set_string_X509(X509_getm_notBefore(cert), "20240101000000Z");
-	ASN1_TIME_set_string_X509(X509_getm_notAfter(cert), "20991231235959Z");
-	name = X509_get_subject_name(cert);
-	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-	                           (const unsigned char *)"RDPLAB-SHADOW", -1,
-	                           -1, 0);
-	X509_set_issuer_name(cert, name);
-	X509_set_pubkey(cert, key);
-	if (X509_sign(cert, key, EVP_sha256()) <= 0)
-		return -1;
-	return 0;
+	return self_signed("RDPLAB-SHADOW", 7, &key, &cert);
 }
 
 static int
@@ -394,65 +377,6 @@ group_teardown(void **state)
 	return 0;
 }
 
-struct server {
-	SSL_CTX *ctx;
-	SSL *ssl;
-	BIO *rbio; /* probe to server */
-	BIO *wbio; /* server to probe */
-};
-
-static void
-server_init(struct server *s, int max_version)
-{
-	memset(s, 0, sizeof(*s));
-	s->ctx = SSL_CTX_new(TLS_server_method());
-	assert_non_null(s->ctx);
-	assert_int_equal(SSL_CTX_set_max_proto_version(s->ctx, max_version), 1);
-	assert_int_equal(SSL_CTX_use_certificate(s->ctx, cert), 1);
-	assert_int_equal(SSL_CTX_use_PrivateKey(s->ctx, key), 1);
-	/* No session tickets: the server's flight ends with its Finished. */
-	SSL_CTX_set_num_tickets(s->ctx, 0);
-	s->ssl = SSL_new(s->ctx);
-	s->rbio = BIO_new(BIO_s_mem());
-	s->wbio = BIO_new(BIO_s_mem());
-	SSL_set_bio(s->ssl, s->rbio, s->wbio);
-	SSL_set_accept_state(s->ssl);
-}
-
-static void
-server_free(struct server *s)
-{
-	SSL_free(s->ssl);
-	SSL_CTX_free(s->ctx);
-	ERR_clear_error();
-}
-
-struct trace_log {
-	char lines[64][RDD_STR];
-	size_t n;
-};
-
-static void
-collect(void *ctx, const char *label, const char *line)
-{
-	struct trace_log *t = ctx;
-
-	(void)label;
-	if (t->n < 64)
-		snprintf(t->lines[t->n++], RDD_STR, "%s", line);
-}
-
-static bool
-traced(const struct trace_log *t, const char *prefix)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (strncmp(t->lines[i], prefix, strlen(prefix)) == 0)
-			return true;
-	return false;
-}
-
 struct run {
 	struct rdd_probe_config cfg;
 	struct rdd_attempt a;
@@ -460,44 +384,19 @@ struct run {
 	struct rdd_credssp_info ci;
 	struct trace_log log;
 	struct rdd_probe *p;
-	struct server s;
+	struct tls_peer s;
 	uint64_t now;
 	uint64_t credssp_at; /* when the TSRequest went out */
 	uint8_t req[256];    /* the TSRequest the server read */
 	size_t req_len;
 };
 
-/* Move what the probe wants sent into the server. */
-static void
-to_server(struct run *r)
-{
-	const uint8_t *d;
-	size_t n;
-
-	while ((n = rdd_probe_pending(r->p, &d)) > 0) {
-		assert_int_equal(BIO_write(r->s.rbio, d, (int)n), (int)n);
-		rdd_probe_sent(r->p, n);
-	}
-}
-
-/* Move what the server wrote into the probe, CHUNK bytes at a time (0:
- * at once). */
+/* The server's bytes to the probe, one step later. */
 static void
 to_probe(struct run *r, size_t chunk)
 {
-	uint8_t buf[20000];
-	size_t off, k;
-	int got;
-
 	r->now += STEP;
-	while ((got = BIO_read(r->s.wbio, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < (size_t)got; off += k) {
-			k = chunk == 0 ? (size_t)got - off : chunk;
-			if (k > (size_t)got - off)
-				k = (size_t)got - off;
-			rdd_probe_recv(r->p, buf + off, k, r->now);
-		}
-	}
+	tls_peer_to_probe(&r->s, r->p, r->now, chunk);
 }
 
 /*
@@ -511,7 +410,7 @@ start(struct run *r, const uint8_t *cc, size_t cc_len, bool credssp,
 {
 	const uint8_t *d;
 	size_t n;
-	int i, got;
+	int got;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->a.label, sizeof(r->a.label), "A");
@@ -522,11 +421,11 @@ start(struct run *r, const uint8_t *cc, size_t cc_len, bool credssp,
 	r->cfg.server_name = "rdplab-shadow";
 	r->cfg.phase_timeout_us = TIMEOUT;
 	r->cfg.t0_us = T0;
-	r->cfg.trace = collect;
+	r->cfg.trace = trace_collect;
 	r->cfg.trace_ctx = &r->log;
 	r->ci.other_outcome = RDD_CREDSSP_CLOSED; /* the driver's: kept */
 	snprintf(r->ci.other_detail, sizeof(r->ci.other_detail), "driver");
-	server_init(&r->s, max_version);
+	tls_peer_init(&r->s, cert, key, max_version);
 	r->p = rdd_probe_new(&r->cfg, &r->a, &r->tls);
 	assert_non_null(r->p);
 	if (!no_record)
@@ -538,21 +437,12 @@ start(struct run *r, const uint8_t *cc, size_t cc_len, bool credssp,
 	rdd_probe_sent(r->p, n);
 	r->now += STEP;
 	rdd_probe_recv(r->p, cc, cc_len, r->now);
-	to_server(r); /* ClientHello */
-	for (i = 0; i < 10 && r->a.tls == RDD_TLS_NOT_RUN; i++) {
-		ERR_clear_error();
-		(void)SSL_do_handshake(r->s.ssl);
-		ERR_clear_error();
-		to_probe(r, 0);
-		to_server(r);
-	}
+	tls_peer_handshake(&r->s, r->p, &r->a, &r->now, STEP);
 	assert_int_equal(r->a.tls, RDD_TLS_OK);
 	r->credssp_at = r->now;
 	if (!credssp)
 		return;
-	/* The server finishes its handshake and reads the TSRequest. */
-	ERR_clear_error();
-	(void)SSL_do_handshake(r->s.ssl);
+	/* The server reads the TSRequest. */
 	got = SSL_read(r->s.ssl, r->req, sizeof(r->req));
 	ERR_clear_error();
 	assert_true(got > 0);
@@ -563,7 +453,7 @@ static void
 finish_run(struct run *r)
 {
 	rdd_probe_free(r->p);
-	server_free(&r->s);
+	tls_peer_free(&r->s);
 }
 
 /* The server answers with BYTES in records of at most REC bytes (0: one
@@ -617,11 +507,12 @@ test_probe_ok(void **state)
 	assert_shadow_facts(&r);
 	assert_false(r.ci.spnego);
 	assert_true(r.tls.present);
-	assert_true(traced(&r.log, "-> CredSSP TSRequest version 6, NTLM "
-	                           "NEGOTIATE (57 bytes)"));
-	assert_true(traced(&r.log, "<- CredSSP TSRequest (278 bytes)"));
-	assert_true(traced(&r.log, "<- CredSSP ok: version 6, NTLM CHALLENGE "
-	                           "from RDPLAB-SHADOW"));
+	assert_true(trace_has(&r.log, "-> CredSSP TSRequest version 6, NTLM "
+	                              "NEGOTIATE (57 bytes)"));
+	assert_true(trace_has(&r.log, "<- CredSSP TSRequest (278 bytes)"));
+	assert_true(trace_has(&r.log,
+	                      "<- CredSSP ok: version 6, NTLM CHALLENGE "
+	                      "from RDPLAB-SHADOW"));
 	/* Nothing more is sent: no AUTHENTICATE. */
 	assert_int_equal(rdd_probe_pending(r.p, NULL), 0);
 	assert_int_equal(ERR_peek_error(), 0);
@@ -661,7 +552,7 @@ test_probe_large_error(void **state)
 	assert_true(rdd_probe_done(r.p));
 	assert_int_equal(r.ci.outcome, RDD_CREDSSP_ERROR);
 	assert_int_equal(r.ci.error_code, 0xc00700ea);
-	assert_true(traced(&r.log, "<- CredSSP TSRequest (12329 bytes)"));
+	assert_true(trace_has(&r.log, "<- CredSSP TSRequest (12329 bytes)"));
 	finish_run(&r);
 }
 
@@ -873,21 +764,14 @@ test_probe_ssl_no_credssp(void **state)
 	r.cfg.credssp = true;
 	r.cfg.phase_timeout_us = TIMEOUT;
 	r.cfg.t0_us = T0;
-	server_init(&r.s, 0);
+	tls_peer_init(&r.s, cert, key, 0);
 	r.p = rdd_probe_new(&r.cfg, &r.a, &r.tls);
 	rdd_probe_set_credssp_record(r.p, &r.ci);
 	r.now = T0 + STEP;
 	rdd_probe_start(r.p, r.now);
 	rdd_probe_sent(r.p, 19);
 	rdd_probe_recv(r.p, cc_ssl, sizeof(cc_ssl), r.now);
-	to_server(&r);
-	while (!rdd_probe_done(r.p) && r.now < T0 + 20 * STEP) {
-		ERR_clear_error();
-		(void)SSL_do_handshake(r.s.ssl);
-		ERR_clear_error();
-		to_probe(&r, 0);
-		to_server(&r);
-	}
+	tls_peer_handshake(&r.s, r.p, &r.a, &r.now, STEP);
 	assert_true(rdd_probe_done(r.p));
 	assert_int_equal(r.a.tls, RDD_TLS_OK);
 	assert_int_equal(r.ci.outcome, RDD_CREDSSP_NOT_RUN);
@@ -921,7 +805,7 @@ test_probe_no_record(void **state)
 	reply(&r, shadow_challenge, sizeof(shadow_challenge), 0, 0);
 	assert_true(rdd_probe_done(r.p));
 	assert_int_equal(r.ci.outcome, RDD_CREDSSP_NOT_RUN);
-	assert_true(traced(&r.log, "<- CredSSP ok"));
+	assert_true(trace_has(&r.log, "<- CredSSP ok"));
 	finish_run(&r);
 }
 
