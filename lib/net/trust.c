@@ -11,11 +11,12 @@
  *   - a hashed directory (/etc/ssl/certs, or SSL_CERT_DIR; kept by
  *     update-ca-certificates) is looked up one issuer at a time, by
  *     OpenSSL's own directory lookup;
- *   - a file (--ca-file, or SSL_CERT_FILE) is read at load and indexed by
- *     subject name (~2 ms for the system bundle); a certificate is decoded
- *     and put into the store only when the verification asks for an
- *     issuer of that name (the store's get_issuer and lookup_certs
- *     callbacks).
+ *   - a file is indexed by subject name (~2 ms for the system bundle):
+ *     --ca-file at load, where its errors can be reported, SSL_CERT_FILE
+ *     at the first lookup, so that no check waits for it before its
+ *     first packet; a certificate is decoded and put into the store only
+ *     when the verification asks for an issuer of that name (the store's
+ *     get_issuer and lookup_certs callbacks).
  * The verification sees the same certificates it would have seen in a
  * fully loaded store, since it only ever looks them up by subject name.
  */
@@ -52,6 +53,9 @@ struct bundle_cert {
  * store as ex_data, freed with it. */
 struct bundle {
 	pthread_mutex_t lock; /* the store may be shared by threads */
+	/* The system's file, read at the first lookup; NULL once read (a
+	 * --ca-file is read at load, where its errors can be told). */
+	char *path;
 	struct bundle_cert *certs;
 	size_t n, cap;
 };
@@ -69,6 +73,7 @@ bundle_free(struct bundle *b)
 		X509_NAME_free(b->certs[i].subject);
 	}
 	free(b->certs);
+	free(b->path);
 	pthread_mutex_destroy(&b->lock);
 	free(b);
 }
@@ -128,38 +133,34 @@ bundle_add(struct bundle *b, unsigned char *der, long len, bool aux)
 }
 
 /*
- * Read the PEM file PATH into a new bundle. STRICT (--ca-file): a block
- * that is not a certificate, or no certificate at all, is an error, as
+ * Read the PEM file PATH into B. STRICT (--ca-file): a block that is not
+ * a certificate, or no certificate at all, is an error, as
  * X509_STORE_load_file makes it; otherwise (the system's file) bad blocks
- * are passed over and a missing file is an empty bundle. On error: NULL
- * with the reason in ERR.
+ * are passed over and a missing file adds nothing. Returns 0, or -1 with
+ * the reason in ERR.
  */
-static struct bundle *
-bundle_read(const char *path, bool strict, char *err, size_t errcap)
+static int
+bundle_fill(struct bundle *b, const char *path, bool strict, char *err,
+            size_t errcap)
 {
-	struct bundle *b = calloc(1, sizeof(*b));
 	BIO *in;
 	char *name = NULL, *header = NULL;
 	unsigned char *data = NULL;
 	long len;
 	size_t blocks = 0;
 	bool aux;
+	int rc = -1;
 
-	if (b == NULL) {
-		snprintf(err, errcap, "out of memory");
-		return NULL;
-	}
-	pthread_mutex_init(&b->lock, NULL);
 	in = BIO_new_file(path, "r");
 	if (in == NULL) {
 		int e = errno;
 
-		bundle_free(b);
+		ERR_clear_error();
 		if (!strict)
-			return NULL; /* no file there: nothing to add */
+			return 0; /* no file there: nothing to add */
 		snprintf(err, errcap, "%s",
 		         e != 0 ? strerror(e) : "cannot open the file");
-		return NULL;
+		return -1;
 	}
 	while (blocks < MAX_BUNDLE_CERTS &&
 	       PEM_read_bio(in, &name, &header, &data, &len) == 1) {
@@ -170,7 +171,7 @@ bundle_read(const char *path, bool strict, char *err, size_t errcap)
 		else if (strict && is_certificate_block(name, &aux)) {
 			snprintf(err, errcap, "certificate %zu is malformed",
 			         blocks);
-			goto fail;
+			goto out;
 		}
 		OPENSSL_free(name);
 		OPENSSL_free(header);
@@ -183,23 +184,20 @@ bundle_read(const char *path, bool strict, char *err, size_t errcap)
 	if (strict &&
 	    ERR_GET_REASON(ERR_peek_last_error()) != PEM_R_NO_START_LINE) {
 		snprintf(err, errcap, "block %zu is not valid PEM", blocks + 1);
-		goto fail;
+		goto out;
 	}
 	if (strict && b->n == 0) {
 		snprintf(err, errcap, "no certificate in the file");
-		goto fail;
+		goto out;
 	}
-	BIO_free(in);
-	ERR_clear_error();
-	return b;
-fail:
+	rc = 0;
+out:
 	OPENSSL_free(name);
 	OPENSSL_free(header);
 	OPENSSL_free(data);
 	BIO_free(in);
-	bundle_free(b);
 	ERR_clear_error();
-	return NULL;
+	return rc;
 }
 
 /* Put the bundle's certificates named NAME into the store of CTX. */
@@ -214,6 +212,13 @@ add_by_subject(X509_STORE_CTX *ctx, const X509_NAME *name)
 	if (b == NULL)
 		return;
 	pthread_mutex_lock(&b->lock);
+	if (b->path != NULL) {
+		char ignored[1];
+
+		(void)bundle_fill(b, b->path, false, ignored, sizeof(ignored));
+		free(b->path);
+		b->path = NULL;
+	}
 	for (size_t i = 0; i < b->n; i++) {
 		struct bundle_cert *c = &b->certs[i];
 		const unsigned char *p = c->der;
@@ -258,9 +263,21 @@ attach_file(X509_STORE *st, const char *path, bool strict, char *err,
 		snprintf(err, errcap, "out of memory");
 		return -1;
 	}
-	b = bundle_read(path, strict, err, errcap);
-	if (b == NULL)
-		return strict ? -1 : 0;
+	b = calloc(1, sizeof(*b));
+	if (b == NULL) {
+		snprintf(err, errcap, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&b->lock, NULL);
+	if (strict && bundle_fill(b, path, true, err, errcap) != 0) {
+		bundle_free(b);
+		return -1;
+	}
+	if (!strict && (b->path = strdup(path)) == NULL) {
+		bundle_free(b);
+		snprintf(err, errcap, "out of memory");
+		return -1;
+	}
 	if (X509_STORE_set_ex_data(st, bundle_index, b) != 1) {
 		bundle_free(b);
 		snprintf(err, errcap, "out of memory");

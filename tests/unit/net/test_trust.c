@@ -307,6 +307,16 @@ test_bundle_lazy(void **state)
 	assert_true(chain_verifies(st, leaf2, inter));
 	rdd_trust_store_free(st);
 
+	/* The system's bundle is read at the first lookup, not at load:
+	 * written after the load, it is still the one found. */
+	snprintf(path, sizeof(path), "%s/late.pem", dir);
+	assert_int_equal(setenv("SSL_CERT_FILE", path, 1), 0);
+	st = rdd_trust_store_load(NULL, err, sizeof(err));
+	assert_non_null(st);
+	write_pem(path, ca);
+	assert_true(verifies(st));
+	rdd_trust_store_free(st);
+
 	/* A system bundle that is not there is no error: nothing trusted. */
 	snprintf(path, sizeof(path), "%s/no-such-bundle.pem", dir);
 	assert_int_equal(setenv("SSL_CERT_FILE", path, 1), 0);
