@@ -164,11 +164,12 @@ bundle_fill(struct bundle *b, const char *path, bool strict, char *err,
 	}
 	while (blocks < MAX_BUNDLE_CERTS &&
 	       PEM_read_bio(in, &name, &header, &data, &len) == 1) {
+		bool cert = is_certificate_block(name, &aux);
+
 		blocks++;
-		if (is_certificate_block(name, &aux) &&
-		    bundle_add(b, data, len, aux) == 0)
+		if (cert && bundle_add(b, data, len, aux) == 0)
 			data = NULL; /* the bundle owns it */
-		else if (strict && is_certificate_block(name, &aux)) {
+		else if (strict && cert) {
 			snprintf(err, errcap, "certificate %zu is malformed",
 			         blocks);
 			goto out;
@@ -323,14 +324,14 @@ load_system(X509_STORE *st, char *err, size_t errcap)
 {
 	const char *dir = getenv(X509_get_default_cert_dir_env());
 	const char *file = getenv(X509_get_default_cert_file_env());
-	bool hashed;
 
 	if (dir == NULL)
 		dir = X509_get_default_cert_dir();
-	hashed = strchr(dir, ':') != NULL || is_hashed_dir(dir);
-	if (hashed && X509_STORE_load_path(st, dir) != 1)
+	/* A list of directories, as OpenSSL takes it ("a:b"), too. */
+	if (X509_STORE_load_path(st, dir) != 1)
 		ERR_clear_error();
-	if (file == NULL && hashed)
+	/* One hashed directory holds what the default bundle holds. */
+	if (file == NULL && strchr(dir, ':') == NULL && is_hashed_dir(dir))
 		return 0;
 	if (file == NULL)
 		file = X509_get_default_cert_file();

@@ -363,6 +363,15 @@ test_hashed_dir(void **state)
 	assert_non_null(st);
 	assert_false(verifies(st));
 	rdd_trust_store_free(st);
+
+	/* A list of directories, as OpenSSL takes it: each is looked in. */
+	snprintf(path, sizeof(path), "%s/plain:%s/hashed", dir, dir);
+	assert_int_equal(setenv("SSL_CERT_DIR", path, 1), 0);
+	st = rdd_trust_store_load(NULL, err, sizeof(err));
+	assert_non_null(st);
+	assert_true(verifies(st));
+	rdd_trust_store_free(st);
+	assert_int_equal(unsetenv("SSL_CERT_DIR"), 0);
 }
 
 int
