@@ -393,6 +393,10 @@ struct vstate {
 	uint16_t found[MAX_SUITES]; /* in the order found */
 	size_t n_found;
 	int server_order;
+	/* Suites a curve hello got before the order was known: found, if
+	 * it is the client's (see curve_hello_suite). */
+	uint16_t by_curves[MAX_SUITES];
+	size_t n_by_curves;
 };
 
 struct rdd_tlsenum {
@@ -643,6 +647,9 @@ plan_chains(struct rdd_tlsenum *e, int vi)
 	 * means nothing, so the list is split. */
 	if (v->pick_fw >= 0 && v->pick_rv >= 0)
 		v->server_order = v->pick_fw == v->pick_rv ? 1 : 0;
+	if (v->server_order == 0)
+		for (size_t i = 0; i < v->n_by_curves; i++)
+			found(v, v->by_curves[i]);
 	if (vi == VI_TLS13 && v->server_order == 0 && groups13_running(e)) {
 		v->suites_by_groups = true;
 		return;
@@ -670,6 +677,28 @@ suite13_from_group_hello(struct rdd_tlsenum *e, const struct job *j,
 		found(v, suite);
 	else if (is_found(v, suite))
 		v->suites_settled = true;
+}
+
+/*
+ * A curve hello of an older version was answered with SUITE. It offered
+ * the ECDHE suites not yet found first, so under the client's order the
+ * server chose a new one if it accepts any (with one of the curves
+ * offered): found, and the suite chains do not ask for it again. Under
+ * the server's order the suites are found in its order by their own
+ * chain, so it is kept only while the order is not known.
+ */
+static void
+curve_hello_suite(struct vstate *v, uint16_t suite)
+{
+	if (!contains(v->all, v->n_all, suite) || is_found(v, suite))
+		return;
+	if (v->probed) {
+		if (v->server_order == 0)
+			found(v, suite);
+	} else if (!contains(v->by_curves, v->n_by_curves, suite) &&
+	           v->n_by_curves < MAX_SUITES) {
+		v->by_curves[v->n_by_curves++] = suite;
+	}
 }
 
 /* The group hellos ended before the TLS 1.3 suites were settled: a
@@ -819,6 +848,14 @@ make_job(struct rdd_tlsenum *e, int id, struct rdd_tlsenum_job *out)
 		uint16_t groups[RDD_MAX_TLS_GROUPS];
 		size_t ng;
 
+		if (!c->groups) {
+			/* Suites found meanwhile by curve hellos are not
+			 * asked for again (as for groups below). */
+			for (size_t i = 0; i < v->n_found; i++)
+				remove_id(c->left, &c->n_left, v->found[i]);
+			if (c->n_left == 0)
+				return false;
+		}
 		if (!c->groups && versions[j->vi] == RDD_TLS_V_TLS13)
 			return build(e, out, versions[j->vi], c->left,
 			             c->n_left, NULL, 0, true);
@@ -850,9 +887,13 @@ make_job(struct rdd_tlsenum *e, int id, struct rdd_tlsenum_job *out)
 			return build(e, out, RDD_TLS_V_TLS13, tmp, n, c->left,
 			             c->n_left, false);
 		}
-		for (size_t i = 0; i < v->n_all; i++)
-			if (rdd_tls_suite_is_ecdhe(v->all[i]))
-				tmp[n++] = v->all[i];
+		/* The ECDHE suites not yet found first (see
+		 * curve_hello_suite). */
+		for (int known = 0; known < 2; known++)
+			for (size_t i = 0; i < v->n_all; i++)
+				if (rdd_tls_suite_is_ecdhe(v->all[i]) &&
+				    is_found(v, v->all[i]) == known)
+					tmp[n++] = v->all[i];
 		return build(e, out, versions[j->vi], tmp, n, c->left,
 		             c->n_left, false);
 	}
@@ -1028,6 +1069,8 @@ rdd_tlsenum_answer(struct rdd_tlsenum *e, int id,
 				if (j->vi == VI_TLS13)
 					suite13_from_group_hello(e, j,
 					                         r->suite);
+				else
+					curve_hello_suite(v, r->suite);
 			} else {
 				found(v, got);
 				group_found(e, r->group);
