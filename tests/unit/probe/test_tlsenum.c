@@ -114,6 +114,10 @@ struct sim {
 	const uint16_t *groups;   /* best first */
 	size_t n_groups;
 	int hellos;
+	/* Answers that named no suite and no group not named before. */
+	int nothing_new;
+	uint16_t named_suites[64], named_groups[32];
+	size_t n_named_suites, n_named_groups;
 };
 
 struct ch {
@@ -251,6 +255,15 @@ sim_answer(struct sim *s, const uint8_t *p, size_t n)
 		goto alert;
 	if (vi < 4 && rdd_tls_suite_is_ecdhe(pick))
 		group = sim_group(s, &h);
+	if (has(s->named_suites, s->n_named_suites, pick) &&
+	    (group == 0 || has(s->named_groups, s->n_named_groups, group)))
+		s->nothing_new++;
+	if (!has(s->named_suites, s->n_named_suites, pick) &&
+	    s->n_named_suites < 64)
+		s->named_suites[s->n_named_suites++] = pick;
+	if (group != 0 && !has(s->named_groups, s->n_named_groups, group) &&
+	    s->n_named_groups < 32)
+		s->named_groups[s->n_named_groups++] = group;
 	r.outcome = RDD_TLSCONN_HELLO;
 	r.version = rdd_tls_version_index(RDD_TLS_V_SSL3 + (uint16_t)vi) >= 0
 	                ? (uint16_t)(RDD_TLS_V_SSL3 + vi)
@@ -539,6 +552,35 @@ test_curves_client_order(void **state)
 	assert_true(s.hellos < server_pref);
 }
 
+/* TLS 1.2 alone, the client's order, ECDHE suites and others: the curve
+ * hellos offer the ECDHE suites not yet found first, so each of their
+ * answers names a new suite while one is left, and the suite chains do
+ * not ask for it again, also when the curve hello was answered before
+ * the order was known. So no hello is answered with only what earlier
+ * ones named (before, a suite chain asked again for the suite the first
+ * curve hello had got). */
+static void
+test_curves_find_suites(void **state)
+{
+	static const uint16_t mixed[] = {0x002f, 0xc013, 0x0035,
+	                                 0xc014, 0x009c, 0xc02f};
+	static const uint16_t four[] = {
+	    RDD_TLS_GROUP_X25519, RDD_TLS_GROUP_SECP256R1,
+	    RDD_TLS_GROUP_SECP384R1, RDD_TLS_GROUP_SECP521R1};
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	int rounds;
+
+	(void)state;
+	sim_one(&s, 3, mixed, 6, true, four, 4);
+	s.groups_client_order = true;
+	run_width(&s, 8, 2, &info, &rounds);
+	expect_ciphers(&info, RDD_TLS_V_TLS12, mixed, 6, false);
+	assert_int_equal(info.server_order[3], 0);
+	assert_int_equal(info.n_groups, 4);
+	assert_int_equal(s.nothing_new, 0);
+}
+
 /* TLS 1.3 alone, the client's order, two groups: the group hellos end
  * (the second is refused) before the TLS 1.3 suites are settled, so the
  * suites the first two hellos left get a chain of their own after all.
@@ -634,6 +676,7 @@ main(void)
 	    cmocka_unit_test(test_nothing),
 	    cmocka_unit_test(test_width),
 	    cmocka_unit_test(test_curves_client_order),
+	    cmocka_unit_test(test_curves_find_suites),
 	    cmocka_unit_test(test_tls13_suites_fallback),
 	    cmocka_unit_test(test_curves_without_tls13),
 	    cmocka_unit_test(test_pacing),
