@@ -49,16 +49,13 @@ trap cleanup EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.4f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-# time_runs N CMD... -> one wall time in seconds per run.
-time_runs() {
-	local n=$1 i t0 t1
-	shift
-	for ((i = 0; i < n; i++)); do
-		t0=$EPOCHREALTIME
-		ip netns exec rdpcli timeout 600 "$@" >/dev/null 2>&1
-		t1=$EPOCHREALTIME
-		echo "$t1 - $t0" | bc -l
-	done
+# time_one CMD... -> the wall time of one run, in seconds.
+time_one() {
+	local t0 t1
+	t0=$EPOCHREALTIME
+	ip netns exec rdpcli timeout 600 "$@" >/dev/null 2>&1
+	t1=$EPOCHREALTIME
+	echo "$t1 - $t0" | bc -l
 }
 
 # found ADDR -> "version suite" lines from each tool, sorted.
@@ -88,12 +85,20 @@ compare() {
 	printf 'only rdpdoctor: %s\n' "$(comm -23 <(echo "$a") <(echo "$b") | tr '\n' ',' | sed 's/,$//')"
 }
 
-# row NAME ADDR RUNS: one line of medians and ratios.
+# row NAME ADDR RUNS: one line of medians and ratios. The three commands
+# take turns, run after run, so that a change in the machine's speed
+# while the row runs (this is a shared virtual machine) falls on all
+# three alike instead of on whichever ran then.
 row() {
-	local t a s
-	t=$(time_runs "$3" "$rdpdoctor" check --tls-full --samples 0 --no-udp --json "$2" | median)
-	a=$(time_runs "$3" "$rdpdoctor" check --tls-full --json "$2" | median)
-	s=$(time_runs "$3" sslscan --rdp --no-colour "$2:3389" | median)
+	local i t="" a="" s=""
+	for ((i = 0; i < $3; i++)); do
+		t+="$(time_one "$rdpdoctor" check --tls-full --samples 0 --no-udp --json "$2")"$'\n'
+		a+="$(time_one "$rdpdoctor" check --tls-full --json "$2")"$'\n'
+		s+="$(time_one sslscan --rdp --no-colour "$2:3389")"$'\n'
+	done
+	t=$(grep . <<<"$t" | median)
+	a=$(grep . <<<"$a" | median)
+	s=$(grep . <<<"$s" | median)
 	printf '%-28s %8.3f %8.3f %9.3f %9.1fx %9.1fx\n' "$1" "$t" "$a" "$s" \
 	    "$(echo "$s / $t" | bc -l)" "$(echo "$s / $a" | bc -l)"
 }
