@@ -646,10 +646,14 @@ parse_certificate(struct rdd_cur c, struct rdd_tls_flight *f)
 	uint32_t total, n;
 	struct rdd_cur list, cert;
 
+	/* A Certificate message read before this one (a flight may repeat
+	 * it) leaves nothing behind: the last one read is the one told. */
+	f->n_certs = 0;
+	f->cert = NULL;
+	f->cert_len = 0;
 	if (rdd_cur_u24be(&c, &total) != 0 ||
 	    rdd_cur_sub(&c, total, &list) != 0)
 		return -1;
-	f->n_certs = 0;
 	while (rdd_cur_left(&list) > 0) {
 		if (rdd_cur_u24be(&list, &n) != 0 ||
 		    rdd_cur_sub(&list, n, &cert) != 0)

@@ -295,6 +295,41 @@ test_fragmented(void **state)
 	                 RDD_TLSF_MALFORMED);
 }
 
+/* The capture's flight with a second Certificate message, empty, before
+ * ServerHelloDone: the certificate told is the last one's (none), never
+ * the first one's with a count of none. Found by fuzz_tlshello. */
+static void
+test_repeated_certificate(void **state)
+{
+	static uint8_t out[4096];
+	static const uint8_t empty_cert[] = {0x0b, 0x00, 0x00, 0x03,
+	                                     0x00, 0x00, 0x00};
+	size_t n = sizeof(tls12_flight) - 4,
+	       o = 0; /* without ServerHelloDone */
+	struct rdd_tls_flight f;
+
+	(void)state;
+	memcpy(out, tls12_flight, n);
+	memcpy(out + n, empty_cert, sizeof(empty_cert));
+	o = n + sizeof(empty_cert);
+	memcpy(out + o, tls12_flight + n, 4);
+	o += 4;
+	out[3] = (uint8_t)((o - 5) >> 8);
+	out[4] = (uint8_t)(o - 5);
+	assert_int_equal(parse(out, o, &f), RDD_TLSF_HELLO);
+	assert_int_equal(f.n_certs, 0);
+	assert_null(f.cert);
+	assert_int_equal(f.cert_len, 0);
+	assert_true(f.server_hello_done);
+	/* A second Certificate message that does not read (its list claims
+	 * a byte it lacks): malformed, and no certificate left from the
+	 * first. */
+	out[n + 6] = 0x01;
+	assert_int_equal(parse(out, o, &f), RDD_TLSF_MALFORMED);
+	assert_null(f.cert);
+	assert_int_equal(f.n_certs, 0);
+}
+
 static void
 test_alert_and_foreign(void **state)
 {
@@ -429,6 +464,7 @@ main(void)
 	    cmocka_unit_test(test_capture_tls12),
 	    cmocka_unit_test(test_every_truncation),
 	    cmocka_unit_test(test_fragmented),
+	    cmocka_unit_test(test_repeated_certificate),
 	    cmocka_unit_test(test_alert_and_foreign),
 	    cmocka_unit_test(test_build_tls13),
 	    cmocka_unit_test(test_build_ssl3_and_all),
