@@ -45,10 +45,13 @@ struct rdd_tls_enum_info {
 	/* Per version, index 0 = SSL 3.0 .. 4 = TLS 1.3. */
 	bool tested[RDD_TLS_N_VERSIONS];
 	bool accepted[RDD_TLS_N_VERSIONS];
-	/* Refused without a hello of its own: the server answered a higher
-	 * version's hello with a lower version than this one, and a server
-	 * answers with the highest it has up to the client's (RFC 5246 E.1). */
+	/* Refused without a hello of its own. A server answers with the
+	 * highest version it has up to the client's (RFC 5246 E.1), so this
+	 * follows when a higher version's hello got a lower version than
+	 * this one, or was refused by a server that answered TLS 1.2's hello
+	 * with a ServerHello. implied_by: that higher version (0: none). */
 	bool implied[RDD_TLS_N_VERSIONS];
+	uint16_t implied_by[RDD_TLS_N_VERSIONS];
 	/* The server picks the suite by its own order (1), by the
 	 * client's (0), or unknown (-1: fewer than two suites). */
 	int server_order[RDD_TLS_N_VERSIONS];

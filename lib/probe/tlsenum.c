@@ -4,12 +4,14 @@
  *
  * The plan, per version (SSL 3.0 .. TLS 1.3):
  *   1. a hello with every suite that version can carry, in the table's
- *      order: TLS 1.3's and TLS 1.2's at once, the older ones once TLS
- *      1.2's is answered. A server answers with the highest version it
- *      has up to the client's (RFC 5246 E.1), so a TLS 1.2 hello answered
- *      with TLS 1.0 is TLS 1.0's first answer and says TLS 1.1 is
- *      refused: neither is asked again ("implied"). No answer: the
- *      version is refused, and that is all it costs. An answer: a second
+ *      order: TLS 1.3's and TLS 1.2's at once, each older one once the
+ *      version above it is answered. A server answers with the highest
+ *      version it has up to the client's (RFC 5246 E.1), so a TLS 1.2
+ *      hello answered with TLS 1.0 is TLS 1.0's first answer and says
+ *      TLS 1.1 is refused, and a refused TLS 1.1 hello says TLS 1.0 and
+ *      SSL 3.0 are too: none of those is asked again ("implied",
+ *      release_below). No answer: the version is refused, and that is
+ *      all it costs. An answer: a second
  *      hello with the list reversed. The same suite twice: the server
  *      chooses by its own order; two different ones: it follows the
  *      client's.
@@ -385,7 +387,9 @@ struct vstate {
 	int probes_left;      /* first hellos not yet answered */
 	int pick_fw, pick_rv; /* suite chosen, -1 none */
 	bool probed;          /* the first answers are in */
-	bool implied;         /* refused: see release_older */
+	bool waiting;         /* for a higher version's answer */
+	bool implied;         /* refused: see release_below */
+	uint16_t implied_by;  /* the version whose answer says so */
 	/* TLS 1.3, the client's order: the suites not yet found are asked
 	 * by the group hellos (suite13_from_group_hello), not by chains of
 	 * their own, until settled. */
@@ -415,6 +419,8 @@ struct rdd_tlsenum {
 	uint16_t groups[RDD_MAX_TLS_GROUPS];
 	size_t n_groups;
 	bool groups13_planned, groups12_planned;
+	/* TLS 1.2's hello got a ServerHello: see release_below. */
+	bool chooses_down;
 	int connections, failed;
 	bool saw_certificate;
 	uint32_t seed;
@@ -497,7 +503,8 @@ rdd_tlsenum_new(const char *server_name)
 				continue;
 			v->all[v->n_all++] = t[i].id;
 		}
-		/* Older versions wait for TLS 1.2's answer (release_older). */
+		/* Older versions wait for TLS 1.2's answer (release_below). */
+		v->waiting = vi < VI_TLS12;
 		v->probes_left =
 		    vi < VI_TLS12 || enqueue(e, add_job(e, J_PROBE, vi)) ? 1
 		                                                         : 0;
@@ -904,50 +911,93 @@ make_job(struct rdd_tlsenum *e, int id, struct rdd_tlsenum_job *out)
 static void job_settled(struct rdd_tlsenum *e, const struct job *j,
                         const struct rdd_tlsconn_result *r);
 
+/* Version VI, which waited for a higher version's answer, is asked. */
+static void
+ask_version(struct rdd_tlsenum *e, int vi)
+{
+	struct vstate *v = &e->v[vi];
+
+	v->waiting = false;
+	if (!enqueue(e, add_job(e, J_PROBE, vi))) {
+		v->probes_left = 0;
+		v->probed = true;
+	}
+}
+
+/* Version VI is refused, as the answer to version BY's hello shows. */
+static void
+imply_refused(struct rdd_tlsenum *e, int vi, int by)
+{
+	struct vstate *v = &e->v[vi];
+
+	v->waiting = false;
+	v->probes_left = 0;
+	v->probed = true;
+	v->implied = true;
+	v->implied_by = versions[by];
+}
+
 /*
- * TLS 1.2's first hello is answered (R; NULL: it could not be sent): ask
- * the older versions, but only what the answer leaves open. A server
- * answers with the highest version it has up to the client's (RFC 5246
- * E.1, RFC 4346 E.1: it "MUST" choose it; RFC 8446 4.2.1 the same with
- * supported_versions), so a TLS 1.0 answer is TLS 1.0's first answer
- * and says TLS 1.1 is refused: neither is asked again. Holding these
- * hellos back costs the old versions one round trip, never the longest
- * chain's; against a TLS 1.0-only server it saves two connections.
+ * The first hello of version TOP (TLS 1.2 or older) is answered (R;
+ * NULL: it could not be sent): ask the older versions, but only what the
+ * answer leaves open. A server answers with the highest version it has
+ * up to the client's (RFC 5246 E.1, RFC 4346 E.1: it "MUST" choose it;
+ * RFC 8446 4.2.1 the same with supported_versions). So:
+ *  - an answer of a lower version U is U's first answer, and says the
+ *    versions between are refused: they are not asked ("implied");
+ *  - an answer of TOP itself: the next version down is asked, alone,
+ *    and its answer decides in the same way;
+ *  - a refusal (an alert, a close) of a hello below TLS 1.2, from a
+ *    server that answered TLS 1.2's hello with a ServerHello and so is
+ *    seen to choose down: every version below is refused too.
+ * TLS 1.2's hello without a ServerHello shows nothing of the kind (a
+ * server of TLS 1.3 only, or one that fails on versions it does not
+ * have), nor does an answer that cannot be read as above: then every
+ * version still waiting is asked at once.
+ * Against a server of TLS 1.2 and up this costs one hello where it cost
+ * three; against TLS 1.0 to 1.2 the same three, TLS 1.0 a round trip
+ * later, which is not the longest chain's.
  */
 static void
-release_older(struct rdd_tlsenum *e, const struct rdd_tlsconn_result *r)
+release_below(struct rdd_tlsenum *e, int top,
+              const struct rdd_tlsconn_result *r)
 {
-	int u = r != NULL && r->outcome == RDD_TLSCONN_HELLO
-	            ? rdd_tls_version_index(r->version)
-	            : -1;
+	bool hello = r != NULL && r->outcome == RDD_TLSCONN_HELLO;
+	bool refusal = r != NULL && (r->outcome == RDD_TLSCONN_ALERT ||
+	                             r->outcome == RDD_TLSCONN_CLOSED ||
+	                             r->outcome == RDD_TLSCONN_RESET);
+	int u = hello ? rdd_tls_version_index(r->version) : -1;
 
-	if (u >= VI_TLS12 ||
-	    (u >= 0 && !contains(e->v[u].all, e->v[u].n_all, r->suite)))
-		u = -1; /* not a usable answer of an older version */
-	for (int vi = VI_TLS12 - 1; vi >= 0; vi--) {
-		struct vstate *v = &e->v[vi];
-		int id;
+	if (u < 0 || u > top || !contains(e->v[u].all, e->v[u].n_all, r->suite))
+		u = -1; /* not a usable answer */
+	if (top == VI_TLS12)
+		e->chooses_down = u >= 0;
+	if (!e->chooses_down || (u < 0 && !refusal)) {
+		for (int vi = top - 1; vi >= 0; vi--)
+			if (e->v[vi].waiting)
+				ask_version(e, vi);
+		return;
+	}
+	if (u == top) {
+		if (top > 0 && e->v[top - 1].waiting)
+			ask_version(e, top - 1);
+		return;
+	}
+	for (int vi = top - 1; vi > u; vi--)
+		if (e->v[vi].waiting)
+			imply_refused(e, vi, top);
+	if (u >= 0 && e->v[u].waiting) {
+		/* The answer stands for this version's own hello. */
+		int id = add_job(e, J_PROBE, u);
 
-		if (u >= 0 && vi > u) {
-			v->probes_left = 0;
-			v->probed = true;
-			v->implied = true;
-			continue;
-		}
-		id = add_job(e, J_PROBE, vi);
+		e->v[u].waiting = false;
 		if (id < 0) {
-			v->probes_left = 0;
-			v->probed = true;
-			continue;
+			e->v[u].probes_left = 0;
+			e->v[u].probed = true;
+			return;
 		}
-		if (vi == u) {
-			/* The answer stands for this version's own hello. */
-			e->jobs[id].answered = true;
-			job_settled(e, &e->jobs[id], r);
-		} else if (!enqueue(e, id)) {
-			v->probes_left = 0;
-			v->probed = true;
-		}
+		e->jobs[id].answered = true;
+		job_settled(e, &e->jobs[id], r);
 	}
 }
 
@@ -988,8 +1038,8 @@ job_settled(struct rdd_tlsenum *e, const struct job *j,
 	}
 	if (--v->probes_left == 0)
 		plan_chains(e, j->vi);
-	if (j->vi == VI_TLS12 && !j->reversed)
-		release_older(e, r);
+	if (j->vi <= VI_TLS12 && !j->reversed)
+		release_below(e, j->vi, r);
 }
 
 bool
@@ -1118,6 +1168,7 @@ rdd_tlsenum_result(const struct rdd_tlsenum *e, struct rdd_tls_enum_info *out)
 		out->tested[vi] = v->probed;
 		out->accepted[vi] = v->n_found > 0;
 		out->implied[vi] = v->implied;
+		out->implied_by[vi] = v->implied_by;
 		out->server_order[vi] = v->n_found > 1 ? v->server_order : -1;
 		for (size_t i = 0;
 		     i < v->n_found && out->n_ciphers < RDD_MAX_TLS_CIPHERS;

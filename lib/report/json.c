@@ -433,6 +433,10 @@ build_tls_enum(struct jb *b, json_t *o, const struct rdd_tls_enum_info *e)
 		put(b, x, "version", json_string(vn));
 		put(b, x, "accepted", json_boolean(e->accepted[vi]));
 		put(b, x, "implied", json_boolean(e->implied[vi]));
+		put(b, x, "implied_by",
+		    e->implied_by[vi] != 0
+		        ? json_string(rdd_tls_version_name(e->implied_by[vi]))
+		        : json_null());
 		put(b, x, "order",
 		    e->server_order[vi] < 0
 		        ? json_null()

@@ -681,12 +681,19 @@ print_tls_enum(struct ctx *c, const struct rdd_observation *obs)
 	for (int vi = 0; vi < RDD_TLS_N_VERSIONS; vi++) {
 		uint16_t v = (uint16_t)(RDD_TLS_V_SSL3 + vi);
 
+		char why[96] = "";
+
+		if (e->implied[vi])
+			snprintf(why, sizeof(why),
+			         " (not asked: %s's hello got a lower version "
+			         "or none)",
+			         e->implied_by[vi] != 0
+			             ? rdd_tls_version_name(e->implied_by[vi])
+			             : "a higher version");
 		fprintf(c->out, "  %-9s %s%s%s%s%s\n", rdd_tls_version_name(v),
 		        sgr(c, e->accepted[vi] ? SGR_GREEN : ""),
 		        e->accepted[vi] ? "accepted" : "refused", sgr_reset(c),
-		        e->implied[vi] ? " (a higher version's hello got a "
-		                         "lower version)"
-		                       : "",
+		        why,
 		        e->server_order[vi] < 0 ? ""
 		        : e->server_order[vi]   ? ", the server's order"
 		                                : ", the client's order");

@@ -461,6 +461,76 @@ test_downgrade(void **state)
 	assert_int_equal(info.connections, 4 + 2 + 2 * (3 + 4) + 1);
 }
 
+/* Versions below TLS 1.2 are asked one after the other, each answer
+ * deciding what the next asks (release_below). */
+static void
+test_versions_below_tls12(void **state)
+{
+	static const uint16_t ssl3[] = {0x000a, 0x0005};
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	int rounds;
+
+	(void)state;
+	/* TLS 1.2 and 1.3: the TLS 1.1 hello is refused, and so are TLS
+	 * 1.0 and SSL 3.0 without a hello of their own. */
+	sim_xrdp(&s, false);
+	run(&s, 8, &info, &rounds);
+	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++)
+		assert_true(info.tested[i]);
+	assert_false(info.accepted[0] || info.accepted[1] || info.accepted[2]);
+	assert_true(info.implied[0] && info.implied[1]);
+	assert_false(info.implied[2] || info.implied[3] || info.implied[4]);
+	assert_int_equal(info.implied_by[0], RDD_TLS_V_TLS11);
+	assert_int_equal(info.implied_by[1], RDD_TLS_V_TLS11);
+	assert_int_equal(info.implied_by[2], 0);
+
+	/* TLS 1.0 and 1.2, not 1.1: the TLS 1.1 hello gets TLS 1.0, so it
+	 * is refused by its own hello, and that answer is TLS 1.0's first;
+	 * SSL 3.0 is still asked. */
+	sim_one(&s, 1, legacy10, 5, true, groups_default, 5);
+	s.version_ok[3] = true;
+	s.pref[3] = xrdp12;
+	s.n_pref[3] = sizeof(xrdp12) / 2;
+	run(&s, 8, &info, &rounds);
+	assert_true(info.accepted[1] && info.accepted[3]);
+	assert_false(info.accepted[0] || info.accepted[2] || info.accepted[4]);
+	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++)
+		assert_false(info.implied[i]);
+	expect_ciphers(&info, RDD_TLS_V_TLS10, legacy10, 5, false);
+	expect_ciphers(&info, RDD_TLS_V_TLS12, xrdp12, s.n_pref[3], false);
+
+	/* SSL 3.0 and TLS 1.2 (no real server should, but one may): the
+	 * TLS 1.1 hello gets SSL 3.0, which says TLS 1.0 is refused. */
+	sim_one(&s, 0, ssl3, 2, false, groups_default, 5);
+	s.version_ok[3] = true;
+	s.pref[3] = xrdp12;
+	s.n_pref[3] = sizeof(xrdp12) / 2;
+	run(&s, 8, &info, &rounds);
+	assert_true(info.accepted[0] && info.accepted[3]);
+	assert_false(info.accepted[1] || info.accepted[2]);
+	assert_true(info.implied[1]);
+	assert_int_equal(info.implied_by[1], RDD_TLS_V_TLS11);
+	assert_false(info.implied[0] || info.implied[2]);
+	expect_ciphers(&info, RDD_TLS_V_SSL3, ssl3, 2, true);
+
+	/* TLS 1.0 to 1.2: each asked, nothing implied. */
+	sim_one(&s, 1, legacy10, 5, false, NULL, 0);
+	for (int vi = 2; vi <= 3; vi++) {
+		s.version_ok[vi] = true;
+		s.pref[vi] = legacy10;
+		s.n_pref[vi] = 5;
+	}
+	run(&s, 8, &info, &rounds);
+	for (int vi = 1; vi <= 3; vi++) {
+		assert_true(info.accepted[vi]);
+		expect_ciphers(&info, (uint16_t)(RDD_TLS_V_SSL3 + vi), legacy10,
+		               5, true);
+	}
+	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++)
+		assert_false(info.implied[i]);
+}
+
 static void
 test_nothing(void **state)
 {
@@ -514,11 +584,12 @@ test_width(void **state)
 	 * and the one that ends it; the groups the same way (x25519 is
 	 * known from the first TLS 1.3 hello), their hellos finding the
 	 * third TLS 1.3 suite on the way (the client's order: each offers
-	 * the suites not yet found first); five first hellos, two reversed;
-	 * and one TLS 1.2 hello that offers the curves TLS 1.3 did not show
-	 * (the three brainpool curves, which TLS 1.3 does not carry) and is
-	 * refused. */
-	assert_int_equal(hellos_narrow, 5 + 2 + (14 - 2 + 1) + (5 - 1 + 1) + 1);
+	 * the suites not yet found first); three first hellos (TLS 1.3,
+	 * 1.2, and 1.1, whose refusal says TLS 1.0 and SSL 3.0 are refused
+	 * too), two reversed; and one TLS 1.2 hello that offers the curves
+	 * TLS 1.3 did not show (the three brainpool curves, which TLS 1.3
+	 * does not carry) and is refused. */
+	assert_int_equal(hellos_narrow, 3 + 2 + (14 - 2 + 1) + (5 - 1 + 1) + 1);
 }
 
 /* A server with ECDHE suites alone that picks curves by the client's
@@ -627,15 +698,16 @@ test_curves_without_tls13(void **state)
 	/* In the table's order. */
 	assert_int_equal(info.groups[0], RDD_TLS_GROUP_SECP256R1);
 	assert_int_equal(info.groups[1], RDD_TLS_GROUP_SECP384R1);
-	/* Five first hellos, the reversed one (server order: one chain of
-	 * the 13 suites left and its end), and the curves: the first
-	 * (ECDHE) answer named one, the chain finds the other and ends. */
-	assert_int_equal(info.connections, 5 + 1 + (14 - 1 + 1) + (1 + 1));
+	/* Three first hellos (TLS 1.3, 1.2, 1.1; TLS 1.0 and SSL 3.0
+	 * implied), the reversed one (server order: one chain of the 13
+	 * suites left and its end), and the curves: the first (ECDHE)
+	 * answer named one, the chain finds the other and ends. */
+	assert_int_equal(info.connections, 3 + 1 + (14 - 1 + 1) + (1 + 1));
 	/* Wider, the curves are split: each chain ends with a refusal. */
 	s.hellos = 0;
 	run_width(&s, 8, RDD_TLSENUM_MAX_WIDTH, &info, &rounds);
 	assert_int_equal(info.n_groups, 2);
-	assert_true(info.connections > 5 + 1 + (14 - 1 + 1) + (1 + 1));
+	assert_true(info.connections > 3 + 1 + (14 - 1 + 1) + (1 + 1));
 }
 
 /* The pacing from measured times: the lab's xrdp on its LAN (connect
@@ -673,6 +745,7 @@ main(void)
 	    cmocka_unit_test(test_server_order),
 	    cmocka_unit_test(test_client_order_legacy),
 	    cmocka_unit_test(test_downgrade),
+	    cmocka_unit_test(test_versions_below_tls12),
 	    cmocka_unit_test(test_nothing),
 	    cmocka_unit_test(test_width),
 	    cmocka_unit_test(test_curves_client_order),

@@ -420,6 +420,7 @@ test_tls_enum(void **state)
 	e->present = true;
 	e->accepted[1] = true;
 	e->implied[2] = true;
+	e->implied_by[2] = 0x0303;
 	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++)
 		e->server_order[i] = -1;
 	e->server_order[1] = 0;
@@ -443,11 +444,13 @@ test_tls_enum(void **state)
 	assert_string_equal(get_str(x, "version"), "TLSv1.0");
 	assert_true(json_is_true(get(x, "accepted")));
 	assert_true(json_is_false(get(x, "implied")));
+	assert_true(json_is_null(get(x, "implied_by")));
 	assert_string_equal(get_str(x, "order"), "client");
 	assert_true(json_is_null(get(json_array_get(a, 3), "order")));
 	x = json_array_get(a, 2);
 	assert_true(json_is_false(get(x, "accepted")));
 	assert_true(json_is_true(get(x, "implied")));
+	assert_string_equal(get_str(x, "implied_by"), "TLSv1.2");
 	a = get(tls, "ciphers");
 	assert_int_equal(json_array_size(a), 2);
 	x = json_array_get(a, 1);

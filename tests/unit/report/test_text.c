@@ -879,7 +879,8 @@ test_tls_enum_table(void **state)
 	free(t);
 	e->present = true;
 	e->accepted[3] = true;
-	e->implied[0] = true; /* as if from a downgraded answer */
+	e->implied[0] = true; /* as if from a refused TLS 1.1 hello */
+	e->implied_by[0] = 0x0302;
 	e->server_order[3] = 1;
 	e->server_order[0] = e->server_order[1] = e->server_order[2] = -1;
 	e->server_order[4] = -1;
@@ -898,8 +899,8 @@ test_tls_enum_table(void **state)
 	assert_non_null(
 	    strstr(t, "TLS versions and cipher suites (--tls-full)"));
 	assert_non_null(strstr(t, "  TLSv1.0   refused\n"));
-	assert_non_null(strstr(t, "  SSLv3     refused (a higher version's "
-	                          "hello got a lower version)\n"));
+	assert_non_null(strstr(t, "  SSLv3     refused (not asked: TLSv1.1's "
+	                          "hello got a lower version or none)\n"));
 	assert_non_null(
 	    strstr(t, "  TLSv1.2   accepted, the server's order\n"));
 	assert_non_null(
