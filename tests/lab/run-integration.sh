@@ -12,6 +12,8 @@
 # need impair print "skip" when it was not built (libnetfilter_queue is
 # optional). Brings the lab down at the end unless LAB_KEEP=1, and ends
 # with exactly the line  lab: N passed, M failed
+# Then compares `check --tls-full` with `sslscan --rdp` on four servers
+# (vs-sslscan.bash; names vs-sslscan-*).
 #
 # Environment: LAB_KEEP=1 keeps the lab up; LAB_VERBOSE=1 prints the
 # findings of every scenario; LAB_DIR as for tests/lab/lab.
@@ -245,6 +247,18 @@ for line in "${TABLE_LINES[@]}"; do
 	n=$((n + 1))
 	run_scenario $xf "$f1" "$(trim "$f2")" "$(trim "$f3")" "$(trim "$f4")" \
 	    "$(trim "$f5")" "$(trim "$f6")" "$(trim "$f7")" "$(trim "${f8:-}")"
+done
+
+# The enumeration against sslscan --rdp on the same servers (issue 6):
+# xrdp's defaults, xrdp with one version, xrdp with a cipher list, and
+# FreeRDP's shadow server.
+. "$HERE/vs-sslscan.bash"
+for pair in default:tls.rdpsrv.lab tls10:tls10.rdpsrv.lab \
+    nocipher:nocipher.rdpsrv.lab shadow:shadow.rdpsrv.lab; do
+	name=vs-sslscan-${pair%%:*}
+	[ -n "$FILTER" ] && ! [[ $name =~ $FILTER ]] && continue
+	n=$((n + 1))
+	vs_sslscan "$name" "${pair#*:}"
 done
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
 exit 0
