@@ -4,14 +4,16 @@
  *
  * The plan, per version (SSL 3.0 .. TLS 1.3):
  *   1. a hello with every suite that version can carry, in the table's
- *      order: TLS 1.3's and TLS 1.2's at once, each older one once the
- *      version above it is answered. A server answers with the highest
- *      version it has up to the client's (RFC 5246 E.1), so a TLS 1.2
- *      hello answered with TLS 1.0 is TLS 1.0's first answer and says
- *      TLS 1.1 is refused, and a refused TLS 1.1 hello says TLS 1.0 and
- *      SSL 3.0 are too: none of those is asked again ("implied",
- *      release_below). No answer: the version is refused, and that is
- *      all it costs. An answer: a second
+ *      order: TLS 1.3's first, listing TLS 1.2 to 1.0 too and offering
+ *      TLS 1.2's suites after its own, so that it stands for TLS 1.2's
+ *      hello unless the server has TLS 1.3 (tls12_from_tls13); each
+ *      older one once the version above it is answered. A server
+ *      answers with the highest version it has up to the client's (RFC
+ *      5246 E.1, RFC 8446 4.2.1), so a TLS 1.2 hello answered with TLS
+ *      1.0 is TLS 1.0's first answer and says TLS 1.1 is refused, and a
+ *      refused TLS 1.1 hello says TLS 1.0 and SSL 3.0 are too: none of
+ *      those is asked again ("implied", release_below). No answer: the
+ *      version is refused, and that is all it costs. An answer: a second
  *      hello with the list reversed. The same suite twice: the server
  *      chooses by its own order; two different ones: it follows the
  *      client's.
@@ -503,11 +505,13 @@ rdd_tlsenum_new(const char *server_name)
 				continue;
 			v->all[v->n_all++] = t[i].id;
 		}
-		/* Older versions wait for TLS 1.2's answer (release_below). */
-		v->waiting = vi < VI_TLS12;
+		/* TLS 1.2 waits for the answer to TLS 1.3's hello, which
+		 * offers it too (tls12_from_tls13); the older versions for
+		 * TLS 1.2's (release_below). */
+		v->waiting = vi <= VI_TLS12;
 		v->probes_left =
-		    vi < VI_TLS12 || enqueue(e, add_job(e, J_PROBE, vi)) ? 1
-		                                                         : 0;
+		    vi <= VI_TLS12 || enqueue(e, add_job(e, J_PROBE, vi)) ? 1
+		                                                          : 0;
 		v->probed = v->probes_left == 0;
 	}
 	return e;
@@ -780,15 +784,16 @@ plan_groups12(struct rdd_tlsenum *e)
 }
 
 static bool
-build(struct rdd_tlsenum *e, struct rdd_tlsenum_job *out, uint16_t version,
-      const uint16_t *suites, size_t n, const uint16_t *groups, size_t ng,
-      bool key_share)
+build_hello(struct rdd_tlsenum *e, struct rdd_tlsenum_job *out,
+            uint16_t version, bool also_older, const uint16_t *suites, size_t n,
+            const uint16_t *groups, size_t ng, bool key_share)
 {
 	struct rdd_tls_hello_params hp;
 	struct rdd_buf b;
 
 	memset(&hp, 0, sizeof(hp));
 	hp.version = version;
+	hp.also_older = also_older;
 	hp.suites = suites;
 	hp.n_suites = n;
 	hp.groups = groups;
@@ -805,6 +810,15 @@ build(struct rdd_tlsenum *e, struct rdd_tlsenum_job *out, uint16_t version,
 		return false;
 	out->hello_len = b.len;
 	return true;
+}
+
+static bool
+build(struct rdd_tlsenum *e, struct rdd_tlsenum_job *out, uint16_t version,
+      const uint16_t *suites, size_t n, const uint16_t *groups, size_t ng,
+      bool key_share)
+{
+	return build_hello(e, out, version, false, suites, n, groups, ng,
+	                   key_share);
 }
 
 /*
@@ -848,6 +862,18 @@ make_job(struct rdd_tlsenum *e, int id, struct rdd_tlsenum_job *out)
 		for (size_t i = 0; i < v->n_all; i++)
 			tmp[i] =
 			    j->reversed ? v->all[v->n_all - 1 - i] : v->all[i];
+		if (j->vi == VI_TLS13 && !j->reversed) {
+			/* TLS 1.2's first hello too (tls12_from_tls13). */
+			const struct vstate *v12 = &e->v[VI_TLS12];
+
+			n = v->n_all;
+			for (size_t i = 0;
+			     i < v12->n_all && n < sizeof(tmp) / sizeof(tmp[0]);
+			     i++)
+				tmp[n++] = v12->all[i];
+			return build_hello(e, out, RDD_TLS_V_TLS13, true, tmp,
+			                   n, NULL, 0, true);
+		}
 		return build(e, out, versions[j->vi], tmp, v->n_all, NULL, 0,
 		             true);
 	case J_CHAIN: {
@@ -1001,6 +1027,41 @@ release_below(struct rdd_tlsenum *e, int top,
 	}
 }
 
+/*
+ * TLS 1.3's first hello, which lists TLS 1.2 in supported_versions and
+ * offers its suites after TLS 1.3's, is answered (R; NULL: it could not
+ * be sent). A server without TLS 1.3 answers it as TLS 1.2's first hello
+ * (RFC 8446 4.2.1: the highest version both have), so against such a
+ * server, the usual RDP server until Windows Server 2022, TLS 1.2 costs
+ * no hello of its own. A TLS 1.3 answer, or none, says nothing of TLS
+ * 1.2: its own hello is sent then, a round trip later.
+ */
+static void
+tls12_from_tls13(struct rdd_tlsenum *e, const struct rdd_tlsconn_result *r)
+{
+	int u = r != NULL && r->outcome == RDD_TLSCONN_HELLO
+	            ? rdd_tls_version_index(r->version)
+	            : -1;
+	int id;
+
+	if (!e->v[VI_TLS12].waiting)
+		return;
+	if (u < 0 || u > VI_TLS12 ||
+	    !contains(e->v[u].all, e->v[u].n_all, r->suite)) {
+		ask_version(e, VI_TLS12);
+		return;
+	}
+	e->v[VI_TLS12].waiting = false;
+	id = add_job(e, J_PROBE, VI_TLS12);
+	if (id < 0) {
+		e->v[VI_TLS12].probes_left = 0;
+		e->v[VI_TLS12].probed = true;
+		return;
+	}
+	e->jobs[id].answered = true;
+	job_settled(e, &e->jobs[id], r);
+}
+
 static bool
 hello_of(const struct rdd_tlsconn_result *r, uint16_t version)
 {
@@ -1040,6 +1101,8 @@ job_settled(struct rdd_tlsenum *e, const struct job *j,
 		plan_chains(e, j->vi);
 	if (j->vi <= VI_TLS12 && !j->reversed)
 		release_below(e, j->vi, r);
+	else if (j->vi == VI_TLS13 && !j->reversed)
+		tls12_from_tls13(e, r);
 }
 
 bool

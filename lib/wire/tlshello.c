@@ -560,8 +560,13 @@ rdd_tls_build_client_hello(struct rdd_buf *b,
 		ext_end(b, e);
 		if (tls13) {
 			ext_begin(b, EXT_SUPPORTED_VERSIONS, &e);
-			rdd_buf_u8(b, 2);
+			rdd_buf_u8(b, p->also_older ? 8 : 2);
 			rdd_buf_u16be(b, RDD_TLS_V_TLS13);
+			if (p->also_older) {
+				rdd_buf_u16be(b, RDD_TLS_V_TLS12);
+				rdd_buf_u16be(b, RDD_TLS_V_TLS11);
+				rdd_buf_u16be(b, RDD_TLS_V_TLS10);
+			}
 			ext_end(b, e);
 			ext_begin(b, EXT_KEY_SHARE, &e);
 			if (p->key_share && x25519) {

@@ -72,6 +72,12 @@ struct rdd_tls_hello_params {
 	 * the public value) when x25519 is among the groups; without it the
 	 * server answers a supported group with a HelloRetryRequest. */
 	bool key_share;
+	/* TLS 1.3: list TLS 1.2, 1.1 and 1.0 in supported_versions too, so
+	 * that a server without TLS 1.3 answers with the highest of those
+	 * it has, as it would a TLS 1.2 hello, instead of an alert (RFC
+	 * 8446 4.2.1: a server that reads the extension chooses only from
+	 * its list). */
+	bool also_older;
 	uint8_t random[32];
 	const char *server_name; /* SNI host name; NULL or an IP: none */
 };

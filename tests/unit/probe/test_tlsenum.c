@@ -122,7 +122,9 @@ struct sim {
 
 struct ch {
 	uint16_t version;
-	bool v13;
+	bool v13;             /* supported_versions present */
+	uint16_t versions[8]; /* its list */
+	size_t n_versions;
 	uint16_t suites[512];
 	size_t n_suites;
 	uint16_t groups[32];
@@ -165,8 +167,15 @@ read_client_hello(const uint8_t *p, size_t n, struct ch *h)
 		assert_int_equal(rdd_cur_u16be(&c, &type), 0);
 		assert_int_equal(rdd_cur_u16be(&c, &len), 0);
 		assert_int_equal(rdd_cur_sub(&c, len, &ex), 0);
-		if (type == 43)
+		if (type == 43) {
 			h->v13 = true;
+			assert_int_equal(rdd_cur_u8(&ex, &u8), 0);
+			for (size_t i = 0; i < u8 / 2u && i < 8; i++)
+				assert_int_equal(
+				    rdd_cur_u16be(
+				        &ex, &h->versions[h->n_versions++]),
+				    0);
+		}
 		if (type == 10) {
 			assert_int_equal(rdd_cur_u16be(&ex, &len), 0);
 			for (size_t i = 0; i < len / 2u; i++)
@@ -221,15 +230,14 @@ sim_answer(struct sim *s, const uint8_t *p, size_t n)
 	r.alert_desc = -1;
 	s->hellos++;
 	read_client_hello(p, n, &h);
-	if (h.v13 && s->version_ok[4])
-		vi = 4;
-	else
-		for (int i = 3; i >= 0; i--)
-			if (s->version_ok[i] &&
-			    rdd_tls_version_index(h.version) >= i) {
-				vi = i;
-				break;
-			}
+	/* The highest version both have: from supported_versions when the
+	 * hello has it (RFC 8446 4.2.1), else up to legacy_version. */
+	for (int i = 4; i >= 0 && vi < 0; i--)
+		if (s->version_ok[i] &&
+		    (h.v13 ? has(h.versions, h.n_versions,
+		                 (uint16_t)(RDD_TLS_V_SSL3 + i))
+		           : rdd_tls_version_index(h.version) >= i))
+			vi = i;
 	if (vi < 0)
 		goto alert;
 	if (vi == 4) {
@@ -394,9 +402,10 @@ test_server_order(void **state)
 	assert_int_equal(info.groups[0], RDD_TLS_GROUP_X25519);
 	assert_true(info.saw_certificate);
 	assert_int_equal(info.failed, 0);
-	/* The chain of TLS 1.2: 2 probes, then one hello per suite left and
+	/* The chain of TLS 1.2: TLS 1.3's hello (a TLS 1.3 answer says
+	 * nothing of TLS 1.2), 2 probes, then one hello per suite left and
 	 * the refused one; the rest fits beside it. */
-	assert_true(rounds <= (int)s.n_pref[3] + 2);
+	assert_true(rounds <= (int)s.n_pref[3] + 3);
 }
 
 static const uint16_t legacy10[] = {0x002f, 0x0035, 0x000a, 0x0005, 0x0004};
@@ -417,9 +426,10 @@ test_client_order_legacy(void **state)
 	assert_int_equal(info.server_order[1], 0);
 	expect_ciphers(&info, RDD_TLS_V_TLS10, legacy10, 5, false);
 	assert_int_equal(info.n_groups, 0);
-	/* TLS 1.2's hello got TLS 1.0: that is TLS 1.0's first answer, and
-	 * TLS 1.1 is refused without a hello (RFC 5246 E.1). So: TLS 1.3,
-	 * 1.2 and SSL 3.0 asked; TLS 1.0 reversed; the three suites left
+	/* TLS 1.3's hello, which lists TLS 1.2 to 1.0 too and stands for
+	 * TLS 1.2's, got TLS 1.0: that is TLS 1.0's first answer, and TLS
+	 * 1.1 is refused without a hello (RFC 5246 E.1). So: TLS 1.3 (and
+	 * 1.2) and SSL 3.0 asked; TLS 1.0 reversed; the three suites left
 	 * found by the 4 chains (the default width) and their 4 ends; the
 	 * curves refused by one hello (at width 4 a chain carries 8 or
 	 * more). */
@@ -427,15 +437,16 @@ test_client_order_legacy(void **state)
 		assert_true(info.tested[i]);
 		assert_int_equal(info.implied[i], i == 2);
 	}
-	assert_int_equal(info.connections, 3 + 1 + (3 + 4) + 1);
+	assert_int_equal(info.connections, 2 + 1 + (3 + 4) + 1);
 	/* Parallel: fewer rounds than hellos at one at a time. */
 	sim_one(&s, 1, legacy10, 5, true, NULL, 0);
 	run(&s, 1, &info, &one_at_a_time);
 	assert_true(rounds * 2 < one_at_a_time);
 }
 
-/* TLS 1.0 and 1.1: TLS 1.2's hello gets TLS 1.1, which stands for TLS
- * 1.1's first hello; TLS 1.0 is still asked (nothing implies it). */
+/* TLS 1.0 and 1.1: TLS 1.3's hello (TLS 1.2's too) gets TLS 1.1, which
+ * stands for TLS 1.1's first hello; TLS 1.0 is still asked (nothing
+ * implies it). */
 static void
 test_downgrade(void **state)
 {
@@ -455,10 +466,10 @@ test_downgrade(void **state)
 		assert_false(info.implied[i]);
 	expect_ciphers(&info, RDD_TLS_V_TLS10, legacy10, 5, false);
 	expect_ciphers(&info, RDD_TLS_V_TLS11, legacy10, 5, false);
-	/* TLS 1.3, 1.2, 1.0 and SSL 3.0 asked; TLS 1.1 and 1.0 reversed;
-	 * for each, the three suites left and the ends of 4 chains; the
-	 * curves, with TLS 1.1, refused by one hello. */
-	assert_int_equal(info.connections, 4 + 2 + 2 * (3 + 4) + 1);
+	/* TLS 1.3 (and 1.2), 1.0 and SSL 3.0 asked; TLS 1.1 and 1.0
+	 * reversed; for each, the three suites left and the ends of 4
+	 * chains; the curves, with TLS 1.1, refused by one hello. */
+	assert_int_equal(info.connections, 3 + 2 + 2 * (3 + 4) + 1);
 }
 
 /* Versions below TLS 1.2 are asked one after the other, each answer
@@ -548,10 +559,13 @@ test_nothing(void **state)
 		assert_false(info.accepted[i]);
 	}
 	assert_false(info.saw_certificate);
-	/* A refused version costs one hello, and nothing follows it; the
-	 * versions below TLS 1.2 are asked once its answer is in. */
+	/* A refused version costs one hello, and nothing follows it. TLS
+	 * 1.2 is asked once TLS 1.3's refusal is in (it does not say
+	 * whether TLS 1.2 would do), and the older versions once TLS 1.2's
+	 * is in: all at once, as a server that answers no ServerHello at
+	 * all is not seen to choose down. */
 	assert_int_equal(info.connections, RDD_TLS_N_VERSIONS);
-	assert_int_equal(rounds, 2);
+	assert_int_equal(rounds, 3);
 	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++)
 		assert_false(info.implied[i]);
 }
@@ -698,16 +712,17 @@ test_curves_without_tls13(void **state)
 	/* In the table's order. */
 	assert_int_equal(info.groups[0], RDD_TLS_GROUP_SECP256R1);
 	assert_int_equal(info.groups[1], RDD_TLS_GROUP_SECP384R1);
-	/* Three first hellos (TLS 1.3, 1.2, 1.1; TLS 1.0 and SSL 3.0
-	 * implied), the reversed one (server order: one chain of the 13
-	 * suites left and its end), and the curves: the first (ECDHE)
-	 * answer named one, the chain finds the other and ends. */
-	assert_int_equal(info.connections, 3 + 1 + (14 - 1 + 1) + (1 + 1));
+	/* Two first hellos (TLS 1.3's, answered as TLS 1.2's, and TLS
+	 * 1.1's; TLS 1.0 and SSL 3.0 implied), the reversed one (server
+	 * order: one chain of the 13 suites left and its end), and the
+	 * curves: the first (ECDHE) answer named one, the chain finds the
+	 * other and ends. */
+	assert_int_equal(info.connections, 2 + 1 + (14 - 1 + 1) + (1 + 1));
 	/* Wider, the curves are split: each chain ends with a refusal. */
 	s.hellos = 0;
 	run_width(&s, 8, RDD_TLSENUM_MAX_WIDTH, &info, &rounds);
 	assert_int_equal(info.n_groups, 2);
-	assert_true(info.connections > 3 + 1 + (14 - 1 + 1) + (1 + 1));
+	assert_true(info.connections > 2 + 1 + (14 - 1 + 1) + (1 + 1));
 }
 
 /* The pacing from measured times: the lab's xrdp on its LAN (connect

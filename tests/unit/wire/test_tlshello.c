@@ -415,6 +415,17 @@ test_build_tls13(void **state)
 	assert_true(contains(out, b.len,
 	                     (const uint8_t *)"\x00\x33\x00\x02\x00\x00", 6));
 	assert_false(contains(out, b.len, (const uint8_t *)"10.0.0.1", 8));
+	/* The older versions listed too: supported_versions {1.3, 1.2,
+	 * 1.1, 1.0}; without them, TLS 1.3 alone (RFC 8448's bytes). */
+	hp.also_older = true;
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(rdd_tls_build_client_hello(&b, &hp), 0);
+	assert_true(contains(out, b.len,
+	                     (const uint8_t *)"\x00\x2b\x00\x09\x08\x03\x04"
+	                                      "\x03\x03\x03\x02\x03\x01",
+	                     13));
+	assert_false(contains(out, b.len, rfc8448_ch_versions,
+	                      sizeof(rfc8448_ch_versions)));
 }
 
 static void
