@@ -51,6 +51,7 @@ struct conn {
 	struct rdd_alt_address *alt;   /* TCP-only connections */
 	struct rdd_net_sample *sample; /* path samples (TCP-only) */
 	int mss;                       /* > 0: TCP_MAXSEG before connect */
+	bool en_early;                 /* counted in en.target.check_early */
 	uint64_t connect_start_us;
 	char label[8];
 	uint8_t rbuf[READ_BUF];
@@ -105,8 +106,9 @@ struct run {
 		uint8_t rbuf[2048];
 	} u;
 	/* --tls-full: the enumeration, on a thread of its own from the
-	 * moment the plan's connections have their X.224 answers; it writes
-	 * obs->tls_enum alone, which nothing here touches until the join. */
+	 * moment the plan's connections are connected and one has its X.224
+	 * answer (maybe_start_tls_full); it writes obs->tls_enum alone,
+	 * which nothing here touches until the join. */
 	struct {
 		bool started;
 		uv_thread_t thread;
@@ -171,6 +173,7 @@ on_handle_closed(uv_handle_t *h)
 static void maybe_retry(struct run *r);
 static void maybe_enumerate(struct run *r);
 static void maybe_start_tls_full(struct run *r);
+static void en_early_done(struct conn *c);
 static void maybe_mtu_retry(struct run *r);
 static void mtu_retry_done(struct run *r);
 
@@ -180,6 +183,7 @@ conn_finish(struct conn *c)
 	if (c->finished)
 		return;
 	c->finished = true;
+	en_early_done(c);
 	if (c->attempt == &c->run->mtu_attempt)
 		mtu_retry_done(c->run);
 	if (c->attempt != NULL && c->attempt != &c->run->mtu_attempt) {
@@ -252,6 +256,8 @@ conn_pump(struct conn *c)
 		return;
 	}
 	if (c->attempt != NULL && c->attempt->x224 != RDD_X224_NOT_RUN)
+		en_early_done(c);
+	if (c->attempt != NULL)
 		maybe_start_tls_full(c->run);
 	deadline = rdd_probe_deadline(c->probe);
 	if (deadline == UINT64_MAX) {
@@ -616,32 +622,71 @@ tls_full_thread(void *arg)
 	    rdd__tlsenum_run_target(r->opt, &r->en.target, &r->obs->tls_enum);
 }
 
+/* C, counted among the check's connections that the enumeration takes
+ * as early, has its X.224 answer or has ended. */
+static void
+en_early_done(struct conn *c)
+{
+	if (!c->en_early)
+		return;
+	c->en_early = false;
+	atomic_fetch_sub(&c->run->en.target.check_early, 1);
+}
+
 /*
  * --tls-full: start the enumeration once every connection of the plan
- * has the server's X.224 answer (or has ended). By then the address is
- * known and so are the connect and answer times that pace it, and the
- * server has accepted the plan's connections, so that the enumeration's
- * do not queue behind them; the rest of the check (TLS, CredSSP, MCS,
- * the path samples, RDP-UDP) runs beside it.
+ * is connected and one has the server's X.224 answer (or has ended). By
+ * then the address is known and so are the connect and answer times that
+ * pace it; the rest of the check (TLS, CredSSP, MCS, the path samples,
+ * RDP-UDP) runs beside it. The plan's connections still waiting for
+ * their answer may still be in the server's accept queue (xrdp's holds
+ * 3): they count against the enumeration's early connections until they
+ * have it (tlsenum_run.c), so that the queue holds no more than the
+ * enumeration alone puts in it. Starting only once all had answered cost
+ * .27 (xrdp, anonymous suites) ~20 ms, waiting for C's answer while the
+ * server was busy with A's TLS handshake.
  */
 static void
 maybe_start_tls_full(struct run *r)
 {
 	size_t i;
+	int pending = 0;
+	bool answered = false;
 
 	if (!r->opt->tls_full || r->en.started || r->n_addrs == 0)
 		return;
 	for (i = 0; i < r->n_conns; i++) {
 		const struct conn *c = r->conns[i];
 
-		if (c->attempt != NULL && c->attempt != &r->mtu_attempt &&
-		    !c->finished && c->attempt->x224 == RDD_X224_NOT_RUN)
+		if (c->attempt == NULL || c->attempt == &r->mtu_attempt)
+			continue;
+		if (c->attempt->x224 != RDD_X224_NOT_RUN)
+			answered = true;
+		else if (!c->finished && !c->connected)
 			return;
+		else if (!c->finished)
+			pending++;
 	}
+	if (!answered)
+		return;
 	rdd__tlsenum_target_from(r->obs, &r->en.target);
+	atomic_store(&r->en.target.check_early, pending);
+	for (i = 0; i < r->n_conns; i++) {
+		struct conn *c = r->conns[i];
+
+		c->en_early = c->attempt != NULL &&
+		              c->attempt != &r->mtu_attempt && !c->finished &&
+		              c->attempt->x224 == RDD_X224_NOT_RUN;
+	}
 	if (uv_thread_create(&r->en.thread, tls_full_thread, r) == 0) {
 		r->en.started = true;
-		trace(r, "T", "TLS enumeration started beside the check");
+		trace(r, "T",
+		      "TLS enumeration started beside the check (%d of its "
+		      "connections without an X.224 answer yet)",
+		      pending);
+	} else {
+		for (i = 0; i < r->n_conns; i++)
+			r->conns[i]->en_early = false;
 	}
 }
 

@@ -2,8 +2,9 @@
  * tlsenum_run.c - the event-loop driver of the TLS enumeration (libuv).
  *
  * Runs on a loop of its own against the address the check used, on a
- * thread of its own once the check's connections have the server's X.224
- * answers (check_run.c), or after the check: asks the plan
+ * thread of its own once the check's connections are connected and one
+ * has the server's X.224 answer (check_run.c), or after the check: asks
+ * the plan
  * (lib/probe/tlsenum.c) for ClientHellos and opens one
  * connection per hello, at most opt->tls_parallel at once, connects paced
  * CONNECT_PACE_US apart, each bounded by the per-phase timeout. Sockets
@@ -22,6 +23,9 @@
  * that is 2 (the floor); with 100 ms of delay it is the --tls-parallel
  * limit, where a cap would only add round trips. proc rises at once with
  * each slower answer (a filling queue) and falls back slowly.
+ * The check's own connections that have no X.224 answer yet when the
+ * enumeration starts beside it (target.check_early) count against the
+ * same cap, less one: the enumeration always has one early connection.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -65,7 +69,9 @@ struct erun {
 	uint64_t next_connect_us;
 	uint64_t t0_us; /* the enumeration's start, for the trace */
 	int running, limit;
-	int early;        /* connections without an X.224 answer yet */
+	int early; /* connections without an X.224 answer yet */
+	/* The check's connections without one (see the top). */
+	const atomic_int *check_early;
 	uint64_t rtt_us;  /* smallest TCP connect time seen */
 	uint64_t proc_us; /* the server's X.224 answer time beyond rtt */
 	int error;
@@ -85,7 +91,11 @@ static void erun_fill(struct erun *r);
 static int
 early_limit(const struct erun *r)
 {
-	return rdd_tlsenum_early_limit(r->rtt_us, r->proc_us, r->limit);
+	int cap = rdd_tlsenum_early_limit(r->rtt_us, r->proc_us, r->limit);
+
+	if (r->check_early != NULL)
+		cap -= atomic_load(r->check_early);
+	return cap < 1 ? 1 : cap;
 }
 
 static void
@@ -421,6 +431,7 @@ rdd__tlsenum_run_target(const struct rdd_check_options *opt,
 		r->limit = MAX_PARALLEL;
 	r->rtt_us = t->rtt_us;
 	r->proc_us = t->proc_us;
+	r->check_early = &t->check_early;
 	r->plan = rdd_tlsenum_new(t->server_name[0] ? t->server_name : NULL);
 	rdd_tlsenum_set_width(r->plan,
 	                      rdd_tlsenum_chain_width(r->rtt_us, r->proc_us));

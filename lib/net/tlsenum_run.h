@@ -1,12 +1,14 @@
 /*
  * tlsenum_run.h - the TLS enumeration's driver (tlsenum_run.c) as the
  * check's driver (check_run.c) starts it: on a thread of its own, as soon
- * as the check's connections have the server's X.224 answers, so that it
- * runs beside the rest of the check instead of after it.
+ * as the check's connections are connected and one has the server's X.224
+ * answer, so that it runs beside the rest of the check instead of after
+ * it.
  */
 #ifndef RDPDOCTOR_NET_TLSENUM_RUN_H
 #define RDPDOCTOR_NET_TLSENUM_RUN_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "rdpdoctor/check.h"
@@ -19,6 +21,11 @@ struct rdd__tlsenum_target {
 	char server_name[RDD_STR]; /* "" when the host is an address */
 	uint64_t rtt_us;           /* smallest TCP connect time; UINT64_MAX */
 	uint64_t proc_us;          /* X.224 answer time beyond it; 0 */
+	/* The check's connections still without an X.224 answer: the
+	 * server may not have accepted them yet, so they take their share
+	 * of the enumeration's early connections (tlsenum_run.c). The
+	 * check's thread counts them down. */
+	atomic_int check_early;
 };
 
 /* Copy the target out of OBS: its address, the host's name, and the
