@@ -19,12 +19,15 @@
  *      client's.
  *   2. server order: one chain, each hello offering the suites not yet
  *      chosen, so each answer is the next suite in the server's order
- *      (what sslscan does, one version after another). Client order: the
- *      order means nothing, so the list is split into chains over
- *      disjoint parts, run at once (the width: 2 on a LAN, up to 8 when
- *      round trips are long; a short list is split less).
+ *      (what sslscan does, one version after another). Client order:
+ *      each answer is the first suite of the hello's list that the
+ *      server accepts, so the list is split into disjoint parts, each
+ *      taken by a pair of chains from both its ends, run at once (the
+ *      width: 2 chains on a LAN, up to 8 when round trips are long; a
+ *      short list is split less).
  *   A chain ends at the first hello that gets no ServerHello of that
- *   version (an alert, a close, or a lower version).
+ *   version (an alert, a close, or a lower version), and a pair when
+ *   either does, or when both ends get the same last suite.
  *   TLS 1.3 in the client's order has no suite chain while its group
  *   hellos run: they offer the suites not yet found first, so each
  *   answer is a new suite or says none is left (suite13_from_group_hello).
@@ -368,6 +371,9 @@ struct chain {
 	size_t n_left;
 	bool busy;  /* a hello is out */
 	bool ended; /* no more hellos */
+	/* Suites in the client's order: the chain over the same list from
+	 * its other end, -1 none (see add_chains). */
+	int partner;
 };
 
 struct job {
@@ -573,13 +579,23 @@ rdd_tlsenum_chain_width(uint64_t rtt_us, uint64_t proc_us)
  * delay (width 8), 4 or more. */
 #define CHAIN_ITEMS_BY_WIDTH 32
 
-/* Up to K chains over LIST (minus SKIP), item i in chain i mod K. */
+/*
+ * Up to K chains over LIST (minus SKIP). Groups: item i in chain i mod K,
+ * disjoint parts. Suites (K > 1 only in the client's order, where each
+ * answer is the first suite of the hello's list the server accepts):
+ * pairs of chains, each pair over part i mod K/2 of the list, one from
+ * its start and one from its end. Where the accepted suites lie in the
+ * list then does not matter: the two meet in the middle, where disjoint
+ * parts could leave one chain with most of them to find alone, one round
+ * trip each (against the lab's xrdp with anonymous suites, 7 and 2).
+ */
 static void
 add_chains(struct rdd_tlsenum *e, int vi, bool groups, const uint16_t *list,
            size_t n, const uint16_t *skip, size_t n_skip, int k)
 {
 	uint16_t rest[MAX_SUITES];
 	size_t n_rest = 0, per;
+	int parts;
 
 	for (size_t s = 0; s < n && n_rest < MAX_SUITES; s++)
 		if (!contains(skip, n_skip, list[s]))
@@ -591,14 +607,28 @@ add_chains(struct rdd_tlsenum *e, int vi, bool groups, const uint16_t *list,
 		per = 1;
 	if ((size_t)k > (n_rest + per - 1) / per)
 		k = (int)((n_rest + per - 1) / per);
+	parts = !groups && k > 1 ? k / 2 : k;
 	for (int i = 0; i < k && e->n_chains < MAX_CHAINS; i++) {
 		struct chain *c = &e->chains[e->n_chains++];
+		int part = i % parts;
+		bool from_end = i >= parts;
 
 		memset(c, 0, sizeof(*c));
 		c->vi = vi;
 		c->groups = groups;
-		for (size_t s = (size_t)i; s < n_rest; s += (size_t)k)
+		c->partner = -1;
+		for (size_t s = (size_t)part; s < n_rest; s += (size_t)parts)
 			c->left[c->n_left++] = rest[s];
+		if (from_end) {
+			for (size_t a = 0, b = c->n_left; a + 1 < b; a++, b--) {
+				uint16_t t = c->left[a];
+
+				c->left[a] = c->left[b - 1];
+				c->left[b - 1] = t;
+			}
+			c->partner = e->n_chains - 1 - parts;
+			e->chains[c->partner].partner = e->n_chains - 1;
+		}
 		c->ended = c->n_left == 0;
 	}
 }
@@ -1189,9 +1219,17 @@ rdd_tlsenum_answer(struct rdd_tlsenum *e, int id,
 				group_found(e, r->group);
 			}
 			remove_id(c->left, &c->n_left, got);
-			c->ended = c->n_left == 0;
+			if (c->partner >= 0)
+				remove_id(e->chains[c->partner].left,
+				          &e->chains[c->partner].n_left, got);
+			c->ended = c->ended || c->n_left == 0;
 		} else {
+			/* A refusal; or, from a pair, the suite its partner
+			 * got from the other end meanwhile: either way no
+			 * suite of their list is left. */
 			c->ended = true;
+			if (c->partner >= 0)
+				e->chains[c->partner].ended = true;
 		}
 	} else {
 		job_settled(e, j, r);

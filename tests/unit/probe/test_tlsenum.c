@@ -430,14 +430,16 @@ test_client_order_legacy(void **state)
 	 * TLS 1.2's, got TLS 1.0: that is TLS 1.0's first answer, and TLS
 	 * 1.1 is refused without a hello (RFC 5246 E.1). So: TLS 1.3 (and
 	 * 1.2) and SSL 3.0 asked; TLS 1.0 reversed; the three suites left
-	 * found by the 4 chains (the default width) and their 4 ends; the
+	 * found by 2 pairs of chains (the default width, 4): one pair gets
+	 * two, one from each end, and ends with two refusals; the other
+	 * gets its one suite from both ends at once, which ends it; the
 	 * curves refused by one hello (at width 4 a chain carries 8 or
 	 * more). */
 	for (int i = 0; i < RDD_TLS_N_VERSIONS; i++) {
 		assert_true(info.tested[i]);
 		assert_int_equal(info.implied[i], i == 2);
 	}
-	assert_int_equal(info.connections, 2 + 1 + (3 + 4) + 1);
+	assert_int_equal(info.connections, 2 + 1 + (2 + 2 + 2) + 1);
 	/* Parallel: fewer rounds than hellos at one at a time. */
 	sim_one(&s, 1, legacy10, 5, true, NULL, 0);
 	run(&s, 1, &info, &one_at_a_time);
@@ -467,9 +469,10 @@ test_downgrade(void **state)
 	expect_ciphers(&info, RDD_TLS_V_TLS10, legacy10, 5, false);
 	expect_ciphers(&info, RDD_TLS_V_TLS11, legacy10, 5, false);
 	/* TLS 1.3 (and 1.2), 1.0 and SSL 3.0 asked; TLS 1.1 and 1.0
-	 * reversed; for each, the three suites left and the ends of 4
-	 * chains; the curves, with TLS 1.1, refused by one hello. */
-	assert_int_equal(info.connections, 3 + 2 + 2 * (3 + 4) + 1);
+	 * reversed; for each, the three suites left by two pairs of chains
+	 * as in test_client_order_legacy (6 hellos); the curves, with TLS
+	 * 1.1, refused by one hello. */
+	assert_int_equal(info.connections, 3 + 2 + 2 * 6 + 1);
 }
 
 /* Versions below TLS 1.2 are asked one after the other, each answer
@@ -659,11 +662,52 @@ test_curves_find_suites(void **state)
 	(void)state;
 	sim_one(&s, 3, mixed, 6, true, four, 4);
 	s.groups_client_order = true;
-	run_width(&s, 8, 2, &info, &rounds);
+	/* One suite chain: two from both ends of a list may meet at its
+	 * last suite (test_pairs_meet). */
+	run_width(&s, 8, 1, &info, &rounds);
 	expect_ciphers(&info, RDD_TLS_V_TLS12, mixed, 6, false);
 	assert_int_equal(info.server_order[3], 0);
 	assert_int_equal(info.n_groups, 4);
 	assert_int_equal(s.nothing_new, 0);
+}
+
+/* TLS 1.2 alone, the client's order, twelve suites at every other place
+ * of the list the chains share out: split into disjoint parts (item i to
+ * chain i mod 2) one chain would get all twelve, one round trip each. A
+ * pair of chains over one list from both ends meets in the middle. */
+static void
+test_pairs_meet(void **state)
+{
+	static uint16_t every_other[12];
+	const struct rdd_tls_suite *t;
+	struct sim s;
+	struct rdd_tls_enum_info info;
+	size_t n, k = 0, seen = 0;
+	int rounds;
+
+	(void)state;
+	t = rdd_tls_suites(&n);
+	for (size_t i = 0; i < n && k < 12; i++) {
+		if (rdd_tls_suite_is_tls13(t[i].id))
+			continue; /* not in TLS 1.2's list */
+		if (seen++ % 2 == 0 && seen > 40 &&
+		    !rdd_tls_suite_is_ecdhe(t[i].id))
+			every_other[k++] = t[i].id;
+	}
+	assert_int_equal(k, 12);
+	sim_one(&s, 3, every_other, 12, true, NULL, 0);
+	run_width(&s, 8, 2, &info, &rounds);
+	expect_ciphers(&info, RDD_TLS_V_TLS12, every_other, 12, false);
+	assert_int_equal(info.server_order[3], 0);
+	/* TLS 1.3's hello (answered as TLS 1.2's), then TLS 1.2 reversed
+	 * and TLS 1.1, then the pair: ten suites left, five rounds, and the
+	 * round that ends it (two refusals, or both ends getting the last
+	 * suite), the curve hello beside it: 8 rounds, where disjoint parts
+	 * took 13. */
+	assert_true(rounds <= 1 + 1 + 5 + 1);
+	/* Those 3 first hellos, one per suite left, the two that end the
+	 * pair and the curve hello: no more than two disjoint chains. */
+	assert_true(info.connections <= 3 + 10 + 2 + 1);
 }
 
 /* TLS 1.3 alone, the client's order, two groups: the group hellos end
@@ -765,6 +809,7 @@ main(void)
 	    cmocka_unit_test(test_width),
 	    cmocka_unit_test(test_curves_client_order),
 	    cmocka_unit_test(test_curves_find_suites),
+	    cmocka_unit_test(test_pairs_meet),
 	    cmocka_unit_test(test_tls13_suites_fallback),
 	    cmocka_unit_test(test_curves_without_tls13),
 	    cmocka_unit_test(test_pacing),
