@@ -86,9 +86,10 @@ answer(const struct rdd_tlsenum_job *job, const uint8_t **in, size_t *left)
 		r.version = (uint16_t)(0x0200 + q[2]);
 		break;
 	case 7:
-		r.version = job->hello_len > 10
-		                ? (uint16_t)(job->hello[9] << 8 | job->hello[10])
-		                : 0x0303;
+		r.version =
+		    job->hello_len > 10
+		        ? (uint16_t)(job->hello[9] << 8 | job->hello[10])
+		        : 0x0303;
 		break;
 	default:
 		r.version = versions[q[1] % 6];

@@ -355,6 +355,15 @@ static const uint16_t groups_default[] = {
     RDD_TLS_GROUP_X25519, RDD_TLS_GROUP_SECP256R1, RDD_TLS_GROUP_X448,
     RDD_TLS_GROUP_SECP521R1, RDD_TLS_GROUP_SECP384R1};
 
+/* S accepts version VI too, with PREF (best first). */
+static void
+sim_also(struct sim *s, int vi, const uint16_t *pref, size_t n)
+{
+	s->version_ok[vi] = true;
+	s->pref[vi] = pref;
+	s->n_pref[vi] = n;
+}
+
 /* A server of one version (index VI) accepting PREF (best first), by
  * the client's order or its own, with GROUPS (best first) or none. */
 static void
@@ -362,9 +371,7 @@ sim_one(struct sim *s, int vi, const uint16_t *pref, size_t n,
         bool client_order, const uint16_t *groups, size_t n_groups)
 {
 	memset(s, 0, sizeof(*s));
-	s->version_ok[vi] = true;
-	s->pref[vi] = pref;
-	s->n_pref[vi] = n;
+	sim_also(s, vi, pref, n);
 	s->client_order = client_order;
 	s->groups = groups;
 	s->n_groups = n_groups;
@@ -376,9 +383,7 @@ sim_xrdp(struct sim *s, bool client_order)
 {
 	sim_one(s, 3, xrdp12, sizeof(xrdp12) / 2, client_order, groups_default,
 	        5);
-	s->version_ok[4] = true;
-	s->pref[4] = xrdp13;
-	s->n_pref[4] = 3;
+	sim_also(s, 4, xrdp13, 3);
 }
 
 static void
@@ -458,9 +463,7 @@ test_downgrade(void **state)
 
 	(void)state;
 	sim_one(&s, 1, legacy10, 5, true, NULL, 0);
-	s.version_ok[2] = true;
-	s.pref[2] = legacy10;
-	s.n_pref[2] = 5;
+	sim_also(&s, 2, legacy10, 5);
 	run(&s, 8, &info, &rounds);
 	assert_false(info.accepted[0] || info.accepted[3] || info.accepted[4]);
 	assert_true(info.accepted[1] && info.accepted[2]);
@@ -503,9 +506,7 @@ test_versions_below_tls12(void **state)
 	 * is refused by its own hello, and that answer is TLS 1.0's first;
 	 * SSL 3.0 is still asked. */
 	sim_one(&s, 1, legacy10, 5, true, groups_default, 5);
-	s.version_ok[3] = true;
-	s.pref[3] = xrdp12;
-	s.n_pref[3] = sizeof(xrdp12) / 2;
+	sim_also(&s, 3, xrdp12, sizeof(xrdp12) / 2);
 	run(&s, 8, &info, &rounds);
 	assert_true(info.accepted[1] && info.accepted[3]);
 	assert_false(info.accepted[0] || info.accepted[2] || info.accepted[4]);
@@ -517,9 +518,7 @@ test_versions_below_tls12(void **state)
 	/* SSL 3.0 and TLS 1.2 (no real server should, but one may): the
 	 * TLS 1.1 hello gets SSL 3.0, which says TLS 1.0 is refused. */
 	sim_one(&s, 0, ssl3, 2, false, groups_default, 5);
-	s.version_ok[3] = true;
-	s.pref[3] = xrdp12;
-	s.n_pref[3] = sizeof(xrdp12) / 2;
+	sim_also(&s, 3, xrdp12, sizeof(xrdp12) / 2);
 	run(&s, 8, &info, &rounds);
 	assert_true(info.accepted[0] && info.accepted[3]);
 	assert_false(info.accepted[1] || info.accepted[2]);
@@ -530,11 +529,8 @@ test_versions_below_tls12(void **state)
 
 	/* TLS 1.0 to 1.2: each asked, nothing implied. */
 	sim_one(&s, 1, legacy10, 5, false, NULL, 0);
-	for (int vi = 2; vi <= 3; vi++) {
-		s.version_ok[vi] = true;
-		s.pref[vi] = legacy10;
-		s.n_pref[vi] = 5;
-	}
+	sim_also(&s, 2, legacy10, 5);
+	sim_also(&s, 3, legacy10, 5);
 	run(&s, 8, &info, &rounds);
 	for (int vi = 1; vi <= 3; vi++) {
 		assert_true(info.accepted[vi]);
