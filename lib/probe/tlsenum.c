@@ -993,6 +993,39 @@ imply_refused(struct rdd_tlsenum *e, int vi, int by)
 	v->implied_by = versions[by];
 }
 
+/* The version R's ServerHello chose, as an index, if it is one of TOP
+ * or below with a suite that version can carry; else -1. */
+static int
+answered_version(const struct rdd_tlsenum *e,
+                 const struct rdd_tlsconn_result *r, int top)
+{
+	int u = r != NULL && r->outcome == RDD_TLSCONN_HELLO
+	            ? rdd_tls_version_index(r->version)
+	            : -1;
+
+	if (u < 0 || u > top || !contains(e->v[u].all, e->v[u].n_all, r->suite))
+		return -1;
+	return u;
+}
+
+/* R, the answer to a higher version's hello, stands for the first hello
+ * of version VI, which waited for it. */
+static void
+answer_stands_for(struct rdd_tlsenum *e, int vi,
+                  const struct rdd_tlsconn_result *r)
+{
+	int id = add_job(e, J_PROBE, vi);
+
+	e->v[vi].waiting = false;
+	if (id < 0) {
+		e->v[vi].probes_left = 0;
+		e->v[vi].probed = true;
+		return;
+	}
+	e->jobs[id].answered = true;
+	job_settled(e, &e->jobs[id], r);
+}
+
 /*
  * The first hello of version TOP (TLS 1.2 or older) is answered (R;
  * NULL: it could not be sent): ask the older versions, but only what the
@@ -1018,14 +1051,11 @@ static void
 release_below(struct rdd_tlsenum *e, int top,
               const struct rdd_tlsconn_result *r)
 {
-	bool hello = r != NULL && r->outcome == RDD_TLSCONN_HELLO;
 	bool refusal = r != NULL && (r->outcome == RDD_TLSCONN_ALERT ||
 	                             r->outcome == RDD_TLSCONN_CLOSED ||
 	                             r->outcome == RDD_TLSCONN_RESET);
-	int u = hello ? rdd_tls_version_index(r->version) : -1;
+	int u = answered_version(e, r, top);
 
-	if (u < 0 || u > top || !contains(e->v[u].all, e->v[u].n_all, r->suite))
-		u = -1; /* not a usable answer */
 	if (top == VI_TLS12)
 		e->chooses_down = u >= 0;
 	if (!e->chooses_down || (u < 0 && !refusal)) {
@@ -1042,19 +1072,8 @@ release_below(struct rdd_tlsenum *e, int top,
 	for (int vi = top - 1; vi > u; vi--)
 		if (e->v[vi].waiting)
 			imply_refused(e, vi, top);
-	if (u >= 0 && e->v[u].waiting) {
-		/* The answer stands for this version's own hello. */
-		int id = add_job(e, J_PROBE, u);
-
-		e->v[u].waiting = false;
-		if (id < 0) {
-			e->v[u].probes_left = 0;
-			e->v[u].probed = true;
-			return;
-		}
-		e->jobs[id].answered = true;
-		job_settled(e, &e->jobs[id], r);
-	}
+	if (u >= 0 && e->v[u].waiting)
+		answer_stands_for(e, u, r);
 }
 
 /*
@@ -1069,27 +1088,12 @@ release_below(struct rdd_tlsenum *e, int top,
 static void
 tls12_from_tls13(struct rdd_tlsenum *e, const struct rdd_tlsconn_result *r)
 {
-	int u = r != NULL && r->outcome == RDD_TLSCONN_HELLO
-	            ? rdd_tls_version_index(r->version)
-	            : -1;
-	int id;
-
 	if (!e->v[VI_TLS12].waiting)
 		return;
-	if (u < 0 || u > VI_TLS12 ||
-	    !contains(e->v[u].all, e->v[u].n_all, r->suite)) {
+	if (answered_version(e, r, VI_TLS12) < 0)
 		ask_version(e, VI_TLS12);
-		return;
-	}
-	e->v[VI_TLS12].waiting = false;
-	id = add_job(e, J_PROBE, VI_TLS12);
-	if (id < 0) {
-		e->v[VI_TLS12].probes_left = 0;
-		e->v[VI_TLS12].probed = true;
-		return;
-	}
-	e->jobs[id].answered = true;
-	job_settled(e, &e->jobs[id], r);
+	else
+		answer_stands_for(e, VI_TLS12, r);
 }
 
 static bool
