@@ -622,6 +622,14 @@ tls_full_thread(void *arg)
 	    rdd__tlsenum_run_target(r->opt, &r->en.target, &r->obs->tls_enum);
 }
 
+/* C is one of the plan's connections and has no X.224 answer yet. */
+static bool
+awaits_x224(const struct run *r, const struct conn *c)
+{
+	return c->attempt != NULL && c->attempt != &r->mtu_attempt &&
+	       !c->finished && c->attempt->x224 == RDD_X224_NOT_RUN;
+}
+
 /* C, counted among the check's connections that the enumeration takes
  * as early, has its X.224 answer or has ended. */
 static void
@@ -658,36 +666,28 @@ maybe_start_tls_full(struct run *r)
 	for (i = 0; i < r->n_conns; i++) {
 		const struct conn *c = r->conns[i];
 
-		if (c->attempt == NULL || c->attempt == &r->mtu_attempt)
-			continue;
-		if (c->attempt->x224 != RDD_X224_NOT_RUN)
-			answered = true;
-		else if (!c->finished && !c->connected)
+		if (awaits_x224(r, c) && !c->connected)
 			return;
-		else if (!c->finished)
+		if (awaits_x224(r, c))
 			pending++;
+		else if (c->attempt != NULL && c->attempt != &r->mtu_attempt &&
+		         c->attempt->x224 != RDD_X224_NOT_RUN)
+			answered = true;
 	}
 	if (!answered)
 		return;
 	rdd__tlsenum_target_from(r->obs, &r->en.target);
 	atomic_store(&r->en.target.check_early, pending);
-	for (i = 0; i < r->n_conns; i++) {
-		struct conn *c = r->conns[i];
-
-		c->en_early = c->attempt != NULL &&
-		              c->attempt != &r->mtu_attempt && !c->finished &&
-		              c->attempt->x224 == RDD_X224_NOT_RUN;
-	}
-	if (uv_thread_create(&r->en.thread, tls_full_thread, r) == 0) {
-		r->en.started = true;
-		trace(r, "T",
-		      "TLS enumeration started beside the check (%d of its "
-		      "connections without an X.224 answer yet)",
-		      pending);
-	} else {
-		for (i = 0; i < r->n_conns; i++)
-			r->conns[i]->en_early = false;
-	}
+	if (uv_thread_create(&r->en.thread, tls_full_thread, r) != 0)
+		return;
+	r->en.started = true;
+	/* Only this thread reads en_early (en_early_done). */
+	for (i = 0; i < r->n_conns; i++)
+		r->conns[i]->en_early = awaits_x224(r, r->conns[i]);
+	trace(r, "T",
+	      "TLS enumeration started beside the check (%d of its "
+	      "connections without an X.224 answer yet)",
+	      pending);
 }
 
 /*

@@ -396,8 +396,9 @@ struct vstate {
 	int pick_fw, pick_rv; /* suite chosen, -1 none */
 	bool probed;          /* the first answers are in */
 	bool waiting;         /* for a higher version's answer */
-	bool implied;         /* refused: see release_below */
-	uint16_t implied_by;  /* the version whose answer says so */
+	/* Refused, as the answer to this version's hello says (see
+	 * release_below); 0: not implied. */
+	uint16_t implied_by;
 	/* TLS 1.3, the client's order: the suites not yet found are asked
 	 * by the group hellos (suite13_from_group_hello), not by chains of
 	 * their own, until settled. */
@@ -989,7 +990,6 @@ imply_refused(struct rdd_tlsenum *e, int vi, int by)
 	v->waiting = false;
 	v->probes_left = 0;
 	v->probed = true;
-	v->implied = true;
 	v->implied_by = versions[by];
 }
 
@@ -1272,7 +1272,7 @@ rdd_tlsenum_result(const struct rdd_tlsenum *e, struct rdd_tls_enum_info *out)
 
 		out->tested[vi] = v->probed;
 		out->accepted[vi] = v->n_found > 0;
-		out->implied[vi] = v->implied;
+		out->implied[vi] = v->implied_by != 0;
 		out->implied_by[vi] = v->implied_by;
 		out->server_order[vi] = v->n_found > 1 ? v->server_order : -1;
 		for (size_t i = 0;

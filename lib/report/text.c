@@ -680,7 +680,6 @@ print_tls_enum(struct ctx *c, const struct rdd_observation *obs)
 	heading(c, "TLS versions and cipher suites (--tls-full)");
 	for (int vi = 0; vi < RDD_TLS_N_VERSIONS; vi++) {
 		uint16_t v = (uint16_t)(RDD_TLS_V_SSL3 + vi);
-
 		char why[96] = "";
 
 		if (e->implied[vi])
