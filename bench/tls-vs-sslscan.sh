@@ -58,21 +58,20 @@ time_one() {
 	echo "$t1 - $t0" | bc -l
 }
 
-# found ADDR -> "version suite" lines from each tool, sorted.
+# found ADDR -> "version suite" lines from each tool, sorted. sslscan
+# prints OpenSSL's names for TLS 1.2 and older: they are mapped to IANA
+# names with the openssl command's own table (-stdname), as the lab
+# suite's comparison does (the functions are its own).
+. "$repo/tests/lab/vs-sslscan.bash"
+names=$(mktemp)
+vs_sslscan_names >"$names"
 found_rdpdoctor() {
 	ip netns exec rdpcli "$rdpdoctor" check --tls-full --json "$1" 2>/dev/null |
-	    jq -r '.tls.ciphers[] | "\(.version) \(.name)"' | sed 's/^TLSv1 /TLSv1.0 /' | sort
+	    vs_rdpdoctor_suites
 }
-# sslscan prints OpenSSL's names for TLS 1.2 and older: map them to IANA
-# names with the openssl command's own table (-stdname).
-names=$(mktemp)
-openssl ciphers -stdname 'ALL:COMPLEMENTOFALL:@SECLEVEL=0' 2>/dev/null |
-    awk '{print $3, $1}' >"$names"
 found_sslscan() {
 	ip netns exec rdpcli sslscan --rdp --no-colour "$1:3389" 2>/dev/null |
-	    awk '$1 == "Accepted" || $1 == "Preferred" {print $2, $5}' |
-	    awk -v map="$names" 'BEGIN {while ((getline l < map) > 0) {split(l, f, " "); iana[f[1]] = f[2]}}
-	        {n = ($2 in iana) ? iana[$2] : $2; print $1, n}' | sort
+	    vs_sslscan_suites "$names"
 }
 
 compare() {

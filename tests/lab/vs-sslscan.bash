@@ -21,9 +21,24 @@
 # shellcheck disable=SC2154 # work, TOOL, BUILD: set by the caller
 
 # OpenSSL name -> IANA name, for every suite the local OpenSSL has.
+# (bench/tls-vs-sslscan.sh sources this file for these three functions.)
 vs_sslscan_names() {
 	openssl ciphers -stdname 'ALL:COMPLEMENTOFALL:@SECLEVEL=0' 2>/dev/null |
 	    awk '$2 == "-" {print $3, $1}'
+}
+
+# vs_sslscan_suites NAMES < sslscan's output: the suites it accepted, as
+# sorted "VERSION IANA-NAME" lines (NAMES: vs_sslscan_names's output).
+vs_sslscan_suites() {
+	awk '$1 == "Accepted" || $1 == "Preferred" {print $2, $5}' |
+	    awk -v map="$1" '
+	        BEGIN { while ((getline l < map) > 0) { split(l, f, " "); iana[f[1]] = f[2] } }
+	        { print $1, (($2 in iana) ? iana[$2] : $2) }' | sort -u
+}
+
+# vs_rdpdoctor_suites < rdpdoctor's JSON: the same, from tls.ciphers.
+vs_rdpdoctor_suites() {
+	jq -r '.tls.ciphers[] | "\(.version) \(.name)"' | sort -u
 }
 
 # vs_sslscan NAME ADDR: one comparison, counted as one test.
@@ -57,12 +72,8 @@ vs_sslscan() {
 			[ "$ss" = "$rd" ] || problems+=("$v: sslscan $ss, rdpdoctor $rd")
 		done
 		# Suites, as "VERSION IANA-NAME" lines.
-		awk '$1 == "Accepted" || $1 == "Preferred" {print $2, $5}' "$dir/ss.txt" |
-		    awk -v map="$dir/names" '
-		        BEGIN { while ((getline l < map) > 0) { split(l, f, " "); iana[f[1]] = f[2] } }
-		        { print $1, (($2 in iana) ? iana[$2] : $2) }' | sort -u >"$dir/ss.suites"
-		jq -r '.tls.ciphers[] | "\(.version) \(.name)"' "$dir/rd.json" |
-		    sort -u >"$dir/rd.suites"
+		vs_sslscan_suites "$dir/names" <"$dir/ss.txt" >"$dir/ss.suites"
+		vs_rdpdoctor_suites <"$dir/rd.json" >"$dir/rd.suites"
 		# rdpdoctor's suites that the local OpenSSL (so sslscan) can offer.
 		awk -v map="$dir/names" '
 		    BEGIN { while ((getline l < map) > 0) { split(l, f, " "); known[f[2]] = 1 } }
