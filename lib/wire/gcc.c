@@ -364,6 +364,29 @@ rsa_key_with_signature_oid(X509 *x)
 	return d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, n);
 }
 
+/* Keep the leaf's RSA key, little-endian, for the Security Exchange. */
+static void
+leaf_rsa_key(EVP_PKEY *pk, struct rdd_gcc_server_cert *cert)
+{
+	uint8_t be[RDD_GCC_MAX_MODULUS];
+	BIGNUM *n = NULL;
+	int len, i;
+
+	if (cert->leaf_rsa_exponent == 0 ||
+	    EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_N, &n) != 1)
+		return;
+	len = BN_num_bytes(n);
+	if (len > 0 && len <= (int)sizeof(be) &&
+	    BN_bn2binpad(n, be, len) == len) {
+		for (i = 0; i < len; i++)
+			cert->key_modulus[i] = be[len - 1 - i];
+		cert->key_modulus_len = (uint32_t)len;
+		cert->key_exponent = cert->leaf_rsa_exponent;
+		cert->has_rsa_key = true;
+	}
+	BN_free(n);
+}
+
 /* The facts rdpdoctor reports about the leaf certificate DER. */
 static void
 parse_leaf(const uint8_t *der, size_t len, struct rdd_gcc_server_cert *cert)
@@ -412,6 +435,7 @@ parse_leaf(const uint8_t *der, size_t len, struct rdd_gcc_server_cert *cert)
 		    BN_num_bits(e) <= 32)
 			cert->leaf_rsa_exponent = (uint32_t)BN_get_word(e);
 		BN_free(e);
+		leaf_rsa_key(pk, cert);
 	} else {
 		snprintf(cert->leaf_key_type, sizeof(cert->leaf_key_type),
 		         "unknown");
@@ -448,6 +472,16 @@ parse_proprietary(struct rdd_cur *c, struct rdd_gcc_server_cert *cert)
 		return -1;
 	if (magic != RDD_RSA_MAGIC || cert->rsa_keylen > rdd_cur_left(&blob))
 		return -1;
+	/* The modulus: bitlen/8 bytes little-endian, then padding. */
+	if (cert->rsa_bitlen % 8 == 0 && cert->rsa_bitlen > 0 &&
+	    cert->rsa_bitlen / 8 <= cert->rsa_keylen &&
+	    cert->rsa_bitlen / 8 <= RDD_GCC_MAX_MODULUS &&
+	    cert->rsa_exponent != 0 &&
+	    rdd_cur_copy(&blob, cert->key_modulus, cert->rsa_bitlen / 8) == 0) {
+		cert->key_modulus_len = cert->rsa_bitlen / 8;
+		cert->key_exponent = cert->rsa_exponent;
+		cert->has_rsa_key = true;
+	}
 	if (rdd_cur_u16le(c, &sig_type) != 0 ||
 	    rdd_cur_u16le(c, &sig_len) != 0 || rdd_cur_skip(c, sig_len) != 0)
 		return -1;
@@ -480,14 +514,16 @@ parse_x509_chain(struct rdd_cur *c, struct rdd_gcc_server_cert *cert)
 	return 0;
 }
 
-static void
-parse_server_cert(struct rdd_cur *c, struct rdd_gcc_server_cert *cert)
+int
+rdd_gcc_parse_server_certificate(struct rdd_cur *c,
+                                 struct rdd_gcc_server_cert *cert)
 {
 	uint32_t v;
 
+	memset(cert, 0, sizeof(*cert));
 	if (rdd_cur_u32le(c, &v) != 0) {
 		cert->kind = RDD_GCC_CERT_UNKNOWN;
-		return;
+		return -1;
 	}
 	cert->version_raw = v;
 	cert->temporary = (v & RDD_CERT_TEMPORARILY_ISSUED) != 0;
@@ -505,6 +541,10 @@ parse_server_cert(struct rdd_cur *c, struct rdd_gcc_server_cert *cert)
 		cert->kind = RDD_GCC_CERT_UNKNOWN;
 		break;
 	}
+	(void)rdd_cur_skip(c, rdd_cur_left(c));
+	if (!cert->valid)
+		cert->has_rsa_key = false;
+	return cert->valid ? 0 : -1;
 }
 
 /*
@@ -530,11 +570,18 @@ parse_sc_security(struct rdd_cur *body, struct rdd_gcc_server_data *sd)
 	if (rdd_cur_u32le(body, &sd->server_random_len) != 0 ||
 	    rdd_cur_u32le(body, &sd->server_cert_len) != 0)
 		return -1;
+	memset(sd->server_random, 0, sizeof(sd->server_random));
+	if (sd->server_random_len >= RDD_SERVER_RANDOM_LEN) {
+		struct rdd_cur r = *body;
+
+		(void)rdd_cur_copy(&r, sd->server_random,
+		                   RDD_SERVER_RANDOM_LEN);
+	}
 	if (rdd_cur_skip(body, sd->server_random_len) != 0 ||
 	    rdd_cur_sub(body, sd->server_cert_len, &cert) != 0)
 		return -1;
 	if (sd->server_cert_len > 0)
-		parse_server_cert(&cert, &sd->cert);
+		(void)rdd_gcc_parse_server_certificate(&cert, &sd->cert);
 	return 0;
 }
 

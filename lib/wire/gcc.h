@@ -78,6 +78,10 @@
 #define RDD_GCC_MAX_CHANNELS 31
 /* X.509 blob lengths kept (NumCertBlobs may be larger). */
 #define RDD_GCC_MAX_CERTS 8
+/* Longest RSA modulus kept, in bytes (4096 bits). */
+#define RDD_GCC_MAX_MODULUS 512
+/* serverRandom of SC_SECURITY ([MS-RDPBCGR] 2.2.1.4.3). */
+#define RDD_SERVER_RANDOM_LEN 32
 
 /* Bytes CS_CORE is built with: through serverSelectedProtocol. */
 #define RDD_CS_CORE_LEN 216
@@ -195,6 +199,18 @@ struct rdd_gcc_server_cert {
 	char leaf_key_type[16]; /* "RSA", "EC", ... */
 	int leaf_key_bits;
 	uint32_t leaf_rsa_exponent; /* 0 if not RSA or larger than 32 bits */
+	/*
+	 * The RSA key a client encrypts its random (and the licensing
+	 * premaster secret) with: the proprietary key, or the X.509 leaf's
+	 * RSA key. The modulus is little-endian, as RDP writes it, without
+	 * the 8 zero bytes the proprietary blob appends; has_rsa_key is
+	 * false when there is no usable key (not RSA, modulus longer than
+	 * RDD_GCC_MAX_MODULUS, exponent wider than 32 bits).
+	 */
+	bool has_rsa_key;
+	uint32_t key_exponent;
+	uint32_t key_modulus_len;
+	uint8_t key_modulus[RDD_GCC_MAX_MODULUS];
 };
 
 /* Everything the server blocks of a Connect-Response said. */
@@ -211,6 +227,9 @@ struct rdd_gcc_server_data {
 	uint32_t encryption_method;
 	uint32_t encryption_level;
 	uint32_t server_random_len;
+	/* The first 32 bytes of serverRandom (all of it when the length is
+	 * 32, the only length [MS-RDPBCGR] allows). */
+	uint8_t server_random[RDD_SERVER_RANDOM_LEN];
 	uint32_t server_cert_len;
 	struct rdd_gcc_server_cert cert;
 
@@ -236,6 +255,16 @@ struct rdd_gcc_server_data {
  */
 int rdd_gcc_parse_server_blocks(struct rdd_cur *in,
                                 struct rdd_gcc_server_data *sd);
+
+/*
+ * Parse a whole SERVER_CERTIFICATE ([MS-RDPBCGR] 2.2.1.4.3.1), the bytes
+ * of IN: SC_SECURITY's serverCertificate, or the certificate blob of a
+ * licensing LICENSE_REQUEST ([MS-RDPELE] 2.2.2.1). Fills CERT (zeroed
+ * first); returns 0 when its structure is consistent (CERT->valid), -1
+ * otherwise, with whatever was read kept in CERT. Consumes IN.
+ */
+int rdd_gcc_parse_server_certificate(struct rdd_cur *in,
+                                     struct rdd_gcc_server_cert *cert);
 
 /* "RDP 4.0", "RDP 5.0-8.1", "RDP 10.0" .. "RDP 10.12"; NULL if unknown. */
 const char *rdd_rdp_version_name(uint32_t version);

@@ -406,9 +406,16 @@ test_parse_server_spec_example(void **state)
 	assert_int_equal(sd.n_other_blocks, 0);
 }
 
+/* RDP-003.pcap frame 8, serverRandom (shared/reference/session.md 3.1). */
+static const uint8_t r3_server_random[32] = {
+    0x77, 0x8e, 0x84, 0xed, 0x14, 0xed, 0xf1, 0x08, 0x3d, 0x36, 0x12,
+    0x84, 0xc2, 0x8d, 0xcd, 0x52, 0xda, 0x72, 0x30, 0x1b, 0xe1, 0xdc,
+    0x7f, 0xdf, 0x62, 0xac, 0xcd, 0x22, 0x66, 0x0b, 0x33, 0x72};
+
 static void
 test_parse_server_capture(void **state)
 {
+	const uint8_t *magic;
 	struct rdd_gcc_server_data sd;
 	struct rdd_cur in = cur(r3_sc, R3_SC_LEN);
 
@@ -428,6 +435,21 @@ test_parse_server_capture(void **state)
 	assert_int_equal(sd.cert.kind, RDD_GCC_CERT_PROPRIETARY);
 	assert_true(sd.cert.valid);
 	assert_int_equal(sd.cert.rsa_bitlen, 512);
+	/* session.md 3.1: the server random of frame 8. */
+	assert_int_equal(sd.server_random_len, 32);
+	assert_memory_equal(sd.server_random, r3_server_random, 32);
+	/* The key the client random is encrypted with: the 64 modulus
+	 * bytes 20 bytes after the "RSA1" magic (keylen, bitlen, datalen,
+	 * pubExp between), little-endian as sent, without the padding. */
+	for (magic = r3_sc;
+	     magic + 4 <= r3_sc + R3_SC_LEN && memcmp(magic, "RSA1", 4) != 0;
+	     magic++)
+		;
+	assert_true(magic + 4 + 20 + 64 <= r3_sc + R3_SC_LEN);
+	assert_true(sd.cert.has_rsa_key);
+	assert_int_equal(sd.cert.key_exponent, 0x10001);
+	assert_int_equal(sd.cert.key_modulus_len, 64);
+	assert_memory_equal(sd.cert.key_modulus, magic + 20, 64);
 }
 
 /* Blocks built by hand: newest SC_CORE, message channel, multitransport,
