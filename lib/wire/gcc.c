@@ -521,6 +521,7 @@ rdd_gcc_parse_server_certificate(struct rdd_cur *c,
 	uint32_t v;
 
 	memset(cert, 0, sizeof(*cert));
+	cert->signature_ok = -1;
 	if (rdd_cur_u32le(c, &v) != 0) {
 		cert->kind = RDD_GCC_CERT_UNKNOWN;
 		return -1;
@@ -558,6 +559,7 @@ parse_sc_security(struct rdd_cur *body, struct rdd_gcc_server_data *sd)
 	struct rdd_cur cert;
 
 	memset(&sd->cert, 0, sizeof(sd->cert));
+	sd->cert.signature_ok = -1;
 	sd->server_random_len = 0;
 	sd->server_cert_len = 0;
 	if (rdd_cur_u32le(body, &sd->encryption_method) != 0 ||

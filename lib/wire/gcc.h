@@ -190,6 +190,10 @@ struct rdd_gcc_server_cert {
 	uint32_t rsa_bitlen; /* modulus bits */
 	uint32_t rsa_exponent;
 	uint16_t signature_len;
+	/* The proprietary signature checked against the Terminal Services
+	 * signing key (rdpsec.h rdd_sec_check_proprietary_signature): 1
+	 * good, 0 bad, -1 not checked (not proprietary, or unreadable). */
+	int signature_ok;
 	/* X.509 chain: root first, the server's (leaf) certificate last. */
 	uint32_t n_certs; /* NumCertBlobs; 1 for a proprietary certificate */
 	uint32_t cert_len[RDD_GCC_MAX_CERTS];

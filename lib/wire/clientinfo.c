@@ -1,0 +1,4 @@
+/*
+ * clientinfo.c - see clientinfo.h.
+ */
+#include "wire/clientinfo.h"

@@ -1,0 +1,4 @@
+/*
+ * domain.c - see domain.h.
+ */
+#include "wire/domain.h"

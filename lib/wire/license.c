@@ -1,0 +1,4 @@
+/*
+ * license.c - see license.h.
+ */
+#include "wire/license.h"

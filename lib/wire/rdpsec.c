@@ -1,0 +1,4 @@
+/*
+ * rdpsec.c - see rdpsec.h.
+ */
+#include "wire/rdpsec.h"

@@ -1,0 +1,4 @@
+/*
+ * share.c - see share.h.
+ */
+#include "wire/share.h"
