@@ -57,8 +57,8 @@ struct rdd_client_info {
 	uint16_t address_family; /* 0x0002 AF_INET, 0x0017 AF_INET6 */
 	const char *client_address;
 	const char *client_dir;
-	int32_t tz_bias;         /* minutes; names and dates left zero */
-	uint32_t session_id;     /* 0 */
+	int32_t tz_bias;     /* minutes; names and dates left zero */
+	uint32_t session_id; /* 0 */
 	uint32_t performance_flags;
 };
 

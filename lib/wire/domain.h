@@ -50,8 +50,7 @@ int rdd_mcs_build_dpum(struct rdd_buf *b, uint8_t reason);
  * LEN must fit the PER length (at most 0x3FFF) and the TPKT.
  */
 int rdd_mcs_build_send_data(struct rdd_buf *b, uint16_t user_id,
-                            uint16_t channel, const uint8_t *data,
-                            size_t len);
+                            uint16_t channel, const uint8_t *data, size_t len);
 
 enum rdd_mcs_domain_kind {
 	RDD_MCS_PDU_ATTACH_USER_CONFIRM,

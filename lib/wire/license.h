@@ -133,8 +133,8 @@ int rdd_lic_parse(struct rdd_cur *in, struct rdd_lic_pdu *pdu);
 
 /* The client side, for captures and tests: the type, flags and size of a
  * client licensing message, its structure checked. */
-int rdd_lic_parse_client(struct rdd_cur *in, uint8_t *msg_type,
-                         uint8_t *flags, uint16_t *msg_size);
+int rdd_lic_parse_client(struct rdd_cur *in, uint8_t *msg_type, uint8_t *flags,
+                         uint16_t *msg_size);
 
 /* The licensing keys ([MS-RDPELE] 5.1.2). */
 struct rdd_lic_keys {

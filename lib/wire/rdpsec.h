@@ -60,12 +60,12 @@ int rdd_sec_build_exchange(struct rdd_buf *b,
 
 /* The keys of one connection, client side. */
 struct rdd_sec_keys {
-	uint32_t method;      /* RDD_ENCRYPTION_METHOD_40BIT, _56BIT, _128BIT
+	uint32_t method;     /* RDD_ENCRYPTION_METHOD_40BIT, _56BIT, _128BIT
 	                         or _FIPS: what the server chose */
-	size_t key_len;       /* RC4: 8 or 16; FIPS: 24 */
-	uint8_t encrypt[24];  /* client to server */
-	uint8_t decrypt[24];  /* server to client */
-	size_t mac_key_len;   /* 8 or 16; FIPS: 20 */
+	size_t key_len;      /* RC4: 8 or 16; FIPS: 24 */
+	uint8_t encrypt[24]; /* client to server */
+	uint8_t decrypt[24]; /* server to client */
+	size_t mac_key_len;  /* 8 or 16; FIPS: 20 */
 	uint8_t mac_key[20];
 };
 

@@ -92,9 +92,9 @@
 /* The share control header and the body behind it. */
 struct rdd_share_ctrl {
 	uint16_t total_length;
-	uint8_t pdu_type;    /* low 4 bits */
+	uint8_t pdu_type; /* low 4 bits */
 	uint16_t pdu_type_raw;
-	bool has_source;     /* a 4-byte header (XP's Deactivate All) has none */
+	bool has_source; /* a 4-byte header (XP's Deactivate All) has none */
 	uint16_t pdu_source; /* the sender's channel id */
 	struct rdd_cur body; /* borrowed: what follows the header */
 };
@@ -188,13 +188,13 @@ int rdd_share_parse_demand_active(const struct rdd_share_ctrl *ctrl,
 
 /* What the client's Confirm Active says of itself. */
 struct rdd_confirm_params {
-	uint32_t share_id;   /* the Demand Active's */
-	uint16_t user_id;    /* pduSource: the client's user channel */
-	uint16_t width;      /* desktop size, as in CS_CORE */
+	uint32_t share_id; /* the Demand Active's */
+	uint16_t user_id;  /* pduSource: the client's user channel */
+	uint16_t width;    /* desktop size, as in CS_CORE */
 	uint16_t height;
-	uint16_t bpp;        /* 16, 24 or 32 */
-	uint32_t vc_chunk;   /* virtual channel chunk size sent, 1600 */
-	bool salted_mac;     /* ENC_SALTED_CHECKSUM in extraFlags */
+	uint16_t bpp;      /* 16, 24 or 32 */
+	uint32_t vc_chunk; /* virtual channel chunk size sent, 1600 */
+	bool salted_mac;   /* ENC_SALTED_CHECKSUM in extraFlags */
 };
 
 /*
@@ -208,9 +208,8 @@ int rdd_share_build_confirm_active(struct rdd_buf *b,
 
 /* A data PDU (share control header with pduType DATA, share data header
  * with PDUTYPE2, stream LOW) carrying the N bytes at PAYLOAD. */
-int rdd_share_build_data(struct rdd_buf *b, uint32_t share_id,
-                         uint16_t user_id, uint8_t pdu_type2,
-                         const uint8_t *payload, size_t n);
+int rdd_share_build_data(struct rdd_buf *b, uint32_t share_id, uint16_t user_id,
+                         uint8_t pdu_type2, const uint8_t *payload, size_t n);
 
 /* The client's finalization PDUs, each a whole data PDU:
  * Synchronize (targetUser = the server's channel, 1002), Control with

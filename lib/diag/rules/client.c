@@ -1,0 +1,49 @@
+/*
+ * client.c - what the network cannot show: every server-side phase passed.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag/rules/rules.h"
+
+/*
+ * Every server-side phase this check reached passed and nothing critical
+ * was found: the server side is healthy, so the failure a user reports is
+ * most likely on the client (security software, the client's own CredSSP
+ * or TLS policy, its bitmap cache: causes.def lists them). Runs after every
+ * other rule. Phases are listed with their times as evidence.
+ */
+void
+rdd__rules_client(struct ctx *c)
+{
+	const struct rdd_observation *obs = c->obs;
+	char phases[RDD_EVIDENCE / 2] = "";
+	size_t i;
+	int p;
+
+	if (c->a == NULL || c->a->tcp != RDD_TCP_OK)
+		return;
+	/* Any failed phase, UDP and path included: each is a cause. */
+	for (p = RDD_PHASE_RESOLVE; p < RDD_PHASE_COUNT; p++)
+		if (obs->phases[p].status == RDD_STATUS_FAILED ||
+		    obs->phases[p].status == RDD_STATUS_TIMEOUT)
+			return;
+	for (i = 0; i < c->n; i++)
+		if (c->d[i].f.severity == RDD_SEV_CRITICAL)
+			return;
+	for (p = RDD_PHASE_RESOLVE; p < RDD_PHASE_COUNT; p++)
+		if (obs->phases[p].present &&
+		    obs->phases[p].status == RDD_STATUS_OK)
+			rdd__append(phases, sizeof(phases), "%s%s %.1f ms",
+			            phases[0] ? ", " : "",
+			            rdd_phase_name((enum rdd_phase)p),
+			            obs->phases[p].ms);
+	rdd__emit(
+	    c, RDD_CAUSE_CLIENT_SIDE_SUSPECT,
+	    "every server-side phase reached without credentials passed "
+	    "(%s); a client that still fails is most likely failing on its "
+	    "own side",
+	    phases);
+}
