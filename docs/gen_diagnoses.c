@@ -17,17 +17,31 @@
 
 #define REGEN "build/docs/gen_diagnoses > docs/DIAGNOSES.md"
 
-/* The seeds' five solutions (shared/field-guide.md, "The fix text"). */
-static const char *const solutions[] = {
-    "Disable the NLA requirement temporarily (to confirm; then fix the "
-    "real cause)",
-    "Rebuild the MachineKeys folder (rename it, restart; on a cloud VM "
-    "restart from the portal)",
-    "Group Policy: the security layer and CredSSP Encryption Oracle "
-    "Remediation",
-    "Network and connection: VPN, bandwidth, UDP, connect by IP, firewall "
-    "exceptions",
-    "Verify firewall settings on both machines",
+/*
+ * The five fixes commonly given for "error code 0x904, extended error code
+ * 0x7" (shared/field-guide.md, "The fix text"), each named by what it
+ * does, with the words of causes.def's fix text that carry it: a finding
+ * whose fix_host or fix_client contains one of them lists the fix.
+ */
+static const struct {
+	const char *name;
+	const char *steps[5]; /* NULL-ended */
+} common_fixes[] = {
+    {"Disable the NLA requirement for one test (to confirm; then fix the "
+     "real cause and turn it back on)",
+     {"UserAuthentication /t REG_DWORD /d 0", NULL}},
+    {"Rebuild the MachineKeys folder (rename it, restart; on a cloud VM "
+     "restart from the portal)",
+     {"MachineKeys MachineKeys.old", NULL}},
+    {"Group Policy: the security layer and CredSSP Encryption Oracle "
+     "Remediation",
+     {"Require use of specific security layer", "Encryption Oracle Remediation",
+      NULL}},
+    {"Network and connection: VPN, bandwidth, UDP, connect by IP address",
+     {"the VPN", "VPN gateway", "mstsc /v:<address>", "fClientDisableUDP",
+      NULL}},
+    {"Verify the firewall settings on both machines",
+     {"Verify the firewall", NULL}},
 };
 
 /*
@@ -97,14 +111,17 @@ count_detectable(void)
 	return n;
 }
 
+/* Whether a fix step of CI is common fix F. */
 static int
-mentions_solution(const struct rdd_cause_info *ci, int n)
+has_common_fix(const struct rdd_cause_info *ci, int f)
 {
-	char needle[32];
+	const char *const *step;
 
-	snprintf(needle, sizeof(needle), "Solution %d", n);
-	return strstr(ci->fix_host, needle) != NULL ||
-	       strstr(ci->fix_client, needle) != NULL;
+	for (step = common_fixes[f].steps; *step != NULL; step++)
+		if (strstr(ci->fix_host, *step) != NULL ||
+		    strstr(ci->fix_client, *step) != NULL)
+			return 1;
+	return 0;
 }
 
 static void
@@ -182,18 +199,20 @@ generate(FILE *out)
 		}
 	}
 
-	fputs("\n## The seeds' five solutions\n\n"
-	      "The troubleshooting articles behind rdpdoctor give five "
-	      "solutions for \"error code 0x904, extended error code 0x7\". "
-	      "Each appears as a fix step of these findings:\n\n",
+	fputs("\n## Common fixes for error 0x904 (extended 0x7)\n\n"
+	      "The fixes usually suggested for \"error code 0x904, extended "
+	      "error code 0x7\", and the findings whose fix includes each "
+	      "one. Each finding says when its steps apply and, for a test "
+	      "that lowers security, how to undo it.\n\n",
 	      out);
-	for (s = 0; s < (int)(sizeof(solutions) / sizeof(solutions[0])); s++) {
-		fprintf(out, "%d. ", s + 1);
-		md_line(out, solutions[s]);
+	for (s = 0; s < (int)(sizeof(common_fixes) / sizeof(common_fixes[0]));
+	     s++) {
+		fputs("- ", out);
+		md_line(out, common_fixes[s].name);
 		fputs(":", out);
 		for (n = 0, i = 0; i < RDD_CAUSE_COUNT; i++) {
 			ci = rdd_cause_info((enum rdd_cause)i);
-			if (mentions_solution(ci, s + 1))
+			if (has_common_fix(ci, s))
 				fprintf(out, "%s `%s`", n++ ? "," : "", ci->id);
 		}
 		fputs(n ? "\n" : " (none)\n", out);

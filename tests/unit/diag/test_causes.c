@@ -5,7 +5,7 @@
  * and severity, balanced `code` spans), the table is checked against the
  * ids of shared/field-guide.md (embedded below: tests may not read
  * ../shared), and the fix text is checked for the steps the field guide
- * and the seeds require.
+ * requires, among them the common fixes for error 0x904 (extended 0x7).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -364,39 +364,60 @@ test_fix_steps_exact(void **state)
 	}
 }
 
-/* The seeds' five solutions appear as fix steps where they apply. */
+/*
+ * The five fixes commonly given for error 0x904 (extended 0x7) appear,
+ * named by what they do, as fix steps where they apply: disable the NLA
+ * requirement for one test, rebuild the MachineKeys folder, the Group
+ * Policy security layer and Encryption Oracle Remediation, the network
+ * (VPN, bandwidth, UDP, connect by IP address), and the firewall on both
+ * machines.
+ */
 static void
-test_seed_solutions(void **state)
+test_common_fixes(void **state)
 {
 	static const struct {
-		int n;
 		const char *id;
+		const char *step;
 	} want[] = {
-	    {1, "nego-hybrid-required"},
-	    {1, "credssp-closed"},
-	    {2, "nego-cert-not-on-server"},
-	    {2, "tls-reset"},
-	    {3, "nego-ssl-not-allowed"},
-	    {3, "credssp-outdated"},
-	    {4, "dns-failure"},
-	    {4, "tls-timeout"},
-	    {4, "credssp-timeout"},
-	    {4, "udp-blocked"},
-	    {4, "net-high-latency"},
-	    {4, "net-packet-loss"},
-	    {5, "tcp-timeout"},
-	    {5, "client-side-suspect"},
+	    {"nego-hybrid-required",
+	     "disable the NLA requirement for one test"},
+	    {"nego-hybrid-required", "UserAuthentication /t REG_DWORD /d 0"},
+	    {"credssp-closed", "disable the NLA requirement for one test"},
+	    {"credssp-closed", "UserAuthentication /t REG_DWORD /d 0"},
+	    {"nego-cert-not-on-server", "rebuild the MachineKeys folder"},
+	    {"nego-cert-not-on-server",
+	     "Rename-Item C:\\ProgramData\\Microsoft\\Crypto\\RSA\\"
+	     "MachineKeys MachineKeys.old"},
+	    {"tls-reset", "rebuild the MachineKeys folder"},
+	    {"tls-reset",
+	     "Rename-Item C:\\ProgramData\\Microsoft\\Crypto\\RSA\\"
+	     "MachineKeys MachineKeys.old"},
+	    {"nego-ssl-not-allowed",
+	     "\"Require use of specific security layer for remote (RDP) "
+	     "connections\" = Enabled, Security Layer: SSL"},
+	    {"credssp-outdated", "\"Encryption Oracle Remediation\" = Enabled, "
+	                         "Protection Level: Vulnerable"},
+	    {"dns-failure", "Connect by IP address instead of the name to rule "
+	                    "out DNS: `mstsc /v:<address>`"},
+	    {"tls-timeout", "Test from a network without the VPN"},
+	    {"credssp-timeout", "check the VPN and the bandwidth"},
+	    {"udp-blocked", "fClientDisableUDP /t REG_DWORD /d 1"},
+	    {"net-high-latency",
+	     "use a closer VPN gateway or split tunnelling"},
+	    {"net-packet-loss", "Reconnect or change the VPN"},
+	    {"tcp-timeout", "Verify the firewall on the client too"},
+	    {"client-side-suspect", "Verify the firewall on the client too"},
 	};
-	char needle[32];
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < NELEM(want); i++) {
 		const struct rdd_cause_info *ci = by_id(want[i].id);
 
-		snprintf(needle, sizeof(needle), "Solution %d", want[i].n);
-		if (!has(ci->fix_host, needle) && !has(ci->fix_client, needle))
-			fail_msg("%s: fix lacks seeds' %s", ci->id, needle);
+		if (!has(ci->fix_host, want[i].step) &&
+		    !has(ci->fix_client, want[i].step))
+			fail_msg("%s: fix lacks the step \"%s\"", ci->id,
+			         want[i].step);
 	}
 }
 
@@ -488,7 +509,7 @@ main(void)
 	    cmocka_unit_test(test_detectable_marking),
 	    cmocka_unit_test(test_text_format),
 	    cmocka_unit_test(test_fix_steps_exact),
-	    cmocka_unit_test(test_seed_solutions),
+	    cmocka_unit_test(test_common_fixes),
 	    cmocka_unit_test(test_lowers_security),
 	    cmocka_unit_test(test_names),
 	};
