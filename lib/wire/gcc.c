@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 
 #include "gcc.h"
+#include "rdpsec.h"
 
 #define UD_HEADER 4
 
@@ -518,6 +519,8 @@ int
 rdd_gcc_parse_server_certificate(struct rdd_cur *c,
                                  struct rdd_gcc_server_cert *cert)
 {
+	/* The whole SERVER_CERTIFICATE, for the signature check. */
+	const struct rdd_cur whole = *c;
 	uint32_t v;
 
 	memset(cert, 0, sizeof(*cert));
@@ -533,6 +536,10 @@ rdd_gcc_parse_server_certificate(struct rdd_cur *c,
 		cert->kind = RDD_GCC_CERT_PROPRIETARY;
 		cert->n_certs = 1;
 		cert->valid = parse_proprietary(c, cert) == 0;
+		if (cert->valid)
+			cert->signature_ok =
+			    rdd_sec_check_proprietary_signature(whole.p,
+			                                        whole.len);
 		break;
 	case RDD_CERT_CHAIN_VERSION_2:
 		cert->kind = RDD_GCC_CERT_X509;

@@ -400,6 +400,8 @@ test_parse_server_spec_example(void **state)
 	assert_int_equal(sd.cert.rsa_bitlen, 512);
 	assert_int_equal(sd.cert.rsa_exponent, 65537);
 	assert_int_equal(sd.cert.signature_len, 72);
+	/* Signed with the Terminal Services key (session.md 3.1). */
+	assert_int_equal(sd.cert.signature_ok, 1);
 	assert_int_equal(sd.cert.n_certs, 1);
 	assert_false(sd.has_msgchannel);
 	assert_false(sd.has_multitransport);
@@ -435,6 +437,8 @@ test_parse_server_capture(void **state)
 	assert_int_equal(sd.cert.kind, RDD_GCC_CERT_PROPRIETARY);
 	assert_true(sd.cert.valid);
 	assert_int_equal(sd.cert.rsa_bitlen, 512);
+	/* session.md 3.1: the signature verifies (MD5 h 0561553e...). */
+	assert_int_equal(sd.cert.signature_ok, 1);
 	/* session.md 3.1: the server random of frame 8. */
 	assert_int_equal(sd.server_random_len, 32);
 	assert_memory_equal(sd.server_random, r3_server_random, 32);
@@ -651,6 +655,79 @@ test_parse_server_certificates(void **state)
 #undef HEAD
 }
 
+/*
+ * The proprietary certificate's signature, checked when its structure
+ * parses: RDP-003.pcap frame 8's is good; with one signature byte flipped
+ * it is bad; not checked for X.509, another dwVersion or a broken
+ * structure.
+ */
+static void
+test_server_certificate_signature(void **state)
+{
+	/* The certificate closes the Connect-Response: 184 bytes, the
+	 * signature at offset 112 in it. */
+	const size_t at = R3_MCS_CR_LEN - 184;
+	uint8_t v[184];
+	struct rdd_gcc_server_cert cert;
+	struct rdd_gcc_server_data sd;
+	struct rdd_cur in;
+
+	(void)state;
+	memcpy(v, r3_mcs_cr + at, sizeof(v));
+	in = cur(v, sizeof(v));
+	assert_int_equal(rdd_gcc_parse_server_certificate(&in, &cert), 0);
+	assert_int_equal(cert.kind, RDD_GCC_CERT_PROPRIETARY);
+	assert_int_equal(cert.signature_ok, 1);
+	assert_int_equal(rdd_cur_left(&in), 0);
+
+	v[112 + 20] ^= 0x01;
+	in = cur(v, sizeof(v));
+	assert_int_equal(rdd_gcc_parse_server_certificate(&in, &cert), 0);
+	assert_true(cert.valid);
+	assert_int_equal(cert.signature_ok, 0);
+	/* The same in the server blocks. */
+	{
+		uint8_t blocks[R3_SC_LEN];
+
+		memcpy(blocks, r3_sc, sizeof(blocks));
+		blocks[sizeof(blocks) - 184 + 112 + 20] ^= 0x01;
+		in = cur(blocks, sizeof(blocks));
+		assert_int_equal(rdd_gcc_parse_server_blocks(&in, &sd), 0);
+		assert_true(sd.cert.valid);
+		assert_int_equal(sd.cert.signature_ok, 0);
+	}
+	/* A key byte flipped: the hash no longer matches. */
+	memcpy(v, r3_mcs_cr + at, sizeof(v));
+	v[40] ^= 0x80;
+	in = cur(v, sizeof(v));
+	assert_int_equal(rdd_gcc_parse_server_certificate(&in, &cert), 0);
+	assert_int_equal(cert.signature_ok, 0);
+
+	/* A structure cut short: not checked. */
+	memcpy(v, r3_mcs_cr + at, sizeof(v));
+	in = cur(v, 150);
+	assert_int_equal(rdd_gcc_parse_server_certificate(&in, &cert), -1);
+	assert_false(cert.valid);
+	assert_int_equal(cert.signature_ok, -1);
+	/* Another dwVersion: not checked. */
+	v[0] = 0x03;
+	in = cur(v, sizeof(v));
+	(void)rdd_gcc_parse_server_certificate(&in, &cert);
+	assert_int_equal(cert.kind, RDD_GCC_CERT_UNKNOWN);
+	assert_int_equal(cert.signature_ok, -1);
+	/* An X.509 chain (of one blob that is not DER): not checked. */
+	{
+		static const uint8_t x509[] = {0x02, 0, 0, 0, 1, 0,    0,
+		                               0,    2, 0, 0, 0, 0x30, 0x00};
+
+		in = cur(x509, sizeof(x509));
+		assert_int_equal(rdd_gcc_parse_server_certificate(&in, &cert),
+		                 0);
+		assert_int_equal(cert.kind, RDD_GCC_CERT_X509);
+		assert_int_equal(cert.signature_ok, -1);
+	}
+}
+
 static void
 test_parse_server_malformed(void **state)
 {
@@ -837,6 +914,7 @@ main(void)
 	    cmocka_unit_test(test_parse_server_capture),
 	    cmocka_unit_test(test_parse_server_variants),
 	    cmocka_unit_test(test_parse_server_certificates),
+	    cmocka_unit_test(test_server_certificate_signature),
 	    cmocka_unit_test(test_parse_server_malformed),
 	    cmocka_unit_test(test_server_every_truncation),
 	    cmocka_unit_test(test_rdp_version_names),
