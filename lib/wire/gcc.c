@@ -360,7 +360,10 @@ rsa_key_with_signature_oid(X509 *x)
 	    obj == NULL || p == NULL || n <= 0)
 		return NULL;
 	nid = OBJ_obj2nid(obj);
-	if (nid != NID_md5WithRSAEncryption && nid != NID_sha1WithRSAEncryption)
+	/* 1.3.14.3.2.15 (shaWithRSAEncryption) is what a Windows license
+	 * server's certificate carries (the LICENSE_REQUEST's chain). */
+	if (nid != NID_md5WithRSAEncryption &&
+	    nid != NID_sha1WithRSAEncryption && nid != NID_shaWithRSAEncryption)
 		return NULL;
 	return d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, n);
 }
@@ -527,6 +530,7 @@ rdd_gcc_parse_server_certificate(struct rdd_cur *c,
 	cert->signature_ok = -1;
 	if (rdd_cur_u32le(c, &v) != 0) {
 		cert->kind = RDD_GCC_CERT_UNKNOWN;
+		(void)rdd_cur_skip(c, rdd_cur_left(c));
 		return -1;
 	}
 	cert->version_raw = v;

@@ -1310,6 +1310,12 @@ test_request_windows(void **state)
 	assert_int_equal(r->cert.cert_len[1], 1277);
 	assert_true(r->cert.leaf_parsed);
 	assert_non_null(strstr(r->cert.leaf_subject, "CN=ncalrpc:RODENT"));
+	/* Its key is labelled shaWithRSAEncryption (1.3.14.3.2.15), yet it
+	 * is a plain RSA key the premaster secret can be encrypted with. */
+	assert_true(r->cert.has_rsa_key);
+	assert_int_equal(r->cert.key_modulus_len * 8,
+	                 (uint32_t)r->cert.leaf_key_bits);
+	assert_int_not_equal(r->cert.key_exponent, 0);
 	assert_int_equal(r->n_scopes, 1);
 	assert_string_equal(r->scopes[0], "microsoft.com");
 	free(pdu);
