@@ -699,7 +699,9 @@ utf16z_to_utf8(char *dst, size_t cap, struct rdd_cur s)
 	(void)rdd_utf16le_to_utf8(dst, cap, &text);
 }
 
-/* A cb (terminator included) of an even number of bytes within FIELD. */
+/* A cb (terminator included) of an even number of bytes within FIELD.
+ * For TS_LOGON_INFO_VERSION_2 the specification sets no limit; these are
+ * FreeRDP's, the sizes of TS_LOGON_INFO's fields. */
 static int
 check_cb(uint32_t cb, size_t field)
 {

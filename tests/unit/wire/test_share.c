@@ -14,8 +14,8 @@
  * ServerIOChannelRouter.java); and what two lab servers sent rdpdoctor's
  * own Confirm Active and finalization PDUs (xrdp 0.9.21.1 and
  * freerdp-shadow-cli 2.11.7, Debian 12 packages, each over TLS on
- * loopback in a private network namespace, decrypted by the client that
- * recorded them). Save Session Info and Server Redirection are made here
+ * loopback in a private network namespace, recorded after TLS by the
+ * client that sent them). Save Session Info and Server Redirection are made here
  * from the layouts of [MS-RDPBCGR] 2.2.10.1 and 2.2.13.1: no real or
  * specification bytes of them were found.
  */
@@ -42,7 +42,7 @@ cur(const uint8_t *p, size_t n)
 
 /* ---- vectors ----------------------------------------------------------- */
 
-/* [MS-RDPBCGR] 4.1.12 Server Demand Active PDU (Windows Server 2008 era):
+/* [MS-RDPBCGR] 4.1.12 Server Demand Active PDU (a Windows server):
  * 13 sets; the Font set is 4 bytes long (the specification's annotation
  * calls it a server bug) and several fields hold uninitialised memory.
  * The decrypted bytes after the security header. */
@@ -139,8 +139,9 @@ static const uint8_t spec_cooperate[26] = {
 
 /* Windows server, TLS-decrypted (CloudStack rdpconsole, see above): the
  * server Synchronize (frame 36: pad1 8, streamId 0, uncompressedLength
- * the whole PDU's, targetUser garbage), Control Cooperate (frame 38: pad1
- * 0x9A, streamId 2) and a Deactivate All. */
+ * the whole PDU's, targetUser garbage) and Control Cooperate (frame 38:
+ * pad1 0x9A, streamId 2); the Deactivate All is the example packet of
+ * ServerIOChannelRouter.java (no frame named). */
 static const uint8_t win_sync[22] = {
     0x16, 0x00, 0x17, 0x00, 0xea, 0x03, 0xea, 0x03, 0x01, 0x00, 0x08,
     0x00, 0x16, 0x00, 0x1f, 0x00, 0x00, 0x00, 0x01, 0x00, 0x86, 0xa4,
