@@ -38,6 +38,10 @@
  *   after-demand-active-error-info
  *                      relay up to and including Demand Active, then Set
  *                      Error Info --code, DPUM and close
+ *   after-activation-error-info
+ *                      relay up to and including the server's Font Map
+ *                      (activation complete), then Set Error Info --code,
+ *                      DPUM and close: a session that is refused once up
  *
  * The DPUM reason is rn-provider-initiated (1, bytes 20 80) by default
  * (--dpum-reason N): [MS-RDPBCGR] 3.3.5.5.x uses rn-user-requested (3,
@@ -92,6 +96,9 @@
 #define MCS_SDIN 26
 /* [MS-RDPBCGR] 2.2.8.1.1.1.1 share control pduType */
 #define PDUTYPE_DEMANDACTIVE 0x1
+#define PDUTYPE_DATA 0x7
+/* [MS-RDPBCGR] 2.2.8.1.1.1.2 share data pduType2 */
+#define PDUTYPE2_FONTMAP 0x28
 
 enum mode {
 	M_PASS,
@@ -99,12 +106,18 @@ enum mode {
 	M_ERROR_INFO,
 	M_CLOSE,
 	M_STALL_ACTIVATION,
-	M_AFTER_DA_ERROR_INFO
+	M_AFTER_DA_ERROR_INFO,
+	M_AFTER_ACTIVATION_ERROR_INFO
 };
 
 static const char *const mode_names[] = {
-    "pass",  "license-error",    "error-info",
-    "close", "stall-activation", "after-demand-active-error-info",
+    "pass",
+    "license-error",
+    "error-info",
+    "close",
+    "stall-activation",
+    "after-demand-active-error-info",
+    "after-activation-error-info",
 };
 #define N_MODES (sizeof(mode_names) / sizeof(mode_names[0]))
 
@@ -172,6 +185,7 @@ struct conn {
 	bool info_seen; /* the client's Client Info went by */
 	bool lic_seen;  /* the server's first licensing PDU went by */
 	bool da_seen;   /* the server's Demand Active went by */
+	bool fm_seen;   /* the server's Font Map went by */
 	bool stalled;   /* everything from the server is dropped */
 	unsigned long dropped;
 	int64_t deadline; /* ST_CLOSING */
@@ -449,6 +463,13 @@ flush_pend(struct conn *c, struct side *dst)
 	return true;
 }
 
+/* Bytes waiting for S: backpressure stops reading its peer above QUEUE_MAX. */
+static size_t
+backlog(const struct side *s)
+{
+	return s->out.bytes + s->pend.bytes;
+}
+
 /* --- PDU parsing (bounds-checked, through struct rdd_cur) -------------------- */
 
 /*
@@ -596,6 +617,22 @@ share_type(const struct rdd_cur *ud)
 	if (total < 4 || total > rdd_cur_left(ud))
 		return -1;
 	return type & 0x0f;
+}
+
+/*
+ * The pduType2 of the data PDU UD (share control header 6 bytes, then
+ * shareId 4, pad1 1, streamId 1, uncompressedLength 2, pduType2), or -1.
+ */
+static int
+data_type2(const struct rdd_cur *ud)
+{
+	struct rdd_cur c = *ud;
+	uint8_t t2;
+
+	if (share_type(ud) != PDUTYPE_DATA || rdd_cur_skip(&c, 14) < 0 ||
+	    rdd_cur_u8(&c, &t2) < 0)
+		return -1;
+	return t2;
 }
 
 static const char *
@@ -860,6 +897,25 @@ on_server_pdu(struct conn *c, const unsigned char *p, size_t n)
 				    "Demand Active");
 				return;
 			}
+		} else if (c->da_seen && !c->fm_seen &&
+		           data_type2(&sd.ud) == PDUTYPE2_FONTMAP) {
+			c->fm_seen = true;
+			logmsg(
+			    "conn %d: upstream's Font Map relayed (activation "
+			    "complete)",
+			    c->id);
+			if (o->mode == M_AFTER_ACTIVATION_ERROR_INFO) {
+				if (!send_plain(c, &c->cli, p, n)) {
+					conn_end(c, false, false,
+					         "write to the client failed");
+					return;
+				}
+				refuse_and_close(
+				    c, send_error_info(c, &sd),
+				    "Set Error Info injected after "
+				    "activation");
+				return;
+			}
 		}
 	}
 	if (!send_plain(c, &c->cli, p, n))
@@ -947,7 +1003,7 @@ pump(struct conn *c, struct side *s)
 		}
 	}
 	while (c->st == ST_TLS && s->ssl != NULL &&
-	       other(c, s)->out.bytes < QUEUE_MAX) {
+	       backlog(other(c, s)) < QUEUE_MAX) {
 		if (s->inlen >= PLAIN_MAX) { /* cannot be: a PDU fits */
 			begin_close(c, "PDU longer than the buffer");
 			return;
@@ -1537,7 +1593,7 @@ main(int argc, char **argv)
 				      tpkt_want(&c->cli) != 0) ||
 				     c->st == ST_CLOSING ||
 				     ((c->st == ST_PLAIN || c->st == ST_TLS) &&
-				      c->up.out.bytes < QUEUE_MAX)))
+				      backlog(&c->up) < QUEUE_MAX)))
 					ev |= POLLIN;
 				if (c->cli.out.head != NULL)
 					ev |= POLLOUT;
@@ -1557,7 +1613,7 @@ main(int argc, char **argv)
 					     c->st == ST_CLOSING ||
 					     ((c->st == ST_PLAIN ||
 					       c->st == ST_TLS) &&
-					      c->cli.out.bytes < QUEUE_MAX)))
+					      backlog(&c->cli) < QUEUE_MAX)))
 						ev |= POLLIN;
 					if (c->up.out.head != NULL)
 						ev |= POLLOUT;
