@@ -1,0 +1,1684 @@
+/*
+ * injector - a TLS-terminating RDP relay for the rdpdoctor lab that sits in
+ * front of a real xrdp (security_layer=tls) and replaces what the server
+ * sends at the licensing step with a chosen failure, so that a client sees
+ * the refusals Windows gives after TLS ("error 0x904 / extended 0x7",
+ * licensing failures) from a server that never gives them.
+ *
+ *   injector --listen ADDR:PORT --upstream ADDR:PORT --mode MODE
+ *            --cert FILE --key FILE [--duration SECONDS] [--max-conns N]
+ *            [--error-code N] [--transition N] [--code N] [--no-dpum]
+ *            [--dpum-reason N] [--with-alert]
+ *
+ * Per client connection: the X.224 Connection Request and Confirm (one
+ * TPKT each) are relayed unchanged. If the Confirm selects SSL (0x1) the
+ * injector accepts TLS from the client with --cert/--key, connects TLS to
+ * the upstream (no verification) and relays whole PDUs (TPKT or fast-path)
+ * through both, reading the server's; with any other answer it relays
+ * bytes. The server's first licensing PDU (an MCS Send Data Indication
+ * whose basic security header has SEC_LICENSE_PKT 0x0080, after the
+ * client's Client Info, SEC_INFO_PKT 0x0040; [MS-RDPBCGR] 1.3.1.1, 2.2.8.1.1.2.1)
+ * is where the modes act:
+ *
+ *   pass               relay everything (the reference)
+ *   license-error      instead of it, a licensing ERROR_ALERT ([MS-RDPBCGR]
+ *                      2.2.1.12.1.3) with --error-code (default 6,
+ *                      ERR_NO_LICENSE_SERVER) and --transition (default 1,
+ *                      ST_TOTAL_ABORT), an empty BB_ERROR_BLOB; then an MCS
+ *                      Disconnect Provider Ultimatum (unless --no-dpum) and
+ *                      close_notify + FIN to both sides
+ *   error-info         instead of it, a Set Error Info PDU ([MS-RDPBCGR]
+ *                      2.2.5.1) with errorInfo --code (default 7,
+ *                      ERRINFO_SERVER_DENIED_CONNECTION); with --with-alert
+ *                      also the ERROR_ALERT above; then DPUM and close
+ *   close              close both sides there, without a word
+ *   stall-activation   relay licensing; from the server's Demand Active on,
+ *                      drop everything the server sends and hold the
+ *                      connection until the client leaves
+ *   after-demand-active-error-info
+ *                      relay up to and including Demand Active, then Set
+ *                      Error Info --code, DPUM and close
+ *   after-activation-error-info
+ *                      relay up to and including the server's Font Map
+ *                      (activation complete), then Set Error Info --code,
+ *                      DPUM and close: a session that is refused once up
+ *
+ * The DPUM reason is rn-provider-initiated (1, bytes 20 80) by default
+ * (--dpum-reason N): [MS-RDPBCGR] 3.3.5.5.x uses rn-user-requested (3,
+ * 21 80, what xrdp sends) for disconnects a user asked for (client close,
+ * logoff) and rn-provider-initiated for those the server side decides,
+ * which a refused connection is.
+ *
+ * Malformed input from either side (a TPKT shorter than its headers, an
+ * MCS PDU whose length runs past the TPKT, a fast-path header with a bad
+ * action) closes the connection. Every read of wire bytes goes through
+ * lib/wire/cursor.h.
+ *
+ * Bounded: exits by itself after --duration seconds (default 600) and once
+ * --max-conns connections (default 100) are done. poll()-based, one thread;
+ * OpenSSL runs on memory BIOs, so all socket I/O is the injector's own.
+ * One line on stderr per event.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "wire/cursor.h"
+
+#define MAX_CONNS 32
+#define PLAIN_MAX 65536         /* a TPKT is at most 65535 bytes */
+#define QUEUE_MAX (1024 * 1024) /* backpressure: stop reading above this */
+#define DRAIN_MS 3000           /* wait for the peers' FIN after ours */
+#define CHUNK 16384
+
+/* [MS-RDPBCGR] 2.2.8.1.1.2.1 */
+#define SEC_INFO_PKT 0x0040
+#define SEC_LICENSE_PKT 0x0080
+/* T.125 DomainMCSPDU choices */
+#define MCS_SDRQ 25
+#define MCS_SDIN 26
+/* [MS-RDPBCGR] 2.2.8.1.1.1.1 share control pduType */
+#define PDUTYPE_DEMANDACTIVE 0x1
+#define PDUTYPE_DATA 0x7
+/* [MS-RDPBCGR] 2.2.8.1.1.1.2 share data pduType2 */
+#define PDUTYPE2_FONTMAP 0x28
+
+enum mode {
+	M_PASS,
+	M_LICENSE_ERROR,
+	M_ERROR_INFO,
+	M_CLOSE,
+	M_STALL_ACTIVATION,
+	M_AFTER_DA_ERROR_INFO,
+	M_AFTER_ACTIVATION_ERROR_INFO
+};
+
+static const char *const mode_names[] = {
+    "pass",
+    "license-error",
+    "error-info",
+    "close",
+    "stall-activation",
+    "after-demand-active-error-info",
+    "after-activation-error-info",
+};
+#define N_MODES (sizeof(mode_names) / sizeof(mode_names[0]))
+
+struct opts {
+	enum mode mode;
+	struct sockaddr_storage listen, upstream;
+	socklen_t listen_len, upstream_len;
+	char upstream_str[128];
+	const char *cert, *key;
+	double duration;
+	long max_conns;
+	uint32_t error_code, transition, code;
+	bool no_dpum, with_alert;
+	unsigned dpum_reason;
+};
+
+/* What every connection needs to know: the options and the TLS contexts. */
+struct env {
+	struct opts opt;
+	SSL_CTX *srv_ctx; /* towards the client */
+	SSL_CTX *cli_ctx; /* towards the upstream */
+};
+
+enum state {
+	ST_FREE,
+	ST_CR,      /* reading the client's X.224 Connection Request */
+	ST_CC,      /* CR sent upstream, reading the Connection Confirm */
+	ST_PLAIN,   /* no TLS selected: relay bytes */
+	ST_TLS,     /* TLS on both sides: relay PDUs, watch the server's */
+	ST_CLOSING, /* close_notify and FIN queued; wait for the peers' FIN */
+};
+
+struct chunk {
+	struct chunk *next;
+	size_t len, off;
+	unsigned char data[];
+};
+
+struct queue {
+	struct chunk *head, *tail;
+	size_t bytes;
+};
+
+struct side {
+	const char *name; /* "client" or "upstream" */
+	int fd;
+	SSL *ssl;
+	BIO *rbio, *wbio;  /* memory BIOs, owned by ssl */
+	bool tls_up;       /* handshake done */
+	bool eof;          /* FIN from this peer */
+	bool shut;         /* our FIN to this peer */
+	struct queue out;  /* raw bytes for this peer */
+	struct queue pend; /* plaintext for this peer, before its handshake */
+	unsigned char *in; /* bytes from this peer not yet framed */
+	size_t inlen;
+	unsigned long frames;
+};
+
+struct conn {
+	enum state st;
+	int id;
+	const struct env *env;
+	bool connecting; /* upstream connect() in progress */
+	struct side cli, up;
+	bool info_seen; /* the client's Client Info went by */
+	bool lic_seen;  /* the server's first licensing PDU went by */
+	bool da_seen;   /* the server's Demand Active went by */
+	bool fm_seen;   /* the server's Font Map went by */
+	bool stalled;   /* everything from the server is dropped */
+	unsigned long dropped;
+	int64_t deadline; /* ST_CLOSING */
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+logmsg(const char *fmt, ...)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[32];
+	va_list ap;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+	fprintf(stderr, "%s.%03ld injector: ", buf, ts.tv_nsec / 1000000);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static int
+parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[128];
+	const char *port;
+	struct addrinfo hints, *res;
+	size_t n;
+
+	port = strrchr(s, ':');
+	if (port == NULL || port == s)
+		return -1;
+	n = (size_t)(port - s);
+	if (s[0] == '[' && n >= 2 && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (n >= sizeof host)
+		return -1;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	port++;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	hints.ai_socktype = SOCK_STREAM;
+	if (getaddrinfo(host, port, &hints, &res) != 0)
+		return -1;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int
+set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+/* --- byte queues ---------------------------------------------------------- */
+
+static void
+queue_free(struct queue *q)
+{
+	struct chunk *c, *n;
+
+	for (c = q->head; c != NULL; c = n) {
+		n = c->next;
+		free(c);
+	}
+	q->head = q->tail = NULL;
+	q->bytes = 0;
+}
+
+static void
+queue_push(struct queue *q, const void *p, size_t len)
+{
+	struct chunk *c;
+
+	if (len == 0)
+		return;
+	c = malloc(sizeof *c + len);
+	if (c == NULL) {
+		logmsg("out of memory");
+		exit(1);
+	}
+	c->next = NULL;
+	c->len = len;
+	c->off = 0;
+	memcpy(c->data, p, len);
+	if (q->tail != NULL)
+		q->tail->next = c;
+	else
+		q->head = c;
+	q->tail = c;
+	q->bytes += len;
+}
+
+static void
+queue_pop(struct queue *q)
+{
+	struct chunk *c = q->head;
+
+	q->head = c->next;
+	if (q->head == NULL)
+		q->tail = NULL;
+	q->bytes -= c->len - c->off;
+	free(c);
+}
+
+static void
+consume(unsigned char *buf, size_t *len, size_t n)
+{
+	memmove(buf, buf + n, *len - n);
+	*len -= n;
+}
+
+/* --- ending ---------------------------------------------------------------- */
+
+/* Close a socket with an RST instead of a FIN. */
+static void
+rst_close(int fd)
+{
+	struct linger lg = {1, 0};
+
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	close(fd);
+}
+
+static void
+side_free(struct side *s, bool rst)
+{
+	if (rst)
+		rst_close(s->fd);
+	else if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	SSL_free(s->ssl); /* frees the BIOs */
+	s->ssl = NULL;
+	s->rbio = s->wbio = NULL;
+	s->tls_up = false;
+	queue_free(&s->out);
+	queue_free(&s->pend);
+	free(s->in);
+	s->in = NULL;
+	s->inlen = 0;
+}
+
+static void
+conn_end(struct conn *c, bool rst_client, bool rst_up, const char *why)
+{
+	side_free(&c->cli, rst_client);
+	side_free(&c->up, rst_up);
+	logmsg("conn %d: %s%s (frames: %lu from the client, %lu from the "
+	       "upstream, %lu dropped)",
+	       c->id, rst_client ? "RST to client: " : "", why, c->cli.frames,
+	       c->up.frames, c->dropped);
+	c->st = ST_FREE;
+}
+
+static void
+log_ssl_error(struct conn *c, struct side *s, const char *what)
+{
+	unsigned long e = ERR_get_error();
+	char buf[256];
+
+	if (e != 0)
+		ERR_error_string_n(e, buf, sizeof buf);
+	else
+		snprintf(buf, sizeof buf, "%s", strerror(errno));
+	logmsg("conn %d: TLS with the %s: %s: %s", c->id, s->name, what, buf);
+	ERR_clear_error();
+}
+
+/* Move what OpenSSL wrote (records, alerts) to the raw queue. */
+static void
+drain_wbio(struct side *s)
+{
+	unsigned char buf[CHUNK];
+	int n;
+
+	if (s->wbio == NULL)
+		return;
+	while ((n = BIO_read(s->wbio, buf, sizeof buf)) > 0)
+		queue_push(&s->out, buf, (size_t)n);
+}
+
+/*
+ * Close both sides: a TLS close_notify where TLS is up, then (once the
+ * queues are out) a FIN; the connection ends when both peers have closed
+ * too, or after DRAIN_MS.
+ */
+static void
+begin_close(struct conn *c, const char *why)
+{
+	struct side *sides[2] = {&c->cli, &c->up};
+	int i;
+
+	if (c->st == ST_CLOSING || c->st == ST_FREE)
+		return;
+	logmsg("conn %d: %s; closing both sides", c->id, why);
+	for (i = 0; i < 2; i++) {
+		struct side *s = sides[i];
+
+		queue_free(&s->pend);
+		if (s->ssl != NULL && s->tls_up && s->fd >= 0) {
+			ERR_clear_error();
+			(void)SSL_shutdown(s->ssl); /* queues close_notify */
+			drain_wbio(s);
+			ERR_clear_error();
+		}
+	}
+	c->st = ST_CLOSING;
+	c->deadline = now_ms() + DRAIN_MS;
+}
+
+/* --- TLS plaintext out ------------------------------------------------------ */
+
+static bool
+tls_write(struct conn *c, struct side *dst, const unsigned char *p, size_t n)
+{
+	int w;
+
+	ERR_clear_error();
+	w = SSL_write(dst->ssl, p, (int)n);
+	drain_wbio(dst);
+	if (w <= 0 || (size_t)w != n) {
+		log_ssl_error(c, dst, "write failed");
+		return false;
+	}
+	return true;
+}
+
+/* Plaintext for DST: written now, or kept until DST's handshake is done. */
+static bool
+send_plain(struct conn *c, struct side *dst, const unsigned char *p, size_t n)
+{
+	if (dst->fd < 0)
+		return true; /* that peer is gone (stall: upstream closed) */
+	if (!dst->tls_up || dst->pend.head != NULL) {
+		queue_push(&dst->pend, p, n);
+		return true;
+	}
+	return tls_write(c, dst, p, n);
+}
+
+static bool
+flush_pend(struct conn *c, struct side *dst)
+{
+	while (dst->pend.head != NULL) {
+		struct chunk *ch = dst->pend.head;
+
+		if (!tls_write(c, dst, ch->data, ch->len))
+			return false;
+		queue_pop(&dst->pend);
+	}
+	return true;
+}
+
+/* Bytes waiting for S: backpressure stops reading its peer above QUEUE_MAX. */
+static size_t
+backlog(const struct side *s)
+{
+	return s->out.bytes + s->pend.bytes;
+}
+
+/* --- PDU parsing (bounds-checked, through struct rdd_cur) -------------------- */
+
+/*
+ * Length of the whole PDU at P (LEN bytes there): a TPKT (first byte 0x03,
+ * length u16be in bytes 2-3) or a fast-path PDU (action bits 0; length in
+ * byte 1, or 15 bits in bytes 1-2 when 0x80 is set). 0 if incomplete, -1
+ * if malformed.
+ */
+static long
+pdu_len(const unsigned char *p, size_t len)
+{
+	struct rdd_cur cur;
+	uint8_t b0, b1, b2;
+	uint16_t n;
+	size_t hdr;
+
+	rdd_cur_init(&cur, p, len);
+	if (rdd_cur_u8(&cur, &b0) < 0)
+		return 0;
+	if (b0 == 0x03) {
+		if (rdd_cur_skip(&cur, 1) < 0 || rdd_cur_u16be(&cur, &n) < 0)
+			return 0;
+		if (n < 4 + 3) /* TPKT and an X.224 header at least */
+			return -1;
+		return n <= len ? (long)n : 0;
+	}
+	if ((b0 & 0x03) != 0) /* neither TPKT nor FASTPATH_*_ACTION_FASTPATH */
+		return -1;
+	if (rdd_cur_u8(&cur, &b1) < 0)
+		return 0;
+	if (b1 & 0x80) {
+		if (rdd_cur_u8(&cur, &b2) < 0)
+			return 0;
+		n = (uint16_t)((b1 & 0x7f) << 8 | b2);
+		hdr = 3;
+	} else {
+		n = b1;
+		hdr = 2;
+	}
+	if (n <= hdr)
+		return -1;
+	return n <= len ? (long)n : 0;
+}
+
+/* An MCS Send Data Request or Indication. */
+struct sd {
+	uint8_t choice;
+	uint16_t initiator, channel;
+	struct rdd_cur ud; /* userData */
+};
+
+/*
+ * Read the TPKT P (N bytes, whole) as X.224 Data + MCS Send Data
+ * Request/Indication ([MS-RDPBCGR] 2.2.1.5-9; T.125 ALIGNED PER: choice,
+ * initiator u16be, channelId u16be, dataPriority/segmentation byte, PER
+ * length of one or two bytes). 1 if it is one (SD filled), 0 if it is some
+ * other PDU, -1 if malformed.
+ */
+static int
+parse_sd(const unsigned char *p, size_t n, struct sd *sd)
+{
+	struct rdd_cur c;
+	uint8_t li, code, b, prio, l1, l2;
+	uint16_t len;
+
+	rdd_cur_init(&c, p, n);
+	if (rdd_cur_u8(&c, &b) < 0)
+		return -1;
+	if (b != 0x03)
+		return 0; /* fast-path */
+	if (rdd_cur_skip(&c, 3) < 0 || rdd_cur_u8(&c, &li) < 0 ||
+	    rdd_cur_u8(&c, &code) < 0)
+		return -1;
+	if (code != 0xf0)
+		return 0; /* not X.224 Data (a Disconnect Request, say) */
+	if (li != 2 || rdd_cur_skip(&c, 1) < 0 || rdd_cur_u8(&c, &b) < 0)
+		return -1;
+	sd->choice = b >> 2;
+	if (sd->choice != MCS_SDRQ && sd->choice != MCS_SDIN)
+		return 0;
+	if (rdd_cur_u16be(&c, &sd->initiator) < 0 ||
+	    rdd_cur_u16be(&c, &sd->channel) < 0 || rdd_cur_u8(&c, &prio) < 0 ||
+	    rdd_cur_u8(&c, &l1) < 0)
+		return -1;
+	if (l1 & 0x80) {
+		if ((l1 & 0xc0) != 0x80 || rdd_cur_u8(&c, &l2) < 0)
+			return -1; /* fragmented PER lengths are not RDP's */
+		len = (uint16_t)((l1 & 0x3f) << 8 | l2);
+	} else {
+		len = l1;
+	}
+	if (rdd_cur_sub(&c, len, &sd->ud) < 0)
+		return -1;
+	return 1;
+}
+
+/* The u16le security flags at the start of user data, or -1. */
+static long
+sec_flags(const struct rdd_cur *ud)
+{
+	struct rdd_cur c = *ud;
+	uint16_t f;
+
+	return rdd_cur_u16le(&c, &f) < 0 ? -1 : (long)f;
+}
+
+/*
+ * Is UD a licensing PDU: basic security header with SEC_LICENSE_PKT, then
+ * a LICENSE_PREAMBLE whose bMsgType is known and whose wMsgSize (preamble
+ * included) fits ([MS-RDPBCGR] 2.2.1.12.1.1)? The preamble check keeps a
+ * share control header whose totalLength happens to have bit 0x80 set
+ * from being taken for one. *TYPE gets bMsgType.
+ */
+static bool
+is_license(const struct rdd_cur *ud, uint8_t *type)
+{
+	struct rdd_cur c = *ud;
+	uint16_t flags, hi, size;
+	uint8_t t, ver;
+
+	if (rdd_cur_u16le(&c, &flags) < 0 || rdd_cur_u16le(&c, &hi) < 0 ||
+	    rdd_cur_u8(&c, &t) < 0 || rdd_cur_u8(&c, &ver) < 0 ||
+	    rdd_cur_u16le(&c, &size) < 0)
+		return false;
+	if (!(flags & SEC_LICENSE_PKT))
+		return false;
+	if (t != 0x01 && t != 0x02 && t != 0x03 && t != 0x04 && t != 0xff)
+		return false;
+	if (size < 4 || (size_t)size - 4 > rdd_cur_left(&c))
+		return false;
+	if (type != NULL)
+		*type = t;
+	return true;
+}
+
+/* The share control pduType's type (low 4 bits) of UD, or -1. */
+static int
+share_type(const struct rdd_cur *ud)
+{
+	struct rdd_cur c = *ud;
+	uint16_t total, type;
+
+	if (rdd_cur_u16le(&c, &total) < 0 || rdd_cur_u16le(&c, &type) < 0)
+		return -1;
+	if (total < 4 || total > rdd_cur_left(ud))
+		return -1;
+	return type & 0x0f;
+}
+
+/*
+ * The pduType2 of the data PDU UD (share control header 6 bytes, then
+ * shareId 4, pad1 1, streamId 1, uncompressedLength 2, pduType2), or -1.
+ */
+static int
+data_type2(const struct rdd_cur *ud)
+{
+	struct rdd_cur c = *ud;
+	uint8_t t2;
+
+	if (share_type(ud) != PDUTYPE_DATA || rdd_cur_skip(&c, 14) < 0 ||
+	    rdd_cur_u8(&c, &t2) < 0)
+		return -1;
+	return t2;
+}
+
+static const char *
+license_msg_name(uint8_t t)
+{
+	switch (t) {
+	case 0x01:
+		return "LICENSE_REQUEST";
+	case 0x02:
+		return "PLATFORM_CHALLENGE";
+	case 0x03:
+		return "NEW_LICENSE";
+	case 0x04:
+		return "UPGRADE_LICENSE";
+	case 0xff:
+		return "ERROR_ALERT";
+	default:
+		return "?";
+	}
+}
+
+/* --- PDU building (through struct rdd_buf) ------------------------------------ */
+
+/*
+ * Send UD (LEN bytes) to the client as an MCS Send Data Indication from
+ * INITIATOR on CHANNEL: TPKT, X.224 Data (02 F0 80), 68, initiator u16be,
+ * channelId u16be, 70 (high priority, begin|end), PER length.
+ */
+static bool
+send_sdin(struct conn *c, uint16_t initiator, uint16_t channel,
+          const uint8_t *ud, size_t len)
+{
+	uint8_t storage[256];
+	struct rdd_buf b;
+
+	rdd_buf_init(&b, storage, sizeof storage);
+	rdd_buf_u8(&b, 0x03);
+	rdd_buf_u8(&b, 0x00);
+	rdd_buf_u16be(&b, 0); /* length, below */
+	rdd_buf_u8(&b, 0x02);
+	rdd_buf_u8(&b, 0xf0);
+	rdd_buf_u8(&b, 0x80);
+	rdd_buf_u8(&b, MCS_SDIN << 2);
+	rdd_buf_u16be(&b, initiator);
+	rdd_buf_u16be(&b, channel);
+	rdd_buf_u8(&b, 0x70);
+	if (len < 0x80)
+		rdd_buf_u8(&b, (uint8_t)len);
+	else
+		rdd_buf_u16be(&b, (uint16_t)(0x8000 | len));
+	rdd_buf_bytes(&b, ud, len);
+	if (b.err)
+		return false;
+	rdd_buf_put_u16be_at(&b, 2, (uint16_t)b.len);
+	return send_plain(c, &c->cli, b.p, b.len);
+}
+
+/*
+ * Licensing ERROR_ALERT ([MS-RDPBCGR] 2.2.1.12.1.3): basic security header
+ * SEC_LICENSE_PKT (flagsHi 0), preamble bMsgType 0xFF, flags 0x03
+ * (PREAMBLE_VERSION_3_0), wMsgSize 16; dwErrorCode, dwStateTransition, an
+ * empty BB_ERROR_BLOB (type 0x0004, length 0).
+ */
+static bool
+send_license_error(struct conn *c, const struct sd *sd)
+{
+	const struct opts *o = &c->env->opt;
+	uint8_t storage[32];
+	struct rdd_buf b;
+
+	rdd_buf_init(&b, storage, sizeof storage);
+	rdd_buf_u16le(&b, SEC_LICENSE_PKT);
+	rdd_buf_u16le(&b, 0);
+	rdd_buf_u8(&b, 0xff);
+	rdd_buf_u8(&b, 0x03);
+	rdd_buf_u16le(&b, 16);
+	rdd_buf_u32le(&b, o->error_code);
+	rdd_buf_u32le(&b, o->transition);
+	rdd_buf_u16le(&b, 0x0004);
+	rdd_buf_u16le(&b, 0);
+	if (b.err || !send_sdin(c, sd->initiator, sd->channel, b.p, b.len))
+		return false;
+	logmsg("conn %d: sent licensing ERROR_ALERT dwErrorCode 0x%x "
+	       "dwStateTransition %u (channel %u, initiator %u)",
+	       c->id, (unsigned)o->error_code, (unsigned)o->transition,
+	       sd->channel, sd->initiator);
+	return true;
+}
+
+/*
+ * Set Error Info PDU ([MS-RDPBCGR] 2.2.5.1, 2.2.5.1.1), no security header
+ * (TLS): share control header totalLength 22, pduType 0x17 (DATAPDU |
+ * TS_PROTOCOL_VERSION), pduSource 0 (2.2.5.1.1: "MUST be set to zero");
+ * share data header shareId 0x000103EA, pad1 0, streamId 1 (STREAM_LOW),
+ * uncompressedLength 8 (counted from pduType2, as in the [MS-RDPBCGR] 4.1
+ * examples: 4 + the 4-byte payload), pduType2 0x2F, compressedType 0,
+ * compressedLength 0; errorInfo u32le.
+ */
+static bool
+send_error_info(struct conn *c, const struct sd *sd)
+{
+	const struct opts *o = &c->env->opt;
+	uint8_t storage[32];
+	struct rdd_buf b;
+
+	rdd_buf_init(&b, storage, sizeof storage);
+	rdd_buf_u16le(&b, 22);
+	rdd_buf_u16le(&b, 0x0017);
+	rdd_buf_u16le(&b, 0);
+	rdd_buf_u32le(&b, 0x000103ea);
+	rdd_buf_u8(&b, 0);
+	rdd_buf_u8(&b, 1);
+	rdd_buf_u16le(&b, 8);
+	rdd_buf_u8(&b, 0x2f);
+	rdd_buf_u8(&b, 0);
+	rdd_buf_u16le(&b, 0);
+	rdd_buf_u32le(&b, o->code);
+	if (b.err || !send_sdin(c, sd->initiator, sd->channel, b.p, b.len))
+		return false;
+	logmsg("conn %d: sent Set Error Info errorInfo 0x%08x (channel %u, "
+	       "initiator %u)",
+	       c->id, (unsigned)o->code, sd->channel, sd->initiator);
+	return true;
+}
+
+/* MCS Disconnect Provider Ultimatum: choice 8, 3-bit reason (T.125). */
+static bool
+send_dpum(struct conn *c)
+{
+	unsigned r = c->env->opt.dpum_reason;
+	uint8_t pdu[9] = {0x03, 0x00, 0x00, 0x09, 0x02, 0xf0, 0x80, 0, 0};
+
+	pdu[7] = (uint8_t)(0x20 | r >> 1);
+	pdu[8] = (uint8_t)((r & 1) << 7);
+	if (!send_plain(c, &c->cli, pdu, sizeof pdu))
+		return false;
+	logmsg("conn %d: sent Disconnect Provider Ultimatum reason %u (%02x "
+	       "%02x)",
+	       c->id, r, pdu[7], pdu[8]);
+	return true;
+}
+
+/* After an injected refusal: DPUM unless --no-dpum, then close. */
+static void
+refuse_and_close(struct conn *c, bool ok, const char *what)
+{
+	if (ok && !c->env->opt.no_dpum)
+		ok = send_dpum(c);
+	if (!ok) {
+		conn_end(c, false, false, "could not send the injected PDUs");
+		return;
+	}
+	begin_close(c, what);
+}
+
+/* --- the relay ------------------------------------------------------------------ */
+
+static void
+on_client_pdu(struct conn *c, const unsigned char *p, size_t n)
+{
+	struct sd sd;
+	int k = parse_sd(p, n, &sd);
+
+	if (k < 0) {
+		begin_close(c, "malformed PDU from the client");
+		return;
+	}
+	if (k == 1 && !c->info_seen && sd.choice == MCS_SDRQ &&
+	    sec_flags(&sd.ud) >= 0 && (sec_flags(&sd.ud) & SEC_INFO_PKT)) {
+		c->info_seen = true;
+		logmsg("conn %d: client's Client Info (%zu bytes, channel %u) "
+		       "relayed",
+		       c->id, n, sd.channel);
+	}
+	if (!send_plain(c, &c->up, p, n))
+		conn_end(c, false, false, "write to the upstream failed");
+}
+
+/* The server's first licensing PDU (SD): act by mode. True if replaced. */
+static bool
+at_first_license(struct conn *c, const struct sd *sd)
+{
+	const struct opts *o = &c->env->opt;
+	bool ok;
+
+	switch (o->mode) {
+	case M_LICENSE_ERROR:
+		logmsg("conn %d: upstream's licensing PDU dropped, replaced",
+		       c->id);
+		refuse_and_close(c, send_license_error(c, sd),
+		                 "licensing ERROR_ALERT injected");
+		return true;
+	case M_ERROR_INFO:
+		logmsg("conn %d: upstream's licensing PDU dropped, replaced",
+		       c->id);
+		ok = send_error_info(c, sd);
+		if (ok && o->with_alert)
+			ok = send_license_error(c, sd);
+		refuse_and_close(c, ok, "Set Error Info injected");
+		return true;
+	case M_CLOSE:
+		begin_close(c, "upstream's licensing PDU dropped, no word to "
+		               "the client");
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+on_server_pdu(struct conn *c, const unsigned char *p, size_t n)
+{
+	const struct opts *o = &c->env->opt;
+	struct sd sd;
+	uint8_t type;
+	int k;
+
+	if (c->stalled) {
+		c->dropped++;
+		return;
+	}
+	k = parse_sd(p, n, &sd);
+	if (k < 0) {
+		begin_close(c, "malformed PDU from the upstream");
+		return;
+	}
+	if (k == 1 && sd.choice == MCS_SDIN && c->info_seen) {
+		if (!c->lic_seen && is_license(&sd.ud, &type)) {
+			c->lic_seen = true;
+			logmsg("conn %d: upstream's first licensing PDU: %s "
+			       "(0x%02x), %zu bytes, channel %u, initiator %u",
+			       c->id, license_msg_name(type), type, n,
+			       sd.channel, sd.initiator);
+			if (at_first_license(c, &sd))
+				return;
+		} else if (c->lic_seen && !c->da_seen &&
+		           !is_license(&sd.ud, NULL) &&
+		           share_type(&sd.ud) == PDUTYPE_DEMANDACTIVE) {
+			c->da_seen = true;
+			if (o->mode == M_STALL_ACTIVATION) {
+				logmsg("conn %d: upstream's Demand Active (%zu "
+				       "bytes) dropped; from now on everything "
+				       "the upstream sends is dropped, the "
+				       "client is held",
+				       c->id, n);
+				c->stalled = true;
+				c->dropped++;
+				return;
+			}
+			logmsg("conn %d: upstream's Demand Active (%zu bytes) "
+			       "relayed",
+			       c->id, n);
+			if (o->mode == M_AFTER_DA_ERROR_INFO) {
+				if (!send_plain(c, &c->cli, p, n)) {
+					conn_end(c, false, false,
+					         "write to the client failed");
+					return;
+				}
+				refuse_and_close(
+				    c, send_error_info(c, &sd),
+				    "Set Error Info injected after "
+				    "Demand Active");
+				return;
+			}
+		} else if (c->da_seen && !c->fm_seen &&
+		           data_type2(&sd.ud) == PDUTYPE2_FONTMAP) {
+			c->fm_seen = true;
+			logmsg(
+			    "conn %d: upstream's Font Map relayed (activation "
+			    "complete)",
+			    c->id);
+			if (o->mode == M_AFTER_ACTIVATION_ERROR_INFO) {
+				if (!send_plain(c, &c->cli, p, n)) {
+					conn_end(c, false, false,
+					         "write to the client failed");
+					return;
+				}
+				refuse_and_close(
+				    c, send_error_info(c, &sd),
+				    "Set Error Info injected after "
+				    "activation");
+				return;
+			}
+		}
+	}
+	if (!send_plain(c, &c->cli, p, n))
+		conn_end(c, false, false, "write to the client failed");
+}
+
+/* Frame and handle the plaintext S has sent. */
+static void
+frame(struct conn *c, struct side *s)
+{
+	size_t off = 0;
+	long n;
+
+	while (c->st == ST_TLS && s->in != NULL &&
+	       (n = pdu_len(s->in + off, s->inlen - off)) != 0) {
+		if (n < 0) {
+			logmsg("conn %d: %s sent a malformed PDU header "
+			       "(first byte 0x%02x)",
+			       c->id, s->name, s->in[off]);
+			begin_close(c, "malformed input");
+			return;
+		}
+		s->frames++;
+		if (s == &c->cli)
+			on_client_pdu(c, s->in + off, (size_t)n);
+		else
+			on_server_pdu(c, s->in + off, (size_t)n);
+		off += (size_t)n;
+	}
+	if (c->st == ST_TLS && s->in != NULL)
+		consume(s->in, &s->inlen, off);
+}
+
+static struct side *
+other(struct conn *c, struct side *s)
+{
+	return s == &c->cli ? &c->up : &c->cli;
+}
+
+/* A peer left while everything from the upstream is dropped. */
+static void
+stalled_eof(struct conn *c, struct side *s)
+{
+	if (s == &c->up) {
+		logmsg("conn %d: upstream closed; the client is still held",
+		       c->id);
+		side_free(&c->up, false);
+		return;
+	}
+	begin_close(c, "client closed while held");
+}
+
+/* Run S's TLS: the handshake, then read, frame and relay. */
+static void
+pump(struct conn *c, struct side *s)
+{
+	int r, e;
+
+	if (c->st != ST_TLS || s->ssl == NULL)
+		return;
+	if (!s->tls_up) {
+		ERR_clear_error();
+		r = SSL_do_handshake(s->ssl);
+		drain_wbio(s);
+		if (r != 1) {
+			e = SSL_get_error(s->ssl, r);
+			if (e == SSL_ERROR_WANT_READ ||
+			    e == SSL_ERROR_WANT_WRITE) {
+				if (s->eof)
+					conn_end(c, false, false,
+					         "peer closed during the TLS "
+					         "handshake");
+				return;
+			}
+			log_ssl_error(c, s, "handshake failed");
+			conn_end(c, false, false, "TLS handshake failed");
+			return;
+		}
+		s->tls_up = true;
+		logmsg("conn %d: TLS with the %s up: %s %s", c->id, s->name,
+		       SSL_get_version(s->ssl), SSL_get_cipher_name(s->ssl));
+		if (!flush_pend(c, s)) {
+			conn_end(c, false, false, "TLS write failed");
+			return;
+		}
+	}
+	while (c->st == ST_TLS && s->ssl != NULL &&
+	       backlog(other(c, s)) < QUEUE_MAX) {
+		if (s->inlen >= PLAIN_MAX) { /* cannot be: a PDU fits */
+			begin_close(c, "PDU longer than the buffer");
+			return;
+		}
+		ERR_clear_error();
+		r = SSL_read(s->ssl, s->in + s->inlen,
+		             (int)(PLAIN_MAX - s->inlen));
+		drain_wbio(s); /* key updates, alerts */
+		if (r <= 0) {
+			e = SSL_get_error(s->ssl, r);
+			if (e == SSL_ERROR_WANT_READ) {
+				if (s->eof) {
+					if (c->stalled)
+						stalled_eof(c, s);
+					else
+						begin_close(
+						    c, s == &c->cli
+						           ? "client closed"
+						           : "upstream "
+						             "closed");
+				}
+				return;
+			}
+			if (e == SSL_ERROR_ZERO_RETURN) {
+				logmsg("conn %d: close_notify from the %s",
+				       c->id, s->name);
+				if (c->stalled)
+					stalled_eof(c, s);
+				else
+					begin_close(c, s == &c->cli
+					                   ? "client closed"
+					                   : "upstream closed");
+				return;
+			}
+			log_ssl_error(c, s, "read failed");
+			begin_close(c, "TLS error");
+			return;
+		}
+		s->inlen += (size_t)r;
+		frame(c, s);
+	}
+}
+
+/* The Connection Confirm is in c->up.in (whole): relay it, pick the path. */
+static void
+on_cc(struct conn *c)
+{
+	const struct env *env = c->env;
+	struct rdd_cur cur;
+	uint8_t li, code, type = 0;
+	uint32_t selected = 0;
+	size_t n = c->up.inlen;
+
+	queue_push(&c->cli.out, c->up.in, n);
+	c->up.inlen = 0;
+	/* TPKT (4), X.224 CC: LI, 0xD0, dst-ref, src-ref, class (7),
+	 * rdpNegData: type, flags, length u16le, selectedProtocol u32le */
+	rdd_cur_init(&cur, c->up.in, n);
+	if (rdd_cur_skip(&cur, 4) < 0 || rdd_cur_u8(&cur, &li) < 0 ||
+	    rdd_cur_u8(&cur, &code) < 0 || (code & 0xf0) != 0xd0 ||
+	    rdd_cur_skip(&cur, 5) < 0) {
+		logmsg("conn %d: upstream's answer (%zu bytes) is not an X.224 "
+		       "Connection Confirm; relaying bytes",
+		       c->id, n);
+		c->st = ST_PLAIN;
+		return;
+	}
+	if (rdd_cur_u8(&cur, &type) < 0 || rdd_cur_skip(&cur, 3) < 0 ||
+	    rdd_cur_u32le(&cur, &selected) < 0)
+		type = 0;
+	if (type != 0x02 || selected != 0x1) {
+		logmsg("conn %d: CC relayed (%zu bytes, %s 0x%x): not TLS, "
+		       "relaying bytes",
+		       c->id, n,
+		       type == 0x02   ? "selectedProtocol"
+		       : type == 0x03 ? "RDP_NEG_FAILURE"
+		                      : "no rdpNegData",
+		       (unsigned)selected);
+		c->st = ST_PLAIN;
+		return;
+	}
+	logmsg("conn %d: CC relayed (%zu bytes, selectedProtocol SSL); TLS "
+	       "on both sides",
+	       c->id, n);
+	c->cli.ssl = SSL_new(env->srv_ctx);
+	c->up.ssl = SSL_new(env->cli_ctx);
+	c->cli.rbio = BIO_new(BIO_s_mem());
+	c->cli.wbio = BIO_new(BIO_s_mem());
+	c->up.rbio = BIO_new(BIO_s_mem());
+	c->up.wbio = BIO_new(BIO_s_mem());
+	if (c->cli.ssl == NULL || c->up.ssl == NULL || c->cli.rbio == NULL ||
+	    c->cli.wbio == NULL || c->up.rbio == NULL || c->up.wbio == NULL) {
+		BIO_free(c->cli.rbio);
+		BIO_free(c->cli.wbio);
+		BIO_free(c->up.rbio);
+		BIO_free(c->up.wbio);
+		c->cli.rbio = c->cli.wbio = c->up.rbio = c->up.wbio = NULL;
+		conn_end(c, true, false, "out of memory for TLS");
+		return;
+	}
+	SSL_set_bio(c->cli.ssl, c->cli.rbio, c->cli.wbio);
+	SSL_set_bio(c->up.ssl, c->up.rbio, c->up.wbio);
+	SSL_set_accept_state(c->cli.ssl);
+	SSL_set_connect_state(c->up.ssl);
+	c->st = ST_TLS;
+	pump(c, &c->up); /* our ClientHello to the upstream */
+}
+
+/* The CR is in c->cli.in (whole) and the upstream is connected. */
+static void
+forward_cr(struct conn *c)
+{
+	queue_push(&c->up.out, c->cli.in, c->cli.inlen);
+	logmsg("conn %d: CR relayed (%zu bytes)", c->id, c->cli.inlen);
+	c->cli.inlen = 0;
+	c->st = ST_CC;
+}
+
+/*
+ * The X.224 phase reads exactly one TPKT from S, so that no TLS byte is
+ * read as plaintext: how many bytes to ask for next. 0 if the TPKT is
+ * complete, -1 if the bytes are not a TPKT.
+ */
+static long
+tpkt_want(const struct side *s)
+{
+	size_t n;
+
+	if (s->inlen < 4)
+		return s->inlen >= 1 && s->in[0] != 0x03 ? -1
+		                                         : (long)(4 - s->inlen);
+	if (s->in[0] != 0x03)
+		return -1;
+	n = (size_t)s->in[2] << 8 | s->in[3];
+	if (n < 4 + 7) /* TPKT and an X.224 CR/CC header */
+		return -1;
+	return (long)(n - s->inlen);
+}
+
+static void
+on_eof(struct conn *c, struct side *s)
+{
+	s->eof = true;
+	switch (c->st) {
+	case ST_CR:
+	case ST_CC:
+		conn_end(c, false, false,
+		         s == &c->cli ? "client closed before the X.224 "
+		                        "exchange ended"
+		                      : "upstream closed before the X.224 "
+		                        "exchange ended");
+		return;
+	case ST_PLAIN:
+		begin_close(c,
+		            s == &c->cli ? "client closed" : "upstream closed");
+		return;
+	case ST_TLS:
+		pump(c, s); /* what was buffered, then the close */
+		return;
+	default:
+		return;
+	}
+}
+
+/* Read from one side. */
+static void
+do_read(struct conn *c, struct side *s)
+{
+	unsigned char buf[CHUNK];
+	unsigned char *dst = buf;
+	size_t want = sizeof buf;
+	ssize_t n;
+	long w;
+
+	if ((c->st == ST_CR && s == &c->cli) ||
+	    (c->st == ST_CC && s == &c->up)) {
+		w = tpkt_want(s);
+		if (w <= 0) {
+			conn_end(c, true, false,
+			         w < 0 ? "X.224 PDU is not a TPKT"
+			               : "X.224 phase: unexpected state");
+			return;
+		}
+		dst = s->in + s->inlen;
+		want = (size_t)w;
+	}
+	n = recv(s->fd, dst, want, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		logmsg("conn %d: %s: %s", c->id, s->name, strerror(errno));
+		/* Pass a reset on to the other side. */
+		if (s == &c->cli)
+			conn_end(c, false, true, "client reset");
+		else
+			conn_end(c, true, false, "upstream reset, passed on");
+		return;
+	}
+	if (n == 0) {
+		on_eof(c, s);
+		return;
+	}
+	switch (c->st) {
+	case ST_CR:
+	case ST_CC:
+		s->inlen += (size_t)n;
+		w = tpkt_want(s);
+		if (w < 0) {
+			conn_end(c, true, false,
+			         s == &c->cli ? "client's first bytes are not "
+			                        "an X.224 TPKT"
+			                      : "upstream's answer is not an "
+			                        "X.224 TPKT");
+			return;
+		}
+		if (w > 0)
+			return;
+		if (c->st == ST_CR && !c->connecting)
+			forward_cr(c);
+		else if (c->st == ST_CC)
+			on_cc(c);
+		return;
+	case ST_PLAIN:
+		queue_push(&other(c, s)->out, buf, (size_t)n);
+		return;
+	case ST_TLS:
+		if (BIO_write(s->rbio, buf, (int)n) != (int)n) {
+			conn_end(c, false, false, "BIO_write failed");
+			return;
+		}
+		pump(c, s);
+		return;
+	default:
+		return; /* ST_CLOSING: discarded */
+	}
+}
+
+/* Write what is queued for S. Returns false if the connection ended. */
+static bool
+flush(struct conn *c, struct side *s)
+{
+	struct chunk *ch;
+	ssize_t w;
+
+	while ((ch = s->out.head) != NULL && s->fd >= 0) {
+		w = send(s->fd, ch->data + ch->off, ch->len - ch->off,
+		         MSG_NOSIGNAL);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				return true;
+			logmsg("conn %d: send to the %s: %s", c->id, s->name,
+			       strerror(errno));
+			conn_end(c, false, false, "send failed");
+			return false;
+		}
+		ch->off += (size_t)w;
+		s->out.bytes -= (size_t)w;
+		if (ch->off == ch->len)
+			queue_pop(&s->out); /* counts only what is left: 0 */
+	}
+	return true;
+}
+
+static void
+after_io(struct conn *c)
+{
+	struct side *sides[2] = {&c->cli, &c->up};
+	int i;
+
+	if (c->st == ST_TLS) {
+		pump(c, &c->cli); /* resumes reads held back by a full queue */
+		pump(c, &c->up);
+	}
+	if (c->st == ST_FREE)
+		return;
+	if (!flush(c, &c->cli))
+		return;
+	if (!c->connecting && !flush(c, &c->up))
+		return;
+	if (c->st != ST_CLOSING)
+		return;
+	for (i = 0; i < 2; i++) {
+		struct side *s = sides[i];
+
+		if (s->fd >= 0 && s->out.head == NULL && !s->shut) {
+			shutdown(s->fd, SHUT_WR);
+			s->shut = true;
+		}
+		if (s->fd >= 0 && s->shut && s->eof) {
+			close(s->fd); /* FIN both ways: this side is done */
+			s->fd = -1;
+		}
+	}
+	if (c->cli.fd < 0 && c->up.fd < 0) {
+		conn_end(c, false, false, "closed (FIN both ways)");
+		return;
+	}
+	if (now_ms() >= c->deadline)
+		conn_end(c, false, false, "closed (a peer kept its side open)");
+}
+
+static void
+on_connected(struct conn *c)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	c->connecting = false;
+	if (getsockopt(c->up.fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 ||
+	    err != 0) {
+		logmsg("conn %d: upstream %s: %s", c->id,
+		       c->env->opt.upstream_str, strerror(err));
+		conn_end(c, true, false, "upstream connect failed");
+		return;
+	}
+	if (c->st == ST_CR && c->cli.inlen > 0 && tpkt_want(&c->cli) == 0)
+		forward_cr(c);
+}
+
+static void
+side_init(struct side *s, const char *name)
+{
+	memset(s, 0, sizeof *s);
+	s->name = name;
+	s->fd = -1;
+}
+
+static void
+on_accept(const struct env *env, struct conn *conns, int lfd, int *n_accepted)
+{
+	const struct opts *o = &env->opt;
+	struct conn *c = NULL;
+	int fd, ufd, i, one = 1;
+
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0)
+		return;
+	for (i = 0; i < MAX_CONNS; i++)
+		if (conns[i].st == ST_FREE) {
+			c = &conns[i];
+			break;
+		}
+	if (c == NULL) {
+		logmsg("too many connections, RST");
+		rst_close(fd);
+		return;
+	}
+	set_nonblock(fd);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	memset(c, 0, sizeof *c);
+	c->env = env;
+	c->id = ++*n_accepted;
+	side_init(&c->cli, "client");
+	side_init(&c->up, "upstream");
+	c->cli.fd = fd;
+	c->st = ST_CR;
+	c->cli.in = malloc(PLAIN_MAX);
+	c->up.in = malloc(PLAIN_MAX);
+	if (c->cli.in == NULL || c->up.in == NULL) {
+		conn_end(c, true, false, "out of memory");
+		return;
+	}
+	logmsg("conn %d: accepted (%s)", c->id, mode_names[o->mode]);
+	ufd = socket(o->upstream.ss_family, SOCK_STREAM, 0);
+	if (ufd < 0 || set_nonblock(ufd) < 0) {
+		if (ufd >= 0)
+			close(ufd);
+		conn_end(c, true, false, "upstream socket failed");
+		return;
+	}
+	setsockopt(ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	c->up.fd = ufd;
+	if (connect(ufd, (const struct sockaddr *)&o->upstream,
+	            o->upstream_len) == 0)
+		return;
+	if (errno == EINPROGRESS) {
+		c->connecting = true;
+		return;
+	}
+	logmsg("conn %d: upstream %s: %s", c->id, o->upstream_str,
+	       strerror(errno));
+	conn_end(c, true, false, "upstream connect failed");
+}
+
+/* --- set-up ------------------------------------------------------------------------ */
+
+static void
+usage(void)
+{
+	size_t i;
+
+	fprintf(stderr,
+	        "usage: injector --listen ADDR:PORT --upstream ADDR:PORT "
+	        "--mode MODE\n"
+	        "       --cert FILE --key FILE [--duration S] [--max-conns "
+	        "N]\n"
+	        "       [--error-code N] [--transition N] [--code N] "
+	        "[--no-dpum]\n"
+	        "       [--dpum-reason N] [--with-alert]\nmodes:");
+	for (i = 0; i < N_MODES; i++)
+		fprintf(stderr, " %s", mode_names[i]);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static long long
+num(const char *s, long long lo, long long hi)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 0);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
+		fprintf(stderr, "injector: bad number '%s' (%lld..%lld)\n", s,
+		        lo, hi);
+		exit(2);
+	}
+	return v;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void
+parse_args(struct opts *o, int argc, char **argv)
+{
+	bool have_listen = false, have_up = false, have_mode = false;
+	size_t m;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v;
+
+		if (strcmp(a, "--no-dpum") == 0) {
+			o->no_dpum = true;
+			continue;
+		}
+		if (strcmp(a, "--with-alert") == 0) {
+			o->with_alert = true;
+			continue;
+		}
+		if (i + 1 >= argc)
+			usage();
+		v = argv[++i];
+		if (strcmp(a, "--listen") == 0) {
+			if (parse_addr(v, &o->listen, &o->listen_len) < 0)
+				usage();
+			have_listen = true;
+		} else if (strcmp(a, "--upstream") == 0) {
+			if (parse_addr(v, &o->upstream, &o->upstream_len) < 0)
+				usage();
+			snprintf(o->upstream_str, sizeof o->upstream_str, "%s",
+			         v);
+			have_up = true;
+		} else if (strcmp(a, "--mode") == 0) {
+			for (m = 0; m < N_MODES; m++)
+				if (strcmp(v, mode_names[m]) == 0)
+					break;
+			if (m == N_MODES)
+				usage();
+			o->mode = (enum mode)m;
+			have_mode = true;
+		} else if (strcmp(a, "--cert") == 0) {
+			o->cert = v;
+		} else if (strcmp(a, "--key") == 0) {
+			o->key = v;
+		} else if (strcmp(a, "--duration") == 0) {
+			o->duration = (double)num(v, 1, 86400);
+		} else if (strcmp(a, "--max-conns") == 0) {
+			o->max_conns = (long)num(v, 1, 1000000);
+		} else if (strcmp(a, "--error-code") == 0) {
+			o->error_code = (uint32_t)num(v, 0, 0xffffffffLL);
+		} else if (strcmp(a, "--transition") == 0) {
+			o->transition = (uint32_t)num(v, 0, 0xffffffffLL);
+		} else if (strcmp(a, "--code") == 0) {
+			o->code = (uint32_t)num(v, 0, 0xffffffffLL);
+		} else if (strcmp(a, "--dpum-reason") == 0) {
+			o->dpum_reason = (unsigned)num(v, 0, 7);
+		} else {
+			usage();
+		}
+	}
+	if (!have_listen || !have_up || !have_mode || o->cert == NULL ||
+	    o->key == NULL)
+		usage();
+}
+
+static int
+tls_setup(struct env *env)
+{
+	const struct opts *o = &env->opt;
+
+	env->srv_ctx = SSL_CTX_new(TLS_server_method());
+	env->cli_ctx = SSL_CTX_new(TLS_client_method());
+	if (env->srv_ctx == NULL || env->cli_ctx == NULL)
+		return -1;
+	if (SSL_CTX_use_certificate_chain_file(env->srv_ctx, o->cert) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(env->srv_ctx, o->key,
+	                                SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(env->srv_ctx) != 1) {
+		char buf[256];
+
+		ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
+		logmsg("certificate %s / key %s: %s", o->cert, o->key, buf);
+		return -1;
+	}
+	/* The upstream is the lab's own server: no verification. */
+	SSL_CTX_set_verify(env->cli_ctx, SSL_VERIFY_NONE, NULL);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct env env;
+	struct conn conns[MAX_CONNS];
+	struct pollfd pfd[1 + 2 * MAX_CONNS];
+	struct conn *owner[1 + 2 * MAX_CONNS];
+	struct side *oside[1 + 2 * MAX_CONNS];
+	const struct opts *o = &env.opt;
+	int lfd, one = 1, n_accepted = 0, i, k;
+	int64_t end, t;
+
+	memset(&env, 0, sizeof env);
+	memset(conns, 0, sizeof conns);
+	env.opt.duration = 600;
+	env.opt.max_conns = 100;
+	env.opt.error_code = 6;  /* ERR_NO_LICENSE_SERVER */
+	env.opt.transition = 1;  /* ST_TOTAL_ABORT */
+	env.opt.code = 7;        /* ERRINFO_SERVER_DENIED_CONNECTION */
+	env.opt.dpum_reason = 1; /* rn-provider-initiated */
+	parse_args(&env.opt, argc, argv);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	if (tls_setup(&env) < 0)
+		return 1;
+
+	lfd = socket(o->listen.ss_family, SOCK_STREAM, 0);
+	if (lfd < 0 ||
+	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(lfd, (const struct sockaddr *)&o->listen, o->listen_len) < 0 ||
+	    listen(lfd, 64) < 0 || set_nonblock(lfd) < 0) {
+		logmsg("listen: %s", strerror(errno));
+		return 1;
+	}
+	end = now_ms() + (int64_t)(o->duration * 1000);
+	logmsg("mode %s, upstream %s, %.0f s, at most %ld connections",
+	       mode_names[o->mode], o->upstream_str, o->duration, o->max_conns);
+
+	while (!stop_flag) {
+		int nfd = 0, busy = 0;
+		int64_t wake = end;
+
+		t = now_ms();
+		if (t >= end) {
+			logmsg("duration over");
+			break;
+		}
+		if (lfd >= 0 && n_accepted >= o->max_conns) {
+			close(lfd);
+			lfd = -1;
+		}
+		if (lfd >= 0) {
+			pfd[nfd].fd = lfd;
+			pfd[nfd].events = POLLIN;
+			owner[nfd] = NULL;
+			oside[nfd++] = NULL;
+		}
+		for (i = 0; i < MAX_CONNS; i++) {
+			struct conn *c = &conns[i];
+			short ev;
+
+			if (c->st == ST_FREE)
+				continue;
+			busy++;
+			if (c->cli.fd >= 0) {
+				ev = 0;
+				if (!c->cli.eof &&
+				    ((c->st == ST_CR &&
+				      tpkt_want(&c->cli) != 0) ||
+				     c->st == ST_CLOSING ||
+				     ((c->st == ST_PLAIN || c->st == ST_TLS) &&
+				      backlog(&c->up) < QUEUE_MAX)))
+					ev |= POLLIN;
+				if (c->cli.out.head != NULL)
+					ev |= POLLOUT;
+				pfd[nfd].fd = c->cli.fd;
+				pfd[nfd].events = ev;
+				owner[nfd] = c;
+				oside[nfd++] = &c->cli;
+			}
+			if (c->up.fd >= 0) {
+				ev = 0;
+				if (c->connecting)
+					ev = POLLOUT;
+				else {
+					if (!c->up.eof &&
+					    ((c->st == ST_CC &&
+					      tpkt_want(&c->up) != 0) ||
+					     c->st == ST_CLOSING ||
+					     ((c->st == ST_PLAIN ||
+					       c->st == ST_TLS) &&
+					      backlog(&c->cli) < QUEUE_MAX)))
+						ev |= POLLIN;
+					if (c->up.out.head != NULL)
+						ev |= POLLOUT;
+				}
+				pfd[nfd].fd = c->up.fd;
+				pfd[nfd].events = ev;
+				owner[nfd] = c;
+				oside[nfd++] = &c->up;
+			}
+			if (c->st == ST_CLOSING && c->deadline < wake)
+				wake = c->deadline;
+		}
+		if (lfd < 0 && busy == 0) {
+			logmsg("%d connections done", n_accepted);
+			break;
+		}
+		k = poll(pfd, (nfds_t)nfd, (int)(wake > t ? wake - t : 0));
+		if (k < 0 && errno != EINTR) {
+			logmsg("poll: %s", strerror(errno));
+			break;
+		}
+		for (i = 0; k > 0 && i < nfd; i++) {
+			struct conn *c = owner[i];
+			struct side *s = oside[i];
+			short re = pfd[i].revents;
+
+			if (re == 0)
+				continue;
+			if (c == NULL) {
+				on_accept(&env, conns, lfd, &n_accepted);
+				continue;
+			}
+			/* the connection or this side may have ended */
+			if (c->st == ST_FREE || s->fd != pfd[i].fd)
+				continue;
+			if (s == &c->up && c->connecting) {
+				on_connected(c);
+				continue;
+			}
+			if (re & POLLIN) {
+				do_read(c, s);
+			} else if (re & (POLLHUP | POLLERR)) {
+				if (s->eof && !(re & POLLERR))
+					continue; /* its FIN is known */
+				if (pfd[i].events & POLLIN)
+					do_read(c, s);
+				else
+					conn_end(c, false, false,
+					         s == &c->cli
+					             ? "client went away"
+					             : "upstream went "
+					               "away");
+			}
+		}
+		for (i = 0; i < MAX_CONNS; i++)
+			if (conns[i].st != ST_FREE)
+				after_io(&conns[i]);
+	}
+	for (i = 0; i < MAX_CONNS; i++)
+		if (conns[i].st != ST_FREE)
+			conn_end(&conns[i], false, false, "injector exiting");
+	if (lfd >= 0)
+		close(lfd);
+	SSL_CTX_free(env.srv_ctx);
+	SSL_CTX_free(env.cli_ctx);
+	logmsg("exit after %d connections", n_accepted);
+	return 0;
+}
