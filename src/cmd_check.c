@@ -25,9 +25,11 @@ check_usage(FILE *f)
 	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
 	    "\n"
 	    "Walk every phase of an RDP connection to HOST (resolve, TCP,\n"
-	    "X.224 negotiation, TLS and certificate, CredSSP/NTLM or MCS),\n"
-	    "time each one, and say which phase fails, why, and how to fix\n"
-	    "it. No credentials are sent.\n"
+	    "X.224 negotiation, TLS and certificate, CredSSP/NTLM, MCS,\n"
+	    "licensing, capability exchange and activation), time each one,\n"
+	    "and say which phase fails, why, and how to fix it. No\n"
+	    "credentials are sent; without NLA the check reaches the logon\n"
+	    "screen and leaves at once (a Disconnect Provider Ultimatum).\n"
 	    "\n"
 	    "options:\n"
 	    "  -p, --port PORT      TCP port (default 3389)\n"
@@ -49,6 +51,13 @@ check_usage(FILE *f)
 	    "                       system's trust store\n"
 	    "      --cookie NAME    send \"Cookie: mstshash=NAME\" as mstsc "
 	    "does\n"
+	    "      --stop-after PHASE  walk no further than PHASE: mcs\n"
+	    "                       (before the Client Info PDU: no session\n"
+	    "                       is created on the server), licensing, or\n"
+	    "                       activation (the default)\n"
+	    "      --licensing MODE  stop (default) at a licence challenge,\n"
+	    "                       or full: answer it (the server may issue\n"
+	    "                       the client name \"rdpdoctor\" a licence)\n"
 	    "      --client-error CODE[/EXT]  the error the client showed\n"
 	    "                       (0x904/0x7): the report leads with the\n"
 	    "                       findings that explain it\n"
@@ -115,6 +124,20 @@ parse_samples(const char *s, size_t *out)
 }
 
 enum { OPT_TLS_FULL = 300, OPT_TLS_PARALLEL, OPT_CA_FILE };
+enum { OPT_STOP_AFTER = 500, OPT_LICENSING };
+
+/* --stop-after: mcs, licensing or activation. */
+static int
+parse_stop_after(const char *s, enum rdd_phase *out)
+{
+	int p = rdd_phase_from_name(s);
+
+	if (p != RDD_PHASE_MCS && p != RDD_PHASE_LICENSING &&
+	    p != RDD_PHASE_ACTIVATION)
+		return -1;
+	*out = (enum rdd_phase)p;
+	return 0;
+}
 
 int
 cmd_check(int argc, char **argv)
@@ -132,6 +155,8 @@ cmd_check(int argc, char **argv)
 	    {"samples", required_argument, NULL, OPT_SAMPLES},
 	    {"udp-port", required_argument, NULL, OPT_UDP_PORT},
 	    {"no-udp", no_argument, NULL, OPT_NO_UDP},
+	    {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
+	    {"licensing", required_argument, NULL, OPT_LICENSING},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -194,6 +219,29 @@ cmd_check(int argc, char **argv)
 			break;
 		case OPT_TLS_FULL:
 			opt.tls_full = true;
+			break;
+		case OPT_STOP_AFTER:
+			if (parse_stop_after(optarg, &opt.stop_after) != 0) {
+				fprintf(stderr,
+				        "rdpdoctor: bad phase '%s' for "
+				        "--stop-after (mcs, licensing or "
+				        "activation)\n",
+				        optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			break;
+		case OPT_LICENSING:
+			if (strcmp(optarg, "full") == 0)
+				opt.licensing_full = true;
+			else if (strcmp(optarg, "stop") == 0)
+				opt.licensing_full = false;
+			else {
+				fprintf(stderr,
+				        "rdpdoctor: bad licensing mode '%s' "
+				        "(stop or full)\n",
+				        optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
 			break;
 		case OPT_CA_FILE:
 			ca_file = optarg;

@@ -302,6 +302,8 @@ phase_label(enum rdd_phase p)
 		return "MCS basic settings";
 	case RDD_PHASE_LICENSING:
 		return "licensing";
+	case RDD_PHASE_ACTIVATION:
+		return "capability exchange and activation";
 	case RDD_PHASE_UDP:
 		return "UDP transport";
 	case RDD_PHASE_NETWORK:

@@ -27,6 +27,9 @@ struct rdd_plan_entry {
 	 * TLS) is selected, with these CS_SECURITY encryptionMethods. */
 	bool mcs;
 	uint32_t encryption_methods;
+	/* After an rt-successful Connect-Response, walk the rest of the
+	 * connection sequence (the check's own path to the server). */
+	bool session;
 };
 
 /*
@@ -95,6 +98,23 @@ void rdd_plan_mcs_merge(struct rdd_observation *obs,
                         const struct rdd_mcs_info *by_attempt);
 
 /*
+ * After the check: from the session records of the attempts (BY_ATTEMPT[i]
+ * belongs to obs->attempts[i]), keep in OBS->session the walk of the
+ * default client's path: A's, or C's when mstsc falls back to standard RDP
+ * security (rdd_plan_rdp_fallback). rdd_plan_conclude() then derives the
+ * mcs, licensing and activation phases from it.
+ */
+void rdd_plan_session_merge(struct rdd_observation *obs,
+                            const struct rdd_session_info *by_attempt);
+
+/*
+ * True when connection C (standard RDP security only) should walk the
+ * session too: A was refused with SSL_NOT_ALLOWED_BY_SERVER, so C is the
+ * path mstsc falls back to. Pure function of obs.
+ */
+bool rdd_plan_c_walks(const struct rdd_observation *obs);
+
+/*
  * True when the server refuses TLS/NLA with SSL_NOT_ALLOWED_BY_SERVER to the
  * mstsc-style request but accepts standard RDP security: mstsc then
  * reconnects asking for standard RDP security only (as the Zeek capture
@@ -122,6 +142,12 @@ struct rdd_check_options {
 	/* The store the server's certificate chain is verified against
 	 * (rdd_trust_store_load); NULL: trust not checked. */
 	void *trust_store;
+	/* --stop-after: the last phase the walk goes through
+	 * (RDD_PHASE_MCS, _LICENSING; 0 or _ACTIVATION: to the end). */
+	enum rdd_phase stop_after;
+	/* --licensing full: answer a licence challenge (a licence may then
+	 * be issued to the client name "rdpdoctor"). */
+	bool licensing_full;
 };
 
 /*

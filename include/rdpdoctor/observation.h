@@ -35,6 +35,7 @@ enum rdd_phase {
 	RDD_PHASE_CREDSSP,
 	RDD_PHASE_MCS,
 	RDD_PHASE_LICENSING,
+	RDD_PHASE_ACTIVATION,
 	RDD_PHASE_UDP,
 	RDD_PHASE_NETWORK,
 	RDD_PHASE_COUNT
@@ -472,6 +473,201 @@ struct rdd_udp_info {
 	char detail[RDD_STR];
 };
 
+/*
+ * The rest of the connection sequence after an rt-successful MCS
+ * Connect-Response ([MS-RDPBCGR] 1.3.1.1; shared/reference/session.md),
+ * walked by the attempt a default client connects with: the MCS domain
+ * (Erect Domain, Attach User, Channel Joins), standard RDP security's
+ * Security Exchange when the server chose it, the Client Info PDU,
+ * licensing, and the capability exchange and finalization up to the
+ * server's Font Map. Filled by lib/probe/session.c. Strings from the
+ * server are untrusted.
+ */
+enum rdd_session_outcome {
+	RDD_SESSION_NOT_RUN,
+	RDD_SESSION_ACTIVATED,     /* Font Map received: activation complete */
+	RDD_SESSION_STOPPED,       /* stopped where asked (--stop-after), or at
+	                             a licence challenge it does not answer */
+	RDD_SESSION_REFUSED,       /* an Attach User or Channel Join refused */
+	RDD_SESSION_ERROR_INFO,    /* a Set Error Info PDU (then the end) */
+	RDD_SESSION_LICENSE_ERROR, /* a licensing ERROR_ALERT ended it */
+	RDD_SESSION_DISCONNECTED,  /* a Disconnect Provider Ultimatum or an
+	                             X.224 Disconnect Request, no error PDU */
+	RDD_SESSION_REDIRECTED,    /* a Server Redirection PDU */
+	RDD_SESSION_CLOSED,        /* orderly close without either */
+	RDD_SESSION_RESET,
+	RDD_SESSION_TIMEOUT,   /* the awaited PDU did not come in time */
+	RDD_SESSION_MALFORMED, /* a PDU that does not parse */
+	RDD_SESSION_ERROR      /* our side could not go on (see detail) */
+};
+
+/* "not_run", "activated", "stopped", "refused", "error_info",
+ * "license_error", "disconnected", "redirected", "closed", "reset",
+ * "timeout", "malformed", "error". */
+const char *rdd_session_outcome_name(enum rdd_session_outcome o);
+
+/* The steps of the walk, in order; each recorded when it happens. */
+enum rdd_session_step {
+	RDD_STEP_ERECT_DOMAIN,        /* sent */
+	RDD_STEP_ATTACH_USER,         /* Attach User Confirm received */
+	RDD_STEP_JOIN_USER,           /* Channel Join Confirm, user channel */
+	RDD_STEP_JOIN_IO,             /* ... the I/O channel */
+	RDD_STEP_JOIN_MESSAGE,        /* ... the message channel */
+	RDD_STEP_SECURITY_EXCHANGE,   /* sent (standard RDP security) */
+	RDD_STEP_CLIENT_INFO,         /* sent */
+	RDD_STEP_LICENSE_REQUEST,     /* received */
+	RDD_STEP_NEW_LICENSE_REQUEST, /* sent */
+	RDD_STEP_PLATFORM_CHALLENGE,  /* received */
+	RDD_STEP_PLATFORM_CHALLENGE_RESPONSE, /* sent */
+	RDD_STEP_LICENSE_ISSUED, /* NEW_LICENSE or UPGRADE_LICENSE received */
+	RDD_STEP_LICENSE_VALID,  /* STATUS_VALID_CLIENT received */
+	RDD_STEP_LICENSE_ERROR,  /* another ERROR_ALERT received */
+	RDD_STEP_DEMAND_ACTIVE,  /* received */
+	RDD_STEP_CONFIRM_ACTIVE, /* sent, with the client's finalization */
+	RDD_STEP_SYNCHRONIZE,    /* the server's, received */
+	RDD_STEP_COOPERATE,
+	RDD_STEP_GRANTED_CONTROL,
+	RDD_STEP_FONT_MAP,   /* received: activation complete */
+	RDD_STEP_DISCONNECT, /* our Disconnect Provider Ultimatum sent */
+	RDD_STEP_COUNT
+};
+
+/* "erect_domain", "attach_user", ...; NULL out of range. */
+const char *rdd_session_step_name(enum rdd_session_step s);
+
+#define RDD_MAX_SESSION_STEPS 32
+#define RDD_MAX_SESSION_CAPSETS 40
+
+struct rdd_session_event {
+	enum rdd_session_step step;
+	enum rdd_phase phase; /* mcs, licensing or activation */
+	double at_ms;         /* when it happened */
+	double wait_ms;       /* since the request it answers, or since the
+	                         previous step for what the server sends on
+	                         its own; -1 for what we send */
+	char detail[96];
+};
+
+/* How licensing went ([MS-RDPELE] 1.3.3; session.md 5.2). */
+enum rdd_licensing_path {
+	RDD_LICENSING_NOT_REACHED,
+	RDD_LICENSING_VALID_CLIENT,        /* STATUS_VALID_CLIENT at once */
+	RDD_LICENSING_REQUEST_VALID,       /* LICENSE_REQUEST answered, then
+	                                 STATUS_VALID_CLIENT (xrdp) */
+	RDD_LICENSING_CHALLENGE_NOT_TAKEN, /* a PLATFORM_CHALLENGE: the server
+	                                      would issue a licence; stopped */
+	RDD_LICENSING_ISSUED,              /* NEW_LICENSE or UPGRADE_LICENSE
+	                                 (only with --licensing full) */
+	RDD_LICENSING_ERROR,               /* an ERROR_ALERT other than valid */
+	RDD_LICENSING_SKIPPED /* the server went on to Demand Active
+	                                 without a licensing PDU */
+};
+
+/* "not_reached", "valid_client", "request_valid", "challenge_not_taken",
+ * "issued", "error", "skipped". */
+const char *rdd_licensing_path_name(enum rdd_licensing_path p);
+
+struct rdd_capset_info {
+	uint16_t type;
+	uint16_t length;
+};
+
+struct rdd_session_info {
+	enum rdd_session_outcome outcome;
+	char attempt[8];
+	enum rdd_phase phase; /* where it ended: mcs, licensing, activation */
+	double start_ms;      /* the Erect Domain Request */
+	double end_ms;        /* the end of the walk */
+	char detail[RDD_STR];
+	enum rdd_phase stop_after; /* what was asked (--stop-after) */
+
+	struct rdd_session_event events[RDD_MAX_SESSION_STEPS];
+	size_t n_events;
+
+	/* MCS domain. */
+	uint16_t user_channel;
+	uint16_t io_channel;
+	uint16_t msg_channel; /* 0: none */
+	int mcs_result;       /* the refused confirm's T.125 Result; -1 */
+
+	/* Standard RDP security (security exchange done). */
+	bool standard_security;
+	uint32_t encryption_method;
+	uint32_t encryption_level;
+	/* The server's encrypted PDUs: checked, and with a wrong MAC. */
+	unsigned server_pdus_checked;
+	unsigned server_mac_errors;
+	int cert_signature; /* proprietary certificate: 1, 0, -1 unknown */
+
+	/* Licensing. */
+	enum rdd_licensing_path licensing;
+	uint8_t license_preamble_version; /* of the server's first message */
+	bool has_license_request;
+	char license_company[128];
+	char license_product_id[128];
+	uint32_t license_product_version;
+	char license_scope[128]; /* the first scope */
+	uint32_t license_n_scopes;
+	bool license_cert_from_request; /* else SC_SECURITY's was used */
+	bool has_license_error;
+	uint32_t license_error_code;
+	uint32_t license_transition;
+	bool license_issued_has_validity;
+	int64_t license_not_after;
+
+	/* Capability exchange and finalization. */
+	bool has_demand_active;
+	uint32_t share_id;
+	uint16_t server_channel; /* the Demand Active's pduSource */
+	char source_descriptor[48];
+	bool has_server_session_id;
+	uint32_t server_session_id;
+	struct rdd_capset_info capsets[RDD_MAX_SESSION_CAPSETS];
+	size_t n_capsets;
+	bool has_general;
+	uint16_t os_major;
+	uint16_t os_minor;
+	uint16_t general_extra_flags;
+	bool has_bitmap;
+	uint16_t desktop_width;
+	uint16_t desktop_height;
+	uint16_t bpp;
+	bool has_vc;
+	uint32_t vc_flags;
+	uint32_t vc_chunk_size; /* 0: not sent */
+	unsigned reactivations; /* Deactivate All followed by a new Demand
+	                           Active */
+	bool got_synchronize;
+	bool got_cooperate;
+	bool got_granted_control;
+	bool got_font_map;
+	bool has_monitor_layout;
+	uint32_t monitors;
+	uint32_t status_info; /* the last Status Info code; 0 none */
+	bool has_logon_info;  /* Save Session Info: a user logged on */
+	uint32_t logon_info_type;
+	bool has_logon_error;
+	uint32_t logon_error_type;
+	uint32_t logon_error_data;
+	unsigned fastpath_pdus; /* fast-path output read (and skipped) */
+
+	/* How the server said no. */
+	bool has_error_info;
+	uint32_t error_info;
+	enum rdd_phase error_info_phase;
+	double error_info_at_ms;
+	int disconnect_reason; /* a DPUM's T.125 reason; -1 none */
+	enum rdd_phase disconnect_phase;
+	double disconnect_at_ms;
+	bool deactivated; /* a Deactivate All came */
+	bool redirected;
+	char redirect_target[256];
+	uint32_t redirect_session_id;
+
+	/* What the walk left on the server. */
+	bool sent_disconnect; /* our Disconnect Provider Ultimatum */
+};
+
 struct rdd_observation {
 	/* Target as the user gave it, and what it resolved to. */
 	char host[RDD_STR];
@@ -505,6 +701,9 @@ struct rdd_observation {
 	/* The MCS Connect-Response (see struct rdd_mcs_info). */
 	struct rdd_mcs_info mcs;
 
+	/* The walk after it (see struct rdd_session_info). */
+	struct rdd_session_info session;
+
 	/* check --tls-full: the TLS enumeration (see tlsenum.h). */
 	struct rdd_tls_enum_info tls_enum;
 
@@ -514,6 +713,9 @@ struct rdd_observation {
 	/* RDP-UDP (phase udp). */
 	struct rdd_udp_info udp;
 };
+
+/* Zero a session record and set its "unknown" markers. */
+void rdd_session_info_init(struct rdd_session_info *s);
 
 /* Zero the record and set every "unknown" marker. */
 void rdd_observation_init(struct rdd_observation *obs);

@@ -9,10 +9,11 @@
  * answer (no credentials, no AUTHENTICATE). When the server selected
  * standard RDP security, or SSL (after TLS), and the config asks for it,
  * the Basic Settings Exchange: the MCS Connect-Initial and the server's
- * Connect-Response. It never touches a socket or a clock: the driver
- * tells it that the TCP connection is up, feeds it the bytes received and
- * the time, sends what it hands out, and calls tick() when the deadline
- * passes. When done() is true the attempt record (and the TLS record, if
+ * Connect-Response, and then, when asked, the rest of the connection
+ * sequence up to activation (lib/probe/session.h). It never touches a
+ * socket or a clock: the driver tells it that the TCP connection is up,
+ * feeds it the bytes received and the time, sends what it hands out, and
+ * calls tick() when the deadline passes. When done() is true the attempt record (and the TLS record, if
  * one was given) holds everything the connection showed.
  *
  * Time is a monotonic count of microseconds chosen by the caller.
@@ -44,6 +45,15 @@ struct rdd_probe_config {
 	 * these CS_SECURITY encryptionMethods. */
 	bool mcs;
 	uint32_t encryption_methods;
+	/* After an rt-successful Connect-Response, walk the rest of the
+	 * connection sequence (channel joins, Client Info, licensing,
+	 * capability exchange and finalization) up to STOP_AFTER
+	 * (RDD_PHASE_MCS, _LICENSING or _ACTIVATION), then leave with a
+	 * Disconnect Provider Ultimatum. LICENSING_FULL: answer a licence
+	 * challenge instead of stopping there (a licence may be issued). */
+	bool session;
+	enum rdd_phase stop_after;
+	bool licensing_full;
 	/* X509_STORE * to verify the server's chain against (the probe only
 	 * reads it); NULL: trust not checked. verify_at: Unix seconds the
 	 * verification is done at (the check's start). */
@@ -78,6 +88,23 @@ void rdd_probe_set_credssp_record(struct rdd_probe *p,
  * record keeps its outcome, result and encryption method and level.
  */
 void rdd_probe_set_mcs_record(struct rdd_probe *p, struct rdd_mcs_info *info);
+
+/*
+ * Where the walk after MCS Connect writes its facts (must outlive the
+ * probe). Without a record the walk still runs when the config asks for
+ * it, and its facts are dropped.
+ */
+void rdd_probe_set_session_record(struct rdd_probe *p,
+                                  struct rdd_session_info *info);
+
+/* Switch the walk after MCS Connect on or off, while the probe has not
+ * reached it; later calls change nothing. */
+void rdd_probe_set_session(struct rdd_probe *p, bool on);
+
+/* The client's own address, for the Client Info PDU (FAMILY 4 or 6).
+ * Without it the Client Info names 0.0.0.0. */
+void rdd_probe_set_client_address(struct rdd_probe *p, int family,
+                                  const char *address);
 
 /* The TCP connection is up: queue the Connection Request. */
 void rdd_probe_start(struct rdd_probe *p, uint64_t now_us);

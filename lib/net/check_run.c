@@ -80,6 +80,9 @@ struct run {
 	struct rdd_credssp_info plain;
 	/* Each attempt's MCS record (rdd_plan_mcs_merge picks one). */
 	struct rdd_mcs_info mcs[RDD_MAX_ATTEMPTS];
+	/* Each attempt's walk after MCS (rdd_plan_session_merge picks). */
+	struct rdd_session_info session[RDD_MAX_ATTEMPTS];
+	bool c_walks; /* C's walk was switched on (rdd_plan_c_walks) */
 	/* Connections to the target's address are started CONNECT_PACE_US
 	 * apart: a burst of SYNs overflows small listen queues (xrdp's
 	 * backlog is 2), and each dropped SYN costs a one-second retransmit. */
@@ -173,6 +176,7 @@ on_handle_closed(uv_handle_t *h)
 static void maybe_retry(struct run *r);
 static void maybe_enumerate(struct run *r);
 static void maybe_start_tls_full(struct run *r);
+static void maybe_c_walks(struct run *r);
 static void en_early_done(struct conn *c);
 static void maybe_mtu_retry(struct run *r);
 static void mtu_retry_done(struct run *r);
@@ -257,8 +261,10 @@ conn_pump(struct conn *c)
 	}
 	if (c->attempt != NULL && c->attempt->x224 != RDD_X224_NOT_RUN)
 		en_early_done(c);
-	if (c->attempt != NULL)
+	if (c->attempt != NULL) {
 		maybe_start_tls_full(c->run);
+		maybe_c_walks(c->run);
+	}
 	deadline = rdd_probe_deadline(c->probe);
 	if (deadline == UINT64_MAX) {
 		uv_timer_stop(&c->timer);
@@ -359,6 +365,37 @@ tcp_outcome(int status)
 	}
 }
 
+/* Our end of the connection, for the Client Info PDU. */
+static void
+client_address(struct conn *c)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof(ss);
+	char addr[INET6_ADDRSTRLEN];
+
+	if (uv_tcp_getsockname(&c->tcp, (struct sockaddr *)&ss, &len) != 0)
+		return;
+	addr_to_str((const struct sockaddr *)&ss, addr, sizeof(addr));
+	rdd_probe_set_client_address(c->probe, ss.ss_family == AF_INET6 ? 6 : 4,
+	                             addr);
+}
+
+/* A was refused with SSL_NOT_ALLOWED_BY_SERVER: C is mstsc's fallback
+ * path, so C walks the rest of the connection sequence. */
+static void
+maybe_c_walks(struct run *r)
+{
+	size_t i;
+
+	if (r->c_walks || !rdd_plan_c_walks(r->obs))
+		return;
+	r->c_walks = true;
+	for (i = 0; i < r->n_conns; i++)
+		if (r->conns[i]->probe != NULL &&
+		    strcmp(r->conns[i]->label, "C") == 0)
+			rdd_probe_set_session(r->conns[i]->probe, true);
+}
+
 static void
 on_connect(uv_connect_t *req, int status)
 {
@@ -405,6 +442,7 @@ on_connect(uv_connect_t *req, int status)
 	}
 	c->attempt->tcp = RDD_TCP_OK;
 	c->attempt->tcp_ms = ms;
+	client_address(c);
 	uv_tcp_nodelay(&c->tcp, 1);
 	uv_timer_stop(&c->timer);
 	rdd_probe_start(c->probe, now);
@@ -449,6 +487,9 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 		if (pcfg->mcs)
 			rdd_probe_set_mcs_record(
 			    c->probe, &r->mcs[attempt - r->obs->attempts]);
+		if (attempt != &r->mtu_attempt)
+			rdd_probe_set_session_record(
+			    c->probe, &r->session[attempt - r->obs->attempts]);
 	}
 	memcpy(&c->addr, addr,
 	       addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
@@ -574,6 +615,10 @@ open_entry(struct run *r, const struct rdd_plan_entry *e)
 	pcfg.verify_at = obs->checked_at;
 	pcfg.mcs = e->mcs;
 	pcfg.encryption_methods = e->encryption_methods;
+	pcfg.session = e->session;
+	pcfg.stop_after =
+	    r->opt->stop_after != 0 ? r->opt->stop_after : RDD_PHASE_ACTIVATION;
+	pcfg.licensing_full = r->opt->licensing_full;
 	if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a, NULL,
 	              &pcfg) != 0)
 		r->error = -1;
@@ -1243,6 +1288,7 @@ rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 	if (r->retried)
 		rdd_plan_credssp_merge(obs, &r->plain);
 	rdd_plan_mcs_merge(obs, r->mcs);
+	rdd_plan_session_merge(obs, r->session);
 	rdd_plan_conclude(obs);
 	/* Not started beside the check (no X.224 answer came): after it. */
 	if (opt->tls_full && !r->en.started && obs->address[0] != '\0' &&

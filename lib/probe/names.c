@@ -9,10 +9,15 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const phase_names[RDD_PHASE_COUNT] = {
-    [RDD_PHASE_RESOLVE] = "resolve",     [RDD_PHASE_TCP] = "tcp",
-    [RDD_PHASE_X224] = "x224",           [RDD_PHASE_TLS] = "tls",
-    [RDD_PHASE_CREDSSP] = "credssp",     [RDD_PHASE_MCS] = "mcs",
-    [RDD_PHASE_LICENSING] = "licensing", [RDD_PHASE_UDP] = "udp",
+    [RDD_PHASE_RESOLVE] = "resolve",
+    [RDD_PHASE_TCP] = "tcp",
+    [RDD_PHASE_X224] = "x224",
+    [RDD_PHASE_TLS] = "tls",
+    [RDD_PHASE_CREDSSP] = "credssp",
+    [RDD_PHASE_MCS] = "mcs",
+    [RDD_PHASE_LICENSING] = "licensing",
+    [RDD_PHASE_ACTIVATION] = "activation",
+    [RDD_PHASE_UDP] = "udp",
     [RDD_PHASE_NETWORK] = "network",
 };
 
@@ -116,6 +121,71 @@ rdd_server_cert_kind_name(enum rdd_server_cert_kind k)
 	return lookup(n, NELEM(n), (unsigned)k);
 }
 
+const char *
+rdd_session_outcome_name(enum rdd_session_outcome o)
+{
+	static const char *const n[] = {
+	    "not_run",    "activated",     "stopped",      "refused",
+	    "error_info", "license_error", "disconnected", "redirected",
+	    "closed",     "reset",         "timeout",      "malformed",
+	    "error"};
+
+	return lookup(n, NELEM(n), (unsigned)o);
+}
+
+const char *
+rdd_session_step_name(enum rdd_session_step s)
+{
+	static const char *const n[RDD_STEP_COUNT] = {
+	    [RDD_STEP_ERECT_DOMAIN] = "erect_domain",
+	    [RDD_STEP_ATTACH_USER] = "attach_user",
+	    [RDD_STEP_JOIN_USER] = "join_user_channel",
+	    [RDD_STEP_JOIN_IO] = "join_io_channel",
+	    [RDD_STEP_JOIN_MESSAGE] = "join_message_channel",
+	    [RDD_STEP_SECURITY_EXCHANGE] = "security_exchange",
+	    [RDD_STEP_CLIENT_INFO] = "client_info",
+	    [RDD_STEP_LICENSE_REQUEST] = "license_request",
+	    [RDD_STEP_NEW_LICENSE_REQUEST] = "new_license_request",
+	    [RDD_STEP_PLATFORM_CHALLENGE] = "platform_challenge",
+	    [RDD_STEP_PLATFORM_CHALLENGE_RESPONSE] =
+	        "platform_challenge_response",
+	    [RDD_STEP_LICENSE_ISSUED] = "license_issued",
+	    [RDD_STEP_LICENSE_VALID] = "license_valid_client",
+	    [RDD_STEP_LICENSE_ERROR] = "license_error",
+	    [RDD_STEP_DEMAND_ACTIVE] = "demand_active",
+	    [RDD_STEP_CONFIRM_ACTIVE] = "confirm_active",
+	    [RDD_STEP_SYNCHRONIZE] = "synchronize",
+	    [RDD_STEP_COOPERATE] = "control_cooperate",
+	    [RDD_STEP_GRANTED_CONTROL] = "control_granted",
+	    [RDD_STEP_FONT_MAP] = "font_map",
+	    [RDD_STEP_DISCONNECT] = "disconnect",
+	};
+
+	return lookup(n, NELEM(n), (unsigned)s);
+}
+
+const char *
+rdd_licensing_path_name(enum rdd_licensing_path p)
+{
+	static const char *const n[] = {"not_reached",   "valid_client",
+	                                "request_valid", "challenge_not_taken",
+	                                "issued",        "error",
+	                                "skipped"};
+
+	return lookup(n, NELEM(n), (unsigned)p);
+}
+
+void
+rdd_session_info_init(struct rdd_session_info *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->mcs_result = -1;
+	s->cert_signature = -1;
+	s->disconnect_reason = -1;
+	s->phase = RDD_PHASE_MCS;
+	s->stop_after = RDD_PHASE_ACTIVATION;
+}
+
 void
 rdd_observation_init(struct rdd_observation *obs)
 {
@@ -127,6 +197,7 @@ rdd_observation_init(struct rdd_observation *obs)
 	obs->tls.cert.trusted = -1;
 	obs->mcs.result = -1;
 	obs->mcs.disconnect_reason = -1;
+	rdd_session_info_init(&obs->session);
 	for (i = 0; i < RDD_PHASE_COUNT; i++)
 		obs->phases[i].status = RDD_STATUS_SKIPPED;
 }

@@ -224,7 +224,7 @@ rdd_plan_mtu_retry(const struct rdd_observation *obs,
 	    "M",   RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX,
 	    true,  false,
 	    false, false,
-	    0};
+	    0,     false};
 	size_t i;
 
 	if (obs == NULL || obs->net.mtu != RDD_MTU_NOT_RUN)

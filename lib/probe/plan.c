@@ -34,21 +34,23 @@
 /* CS_SECURITY encryptionMethods of mstsc: 40, 128, 56-bit and FIPS. */
 #define METHODS_MSTSC 0x1b
 
+/* A walks the whole connection sequence; C only when mstsc would fall
+ * back to it (rdd_plan_c_walks, decided by the runner). */
 static const struct rdd_plan_entry plan[] = {
-    {"A", PROTO_MSTSC, true, true, false, true, METHODS_MSTSC},
-    {"B", RDD_PROTO_SSL, false, false, false, false, 0},
-    {"C", RDD_PROTO_RDP, false, false, false, true, METHODS_MSTSC},
+    {"A", PROTO_MSTSC, true, true, false, true, METHODS_MSTSC, true},
+    {"B", RDD_PROTO_SSL, false, false, false, false, 0, false},
+    {"C", RDD_PROTO_RDP, false, false, false, true, METHODS_MSTSC, false},
 };
 
 static const struct rdd_plan_entry spnego_retry = {
-    "A2", PROTO_MSTSC, true, true, true, true, METHODS_MSTSC};
+    "A2", PROTO_MSTSC, true, true, true, true, METHODS_MSTSC, true};
 
 /* One connection per standard RDP security method, weakest first. */
 static const struct rdd_plan_entry encryption_probes[] = {
-    {"E40", RDD_PROTO_RDP, false, false, false, true, 0x01},
-    {"E56", RDD_PROTO_RDP, false, false, false, true, 0x08},
-    {"E128", RDD_PROTO_RDP, false, false, false, true, 0x02},
-    {"EFIPS", RDD_PROTO_RDP, false, false, false, true, 0x10},
+    {"E40", RDD_PROTO_RDP, false, false, false, true, 0x01, false},
+    {"E56", RDD_PROTO_RDP, false, false, false, true, 0x08, false},
+    {"E128", RDD_PROTO_RDP, false, false, false, true, 0x02, false},
+    {"EFIPS", RDD_PROTO_RDP, false, false, false, true, 0x10, false},
 };
 
 size_t
@@ -547,6 +549,213 @@ mcs_phase(const struct rdd_observation *obs, const struct rdd_attempt *a,
 	set_phase(ph, st, m->mcs_start_ms, m->mcs_ms, d);
 }
 
+bool
+rdd_plan_c_walks(const struct rdd_observation *obs)
+{
+	return obs != NULL &&
+	       refused(by_label(obs, "A"), RDD_NEG_SSL_NOT_ALLOWED_BY_SERVER);
+}
+
+void
+rdd_plan_session_merge(struct rdd_observation *obs,
+                       const struct rdd_session_info *by_attempt)
+{
+	int a, c;
+
+	if (obs == NULL || by_attempt == NULL)
+		return;
+	a = index_of(obs, "A");
+	c = index_of(obs, "C");
+	if (a >= 0 && by_attempt[a].outcome != RDD_SESSION_NOT_RUN)
+		obs->session = by_attempt[a];
+	else if (c >= 0 && by_attempt[c].outcome != RDD_SESSION_NOT_RUN &&
+	         rdd_plan_rdp_fallback(obs))
+		obs->session = by_attempt[c];
+}
+
+/* When STEP happened in the walk, or -1. */
+static double
+event_at(const struct rdd_session_info *s, enum rdd_session_step step)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_events && i < RDD_MAX_SESSION_STEPS; i++)
+		if (s->events[i].step == step)
+			return s->events[i].at_ms;
+	return -1;
+}
+
+/* The last event of PHASE, or -1. */
+static double
+last_event_of(const struct rdd_session_info *s, enum rdd_phase phase)
+{
+	double t = -1;
+	size_t i;
+
+	for (i = 0; i < s->n_events && i < RDD_MAX_SESSION_STEPS; i++)
+		if (s->events[i].phase == phase &&
+		    s->events[i].step != RDD_STEP_DISCONNECT)
+			t = s->events[i].at_ms;
+	return t;
+}
+
+/* The walk ended in its phase with this status. */
+static enum rdd_status
+end_status(enum rdd_session_outcome o)
+{
+	switch (o) {
+	case RDD_SESSION_ACTIVATED:
+	case RDD_SESSION_STOPPED:
+	case RDD_SESSION_REDIRECTED:
+		return RDD_STATUS_OK;
+	case RDD_SESSION_TIMEOUT:
+		return RDD_STATUS_TIMEOUT;
+	case RDD_SESSION_NOT_RUN:
+	case RDD_SESSION_ERROR:
+		return RDD_STATUS_SKIPPED;
+	case RDD_SESSION_REFUSED:
+	case RDD_SESSION_ERROR_INFO:
+	case RDD_SESSION_LICENSE_ERROR:
+	case RDD_SESSION_DISCONNECTED:
+	case RDD_SESSION_CLOSED:
+	case RDD_SESSION_RESET:
+	case RDD_SESSION_MALFORMED:
+	default:
+		return RDD_STATUS_FAILED;
+	}
+}
+
+/* Why the phases after the walk's end were not verified. */
+static void
+not_verified(const struct rdd_session_info *s, char *dst, size_t cap)
+{
+	switch (s->outcome) {
+	case RDD_SESSION_STOPPED:
+		if (s->licensing == RDD_LICENSING_CHALLENGE_NOT_TAKEN)
+			snprintf(dst, cap,
+			         "not verified: stopped at the licence "
+			         "challenge (a check takes no licence unless "
+			         "asked: --licensing full)");
+		else
+			snprintf(dst, cap,
+			         "not verified: stopped after %s, as asked "
+			         "(--stop-after)",
+			         rdd_phase_name(s->phase));
+		return;
+	case RDD_SESSION_REDIRECTED:
+		snprintf(dst, cap,
+		         "not verified: the server redirects clients to "
+		         "another server, which this check does not follow");
+		return;
+	case RDD_SESSION_ERROR:
+		snprintf(dst, cap, "not verified: %.200s", s->detail);
+		return;
+	default:
+		snprintf(dst, cap, "the %s phase did not complete",
+		         rdd_phase_name(s->phase));
+		return;
+	}
+}
+
+/* The mcs phase goes on to the last Channel Join; licensing and
+ * activation come from the walk (session.h). */
+static void
+session_phases(struct rdd_observation *obs, const struct rdd_attempt *a)
+{
+	const struct rdd_session_info *s = &obs->session;
+	struct rdd_phase_result *mcs = &obs->phases[RDD_PHASE_MCS];
+	struct rdd_phase_result *lic = &obs->phases[RDD_PHASE_LICENSING];
+	struct rdd_phase_result *act = &obs->phases[RDD_PHASE_ACTIVATION];
+	const struct rdd_attempt *m = mcs_path(obs, a);
+	char why[RDD_STR], d[RDD_STR];
+	enum rdd_status st = end_status(s->outcome);
+	double t, lic_start, lic_end, act_end;
+
+	if (selects_hybrid(a)) {
+		/* NLA: licensing and activation come after a logon. */
+		snprintf(why, sizeof(why),
+		         "not verified: the server requires NLA, and a logon "
+		         "needs credentials (none were given)");
+		set_phase(lic, RDD_STATUS_SKIPPED, 0, 0, why);
+		set_phase(act, RDD_STATUS_SKIPPED, 0, 0, why);
+		return;
+	}
+	if (!mcs->present)
+		return; /* no MCS on the client's path */
+	if (m == NULL || m->mcs != RDD_MCS_OK || m->mcs_result != 0) {
+		set_phase(lic, RDD_STATUS_SKIPPED, 0, 0,
+		          "the mcs phase did not complete");
+		set_phase(act, RDD_STATUS_SKIPPED, 0, 0,
+		          "the mcs phase did not complete");
+		return;
+	}
+	if (s->outcome == RDD_SESSION_NOT_RUN) {
+		set_phase(lic, RDD_STATUS_SKIPPED, 0, 0,
+		          "not verified: the connection sequence was not "
+		          "walked past the Connect-Response");
+		set_phase(act, RDD_STATUS_SKIPPED, 0, 0,
+		          "not verified: the connection sequence was not "
+		          "walked past the Connect-Response");
+		return;
+	}
+	not_verified(s, why, sizeof(why));
+
+	/* mcs: the Connect-Response, then the domain and its channels. */
+	if (s->phase == RDD_PHASE_MCS && st != RDD_STATUS_OK) {
+		set_phase(mcs, st, mcs->start_ms, s->end_ms - mcs->start_ms,
+		          s->detail);
+		set_phase(lic, RDD_STATUS_SKIPPED, 0, 0, why);
+		set_phase(act, RDD_STATUS_SKIPPED, 0, 0, why);
+		return;
+	}
+	t = last_event_of(s, RDD_PHASE_MCS);
+	snprintf(d, sizeof(d), "%.150s; channels joined: user %u, I/O %u",
+	         mcs->detail, (unsigned)s->user_channel,
+	         (unsigned)s->io_channel);
+	set_phase(mcs, RDD_STATUS_OK, mcs->start_ms,
+	          (t >= 0 ? t : s->end_ms) - mcs->start_ms, d);
+	if (s->phase == RDD_PHASE_MCS) {
+		set_phase(lic, RDD_STATUS_SKIPPED, 0, 0, why);
+		set_phase(act, RDD_STATUS_SKIPPED, 0, 0, why);
+		return;
+	}
+
+	/* licensing: from the Security Exchange or Client Info on. */
+	lic_start = event_at(s, RDD_STEP_SECURITY_EXCHANGE);
+	if (lic_start < 0)
+		lic_start = event_at(s, RDD_STEP_CLIENT_INFO);
+	if (lic_start < 0)
+		lic_start = s->start_ms;
+	if (s->phase == RDD_PHASE_LICENSING) {
+		set_phase(lic, st, lic_start, s->end_ms - lic_start, s->detail);
+		set_phase(act, RDD_STATUS_SKIPPED, 0, 0, why);
+		return;
+	}
+	lic_end = last_event_of(s, RDD_PHASE_LICENSING);
+	if (s->licensing == RDD_LICENSING_SKIPPED ||
+	    lic_end < event_at(s, RDD_STEP_CLIENT_INFO))
+		lic_end = event_at(s, RDD_STEP_DEMAND_ACTIVE);
+	if (lic_end < 0)
+		lic_end = s->end_ms;
+	snprintf(d, sizeof(d), "%s%s",
+	         s->licensing == RDD_LICENSING_SKIPPED
+	             ? "no licensing PDU: the server went on to the "
+	               "Demand Active"
+	             : rdd_licensing_path_name(s->licensing),
+	         s->has_license_error ? " (after a licensing error the "
+	                                "server let the client go on)"
+	                              : "");
+	set_phase(lic, RDD_STATUS_OK, lic_start, lic_end - lic_start, d);
+
+	/* activation: to the Font Map. */
+	act_end = s->outcome == RDD_SESSION_ACTIVATED
+	              ? event_at(s, RDD_STEP_FONT_MAP)
+	              : s->end_ms;
+	if (act_end < 0)
+		act_end = s->end_ms;
+	set_phase(act, st, lic_end, act_end - lic_end, s->detail);
+}
+
 /* The methods the encryption probes found accepted, into obs->mcs. */
 static void
 accepted_methods(struct rdd_observation *obs)
@@ -624,6 +833,7 @@ rdd_plan_conclude(struct rdd_observation *obs)
 			tls_phase(a, ok, tls);
 			credssp_phase(obs, a, &obs->phases[RDD_PHASE_CREDSSP]);
 			mcs_phase(obs, a, &obs->phases[RDD_PHASE_MCS]);
+			session_phases(obs, a);
 			if (rdd_plan_rdp_fallback(obs)) {
 				set_phase(
 				    x224, RDD_STATUS_OK, a->x224_start_ms,

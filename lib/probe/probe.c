@@ -44,11 +44,13 @@
 #include "rdpdoctor/probe.h"
 #include "probe/mcsphase.h"
 #include "probe/nla.h"
+#include "probe/session.h"
 #include "probe/tls.h"
 #include "wire/credssp.h"
 #include "wire/cursor.h"
 #include "wire/tpkt.h"
 #include "wire/gcc.h"
+#include "wire/mcs.h"
 #include "wire/x224.h"
 
 #define CR_CAP 512                /* TPKT + X.224 CR + cookie + RDP_NEG_REQ */
@@ -56,7 +58,15 @@
 #define SNIFF_LEN RDD_FIRST_BYTES /* enough to name binary bytes */
 #define SNIFF_TEXT_MAX 128        /* longest text line waited for */
 
-enum state { ST_IDLE, ST_X224, ST_TLS, ST_CREDSSP, ST_MCS, ST_DONE };
+enum state {
+	ST_IDLE,
+	ST_X224,
+	ST_TLS,
+	ST_CREDSSP,
+	ST_MCS,
+	ST_SESSION,
+	ST_DONE
+};
 
 struct rdd_probe {
 	struct rdd_attempt *a;
@@ -71,6 +81,14 @@ struct rdd_probe {
 	uint32_t encryption_methods;
 	struct rdd_mcs_info *minfo; /* &own_mcs unless the driver gave one */
 	struct rdd_mcs_info own_mcs;
+	bool want_session;
+	enum rdd_phase stop_after;
+	bool licensing_full;
+	struct rdd_session_info *sinfo; /* &own_session unless given */
+	struct rdd_session_info own_session;
+	struct rdd__session *sess;
+	int client_family;
+	char client_address[64];
 	uint64_t timeout_us;
 	uint64_t t0_us;
 	rdd_trace_cb trace;
@@ -198,6 +216,10 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	p->want_mcs = cfg->mcs;
 	p->encryption_methods = cfg->encryption_methods;
 	p->minfo = &p->own_mcs;
+	p->want_session = cfg->session;
+	p->stop_after = cfg->stop_after;
+	p->licensing_full = cfg->licensing_full;
+	p->sinfo = &p->own_session;
 	p->timeout_us = cfg->phase_timeout_us;
 	p->t0_us = cfg->t0_us;
 	p->trace = cfg->trace;
@@ -259,10 +281,37 @@ rdd_probe_set_mcs_record(struct rdd_probe *p, struct rdd_mcs_info *info)
 }
 
 void
+rdd_probe_set_session_record(struct rdd_probe *p, struct rdd_session_info *info)
+{
+	if (p == NULL || p->st != ST_IDLE)
+		return;
+	p->sinfo = info != NULL ? info : &p->own_session;
+}
+
+void
+rdd_probe_set_session(struct rdd_probe *p, bool on)
+{
+	if (p == NULL || p->st == ST_SESSION || p->st == ST_DONE)
+		return;
+	p->want_session = on;
+}
+
+void
+rdd_probe_set_client_address(struct rdd_probe *p, int family,
+                             const char *address)
+{
+	if (p == NULL || address == NULL)
+		return;
+	p->client_family = family;
+	snprintf(p->client_address, sizeof(p->client_address), "%s", address);
+}
+
+void
 rdd_probe_free(struct rdd_probe *p)
 {
 	if (p == NULL)
 		return;
+	rdd__session_free(p->sess);
 	rdd__tls_free(p->tls);
 	free(p->in);
 	free(p->out);
@@ -470,6 +519,10 @@ static void tls_input(struct rdd_probe *p, const uint8_t *data, size_t len,
 static void mcs_begin(struct rdd_probe *p, uint64_t now_us);
 static void mcs_input(struct rdd_probe *p, const uint8_t *data, size_t len,
                       uint64_t now_us);
+static void session_begin(struct rdd_probe *p, struct rdd_cur payload,
+                          size_t pdu_len, uint64_t now_us);
+static void session_input(struct rdd_probe *p, const uint8_t *data, size_t len,
+                          uint64_t now_us);
 
 static void
 x224_malformed(struct rdd_probe *p, uint64_t now_us, const char *what)
@@ -1007,7 +1060,7 @@ mcs_over_tls(const struct rdd_probe *p)
 }
 
 static void
-mcs_end(struct rdd_probe *p, enum rdd_mcs_outcome o, uint64_t now_us)
+mcs_record(struct rdd_probe *p, enum rdd_mcs_outcome o, uint64_t now_us)
 {
 	struct rdd_mcs_info *mi = p->minfo;
 	struct rdd_attempt *a = p->a;
@@ -1022,6 +1075,12 @@ mcs_end(struct rdd_probe *p, enum rdd_mcs_outcome o, uint64_t now_us)
 	a->mcs_ms = mi->ms;
 	snprintf(a->mcs_detail, sizeof(a->mcs_detail), "%s", mi->detail);
 	tracef(p, "<- MCS %s: %s", name != NULL ? name : "?", mi->detail);
+}
+
+static void
+mcs_end(struct rdd_probe *p, enum rdd_mcs_outcome o, uint64_t now_us)
+{
+	mcs_record(p, o, now_us);
 	finish(p);
 }
 
@@ -1116,7 +1175,13 @@ mcs_process(struct rdd_probe *p, uint64_t now_us)
 	}
 	tracef(p, "<- TPKT of %zu bytes", pdu_len);
 	o = rdd__mcs_answer(payload.p, payload.len, mi);
-	mcs_end(p, o, now_us);
+	mcs_record(p, o, now_us);
+	if (o == RDD_MCS_OK && mi->result == RDD_MCS_RT_SUCCESSFUL &&
+	    p->want_session) {
+		session_begin(p, payload, pdu_len, now_us);
+		return;
+	}
+	finish(p);
 }
 
 /* Add N received (plaintext) bytes to the answer and look at it. */
@@ -1205,6 +1270,143 @@ mcs_timeout(struct rdd_probe *p, uint64_t now_us)
 	mcs_end(p, RDD_MCS_TIMEOUT, now_us);
 }
 
+/* --- the walk after MCS Connect (session.h) ---------------------------- */
+
+/* Move what the walk wants sent into TLS or onto the wire; finish with
+ * it. */
+static void
+session_pump(struct rdd_probe *p, uint64_t now_us)
+{
+	const uint8_t *d;
+	char err[RDD_STR];
+	size_t n = rdd__session_pending(p->sess, &d);
+
+	if (n > 0) {
+		if (mcs_over_tls(p)) {
+			if (rdd__tls_write(p->tls, d, n, err, sizeof(err)) != 0)
+				rdd__session_abort(p->sess, now_us, err);
+		} else {
+			if (p->out_off == p->out_len)
+				p->out_off = p->out_len = 0;
+			if (reserve(&p->out, &p->out_cap, p->out_len, n,
+			            SIZE_MAX / 2)) {
+				memcpy(p->out + p->out_len, d, n);
+				p->out_len += n;
+			} else {
+				rdd__session_abort(p->sess, now_us,
+				                   "out of memory");
+			}
+		}
+		rdd__session_sent(p->sess, n);
+	}
+	if (!rdd__session_done(p->sess)) {
+		p->deadline_us = rdd__session_deadline(p->sess);
+		return;
+	}
+	if (mcs_over_tls(p) && p->sinfo->sent_disconnect)
+		rdd__tls_close_notify(p->tls);
+	finish(p);
+}
+
+/*
+ * The Connect-Response in PAYLOAD (a whole TPKT of PDU_LEN bytes at the
+ * front of the buffer) was rt-successful: walk on. What followed it in
+ * the buffer is the walk's.
+ */
+static void
+session_begin(struct rdd_probe *p, struct rdd_cur payload, size_t pdu_len,
+              uint64_t now_us)
+{
+	struct rdd_mcs_connect_response cr;
+	struct rdd__session_config sc;
+	struct rdd_attempt *a = p->a;
+	uint8_t *rest;
+	size_t rest_len;
+	bool v6 = p->client_family == 6;
+
+	if (rdd_mcs_parse_connect_response(&payload, &cr) != 0) {
+		finish(p); /* it parsed a moment ago: cannot happen */
+		return;
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.selected_protocol =
+	    a->x224 == RDD_X224_RSP ? a->selected : RDD_PROTO_RDP;
+	sc.server = &cr.server;
+	sc.stop_after = p->stop_after;
+	sc.licensing_full = p->licensing_full;
+	sc.address_family = v6 ? 0x0017 : 0x0002;
+	sc.client_address = p->client_address[0] != '\0' ? p->client_address
+	                    : v6                         ? "::"
+	                                                 : "0.0.0.0";
+	sc.timeout_us = p->timeout_us;
+	sc.t0_us = p->t0_us;
+	sc.trace = p->trace;
+	sc.trace_ctx = p->trace_ctx;
+	sc.label = a->label;
+	p->sess = rdd__session_new(&sc, p->sinfo);
+	if (p->sess == NULL) {
+		snprintf(p->sinfo->detail, sizeof(p->sinfo->detail),
+		         "out of memory");
+		p->sinfo->outcome = RDD_SESSION_ERROR;
+		finish(p);
+		return;
+	}
+	p->st = ST_SESSION;
+	rest = p->in;
+	rest_len = p->in_len;
+	p->in = NULL;
+	p->in_len = p->in_cap = 0;
+	rdd__session_start(p->sess, now_us);
+	if (rest_len > pdu_len)
+		rdd__session_recv(p->sess, rest + pdu_len, rest_len - pdu_len,
+		                  now_us);
+	free(rest);
+	session_pump(p, now_us);
+}
+
+static void
+session_input(struct rdd_probe *p, const uint8_t *data, size_t len,
+              uint64_t now_us)
+{
+	uint8_t buf[4096];
+	char detail[RDD_STR];
+	size_t n;
+	bool more = true;
+
+	p->rx += len;
+	if (!mcs_over_tls(p)) {
+		rdd__session_recv(p->sess, data, len, now_us);
+		session_pump(p, now_us);
+		return;
+	}
+	if (len > 0 && rdd__tls_push(p->tls, data, len) != 0) {
+		rdd__session_abort(p->sess, now_us,
+		                   "could not hand the bytes to OpenSSL");
+		more = false;
+	}
+	while (more && !rdd__session_done(p->sess)) {
+		switch (rdd__tls_read(p->tls, buf, sizeof(buf), &n, detail,
+		                      sizeof(detail))) {
+		case RDD__TLS_IO_DATA:
+			rdd__session_recv(p->sess, buf, n, now_us);
+			break;
+		case RDD__TLS_IO_AGAIN:
+			more = false;
+			break;
+		case RDD__TLS_IO_CLOSED:
+		case RDD__TLS_IO_ALERT:
+			rdd__session_peer_closed(p->sess, false, now_us);
+			more = false;
+			break;
+		case RDD__TLS_IO_ERROR:
+			rdd__session_abort(p->sess, now_us, detail);
+			more = false;
+			break;
+		}
+	}
+	session_pump(p, now_us);
+}
+
 /* --- driver entry points ----------------------------------------------- */
 
 void
@@ -1221,6 +1423,8 @@ rdd_probe_recv(struct rdd_probe *p, const uint8_t *data, size_t len,
 		credssp_input(p, data, len, now_us);
 	else if (p->st == ST_MCS)
 		mcs_input(p, data, len, now_us);
+	else if (p->st == ST_SESSION)
+		session_input(p, data, len, now_us);
 }
 
 void
@@ -1264,6 +1468,10 @@ rdd_probe_peer_closed(struct rdd_probe *p, bool reset, uint64_t now_us)
 	case ST_MCS:
 		mcs_closed(p, reset, now_us);
 		break;
+	case ST_SESSION:
+		rdd__session_peer_closed(p->sess, reset, now_us);
+		session_pump(p, now_us);
+		break;
 	case ST_DONE:
 		break;
 	}
@@ -1276,6 +1484,11 @@ rdd_probe_tick(struct rdd_probe *p, uint64_t now_us)
 	char part[96];
 	double secs;
 
+	if (p != NULL && p->st == ST_SESSION) {
+		rdd__session_tick(p->sess, now_us);
+		session_pump(p, now_us);
+		return;
+	}
 	if (p == NULL ||
 	    (p->st != ST_X224 && p->st != ST_TLS && p->st != ST_CREDSSP &&
 	     p->st != ST_MCS) ||
@@ -1351,8 +1564,9 @@ rdd_probe_sent(struct rdd_probe *p, size_t n)
 uint64_t
 rdd_probe_deadline(const struct rdd_probe *p)
 {
-	if (p == NULL || (p->st != ST_X224 && p->st != ST_TLS &&
-	                  p->st != ST_CREDSSP && p->st != ST_MCS))
+	if (p == NULL ||
+	    (p->st != ST_X224 && p->st != ST_TLS && p->st != ST_CREDSSP &&
+	     p->st != ST_MCS && p->st != ST_SESSION))
 		return UINT64_MAX;
 	return p->deadline_us;
 }

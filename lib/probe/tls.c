@@ -544,6 +544,17 @@ rdd__tls_write(struct rdd__tls *t, const uint8_t *data, size_t len, char *err,
 	return 0;
 }
 
+void
+rdd__tls_close_notify(struct rdd__tls *t)
+{
+	if (t == NULL || t->step != RDD__TLS_DONE)
+		return;
+	ERR_clear_error();
+	/* One call queues our close_notify; the peer's is not waited for. */
+	(void)SSL_shutdown(t->ssl);
+	ERR_clear_error();
+}
+
 int
 rdd__tls_push(struct rdd__tls *t, const uint8_t *data, size_t len)
 {

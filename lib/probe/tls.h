@@ -84,6 +84,8 @@ enum rdd__tls_io {
 
 int rdd__tls_write(struct rdd__tls *t, const uint8_t *data, size_t len,
                    char *err, size_t errcap);
+/* Queue our TLS close_notify (after the last application data). */
+void rdd__tls_close_notify(struct rdd__tls *t);
 int rdd__tls_push(struct rdd__tls *t, const uint8_t *data, size_t len);
 enum rdd__tls_io rdd__tls_read(struct rdd__tls *t, uint8_t *dst, size_t cap,
                                size_t *n, char *detail, size_t dcap);
