@@ -20,6 +20,7 @@
 
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
+#include "report/json_int.h"
 #include "rdpdoctor/tlscompat.h"
 #include "wire/tlshello.h"
 #include "wire/ntlm.h"
@@ -27,15 +28,10 @@
 #include "wire/mcs.h"
 #include "wire/x224.h"
 
-/* Build state: the first failure sticks, and the document is not written. */
-struct jb {
-	int err;
-};
-
 /* Put V (a new reference, possibly NULL after a failed constructor) into
  * OBJ under KEY. */
-static void
-put(struct jb *b, json_t *obj, const char *key, json_t *v)
+void
+rdd__j_put(struct jb *b, json_t *obj, const char *key, json_t *v)
 {
 	if (v == NULL) {
 		b->err = -1;
@@ -45,8 +41,8 @@ put(struct jb *b, json_t *obj, const char *key, json_t *v)
 		b->err = -1;
 }
 
-static void
-push(struct jb *b, json_t *arr, json_t *v)
+void
+rdd__j_push(struct jb *b, json_t *arr, json_t *v)
 {
 	if (v == NULL) {
 		b->err = -1;
@@ -60,8 +56,8 @@ push(struct jb *b, json_t *arr, json_t *v)
  * A JSON string of at most MAX bytes of S (a field of a fixed-size array
  * need not trust its NUL), made valid UTF-8.
  */
-static json_t *
-untrusted(const char *s, size_t max)
+json_t *
+rdd__j_untrusted(const char *s, size_t max)
 {
 	size_t len = strnlen(s, max);
 	char *tmp, *clean;
@@ -80,30 +76,26 @@ untrusted(const char *s, size_t max)
 	return v;
 }
 
-#define UNTRUSTED(field) untrusted((field), sizeof(field))
-
 /* As UNTRUSTED, but null for an empty string. */
-static json_t *
-untrusted_or_null(const char *s, size_t max)
+json_t *
+rdd__j_untrusted_or_null(const char *s, size_t max)
 {
 	if (max == 0 || s[0] == '\0')
 		return json_null();
-	return untrusted(s, max);
+	return rdd__j_untrusted(s, max);
 }
 
-#define UNTRUSTED_OR_NULL(field) untrusted_or_null((field), sizeof(field))
-
 /* A name from a table, or null when the value has no name. */
-static json_t *
-name_or_null(const char *name)
+json_t *
+rdd__j_name_or_null(const char *name)
 {
 	return name != NULL ? json_string(name) : json_null();
 }
 
 /* Milliseconds rounded to 0.001, or null when not finite. Rounded without
  * libm: durations of a check are far below 2^53 / 1000. */
-static json_t *
-ms_value(double ms)
+json_t *
+rdd__j_ms_value(double ms)
 {
 	long long micro;
 
@@ -114,8 +106,8 @@ ms_value(double ms)
 }
 
 /* Unix seconds as "YYYY-MM-DDTHH:MM:SSZ", or null if gmtime cannot. */
-static json_t *
-iso8601(int64_t t)
+json_t *
+rdd__j_iso8601(int64_t t)
 {
 	struct tm tm;
 	time_t tt = (time_t)t;
@@ -130,8 +122,8 @@ iso8601(int64_t t)
 
 /* Whole days from NOW to T, rounded down: negative once T has passed;
  * null for times no certificate or clock can hold. */
-static json_t *
-days_between(int64_t now, int64_t t)
+json_t *
+rdd__j_days_between(int64_t now, int64_t t)
 {
 	const int64_t lim = INT64_C(1) << 60;
 	int64_t d, q;
@@ -158,7 +150,7 @@ steps(struct jb *b, const char *s)
 		size_t n = strcspn(p, "\n");
 
 		if (n > 0)
-			push(b, arr, untrusted(p, n));
+			rdd__j_push(b, arr, rdd__j_untrusted(p, n));
 		p += n;
 		if (*p == '\n')
 			p++;
@@ -180,11 +172,11 @@ build_target(struct jb *b, const struct rdd_observation *obs)
 	if (n > RDD_MAX_ADDRESSES)
 		n = RDD_MAX_ADDRESSES;
 	for (i = 0; i < n; i++)
-		push(b, addrs, UNTRUSTED(obs->addresses[i]));
-	put(b, t, "host", UNTRUSTED(obs->host));
-	put(b, t, "port", json_integer(obs->port));
-	put(b, t, "addresses", addrs);
-	put(b, t, "address", UNTRUSTED_OR_NULL(obs->address));
+		rdd__j_push(b, addrs, UNTRUSTED(obs->addresses[i]));
+	rdd__j_put(b, t, "host", UNTRUSTED(obs->host));
+	rdd__j_put(b, t, "port", json_integer(obs->port));
+	rdd__j_put(b, t, "addresses", addrs);
+	rdd__j_put(b, t, "address", UNTRUSTED_OR_NULL(obs->address));
 	return t;
 }
 
@@ -206,12 +198,13 @@ build_phases(struct jb *b, const struct rdd_observation *obs)
 			b->err = -1;
 			break;
 		}
-		put(b, o, "phase", json_string(rdd_phase_name(i)));
-		put(b, o, "status", name_or_null(rdd_status_name(p->status)));
-		put(b, o, "start_ms", ms_value(p->start_ms));
-		put(b, o, "ms", ms_value(p->ms));
-		put(b, o, "detail", UNTRUSTED(p->detail));
-		push(b, arr, o);
+		rdd__j_put(b, o, "phase", json_string(rdd_phase_name(i)));
+		rdd__j_put(b, o, "status",
+		           rdd__j_name_or_null(rdd_status_name(p->status)));
+		rdd__j_put(b, o, "start_ms", rdd__j_ms_value(p->start_ms));
+		rdd__j_put(b, o, "ms", rdd__j_ms_value(p->ms));
+		rdd__j_put(b, o, "detail", UNTRUSTED(p->detail));
+		rdd__j_push(b, arr, o);
 	}
 	return arr;
 }
@@ -243,85 +236,99 @@ build_attempt(struct jb *b, const struct rdd_attempt *a)
 
 	if (o == NULL)
 		return NULL;
-	put(b, o, "label", UNTRUSTED(a->label));
-	put(b, o, "requested", json_integer(a->requested));
+	rdd__j_put(b, o, "label", UNTRUSTED(a->label));
+	rdd__j_put(b, o, "requested", json_integer(a->requested));
 	rdd_protocols_str(protos, sizeof(protos), a->requested);
-	put(b, o, "requested_names", json_string(protos));
-	put(b, o, "tls_wanted", json_boolean(a->tls_wanted));
-	put(b, o, "address", UNTRUSTED_OR_NULL(a->address));
+	rdd__j_put(b, o, "requested_names", json_string(protos));
+	rdd__j_put(b, o, "tls_wanted", json_boolean(a->tls_wanted));
+	rdd__j_put(b, o, "address", UNTRUSTED_OR_NULL(a->address));
 
-	put(b, o, "tcp", name_or_null(rdd_tcp_outcome_name(a->tcp)));
-	put(b, o, "tcp_error", UNTRUSTED_OR_NULL(a->tcp_error));
+	rdd__j_put(b, o, "tcp",
+	           rdd__j_name_or_null(rdd_tcp_outcome_name(a->tcp)));
+	rdd__j_put(b, o, "tcp_error", UNTRUSTED_OR_NULL(a->tcp_error));
 
-	put(b, o, "x224", name_or_null(rdd_x224_outcome_name(a->x224)));
-	put(b, o, "selected", rsp ? json_integer(a->selected) : json_null());
+	rdd__j_put(b, o, "x224",
+	           rdd__j_name_or_null(rdd_x224_outcome_name(a->x224)));
+	rdd__j_put(b, o, "selected",
+	           rsp ? json_integer(a->selected) : json_null());
 	if (rsp) {
 		rdd_protocols_str(protos, sizeof(protos), a->selected);
-		put(b, o, "selected_name", json_string(protos));
+		rdd__j_put(b, o, "selected_name", json_string(protos));
 	} else {
-		put(b, o, "selected_name", json_null());
+		rdd__j_put(b, o, "selected_name", json_null());
 	}
-	put(b, o, "flags", rsp ? json_integer(a->flags) : json_null());
-	put(b, o, "failure_code",
-	    fail ? json_integer(a->failure_code) : json_null());
-	put(b, o, "failure_name",
-	    fail ? name_or_null(rdd_neg_failure_name(a->failure_code))
+	rdd__j_put(b, o, "flags", rsp ? json_integer(a->flags) : json_null());
+	rdd__j_put(b, o, "failure_code",
+	           fail ? json_integer(a->failure_code) : json_null());
+	rdd__j_put(
+	    b, o, "failure_name",
+	    fail ? rdd__j_name_or_null(rdd_neg_failure_name(a->failure_code))
 	         : json_null());
-	put(b, o, "first_bytes",
-	    a->n_first_bytes > 0 ? hex_bytes(a->first_bytes, a->n_first_bytes)
-	                         : json_null());
+	rdd__j_put(b, o, "first_bytes",
+	           a->n_first_bytes > 0
+	               ? hex_bytes(a->first_bytes, a->n_first_bytes)
+	               : json_null());
 
-	put(b, o, "tls", name_or_null(rdd_tls_outcome_name(a->tls)));
+	rdd__j_put(b, o, "tls",
+	           rdd__j_name_or_null(rdd_tls_outcome_name(a->tls)));
 	if (a->tls == RDD_TLS_ALERT) {
 		if ((alert = json_object()) != NULL) {
-			put(b, alert, "level", json_integer(a->alert_level));
-			put(b, alert, "description",
-			    json_integer(a->alert_desc));
+			rdd__j_put(b, alert, "level",
+			           json_integer(a->alert_level));
+			rdd__j_put(b, alert, "description",
+			           json_integer(a->alert_desc));
 		}
-		put(b, o, "tls_alert", alert);
+		rdd__j_put(b, o, "tls_alert", alert);
 	} else {
-		put(b, o, "tls_alert", json_null());
+		rdd__j_put(b, o, "tls_alert", json_null());
 	}
 
-	put(b, o, "tcp_start_ms",
-	    a->tcp != RDD_TCP_NOT_RUN ? ms_value(a->tcp_start_ms)
-	                              : json_null());
-	put(b, o, "tcp_ms",
-	    a->tcp != RDD_TCP_NOT_RUN ? ms_value(a->tcp_ms) : json_null());
-	put(b, o, "x224_start_ms",
-	    a->x224 != RDD_X224_NOT_RUN ? ms_value(a->x224_start_ms)
-	                                : json_null());
-	put(b, o, "ms",
-	    a->x224 != RDD_X224_NOT_RUN ? ms_value(a->x224_ms) : json_null());
-	put(b, o, "tls_start_ms",
-	    a->tls != RDD_TLS_NOT_RUN ? ms_value(a->tls_start_ms)
-	                              : json_null());
-	put(b, o, "tls_ms",
-	    a->tls != RDD_TLS_NOT_RUN ? ms_value(a->tls_ms) : json_null());
-	put(b, o, "detail", UNTRUSTED(a->x224_detail));
-	put(b, o, "tls_detail", UNTRUSTED(a->tls_detail));
-	put(b, o, "mcs_wanted", json_boolean(a->mcs_wanted));
-	put(b, o, "encryption_methods",
-	    a->mcs_wanted ? json_integer(a->encryption_methods) : json_null());
-	put(b, o, "mcs", name_or_null(rdd_mcs_outcome_name(a->mcs)));
-	put(b, o, "mcs_result",
-	    a->mcs != RDD_MCS_NOT_RUN && a->mcs_result >= 0
-	        ? json_integer(a->mcs_result)
-	        : json_null());
-	put(b, o, "mcs_encryption_method",
-	    a->mcs == RDD_MCS_OK && a->mcs_result == 0
-	        ? json_integer(a->mcs_encryption_method)
-	        : json_null());
-	put(b, o, "mcs_encryption_level",
-	    a->mcs == RDD_MCS_OK && a->mcs_result == 0
-	        ? json_integer(a->mcs_encryption_level)
-	        : json_null());
-	put(b, o, "mcs_start_ms",
-	    a->mcs != RDD_MCS_NOT_RUN ? ms_value(a->mcs_start_ms)
-	                              : json_null());
-	put(b, o, "mcs_ms",
-	    a->mcs != RDD_MCS_NOT_RUN ? ms_value(a->mcs_ms) : json_null());
-	put(b, o, "mcs_detail", UNTRUSTED(a->mcs_detail));
+	rdd__j_put(b, o, "tcp_start_ms",
+	           a->tcp != RDD_TCP_NOT_RUN ? rdd__j_ms_value(a->tcp_start_ms)
+	                                     : json_null());
+	rdd__j_put(b, o, "tcp_ms",
+	           a->tcp != RDD_TCP_NOT_RUN ? rdd__j_ms_value(a->tcp_ms)
+	                                     : json_null());
+	rdd__j_put(b, o, "x224_start_ms",
+	           a->x224 != RDD_X224_NOT_RUN
+	               ? rdd__j_ms_value(a->x224_start_ms)
+	               : json_null());
+	rdd__j_put(b, o, "ms",
+	           a->x224 != RDD_X224_NOT_RUN ? rdd__j_ms_value(a->x224_ms)
+	                                       : json_null());
+	rdd__j_put(b, o, "tls_start_ms",
+	           a->tls != RDD_TLS_NOT_RUN ? rdd__j_ms_value(a->tls_start_ms)
+	                                     : json_null());
+	rdd__j_put(b, o, "tls_ms",
+	           a->tls != RDD_TLS_NOT_RUN ? rdd__j_ms_value(a->tls_ms)
+	                                     : json_null());
+	rdd__j_put(b, o, "detail", UNTRUSTED(a->x224_detail));
+	rdd__j_put(b, o, "tls_detail", UNTRUSTED(a->tls_detail));
+	rdd__j_put(b, o, "mcs_wanted", json_boolean(a->mcs_wanted));
+	rdd__j_put(b, o, "encryption_methods",
+	           a->mcs_wanted ? json_integer(a->encryption_methods)
+	                         : json_null());
+	rdd__j_put(b, o, "mcs",
+	           rdd__j_name_or_null(rdd_mcs_outcome_name(a->mcs)));
+	rdd__j_put(b, o, "mcs_result",
+	           a->mcs != RDD_MCS_NOT_RUN && a->mcs_result >= 0
+	               ? json_integer(a->mcs_result)
+	               : json_null());
+	rdd__j_put(b, o, "mcs_encryption_method",
+	           a->mcs == RDD_MCS_OK && a->mcs_result == 0
+	               ? json_integer(a->mcs_encryption_method)
+	               : json_null());
+	rdd__j_put(b, o, "mcs_encryption_level",
+	           a->mcs == RDD_MCS_OK && a->mcs_result == 0
+	               ? json_integer(a->mcs_encryption_level)
+	               : json_null());
+	rdd__j_put(b, o, "mcs_start_ms",
+	           a->mcs != RDD_MCS_NOT_RUN ? rdd__j_ms_value(a->mcs_start_ms)
+	                                     : json_null());
+	rdd__j_put(b, o, "mcs_ms",
+	           a->mcs != RDD_MCS_NOT_RUN ? rdd__j_ms_value(a->mcs_ms)
+	                                     : json_null());
+	rdd__j_put(b, o, "mcs_detail", UNTRUSTED(a->mcs_detail));
 	return o;
 }
 
@@ -339,13 +346,14 @@ build_negotiation(struct jb *b, const struct rdd_observation *obs)
 	if (n > RDD_MAX_ATTEMPTS)
 		n = RDD_MAX_ATTEMPTS;
 	for (i = 0; i < n; i++)
-		push(b, arr, build_attempt(b, &obs->attempts[i]));
-	put(b, o, "attempts", arr);
-	put(b, o, "security_layer",
-	    name_or_null(rdd_security_layer_name(obs->security_layer)));
-	put(b, o, "nla_required",
-	    obs->nla_required < 0 ? json_null()
-	                          : json_boolean(obs->nla_required > 0));
+		rdd__j_push(b, arr, build_attempt(b, &obs->attempts[i]));
+	rdd__j_put(b, o, "attempts", arr);
+	rdd__j_put(
+	    b, o, "security_layer",
+	    rdd__j_name_or_null(rdd_security_layer_name(obs->security_layer)));
+	rdd__j_put(b, o, "nla_required",
+	           obs->nla_required < 0 ? json_null()
+	                                 : json_boolean(obs->nla_required > 0));
 	return o;
 }
 
@@ -367,46 +375,46 @@ build_cert(struct jb *b, const struct rdd_cert *c, int64_t now)
 	if (n > RDD_MAX_SAN)
 		n = RDD_MAX_SAN;
 	for (i = 0; i < n; i++)
-		push(b, san, UNTRUSTED(c->san[i]));
-	put(b, o, "subject", UNTRUSTED(c->subject));
-	put(b, o, "issuer", UNTRUSTED(c->issuer));
-	put(b, o, "common_name", UNTRUSTED_OR_NULL(c->common_name));
-	put(b, o, "san", san);
-	put(b, o, "not_before", iso8601(c->not_before));
-	put(b, o, "not_after", iso8601(c->not_after));
-	put(b, o, "days_left", days_between(now, c->not_after));
-	put(b, o, "self_signed", json_boolean(c->self_signed));
-	put(b, o, "key_type", UNTRUSTED_OR_NULL(c->key_type));
-	put(b, o, "key_bits",
-	    c->key_bits > 0 ? json_integer(c->key_bits) : json_null());
-	put(b, o, "signature", UNTRUSTED_OR_NULL(c->signature));
-	put(b, o, "sha256", UNTRUSTED(c->sha256));
+		rdd__j_push(b, san, UNTRUSTED(c->san[i]));
+	rdd__j_put(b, o, "subject", UNTRUSTED(c->subject));
+	rdd__j_put(b, o, "issuer", UNTRUSTED(c->issuer));
+	rdd__j_put(b, o, "common_name", UNTRUSTED_OR_NULL(c->common_name));
+	rdd__j_put(b, o, "san", san);
+	rdd__j_put(b, o, "not_before", rdd__j_iso8601(c->not_before));
+	rdd__j_put(b, o, "not_after", rdd__j_iso8601(c->not_after));
+	rdd__j_put(b, o, "days_left", rdd__j_days_between(now, c->not_after));
+	rdd__j_put(b, o, "self_signed", json_boolean(c->self_signed));
+	rdd__j_put(b, o, "key_type", UNTRUSTED_OR_NULL(c->key_type));
+	rdd__j_put(b, o, "key_bits",
+	           c->key_bits > 0 ? json_integer(c->key_bits) : json_null());
+	rdd__j_put(b, o, "signature", UNTRUSTED_OR_NULL(c->signature));
+	rdd__j_put(b, o, "sha256", UNTRUSTED(c->sha256));
 	if (c->name_match < 0) {
-		put(b, o, "name_checked", json_null());
-		put(b, o, "name_match", json_null());
+		rdd__j_put(b, o, "name_checked", json_null());
+		rdd__j_put(b, o, "name_match", json_null());
 	} else {
-		put(b, o, "name_checked", UNTRUSTED(c->name_checked));
-		put(b, o, "name_match", json_boolean(c->name_match > 0));
+		rdd__j_put(b, o, "name_checked", UNTRUSTED(c->name_checked));
+		rdd__j_put(b, o, "name_match", json_boolean(c->name_match > 0));
 	}
 	if (c->has_eku) {
 		json_t *eku = json_object();
 
 		if (eku != NULL) {
-			put(b, eku, "server_auth",
-			    json_boolean(c->eku_server_auth));
-			put(b, eku, "remote_desktop_auth",
-			    json_boolean(c->eku_rdp_auth));
+			rdd__j_put(b, eku, "server_auth",
+			           json_boolean(c->eku_server_auth));
+			rdd__j_put(b, eku, "remote_desktop_auth",
+			           json_boolean(c->eku_rdp_auth));
 		}
-		put(b, o, "eku", eku);
+		rdd__j_put(b, o, "eku", eku);
 	} else {
-		put(b, o, "eku", json_null());
+		rdd__j_put(b, o, "eku", json_null());
 	}
-	put(b, o, "trusted",
-	    c->trusted < 0 ? json_null() : json_boolean(c->trusted > 0));
-	put(b, o, "trust_error",
-	    c->trusted == 0 && c->trust_error[0] != '\0'
-	        ? json_string(c->trust_error)
-	        : json_null());
+	rdd__j_put(b, o, "trusted",
+	           c->trusted < 0 ? json_null() : json_boolean(c->trusted > 0));
+	rdd__j_put(b, o, "trust_error",
+	           c->trusted == 0 && c->trust_error[0] != '\0'
+	               ? json_string(c->trust_error)
+	               : json_null());
 	return o;
 }
 
@@ -430,21 +438,22 @@ build_tls_enum(struct jb *b, json_t *o, const struct rdd_tls_enum_info *e)
 			b->err = -1;
 			break;
 		}
-		put(b, x, "version", json_string(vn));
-		put(b, x, "accepted", json_boolean(e->accepted[vi]));
-		put(b, x, "implied", json_boolean(e->implied[vi]));
-		put(b, x, "implied_by",
+		rdd__j_put(b, x, "version", json_string(vn));
+		rdd__j_put(b, x, "accepted", json_boolean(e->accepted[vi]));
+		rdd__j_put(b, x, "implied", json_boolean(e->implied[vi]));
+		rdd__j_put(
+		    b, x, "implied_by",
 		    e->implied_by[vi] != 0
 		        ? json_string(rdd_tls_version_name(e->implied_by[vi]))
 		        : json_null());
-		put(b, x, "order",
-		    e->server_order[vi] < 0
-		        ? json_null()
-		        : json_string(e->server_order[vi] ? "server"
-		                                          : "client"));
-		push(b, a, x);
+		rdd__j_put(b, x, "order",
+		           e->server_order[vi] < 0
+		               ? json_null()
+		               : json_string(e->server_order[vi] ? "server"
+		                                                 : "client"));
+		rdd__j_push(b, a, x);
 	}
-	put(b, o, "versions", a);
+	rdd__j_put(b, o, "versions", a);
 	if ((a = json_array()) == NULL) {
 		b->err = -1;
 		return;
@@ -458,16 +467,16 @@ build_tls_enum(struct jb *b, json_t *o, const struct rdd_tls_enum_info *e)
 			break;
 		}
 		snprintf(id, sizeof(id), "0x%04X", (unsigned)c->id);
-		put(b, x, "version",
-		    json_string(rdd_tls_version_name(c->version)));
-		put(b, x, "id", json_string(id));
-		put(b, x, "name", json_string(c->name));
-		put(b, x, "strength", json_string(c->strength));
-		put(b, x, "rank",
-		    c->rank > 0 ? json_integer(c->rank) : json_null());
-		push(b, a, x);
+		rdd__j_put(b, x, "version",
+		           json_string(rdd_tls_version_name(c->version)));
+		rdd__j_put(b, x, "id", json_string(id));
+		rdd__j_put(b, x, "name", json_string(c->name));
+		rdd__j_put(b, x, "strength", json_string(c->strength));
+		rdd__j_put(b, x, "rank",
+		           c->rank > 0 ? json_integer(c->rank) : json_null());
+		rdd__j_push(b, a, x);
 	}
-	put(b, o, "ciphers", a);
+	rdd__j_put(b, o, "ciphers", a);
 	if ((a = json_array()) == NULL) {
 		b->err = -1;
 		return;
@@ -475,10 +484,11 @@ build_tls_enum(struct jb *b, json_t *o, const struct rdd_tls_enum_info *e)
 	for (size_t i = 0; i < e->n_groups; i++) {
 		const char *g = rdd_tls_group_name(e->groups[i]);
 
-		push(b, a,
-		     g != NULL ? json_string(g) : json_integer(e->groups[i]));
+		rdd__j_push(b, a,
+		            g != NULL ? json_string(g)
+		                      : json_integer(e->groups[i]));
 	}
-	put(b, o, "groups", a);
+	rdd__j_put(b, o, "groups", a);
 	if ((a = json_array()) == NULL) {
 		b->err = -1;
 		return;
@@ -489,22 +499,22 @@ build_tls_enum(struct jb *b, json_t *o, const struct rdd_tls_enum_info *e)
 			b->err = -1;
 			break;
 		}
-		put(b, x, "client", json_string(compat[i].client));
-		put(b, x, "id", json_string(compat[i].id));
-		put(b, x, "ok", json_boolean(compat[i].ok));
-		put(b, x, "reason", json_string(compat[i].reason));
-		push(b, a, x);
+		rdd__j_put(b, x, "client", json_string(compat[i].client));
+		rdd__j_put(b, x, "id", json_string(compat[i].id));
+		rdd__j_put(b, x, "ok", json_boolean(compat[i].ok));
+		rdd__j_put(b, x, "reason", json_string(compat[i].reason));
+		rdd__j_push(b, a, x);
 	}
-	put(b, o, "compat", a);
+	rdd__j_put(b, o, "compat", a);
 	if ((x = json_object()) == NULL) {
 		b->err = -1;
 		return;
 	}
-	put(b, x, "connections", json_integer(e->connections));
-	put(b, x, "failed", json_integer(e->failed));
-	put(b, x, "ms", json_real(e->ms));
-	put(b, x, "certificate_seen", json_boolean(e->saw_certificate));
-	put(b, o, "enumeration", x);
+	rdd__j_put(b, x, "connections", json_integer(e->connections));
+	rdd__j_put(b, x, "failed", json_integer(e->failed));
+	rdd__j_put(b, x, "ms", json_real(e->ms));
+	rdd__j_put(b, x, "certificate_seen", json_boolean(e->saw_certificate));
+	rdd__j_put(b, o, "enumeration", x);
 }
 
 static json_t *
@@ -517,15 +527,15 @@ build_tls(struct jb *b, const struct rdd_observation *obs)
 		return json_null();
 	if ((o = json_object()) == NULL)
 		return NULL;
-	put(b, o, "version",
-	    t->present ? UNTRUSTED_OR_NULL(t->version) : json_null());
-	put(b, o, "cipher",
-	    t->present ? UNTRUSTED_OR_NULL(t->cipher) : json_null());
-	put(b, o, "from_attempt",
-	    t->present ? UNTRUSTED_OR_NULL(t->attempt) : json_null());
-	put(b, o, "certificate",
-	    t->present ? build_cert(b, &t->cert, obs->checked_at)
-	               : json_null());
+	rdd__j_put(b, o, "version",
+	           t->present ? UNTRUSTED_OR_NULL(t->version) : json_null());
+	rdd__j_put(b, o, "cipher",
+	           t->present ? UNTRUSTED_OR_NULL(t->cipher) : json_null());
+	rdd__j_put(b, o, "from_attempt",
+	           t->present ? UNTRUSTED_OR_NULL(t->attempt) : json_null());
+	rdd__j_put(b, o, "certificate",
+	           t->present ? build_cert(b, &t->cert, obs->checked_at)
+	                      : json_null());
 	if (obs->tls_enum.present)
 		build_tls_enum(b, o, &obs->tls_enum);
 	return o;
@@ -544,29 +554,31 @@ build_ntlm(struct jb *b, const struct rdd_observation *obs)
 		return json_null();
 	if ((o = json_object()) == NULL)
 		return NULL;
-	put(b, o, "target_name", UNTRUSTED_OR_NULL(n->target_name));
-	put(b, o, "netbios_computer", UNTRUSTED_OR_NULL(n->netbios_computer));
-	put(b, o, "netbios_domain", UNTRUSTED_OR_NULL(n->netbios_domain));
-	put(b, o, "dns_computer", UNTRUSTED_OR_NULL(n->dns_computer));
-	put(b, o, "dns_domain", UNTRUSTED_OR_NULL(n->dns_domain));
-	put(b, o, "dns_tree", UNTRUSTED_OR_NULL(n->dns_tree));
+	rdd__j_put(b, o, "target_name", UNTRUSTED_OR_NULL(n->target_name));
+	rdd__j_put(b, o, "netbios_computer",
+	           UNTRUSTED_OR_NULL(n->netbios_computer));
+	rdd__j_put(b, o, "netbios_domain",
+	           UNTRUSTED_OR_NULL(n->netbios_domain));
+	rdd__j_put(b, o, "dns_computer", UNTRUSTED_OR_NULL(n->dns_computer));
+	rdd__j_put(b, o, "dns_domain", UNTRUSTED_OR_NULL(n->dns_domain));
+	rdd__j_put(b, o, "dns_tree", UNTRUSTED_OR_NULL(n->dns_tree));
 	if (n->has_version) {
 		snprintf(ver, sizeof(ver), "%u.%u.%u", (unsigned)n->os_major,
 		         (unsigned)n->os_minor, (unsigned)n->os_build);
 		os = rdd_ntlm_os_name(n->os_major, n->os_minor, n->os_build,
 		                      NULL);
-		put(b, o, "os_version", json_string(ver));
-		put(b, o, "os_build", json_integer(n->os_build));
+		rdd__j_put(b, o, "os_version", json_string(ver));
+		rdd__j_put(b, o, "os_build", json_integer(n->os_build));
 	} else {
-		put(b, o, "os_version", json_null());
-		put(b, o, "os_build", json_null());
+		rdd__j_put(b, o, "os_version", json_null());
+		rdd__j_put(b, o, "os_build", json_null());
 	}
-	put(b, o, "os_name", name_or_null(os));
-	put(b, o, "server_time",
-	    n->has_time ? iso8601(n->server_time) : json_null());
-	put(b, o, "clock_skew_s",
-	    rdd_clock_skew_s(obs, &skew) == 0 ? json_integer(skew)
-	                                      : json_null());
+	rdd__j_put(b, o, "os_name", rdd__j_name_or_null(os));
+	rdd__j_put(b, o, "server_time",
+	           n->has_time ? rdd__j_iso8601(n->server_time) : json_null());
+	rdd__j_put(b, o, "clock_skew_s",
+	           rdd_clock_skew_s(obs, &skew) == 0 ? json_integer(skew)
+	                                             : json_null());
 	return o;
 }
 
@@ -579,11 +591,13 @@ build_other_request(struct jb *b, const struct rdd_credssp_info *ci)
 		return json_null();
 	if ((o = json_object()) == NULL)
 		return NULL;
-	put(b, o, "from_attempt", UNTRUSTED_OR_NULL(ci->other_attempt));
-	put(b, o, "token", json_string(ci->other_spnego ? "spnego" : "ntlm"));
-	put(b, o, "outcome",
-	    name_or_null(rdd_credssp_outcome_name(ci->other_outcome)));
-	put(b, o, "detail", UNTRUSTED(ci->other_detail));
+	rdd__j_put(b, o, "from_attempt", UNTRUSTED_OR_NULL(ci->other_attempt));
+	rdd__j_put(b, o, "token",
+	           json_string(ci->other_spnego ? "spnego" : "ntlm"));
+	rdd__j_put(
+	    b, o, "outcome",
+	    rdd__j_name_or_null(rdd_credssp_outcome_name(ci->other_outcome)));
+	rdd__j_put(b, o, "detail", UNTRUSTED(ci->other_detail));
 	return o;
 }
 
@@ -600,25 +614,28 @@ build_credssp(struct jb *b, const struct rdd_observation *obs)
 		return NULL;
 	if (ci->has_error_code)
 		code = rdd_code_find(RDD_TABLE_CREDSSP, ci->error_code);
-	put(b, o, "from_attempt", UNTRUSTED_OR_NULL(ci->attempt));
-	put(b, o, "outcome",
-	    name_or_null(rdd_credssp_outcome_name(ci->outcome)));
-	put(b, o, "token", json_string(ci->spnego ? "spnego" : "ntlm"));
-	put(b, o, "start_ms", ms_value(ci->start_ms));
-	put(b, o, "ms", ms_value(ci->ms));
-	put(b, o, "detail", UNTRUSTED(ci->detail));
-	put(b, o, "server_version",
-	    ci->has_version ? json_integer(ci->server_version) : json_null());
-	put(b, o, "patch_status",
-	    !ci->has_version          ? json_null()
-	    : ci->server_version >= 6 ? json_string("current")
-	    : ci->server_version >= 4 ? json_string("outdated")
-	                              : json_string("unpatched"));
-	put(b, o, "error_code",
-	    ci->has_error_code ? json_integer(ci->error_code) : json_null());
-	put(b, o, "error_name", name_or_null(code != NULL ? code->name : NULL));
-	put(b, o, "ntlm", build_ntlm(b, obs));
-	put(b, o, "other_request", build_other_request(b, ci));
+	rdd__j_put(b, o, "from_attempt", UNTRUSTED_OR_NULL(ci->attempt));
+	rdd__j_put(b, o, "outcome",
+	           rdd__j_name_or_null(rdd_credssp_outcome_name(ci->outcome)));
+	rdd__j_put(b, o, "token", json_string(ci->spnego ? "spnego" : "ntlm"));
+	rdd__j_put(b, o, "start_ms", rdd__j_ms_value(ci->start_ms));
+	rdd__j_put(b, o, "ms", rdd__j_ms_value(ci->ms));
+	rdd__j_put(b, o, "detail", UNTRUSTED(ci->detail));
+	rdd__j_put(b, o, "server_version",
+	           ci->has_version ? json_integer(ci->server_version)
+	                           : json_null());
+	rdd__j_put(b, o, "patch_status",
+	           !ci->has_version          ? json_null()
+	           : ci->server_version >= 6 ? json_string("current")
+	           : ci->server_version >= 4 ? json_string("outdated")
+	                                     : json_string("unpatched"));
+	rdd__j_put(b, o, "error_code",
+	           ci->has_error_code ? json_integer(ci->error_code)
+	                              : json_null());
+	rdd__j_put(b, o, "error_name",
+	           rdd__j_name_or_null(code != NULL ? code->name : NULL));
+	rdd__j_put(b, o, "ntlm", build_ntlm(b, obs));
+	rdd__j_put(b, o, "other_request", build_other_request(b, ci));
 	return o;
 }
 
@@ -661,20 +678,26 @@ build_network(struct jb *b, const struct rdd_observation *obs)
 	}
 	if (ns > RDD_MAX_SAMPLES)
 		ns = RDD_MAX_SAMPLES;
-	put(b, o, "samples_requested",
-	    json_integer((json_int_t)n->n_requested));
-	put(b, o, "samples_answered", json_integer((json_int_t)n->n_answered));
-	put(b, o, "rtt_min_ms", rtt ? ms_value(n->rtt_min_ms) : json_null());
-	put(b, o, "rtt_median_ms",
-	    rtt ? ms_value(n->rtt_median_ms) : json_null());
-	put(b, o, "rtt_p95_ms", rtt ? ms_value(n->rtt_p95_ms) : json_null());
-	put(b, o, "rtt_max_ms", rtt ? ms_value(n->rtt_max_ms) : json_null());
-	put(b, o, "jitter_ms",
-	    n->n_clean >= 2 ? ms_value(n->jitter_ms) : json_null());
-	put(b, o, "syns_sent", json_integer((json_int_t)n->n_syn_sent));
-	put(b, o, "syns_lost", json_integer((json_int_t)n->n_lost_syn));
-	put(b, o, "loss_pct",
-	    n->n_syn_sent > 0 ? ms_value(n->loss_pct) : json_null());
+	rdd__j_put(b, o, "samples_requested",
+	           json_integer((json_int_t)n->n_requested));
+	rdd__j_put(b, o, "samples_answered",
+	           json_integer((json_int_t)n->n_answered));
+	rdd__j_put(b, o, "rtt_min_ms",
+	           rtt ? rdd__j_ms_value(n->rtt_min_ms) : json_null());
+	rdd__j_put(b, o, "rtt_median_ms",
+	           rtt ? rdd__j_ms_value(n->rtt_median_ms) : json_null());
+	rdd__j_put(b, o, "rtt_p95_ms",
+	           rtt ? rdd__j_ms_value(n->rtt_p95_ms) : json_null());
+	rdd__j_put(b, o, "rtt_max_ms",
+	           rtt ? rdd__j_ms_value(n->rtt_max_ms) : json_null());
+	rdd__j_put(b, o, "jitter_ms",
+	           n->n_clean >= 2 ? rdd__j_ms_value(n->jitter_ms)
+	                           : json_null());
+	rdd__j_put(b, o, "syns_sent", json_integer((json_int_t)n->n_syn_sent));
+	rdd__j_put(b, o, "syns_lost", json_integer((json_int_t)n->n_lost_syn));
+	rdd__j_put(b, o, "loss_pct",
+	           n->n_syn_sent > 0 ? rdd__j_ms_value(n->loss_pct)
+	                             : json_null());
 	for (i = 0; i < ns; i++) {
 		const struct rdd_net_sample *sm = &n->samples[i];
 		json_t *e = json_object();
@@ -683,25 +706,31 @@ build_network(struct jb *b, const struct rdd_observation *obs)
 			b->err = -1;
 			break;
 		}
-		put(b, e, "start_ms", ms_value(sm->start_ms));
-		put(b, e, "outcome",
-		    name_or_null(sample_outcome_name(sm->outcome)));
-		put(b, e, "ms",
-		    sm->outcome != RDD_SAMPLE_NOT_RUN ? ms_value(sm->rtt_ms)
-		                                      : json_null());
-		push(b, arr, e);
+		rdd__j_put(b, e, "start_ms", rdd__j_ms_value(sm->start_ms));
+		rdd__j_put(
+		    b, e, "outcome",
+		    rdd__j_name_or_null(sample_outcome_name(sm->outcome)));
+		rdd__j_put(b, e, "ms",
+		           sm->outcome != RDD_SAMPLE_NOT_RUN
+		               ? rdd__j_ms_value(sm->rtt_ms)
+		               : json_null());
+		rdd__j_push(b, arr, e);
 	}
-	put(b, o, "samples", arr);
-	put(b, mtu, "outcome", name_or_null(rdd_mtu_retry_name(n->mtu)));
-	put(b, mtu, "mss",
-	    n->mtu != RDD_MTU_NOT_RUN ? json_integer(n->mtu_mss) : json_null());
-	put(b, mtu, "tls_ms",
-	    n->mtu == RDD_MTU_OK || n->mtu == RDD_MTU_FAILED
-	        ? ms_value(n->mtu_ms)
-	        : json_null());
-	put(b, mtu, "first", untrusted_or_null(n->mtu_first_detail, RDD_STR));
-	put(b, mtu, "retry", untrusted_or_null(n->mtu_detail, RDD_STR));
-	put(b, o, "mtu_retry", mtu);
+	rdd__j_put(b, o, "samples", arr);
+	rdd__j_put(b, mtu, "outcome",
+	           rdd__j_name_or_null(rdd_mtu_retry_name(n->mtu)));
+	rdd__j_put(b, mtu, "mss",
+	           n->mtu != RDD_MTU_NOT_RUN ? json_integer(n->mtu_mss)
+	                                     : json_null());
+	rdd__j_put(b, mtu, "tls_ms",
+	           n->mtu == RDD_MTU_OK || n->mtu == RDD_MTU_FAILED
+	               ? rdd__j_ms_value(n->mtu_ms)
+	               : json_null());
+	rdd__j_put(b, mtu, "first",
+	           rdd__j_untrusted_or_null(n->mtu_first_detail, RDD_STR));
+	rdd__j_put(b, mtu, "retry",
+	           rdd__j_untrusted_or_null(n->mtu_detail, RDD_STR));
+	rdd__j_put(b, o, "mtu_retry", mtu);
 	return o;
 }
 
@@ -721,26 +750,29 @@ build_udp(struct jb *b, const struct rdd_observation *obs)
 		b->err = -1;
 		return NULL;
 	}
-	put(b, o, "outcome", name_or_null(rdd_udp_outcome_name(u->outcome)));
-	put(b, o, "port", json_integer(u->port));
+	rdd__j_put(b, o, "outcome",
+	           rdd__j_name_or_null(rdd_udp_outcome_name(u->outcome)));
+	rdd__j_put(b, o, "port", json_integer(u->port));
 	snprintf(v, sizeof(v), "0x%04x", (unsigned)u->version_offered);
-	put(b, o, "version_offered", json_string(v));
-	put(b, o, "syns_sent", json_integer(u->syns_sent));
-	put(b, o, "ms", ms_value(u->ms));
-	put(b, o, "rtt_ms", ans ? ms_value(u->rtt_ms) : json_null());
+	rdd__j_put(b, o, "version_offered", json_string(v));
+	rdd__j_put(b, o, "syns_sent", json_integer(u->syns_sent));
+	rdd__j_put(b, o, "ms", rdd__j_ms_value(u->ms));
+	rdd__j_put(b, o, "rtt_ms",
+	           ans ? rdd__j_ms_value(u->rtt_ms) : json_null());
 	snprintf(v, sizeof(v), "0x%04x", (unsigned)u->version);
-	put(b, o, "version", ans ? json_string(v) : json_null());
-	put(b, o, "rdpeudp2",
-	    ans ? json_boolean(u->version == 0x0101) : json_null());
-	put(b, o, "mtu",
-	    ans ? json_integer(u->up_mtu < u->down_mtu ? u->up_mtu
-	                                               : u->down_mtu)
-	        : json_null());
-	put(b, o, "multitransport",
-	    obs->mcs.outcome == RDD_MCS_OK && obs->mcs.has_multitransport
-	        ? json_integer(obs->mcs.multitransport_flags)
-	        : json_null());
-	put(b, o, "detail", untrusted_or_null(u->detail, sizeof(u->detail)));
+	rdd__j_put(b, o, "version", ans ? json_string(v) : json_null());
+	rdd__j_put(b, o, "rdpeudp2",
+	           ans ? json_boolean(u->version == 0x0101) : json_null());
+	rdd__j_put(b, o, "mtu",
+	           ans ? json_integer(u->up_mtu < u->down_mtu ? u->up_mtu
+	                                                      : u->down_mtu)
+	               : json_null());
+	rdd__j_put(b, o, "multitransport",
+	           obs->mcs.outcome == RDD_MCS_OK && obs->mcs.has_multitransport
+	               ? json_integer(obs->mcs.multitransport_flags)
+	               : json_null());
+	rdd__j_put(b, o, "detail",
+	           rdd__j_untrusted_or_null(u->detail, sizeof(u->detail)));
 	return o;
 }
 
@@ -762,11 +794,13 @@ build_alternates(struct jb *b, const struct rdd_observation *obs)
 			b->err = -1;
 			break;
 		}
-		put(b, o, "address", UNTRUSTED(a->address));
-		put(b, o, "tcp", name_or_null(rdd_tcp_outcome_name(a->tcp)));
-		put(b, o, "ms",
-		    a->tcp != RDD_TCP_NOT_RUN ? ms_value(a->ms) : json_null());
-		push(b, arr, o);
+		rdd__j_put(b, o, "address", UNTRUSTED(a->address));
+		rdd__j_put(b, o, "tcp",
+		           rdd__j_name_or_null(rdd_tcp_outcome_name(a->tcp)));
+		rdd__j_put(b, o, "ms",
+		           a->tcp != RDD_TCP_NOT_RUN ? rdd__j_ms_value(a->ms)
+		                                     : json_null());
+		rdd__j_push(b, arr, o);
 	}
 	return arr;
 }
@@ -781,18 +815,21 @@ build_finding(struct jb *b, const struct rdd_finding *f)
 		return NULL;
 	if ((o = json_object()) == NULL)
 		return NULL;
-	put(b, o, "id", json_string(ci->id));
-	put(b, o, "severity", name_or_null(rdd_severity_name(f->severity)));
-	put(b, o, "phase", name_or_null(rdd_phase_name(f->phase)));
-	put(b, o, "title", untrusted(ci->title, SIZE_MAX));
-	put(b, o, "explanation", untrusted(ci->explanation, SIZE_MAX));
-	put(b, o, "evidence", UNTRUSTED(f->evidence));
-	put(b, o, "fix", steps(b, ci->fix_host));
-	put(b, o, "client_fix", steps(b, ci->fix_client));
-	put(b, o, "lowers_security",
-	    ci->lowers_security != NULL && ci->lowers_security[0] != '\0'
-	        ? untrusted(ci->lowers_security, SIZE_MAX)
-	        : json_null());
+	rdd__j_put(b, o, "id", json_string(ci->id));
+	rdd__j_put(b, o, "severity",
+	           rdd__j_name_or_null(rdd_severity_name(f->severity)));
+	rdd__j_put(b, o, "phase",
+	           rdd__j_name_or_null(rdd_phase_name(f->phase)));
+	rdd__j_put(b, o, "title", rdd__j_untrusted(ci->title, SIZE_MAX));
+	rdd__j_put(b, o, "explanation",
+	           rdd__j_untrusted(ci->explanation, SIZE_MAX));
+	rdd__j_put(b, o, "evidence", UNTRUSTED(f->evidence));
+	rdd__j_put(b, o, "fix", steps(b, ci->fix_host));
+	rdd__j_put(b, o, "client_fix", steps(b, ci->fix_client));
+	rdd__j_put(b, o, "lowers_security",
+	           ci->lowers_security != NULL && ci->lowers_security[0] != '\0'
+	               ? rdd__j_untrusted(ci->lowers_security, SIZE_MAX)
+	               : json_null());
 	return o;
 }
 
@@ -807,7 +844,7 @@ build_findings(struct jb *b, const struct rdd_diagnosis *diag)
 	if (n > RDD_MAX_FINDINGS)
 		n = RDD_MAX_FINDINGS;
 	for (i = 0; i < n; i++)
-		push(b, arr, build_finding(b, &diag->findings[i]));
+		rdd__j_push(b, arr, build_finding(b, &diag->findings[i]));
 	return arr;
 }
 
@@ -822,11 +859,12 @@ build_verdict(struct jb *b, const struct rdd_diagnosis *diag)
 
 	if (o == NULL)
 		return NULL;
-	put(b, o, "status", name_or_null(rdd_verdict_name(diag->status)));
-	put(b, o, "failed_phase", name_or_null(phase));
-	put(b, o, "summary", UNTRUSTED(diag->summary));
-	put(b, o, "exit_code",
-	    json_integer(rdd_verdict_exit_code(diag->status)));
+	rdd__j_put(b, o, "status",
+	           rdd__j_name_or_null(rdd_verdict_name(diag->status)));
+	rdd__j_put(b, o, "failed_phase", rdd__j_name_or_null(phase));
+	rdd__j_put(b, o, "summary", UNTRUSTED(diag->summary));
+	rdd__j_put(b, o, "exit_code",
+	           json_integer(rdd_verdict_exit_code(diag->status)));
 	return o;
 }
 
@@ -847,12 +885,13 @@ build_client_error(struct jb *b, const struct rdd_diagnosis *diag)
 		json_decref(arr);
 		return NULL;
 	}
-	put(b, o, "code", json_integer(ce->code));
-	put(b, o, "name", name_or_null(ce->code_name));
-	put(b, o, "extended",
-	    ce->has_extended ? json_integer(ce->extended) : json_null());
-	put(b, o, "extended_name", name_or_null(ce->extended_name));
-	put(b, o, "story", name_or_null(ce->story_id));
+	rdd__j_put(b, o, "code", json_integer(ce->code));
+	rdd__j_put(b, o, "name", rdd__j_name_or_null(ce->code_name));
+	rdd__j_put(b, o, "extended",
+	           ce->has_extended ? json_integer(ce->extended) : json_null());
+	rdd__j_put(b, o, "extended_name",
+	           rdd__j_name_or_null(ce->extended_name));
+	rdd__j_put(b, o, "story", rdd__j_name_or_null(ce->story_id));
 	for (i = 0; i < ce->n_explaining && i < RDD_MAX_EXPLAINING; i++) {
 		json_t *e = json_object();
 
@@ -860,14 +899,14 @@ build_client_error(struct jb *b, const struct rdd_diagnosis *diag)
 			b->err = 1;
 			break;
 		}
-		put(b, e, "id",
-		    json_string(rdd_cause_info(ce->explaining[i])->id));
-		put(b, e, "cause_rank", json_integer(ce->cause_rank[i]));
-		put(b, e, "cause", json_string(ce->cause_title[i]));
-		push(b, arr, e);
+		rdd__j_put(b, e, "id",
+		           json_string(rdd_cause_info(ce->explaining[i])->id));
+		rdd__j_put(b, e, "cause_rank", json_integer(ce->cause_rank[i]));
+		rdd__j_put(b, e, "cause", json_string(ce->cause_title[i]));
+		rdd__j_push(b, arr, e);
 	}
-	put(b, o, "explained_by", arr);
-	put(b, o, "summary", UNTRUSTED(ce->summary));
+	rdd__j_put(b, o, "explained_by", arr);
+	rdd__j_put(b, o, "summary", UNTRUSTED(ce->summary));
 	return o;
 }
 
@@ -889,29 +928,32 @@ build_server_cert(struct jb *b, const struct rdd_server_certificate *sc)
 		return NULL;
 	}
 	for (i = 0; x509 && i < sc->n_certs && i < RDD_MAX_CERT_CHAIN; i++)
-		push(b, lens, json_integer(sc->cert_len[i]));
-	put(b, o, "type", name_or_null(rdd_server_cert_kind_name(sc->kind)));
-	put(b, o, "version_raw", json_integer(sc->version_raw));
-	put(b, o, "permanent", json_boolean(!sc->temporary));
-	put(b, o, "valid", json_boolean(sc->valid));
-	put(b, o, "rsa_bits", prop ? json_integer(sc->rsa_bits) : json_null());
-	put(b, o, "rsa_exponent",
-	    prop ? json_integer(sc->rsa_exponent) : json_null());
-	put(b, o, "signature_len",
-	    prop ? json_integer(sc->signature_len) : json_null());
-	put(b, o, "count",
-	    prop || x509 ? json_integer(sc->n_certs) : json_null());
-	put(b, o, "cert_lengths", lens);
+		rdd__j_push(b, lens, json_integer(sc->cert_len[i]));
+	rdd__j_put(b, o, "type",
+	           rdd__j_name_or_null(rdd_server_cert_kind_name(sc->kind)));
+	rdd__j_put(b, o, "version_raw", json_integer(sc->version_raw));
+	rdd__j_put(b, o, "permanent", json_boolean(!sc->temporary));
+	rdd__j_put(b, o, "valid", json_boolean(sc->valid));
+	rdd__j_put(b, o, "rsa_bits",
+	           prop ? json_integer(sc->rsa_bits) : json_null());
+	rdd__j_put(b, o, "rsa_exponent",
+	           prop ? json_integer(sc->rsa_exponent) : json_null());
+	rdd__j_put(b, o, "signature_len",
+	           prop ? json_integer(sc->signature_len) : json_null());
+	rdd__j_put(b, o, "count",
+	           prop || x509 ? json_integer(sc->n_certs) : json_null());
+	rdd__j_put(b, o, "cert_lengths", lens);
 	x509 = x509 && sc->leaf_parsed;
-	put(b, o, "leaf_subject",
-	    x509 ? UNTRUSTED(sc->leaf_subject) : json_null());
-	put(b, o, "leaf_issuer",
-	    x509 ? UNTRUSTED(sc->leaf_issuer) : json_null());
-	put(b, o, "leaf_key_type",
-	    x509 ? UNTRUSTED_OR_NULL(sc->leaf_key_type) : json_null());
-	put(b, o, "leaf_key_bits",
-	    x509 && sc->leaf_key_bits > 0 ? json_integer(sc->leaf_key_bits)
-	                                  : json_null());
+	rdd__j_put(b, o, "leaf_subject",
+	           x509 ? UNTRUSTED(sc->leaf_subject) : json_null());
+	rdd__j_put(b, o, "leaf_issuer",
+	           x509 ? UNTRUSTED(sc->leaf_issuer) : json_null());
+	rdd__j_put(b, o, "leaf_key_type",
+	           x509 ? UNTRUSTED_OR_NULL(sc->leaf_key_type) : json_null());
+	rdd__j_put(b, o, "leaf_key_bits",
+	           x509 && sc->leaf_key_bits > 0
+	               ? json_integer(sc->leaf_key_bits)
+	               : json_null());
 	return o;
 }
 
@@ -940,76 +982,87 @@ build_mcs(struct jb *b, const struct rdd_observation *obs)
 	     i++) {
 		uint32_t v = m->accepted_encryption_methods[i];
 
-		push(b, acc, json_integer(v));
-		push(b, names, name_or_null(rdd_encryption_method_name(v)));
+		rdd__j_push(b, acc, json_integer(v));
+		rdd__j_push(b, names,
+		            rdd__j_name_or_null(rdd_encryption_method_name(v)));
 	}
 	rdd_protocols_str(protos, sizeof(protos), m->selected_protocol);
-	put(b, o, "from_attempt", UNTRUSTED_OR_NULL(m->attempt));
-	put(b, o, "outcome", name_or_null(rdd_mcs_outcome_name(m->outcome)));
-	put(b, o, "start_ms", ms_value(m->start_ms));
-	put(b, o, "ms", ms_value(m->ms));
-	put(b, o, "detail", UNTRUSTED(m->detail));
-	put(b, o, "server_selected_protocol",
-	    json_integer(m->selected_protocol));
-	put(b, o, "server_selected_protocol_name", json_string(protos));
-	put(b, o, "encryption_methods_offered",
-	    json_integer(m->encryption_methods));
-	put(b, o, "result", result ? json_integer(m->result) : json_null());
-	put(b, o, "result_name",
-	    result ? name_or_null(rdd_mcs_result_name((unsigned)m->result))
-	           : json_null());
-	put(b, o, "disconnect_reason",
-	    reason ? json_integer(m->disconnect_reason) : json_null());
-	put(b, o, "disconnect_reason_name",
-	    reason ? name_or_null(
-	                 rdd_mcs_reason_name((unsigned)m->disconnect_reason))
-	           : json_null());
-	put(b, o, "rdp_version",
-	    m->has_core ? UNTRUSTED_OR_NULL(m->rdp_version) : json_null());
-	put(b, o, "server_version_raw",
-	    m->has_core ? json_integer(m->server_version_raw) : json_null());
-	put(b, o, "core_length",
-	    m->has_core ? json_integer(m->core_length) : json_null());
-	put(b, o, "client_requested_protocols",
-	    m->has_client_requested_protocols
-	        ? json_integer(m->client_requested_protocols)
-	        : json_null());
-	put(b, o, "early_capability_flags",
-	    m->has_early_capability_flags
-	        ? json_integer(m->early_capability_flags)
-	        : json_null());
-	put(b, o, "encryption_method",
-	    m->has_security ? json_integer(m->encryption_method) : json_null());
-	put(b, o, "encryption_method_name",
-	    m->has_security
-	        ? name_or_null(rdd_encryption_method_name(m->encryption_method))
-	        : json_null());
-	put(b, o, "encryption_level",
-	    m->has_security ? json_integer(m->encryption_level) : json_null());
-	put(b, o, "encryption_level_name",
-	    m->has_security
-	        ? name_or_null(rdd_encryption_level_name(m->encryption_level))
-	        : json_null());
-	put(b, o, "server_certificate",
-	    m->has_security ? build_server_cert(b, &m->server_certificate)
-	                    : json_null());
+	rdd__j_put(b, o, "from_attempt", UNTRUSTED_OR_NULL(m->attempt));
+	rdd__j_put(b, o, "outcome",
+	           rdd__j_name_or_null(rdd_mcs_outcome_name(m->outcome)));
+	rdd__j_put(b, o, "start_ms", rdd__j_ms_value(m->start_ms));
+	rdd__j_put(b, o, "ms", rdd__j_ms_value(m->ms));
+	rdd__j_put(b, o, "detail", UNTRUSTED(m->detail));
+	rdd__j_put(b, o, "server_selected_protocol",
+	           json_integer(m->selected_protocol));
+	rdd__j_put(b, o, "server_selected_protocol_name", json_string(protos));
+	rdd__j_put(b, o, "encryption_methods_offered",
+	           json_integer(m->encryption_methods));
+	rdd__j_put(b, o, "result",
+	           result ? json_integer(m->result) : json_null());
+	rdd__j_put(b, o, "result_name",
+	           result ? rdd__j_name_or_null(
+	                        rdd_mcs_result_name((unsigned)m->result))
+	                  : json_null());
+	rdd__j_put(b, o, "disconnect_reason",
+	           reason ? json_integer(m->disconnect_reason) : json_null());
+	rdd__j_put(b, o, "disconnect_reason_name",
+	           reason ? rdd__j_name_or_null(rdd_mcs_reason_name(
+	                        (unsigned)m->disconnect_reason))
+	                  : json_null());
+	rdd__j_put(b, o, "rdp_version",
+	           m->has_core ? UNTRUSTED_OR_NULL(m->rdp_version)
+	                       : json_null());
+	rdd__j_put(b, o, "server_version_raw",
+	           m->has_core ? json_integer(m->server_version_raw)
+	                       : json_null());
+	rdd__j_put(b, o, "core_length",
+	           m->has_core ? json_integer(m->core_length) : json_null());
+	rdd__j_put(b, o, "client_requested_protocols",
+	           m->has_client_requested_protocols
+	               ? json_integer(m->client_requested_protocols)
+	               : json_null());
+	rdd__j_put(b, o, "early_capability_flags",
+	           m->has_early_capability_flags
+	               ? json_integer(m->early_capability_flags)
+	               : json_null());
+	rdd__j_put(b, o, "encryption_method",
+	           m->has_security ? json_integer(m->encryption_method)
+	                           : json_null());
+	rdd__j_put(b, o, "encryption_method_name",
+	           m->has_security
+	               ? rdd__j_name_or_null(
+	                     rdd_encryption_method_name(m->encryption_method))
+	               : json_null());
+	rdd__j_put(b, o, "encryption_level",
+	           m->has_security ? json_integer(m->encryption_level)
+	                           : json_null());
+	rdd__j_put(b, o, "encryption_level_name",
+	           m->has_security
+	               ? rdd__j_name_or_null(
+	                     rdd_encryption_level_name(m->encryption_level))
+	               : json_null());
+	rdd__j_put(b, o, "server_certificate",
+	           m->has_security
+	               ? build_server_cert(b, &m->server_certificate)
+	               : json_null());
 	if (m->has_multitransport) {
 		rdd_multitransport_str(mt, sizeof(mt), m->multitransport_flags);
-		put(b, o, "multitransport_flags",
-		    json_integer(m->multitransport_flags));
-		put(b, o, "multitransport_names", json_string(mt));
+		rdd__j_put(b, o, "multitransport_flags",
+		           json_integer(m->multitransport_flags));
+		rdd__j_put(b, o, "multitransport_names", json_string(mt));
 	} else {
-		put(b, o, "multitransport_flags", json_null());
-		put(b, o, "multitransport_names", json_null());
+		rdd__j_put(b, o, "multitransport_flags", json_null());
+		rdd__j_put(b, o, "multitransport_names", json_null());
 	}
-	put(b, o, "io_channel",
-	    m->has_net ? json_integer(m->io_channel) : json_null());
-	put(b, o, "channel_count",
-	    m->has_net ? json_integer(m->channel_count) : json_null());
-	put(b, o, "tested_encryption_methods",
-	    json_integer(m->tested_encryption_methods));
-	put(b, o, "accepted_encryption_methods", acc);
-	put(b, o, "accepted_encryption_method_names", names);
+	rdd__j_put(b, o, "io_channel",
+	           m->has_net ? json_integer(m->io_channel) : json_null());
+	rdd__j_put(b, o, "channel_count",
+	           m->has_net ? json_integer(m->channel_count) : json_null());
+	rdd__j_put(b, o, "tested_encryption_methods",
+	           json_integer(m->tested_encryption_methods));
+	rdd__j_put(b, o, "accepted_encryption_methods", acc);
+	rdd__j_put(b, o, "accepted_encryption_method_names", names);
 	return o;
 }
 
@@ -1024,26 +1077,28 @@ build_document(struct jb *b, const struct rdd_observation *obs,
 		json_decref(tool);
 		return NULL;
 	}
-	put(b, root, "schema", json_integer(RDD_JSON_SCHEMA_VERSION));
-	put(b, tool, "name", json_string("rdpdoctor"));
-	put(b, tool, "version", json_string(RDD_VERSION));
-	put(b, root, "tool", tool);
-	put(b, root, "checked_at", iso8601(obs->checked_at));
-	put(b, root, "timeout_s",
-	    isfinite(obs->timeout_s) ? json_real(obs->timeout_s) : json_null());
-	put(b, root, "total_ms", ms_value(obs->total_ms));
-	put(b, root, "target", build_target(b, obs));
-	put(b, root, "client_error", build_client_error(b, diag));
-	put(b, root, "phases", build_phases(b, obs));
-	put(b, root, "negotiation", build_negotiation(b, obs));
-	put(b, root, "tls", build_tls(b, obs));
-	put(b, root, "credssp", build_credssp(b, obs));
-	put(b, root, "mcs", build_mcs(b, obs));
-	put(b, root, "network", build_network(b, obs));
-	put(b, root, "udp", build_udp(b, obs));
-	put(b, root, "alternate_addresses", build_alternates(b, obs));
-	put(b, root, "findings", build_findings(b, diag));
-	put(b, root, "verdict", build_verdict(b, diag));
+	rdd__j_put(b, root, "schema", json_integer(RDD_JSON_SCHEMA_VERSION));
+	rdd__j_put(b, tool, "name", json_string("rdpdoctor"));
+	rdd__j_put(b, tool, "version", json_string(RDD_VERSION));
+	rdd__j_put(b, root, "tool", tool);
+	rdd__j_put(b, root, "checked_at", rdd__j_iso8601(obs->checked_at));
+	rdd__j_put(b, root, "timeout_s",
+	           isfinite(obs->timeout_s) ? json_real(obs->timeout_s)
+	                                    : json_null());
+	rdd__j_put(b, root, "total_ms", rdd__j_ms_value(obs->total_ms));
+	rdd__j_put(b, root, "target", build_target(b, obs));
+	rdd__j_put(b, root, "client_error", build_client_error(b, diag));
+	rdd__j_put(b, root, "phases", build_phases(b, obs));
+	rdd__j_put(b, root, "negotiation", build_negotiation(b, obs));
+	rdd__j_put(b, root, "tls", build_tls(b, obs));
+	rdd__j_put(b, root, "credssp", build_credssp(b, obs));
+	rdd__j_put(b, root, "mcs", build_mcs(b, obs));
+	rdd__j_put(b, root, "session", rdd__json_session(b, obs));
+	rdd__j_put(b, root, "network", build_network(b, obs));
+	rdd__j_put(b, root, "udp", build_udp(b, obs));
+	rdd__j_put(b, root, "alternate_addresses", build_alternates(b, obs));
+	rdd__j_put(b, root, "findings", build_findings(b, diag));
+	rdd__j_put(b, root, "verdict", build_verdict(b, diag));
 	return root;
 }
 

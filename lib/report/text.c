@@ -21,48 +21,21 @@
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
+#include "report/text_int.h"
 #include "rdpdoctor/tlscompat.h"
 #include "wire/tlshello.h"
 #include "wire/gcc.h"
 #include "wire/ntlm.h"
 #include "wire/x224.h"
 
-/* Lines end before this column, so a terminal of 80 never wraps them. */
-#define WIDTH 80
-
-/* Longest string written at once: evidence and summaries hold at most
- * RDD_EVIDENCE bytes; the causes table's texts are cut here. */
-#define TEXT_MAX 2048
-
-/* Escaping can turn every byte into four ("\xNN"). */
-#define ESC_CAP(n) (4 * (n) + 1)
-
-#define SGR_RESET "\033[0m"
-#define SGR_BOLD "\033[1m"
-#define SGR_DIM "\033[2m"
-#define SGR_RED "\033[31m"
-#define SGR_GREEN "\033[32m"
-#define SGR_YELLOW "\033[33m"
-#define SGR_CYAN "\033[36m"
-
-struct ctx {
-	FILE *out;
-	bool color;
-	bool verbose;
-	/* A copy of a field that may lack its NUL, for esc(). */
-	char tmp[TEXT_MAX + 1];
-	/* The escaped form of a long text (table texts, evidence). */
-	char big[4 * TEXT_MAX + 1];
-};
-
-static const char *
-sgr(const struct ctx *c, const char *code)
+const char *
+rdd__t_sgr(const struct ctx *c, const char *code)
 {
 	return c->color ? code : "";
 }
 
-static const char *
-sgr_reset(const struct ctx *c)
+const char *
+rdd__t_sgr_reset(const struct ctx *c)
 {
 	return c->color ? SGR_RESET : "";
 }
@@ -72,8 +45,8 @@ sgr_reset(const struct ctx *c)
  * observation are fixed-size arrays; one without its NUL is cut at its
  * size instead of being read past.
  */
-static const char *
-esc(struct ctx *c, char *dst, size_t cap, const char *s, size_t max)
+const char *
+rdd__t_esc(struct ctx *c, char *dst, size_t cap, const char *s, size_t max)
 {
 	size_t len;
 
@@ -86,8 +59,6 @@ esc(struct ctx *c, char *dst, size_t cap, const char *s, size_t max)
 	c->tmp[len] = '\0';
 	return rdd_escape_terminal(dst, cap, c->tmp);
 }
-
-#define ESC(c, buf, field) esc((c), (buf), sizeof(buf), (field), sizeof(field))
 
 /*
  * Our own text from the causes table (titles, fixes): not untrusted, but
@@ -102,7 +73,7 @@ table_text(struct ctx *c, const char *s, size_t max)
 
 	if (s == NULL)
 		s = "";
-	esc(c, c->big, sizeof(c->big), s, max);
+	rdd__t_esc(c, c->big, sizeof(c->big), s, max);
 	/* Undo the doubling of backslashes: "\\" -> "\". Every other
 	 * escape starts with a single backslash followed by 'x'. */
 	for (p = c->big; *p != '\0'; p++) {
@@ -127,8 +98,8 @@ columns(const char *s, size_t n)
 	return w;
 }
 
-static void
-pad(struct ctx *c, size_t n)
+void
+rdd__t_pad(struct ctx *c, size_t n)
 {
 	while (n-- > 0)
 		fputc(' ', c->out);
@@ -139,8 +110,8 @@ pad(struct ctx *c, size_t n)
  * end before WIDTH; continuation lines start at column INDENT. Ends the
  * line.
  */
-static void
-wrap(struct ctx *c, const char *s, size_t col, size_t indent)
+void
+rdd__t_wrap(struct ctx *c, const char *s, size_t col, size_t indent)
 {
 	bool need_space = false;
 
@@ -156,7 +127,7 @@ wrap(struct ctx *c, const char *s, size_t col, size_t indent)
 		if (need_space) {
 			if (col > indent && col + 1 + w >= WIDTH) {
 				fputc('\n', c->out);
-				pad(c, indent);
+				rdd__t_pad(c, indent);
 				col = indent;
 			} else {
 				fputc(' ', c->out);
@@ -184,14 +155,15 @@ utc(char *buf, size_t cap, int64_t t)
 	return buf;
 }
 
-static void
-heading(struct ctx *c, const char *title)
+void
+rdd__t_heading(struct ctx *c, const char *title)
 {
-	fprintf(c->out, "\n%s%s%s\n", sgr(c, SGR_BOLD), title, sgr_reset(c));
+	fprintf(c->out, "\n%s%s%s\n", rdd__t_sgr(c, SGR_BOLD), title,
+	        rdd__t_sgr_reset(c));
 }
 
-static const char *
-status_color(enum rdd_status s)
+const char *
+rdd__t_status_color(enum rdd_status s)
 {
 	switch (s) {
 	case RDD_STATUS_OK:
@@ -207,20 +179,22 @@ status_color(enum rdd_status s)
 
 /* NAME padded to WIDTH columns, in CODE's colour when colour is on; the
  * padding stays outside the colour so columns line up either way. */
-static void
-colored_field(struct ctx *c, const char *code, const char *name, int width)
+void
+rdd__t_colored_field(struct ctx *c, const char *code, const char *name,
+                     int width)
 {
 	int n = (int)strlen(name);
 
-	fprintf(c->out, "%s%s%s", sgr(c, code), name, sgr_reset(c));
+	fprintf(c->out, "%s%s%s", rdd__t_sgr(c, code), name,
+	        rdd__t_sgr_reset(c));
 	if (n < width)
-		pad(c, (size_t)(width - n));
+		rdd__t_pad(c, (size_t)(width - n));
 }
 
-/* "   12.3 ms" (10 columns), or "      -" when not timed; rest() pads the
+/* "   12.3 ms" (10 columns), or "      -" when not timed; rdd__t_rest() pads the
  * latter when more follows on the line. */
-static void
-duration(struct ctx *c, bool timed, double ms)
+void
+rdd__t_duration(struct ctx *c, bool timed, double ms)
 {
 	if (timed)
 		fprintf(c->out, "%7.1f ms", ms);
@@ -233,9 +207,9 @@ duration(struct ctx *c, bool timed, double ms)
  * (escaped), either may be empty, wrapped with continuation lines at
  * INDENT, which is also the column they start at. No trailing blanks.
  */
-static void
-rest(struct ctx *c, bool timed, const char *note, const char *detail,
-     size_t indent)
+void
+rdd__t_rest(struct ctx *c, bool timed, const char *note, const char *detail,
+            size_t indent)
 {
 	if (note[0] == '\0' && detail[0] == '\0') {
 		fputc('\n', c->out);
@@ -249,10 +223,10 @@ rest(struct ctx *c, bool timed, const char *note, const char *detail,
 			return;
 		}
 		fputs("  ", c->out);
-		wrap(c, detail, indent + strlen(note) + 2, indent);
+		rdd__t_wrap(c, detail, indent + strlen(note) + 2, indent);
 		return;
 	}
-	wrap(c, detail, indent, indent);
+	rdd__t_wrap(c, detail, indent, indent);
 }
 
 static void
@@ -264,8 +238,8 @@ print_header(struct ctx *c, const struct rdd_observation *obs)
 	ESC(c, host, obs->host);
 	ESC(c, addr, obs->address);
 	fprintf(c->out, "%srdpdoctor %s%s  check of %s%s%s:%u",
-	        sgr(c, SGR_BOLD), RDD_VERSION, sgr_reset(c), v6 ? "[" : "",
-	        host, v6 ? "]" : "", (unsigned)obs->port);
+	        rdd__t_sgr(c, SGR_BOLD), RDD_VERSION, rdd__t_sgr_reset(c),
+	        v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)obs->port);
 	if (addr[0] != '\0' && strcmp(addr, host) != 0)
 		fprintf(c->out, " (%s)", addr);
 	fprintf(c->out, "  %s\n", utc(when, sizeof(when), obs->checked_at));
@@ -277,22 +251,23 @@ print_phases(struct ctx *c, const struct rdd_observation *obs)
 	char detail[ESC_CAP(RDD_STR)];
 	int i;
 
-	heading(c, "Phases");
+	rdd__t_heading(c, "Phases");
 	for (i = 0; i < RDD_PHASE_COUNT; i++) {
 		const struct rdd_phase_result *p = &obs->phases[i];
 		const char *st = rdd_status_name(p->status);
 
 		if (!p->present)
 			continue;
-		fprintf(c->out, "  %-10s", rdd_phase_name(i));
-		colored_field(c, status_color(p->status), st ? st : "?", 8);
-		duration(c, p->status != RDD_STATUS_SKIPPED, p->ms);
+		fprintf(c->out, "  %-11s", rdd_phase_name(i));
+		rdd__t_colored_field(c, rdd__t_status_color(p->status),
+		                     st ? st : "?", 8);
+		rdd__t_duration(c, p->status != RDD_STATUS_SKIPPED, p->ms);
 		ESC(c, detail, p->detail);
-		rest(c, p->status != RDD_STATUS_SKIPPED, "", detail,
-		     2 + 10 + 8 + 10 + 2);
+		rdd__t_rest(c, p->status != RDD_STATUS_SKIPPED, "", detail,
+		            2 + 11 + 8 + 10 + 2);
 	}
-	fprintf(c->out, "  %-18s", "total");
-	duration(c, true, obs->total_ms);
+	fprintf(c->out, "  %-19s", "total");
+	rdd__t_duration(c, true, obs->total_ms);
 	fputc('\n', c->out);
 }
 
@@ -393,18 +368,18 @@ print_attempt_verbose(struct ctx *c, const struct rdd_attempt *a)
 
 	name = rdd_tcp_outcome_name(a->tcp);
 	fprintf(c->out, "       %-6s%-14s", "tcp", name != NULL ? name : "?");
-	duration(c, a->tcp != RDD_TCP_NOT_RUN, a->tcp_ms);
+	rdd__t_duration(c, a->tcp != RDD_TCP_NOT_RUN, a->tcp_ms);
 	ESC(c, detail, a->tcp_error);
-	rest(c, a->tcp != RDD_TCP_NOT_RUN, "", detail, indent);
+	rdd__t_rest(c, a->tcp != RDD_TCP_NOT_RUN, "", detail, indent);
 
 	name = rdd_x224_outcome_name(a->x224);
 	fprintf(c->out, "       %-6s%-14s", "x224", name != NULL ? name : "?");
-	duration(c, a->x224 != RDD_X224_NOT_RUN, a->x224_ms);
+	rdd__t_duration(c, a->x224 != RDD_X224_NOT_RUN, a->x224_ms);
 	note[0] = '\0';
 	if (a->x224 == RDD_X224_RSP)
 		snprintf(note, sizeof(note), "flags 0x%02x", a->flags);
 	ESC(c, detail, a->x224_detail);
-	rest(c, a->x224 != RDD_X224_NOT_RUN, note, detail, indent);
+	rdd__t_rest(c, a->x224 != RDD_X224_NOT_RUN, note, detail, indent);
 	if (a->n_first_bytes > 0) {
 		first_bytes(a, bytes, sizeof(bytes));
 		fprintf(c->out, "       first bytes %s\n", bytes);
@@ -414,24 +389,24 @@ print_attempt_verbose(struct ctx *c, const struct rdd_attempt *a)
 		name = rdd_tls_outcome_name(a->tls);
 		fprintf(c->out, "       %-6s%-14s", "tls",
 		        name != NULL ? name : "?");
-		duration(c, a->tls != RDD_TLS_NOT_RUN, a->tls_ms);
+		rdd__t_duration(c, a->tls != RDD_TLS_NOT_RUN, a->tls_ms);
 		note[0] = '\0';
 		if (a->tls == RDD_TLS_ALERT)
 			snprintf(note, sizeof(note), "alert %u/%u",
 			         a->alert_level, a->alert_desc);
 		ESC(c, detail, a->tls_detail);
-		rest(c, a->tls != RDD_TLS_NOT_RUN, note, detail, indent);
+		rdd__t_rest(c, a->tls != RDD_TLS_NOT_RUN, note, detail, indent);
 	}
 
 	if (!a->mcs_wanted && a->mcs == RDD_MCS_NOT_RUN)
 		return;
 	name = rdd_mcs_outcome_name(a->mcs);
 	fprintf(c->out, "       %-6s%-14s", "mcs", name != NULL ? name : "?");
-	duration(c, a->mcs != RDD_MCS_NOT_RUN, a->mcs_ms);
+	rdd__t_duration(c, a->mcs != RDD_MCS_NOT_RUN, a->mcs_ms);
 	snprintf(note, sizeof(note), "offered 0x%02" PRIx32,
 	         a->encryption_methods);
 	ESC(c, detail, a->mcs_detail);
-	rest(c, a->mcs != RDD_MCS_NOT_RUN, note, detail, indent);
+	rdd__t_rest(c, a->mcs != RDD_MCS_NOT_RUN, note, detail, indent);
 }
 
 static void
@@ -452,7 +427,7 @@ print_negotiation(struct ctx *c, const struct rdd_observation *obs)
 		if (k > lw)
 			lw = k;
 	}
-	heading(c, "Negotiation");
+	rdd__t_heading(c, "Negotiation");
 	for (i = 0; i < n; i++) {
 		const struct rdd_attempt *a = &obs->attempts[i];
 		char label[ESC_CAP(sizeof(a->label))], protos[128], what[192];
@@ -469,8 +444,8 @@ print_negotiation(struct ctx *c, const struct rdd_observation *obs)
 		        what);
 		w = strlen(what);
 		if (timed) {
-			pad(c, w < 30 ? 30 - w : 0);
-			duration(c, true, ms);
+			rdd__t_pad(c, w < 30 ? 30 - w : 0);
+			rdd__t_duration(c, true, ms);
 		}
 		fputc('\n', c->out);
 		if (c->verbose)
@@ -494,30 +469,30 @@ print_alternates(struct ctx *c, const struct rdd_observation *obs)
 		n = RDD_MAX_ADDRESSES;
 	if (n == 0)
 		return;
-	heading(c, "Other addresses");
+	rdd__t_heading(c, "Other addresses");
 	for (i = 0; i < n; i++) {
 		const struct rdd_alt_address *a = &obs->alt[i];
 		const char *name = rdd_tcp_outcome_name(a->tcp);
 
 		ESC(c, addr, a->address);
 		fprintf(c->out, "  %-39s ", addr);
-		colored_field(
+		rdd__t_colored_field(
 		    c,
 		    a->tcp == RDD_TCP_OK
 		        ? SGR_GREEN
 		        : (a->tcp == RDD_TCP_NOT_RUN ? SGR_DIM : SGR_RED),
 		    name != NULL ? name : "?", 12);
-		duration(c, a->tcp != RDD_TCP_NOT_RUN, a->ms);
+		rdd__t_duration(c, a->tcp != RDD_TCP_NOT_RUN, a->ms);
 		fputc('\n', c->out);
 	}
 }
 
 /* A labelled certificate line: "  label        value", value wrapped. */
-static void
-cert_line(struct ctx *c, const char *label, const char *value)
+void
+rdd__t_cert_line(struct ctx *c, const char *label, const char *value)
 {
 	fprintf(c->out, "  %-13s", label);
-	wrap(c, value, 15, 15);
+	rdd__t_wrap(c, value, 15, 15);
 }
 
 static void
@@ -526,12 +501,13 @@ print_validity(struct ctx *c, const struct rdd_cert *cert, int64_t now)
 	char when[64], line[128];
 	const int64_t lim = INT64_C(1) << 60;
 
-	cert_line(c, "not before", utc(when, sizeof(when), cert->not_before));
+	rdd__t_cert_line(c, "not before",
+	                 utc(when, sizeof(when), cert->not_before));
 	utc(when, sizeof(when), cert->not_after);
 	if (now < -lim || now > lim || cert->not_after < -lim ||
 	    cert->not_after > lim || cert->not_before < -lim ||
 	    cert->not_before > lim) {
-		cert_line(c, "not after", when);
+		rdd__t_cert_line(c, "not after", when);
 		return;
 	}
 	if (cert->not_after < now) {
@@ -540,22 +516,22 @@ print_validity(struct ctx *c, const struct rdd_cert *cert, int64_t now)
 		if (ago == 0)
 			snprintf(line, sizeof(line),
 			         "%s  (%sexpired less than a day ago%s)", when,
-			         sgr(c, SGR_RED), sgr_reset(c));
+			         rdd__t_sgr(c, SGR_RED), rdd__t_sgr_reset(c));
 		else
 			snprintf(line, sizeof(line),
 			         "%s  (%sexpired %" PRId64 " day%s ago%s)",
-			         when, sgr(c, SGR_RED), ago,
-			         ago == 1 ? "" : "s", sgr_reset(c));
+			         when, rdd__t_sgr(c, SGR_RED), ago,
+			         ago == 1 ? "" : "s", rdd__t_sgr_reset(c));
 	} else if (cert->not_before > now) {
 		snprintf(line, sizeof(line), "%s  (%snot yet valid%s)", when,
-		         sgr(c, SGR_RED), sgr_reset(c));
+		         rdd__t_sgr(c, SGR_RED), rdd__t_sgr_reset(c));
 	} else {
 		int64_t left = (cert->not_after - now) / 86400;
 
 		snprintf(line, sizeof(line), "%s  (%" PRId64 " day%s left)",
 		         when, left, left == 1 ? "" : "s");
 	}
-	cert_line(c, "not after", line);
+	rdd__t_cert_line(c, "not after", line);
 }
 
 static void
@@ -581,7 +557,7 @@ print_san(struct ctx *c, const struct rdd_cert *cert)
 			col++;
 			if (col + 1 + w >= WIDTH) {
 				fputc('\n', c->out);
-				pad(c, 15);
+				rdd__t_pad(c, 15);
 				col = 15;
 			} else {
 				fputc(' ', c->out);
@@ -607,19 +583,19 @@ print_certificate(struct ctx *c, const struct rdd_observation *obs)
 
 	if (!t->present)
 		return;
-	heading(c, "Certificate");
+	rdd__t_heading(c, "Certificate");
 	ESC(c, ver, t->version);
 	ESC(c, cipher, t->cipher);
 	ESC(c, att, t->attempt);
 	snprintf(line, sizeof(line), "%s %s%s%s%s", ver[0] ? ver : "?", cipher,
 	         att[0] ? " (attempt " : "", att, att[0] ? ")" : "");
-	cert_line(c, "tls", line);
+	rdd__t_cert_line(c, "tls", line);
 	if (!cert->present) {
-		cert_line(c, "certificate", "none received");
+		rdd__t_cert_line(c, "certificate", "none received");
 		return;
 	}
-	cert_line(c, "subject", ESC(c, buf, cert->subject));
-	cert_line(c, "issuer", ESC(c, buf, cert->issuer));
+	rdd__t_cert_line(c, "subject", ESC(c, buf, cert->subject));
+	rdd__t_cert_line(c, "issuer", ESC(c, buf, cert->issuer));
 	print_san(c, cert);
 	print_validity(c, cert, obs->checked_at);
 	ESC(c, key, cert->key_type);
@@ -628,40 +604,41 @@ print_certificate(struct ctx *c, const struct rdd_observation *obs)
 		         cert->key_bits);
 	else
 		snprintf(line, sizeof(line), "%s", key[0] ? key : "?");
-	cert_line(c, "key", line);
-	cert_line(c, "signature", ESC(c, buf, cert->signature));
-	cert_line(c, "sha256", ESC(c, buf, cert->sha256));
-	cert_line(c, "self-signed", cert->self_signed ? "yes" : "no");
+	rdd__t_cert_line(c, "key", line);
+	rdd__t_cert_line(c, "signature", ESC(c, buf, cert->signature));
+	rdd__t_cert_line(c, "sha256", ESC(c, buf, cert->sha256));
+	rdd__t_cert_line(c, "self-signed", cert->self_signed ? "yes" : "no");
 	if (cert->has_eku)
-		cert_line(c, "key usage",
-		          cert->eku_server_auth && cert->eku_rdp_auth
-		              ? "server authentication, Remote Desktop "
-		                "Authentication"
-		          : cert->eku_server_auth ? "server authentication"
-		          : cert->eku_rdp_auth
-		              ? "Remote Desktop Authentication"
-		              : "neither server authentication nor Remote "
-		                "Desktop Authentication");
+		rdd__t_cert_line(
+		    c, "key usage",
+		    cert->eku_server_auth && cert->eku_rdp_auth
+		        ? "server authentication, Remote Desktop "
+		          "Authentication"
+		    : cert->eku_server_auth ? "server authentication"
+		    : cert->eku_rdp_auth
+		        ? "Remote Desktop Authentication"
+		        : "neither server authentication nor Remote "
+		          "Desktop Authentication");
 	if (cert->name_match < 0) {
-		cert_line(c, "name check", "not checked");
+		rdd__t_cert_line(c, "name check", "not checked");
 	} else {
 		ESC(c, buf, cert->name_checked);
 		snprintf(line, sizeof(line), "%s %s%s%s", buf,
-		         sgr(c, cert->name_match ? SGR_GREEN : SGR_RED),
+		         rdd__t_sgr(c, cert->name_match ? SGR_GREEN : SGR_RED),
 		         cert->name_match ? "matches" : "does not match",
-		         sgr_reset(c));
-		cert_line(c, "name check", line);
+		         rdd__t_sgr_reset(c));
+		rdd__t_cert_line(c, "name check", line);
 	}
 	if (cert->trusted < 0) {
-		cert_line(c, "trust", "not checked");
+		rdd__t_cert_line(c, "trust", "not checked");
 	} else {
 		snprintf(line, sizeof(line), "%s%s%s%s%s",
-		         sgr(c, cert->trusted ? SGR_GREEN : SGR_RED),
+		         rdd__t_sgr(c, cert->trusted ? SGR_GREEN : SGR_RED),
 		         cert->trusted ? "chains to a trusted root"
 		                       : "no path to a trusted root",
-		         sgr_reset(c), cert->trusted ? "" : ": ",
+		         rdd__t_sgr_reset(c), cert->trusted ? "" : ": ",
 		         cert->trusted ? "" : ESC(c, buf, cert->trust_error));
-		cert_line(c, "trust", line);
+		rdd__t_cert_line(c, "trust", line);
 	}
 }
 
@@ -677,7 +654,7 @@ print_tls_enum(struct ctx *c, const struct rdd_observation *obs)
 
 	if (!e->present)
 		return;
-	heading(c, "TLS versions and cipher suites (--tls-full)");
+	rdd__t_heading(c, "TLS versions and cipher suites (--tls-full)");
 	for (int vi = 0; vi < RDD_TLS_N_VERSIONS; vi++) {
 		uint16_t v = (uint16_t)(RDD_TLS_V_SSL3 + vi);
 		char why[96] = "";
@@ -690,9 +667,9 @@ print_tls_enum(struct ctx *c, const struct rdd_observation *obs)
 			             ? rdd_tls_version_name(e->implied_by[vi])
 			             : "a higher version");
 		fprintf(c->out, "  %-9s %s%s%s%s%s\n", rdd_tls_version_name(v),
-		        sgr(c, e->accepted[vi] ? SGR_GREEN : ""),
-		        e->accepted[vi] ? "accepted" : "refused", sgr_reset(c),
-		        why,
+		        rdd__t_sgr(c, e->accepted[vi] ? SGR_GREEN : ""),
+		        e->accepted[vi] ? "accepted" : "refused",
+		        rdd__t_sgr_reset(c), why,
 		        e->server_order[vi] < 0 ? ""
 		        : e->server_order[vi]   ? ", the server's order"
 		                                : ", the client's order");
@@ -709,8 +686,8 @@ print_tls_enum(struct ctx *c, const struct rdd_observation *obs)
 				fprintf(c->out, "     - ");
 			fprintf(c->out, "0x%04X %-48s %s%s%s\n",
 			        (unsigned)s->id, s->name,
-			        sgr(c, bad ? SGR_RED : ""), s->strength,
-			        sgr_reset(c));
+			        rdd__t_sgr(c, bad ? SGR_RED : ""), s->strength,
+			        rdd__t_sgr_reset(c));
 		}
 	}
 	fprintf(c->out, "  groups    ");
@@ -724,8 +701,8 @@ print_tls_enum(struct ctx *c, const struct rdd_observation *obs)
 	n = rdd_tls_compat(e, compat, RDD_TLS_N_CLIENTS);
 	for (size_t i = 0; i < n; i++)
 		fprintf(c->out, "    %s%-4s%s %-50s %s\n",
-		        sgr(c, compat[i].ok ? SGR_GREEN : SGR_RED),
-		        compat[i].ok ? "ok" : "FAIL", sgr_reset(c),
+		        rdd__t_sgr(c, compat[i].ok ? SGR_GREEN : SGR_RED),
+		        compat[i].ok ? "ok" : "FAIL", rdd__t_sgr_reset(c),
 		        compat[i].client, compat[i].reason);
 	fprintf(c->out,
 	        "  %d connections in %.0f ms, %d without an answer; "
@@ -742,8 +719,8 @@ name_pair(struct ctx *c, char *dst, size_t cap, const char *dns,
 {
 	char a[ESC_CAP(RDD_STR)], b[ESC_CAP(RDD_STR)];
 
-	esc(c, a, sizeof(a), dns, RDD_STR);
-	esc(c, b, sizeof(b), netbios, RDD_STR);
+	rdd__t_esc(c, a, sizeof(a), dns, RDD_STR);
+	rdd__t_esc(c, b, sizeof(b), netbios, RDD_STR);
 	if (a[0] == '\0')
 		snprintf(dst, cap, "%s", b);
 	else if (b[0] == '\0' || strcmp(a, b) == 0)
@@ -784,19 +761,21 @@ print_server_identity(struct ctx *c, const struct rdd_observation *obs)
 
 	if (ci->outcome == RDD_CREDSSP_NOT_RUN)
 		return;
-	heading(c, "Server identity");
+	rdd__t_heading(c, "Server identity");
 	if (n->present) {
 		name_pair(c, buf, sizeof(buf), n->dns_computer,
 		          n->netbios_computer);
 		if (buf[0] == '\0')
-			esc(c, buf, sizeof(buf), n->target_name, RDD_STR);
-		cert_line(c, "name", buf[0] != '\0' ? buf : "not given");
+			rdd__t_esc(c, buf, sizeof(buf), n->target_name,
+			           RDD_STR);
+		rdd__t_cert_line(c, "name", buf[0] != '\0' ? buf : "not given");
 		name_pair(c, buf, sizeof(buf), n->dns_domain,
 		          n->netbios_domain);
-		cert_line(c, "domain", buf[0] != '\0' ? buf : "not given");
+		rdd__t_cert_line(c, "domain",
+		                 buf[0] != '\0' ? buf : "not given");
 		if (n->dns_tree[0] != '\0' &&
 		    strcmp(n->dns_tree, n->dns_domain) != 0)
-			cert_line(c, "forest", ESC(c, buf, n->dns_tree));
+			rdd__t_cert_line(c, "forest", ESC(c, buf, n->dns_tree));
 		if (n->has_version) {
 			os = rdd_ntlm_os_name(n->os_major, n->os_minor,
 			                      n->os_build, NULL);
@@ -804,7 +783,7 @@ print_server_identity(struct ctx *c, const struct rdd_observation *obs)
 			         os != NULL ? os : "", os != NULL ? " (" : "",
 			         (unsigned)n->os_major, (unsigned)n->os_minor,
 			         (unsigned)n->os_build, os != NULL ? ")" : "");
-			cert_line(c, "windows", buf);
+			rdd__t_cert_line(c, "windows", buf);
 		}
 		if (n->has_time) {
 			utc(when, sizeof(when), n->server_time);
@@ -818,11 +797,11 @@ print_server_identity(struct ctx *c, const struct rdd_observation *obs)
 				           skew < 0 ? -skew : skew);
 				snprintf(buf, sizeof(buf),
 				         "%s, %s%s %s this machine%s", when,
-				         sgr(c, SGR_YELLOW), span,
+				         rdd__t_sgr(c, SGR_YELLOW), span,
 				         skew > 0 ? "ahead of" : "behind",
-				         sgr_reset(c));
+				         rdd__t_sgr_reset(c));
 			}
-			cert_line(c, "clock", buf);
+			rdd__t_cert_line(c, "clock", buf);
 		}
 	}
 	if (!ci->has_version) {
@@ -837,22 +816,22 @@ print_server_identity(struct ctx *c, const struct rdd_observation *obs)
 	} else if (ci->server_version >= 4) {
 		snprintf(buf, sizeof(buf),
 		         "version %u: %soutdated%s (current Windows sends 6)",
-		         (unsigned)ci->server_version, sgr(c, SGR_YELLOW),
-		         sgr_reset(c));
+		         (unsigned)ci->server_version,
+		         rdd__t_sgr(c, SGR_YELLOW), rdd__t_sgr_reset(c));
 	} else {
 		snprintf(buf, sizeof(buf),
 		         "version %u: %spredates the March 2018 CredSSP update "
 		         "(CVE-2018-0886)%s; patched clients refuse it",
-		         (unsigned)ci->server_version, sgr(c, SGR_RED),
-		         sgr_reset(c));
+		         (unsigned)ci->server_version, rdd__t_sgr(c, SGR_RED),
+		         rdd__t_sgr_reset(c));
 	}
-	cert_line(c, "credssp", buf);
+	rdd__t_cert_line(c, "credssp", buf);
 	if (ci->has_error_code) {
 		code = rdd_code_find(RDD_TABLE_CREDSSP, ci->error_code);
 		snprintf(buf, sizeof(buf), "0x%08X %s",
 		         (unsigned)ci->error_code,
 		         code != NULL ? code->name : "(unknown code)");
-		cert_line(c, "error code", buf);
+		rdd__t_cert_line(c, "error code", buf);
 	}
 	if (ci->other_outcome != RDD_CREDSSP_NOT_RUN) {
 		char a1[ESC_CAP(sizeof(ci->attempt))],
@@ -867,7 +846,7 @@ print_server_identity(struct ctx *c, const struct rdd_observation *obs)
 		         mine != NULL ? mine : "?",
 		         ci->other_spnego ? "SPNEGO-wrapped" : "plain NTLM", a2,
 		         o != NULL ? o : "?");
-		cert_line(c, "requests", buf);
+		rdd__t_cert_line(c, "requests", buf);
 	}
 }
 
@@ -947,7 +926,7 @@ print_mcs(struct ctx *c, const struct rdd_observation *obs)
 
 	if (m->outcome == RDD_MCS_NOT_RUN)
 		return;
-	heading(c, "RDP version and encryption");
+	rdd__t_heading(c, "RDP version and encryption");
 	ESC(c, att, m->attempt);
 	if (m->has_core)
 		snprintf(buf, sizeof(buf), "%s (0x%08" PRIx32 ")",
@@ -955,7 +934,7 @@ print_mcs(struct ctx *c, const struct rdd_observation *obs)
 		         m->server_version_raw);
 	else
 		snprintf(buf, sizeof(buf), "not known");
-	cert_line(c, "rdp version", buf);
+	rdd__t_cert_line(c, "rdp version", buf);
 
 	rdd_protocols_str(protos, sizeof(protos), m->selected_protocol);
 	if (m->outcome == RDD_MCS_OK && m->result == 0) {
@@ -967,10 +946,10 @@ print_mcs(struct ctx *c, const struct rdd_observation *obs)
 		name = rdd_mcs_outcome_name(m->outcome);
 		ESC(c, det, m->detail);
 		snprintf(buf, sizeof(buf), "%s%s%s: %s (attempt %s)",
-		         sgr(c, SGR_RED), name != NULL ? name : "?",
-		         sgr_reset(c), det, att);
+		         rdd__t_sgr(c, SGR_RED), name != NULL ? name : "?",
+		         rdd__t_sgr_reset(c), det, att);
 	}
-	cert_line(c, "mcs", buf);
+	rdd__t_cert_line(c, "mcs", buf);
 	if (!m->has_security)
 		return;
 
@@ -983,16 +962,16 @@ print_mcs(struct ctx *c, const struct rdd_observation *obs)
 		snprintf(
 		    buf, sizeof(buf),
 		    "standard RDP security: %sno encryption (level None)%s",
-		    sgr(c, SGR_RED), sgr_reset(c));
+		    rdd__t_sgr(c, SGR_RED), rdd__t_sgr_reset(c));
 	else
 		snprintf(buf, sizeof(buf),
 		         "standard RDP security: %s, level %s",
 		         method_words(m->encryption_method, w, sizeof(w)),
 		         level != NULL ? level : "unknown");
-	cert_line(c, "security", buf);
+	rdd__t_cert_line(c, "security", buf);
 	if (m->server_certificate.kind != RDD_SERVER_CERT_NONE) {
 		server_cert_words(c, &m->server_certificate, buf, sizeof(buf));
-		cert_line(c, "certificate", buf);
+		rdd__t_cert_line(c, "certificate", buf);
 	}
 
 	if (m->tested_encryption_methods != 0) {
@@ -1033,14 +1012,14 @@ print_mcs(struct ctx *c, const struct rdd_observation *obs)
 			         method_words(bit, w, sizeof(w)));
 			off = strlen(buf);
 		}
-		cert_line(c, "methods", buf);
+		rdd__t_cert_line(c, "methods", buf);
 	}
 	if (m->has_multitransport) {
 		rdd_multitransport_str(protos, sizeof(protos),
 		                       m->multitransport_flags);
 		snprintf(buf, sizeof(buf), "multitransport %s (0x%" PRIx32 ")",
 		         protos, m->multitransport_flags);
-		cert_line(c, "transport", buf);
+		rdd__t_cert_line(c, "transport", buf);
 	}
 }
 
@@ -1089,7 +1068,7 @@ print_steps(struct ctx *c, const char *label, const char *steps)
 		if (n > 0) {
 			table_text(c, p, n);
 			fprintf(c->out, "      %d. ", ++k);
-			wrap(c, c->big, k < 10 ? 9 : 10, 9);
+			rdd__t_wrap(c, c->big, k < 10 ? 9 : 10, 9);
 		}
 		p += n;
 		if (*p == '\n')
@@ -1105,7 +1084,7 @@ print_findings(struct ctx *c, const struct rdd_diagnosis *diag)
 
 	if (n > RDD_MAX_FINDINGS)
 		n = RDD_MAX_FINDINGS;
-	heading(c, "Findings");
+	rdd__t_heading(c, "Findings");
 	if (n == 0)
 		fprintf(c->out, "  none\n");
 	for (i = 0; i < n; i++) {
@@ -1115,22 +1094,22 @@ print_findings(struct ctx *c, const struct rdd_diagnosis *diag)
 		int col;
 
 		fputs("  ", c->out);
-		colored_field(c, severity_color(f->severity),
-		              severity_label(f->severity), 9);
+		rdd__t_colored_field(c, severity_color(f->severity),
+		                     severity_label(f->severity), 9);
 		col = fprintf(c->out, " %s  [%s]  ", ci != NULL ? ci->id : "?",
 		              phase != NULL ? phase : "?");
 		table_text(c, ci != NULL ? ci->title : "", TEXT_MAX);
-		wrap(c, c->big, 11 + (size_t)(col > 0 ? col : 0), 12);
+		rdd__t_wrap(c, c->big, 11 + (size_t)(col > 0 ? col : 0), 12);
 		if (c->verbose && ci != NULL && ci->explanation != NULL &&
 		    ci->explanation[0] != '\0') {
 			table_text(c, ci->explanation, TEXT_MAX);
 			fputs("    why: ", c->out);
-			wrap(c, c->big, 9, 9);
+			rdd__t_wrap(c, c->big, 9, 9);
 		}
 		ESC(c, buf, f->evidence);
 		if (buf[0] != '\0') {
 			fputs("    evidence: ", c->out);
-			wrap(c, buf, 14, 14);
+			rdd__t_wrap(c, buf, 14, 14);
 		}
 		if (ci == NULL)
 			continue;
@@ -1139,9 +1118,9 @@ print_findings(struct ctx *c, const struct rdd_diagnosis *diag)
 		if (ci->lowers_security != NULL &&
 		    ci->lowers_security[0] != '\0') {
 			table_text(c, ci->lowers_security, TEXT_MAX);
-			fprintf(c->out, "    %snote:%s ", sgr(c, SGR_YELLOW),
-			        sgr_reset(c));
-			wrap(c, c->big, 10, 10);
+			fprintf(c->out, "    %snote:%s ",
+			        rdd__t_sgr(c, SGR_YELLOW), rdd__t_sgr_reset(c));
+			rdd__t_wrap(c, c->big, 10, 10);
 		}
 	}
 }
@@ -1173,15 +1152,16 @@ print_verdict(struct ctx *c, const struct rdd_diagnosis *diag)
 	for (i = 0; word[i] != '\0'; i++)
 		if (word[i] >= 'a' && word[i] <= 'z')
 			word[i] = (char)(word[i] - 'a' + 'A');
-	fprintf(c->out, "\n%sVerdict:%s %s%s%s", sgr(c, SGR_BOLD), sgr_reset(c),
-	        sgr(c, verdict_color(diag->status)), word, sgr_reset(c));
+	fprintf(c->out, "\n%sVerdict:%s %s%s%s", rdd__t_sgr(c, SGR_BOLD),
+	        rdd__t_sgr_reset(c), rdd__t_sgr(c, verdict_color(diag->status)),
+	        word, rdd__t_sgr_reset(c));
 	ESC(c, summary, diag->summary);
 	if (summary[0] == '\0') {
 		fputc('\n', c->out);
 		return;
 	}
 	fputs(" - ", c->out);
-	wrap(c, summary, 9 + strlen(word) + 3, 2);
+	rdd__t_wrap(c, summary, 9 + strlen(word) + 3, 2);
 }
 
 /* `--client-error`: what the user saw, and which findings explain it. */
@@ -1192,9 +1172,10 @@ print_client_error(struct ctx *c, const struct rdd_diagnosis *diag)
 
 	if (!diag->client_error.present)
 		return;
-	fprintf(c->out, "\n%sYour error%s\n  ", sgr(c, SGR_BOLD), sgr_reset(c));
+	fprintf(c->out, "\n%sYour error%s\n  ", rdd__t_sgr(c, SGR_BOLD),
+	        rdd__t_sgr_reset(c));
 	ESC(c, summary, diag->client_error.summary);
-	wrap(c, summary, 2, 2);
+	rdd__t_wrap(c, summary, 2, 2);
 }
 
 int
@@ -1219,6 +1200,7 @@ rdd_report_text(FILE *out, const struct rdd_observation *obs,
 	print_tls_enum(&c, obs);
 	print_server_identity(&c, obs);
 	print_mcs(&c, obs);
+	rdd__text_session(&c, obs);
 	print_findings(&c, diag);
 	print_verdict(&c, diag);
 	if (fflush(out) != 0 || ferror(out))

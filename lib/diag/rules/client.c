@@ -33,6 +33,14 @@ rdd__rules_client(struct ctx *c)
 	for (i = 0; i < c->n; i++)
 		if (c->d[i].f.severity == RDD_SEV_CRITICAL)
 			return;
+	/* The walk stopped short of activation (asked to, or at a licence
+	 * challenge): the server side is not known to be healthy yet. Behind
+	 * NLA without credentials nothing more can be reached. */
+	if (obs->phases[RDD_PHASE_ACTIVATION].present &&
+	    obs->phases[RDD_PHASE_ACTIVATION].status != RDD_STATUS_OK &&
+	    !(obs->nla_required == 1 &&
+	      obs->phases[RDD_PHASE_CREDSSP].status == RDD_STATUS_OK))
+		return;
 	for (p = RDD_PHASE_RESOLVE; p < RDD_PHASE_COUNT; p++)
 		if (obs->phases[p].present &&
 		    obs->phases[p].status == RDD_STATUS_OK)

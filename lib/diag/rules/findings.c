@@ -34,23 +34,48 @@ rdd__draft_for(struct ctx *c, enum rdd_cause cause)
 }
 
 /* Add evidence to the finding of CAUSE ("; " between merged parts). */
-struct draft *
-rdd__emit(struct ctx *c, enum rdd_cause cause, const char *fmt, ...)
+static struct draft *
+vemit(struct ctx *c, enum rdd_cause cause, const char *fmt, va_list ap)
 {
 	struct draft *d = rdd__draft_for(c, cause);
 	char part[RDD_EVIDENCE];
-	va_list ap;
 	int r;
 
 	if (d == NULL)
 		return NULL;
-	va_start(ap, fmt);
 	r = vsnprintf(part, sizeof(part), fmt, ap);
-	va_end(ap);
 	if (r >= 0 && (size_t)r >= sizeof(part))
 		memcpy(part + sizeof(part) - 4, "...", 4);
 	rdd__append(d->f.evidence, sizeof(d->f.evidence), "%s%s",
 	            d->f.evidence[0] ? "; " : "", part);
+	return d;
+}
+
+struct draft *
+rdd__emit(struct ctx *c, enum rdd_cause cause, const char *fmt, ...)
+{
+	struct draft *d;
+	va_list ap;
+
+	va_start(ap, fmt);
+	d = vemit(c, cause, fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+struct draft *
+rdd__emit_in(struct ctx *c, enum rdd_cause cause, enum rdd_phase phase,
+             const char *fmt, ...)
+{
+	struct draft *d;
+	va_list ap;
+
+	va_start(ap, fmt);
+	d = vemit(c, cause, fmt, ap);
+	va_end(ap);
+	if (d != NULL &&
+	    (phase == RDD_PHASE_LICENSING || phase == RDD_PHASE_ACTIVATION))
+		d->f.phase = phase;
 	return d;
 }
 

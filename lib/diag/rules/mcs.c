@@ -1,6 +1,6 @@
 /*
- * mcs.c - the rules of phase mcs: the Connect-Response, standard RDP
- * security and its encryption methods.
+ * mcs.c - the rules of phase mcs: the Connect-Response and the channel
+ * joins after it, standard RDP security and its encryption methods.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -43,6 +43,33 @@ mcs_request(const struct rdd_attempt *m, char *buf, size_t cap)
 	return buf;
 }
 
+/* After an rt-successful Connect-Response: the Attach User or a Channel
+ * Join refused, or the connection dropped before the last join. A
+ * timeout there is the phase's own (as for the Connect-Response). */
+static void
+rule_domain_refused(struct ctx *c)
+{
+	const struct rdd_session_info *s = &c->obs->session;
+	struct draft *d;
+
+	if (s->phase != RDD_PHASE_MCS ||
+	    (s->outcome != RDD_SESSION_REFUSED &&
+	     s->outcome != RDD_SESSION_CLOSED &&
+	     s->outcome != RDD_SESSION_RESET &&
+	     s->outcome != RDD_SESSION_DISCONNECTED &&
+	     s->outcome != RDD_SESSION_MALFORMED))
+		return;
+	d = rdd__emit(
+	    c, RDD_CAUSE_MCS_REJECTED,
+	    "after an rt-successful Connect-Response: %s [attempt %s]",
+	    s->detail, s->attempt);
+	rdd__set_headline(d, "%s",
+	                  s->outcome == RDD_SESSION_REFUSED
+	                      ? "the server refuses the MCS user or a channel"
+	                      : "the server drops the connection while the "
+	                        "MCS channels are joined");
+}
+
 static void
 rule_mcs_rejected(struct ctx *c)
 {
@@ -55,8 +82,10 @@ rule_mcs_rejected(struct ctx *c)
 		return;
 	switch (m->mcs) {
 	case RDD_MCS_OK:
-		if (m->mcs_result == 0)
+		if (m->mcs_result == 0) {
+			rule_domain_refused(c);
 			return;
+		}
 		name = m->mcs_result >= 0
 		           ? rdd_mcs_result_name((unsigned)m->mcs_result)
 		           : NULL;

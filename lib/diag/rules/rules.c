@@ -47,6 +47,8 @@ rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out)
 	rdd__rules_cert(c);
 	rdd__rules_credssp(c);
 	rdd__rules_mcs(c);
+	rdd__rules_licensing(c);
+	rdd__rules_session(c);
 	rdd__rules_udp(c);
 	rdd__rules_network(c);
 	rdd__rules_client(c);

@@ -77,6 +77,11 @@ struct draft *rdd__draft_for(struct ctx *c, enum rdd_cause cause);
  * between merged parts). NULL when the list is full. */
 struct draft *rdd__emit(struct ctx *c, enum rdd_cause cause, const char *fmt,
                         ...) PRINTF_LIKE(3, 4);
+/* The same for a cause that may arise in more than one phase: the
+ * finding takes PHASE (licensing or activation) instead of the table's. */
+struct draft *rdd__emit_in(struct ctx *c, enum rdd_cause cause,
+                           enum rdd_phase phase, const char *fmt, ...)
+    PRINTF_LIKE(4, 5);
 /* The phrase the summary uses for D; the first one set stays. */
 void rdd__set_headline(struct draft *d, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void rdd__raise_severity(struct draft *d, enum rdd_severity s);
@@ -116,6 +121,8 @@ void rdd__rules_tls(struct ctx *c);
 void rdd__rules_cert(struct ctx *c);
 void rdd__rules_credssp(struct ctx *c);
 void rdd__rules_mcs(struct ctx *c);
+void rdd__rules_licensing(struct ctx *c);
+void rdd__rules_session(struct ctx *c);
 void rdd__rules_udp(struct ctx *c);
 void rdd__rules_network(struct ctx *c);
 /* The finding, among those of the path, that explains a timeout in a

@@ -15,7 +15,7 @@ first_failed_phase(const struct rdd_observation *obs)
 	int p;
 
 	/* UDP and network measurements do not stop a default client. */
-	for (p = RDD_PHASE_RESOLVE; p <= RDD_PHASE_LICENSING; p++)
+	for (p = RDD_PHASE_RESOLVE; p <= RDD_PHASE_ACTIVATION; p++)
 		if (obs->phases[p].status == RDD_STATUS_FAILED ||
 		    obs->phases[p].status == RDD_STATUS_TIMEOUT)
 			return p;
@@ -56,6 +56,52 @@ list_others(char *buf, size_t cap, const struct ctx *c, size_t skip,
 			            rdd_cause_info(c->d[i].f.cause)->id);
 		}
 	}
+}
+
+/*
+ * Nothing failed, but activation was not reached: say how far the check
+ * got and what it did not verify ("No fault found up to phase credssp;
+ * licensing and activation not verified: ..."). False when activation
+ * completed.
+ */
+static bool
+not_verified(const struct ctx *c, char *sum, size_t cap)
+{
+	const struct rdd_phase_result *ph = c->obs->phases;
+	const char *why, *prefix = "not verified: ";
+	int p, last = -1, first_skipped = -1;
+
+	if (ph[RDD_PHASE_ACTIVATION].status == RDD_STATUS_OK)
+		return false;
+	for (p = RDD_PHASE_RESOLVE; p <= RDD_PHASE_ACTIVATION; p++) {
+		if (!ph[p].present)
+			continue;
+		if (ph[p].status == RDD_STATUS_OK)
+			last = p;
+		else if (first_skipped < 0 && p >= RDD_PHASE_MCS)
+			first_skipped = p;
+	}
+	if (last < 0)
+		last = RDD_PHASE_RESOLVE;
+	rdd__append(sum, cap, "No fault found up to phase %s; ",
+	            rdd_phase_name((enum rdd_phase)last));
+	if (first_skipped < 0) {
+		rdd__append(sum, cap,
+		            "the connection sequence after it was "
+		            "not verified");
+		return true;
+	}
+	why = ph[first_skipped].detail;
+	if (strncmp(why, prefix, strlen(prefix)) == 0)
+		why += strlen(prefix);
+	rdd__append(sum, cap, "%s not verified: %s",
+	            first_skipped == RDD_PHASE_MCS ? "MCS, licensing and "
+	                                             "activation"
+	            : first_skipped == RDD_PHASE_LICENSING
+	                ? "licensing and activation"
+	                : "activation",
+	            why[0] != '\0' ? why : "not reached");
+	return true;
 }
 
 void
@@ -145,17 +191,23 @@ rdd__verdict(struct ctx *c, struct rdd_diagnosis *out)
 	for (i = 0; i < c->n; i++)
 		if (c->d[i].f.cause == RDD_CAUSE_CLIENT_SIDE_SUSPECT)
 			break;
-	if (c->n > 0 && c->d[0].f.severity == RDD_SEV_WARNING) {
-		out->status = RDD_VERDICT_WARNING;
-		rdd__append(sum, cap, "A default Windows client would connect");
-		list_others(sum, cap, c, i < c->n ? i : SIZE_MAX, false);
-		rdd__append(sum, cap, ".");
-		return;
+	out->status = c->n > 0 && c->d[0].f.severity == RDD_SEV_WARNING
+	                  ? RDD_VERDICT_WARNING
+	                  : RDD_VERDICT_OK;
+	if (!not_verified(c, sum, cap)) {
+		if (out->status == RDD_VERDICT_WARNING)
+			rdd__append(sum, cap,
+			            "A default Windows client would "
+			            "connect (activation completed)");
+		else
+			rdd__append(sum, cap,
+			            "The server side is healthy: a default "
+			            "Windows client would connect (activation "
+			            "completed)");
 	}
-	out->status = RDD_VERDICT_OK;
-	rdd__append(sum, cap, "The server side is healthy");
 	list_others(sum, cap, c, i < c->n ? i : SIZE_MAX, false);
-	if (i < c->n)
+	if (i < c->n && out->status == RDD_VERDICT_OK &&
+	    obs->phases[RDD_PHASE_ACTIVATION].status == RDD_STATUS_OK)
 		rdd__append(sum, cap,
 		            "; if a client still fails, look at the client "
 		            "(client-side-suspect)");

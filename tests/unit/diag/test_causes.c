@@ -69,7 +69,18 @@ static const struct {
     {"mcs-rejected", RDD_PHASE_MCS, RDD_SEV_CRITICAL, true},
     {"rdp-security-allowed", RDD_PHASE_MCS, RDD_SEV_WARNING, true},
     {"rdp-encryption-weak", RDD_PHASE_MCS, RDD_SEV_WARNING, true},
-    {"licensing-unverified", RDD_PHASE_LICENSING, RDD_SEV_INFO, false},
+    {"licensing-unverified", RDD_PHASE_LICENSING, RDD_SEV_INFO, true},
+    {"licensing-no-license-server", RDD_PHASE_LICENSING, RDD_SEV_CRITICAL,
+     true},
+    {"licensing-no-license", RDD_PHASE_LICENSING, RDD_SEV_CRITICAL, true},
+    {"licensing-invalid-client", RDD_PHASE_LICENSING, RDD_SEV_CRITICAL, true},
+    {"licensing-error", RDD_PHASE_LICENSING, RDD_SEV_CRITICAL, true},
+    {"server-denied-connection", RDD_PHASE_ACTIVATION, RDD_SEV_CRITICAL, true},
+    {"server-insufficient-privileges", RDD_PHASE_ACTIVATION, RDD_SEV_CRITICAL,
+     true},
+    {"session-error-info", RDD_PHASE_ACTIVATION, RDD_SEV_CRITICAL, true},
+    {"session-closed", RDD_PHASE_ACTIVATION, RDD_SEV_CRITICAL, true},
+    {"activation-failed", RDD_PHASE_ACTIVATION, RDD_SEV_CRITICAL, true},
     {"udp-blocked", RDD_PHASE_UDP, RDD_SEV_WARNING, true},
     {"net-high-latency", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
     {"net-jitter", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
@@ -249,7 +260,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 43);
+	assert_int_equal(n, 53);
 }
 
 static void

@@ -205,13 +205,13 @@ test_healthy_layout(void **state)
 		assert_true(at > prev);
 		prev = at;
 	}
-	assert_line(t, "  resolve   ok          0.4 ms  nego.rdpsrv.lab -> "
+	assert_line(t, "  resolve    ok          0.4 ms  nego.rdpsrv.lab -> "
 	               "10.201.0.14, 10.201.0.15");
-	assert_line(t, "  tcp       ok          0.3 ms  connected to "
+	assert_line(t, "  tcp        ok          0.3 ms  connected to "
 	               "10.201.0.14");
-	assert_line(t, "  x224      ok          1.2 ms  selected HYBRID "
+	assert_line(t, "  x224       ok          1.2 ms  selected HYBRID "
 	               "(flags 0x1f)");
-	assert_line(t, "  total                12.5 ms");
+	assert_line(t, "  total                 12.5 ms");
 	assert_line(t, "  A  SSL|HYBRID|HYBRID_EX  -> selected HYBRID"
 	               "                   1.2 ms");
 	assert_line(t, "  B  SSL                   -> selected SSL"
@@ -257,11 +257,11 @@ test_refused_layout(void **state)
 	char *t = render(fixture_refused, false, false);
 
 	(void)state;
-	assert_line(t, "  tcp       failed      0.2 ms  connection refused by "
+	assert_line(t, "  tcp        failed      0.2 ms  connection refused by "
 	               "10.201.0.14");
 	/* Skipped: a dash for the time, and no trailing blanks. */
-	assert_line(t, "  x224      skipped       -");
-	assert_line(t, "  tls       skipped       -");
+	assert_line(t, "  x224       skipped       -");
+	assert_line(t, "  tls        skipped       -");
 	assert_line(t, "  A  SSL|HYBRID|HYBRID_EX  -> TCP refused"
 	               "                       0.2 ms");
 	assert_line(t, "  security layer: unknown   NLA required: unknown");
@@ -333,7 +333,7 @@ test_hostile_no_color(void **state)
 	               "aGk=\\x07");
 	assert_line(t, "  SAN          DNS:nego.rdpsrv.lab, "
 	               "DNS:\\x1b[31mred\\x0d\\x0afake\\x7f");
-	assert_line(t, "  tls       ok          2.1 ms  alert from "
+	assert_line(t, "  tls        ok          2.1 ms  alert from "
 	               "\\x1b[2J\\xc2\\x9b1;1H server");
 	assert_line(t, "  name check   nego.rdpsrv.lab does not match");
 	assert_line(t, "    evidence: subject CN=\\x1b[2Jevil\\xff\\xfe"
@@ -390,7 +390,7 @@ test_color_codes(void **state)
 	assert_non_null(strstr(t, "\033[1mPhases\033[0m"));
 	/* Padding stays outside the colour: columns line up. */
 	assert_non_null(
-	    strstr(t, "  x224      \033[32mok\033[0m          1.2 ms"));
+	    strstr(t, "  x224       \033[32mok\033[0m          1.2 ms"));
 	assert_only_our_sgr(t);
 	free(t);
 
@@ -520,8 +520,8 @@ test_width(void **state)
 	            "               DNS:h09.example.lab, DNS:h10.example.lab, "
 	            "DNS:h11.example.lab");
 	assert_line(
-	    t, "                                this phase, which must wrap "
-	       "at a space");
+	    t, "                                 about this phase, which must "
+	       "wrap at a space");
 	assert_prefix(t, "              long enough");
 	free(t);
 }
@@ -685,7 +685,7 @@ test_server_identity(void **state)
 	assert_non_null(at);
 	assert_true(at > find_line(t, "Certificate"));
 	assert_true(at < find_line(t, "Findings"));
-	assert_line(t, "  credssp   ok          1.5 ms  version 6, NTLM "
+	assert_line(t, "  credssp    ok          1.5 ms  version 6, NTLM "
 	               "CHALLENGE from RDPLAB-SHADOW,");
 	assert_line(t, "  name         RDPLAB-SHADOW");
 	assert_line(t, "  domain       RDPLAB-SHADOW");

@@ -84,6 +84,16 @@ void credssp_healthy(struct rdd_observation *o);
 struct rdd_credssp_info *credssp_fails(enum rdd_credssp_outcome outcome,
                                        enum rdd_status st, const char *detail);
 
+/*
+ * A server without NLA (A selected SSL, TLS only) whose walk after MCS
+ * ended with OUTCOME in PHASE (DETAIL): the phases before PHASE ok, PHASE
+ * as plan.c concludes it (ok for activated or stopped, timeout, failed),
+ * the later ones skipped. Returns the session record to add facts to;
+ * not yet diagnosed.
+ */
+struct rdd_session_info *walk_ends(enum rdd_session_outcome outcome,
+                                   enum rdd_phase phase, const char *detail);
+
 /* The tests of each file. */
 #define RULES_TESTS(name)                                                      \
 	extern const struct CMUnitTest rules_##name##_tests[];                 \
@@ -97,6 +107,8 @@ RULES_TESTS(cert);
 RULES_TESTS(credssp);
 RULES_TESTS(findings);
 RULES_TESTS(mcs);
+RULES_TESTS(licensing);
+RULES_TESTS(session);
 RULES_TESTS(network);
 #undef RULES_TESTS
 

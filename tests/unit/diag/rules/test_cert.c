@@ -66,9 +66,10 @@ test_cert_expiring_soon(void **state)
 	f = expect(&diag, "cert-expiring-soon", RDD_SEV_WARNING);
 	assert_has(f->evidence, "12 days left");
 	assert_has(f->evidence, "notAfter 2023-11-27 03:13:20 UTC");
-	assert_string_equal(
-	    diag.summary, "A default Windows client would connect; 1 warning: "
-	                  "cert-expiring-soon.");
+	assert_string_equal(diag.summary,
+	                    "A default Windows client would connect "
+	                    "(activation completed); 1 warning: "
+	                    "cert-expiring-soon.");
 
 	obs.tls.cert.not_after = NOW + 5 * 3600;
 	diagnose(&obs, &diag);

@@ -43,6 +43,8 @@ main(void)
 	    {"credssp", rules_credssp_tests, &rules_credssp_n_tests},
 	    {"findings", rules_findings_tests, &rules_findings_n_tests},
 	    {"mcs", rules_mcs_tests, &rules_mcs_n_tests},
+	    {"licensing", rules_licensing_tests, &rules_licensing_n_tests},
+	    {"session", rules_session_tests, &rules_session_n_tests},
 	    {"network", rules_network_tests, &rules_network_n_tests},
 	};
 	const struct CMUnitTest coverage[] = {

@@ -16,13 +16,16 @@ test_healthy(void **state)
 	expect_only(&diag, 0);
 	assert_int_equal(diag.status, RDD_VERDICT_OK);
 	assert_int_equal(diag.failed_phase, -1);
-	assert_string_equal(diag.summary,
-	                    "The server side is healthy; if a client still "
-	                    "fails, look at the client (client-side-suspect).");
+	assert_string_equal(
+	    diag.summary,
+	    "The server side is healthy: a default Windows client would "
+	    "connect (activation completed); if a client still "
+	    "fails, look at the client (client-side-suspect).");
 	f = expect(&diag, "client-side-suspect", RDD_SEV_INFO);
 	assert_has(f->evidence, "every server-side phase reached without "
 	                        "credentials passed (resolve 10.0 ms, tcp "
-	                        "10.0 ms, x224 10.0 ms, tls 10.0 ms)");
+	                        "10.0 ms, x224 10.0 ms, tls 10.0 ms, mcs 5.0 "
+	                        "ms, licensing 5.0 ms, activation 5.0 ms)");
 	assert_int_equal(rdd_verdict_exit_code(diag.status), 0);
 }
 
@@ -56,9 +59,10 @@ test_two_warnings_summary(void **state)
 	assert_int_equal(diag.findings[0].cause, RDD_CAUSE_NLA_NOT_REQUIRED);
 	assert_int_equal(diag.findings[1].cause, RDD_CAUSE_CERT_SELF_SIGNED);
 	assert_int_equal(diag.status, RDD_VERDICT_WARNING);
-	assert_string_equal(
-	    diag.summary, "A default Windows client would connect; 2 warnings: "
-	                  "nla-not-required, cert-self-signed.");
+	assert_string_equal(diag.summary,
+	                    "A default Windows client would connect "
+	                    "(activation completed); 2 warnings: "
+	                    "nla-not-required, cert-self-signed.");
 }
 
 static void

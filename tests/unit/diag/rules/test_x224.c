@@ -220,7 +220,9 @@ test_nego_merges_attempts(void **state)
 	assert_int_equal(diag.failed_phase, -1);
 	assert_string_equal(
 	    diag.summary,
-	    "The server side is healthy; 1 note: nego-hybrid-required; if a "
+	    "The server side is healthy: a default Windows client would "
+	    "connect (activation completed); 1 note: nego-hybrid-required; if "
+	    "a "
 	    "client still fails, look at the client (client-side-suspect).");
 }
 
@@ -267,9 +269,10 @@ test_nla_not_required(void **state)
 	    "[attempt B]");
 	assert_int_equal(diag.status, RDD_VERDICT_WARNING);
 	assert_int_equal(diag.failed_phase, -1);
-	assert_string_equal(
-	    diag.summary, "A default Windows client would connect; 1 warning: "
-	                  "nla-not-required.");
+	assert_string_equal(diag.summary,
+	                    "A default Windows client would connect "
+	                    "(activation completed); 1 warning: "
+	                    "nla-not-required.");
 	assert_int_equal(rdd_verdict_exit_code(diag.status), 1);
 
 	/* Standard RDP Security accepted. */
