@@ -52,6 +52,7 @@ finish() {
 	trap - EXIT INT TERM
 	if [ "$have_lock" = 1 ]; then
 		lab unfault >/dev/null 2>&1
+		lab uninject >/dev/null 2>&1
 		lab unimpair >/dev/null 2>&1
 	fi
 	if [ "$have_lock" = 1 ] && [ "${LAB_KEEP:-0}" != 1 ]; then
@@ -116,6 +117,7 @@ setup() {
 	case $spec in
 	- | '') return 0 ;;
 	fault\ *) lab $spec >>"$work/setup.log" 2>&1 ;;
+	inject\ *) lab $spec >>"$work/setup.log" 2>&1 ;;
 	impair\ *) lab $spec >>"$work/setup.log" 2>&1 ;;
 	*)
 		echo "unknown setup '$spec'" >>"$work/setup.log"
@@ -129,6 +131,7 @@ teardown() {
 	spec=$(trim "$1")
 	case $spec in
 	fault\ *) lab unfault >/dev/null 2>&1 ;;
+	inject\ *) lab uninject >/dev/null 2>&1 ;;
 	impair\ *) lab unimpair >/dev/null 2>&1 ;;
 	esac
 	return 0
