@@ -590,22 +590,31 @@ after_joins(struct rdd__session *s, uint64_t now_us)
 
 /* --- receiving ----------------------------------------------------------- */
 
-/* A licensing message under TLS (no encryption): its basic security
- * header has SEC_LICENSE_PKT and its preamble's size is the rest. A share
- * control header in the same place (totalLength, pduType) could have the
- * 0x80 bit in its length, so the preamble decides (FreeRDP only looks at
- * the flag). */
+/*
+ * A licensing message under TLS (no encryption): its basic security
+ * header has SEC_LICENSE_PKT and a preamble follows with a type a server
+ * sends and version 2 or 3. A share control header in the same place
+ * (totalLength, pduType) may have the 0x80 bit in its length, but its
+ * pduSource (1002: EA 03) is no such preamble; FreeRDP looks at the flag
+ * alone.
+ */
 static bool
 looks_like_licensing(struct rdd_cur c)
 {
-	uint16_t flags, hi, size;
+	uint16_t flags, hi;
 	uint8_t type, pflags;
 
 	if (rdd_sec_read_basic_header(&c, &flags, &hi) != 0 ||
 	    !(flags & RDD_SEC_LICENSE_PKT) || rdd_cur_u8(&c, &type) != 0 ||
-	    rdd_cur_u8(&c, &pflags) != 0 || rdd_cur_u16le(&c, &size) != 0)
+	    rdd_cur_u8(&c, &pflags) != 0)
 		return false;
-	return (size_t)size == rdd_cur_left(&c) + 4;
+	if ((pflags & 0x0F) != RDD_LIC_PREAMBLE_VERSION_2_0 &&
+	    (pflags & 0x0F) != RDD_LIC_PREAMBLE_VERSION_3_0)
+		return false;
+	return type == RDD_LIC_LICENSE_REQUEST ||
+	       type == RDD_LIC_PLATFORM_CHALLENGE ||
+	       type == RDD_LIC_NEW_LICENSE || type == RDD_LIC_UPGRADE_LICENSE ||
+	       type == RDD_LIC_ERROR_ALERT;
 }
 
 /* User data of a Send Data Indication on the I/O channel. */
@@ -643,7 +652,7 @@ io_data(struct rdd__session *s, struct rdd_cur data, uint64_t now_us)
 				s->info->server_mac_errors++;
 			rdd_cur_init(&body, plain, n);
 		}
-	} else if (s->st == SS_LICENSING && looks_like_licensing(body)) {
+	} else if (looks_like_licensing(body)) {
 		(void)rdd_sec_read_basic_header(&body, &flags, &hi);
 	}
 	if (flags & RDD_SEC_LICENSE_PKT) {

@@ -376,7 +376,9 @@ rdd__act_share_pdu(struct rdd__session *s, struct rdd_cur *pdu, uint64_t now_us)
 	body = *pdu;
 	if (rdd_cur_u16le(&body, &len) == 0 && len == 0x8000)
 		return; /* a T.128 flow PDU: nothing to do */
-	if (rdd_share_parse_ctrl(pdu, &ctrl) != 0) {
+	/* Every share control header has TS_PROTOCOL_VERSION in pduType. */
+	if (rdd_share_parse_ctrl(pdu, &ctrl) != 0 ||
+	    !(ctrl.pdu_type_raw & RDD_PDUTYPE_VERSION)) {
 		rdd__session_end(
 		    s, RDD_SESSION_MALFORMED, rdd__session_phase(s), now_us,
 		    "a PDU of %zu bytes on the I/O channel that is "

@@ -34,6 +34,9 @@ rdd__draft_for(struct ctx *c, enum rdd_cause cause)
 }
 
 /* Add evidence to the finding of CAUSE ("; " between merged parts). */
+static struct draft *vemit(struct ctx *c, enum rdd_cause cause, const char *fmt,
+                           va_list ap) PRINTF_LIKE(3, 0);
+
 static struct draft *
 vemit(struct ctx *c, enum rdd_cause cause, const char *fmt, va_list ap)
 {

@@ -827,6 +827,185 @@ test_order_by_label(void **state)
 }
 
 /* xrdp-style fallback: RDP selected on A (asked 0x0B) alone. */
+/* A TLS server whose Connect-Response was rt-successful on A. */
+static void
+tls_server_with_mcs(struct rdd_observation *obs)
+{
+	struct rdd_attempt *a;
+
+	fresh(obs);
+	a = add(obs, "A", 0x0B, RSP, SSL);
+	tls_ok(obs, a, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+	a->mcs_wanted = true;
+	a->mcs = RDD_MCS_OK;
+	a->mcs_result = 0;
+	a->mcs_start_ms = 12;
+	a->mcs_ms = 2;
+	snprintf(a->mcs_detail, sizeof(a->mcs_detail),
+	         "Connect-Response rt-successful");
+	add(obs, "B", 0x01, RSP, SSL);
+	add(obs, "C", 0x00, FAIL(1), 0);
+}
+
+/* Add a step of the walk at AT. */
+static void
+step(struct rdd_session_info *s, enum rdd_session_step st, enum rdd_phase phase,
+     double at)
+{
+	s->events[s->n_events].step = st;
+	s->events[s->n_events].phase = phase;
+	s->events[s->n_events++].at_ms = at;
+}
+
+/* The walk's phases: mcs to the last join, licensing from Client Info to
+ * the valid client, activation to the Font Map. */
+static void
+test_session_phases(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_session_info *s = &obs.session;
+
+	(void)state;
+	tls_server_with_mcs(&obs);
+	snprintf(s->attempt, sizeof(s->attempt), "A");
+	s->outcome = RDD_SESSION_ACTIVATED;
+	s->phase = RDD_PHASE_ACTIVATION;
+	s->start_ms = 14;
+	s->end_ms = 30;
+	s->user_channel = 1007;
+	s->io_channel = 1003;
+	s->licensing = RDD_LICENSING_REQUEST_VALID;
+	snprintf(s->detail, sizeof(s->detail), "activation complete");
+	step(s, RDD_STEP_ERECT_DOMAIN, RDD_PHASE_MCS, 14);
+	step(s, RDD_STEP_JOIN_IO, RDD_PHASE_MCS, 17);
+	step(s, RDD_STEP_CLIENT_INFO, RDD_PHASE_LICENSING, 17);
+	step(s, RDD_STEP_LICENSE_VALID, RDD_PHASE_LICENSING, 22);
+	step(s, RDD_STEP_DEMAND_ACTIVE, RDD_PHASE_ACTIVATION, 22);
+	step(s, RDD_STEP_FONT_MAP, RDD_PHASE_ACTIVATION, 29);
+	step(s, RDD_STEP_DISCONNECT, RDD_PHASE_ACTIVATION, 29);
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_MCS, RDD_STATUS_OK,
+	             "Connect-Response rt-successful; channels joined: user "
+	             "1007, I/O 1003");
+	assert_true(obs.phases[RDD_PHASE_MCS].start_ms == 12);
+	assert_true(obs.phases[RDD_PHASE_MCS].ms == 5);
+	assert_phase(&obs, RDD_PHASE_LICENSING, RDD_STATUS_OK, "request_valid");
+	assert_true(obs.phases[RDD_PHASE_LICENSING].start_ms == 17);
+	assert_true(obs.phases[RDD_PHASE_LICENSING].ms == 5);
+	assert_phase(&obs, RDD_PHASE_ACTIVATION, RDD_STATUS_OK,
+	             "activation complete");
+	assert_true(obs.phases[RDD_PHASE_ACTIVATION].ms == 7);
+
+	/* Refused in licensing: licensing failed, activation skipped. */
+	s->outcome = RDD_SESSION_ERROR_INFO;
+	s->phase = RDD_PHASE_LICENSING;
+	s->n_events = 3;
+	snprintf(s->detail, sizeof(s->detail), "Set Error Info 0x00000007");
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_LICENSING, RDD_STATUS_FAILED,
+	             "Set Error Info 0x00000007");
+	assert_true(obs.phases[RDD_PHASE_LICENSING].ms == 13);
+	assert_phase(&obs, RDD_PHASE_ACTIVATION, RDD_STATUS_SKIPPED,
+	             "the licensing phase did not complete");
+
+	/* A timeout in the joins: the mcs phase times out. */
+	s->outcome = RDD_SESSION_TIMEOUT;
+	s->phase = RDD_PHASE_MCS;
+	s->n_events = 1;
+	snprintf(s->detail, sizeof(s->detail), "no Attach User Confirm");
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_MCS, RDD_STATUS_TIMEOUT,
+	             "no Attach User Confirm");
+	assert_phase(&obs, RDD_PHASE_LICENSING, RDD_STATUS_SKIPPED,
+	             "the mcs phase did not complete");
+
+	/* Stopped where asked: ok, and the rest not verified. */
+	s->outcome = RDD_SESSION_STOPPED;
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_MCS, RDD_STATUS_OK,
+	             "Connect-Response rt-successful; channels joined: user "
+	             "1007, I/O 1003");
+	assert_phase(&obs, RDD_PHASE_ACTIVATION, RDD_STATUS_SKIPPED,
+	             "not verified: stopped after mcs, as asked "
+	             "(--stop-after)");
+
+	/* At a licence challenge: licensing ok, activation not verified. */
+	s->phase = RDD_PHASE_LICENSING;
+	s->licensing = RDD_LICENSING_CHALLENGE_NOT_TAKEN;
+	s->n_events = 3;
+	snprintf(s->detail, sizeof(s->detail), "a licence would be issued");
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_LICENSING, RDD_STATUS_OK,
+	             "a licence would be issued");
+	assert_phase(&obs, RDD_PHASE_ACTIVATION, RDD_STATUS_SKIPPED,
+	             "not verified: stopped at the licence challenge (a check "
+	             "takes no licence unless asked: --licensing full)");
+}
+
+/* Behind NLA, without credentials: licensing and activation present,
+ * not verified; without a walk past MCS: not verified either. */
+static void
+test_session_not_verified(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_attempt *a;
+
+	(void)state;
+	fresh(&obs);
+	a = add(&obs, "A", 0x0B, RSP, HYBRID);
+	tls_ok(&obs, a, "TLSv1.3", "TLS_AES_256_GCM_SHA384");
+	add(&obs, "B", 0x01, FAIL(5), 0);
+	add(&obs, "C", 0x00, FAIL(5), 0);
+	rdd_plan_conclude(&obs);
+	assert_false(obs.phases[RDD_PHASE_MCS].present);
+	assert_phase(&obs, RDD_PHASE_LICENSING, RDD_STATUS_SKIPPED,
+	             "not verified: the server requires NLA, and a logon needs "
+	             "credentials (none were given)");
+	assert_phase(&obs, RDD_PHASE_ACTIVATION, RDD_STATUS_SKIPPED,
+	             "not verified: the server requires NLA, and a logon needs "
+	             "credentials (none were given)");
+
+	tls_server_with_mcs(&obs);
+	rdd_plan_conclude(&obs);
+	assert_phase(&obs, RDD_PHASE_MCS, RDD_STATUS_OK,
+	             "Connect-Response rt-successful");
+	assert_phase(&obs, RDD_PHASE_ACTIVATION, RDD_STATUS_SKIPPED,
+	             "not verified: the connection sequence was not walked "
+	             "past the Connect-Response");
+}
+
+/* The walk of the default client's path: A's, or C's when mstsc falls
+ * back to standard RDP security. */
+static void
+test_session_merge(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_session_info by[RDD_MAX_ATTEMPTS];
+
+	(void)state;
+	fresh(&obs);
+	add(&obs, "A", 0x0B, FAIL(2), 0);
+	add(&obs, "B", 0x01, FAIL(2), 0);
+	add(&obs, "C", 0x00, RSP, RDP);
+	memset(by, 0, sizeof(by));
+	by[2].outcome = RDD_SESSION_ACTIVATED;
+	snprintf(by[2].attempt, sizeof(by[2].attempt), "C");
+	assert_true(rdd_plan_c_walks(&obs));
+	rdd_plan_session_merge(&obs, by);
+	assert_string_equal(obs.session.attempt, "C");
+	/* A selected something: A's walk, even when C walked too. */
+	fresh(&obs);
+	add(&obs, "A", 0x0B, RSP, SSL);
+	add(&obs, "C", 0x00, RSP, RDP);
+	by[0].outcome = RDD_SESSION_TIMEOUT;
+	snprintf(by[0].attempt, sizeof(by[0].attempt), "A");
+	by[1].outcome = RDD_SESSION_ACTIVATED;
+	assert_false(rdd_plan_c_walks(&obs));
+	rdd_plan_session_merge(&obs, by);
+	assert_string_equal(obs.session.attempt, "A");
+	assert_int_equal(obs.session.outcome, RDD_SESSION_TIMEOUT);
+}
+
 static void
 test_fallback_selection(void **state)
 {
@@ -1144,6 +1323,9 @@ main(void)
 	    cmocka_unit_test(test_tls_failures),
 	    cmocka_unit_test(test_order_by_label),
 	    cmocka_unit_test(test_fallback_selection),
+	    cmocka_unit_test(test_session_phases),
+	    cmocka_unit_test(test_session_not_verified),
+	    cmocka_unit_test(test_session_merge),
 	    cmocka_unit_test(test_entries_mcs),
 	    cmocka_unit_test(test_encryption_probes),
 	    cmocka_unit_test(test_mcs_merge),

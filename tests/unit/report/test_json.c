@@ -186,27 +186,40 @@ test_healthy_top_level(void **state)
 	struct rdd_diagnosis d;
 	char *text;
 	json_t *root, *tool, *target, *addrs;
-	static const char *const order[] = {
-	    "schema",       "tool",     "checked_at",
-	    "timeout_s",    "total_ms", "target",
-	    "client_error", "phases",   "negotiation",
-	    "tls",          "credssp",  "mcs",
-	    "network",      "udp",      "alternate_addresses",
-	    "findings",     "verdict",  NULL};
+	static const char *const order[] = {"schema",
+	                                    "tool",
+	                                    "checked_at",
+	                                    "timeout_s",
+	                                    "total_ms",
+	                                    "target",
+	                                    "client_error",
+	                                    "phases",
+	                                    "negotiation",
+	                                    "tls",
+	                                    "credssp",
+	                                    "mcs",
+	                                    "session",
+	                                    "network",
+	                                    "udp",
+	                                    "alternate_addresses",
+	                                    "findings",
+	                                    "verdict",
+	                                    NULL};
 
 	(void)state;
 	fixture_healthy(&obs, &d);
 	root = render(&obs, &d, &text);
 
-	assert_int_equal(json_object_size(root), 17);
+	assert_int_equal(json_object_size(root), 18);
 	assert_null_key(root, "udp");
 	/* No path samples in this fixture. */
 	assert_null_key(root, "network");
 	assert_true(json_is_null(get(root, "client_error")));
 	/* No CredSSP exchange in this check. */
 	assert_null_key(root, "credssp");
-	/* Nor MCS. */
+	/* Nor MCS, nor the walk after it. */
 	assert_null_key(root, "mcs");
+	assert_null_key(root, "session");
 	assert_key_order(text, 2, order);
 	/* Indented by two spaces, schema first. */
 	assert_memory_equal(text, "{\n  \"schema\": 1,\n", 17);
@@ -1129,6 +1142,112 @@ test_client_error(void **state)
 
 /* Standard RDP security (xrdp security_layer=rdp): the mcs object, the
  * attempts' MCS fields, and the null rules of both. */
+/* A walk that reached licensing and was refused there with Set Error
+ * Info 0x7: every key, in order, and the values. */
+static void
+test_session(void **state)
+{
+	static const char *const order[] = {"from_attempt",
+	                                    "outcome",
+	                                    "phase",
+	                                    "detail",
+	                                    "stop_after",
+	                                    "start_ms",
+	                                    "end_ms",
+	                                    "steps",
+	                                    "user_channel",
+	                                    "io_channel",
+	                                    "message_channel",
+	                                    "mcs_result",
+	                                    "mcs_result_name",
+	                                    "standard_security",
+	                                    "server_pdus_checked",
+	                                    "server_mac_errors",
+	                                    "certificate_signature",
+	                                    "licensing",
+	                                    "activation",
+	                                    "error_info",
+	                                    "disconnect",
+	                                    "deactivated",
+	                                    "redirect",
+	                                    "left_with_disconnect",
+	                                    NULL};
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	struct rdd_session_info *s = &obs.session;
+	char *text;
+	json_t *root, *o, *x, *steps;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	rdd_session_info_init(s);
+	snprintf(s->attempt, sizeof(s->attempt), "A");
+	s->outcome = RDD_SESSION_ERROR_INFO;
+	s->phase = RDD_PHASE_LICENSING;
+	snprintf(s->detail, sizeof(s->detail), "Set Error Info 0x00000007");
+	s->start_ms = 10;
+	s->end_ms = 20.5;
+	s->user_channel = 1007;
+	s->io_channel = 1003;
+	s->events[0].step = RDD_STEP_ERECT_DOMAIN;
+	s->events[0].phase = RDD_PHASE_MCS;
+	s->events[0].at_ms = 10;
+	s->events[0].wait_ms = -1;
+	s->events[1].step = RDD_STEP_ATTACH_USER;
+	s->events[1].phase = RDD_PHASE_MCS;
+	s->events[1].at_ms = 11.25;
+	s->events[1].wait_ms = 1.25;
+	snprintf(s->events[1].detail, sizeof(s->events[1].detail),
+	         "user channel \x1b[31m1007");
+	s->n_events = 2;
+	s->has_error_info = true;
+	s->error_info = 7;
+	s->error_info_phase = RDD_PHASE_LICENSING;
+	s->error_info_at_ms = 20.5;
+	s->sent_disconnect = true;
+	root = render(&obs, &d, &text);
+	o = get(root, "session");
+	assert_true(json_is_object(o));
+	assert_int_equal(json_object_size(o), 24);
+	assert_key_order(strstr(text, "\"session\": {"), 4, order);
+	assert_string_equal(get_str(o, "outcome"), "error_info");
+	assert_string_equal(get_str(o, "phase"), "licensing");
+	assert_string_equal(get_str(o, "stop_after"), "activation");
+	assert_num(o, "end_ms", 20.5);
+	assert_int_equal(get_int(o, "user_channel"), 1007);
+	assert_null_key(o, "message_channel");
+	assert_null_key(o, "mcs_result");
+	assert_null_key(o, "certificate_signature");
+	assert_true(json_is_true(get(o, "left_with_disconnect")));
+	steps = get(o, "steps");
+	assert_int_equal(json_array_size(steps), 2);
+	x = json_array_get(steps, 0);
+	assert_string_equal(get_str(x, "step"), "erect_domain");
+	assert_string_equal(get_str(x, "phase"), "mcs");
+	/* What we send is not timed. */
+	assert_null_key(x, "wait_ms");
+	x = json_array_get(steps, 1);
+	assert_num(x, "wait_ms", 1.25);
+	/* A server's string keeps its bytes; the JSON escapes them. */
+	assert_string_equal(get_str(x, "detail"), "user channel \x1b[31m1007");
+	assert_null(strstr(text, "\x1b"));
+	x = get(o, "error_info");
+	assert_int_equal(get_int(x, "code"), 7);
+	assert_string_equal(get_str(x, "name"),
+	                    "ERRINFO_SERVER_DENIED_CONNECTION");
+	assert_string_equal(get_str(x, "phase"), "licensing");
+	assert_num(x, "at_ms", 20.5);
+	x = get(o, "licensing");
+	assert_string_equal(get_str(x, "path"), "not_reached");
+	assert_null_key(x, "request");
+	assert_null_key(x, "error");
+	assert_null_key(o, "activation");
+	assert_null_key(o, "disconnect");
+	assert_null_key(o, "redirect");
+	json_decref(root);
+	free(text);
+}
+
 static void
 test_mcs(void **state)
 {
@@ -1357,6 +1476,7 @@ main(void)
 	    cmocka_unit_test(test_unknown_cause_writes_nothing),
 	    cmocka_unit_test(test_write_error),
 	    cmocka_unit_test(test_tls_enum),
+	    cmocka_unit_test(test_session),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

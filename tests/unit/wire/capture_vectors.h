@@ -40,4 +40,22 @@ extern const uint8_t r3_mcs_cr[R3_MCS_CR_LEN];
 /* The client data of spec_mcs_ci, field by field. */
 void spec_mcs_client(struct rdd_gcc_client_data *cd);
 
+/* xrdp 0.9.21.1 (Debian 12): its canned LICENSE_REQUEST and its
+ * STATUS_VALID_CLIENT (after the security header; libxrdp/xrdp_sec.c
+ * g_lic1, g_lic2); the Demand Active and finalization answers of xrdp and
+ * of FreeRDP's shadow server recorded in the lab (share control header
+ * first). */
+extern const uint8_t xrdp_demand_active[410];
+extern const uint8_t xrdp_sync[22];
+extern const uint8_t xrdp_cooperate[26];
+extern const uint8_t xrdp_granted[26];
+extern const uint8_t xrdp_font_map[26];
+extern const uint8_t xrdp_shutdown_denied[18];
+extern const uint8_t shadow_demand_active[383];
+extern const uint8_t shadow_sync[22];
+extern const uint8_t shadow_granted[26];
+extern const uint8_t shadow_font_map[26];
+extern const uint8_t xrdp_lic1[318];
+extern const uint8_t xrdp_lic2[16];
+
 #endif
