@@ -55,6 +55,8 @@ check_usage(FILE *f)
 	    "                       (before the Client Info PDU: no session\n"
 	    "                       is created on the server), licensing, or\n"
 	    "                       activation (the default)\n"
+	    "      --channels LIST  static virtual channels to ask for and\n"
+	    "                       join, e.g. rdpdr,cliprdr (default none)\n"
 	    "      --licensing MODE  stop (default) at a licence challenge,\n"
 	    "                       or full: answer it (the server may issue\n"
 	    "                       the client name \"rdpdoctor\" a licence)\n"
@@ -124,7 +126,30 @@ parse_samples(const char *s, size_t *out)
 }
 
 enum { OPT_TLS_FULL = 300, OPT_TLS_PARALLEL, OPT_CA_FILE };
-enum { OPT_STOP_AFTER = 500, OPT_LICENSING };
+enum { OPT_STOP_AFTER = 500, OPT_LICENSING, OPT_CHANNELS };
+
+#define MAX_CHANNELS 31 /* [MS-RDPBCGR] 2.2.1.3.4 */
+
+/* --channels rdpdr,cliprdr: at most 31 names of 1 to 7 letters, digits
+ * or underscores, kept in NAMES (the strings are cut out of S). */
+static int
+parse_channels(char *s, const char **names, size_t *n)
+{
+	char *tok, *save = NULL;
+	size_t k;
+
+	*n = 0;
+	for (tok = strtok_r(s, ",", &save); tok != NULL;
+	     tok = strtok_r(NULL, ",", &save)) {
+		k = strlen(tok);
+		if (k == 0 || k > 7 || *n == MAX_CHANNELS ||
+		    strspn(tok, "abcdefghijklmnopqrstuvwxyz"
+		                "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != k)
+			return -1;
+		names[(*n)++] = tok;
+	}
+	return *n > 0 ? 0 : -1;
+}
 
 /* --stop-after: mcs, licensing or activation. */
 static int
@@ -157,6 +182,7 @@ cmd_check(int argc, char **argv)
 	    {"no-udp", no_argument, NULL, OPT_NO_UDP},
 	    {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
 	    {"licensing", required_argument, NULL, OPT_LICENSING},
+	    {"channels", required_argument, NULL, OPT_CHANNELS},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -172,6 +198,7 @@ cmd_check(int argc, char **argv)
 	uint32_t ce_code = 0, ce_ext = 0;
 	int ch, port = -1, target_port = -1, rc, port_udp;
 	const char *ca_file = NULL;
+	static const char *channel_names[MAX_CHANNELS];
 	char terr[RDD_STR];
 
 	optind = 1;
@@ -229,6 +256,18 @@ cmd_check(int argc, char **argv)
 				        optarg);
 				return RDD_EXIT_UNKNOWN;
 			}
+			break;
+		case OPT_CHANNELS:
+			if (parse_channels(optarg, channel_names,
+			                   &opt.n_channels) != 0) {
+				fprintf(stderr,
+				        "rdpdoctor: bad channel list for "
+				        "--channels (1 to 31 names of up to 7 "
+				        "letters, digits or _, separated by "
+				        "commas)\n");
+				return RDD_EXIT_UNKNOWN;
+			}
+			opt.channels = channel_names;
 			break;
 		case OPT_LICENSING:
 			if (strcmp(optarg, "full") == 0)

@@ -148,6 +148,10 @@ struct rdd_check_options {
 	/* --licensing full: answer a licence challenge (a licence may then
 	 * be issued to the client name "rdpdoctor"). */
 	bool licensing_full;
+	/* --channels: static virtual channels connection A asks for and
+	 * joins (names of up to 7 characters); none by default. */
+	const char *const *channels;
+	size_t n_channels;
 };
 
 /*

@@ -513,6 +513,7 @@ enum rdd_session_step {
 	RDD_STEP_JOIN_USER,           /* Channel Join Confirm, user channel */
 	RDD_STEP_JOIN_IO,             /* ... the I/O channel */
 	RDD_STEP_JOIN_MESSAGE,        /* ... the message channel */
+	RDD_STEP_JOIN_STATIC,         /* ... a static channel (--channels) */
 	RDD_STEP_SECURITY_EXCHANGE,   /* sent (standard RDP security) */
 	RDD_STEP_CLIENT_INFO,         /* sent */
 	RDD_STEP_LICENSE_REQUEST,     /* received */
@@ -587,8 +588,9 @@ struct rdd_session_info {
 	/* MCS domain. */
 	uint16_t user_channel;
 	uint16_t io_channel;
-	uint16_t msg_channel; /* 0: none */
-	int mcs_result;       /* the refused confirm's T.125 Result; -1 */
+	uint16_t msg_channel;     /* 0: none */
+	uint16_t static_channels; /* static channels joined (--channels) */
+	int mcs_result;           /* the refused confirm's T.125 Result; -1 */
 
 	/* Standard RDP security (security exchange done). */
 	bool standard_security;

@@ -54,6 +54,11 @@ struct rdd_probe_config {
 	bool session;
 	enum rdd_phase stop_after;
 	bool licensing_full;
+	/* Static virtual channels to ask for in the Connect-Initial and to
+	 * join in the walk (names of up to 7 characters); none by default,
+	 * so that the server sends nothing on them. */
+	const char *const *channels;
+	size_t n_channels;
 	/* X509_STORE * to verify the server's chain against (the probe only
 	 * reads it); NULL: trust not checked. verify_at: Unix seconds the
 	 * verification is done at (the check's start). */

@@ -619,6 +619,10 @@ open_entry(struct run *r, const struct rdd_plan_entry *e)
 	pcfg.stop_after =
 	    r->opt->stop_after != 0 ? r->opt->stop_after : RDD_PHASE_ACTIVATION;
 	pcfg.licensing_full = r->opt->licensing_full;
+	if (e->session) {
+		pcfg.channels = r->opt->channels;
+		pcfg.n_channels = r->opt->n_channels;
+	}
 	if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a, NULL,
 	              &pcfg) != 0)
 		r->error = -1;

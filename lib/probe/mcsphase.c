@@ -20,10 +20,33 @@
 size_t
 rdd__mcs_request(uint8_t *dst, size_t cap, uint32_t selected, uint32_t methods)
 {
+	return rdd__mcs_request_channels(dst, cap, selected, methods, NULL, 0);
+}
+
+size_t
+rdd__mcs_request_channels(uint8_t *dst, size_t cap, uint32_t selected,
+                          uint32_t methods, const char *const *names, size_t n)
+{
 	struct rdd_gcc_client_data cd;
 	struct rdd_buf b;
+	size_t i;
 
 	rdd_gcc_client_defaults(&cd, selected, methods);
+	if (n > RDD_GCC_MAX_CHANNELS)
+		return 0;
+	if (n > 0) {
+		cd.has_net = true;
+		cd.channel_count = (uint32_t)n;
+		for (i = 0; i < n; i++) {
+			if (names[i] == NULL ||
+			    strlen(names[i]) >= sizeof(cd.channels[i].name))
+				return 0;
+			memcpy(cd.channels[i].name, names[i],
+			       strlen(names[i]) + 1);
+			/* CHANNEL_OPTION_INITIALIZED ([MS-RDPBCGR] 2.2.1.3.4.1) */
+			cd.channels[i].options = 0x80000000u;
+		}
+	}
 	rdd_buf_init(&b, dst, cap);
 	if (rdd_mcs_build_connect_initial(&b, &cd) != 0 || b.err)
 		return 0;

@@ -13,7 +13,8 @@
 #include "rdpdoctor/observation.h"
 #include "wire/mcs.h"
 
-/* Longest Connect-Initial rdpdoctor sends (no channels: 372 bytes). */
+/* Longest Connect-Initial rdpdoctor sends (no channels: 372 bytes; 31
+ * channels: 752). */
 #define RDD_MCS_REQUEST_MAX 1024
 
 /*
@@ -25,6 +26,13 @@
  */
 size_t rdd__mcs_request(uint8_t *dst, size_t cap, uint32_t selected,
                         uint32_t methods);
+
+/* The same, asking for the N static virtual channels NAMES (CS_NET,
+ * each CHANNEL_OPTION_INITIALIZED). Returns 0 when a name is longer than
+ * 7 characters, N is above 31, or it does not fit. */
+size_t rdd__mcs_request_channels(uint8_t *dst, size_t cap, uint32_t selected,
+                                 uint32_t methods, const char *const *names,
+                                 size_t n);
 
 /*
  * Read the server's answer to the Connect-Initial: the payload of one

@@ -142,6 +142,7 @@ rdd_session_step_name(enum rdd_session_step s)
 	    [RDD_STEP_JOIN_USER] = "join_user_channel",
 	    [RDD_STEP_JOIN_IO] = "join_io_channel",
 	    [RDD_STEP_JOIN_MESSAGE] = "join_message_channel",
+	    [RDD_STEP_JOIN_STATIC] = "join_static_channel",
 	    [RDD_STEP_SECURITY_EXCHANGE] = "security_exchange",
 	    [RDD_STEP_CLIENT_INFO] = "client_info",
 	    [RDD_STEP_LICENSE_REQUEST] = "license_request",

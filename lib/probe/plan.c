@@ -709,9 +709,16 @@ session_phases(struct rdd_observation *obs, const struct rdd_attempt *a)
 		return;
 	}
 	t = last_event_of(s, RDD_PHASE_MCS);
-	snprintf(d, sizeof(d), "%.150s; channels joined: user %u, I/O %u",
+	snprintf(d, sizeof(d), "%.150s; channels joined: user %u, I/O %u%s",
 	         mcs->detail, (unsigned)s->user_channel,
-	         (unsigned)s->io_channel);
+	         (unsigned)s->io_channel,
+	         s->msg_channel != 0 ? ", message" : "");
+	if (s->static_channels > 0) {
+		size_t off = strlen(d);
+
+		snprintf(d + off, sizeof(d) - off, ", %u static",
+		         (unsigned)s->static_channels);
+	}
 	set_phase(mcs, RDD_STATUS_OK, mcs->start_ms,
 	          (t >= 0 ? t : s->end_ms) - mcs->start_ms, d);
 	if (s->phase == RDD_PHASE_MCS) {

@@ -89,6 +89,9 @@ struct rdd_probe {
 	struct rdd__session *sess;
 	int client_family;
 	char client_address[64];
+	char channels[RDD_GCC_MAX_CHANNELS][8];
+	const char *channel_names[RDD_GCC_MAX_CHANNELS];
+	size_t n_channels;
 	uint64_t timeout_us;
 	uint64_t t0_us;
 	rdd_trace_cb trace;
@@ -200,6 +203,7 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 {
 	struct rdd_probe *p;
 	bool oom = false;
+	size_t i;
 
 	if (cfg == NULL || attempt == NULL)
 		return NULL;
@@ -220,6 +224,12 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	p->stop_after = cfg->stop_after;
 	p->licensing_full = cfg->licensing_full;
 	p->sinfo = &p->own_session;
+	for (i = 0; i < cfg->n_channels && i < RDD_GCC_MAX_CHANNELS; i++) {
+		snprintf(p->channels[i], sizeof(p->channels[i]), "%s",
+		         cfg->channels[i] != NULL ? cfg->channels[i] : "");
+		p->channel_names[i] = p->channels[i];
+	}
+	p->n_channels = i;
 	p->timeout_us = cfg->phase_timeout_us;
 	p->t0_us = cfg->t0_us;
 	p->trace = cfg->trace;
@@ -1108,7 +1118,9 @@ mcs_begin(struct rdd_probe *p, uint64_t now_us)
 	p->phase_start_us = now_us;
 	p->deadline_us = add_sat(now_us, p->timeout_us);
 	p->rx = 0;
-	n = rdd__mcs_request(req, sizeof(req), selected, p->encryption_methods);
+	n = rdd__mcs_request_channels(req, sizeof(req), selected,
+	                              p->encryption_methods, p->channel_names,
+	                              p->n_channels);
 	if (n == 0) {
 		snprintf(mi->detail, sizeof(mi->detail),
 		         "Connect-Initial not sent: could not build it");
@@ -1343,6 +1355,7 @@ session_begin(struct rdd_probe *p, struct rdd_cur payload, size_t pdu_len,
 	sc.trace = p->trace;
 	sc.trace_ctx = p->trace_ctx;
 	sc.label = a->label;
+	sc.n_channels = p->n_channels;
 	p->sess = rdd__session_new(&sc, p->sinfo);
 	if (p->sess == NULL) {
 		snprintf(p->sinfo->detail, sizeof(p->sinfo->detail),

@@ -184,6 +184,7 @@ rdd__session_new(const struct rdd__session_config *cfg,
 	         cfg->label != NULL ? cfg->label : "");
 	s->random = cfg->random;
 	s->random_ctx = cfg->random_ctx;
+	s->n_static = cfg->n_channels;
 	s->deadline_us = UINT64_MAX;
 	/* Standard RDP security encrypts when the server chose a method;
 	 * with TLS (or level NONE) there are no security headers but on the
@@ -406,6 +407,7 @@ attach_confirm(struct rdd__session *s, const struct rdd_mcs_domain_pdu *d,
                uint64_t now_us)
 {
 	const char *r = rdd_mcs_result_name(d->result);
+	size_t i;
 
 	if (d->result != RDD_MCS_RT_SUCCESSFUL || !d->has_initiator) {
 		s->info->mcs_result = d->result;
@@ -428,6 +430,11 @@ attach_confirm(struct rdd__session *s, const struct rdd_mcs_domain_pdu *d,
 	s->joins[s->n_joins++] = s->info->io_channel;
 	if (s->info->msg_channel != 0)
 		s->joins[s->n_joins++] = s->info->msg_channel;
+	/* Then each static channel asked for, in SC_NET's order. */
+	for (i = 0; i < s->n_static && s->server.has_net &&
+	            i < s->server.channel_count && i < RDD_GCC_MAX_CHANNELS;
+	     i++)
+		s->joins[s->n_joins++] = s->server.channel_ids[i];
 	s->join_next = 0;
 	join_next(s, now_us);
 }
@@ -436,9 +443,8 @@ static void
 join_confirm(struct rdd__session *s, const struct rdd_mcs_domain_pdu *d,
              uint64_t now_us)
 {
-	static const enum rdd_session_step steps[] = {
-	    RDD_STEP_JOIN_USER, RDD_STEP_JOIN_IO, RDD_STEP_JOIN_MESSAGE};
 	uint16_t want = s->joins[s->join_next];
+	enum rdd_session_step step = RDD_STEP_JOIN_STATIC;
 	const char *r = rdd_mcs_result_name(d->result);
 
 	if (d->result != RDD_MCS_RT_SUCCESSFUL) {
@@ -458,8 +464,16 @@ join_confirm(struct rdd__session *s, const struct rdd_mcs_domain_pdu *d,
 		    d->has_channel ? (unsigned)d->channel : 0u, (unsigned)want);
 		return;
 	}
-	rdd__session_event(s, steps[s->join_next], RDD_PHASE_MCS, now_us,
-	                   s->wait_since_us, "channel %u", (unsigned)want);
+	if (s->join_next == 0)
+		step = RDD_STEP_JOIN_USER;
+	else if (s->join_next == 1)
+		step = RDD_STEP_JOIN_IO;
+	else if (s->join_next == 2 && s->info->msg_channel != 0)
+		step = RDD_STEP_JOIN_MESSAGE;
+	if (step == RDD_STEP_JOIN_STATIC)
+		s->info->static_channels++;
+	rdd__session_event(s, step, RDD_PHASE_MCS, now_us, s->wait_since_us,
+	                   "channel %u", (unsigned)want);
 	rdd__session_tracef(s, "<- MCS Channel Join Confirm: channel %u",
 	                    (unsigned)want);
 	if (++s->join_next < s->n_joins) {

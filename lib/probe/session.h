@@ -49,6 +49,10 @@ struct rdd__session_config {
 	 * CSPRNG. The tests pass a fixed one. */
 	rdd__random_cb random;
 	void *random_ctx;
+	/* Static virtual channels asked for in the Connect-Initial: the
+	 * first N of SC_NET's channel ids are joined after the I/O and
+	 * message channels. */
+	size_t n_channels;
 };
 
 struct rdd__session;

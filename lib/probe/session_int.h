@@ -55,7 +55,8 @@ struct rdd__session {
 	bool peer_gone; /* the server closed or disconnected: send nothing */
 
 	/* MCS domain. */
-	uint16_t joins[3]; /* channels to join, in order */
+	uint16_t joins[3 + RDD_GCC_MAX_CHANNELS]; /* to join, in order */
+	size_t n_static; /* static channels asked for */
 	size_t n_joins;
 	size_t join_next; /* the one whose confirm is awaited */
 

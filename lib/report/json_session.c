@@ -272,6 +272,7 @@ rdd__json_session(struct jb *b, const struct rdd_observation *obs)
 	put(b, o, "io_channel", json_integer(s->io_channel));
 	put(b, o, "message_channel",
 	    int_or_null(s->msg_channel != 0, s->msg_channel));
+	put(b, o, "static_channels", json_integer(s->static_channels));
 	put(b, o, "mcs_result", int_or_null(s->mcs_result >= 0, s->mcs_result));
 	put(b, o, "mcs_result_name",
 	    s->mcs_result >= 0 ? rdd__j_name_or_null(rdd_mcs_result_name(

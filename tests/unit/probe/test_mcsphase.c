@@ -182,6 +182,35 @@ test_request(void **state)
 	assert_int_equal(rdd__mcs_request(buf, 371, 0, 0x1b), 0);
 }
 
+/* --channels: CS_NET with the names, each CHANNEL_OPTION_INITIALIZED. */
+static void
+test_request_channels(void **state)
+{
+	static const char *const names[] = {"rdpdr", "cliprdr", "rdpsnd"};
+	static const char *const too_long[] = {"rdpdr", "longname"};
+	struct rdd_mcs_connect_initial ci;
+	uint8_t buf[RDD_MCS_REQUEST_MAX];
+	const uint8_t *p;
+	struct rdd_cur in;
+	size_t n, len;
+
+	(void)state;
+	n = rdd__mcs_request_channels(buf, sizeof(buf), 1, 0x1b, names, 3);
+	assert_int_equal(n, 372 + 8 + 3 * 12);
+	payload_of(buf, n, &p, &len);
+	rdd_cur_init(&in, p, len);
+	assert_int_equal(rdd_mcs_parse_connect_initial(&in, &ci), 0);
+	assert_true(ci.client.has_net);
+	assert_int_equal(ci.client.channel_count, 3);
+	assert_string_equal(ci.client.channels[1].name, "cliprdr");
+	assert_int_equal(ci.client.channels[2].options, 0x80000000u);
+	assert_int_equal(
+	    rdd__mcs_request_channels(buf, sizeof(buf), 1, 0x1b, too_long, 2),
+	    0);
+	assert_int_equal(
+	    rdd__mcs_request_channels(buf, sizeof(buf), 1, 0x1b, names, 32), 0);
+}
+
 static void
 test_answer_proprietary(void **state)
 {
@@ -753,6 +782,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_request),
+	    cmocka_unit_test(test_request_channels),
 	    cmocka_unit_test(test_answer_proprietary),
 	    cmocka_unit_test(test_answer_enhanced),
 	    cmocka_unit_test(test_answer_refusals),

@@ -490,6 +490,35 @@ test_stop_after_mcs(void **state)
 	assert_int_equal(steps_of(RDD_STEP_CLIENT_INFO), 0);
 }
 
+/* --channels: the static channels of SC_NET are joined after the I/O
+ * channel, in its order, and only as many as were asked for. */
+static void
+test_static_channels(void **state)
+{
+	struct rdd__session_config cfg;
+
+	(void)state;
+	rdd__session_free(f.s);
+	f.sd.channel_count = 3;
+	f.sd.channel_ids[0] = 1004;
+	f.sd.channel_ids[1] = 1005;
+	f.sd.channel_ids[2] = 1006;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.selected_protocol = RDD_PROTO_SSL;
+	cfg.server = &f.sd;
+	cfg.stop_after = RDD_PHASE_ACTIVATION;
+	cfg.timeout_us = TIMEOUT_US;
+	cfg.n_channels = 2;
+	f.s = rdd__session_new(&cfg, &f.info);
+	run();
+	assert_int_equal(f.info.outcome, RDD_SESSION_ACTIVATED);
+	assert_int_equal(f.n_joined, 4);
+	assert_int_equal(f.joined[2], 1004);
+	assert_int_equal(f.joined[3], 1005);
+	assert_int_equal(f.info.static_channels, 2);
+	assert_int_equal(steps_of(RDD_STEP_JOIN_STATIC), 2);
+}
+
 static void
 test_stop_after_licensing(void **state)
 {
@@ -913,6 +942,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_stop_after_mcs, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_stop_after_licensing, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_static_channels, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_error_info_in_licensing, setup,
 	                                    teardown),

@@ -1208,7 +1208,8 @@ test_session(void **state)
 	root = render(&obs, &d, &text);
 	o = get(root, "session");
 	assert_true(json_is_object(o));
-	assert_int_equal(json_object_size(o), 24);
+	assert_int_equal(json_object_size(o), 25);
+	assert_int_equal(get_int(o, "static_channels"), 0);
 	assert_key_order(strstr(text, "\"session\": {"), 4, order);
 	assert_string_equal(get_str(o, "outcome"), "error_info");
 	assert_string_equal(get_str(o, "phase"), "licensing");
