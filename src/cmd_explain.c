@@ -554,9 +554,9 @@ render_text(const struct out *o, const struct lookup *code,
 		fputs("  ", o->f);
 		wrap(
 		    o, 2, 2,
-		    "It walks every phase: a finding named above confirms its "
-		    "cause and gives the full fix; a phase that passes without "
-		    "it rules the cause out.");
+		    "It walks every phase to activation, licensing included: a "
+		    "finding named above confirms its cause and gives the full "
+		    "fix; a phase that passes without it rules the cause out.");
 	}
 }
 

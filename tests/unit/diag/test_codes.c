@@ -536,9 +536,11 @@ static void
 test_denied_story(void **state)
 {
 	static const char *const rank[] = {
-	    "cert-expired", "credssp-outdated",    "nego-ssl-not-allowed",
-	    "tls-alert",    "udp-blocked",         "net-packet-loss",
-	    "tcp-timeout",  "client-side-suspect", "licensing-unverified"};
+	    "cert-expired",         "credssp-outdated",
+	    "nego-ssl-not-allowed", "tls-alert",
+	    "udp-blocked",          "net-packet-loss",
+	    "tcp-timeout",          "client-side-suspect",
+	    "licensing-unverified", "server-denied-connection"};
 	const struct rdd_story_info *si = rdd_story_info(RDD_STORY_DENIED);
 	const struct rdd_code *ext = rdd_code_find(RDD_TABLE_EXT, 7);
 	size_t i;
@@ -553,6 +555,7 @@ test_denied_story(void **state)
 	assert_true(si->phases & RDD_PHASE_BIT(RDD_PHASE_TLS));
 	assert_true(si->phases & RDD_PHASE_BIT(RDD_PHASE_CREDSSP));
 	assert_true(si->phases & RDD_PHASE_BIT(RDD_PHASE_LICENSING));
+	assert_true(si->phases & RDD_PHASE_BIT(RDD_PHASE_ACTIVATION));
 	assert_true(si->phases & RDD_PHASE_BIT(RDD_PHASE_UDP));
 	for (i = 0; i < sizeof(rank) / sizeof(rank[0]); i++) {
 		const struct rdd_story_cause *c =
