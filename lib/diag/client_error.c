@@ -140,7 +140,41 @@ match_ids(struct rdd_diagnosis *d, const char *ids, unsigned rank,
 	}
 }
 
-/* Explaining findings first (in rank order), then the rest as they were. */
+/*
+ * The explaining findings by severity, then rank: a critical finding
+ * (the server said no, or a phase fails) explains the error before a
+ * warning or a note that only could. Insertion sort: stable, and at most
+ * RDD_MAX_EXPLAINING of them.
+ */
+static void
+by_severity(struct rdd_diagnosis *d)
+{
+	struct rdd_client_error *ce = &d->client_error;
+	enum rdd_severity sev[RDD_MAX_EXPLAINING];
+	size_t i, j;
+
+	for (i = 0; i < ce->n_explaining; i++)
+		sev[i] = d->findings[find_cause(d, ce->explaining[i])].severity;
+	for (i = 1; i < ce->n_explaining; i++) {
+		enum rdd_cause c = ce->explaining[i];
+		const char *t = ce->cause_title[i];
+		unsigned r = ce->cause_rank[i];
+		enum rdd_severity s = sev[i];
+
+		for (j = i; j > 0 && sev[j - 1] < s; j--) {
+			ce->explaining[j] = ce->explaining[j - 1];
+			ce->cause_title[j] = ce->cause_title[j - 1];
+			ce->cause_rank[j] = ce->cause_rank[j - 1];
+			sev[j] = sev[j - 1];
+		}
+		ce->explaining[j] = c;
+		ce->cause_title[j] = t;
+		ce->cause_rank[j] = r;
+		sev[j] = s;
+	}
+}
+
+/* Explaining findings first (in that order), then the rest as they were. */
 static void
 reorder(struct rdd_diagnosis *d)
 {
@@ -267,6 +301,7 @@ rdd_diagnose_client_error(struct rdd_diagnosis *d, uint32_t code,
 	ce->story_id = si != NULL ? si->id : NULL;
 	for (i = 0; (sc = rdd_story_cause(story, i)) != NULL; i++)
 		match_ids(d, sc->findings, (unsigned)i + 1, sc->title);
+	by_severity(d);
 	reorder(d);
 	write_summary(d, story);
 }

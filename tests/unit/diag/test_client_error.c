@@ -124,6 +124,31 @@ test_other_failure(void **state)
 	                       "than the client's?): tcp-refused"));
 }
 
+/*
+ * The server's own refusal (critical) explains the error before a warning
+ * or a note that only could, whatever their rank in the story.
+ */
+static void
+test_critical_leads(void **state)
+{
+	static struct rdd_diagnosis d;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	add(&d, "nego-ssl-required", RDD_SEV_INFO);
+	add(&d, "udp-blocked", RDD_SEV_WARNING);
+	add(&d, "server-denied-connection", RDD_SEV_CRITICAL);
+	rdd_diagnose_client_error(&d, 0x904, true, 7);
+	assert_int_equal(d.client_error.n_explaining, 3);
+	assert_string_equal(id_at(&d, 0), "server-denied-connection");
+	assert_string_equal(id_at(&d, 1), "udp-blocked");
+	assert_string_equal(id_at(&d, 2), "nego-ssl-required");
+	assert_int_equal(d.client_error.cause_rank[0], 10);
+	assert_non_null(strstr(d.client_error.summary,
+	                       "is explained by server-denied-connection "
+	                       "(cause 10: "));
+}
+
 static void
 test_unknown_code(void **state)
 {
@@ -149,6 +174,7 @@ main(void)
 	    cmocka_unit_test(test_explained_and_reordered),
 	    cmocka_unit_test(test_server_side_healthy),
 	    cmocka_unit_test(test_other_failure),
+	    cmocka_unit_test(test_critical_leads),
 	    cmocka_unit_test(test_unknown_code),
 	};
 
