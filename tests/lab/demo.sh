@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # demo.sh BUILD_DIR - `make demo`: bring the lab up, run rdpdoctor check
-# (the text report) against four lab servers, bring the lab down again
-# (always, through a trap).
+# (the text report) against five lab servers, the last one a server that
+# denies the connection after the Client Info (the injector in front of
+# xrdp), bring the lab down again (always, through a trap).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,11 +46,13 @@ opts=()
 [ -t 1 ] || opts+=(--no-color)
 
 n=0
-show() { # show TARGET HEADER
+show() { # show TARGET HEADER [OPTIONS...]
+	local target=$1 header=$2
+	shift 2
 	n=$((n + 1))
 	echo
-	echo "=== $n/4 $2: rdpdoctor check $1 ==="
-	ip netns exec rdpcli "$TOOL" check "${opts[@]}" "$1"
+	echo "=== $n/5 $header: rdpdoctor check $* $target ==="
+	ip netns exec rdpcli "$TOOL" check "${opts[@]}" "$@" "$target"
 	echo "(exit status $?)"
 }
 
@@ -57,5 +60,9 @@ show tls.rdpsrv.lab "a healthy server (xrdp, TLS, certificate from the lab CA)"
 show shadow.rdpsrv.lab "a server that requires NLA (FreeRDP shadow, CredSSP)"
 show expired.rdpsrv.lab "a server whose certificate has expired (xrdp, TLS)"
 show rst.rdpsrv.lab "a server whose connection is reset during security negotiation (RST on the TLS ClientHello)"
+if lab inject error-info - 60 -- --code 7 >/dev/null 2>&1; then
+	show inject.rdpsrv.lab "a server that denies the connection after the Client Info (Set Error Info 0x7: \"error 0x904, extended error 0x7\")" --client-error 0x904/0x7
+	lab uninject >/dev/null 2>&1
+fi
 echo
 echo "demo: bringing the lab down"
