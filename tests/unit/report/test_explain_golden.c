@@ -168,6 +168,8 @@ static const struct gcase cases[] = {
 	/* Nowhere to write. */
 	{"full-text", OUT_FULL, NULL, {"0x904", "0x7"}},
 	{"full-text-short", OUT_FULL, NULL, {"nosuchcode"}},
+	/* More than one buffer of stdio: a write fails before the end. */
+	{"full-text-long", OUT_FULL, NULL, {"-v", "0x7", "0x7"}},
 	{"full-json", OUT_FULL, NULL, {"-j", "0x904", "0x7"}},
 	{"full-json-short", OUT_FULL, NULL, {"-j", "nosuchcode"}},
 	{"full-help", OUT_FULL, NULL, {"--help"}},
