@@ -9,8 +9,11 @@
 #define RDPDOCTOR_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "rdpdoctor/codes.h"
 #include "rdpdoctor/diag.h"
 #include "rdpdoctor/observation.h"
 
@@ -28,6 +31,67 @@ int rdd_report_text(FILE *out, const struct rdd_observation *obs,
 /* One JSON document followed by a newline. Returns 0 or -1. */
 int rdd_report_json(FILE *out, const struct rdd_observation *obs,
                     const struct rdd_diagnosis *diag);
+
+/* ---- rdpdoctor explain: what an error code means ----------------------- */
+
+#define RDD_EXPLAIN_INPUT_MAX 128 /* longest CODE or EXTENDED, in bytes */
+#define RDD_EXPLAIN_MAX_MATCHES 16
+#define RDD_EXPLAIN_MAX_SUGGEST 10
+
+/* The nearest known codes of one table below and above an unknown number
+ * (each NULL when the table has none on that side). */
+struct rdd_explain_near {
+	enum rdd_code_table table;
+	const struct rdd_code *below, *above;
+};
+
+/* What one argument of explain (CODE or EXTENDED) turned out to be. */
+struct rdd_explain_lookup {
+	char input[RDD_EXPLAIN_INPUT_MAX + 1]; /* as typed: untrusted */
+	bool numeric;   /* read as a number (possibly as bare hex) */
+	bool bare_hex;  /* "80090302": hex, after decimal found nothing */
+	uint32_t value; /* when numeric */
+	struct rdd_code_match m[RDD_EXPLAIN_MAX_MATCHES];
+	size_t n; /* matches; 0: unknown */
+	/* An unknown name: the names that contain it, for "did you mean". */
+	const struct rdd_code *suggest[RDD_EXPLAIN_MAX_SUGGEST];
+	size_t n_suggest;
+	/* An unknown number: every table it could come from, in table
+	 * order, with its nearest codes. */
+	struct rdd_explain_near near[RDD_TABLE_COUNT];
+	size_t n_near;
+};
+
+/* What `rdpdoctor explain CODE [EXTENDED]` found. */
+struct rdd_explain {
+	struct rdd_explain_lookup code;
+	bool has_extended;
+	struct rdd_explain_lookup extended; /* when has_extended */
+	bool known; /* CODE, and EXTENDED if given, have matches */
+	/* The distinct stories of the matches, the extended reason's first:
+	 * it is the more specific of the two. */
+	enum rdd_story stories[RDD_STORY_COUNT];
+	size_t n_stories;
+};
+
+/*
+ * Look CODE (a number as clients print it, or a name) and EXTENDED (the
+ * extended disconnect reason beside it, or NULL) up in every code table
+ * (codes.h) and fill *E. Returns 0, or -1 when an argument is empty or
+ * longer than RDD_EXPLAIN_INPUT_MAX bytes.
+ */
+int rdd_explain_codes(struct rdd_explain *e, const char *code,
+                      const char *extended);
+
+/* The explanation for a terminal, wrapped at 80 columns; opt->verbose adds
+ * where each code's meaning comes from. Returns 0, or -1 if OUT has an
+ * error (OUT is not flushed). */
+int rdd_report_explain_text(FILE *out, const struct rdd_explain *e,
+                            const struct rdd_text_options *opt);
+
+/* The explanation as one JSON document followed by a newline. Returns 0
+ * or -1; OUT is not flushed. */
+int rdd_report_explain_json(FILE *out, const struct rdd_explain *e);
 
 /*
  * Escape untrusted bytes for a terminal: printable ASCII and valid UTF-8
