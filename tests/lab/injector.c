@@ -9,7 +9,7 @@
  *            --cert FILE --key FILE [--duration SECONDS] [--max-conns N]
  *            [--error-code N] [--transition N] [--code N] [--no-dpum]
  *            [--dpum-reason N] [--with-alert]
- *            [--nla hybrid|hybrid_ex --user [DOMAIN\\]NAME
+ *            [--nla hybrid|hybrid_ex --user [DOMAIN\]NAME
  *             --password-file FILE [--credssp-version N]]
  *
  * Per client connection: the X.224 Connection Request and Confirm (one
@@ -2062,7 +2062,7 @@ usage(void)
 	        "       [--error-code N] [--transition N] [--code N] "
 	        "[--no-dpum]\n"
 	        "       [--dpum-reason N] [--with-alert]\n"
-	        "       [--nla hybrid|hybrid_ex --user [DOMAIN\\\\]NAME "
+	        "       [--nla hybrid|hybrid_ex --user [DOMAIN\\]NAME "
 	        "--password-file FILE\n"
 	        "        [--credssp-version N]]\nmodes:");
 	for (i = 0; i < N_MODES; i++)
@@ -2318,6 +2318,11 @@ main(int argc, char **argv)
 	int lfd, one = 1, n_accepted = 0, i, k;
 	int64_t end, t;
 
+	if (argc == 2 && strcmp(argv[1], "--self-test") == 0) {
+		i = inj_ntlm_self_test() + inj_credssp_self_test();
+		fprintf(stderr, "injector self-test: %s\n", i ? "FAIL" : "ok");
+		return i ? 1 : 0;
+	}
 	memset(&env, 0, sizeof env);
 	memset(conns, 0, sizeof conns);
 	env.opt.duration = 600;

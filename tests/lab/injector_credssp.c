@@ -22,6 +22,7 @@
  * have no errorCode, so there the connection just closes. The password in
  * authInfo is never logged: only the user and domain names are.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -29,6 +30,7 @@
 #include <openssl/x509.h>
 
 #include "injector_nla.h"
+#include "wire/credssp.h"
 #include "wire/crypto.h"
 #include "wire/der.h"
 #include "wire/ntlm.h"
@@ -574,4 +576,71 @@ inj_credssp_input(struct inj_credssp *cs, const uint8_t *req, size_t len,
 		logmsg("conn %d: CredSSP: a TSRequest after the end", cs->conn);
 		return INJ_CS_FAIL;
 	}
+}
+
+/* --- self-test ----------------------------------------------------------------- */
+
+static int
+fail(const char *what)
+{
+	fprintf(stderr, "injector self-test: FAIL: %s\n", what);
+	return 1;
+}
+
+int
+inj_credssp_self_test(void)
+{
+	/* TSRequest{6, errorCode STATUS_LOGON_FAILURE}: 4 bytes of two's
+	 * complement, as Windows and FreeRDP write it (session.md C.2). */
+	static const uint8_t v_err[] = {0x30, 0x0d, 0xa0, 0x03, 0x02,
+	                                0x01, 0x06, 0xa4, 0x06, 0x02,
+	                                0x04, 0xc0, 0x00, 0x00, 0x6d};
+	static const uint8_t tok[3] = {1, 2, 3}, pka[20] = {9};
+	uint8_t storage[256], key[2], out[32];
+	struct rdd_buf b;
+	struct rdd_cur c;
+	struct rdd_tsrequest lib;
+	struct tsreq r;
+	struct inj_credssp cs;
+	size_t len;
+	int bad = 0;
+
+	rdd_buf_init(&b, storage, sizeof storage);
+	if (tsreq_build(&b, 6, NULL, 0, NULL, 0, true, 0xC000006Du) != 0 ||
+	    b.len != sizeof v_err || memcmp(b.p, v_err, b.len) != 0)
+		bad += fail("errorCode 0xC000006D encoding");
+	/* rdpdoctor's own parser reads the same value. */
+	rdd_cur_init(&c, b.p, b.len);
+	if (rdd_tsrequest_parse(&c, &lib) != 0 || !lib.has_error_code ||
+	    lib.error_code != 0xC000006Du || lib.version != 6)
+		bad += fail("lib/wire/credssp.c does not read our errorCode");
+	rdd_buf_init(&b, storage, sizeof storage);
+	if (tsreq_build(&b, 3, NULL, 0, NULL, 0, true, 0x80) != 0 ||
+	    b.len < 4 || memcmp(b.p + b.len - 4, "\x02\x02\x00\x80", 4) != 0)
+		bad += fail("errorCode 0x80 needs a leading zero");
+	rdd_buf_init(&b, storage, sizeof storage);
+	if (tsreq_build(&b, 6, tok, sizeof tok, pka, sizeof pka, true, 7) != 0)
+		bad += fail("build with every field");
+	if (tsreq_parse(b.p, b.len, &r) != 0 || r.version != 6 ||
+	    !r.has_token || r.token.len != 3 || r.token.p[2] != 3 ||
+	    !r.has_pka || r.pka.len != 20 || r.pka.p[0] != 9 || !r.has_error ||
+	    r.error != 7 || r.has_auth || r.has_nonce)
+		bad += fail("parse of what was built");
+	for (len = 0; len < b.len; len++)
+		if (tsreq_parse(b.p, len, &r) == 0)
+			bad += fail("a truncated TSRequest parsed");
+
+	/* v2-4: the SubjectPublicKey plus one, little-endian carry. */
+	memset(&cs, 0, sizeof cs);
+	cs.negotiated = 3;
+	key[0] = 0x30;
+	key[1] = 0x82;
+	if (server_binding(&cs, key, 2, out) != 2 || out[0] != 0x31 ||
+	    out[1] != 0x82)
+		bad += fail("v3 echo");
+	key[0] = 0xff;
+	if (server_binding(&cs, key, 2, out) != 2 || out[0] != 0x00 ||
+	    out[1] != 0x83)
+		bad += fail("v3 echo carry");
+	return bad;
 }

@@ -109,6 +109,12 @@ int inj_ntlm_seal(struct inj_ntlm *n, const uint8_t *msg, size_t len,
 
 void inj_ntlm_free(struct inj_ntlm *n);
 
+/* Check the above against [MS-NLMP] 4.2.4 (session.md N.5): the
+ * AUTHENTICATE verifies and yields the exported key, the GSS_WrapEx
+ * vectors seal and unseal both ways, wrong passwords, users and domains
+ * and every truncation are refused. Returns the number of failures. */
+int inj_ntlm_self_test(void);
+
 /* --- CredSSP, server side (injector_credssp.c) ---------------------------- */
 
 /* What the server does wrong, on purpose. */
@@ -163,6 +169,11 @@ void inj_credssp_free(struct inj_credssp *cs);
 enum inj_credssp_action inj_credssp_input(struct inj_credssp *cs,
                                           const uint8_t *req, size_t len,
                                           struct rdd_buf *out);
+
+/* Check the TSRequest encodings (errorCode as Windows writes it, parsing
+ * what is built, every truncation refused) and the v2-4 echo. Returns the
+ * number of failures. */
+int inj_credssp_self_test(void);
 
 /* "STATUS_LOGON_FAILURE" and friends, NULL if unknown. */
 const char *inj_status_name(uint32_t code);
