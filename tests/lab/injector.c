@@ -9,6 +9,8 @@
  *            --cert FILE --key FILE [--duration SECONDS] [--max-conns N]
  *            [--error-code N] [--transition N] [--code N] [--no-dpum]
  *            [--dpum-reason N] [--with-alert]
+ *            [--nla hybrid|hybrid_ex --user [DOMAIN\]NAME
+ *             --password-file FILE [--credssp-version N]]
  *
  * Per client connection: the X.224 Connection Request and Confirm (one
  * TPKT each) are relayed unchanged. If the Confirm selects SSL (0x1) the
@@ -42,6 +44,39 @@
  *                      relay up to and including the server's Font Map
  *                      (activation complete), then Set Error Info --code,
  *                      DPUM and close: a session that is refused once up
+ *
+ * With --nla the injector is itself the NLA server in front of xrdp (see
+ * injector_nla.h): it answers the client's X.224 Connection Request,
+ * selecting HYBRID_EX (--nla hybrid_ex, when the client asks for it) or
+ * HYBRID (when asked for; --nla hybrid never selects HYBRID_EX), else
+ * RDP_NEG_FAILURE HYBRID_REQUIRED_BY_SERVER; accepts TLS with --cert; plays
+ * the CredSSP server with NTLMv2 for the one account --user (the password
+ * read from --password-file, hashed, never logged), announcing
+ * --credssp-version (default 6); for HYBRID_EX sends the Early User
+ * Authorization Result; then connects to the upstream (X.224 asking SSL,
+ * TLS) and relays from MCS on as above, so that every mode above also
+ * works after a real NLA logon. SC_CORE's clientRequestedProtocols in the
+ * upstream's MCS Connect-Response is set back to what the client asked
+ * for (xrdp echoes SSL, which it was asked for). A wrong password or an
+ * unknown user is refused as Windows does: TSRequest{version, errorCode
+ * 0xC000006D STATUS_LOGON_FAILURE}, then close (CredSSP 2 and 5 have no
+ * errorCode: close only). CredSSP faults, with --nla:
+ *
+ *   credssp-error      after msg 3 (AUTHENTICATE), TSRequest{version,
+ *                      errorCode --code (default 0xC000006D)} whatever the
+ *                      password, then close_notify + FIN
+ *   credssp-close      after msg 3, close_notify + FIN without a word
+ *   credssp-alert      after msg 3, a TLS 1.3 fatal alert access_denied
+ *                      (49), written by hand (OpenSSL has no call for it),
+ *                      then FIN
+ *   credssp-bad-pubkey a correct logon, but the server's pubKeyAuth binds
+ *                      another RSA key (correctly sealed): what a TLS-
+ *                      intercepting middlebox looks like
+ *   credssp-error-negotiate
+ *                      after msg 1 (NEGOTIATE), TSRequest{version,
+ *                      errorCode --code (default 0xC00700EA)}, then close
+ *   early-auth-denied  a correct logon, then the Early User Authorization
+ *                      Result ACCESS_DENIED (5) and close (HYBRID_EX)
  *
  * The DPUM reason is rn-provider-initiated (1, bytes 20 80) by default
  * (--dpum-reason N): [MS-RDPBCGR] 3.3.5.5.x uses rn-user-requested (3,
@@ -78,9 +113,17 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rsa.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
+#include "injector_nla.h"
+#include "wire/credssp.h"
+#include "wire/crypto.h"
 #include "wire/cursor.h"
+#include "wire/x224.h"
 
 #define MAX_CONNS 32
 #define PLAIN_MAX 65536         /* a TPKT is at most 65535 bytes */
@@ -107,7 +150,13 @@ enum mode {
 	M_CLOSE,
 	M_STALL_ACTIVATION,
 	M_AFTER_DA_ERROR_INFO,
-	M_AFTER_ACTIVATION_ERROR_INFO
+	M_AFTER_ACTIVATION_ERROR_INFO,
+	M_CREDSSP_ERROR, /* the modes from here on need --nla */
+	M_CREDSSP_CLOSE,
+	M_CREDSSP_ALERT,
+	M_CREDSSP_BAD_PUBKEY,
+	M_CREDSSP_ERROR_NEGOTIATE,
+	M_EARLY_AUTH_DENIED
 };
 
 static const char *const mode_names[] = {
@@ -118,6 +167,12 @@ static const char *const mode_names[] = {
     "stall-activation",
     "after-demand-active-error-info",
     "after-activation-error-info",
+    "credssp-error",
+    "credssp-close",
+    "credssp-alert",
+    "credssp-bad-pubkey",
+    "credssp-error-negotiate",
+    "early-auth-denied",
 };
 #define N_MODES (sizeof(mode_names) / sizeof(mode_names[0]))
 
@@ -130,8 +185,11 @@ struct opts {
 	double duration;
 	long max_conns;
 	uint32_t error_code, transition, code;
-	bool no_dpum, with_alert;
+	bool no_dpum, with_alert, have_code;
 	unsigned dpum_reason;
+	enum { NLA_OFF, NLA_HYBRID, NLA_HYBRID_EX } nla;
+	uint32_t credssp_version;
+	const char *user, *password_file;
 };
 
 /* What every connection needs to know: the options and the TLS contexts. */
@@ -139,6 +197,11 @@ struct env {
 	struct opts opt;
 	SSL_CTX *srv_ctx; /* towards the client */
 	SSL_CTX *cli_ctx; /* towards the upstream */
+	/* --nla: the account, our certificate's SubjectPublicKey (and another
+	 * key's for credssp-bad-pubkey), the CredSSP server's settings. */
+	struct inj_account acct;
+	uint8_t spk[INJ_SPK_MAX], other_spk[INJ_SPK_MAX];
+	struct inj_credssp_cfg cs_cfg;
 };
 
 enum state {
@@ -146,6 +209,8 @@ enum state {
 	ST_CR,      /* reading the client's X.224 Connection Request */
 	ST_CC,      /* CR sent upstream, reading the Connection Confirm */
 	ST_PLAIN,   /* no TLS selected: relay bytes */
+	ST_NLA,     /* --nla: TLS with the client, CredSSP server */
+	ST_UPCONN,  /* --nla: connecting to the upstream after CredSSP */
 	ST_TLS,     /* TLS on both sides: relay PDUs, watch the server's */
 	ST_CLOSING, /* close_notify and FIN queued; wait for the peers' FIN */
 };
@@ -189,11 +254,20 @@ struct conn {
 	bool stalled;   /* everything from the server is dropped */
 	unsigned long dropped;
 	int64_t deadline; /* ST_CLOSING */
+	/* --nla */
+	struct inj_credssp *cs;    /* the CredSSP server (NULL without --nla) */
+	uint32_t requested;        /* the client's requestedProtocols */
+	uint32_t selected;         /* what we selected */
+	uint8_t neg_flags;         /* the client's RDP_NEG_REQ flags */
+	char cookie[64];           /* the client's mstshash, for the upstream */
+	bool cresp_seen;           /* the upstream's Connect-Response went by */
+	unsigned long cli_records; /* TLS records written to the client */
+	uint8_t secret[48];        /* server application traffic secret */
+	size_t secret_len;         /* (credssp-alert: from the key log) */
+	bool no_notify;            /* no close_notify to the client */
 };
 
 static volatile sig_atomic_t stop_flag;
-
-static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int64_t
 now_ms(void)
@@ -203,7 +277,7 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void
+void
 logmsg(const char *fmt, ...)
 {
 	struct timespec ts;
@@ -357,6 +431,12 @@ conn_end(struct conn *c, bool rst_client, bool rst_up, const char *why)
 {
 	side_free(&c->cli, rst_client);
 	side_free(&c->up, rst_up);
+	if (c->cs != NULL) {
+		inj_credssp_free(c->cs);
+		free(c->cs);
+		c->cs = NULL;
+	}
+	rdd_wipe(c->secret, sizeof c->secret);
 	logmsg("conn %d: %s%s (frames: %lu from the client, %lu from the "
 	       "upstream, %lu dropped)",
 	       c->id, rst_client ? "RST to client: " : "", why, c->cli.frames,
@@ -409,6 +489,8 @@ begin_close(struct conn *c, const char *why)
 		struct side *s = sides[i];
 
 		queue_free(&s->pend);
+		if (s == &c->cli && c->no_notify)
+			continue; /* after a fatal alert: FIN only */
 		if (s->ssl != NULL && s->tls_up && s->fd >= 0) {
 			ERR_clear_error();
 			(void)SSL_shutdown(s->ssl); /* queues close_notify */
@@ -430,6 +512,8 @@ tls_write(struct conn *c, struct side *dst, const unsigned char *p, size_t n)
 	ERR_clear_error();
 	w = SSL_write(dst->ssl, p, (int)n);
 	drain_wbio(dst);
+	if (dst == &c->cli) /* one record per 16 KiB (credssp-alert) */
+		c->cli_records += (n + 16383) / 16384;
 	if (w <= 0 || (size_t)w != n) {
 		log_ssl_error(c, dst, "write failed");
 		return false;
@@ -842,17 +926,101 @@ at_first_license(struct conn *c, const struct sd *sd)
 	}
 }
 
+/*
+ * If P (N bytes, one TPKT) is the MCS Connect-Response (X.224 Data, then
+ * the BER tag 7F 66 of T.125 Connect-Response), set SC_CORE's
+ * clientRequestedProtocols ([MS-RDPBCGR] 2.2.1.4.2: offset 8 of the
+ * block) to REQ: the server data blocks follow the H.221 key "McDn" of
+ * the GCC Conference Create Response and its PER length. 1 if it was
+ * set (*OLD gets the value xrdp sent), 0 if P is not a Connect-Response or
+ * has no such field, -1 if its blocks are malformed.
+ */
+static int
+set_client_requested(unsigned char *p, size_t n, uint32_t req, uint32_t *old)
+{
+	static const uint8_t key[4] = {'M', 'c', 'D', 'n'};
+	struct rdd_cur c, blocks, at;
+	uint8_t b, l1, l2;
+	uint16_t type, len;
+	size_t off, hit = 0, pos;
+	bool found = false;
+
+	rdd_cur_init(&c, p, n);
+	if (rdd_cur_skip(&c, 5) != 0 || rdd_cur_u8(&c, &b) != 0 || b != 0xf0 ||
+	    rdd_cur_skip(&c, 1) != 0 || rdd_cur_u8(&c, &b) != 0 || b != 0x7f ||
+	    rdd_cur_u8(&c, &b) != 0 || b != 0x66)
+		return 0;
+	for (off = 0; n >= 4 && off <= n - 4; off++)
+		if (memcmp(p + off, key, 4) == 0) {
+			hit = off + 4;
+			found = true;
+			break;
+		}
+	if (!found)
+		return 0;
+	rdd_cur_init(&c, p + hit, n - hit);
+	if (rdd_cur_u8(&c, &l1) != 0)
+		return -1;
+	len = l1;
+	if (l1 & 0x80) {
+		if (rdd_cur_u8(&c, &l2) != 0)
+			return -1;
+		len = (uint16_t)((l1 & 0x3f) << 8 | l2);
+	}
+	if (rdd_cur_sub(&c, len, &blocks) != 0)
+		return -1;
+	while (rdd_cur_left(&blocks) > 0) {
+		pos = (size_t)(blocks.p - p);
+		if (rdd_cur_u16le(&blocks, &type) != 0 ||
+		    rdd_cur_u16le(&blocks, &len) != 0 || len < 4 ||
+		    rdd_cur_sub(&blocks, (size_t)len - 4, &at) != 0)
+			return -1;
+		if (type != 0x0c01) /* SC_CORE */
+			continue;
+		if (len < 12 || rdd_cur_skip(&at, 4) != 0 ||
+		    rdd_cur_u32le(&at, old) != 0)
+			return 0;
+		pos += 8;
+		p[pos] = (uint8_t)req;
+		p[pos + 1] = (uint8_t)(req >> 8);
+		p[pos + 2] = (uint8_t)(req >> 16);
+		p[pos + 3] = (uint8_t)(req >> 24);
+		return 1;
+	}
+	return 0;
+}
+
 static void
-on_server_pdu(struct conn *c, const unsigned char *p, size_t n)
+on_server_pdu(struct conn *c, unsigned char *p, size_t n)
 {
 	const struct opts *o = &c->env->opt;
 	struct sd sd;
+	uint32_t old = 0;
 	uint8_t type;
 	int k;
 
 	if (c->stalled) {
 		c->dropped++;
 		return;
+	}
+	if (c->cs != NULL && !c->cresp_seen) {
+		k = set_client_requested(p, n, c->requested, &old);
+		if (k != 0) {
+			c->cresp_seen = true;
+			if (k > 0)
+				logmsg(
+				    "conn %d: upstream's MCS Connect-Response: "
+				    "SC_CORE clientRequestedProtocols 0x%x "
+				    "set to the client's 0x%x",
+				    c->id, (unsigned)old,
+				    (unsigned)c->requested);
+			else
+				logmsg(
+				    "conn %d: upstream's MCS Connect-Response: "
+				    "server data blocks malformed, relayed "
+				    "as they are",
+				    c->id);
+		}
 	}
 	k = parse_sd(p, n, &sd);
 	if (k < 0) {
@@ -1047,6 +1215,493 @@ pump(struct conn *c, struct side *s)
 	}
 }
 
+/* --- the NLA front (--nla) ------------------------------------------------------ */
+
+#define PROTOCOL_SSL 0x1
+#define PROTOCOL_HYBRID 0x2
+#define PROTOCOL_HYBRID_EX 0x8
+#define EXTENDED_CLIENT_DATA_SUPPORTED 0x01 /* what xrdp's CC says */
+#define CORRELATION_INFO_PRESENT 0x08
+#define AD_ACCESS_DENIED 49 /* RFC 8446 6.2 */
+
+/*
+ * The key log gives the server's application traffic secret: the one
+ * thing needed to write a TLS 1.3 alert record OpenSSL will not send.
+ * Only set up for credssp-alert; the secret stays in the connection.
+ */
+static void
+keylog_cb(const SSL *ssl, const char *line)
+{
+	static const char label[] = "SERVER_TRAFFIC_SECRET_0 ";
+	struct conn *c = SSL_get_app_data(ssl);
+	const char *p;
+	size_t n = 0;
+	unsigned v;
+
+	if (c == NULL || strncmp(line, label, sizeof label - 1) != 0)
+		return;
+	p = strchr(line + sizeof label - 1, ' '); /* after the client random */
+	if (p == NULL)
+		return;
+	for (p++; n < sizeof c->secret && sscanf(p, "%2x", &v) == 1; p += 2)
+		c->secret[n++] = (uint8_t)v;
+	c->secret_len = n;
+}
+
+/* HKDF-Expand-Label(SECRET, LABEL, "", LEN) for LEN <= the hash length
+ * (RFC 8446 7.1): one HMAC block over HkdfLabel + 0x01. */
+static int
+hkdf_expand_label(const EVP_MD *md, const uint8_t *secret, size_t slen,
+                  const char *label, uint8_t *out, size_t len)
+{
+	uint8_t info[64], mac[EVP_MAX_MD_SIZE];
+	unsigned int mlen = 0;
+	size_t ll = strlen(label), i = 0;
+
+	if (ll > 32 || len > (size_t)EVP_MD_get_size(md))
+		return -1;
+	info[i++] = (uint8_t)(len >> 8);
+	info[i++] = (uint8_t)len;
+	info[i++] = (uint8_t)(6 + ll);
+	memcpy(info + i, "tls13 ", 6);
+	i += 6;
+	memcpy(info + i, label, ll);
+	i += ll;
+	info[i++] = 0; /* empty context */
+	info[i++] = 1; /* T(1) */
+	if (HMAC(md, secret, (int)slen, info, i, mac, &mlen) == NULL)
+		return -1;
+	memcpy(out, mac, len);
+	return 0;
+}
+
+/*
+ * Queue a TLS 1.3 fatal alert DESC to the client, encrypted as OpenSSL
+ * would have (RFC 8446 5.2): TLSInnerPlaintext 02 DESC 15, AAD 17 03 03
+ * 00 13, nonce = iv XOR the record sequence number (the records written
+ * since the handshake; no session tickets are sent with --nla). False if
+ * that cannot be done (not TLS 1.3, an unknown suite, no secret).
+ */
+static bool
+tls13_alert(struct conn *c, uint8_t desc)
+{
+	const SSL_CIPHER *ciph = SSL_get_current_cipher(c->cli.ssl);
+	const EVP_MD *md;
+	const EVP_CIPHER *aead;
+	EVP_CIPHER_CTX *ctx;
+	uint8_t key[32], iv[12], rec[5 + 3 + 16], inner[3] = {2, desc, 21};
+	size_t klen;
+	int outl, i, ok = 0;
+
+	if (ciph == NULL || SSL_version(c->cli.ssl) != TLS1_3_VERSION)
+		return false;
+	switch (SSL_CIPHER_get_id(ciph) & 0xffff) {
+	case 0x1301:
+		md = EVP_sha256();
+		aead = EVP_aes_128_gcm();
+		klen = 16;
+		break;
+	case 0x1302:
+		md = EVP_sha384();
+		aead = EVP_aes_256_gcm();
+		klen = 32;
+		break;
+	case 0x1303:
+		md = EVP_sha256();
+		aead = EVP_chacha20_poly1305();
+		klen = 32;
+		break;
+	default:
+		return false;
+	}
+	if (c->secret_len != (size_t)EVP_MD_get_size(md) ||
+	    hkdf_expand_label(md, c->secret, c->secret_len, "key", key, klen) !=
+	        0 ||
+	    hkdf_expand_label(md, c->secret, c->secret_len, "iv", iv, 12) != 0)
+		return false;
+	for (i = 0; i < 8; i++)
+		iv[11 - i] ^= (uint8_t)(c->cli_records >> (8 * i));
+	rec[0] = 23; /* application_data, as every TLS 1.3 record */
+	rec[1] = 3;
+	rec[2] = 3;
+	rec[3] = 0;
+	rec[4] = sizeof rec - 5;
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx != NULL && EVP_EncryptInit_ex(ctx, aead, NULL, key, iv) == 1 &&
+	    EVP_EncryptUpdate(ctx, NULL, &outl, rec, 5) == 1 &&
+	    EVP_EncryptUpdate(ctx, rec + 5, &outl, inner, 3) == 1 &&
+	    outl == 3 && EVP_EncryptFinal_ex(ctx, rec + 8, &outl) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, 16, rec + 8) == 1)
+		ok = 1;
+	EVP_CIPHER_CTX_free(ctx);
+	rdd_wipe(key, sizeof key);
+	if (!ok)
+		return false;
+	queue_push(&c->cli.out, rec, sizeof rec);
+	return true;
+}
+
+/* An X.224 Connection Confirm with RDP_NEG_RSP or RDP_NEG_FAILURE
+ * ([MS-RDPBCGR] 2.2.1.2): TPKT, LI 14, CC, dst-ref 0, src-ref 0x1234 (as
+ * xrdp), class 0, then type, flags, length 8, the value. */
+static void
+nla_send_cc(struct conn *c, uint8_t type, uint8_t flags, uint32_t value)
+{
+	uint8_t storage[19];
+	struct rdd_buf b;
+
+	rdd_buf_init(&b, storage, sizeof storage);
+	rdd_buf_u8(&b, 0x03);
+	rdd_buf_u8(&b, 0x00);
+	rdd_buf_u16be(&b, sizeof storage);
+	rdd_buf_u8(&b, 0x0e);
+	rdd_buf_u8(&b, RDD_X224_TPDU_CC);
+	rdd_buf_u16be(&b, 0);
+	rdd_buf_u16be(&b, 0x1234);
+	rdd_buf_u8(&b, 0);
+	rdd_buf_u8(&b, type);
+	rdd_buf_u8(&b, flags);
+	rdd_buf_u16le(&b, 8);
+	rdd_buf_u32le(&b, value);
+	if (!b.err)
+		queue_push(&c->cli.out, b.p, b.len);
+}
+
+/* Our CR to the upstream: the client's cookie and flags, asking SSL. */
+static void
+nla_send_up_cr(struct conn *c)
+{
+	uint8_t storage[128];
+	struct rdd_buf b;
+	struct rdd_x224_cr cr;
+
+	memset(&cr, 0, sizeof cr);
+	cr.cookie = c->cookie[0] != '\0' ? c->cookie : NULL;
+	cr.neg_req = true;
+	cr.neg_flags = (uint8_t)(c->neg_flags & ~CORRELATION_INFO_PRESENT);
+	cr.requested_protocols = PROTOCOL_SSL;
+	rdd_buf_init(&b, storage, sizeof storage);
+	if (rdd_x224_build_cr(&b, &cr) != 0) {
+		cr.cookie = NULL; /* a cookie the builder refuses */
+		rdd_buf_init(&b, storage, sizeof storage);
+		if (rdd_x224_build_cr(&b, &cr) != 0) {
+			begin_close(c, "cannot build the upstream's CR");
+			return;
+		}
+	}
+	queue_push(&c->up.out, b.p, b.len);
+	logmsg("conn %d: upstream connected; CR sent (%zu bytes, SSL)", c->id,
+	       b.len);
+	c->st = ST_CC;
+}
+
+/* Open the upstream connection (non-blocking). False if it failed. */
+static bool
+start_upstream(struct conn *c)
+{
+	const struct opts *o = &c->env->opt;
+	int ufd, one = 1;
+
+	ufd = socket(o->upstream.ss_family, SOCK_STREAM, 0);
+	if (ufd < 0 || set_nonblock(ufd) < 0) {
+		if (ufd >= 0)
+			close(ufd);
+		conn_end(c, true, false, "upstream socket failed");
+		return false;
+	}
+	setsockopt(ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	c->up.fd = ufd;
+	if (connect(ufd, (const struct sockaddr *)&o->upstream,
+	            o->upstream_len) == 0)
+		return true;
+	if (errno == EINPROGRESS) {
+		c->connecting = true;
+		return true;
+	}
+	logmsg("conn %d: upstream %s: %s", c->id, o->upstream_str,
+	       strerror(errno));
+	conn_end(c, true, false, "upstream connect failed");
+	return false;
+}
+
+/* CredSSP is over (authInfo read): the Early User Authorization Result
+ * for HYBRID_EX ([MS-RDPBCGR] 2.2.10.2), then the upstream. */
+static void
+nla_done(struct conn *c)
+{
+	bool deny = c->env->opt.mode == M_EARLY_AUTH_DENIED;
+	uint8_t res[4] = {deny ? 5 : 0, 0, 0, 0};
+
+	if (c->selected == PROTOCOL_HYBRID_EX) {
+		if (!tls_write(c, &c->cli, res, sizeof res)) {
+			conn_end(c, false, false, "TLS write failed");
+			return;
+		}
+		logmsg("conn %d: sent Early User Authorization Result %s",
+		       c->id,
+		       deny ? "5 ACCESS_DENIED (mode early-auth-denied)"
+		            : "0 SUCCESS");
+		if (deny) {
+			begin_close(c, "early user authorization denied");
+			return;
+		}
+	} else if (deny) {
+		logmsg("conn %d: early-auth-denied needs HYBRID_EX; HYBRID was "
+		       "selected, so no result can be sent",
+		       c->id);
+		begin_close(c, "early-auth-denied without HYBRID_EX");
+		return;
+	}
+	logmsg("conn %d: NLA done; connecting to the upstream %s", c->id,
+	       c->env->opt.upstream_str);
+	c->st = ST_UPCONN;
+	if (start_upstream(c) && !c->connecting)
+		nla_send_up_cr(c);
+}
+
+/* One whole TSRequest from the client. */
+static void
+nla_handle(struct conn *c, const uint8_t *p, size_t n)
+{
+	uint8_t storage[16384];
+	struct rdd_buf b;
+
+	rdd_buf_init(&b, storage, sizeof storage);
+	switch (inj_credssp_input(c->cs, p, n, &b)) {
+	case INJ_CS_SEND:
+		if (!tls_write(c, &c->cli, b.p, b.len))
+			conn_end(c, false, false, "TLS write failed");
+		return;
+	case INJ_CS_SEND_CLOSE:
+		if (!tls_write(c, &c->cli, b.p, b.len)) {
+			conn_end(c, false, false, "TLS write failed");
+			return;
+		}
+		begin_close(c, "CredSSP refused with an errorCode");
+		return;
+	case INJ_CS_CLOSE:
+		begin_close(c, "CredSSP ended without a word");
+		return;
+	case INJ_CS_ALERT:
+		if (tls13_alert(c, AD_ACCESS_DENIED)) {
+			logmsg("conn %d: CredSSP: after msg 3 (mode "
+			       "credssp-alert): TLS 1.3 fatal alert "
+			       "access_denied (49), record %lu; FIN without "
+			       "close_notify",
+			       c->id, c->cli_records);
+			c->no_notify = true;
+			begin_close(c, "fatal alert sent");
+		} else {
+			logmsg("conn %d: CredSSP: cannot write the alert (not "
+			       "TLS 1.3 with a known suite, or no key log): "
+			       "close_notify instead",
+			       c->id);
+			begin_close(c, "no alert possible");
+		}
+		return;
+	case INJ_CS_DONE:
+		nla_done(c);
+		return;
+	case INJ_CS_FAIL:
+		begin_close(c, "CredSSP failed");
+		return;
+	}
+}
+
+/* Frame the TSRequests in the client's plaintext; what follows the last
+ * one (the client's MCS Connect-Initial) stays in c->cli.in. */
+static void
+nla_frame(struct conn *c)
+{
+	struct side *s = &c->cli;
+	size_t n;
+
+	while (c->st == ST_NLA && s->inlen > 0) {
+		switch (rdd_tsrequest_frame(s->in, s->inlen, &n)) {
+		case RDD_TSREQ_NEED_MORE:
+			return;
+		case RDD_TSREQ_OK:
+			s->frames++;
+			nla_handle(c, s->in, n);
+			if (c->st != ST_FREE)
+				consume(s->in, &s->inlen, n);
+			break;
+		default:
+			logmsg("conn %d: the client's plaintext is not a "
+			       "TSRequest (first byte 0x%02x)",
+			       c->id, s->in[0]);
+			begin_close(c, "not CredSSP");
+			return;
+		}
+	}
+}
+
+/* Run the client's TLS during CredSSP: the handshake, then TSRequests. */
+static void
+nla_pump(struct conn *c)
+{
+	struct side *s = &c->cli;
+	int r, e;
+
+	if (c->st != ST_NLA)
+		return;
+	if (!s->tls_up) {
+		ERR_clear_error();
+		r = SSL_do_handshake(s->ssl);
+		drain_wbio(s);
+		if (r != 1) {
+			e = SSL_get_error(s->ssl, r);
+			if (e == SSL_ERROR_WANT_READ ||
+			    e == SSL_ERROR_WANT_WRITE) {
+				if (s->eof)
+					conn_end(c, false, false,
+					         "client closed during the TLS "
+					         "handshake");
+				return;
+			}
+			log_ssl_error(c, s, "handshake failed");
+			conn_end(c, false, false, "TLS handshake failed");
+			return;
+		}
+		s->tls_up = true;
+		logmsg("conn %d: TLS with the client up: %s %s", c->id,
+		       SSL_get_version(s->ssl), SSL_get_cipher_name(s->ssl));
+	}
+	while (c->st == ST_NLA) {
+		if (s->inlen >= PLAIN_MAX) {
+			begin_close(c, "TSRequest longer than the buffer");
+			return;
+		}
+		ERR_clear_error();
+		r = SSL_read(s->ssl, s->in + s->inlen,
+		             (int)(PLAIN_MAX - s->inlen));
+		drain_wbio(s);
+		if (r <= 0) {
+			e = SSL_get_error(s->ssl, r);
+			if (e == SSL_ERROR_WANT_READ) {
+				if (s->eof)
+					begin_close(c, "client closed during "
+					               "CredSSP");
+				return;
+			}
+			if (e == SSL_ERROR_ZERO_RETURN) {
+				logmsg("conn %d: close_notify from the client",
+				       c->id);
+				begin_close(c, "client closed during CredSSP");
+				return;
+			}
+			log_ssl_error(c, s, "read failed");
+			begin_close(c, "TLS error");
+			return;
+		}
+		s->inlen += (size_t)r;
+		nla_frame(c);
+	}
+}
+
+/*
+ * The client's CR is in c->cli.in (whole): answer it ourselves. HYBRID_EX
+ * if --nla hybrid_ex and the client asks for it, else HYBRID if it asks
+ * for it (what Windows does), else RDP_NEG_FAILURE
+ * HYBRID_REQUIRED_BY_SERVER and close.
+ */
+static void
+nla_on_cr(struct conn *c)
+{
+	const struct env *env = c->env;
+	struct rdd_x224_cr_parsed cr;
+	struct rdd_cur cur;
+	char req[64], sel[32];
+	const char *pre = "Cookie: mstshash=";
+
+	rdd_cur_init(&cur, c->cli.in + 4, c->cli.inlen - 4);
+	if (rdd_x224_parse_cr(&cur, &cr) != 0) {
+		conn_end(c, true, false, "the client's CR does not parse");
+		return;
+	}
+	c->cli.inlen = 0;
+	c->requested = cr.neg_req ? cr.requested_protocols : 0;
+	c->neg_flags = cr.neg_flags;
+	if (!cr.has_routing && strncmp(cr.cookie, pre, strlen(pre)) == 0)
+		snprintf(c->cookie, sizeof c->cookie, "%s",
+		         cr.cookie + strlen(pre));
+	rdd_protocols_str(req, sizeof req, c->requested);
+	if (env->opt.nla == NLA_HYBRID_EX &&
+	    (c->requested & PROTOCOL_HYBRID_EX))
+		c->selected = PROTOCOL_HYBRID_EX;
+	else if (c->requested & PROTOCOL_HYBRID)
+		c->selected = PROTOCOL_HYBRID;
+	if (c->selected == 0) {
+		nla_send_cc(c, RDD_NEG_TYPE_FAILURE, 0,
+		            RDD_NEG_HYBRID_REQUIRED_BY_SERVER);
+		logmsg("conn %d: CR asks for %s: CC sent with RDP_NEG_FAILURE "
+		       "HYBRID_REQUIRED_BY_SERVER",
+		       c->id, req);
+		begin_close(c, "NLA required");
+		return;
+	}
+	nla_send_cc(c, RDD_NEG_TYPE_RSP, EXTENDED_CLIENT_DATA_SUPPORTED,
+	            c->selected);
+	rdd_protocols_str(sel, sizeof sel, c->selected);
+	logmsg("conn %d: CR asks for %s: CC sent, selectedProtocol %s; TLS "
+	       "and CredSSP with the client",
+	       c->id, req, sel);
+	c->cli.ssl = SSL_new(env->srv_ctx);
+	c->cli.rbio = BIO_new(BIO_s_mem());
+	c->cli.wbio = BIO_new(BIO_s_mem());
+	c->cs = malloc(sizeof *c->cs);
+	if (c->cli.ssl == NULL || c->cli.rbio == NULL || c->cli.wbio == NULL ||
+	    c->cs == NULL) {
+		BIO_free(c->cli.rbio);
+		BIO_free(c->cli.wbio);
+		c->cli.rbio = c->cli.wbio = NULL;
+		free(c->cs);
+		c->cs = NULL;
+		conn_end(c, true, false, "out of memory for TLS");
+		return;
+	}
+	inj_credssp_init(c->cs, &env->cs_cfg, c->id);
+	SSL_set_bio(c->cli.ssl, c->cli.rbio, c->cli.wbio);
+	SSL_set_accept_state(c->cli.ssl);
+	SSL_set_app_data(c->cli.ssl, c);
+	c->st = ST_NLA;
+}
+
+/* The upstream's CC (in c->up.in, whole) after NLA: TLS to it, relay. */
+static void
+nla_on_cc(struct conn *c)
+{
+	struct rdd_x224_cc cc;
+	struct rdd_cur cur;
+
+	rdd_cur_init(&cur, c->up.in + 4, c->up.inlen - 4);
+	if (rdd_x224_parse_cc(&cur, &cc) != 0 || cc.neg != RDD_X224_NEG_RSP ||
+	    cc.selected_protocol != PROTOCOL_SSL) {
+		logmsg("conn %d: the upstream's CC does not select SSL", c->id);
+		begin_close(c, "upstream refused TLS");
+		return;
+	}
+	c->up.inlen = 0;
+	c->up.ssl = SSL_new(c->env->cli_ctx);
+	c->up.rbio = BIO_new(BIO_s_mem());
+	c->up.wbio = BIO_new(BIO_s_mem());
+	if (c->up.ssl == NULL || c->up.rbio == NULL || c->up.wbio == NULL) {
+		BIO_free(c->up.rbio);
+		BIO_free(c->up.wbio);
+		c->up.rbio = c->up.wbio = NULL;
+		conn_end(c, false, false, "out of memory for TLS");
+		return;
+	}
+	SSL_set_bio(c->up.ssl, c->up.rbio, c->up.wbio);
+	SSL_set_connect_state(c->up.ssl);
+	logmsg("conn %d: upstream's CC selects SSL (flags 0x%02x); TLS to the "
+	       "upstream, then the relay",
+	       c->id, cc.flags);
+	c->st = ST_TLS;
+	pump(c, &c->up);
+	frame(c, &c->cli); /* what the client sent after CredSSP */
+}
+
 /* The Connection Confirm is in c->up.in (whole): relay it, pick the path. */
 static void
 on_cc(struct conn *c)
@@ -1057,6 +1712,10 @@ on_cc(struct conn *c)
 	uint32_t selected = 0;
 	size_t n = c->up.inlen;
 
+	if (c->cs != NULL) {
+		nla_on_cc(c);
+		return;
+	}
 	queue_push(&c->cli.out, c->up.in, n);
 	c->up.inlen = 0;
 	/* TPKT (4), X.224 CC: LI, 0xD0, dst-ref, src-ref, class (7),
@@ -1160,6 +1819,9 @@ on_eof(struct conn *c, struct side *s)
 		begin_close(c,
 		            s == &c->cli ? "client closed" : "upstream closed");
 		return;
+	case ST_NLA:
+		nla_pump(c); /* what was buffered, then the close */
+		return;
 	case ST_TLS:
 		pump(c, s); /* what was buffered, then the close */
 		return;
@@ -1221,13 +1883,23 @@ do_read(struct conn *c, struct side *s)
 		}
 		if (w > 0)
 			return;
-		if (c->st == ST_CR && !c->connecting)
+		if (c->st == ST_CR && c->cs == NULL &&
+		    c->env->opt.nla != NLA_OFF)
+			nla_on_cr(c);
+		else if (c->st == ST_CR && !c->connecting)
 			forward_cr(c);
 		else if (c->st == ST_CC)
 			on_cc(c);
 		return;
 	case ST_PLAIN:
 		queue_push(&other(c, s)->out, buf, (size_t)n);
+		return;
+	case ST_NLA:
+		if (BIO_write(s->rbio, buf, (int)n) != (int)n) {
+			conn_end(c, false, false, "BIO_write failed");
+			return;
+		}
+		nla_pump(c);
 		return;
 	case ST_TLS:
 		if (BIO_write(s->rbio, buf, (int)n) != (int)n) {
@@ -1320,7 +1992,9 @@ on_connected(struct conn *c)
 		conn_end(c, true, false, "upstream connect failed");
 		return;
 	}
-	if (c->st == ST_CR && c->cli.inlen > 0 && tpkt_want(&c->cli) == 0)
+	if (c->st == ST_UPCONN)
+		nla_send_up_cr(c);
+	else if (c->st == ST_CR && c->cli.inlen > 0 && tpkt_want(&c->cli) == 0)
 		forward_cr(c);
 }
 
@@ -1337,7 +2011,7 @@ on_accept(const struct env *env, struct conn *conns, int lfd, int *n_accepted)
 {
 	const struct opts *o = &env->opt;
 	struct conn *c = NULL;
-	int fd, ufd, i, one = 1;
+	int fd, i, one = 1;
 
 	fd = accept(lfd, NULL, NULL);
 	if (fd < 0)
@@ -1367,26 +2041,10 @@ on_accept(const struct env *env, struct conn *conns, int lfd, int *n_accepted)
 		conn_end(c, true, false, "out of memory");
 		return;
 	}
-	logmsg("conn %d: accepted (%s)", c->id, mode_names[o->mode]);
-	ufd = socket(o->upstream.ss_family, SOCK_STREAM, 0);
-	if (ufd < 0 || set_nonblock(ufd) < 0) {
-		if (ufd >= 0)
-			close(ufd);
-		conn_end(c, true, false, "upstream socket failed");
-		return;
-	}
-	setsockopt(ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	c->up.fd = ufd;
-	if (connect(ufd, (const struct sockaddr *)&o->upstream,
-	            o->upstream_len) == 0)
-		return;
-	if (errno == EINPROGRESS) {
-		c->connecting = true;
-		return;
-	}
-	logmsg("conn %d: upstream %s: %s", c->id, o->upstream_str,
-	       strerror(errno));
-	conn_end(c, true, false, "upstream connect failed");
+	logmsg("conn %d: accepted (%s%s)", c->id, mode_names[o->mode],
+	       o->nla == NLA_OFF ? "" : ", NLA front");
+	if (o->nla == NLA_OFF) /* with --nla: once CredSSP is done */
+		(void)start_upstream(c);
 }
 
 /* --- set-up ------------------------------------------------------------------------ */
@@ -1403,7 +2061,10 @@ usage(void)
 	        "N]\n"
 	        "       [--error-code N] [--transition N] [--code N] "
 	        "[--no-dpum]\n"
-	        "       [--dpum-reason N] [--with-alert]\nmodes:");
+	        "       [--dpum-reason N] [--with-alert]\n"
+	        "       [--nla hybrid|hybrid_ex --user [DOMAIN\\]NAME "
+	        "--password-file FILE\n"
+	        "        [--credssp-version N]]\nmodes:");
 	for (i = 0; i < N_MODES; i++)
 		fprintf(stderr, " %s", mode_names[i]);
 	fputc('\n', stderr);
@@ -1486,6 +2147,20 @@ parse_args(struct opts *o, int argc, char **argv)
 			o->transition = (uint32_t)num(v, 0, 0xffffffffLL);
 		} else if (strcmp(a, "--code") == 0) {
 			o->code = (uint32_t)num(v, 0, 0xffffffffLL);
+			o->have_code = true;
+		} else if (strcmp(a, "--nla") == 0) {
+			if (strcmp(v, "hybrid") == 0)
+				o->nla = NLA_HYBRID;
+			else if (strcmp(v, "hybrid_ex") == 0)
+				o->nla = NLA_HYBRID_EX;
+			else
+				usage();
+		} else if (strcmp(a, "--credssp-version") == 0) {
+			o->credssp_version = (uint32_t)num(v, 1, 255);
+		} else if (strcmp(a, "--user") == 0) {
+			o->user = v;
+		} else if (strcmp(a, "--password-file") == 0) {
+			o->password_file = v;
 		} else if (strcmp(a, "--dpum-reason") == 0) {
 			o->dpum_reason = (unsigned)num(v, 0, 7);
 		} else {
@@ -1495,6 +2170,116 @@ parse_args(struct opts *o, int argc, char **argv)
 	if (!have_listen || !have_up || !have_mode || o->cert == NULL ||
 	    o->key == NULL)
 		usage();
+	if (o->mode >= M_CREDSSP_ERROR && o->nla == NLA_OFF) {
+		fprintf(stderr, "injector: mode %s needs --nla\n",
+		        mode_names[o->mode]);
+		exit(2);
+	}
+	if (o->nla != NLA_OFF &&
+	    (o->user == NULL || o->password_file == NULL)) {
+		fprintf(stderr, "injector: --nla needs --user and "
+		                "--password-file\n");
+		exit(2);
+	}
+}
+
+/* --user NAME, DOMAIN\NAME or NAME@DOMAIN into A. */
+static int
+parse_user(struct inj_account *a, const char *s)
+{
+	const char *bs = strchr(s, '\\'), *at = strrchr(s, '@');
+	int k;
+
+	if (bs != NULL)
+		k = snprintf(a->domain, sizeof a->domain, "%.*s", (int)(bs - s),
+		             s) < 0 ||
+		    snprintf(a->user, sizeof a->user, "%s", bs + 1) < 0;
+	else if (at != NULL)
+		k = snprintf(a->user, sizeof a->user, "%.*s", (int)(at - s),
+		             s) < 0 ||
+		    snprintf(a->domain, sizeof a->domain, "%s", at + 1) < 0;
+	else
+		k = snprintf(a->user, sizeof a->user, "%s", s) < 0;
+	if (k || a->user[0] == '\0' || strlen(s) >= sizeof a->user)
+		return -1;
+	return 0;
+}
+
+/*
+ * --nla: the account, the SubjectPublicKey of our certificate (and, for
+ * credssp-bad-pubkey, of a fresh RSA key: the middlebox's), the CredSSP
+ * server's settings; no session tickets (CredSSP does not resume, and
+ * credssp-alert counts our records); the key log for credssp-alert.
+ */
+static int
+nla_setup(struct env *env)
+{
+	const struct opts *o = &env->opt;
+	struct inj_credssp_cfg *cfg = &env->cs_cfg;
+	X509 *cert;
+	EVP_PKEY *other;
+
+	if (parse_user(&env->acct, o->user) != 0) {
+		fprintf(stderr, "injector: bad --user '%s'\n", o->user);
+		return -1;
+	}
+	if (inj_account_load_password(&env->acct, o->password_file) != 0)
+		return -1;
+	cert = SSL_CTX_get0_certificate(env->srv_ctx);
+	memset(cfg, 0, sizeof *cfg);
+	cfg->spk_len = cert == NULL
+	                   ? 0
+	                   : inj_spk_of_pkey(X509_get0_pubkey(cert), env->spk,
+	                                     sizeof env->spk);
+	if (cfg->spk_len == 0) {
+		logmsg("no public key in %s", o->cert);
+		return -1;
+	}
+	cfg->spk = env->spk;
+	cfg->version = o->credssp_version;
+	cfg->acct = &env->acct;
+	SSL_CTX_set_num_tickets(env->srv_ctx, 0);
+	switch (o->mode) {
+	case M_CREDSSP_ERROR:
+		cfg->fault = INJ_FAULT_ERROR;
+		cfg->code = o->have_code ? o->code : 0xC000006Du;
+		break;
+	case M_CREDSSP_ERROR_NEGOTIATE:
+		cfg->fault = INJ_FAULT_ERROR_NEGOTIATE;
+		cfg->code = o->have_code ? o->code : 0xC00700EAu;
+		break;
+	case M_CREDSSP_CLOSE:
+		cfg->fault = INJ_FAULT_CLOSE;
+		break;
+	case M_CREDSSP_ALERT:
+		cfg->fault = INJ_FAULT_ALERT;
+		SSL_CTX_set_keylog_callback(env->srv_ctx, keylog_cb);
+		break;
+	case M_CREDSSP_BAD_PUBKEY:
+		cfg->fault = INJ_FAULT_BAD_PUBKEY;
+		other = EVP_RSA_gen(2048);
+		cfg->other_spk_len =
+		    other == NULL ? 0
+		                  : inj_spk_of_pkey(other, env->other_spk,
+		                                    sizeof env->other_spk);
+		EVP_PKEY_free(other);
+		if (cfg->other_spk_len == 0) {
+			logmsg("cannot make the other RSA key");
+			return -1;
+		}
+		cfg->other_spk = env->other_spk;
+		break;
+	default:
+		cfg->fault = INJ_FAULT_NONE;
+		break;
+	}
+	logmsg("NLA front: %s, CredSSP version %u, account '%s%s%s', our "
+	       "SubjectPublicKey %zu bytes",
+	       o->nla == NLA_HYBRID_EX ? "HYBRID_EX (or HYBRID)" : "HYBRID",
+	       cfg->version, env->acct.domain,
+	       env->acct.domain[0] != '\0' ? "\\" : "", env->acct.user,
+	       cfg->spk_len);
+	return 0;
 }
 
 static int
@@ -1533,6 +2318,11 @@ main(int argc, char **argv)
 	int lfd, one = 1, n_accepted = 0, i, k;
 	int64_t end, t;
 
+	if (argc == 2 && strcmp(argv[1], "--self-test") == 0) {
+		i = inj_ntlm_self_test() + inj_credssp_self_test();
+		fprintf(stderr, "injector self-test: %s\n", i ? "FAIL" : "ok");
+		return i ? 1 : 0;
+	}
 	memset(&env, 0, sizeof env);
 	memset(conns, 0, sizeof conns);
 	env.opt.duration = 600;
@@ -1541,11 +2331,14 @@ main(int argc, char **argv)
 	env.opt.transition = 1;  /* ST_TOTAL_ABORT */
 	env.opt.code = 7;        /* ERRINFO_SERVER_DENIED_CONNECTION */
 	env.opt.dpum_reason = 1; /* rn-provider-initiated */
+	env.opt.credssp_version = 6;
 	parse_args(&env.opt, argc, argv);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	if (tls_setup(&env) < 0)
+		return 1;
+	if (env.opt.nla != NLA_OFF && nla_setup(&env) < 0)
 		return 1;
 
 	lfd = socket(o->listen.ss_family, SOCK_STREAM, 0);
@@ -1591,7 +2384,7 @@ main(int argc, char **argv)
 				if (!c->cli.eof &&
 				    ((c->st == ST_CR &&
 				      tpkt_want(&c->cli) != 0) ||
-				     c->st == ST_CLOSING ||
+				     c->st == ST_CLOSING || c->st == ST_NLA ||
 				     ((c->st == ST_PLAIN || c->st == ST_TLS) &&
 				      backlog(&c->up) < QUEUE_MAX)))
 					ev |= POLLIN;
@@ -1679,6 +2472,7 @@ main(int argc, char **argv)
 		close(lfd);
 	SSL_CTX_free(env.srv_ctx);
 	SSL_CTX_free(env.cli_ctx);
+	rdd_wipe(&env.acct, sizeof env.acct);
 	logmsg("exit after %d connections", n_accepted);
 	return 0;
 }
