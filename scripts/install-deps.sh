@@ -11,7 +11,7 @@ clang libclang-rt-14-dev clang-format"
 # The lab: real RDP servers and the tools to fault them, plus the peer
 # tools the lab suite and bench/ compare against.
 LAB_PKGS="xrdp freerdp2-shadow-x11 freerdp2-x11 winpr-utils xvfb iproute2
-iptables openssl procps nmap sslscan jq bc"
+iptables openssl procps nmap sslscan jq bc tigervnc-standalone-server"
 
 want=$(echo $BUILD_PKGS $LAB_PKGS)
 missing=""
