@@ -109,6 +109,8 @@ rdd_tsrequest_parse(struct rdd_cur *c, struct rdd_tsrequest *out)
 
 	memset(&r, 0, sizeof(r));
 	rdd_cur_init(&r.token, NULL, 0);
+	rdd_cur_init(&r.pub_key_auth, NULL, 0);
+	rdd_cur_init(&r.client_nonce, NULL, 0);
 	if (rdd_der_get(&in, RDD_DER_SEQUENCE, &seq) != 0 ||
 	    rdd_der_get(&seq, RDD_DER_CTX(0), &field) != 0 ||
 	    explicit_u32(&field, &r.version) != 0)
@@ -134,7 +136,7 @@ rdd_tsrequest_parse(struct rdd_cur *c, struct rdd_tsrequest *out)
 			r.has_auth_info = true;
 			break;
 		case RDD_DER_CTX(3):
-			if (explicit_octets(&field, &unused) != 0)
+			if (explicit_octets(&field, &r.pub_key_auth) != 0)
 				return -1;
 			r.has_pub_key_auth = true;
 			break;
@@ -144,7 +146,7 @@ rdd_tsrequest_parse(struct rdd_cur *c, struct rdd_tsrequest *out)
 			r.has_error_code = true;
 			break;
 		case RDD_DER_CTX(5):
-			if (explicit_octets(&field, &unused) != 0)
+			if (explicit_octets(&field, &r.client_nonce) != 0)
 				return -1;
 			r.has_client_nonce = true;
 			break;

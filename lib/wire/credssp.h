@@ -45,6 +45,10 @@ struct rdd_tsrequest {
 	bool has_error_code;
 	uint32_t error_code; /* NTSTATUS or HRESULT, as 32 bits */
 	bool has_client_nonce;
+	/* Borrowed contents of pubKeyAuth and clientNonce; len 0 when
+	 * absent (an empty OCTET STRING also has len 0: see has_). */
+	struct rdd_cur pub_key_auth;
+	struct rdd_cur client_nonce;
 };
 
 enum rdd_tsreq_frame {

@@ -324,6 +324,71 @@ test_later_fields_and_lists(void **state)
 	assert_int_equal(left, 2);
 }
 
+/* pubKeyAuth and clientNonce are handed out as borrowed cursors: absent
+ * (len 0), in the shadow server's answers, and in a client's message 3
+ * (AUTHENTICATE, pubKeyAuth, clientNonce). */
+static void
+test_pub_key_auth_and_nonce(void **state)
+{
+	/* Hand-encoded: version 6, negoToken "T", pubKeyAuth 4 bytes,
+	 * clientNonce 32 bytes 00..1f. */
+	static const uint8_t msg3[] = {
+	    0x30, 0x3c, 0xa0, 0x03, 0x02, 0x01, 0x06, 0xa1, 0x09, 0x30, 0x07,
+	    0x30, 0x05, 0xa0, 0x03, 0x04, 0x01, 'T',  0xa3, 0x06, 0x04, 0x04,
+	    0xde, 0xad, 0xbe, 0xef, 0xa5, 0x22, 0x04, 0x20, 0x00, 0x01, 0x02,
+	    0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d,
+	    0x0e, 0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18,
+	    0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f};
+	/* An empty pubKeyAuth is present and empty. */
+	static const uint8_t empty_pka[] = {0x30, 0x09, 0xa0, 0x03, 0x02, 0x01,
+	                                    0x06, 0xa3, 0x02, 0x04, 0x00};
+	/* The shadow server's clientNonce (its last 32 bytes). */
+	static const uint8_t shadow_nonce_head[4] = {0xde, 0xa5, 0xe4, 0xde};
+	struct rdd_tsrequest r;
+	size_t i, cut;
+
+	(void)state;
+	assert_int_equal(parse(nmap_req, sizeof(nmap_req), &r, NULL), 0);
+	assert_int_equal(r.pub_key_auth.len, 0);
+	assert_int_equal(r.client_nonce.len, 0);
+
+	assert_int_equal(
+	    parse(shadow_challenge, sizeof(shadow_challenge), &r, NULL), 0);
+	assert_int_equal(r.pub_key_auth.len, 0);
+	assert_int_equal(r.client_nonce.len, 32);
+	assert_ptr_equal(r.client_nonce.p,
+	                 shadow_challenge + sizeof(shadow_challenge) - 32);
+	assert_memory_equal(r.client_nonce.p, shadow_nonce_head, 4);
+
+	assert_int_equal(parse(spnego_err, sizeof(spnego_err), &r, NULL), 0);
+	assert_int_equal(r.client_nonce.len, 32);
+	assert_ptr_equal(r.client_nonce.p, spnego_err + SPNEGO_ERR_LEN - 32);
+	assert_int_equal(r.pub_key_auth.len, 0);
+
+	assert_int_equal(parse(msg3, sizeof(msg3), &r, NULL), 0);
+	assert_int_equal(r.n_tokens, 1);
+	assert_int_equal(r.token.len, 1);
+	assert_true(r.has_pub_key_auth);
+	assert_int_equal(r.pub_key_auth.len, 4);
+	assert_ptr_equal(r.pub_key_auth.p, msg3 + 22);
+	assert_true(r.has_client_nonce);
+	assert_int_equal(r.client_nonce.len, 32);
+	assert_ptr_equal(r.client_nonce.p, msg3 + 30);
+	for (i = 0; i < 32; i++)
+		assert_int_equal(r.client_nonce.p[i], i);
+	/* Every truncation fails and leaves the cursors alone. */
+	for (cut = 0; cut < sizeof(msg3); cut++) {
+		memset(&r, 0xa5, sizeof(r));
+		assert_int_equal(parse(msg3, cut, &r, NULL), -1);
+	}
+
+	assert_int_equal(parse(empty_pka, sizeof(empty_pka), &r, NULL), 0);
+	assert_true(r.has_pub_key_auth);
+	assert_int_equal(r.pub_key_auth.len, 0);
+	assert_false(r.has_client_nonce);
+	assert_int_equal(r.client_nonce.len, 0);
+}
+
 /* The builder makes nmap's request byte for byte, and version 6 differs
  * only in the version byte. */
 static void
@@ -397,6 +462,7 @@ main(void)
 	    cmocka_unit_test(test_error_code_encodings),
 	    cmocka_unit_test(test_structure_errors),
 	    cmocka_unit_test(test_later_fields_and_lists),
+	    cmocka_unit_test(test_pub_key_auth_and_nonce),
 	    cmocka_unit_test(test_build),
 	    cmocka_unit_test(test_build_long_token),
 	};
