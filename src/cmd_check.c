@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "credentials.h"
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/diag.h"
 #include "rdpdoctor/netpath.h"
@@ -60,6 +61,18 @@ check_usage(FILE *f)
 	    "      --licensing MODE  stop (default) at a licence challenge,\n"
 	    "                       or full: answer it (the server may issue\n"
 	    "                       the client name \"rdpdoctor\" a licence)\n"
+	    "      --user [DOMAIN\\]NAME  log on over NLA (CredSSP with "
+	    "NTLMv2)\n"
+	    "                       as NAME (or NAME@DOMAIN), once; the\n"
+	    "                       password comes from --password-file, else\n"
+	    "                       RDPDOCTOR_PASSWORD, else the terminal\n"
+	    "                       (never from the command line)\n"
+	    "      --password-file FILE  the password: FILE's first line (-:\n"
+	    "                       standard input); refused when others can\n"
+	    "                       read FILE\n"
+	    "      --logon          with --user, also log the user on: the\n"
+	    "                       server creates a user session (left\n"
+	    "                       disconnected until its time limit)\n"
 	    "      --client-error CODE[/EXT]  the error the client showed\n"
 	    "                       (0x904/0x7): the report leads with the\n"
 	    "                       findings that explain it\n"
@@ -127,6 +140,7 @@ parse_samples(const char *s, size_t *out)
 
 enum { OPT_TLS_FULL = 300, OPT_TLS_PARALLEL, OPT_CA_FILE };
 enum { OPT_STOP_AFTER = 500, OPT_LICENSING, OPT_CHANNELS };
+enum { OPT_USER = 600, OPT_PASSWORD_FILE, OPT_LOGON };
 
 #define MAX_CHANNELS 31 /* [MS-RDPBCGR] 2.2.1.3.4 */
 
@@ -183,6 +197,9 @@ cmd_check(int argc, char **argv)
 	    {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
 	    {"licensing", required_argument, NULL, OPT_LICENSING},
 	    {"channels", required_argument, NULL, OPT_CHANNELS},
+	    {"user", required_argument, NULL, OPT_USER},
+	    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+	    {"logon", no_argument, NULL, OPT_LOGON},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -197,8 +214,12 @@ cmd_check(int argc, char **argv)
 	bool trace_color, client_error = false, has_ext = false;
 	uint32_t ce_code = 0, ce_ext = 0;
 	int ch, port = -1, target_port = -1, rc, port_udp;
-	const char *ca_file = NULL;
+	const char *ca_file = NULL, *user = NULL, *password_file = NULL;
 	static const char *channel_names[MAX_CHANNELS];
+	static struct rdd_credentials creds;
+	char *password = NULL;
+	bool logon = false;
+	enum cred_source source;
 	char terr[RDD_STR];
 
 	optind = 1;
@@ -285,6 +306,15 @@ cmd_check(int argc, char **argv)
 		case OPT_CA_FILE:
 			ca_file = optarg;
 			break;
+		case OPT_USER:
+			user = optarg;
+			break;
+		case OPT_PASSWORD_FILE:
+			password_file = optarg;
+			break;
+		case OPT_LOGON:
+			logon = true;
+			break;
 		case OPT_TLS_PARALLEL: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -354,6 +384,11 @@ cmd_check(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: two different ports given\n");
 		return RDD_EXIT_UNKNOWN;
 	}
+	if (user == NULL && (password_file != NULL || logon)) {
+		fprintf(stderr, "rdpdoctor: --password-file and --logon need "
+		                "--user\n");
+		return RDD_EXIT_UNKNOWN;
+	}
 	opt.host = host;
 	opt.port = (uint16_t)(port > 0          ? port
 	                      : target_port > 0 ? target_port
@@ -371,12 +406,34 @@ cmd_check(int argc, char **argv)
 		        ca_file, terr);
 		return RDD_EXIT_UNKNOWN;
 	}
+	if (user != NULL) {
+		char prompt[2 * RDD_STR], err[RDD_STR];
+
+		if (cred_parse_user(user, &creds, err, sizeof(err)) != 0) {
+			fprintf(stderr, "rdpdoctor: bad --user: %s\n", err);
+			rdd_trust_store_free(opt.trust_store);
+			return RDD_EXIT_UNKNOWN;
+		}
+		snprintf(prompt, sizeof(prompt),
+		         "Password for %s on %s: ", user, host);
+		password = cred_read_password(password_file, "/dev/tty", prompt,
+		                              &source, err, sizeof(err));
+		if (password == NULL) {
+			fprintf(stderr, "rdpdoctor: %s\n", err);
+			rdd_trust_store_free(opt.trust_store);
+			return RDD_EXIT_UNKNOWN;
+		}
+		creds.password = password;
+		creds.logon = logon;
+		opt.credentials = &creds;
+	}
 	obs = calloc(1, sizeof(*obs));
 	diag = calloc(1, sizeof(*diag));
 	if (obs == NULL || diag == NULL) {
 		fprintf(stderr, "rdpdoctor: out of memory\n");
 		free(obs);
 		free(diag);
+		cred_free_password(password);
 		rdd_trust_store_free(opt.trust_store);
 		return RDD_EXIT_UNKNOWN;
 	}
@@ -385,6 +442,10 @@ cmd_check(int argc, char **argv)
 		rc = RDD_EXIT_UNKNOWN;
 		goto out;
 	}
+	/* The password is not needed past the check. */
+	cred_free_password(password);
+	password = NULL;
+	creds.password = NULL;
 	rdd_diagnose(obs, diag);
 	if (client_error)
 		rdd_diagnose_client_error(diag, ce_code, has_ext, ce_ext);
@@ -401,6 +462,7 @@ cmd_check(int argc, char **argv)
 	}
 	rc = rdd_verdict_exit_code(diag->status);
 out:
+	cred_free_password(password);
 	if (fflush(stdout) != 0)
 		rc = RDD_EXIT_UNKNOWN;
 	free(obs);

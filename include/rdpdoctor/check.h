@@ -122,6 +122,31 @@ bool rdd_plan_c_walks(const struct rdd_observation *obs);
  */
 bool rdd_plan_rdp_fallback(const struct rdd_observation *obs);
 
+/* Longest user or domain name accepted, in bytes of UTF-8 (NTLM and the
+ * Client Info carry at most 256 UTF-16 units; the Client Info's domain
+ * is shorter, and a longer one is refused there). */
+#define RDD_CRED_NAME_MAX 256
+/* Longest password accepted, in bytes (a Windows password is at most 256
+ * characters). */
+#define RDD_PASSWORD_MAX 1024
+
+/*
+ * Credentials for a logon. USER and DOMAIN come from "DOMAIN\user"
+ * (split) or "user@domain" (kept whole in USER with DOMAIN empty, as
+ * Windows clients send a UPN) or a bare "user". PASSWORD points at the
+ * caller's buffer (NUL-terminated), which the caller wipes after the
+ * check. LOGON (--logon): delegate the password to the server and let it
+ * log the user on (a user session is created); without it the password
+ * only proves the account over NTLM and the server is given empty
+ * credentials, so it cannot log anyone on.
+ */
+struct rdd_credentials {
+	char user[RDD_CRED_NAME_MAX];
+	char domain[RDD_CRED_NAME_MAX];
+	const char *password;
+	bool logon;
+};
+
 struct rdd_check_options {
 	const char *host;
 	uint16_t port;      /* default 3389 */
@@ -152,6 +177,11 @@ struct rdd_check_options {
 	 * joins (names of up to 7 characters); none by default. */
 	const char *const *channels;
 	size_t n_channels;
+	/* --user: log on over CredSSP (NLA) with these credentials on the
+	 * default client's connection, once; NULL: no credentials are ever
+	 * sent. The library reads the password, never copies it but into
+	 * the hashes and the sealed messages, and never writes it out. */
+	const struct rdd_credentials *credentials;
 };
 
 /*
