@@ -251,6 +251,68 @@ struct rdd_ntlm_info {
 	double time_at_ms;   /* when the CHALLENGE arrived */
 };
 
+/*
+ * A logon over CredSSP with the user's credentials (check --user): the
+ * NTLM AUTHENTICATE and the client's pubKeyAuth (message 3), the server's
+ * pubKeyAuth (message 4), the TSCredentials (message 5) and, for
+ * HYBRID_EX, the Early User Authorization Result ([MS-CSSP] 3.1.5,
+ * [MS-RDPBCGR] 2.2.10.2).
+ */
+enum rdd_logon_outcome {
+	RDD_LOGON_NOT_RUN, /* no credentials, or no CHALLENGE came */
+	RDD_LOGON_OK,      /* the server proved its key and took the
+	                           credentials (and, for HYBRID_EX, said
+	                           the user may connect) */
+	RDD_LOGON_REFUSED, /* a TSRequest errorCode after AUTHENTICATE */
+	RDD_LOGON_CLOSED,  /* closed, reset or a TLS alert after
+	                           AUTHENTICATE, without an errorCode */
+	RDD_LOGON_PUBKEY_MISMATCH, /* the server's pubKeyAuth is not for the
+	                              key of the TLS certificate */
+	RDD_LOGON_NOT_SENT,        /* refused before AUTHENTICATE: the server's
+	                           CredSSP lacks the CVE-2018-0886 fix, or
+	                           its NTLM offers weak session security */
+	RDD_LOGON_DENIED,          /* HYBRID_EX: the Early User Authorization
+	                           Result is ACCESS_DENIED (or not 0) */
+	RDD_LOGON_TIMEOUT,         /* no answer in time */
+	RDD_LOGON_MALFORMED,       /* an answer that does not parse, or a
+	                           pubKeyAuth that does not unseal */
+	RDD_LOGON_ERROR            /* nothing sent: rdpdoctor could not build
+	                           the message (e.g. no MD4/RC4 here) */
+};
+
+/* "not_run", "ok", "refused", "closed", "pubkey_mismatch", "not_sent",
+ * "denied", "timeout", "malformed", "error". */
+const char *rdd_logon_outcome_name(enum rdd_logon_outcome o);
+
+/* Why a logon was not sent (RDD_LOGON_NOT_SENT). */
+enum rdd_logon_not_sent {
+	RDD_LOGON_NS_NONE,
+	RDD_LOGON_NS_ORACLE,   /* server's CredSSP version below 5 */
+	RDD_LOGON_NS_WEAK_NTLM /* the CHALLENGE lacks required flags */
+};
+
+struct rdd_logon_info {
+	enum rdd_logon_outcome outcome;
+	enum rdd_logon_not_sent not_sent;
+	/* The account as the user gave it (user names are shown; the
+	 * password never is). */
+	char user[256];
+	char domain[256];
+	bool delegated;      /* the password went in TSCredentials (--logon) */
+	uint32_t version;    /* negotiated CredSSP version */
+	uint32_t ntlm_flags; /* the AUTHENTICATE's NegotiateFlags */
+	uint32_t missing_flags; /* NS_WEAK_NTLM: what the CHALLENGE lacked */
+	bool has_error_code;
+	uint32_t error_code; /* NTSTATUS or HRESULT */
+	bool pubkey_checked; /* the server's pubKeyAuth was verified */
+	bool has_early_result;
+	uint32_t early_result; /* 0 success, 5 ACCESS_DENIED */
+	double start_ms;       /* AUTHENTICATE sent */
+	double answer_ms;      /* until the server's answer to it */
+	double ms;             /* until the logon step ended */
+	char detail[RDD_STR];
+};
+
 struct rdd_credssp_info {
 	enum rdd_credssp_outcome outcome;
 	char attempt[8]; /* label of the attempt it came from */
@@ -271,6 +333,9 @@ struct rdd_credssp_info {
 	bool other_spnego;
 	char other_attempt[8];
 	char other_detail[RDD_STR];
+	/* The logon with the user's credentials, on this exchange's
+	 * connection (outcome NOT_RUN without --user). */
+	struct rdd_logon_info logon;
 };
 
 /* The server certificate of SC_SECURITY (standard RDP security only). */
@@ -699,6 +764,15 @@ struct rdd_observation {
 
 	/* The CredSSP exchange of attempt A (or of its SPNEGO retry). */
 	struct rdd_credssp_info credssp;
+
+	/* check --user: credentials were given (the account's name; the
+	 * password is never recorded), and --logon. */
+	struct {
+		bool given;
+		bool logon;
+		char user[256];
+		char domain[256];
+	} credentials;
 
 	/* The MCS Connect-Response (see struct rdd_mcs_info). */
 	struct rdd_mcs_info mcs;

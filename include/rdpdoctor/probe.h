@@ -27,6 +27,8 @@
 
 #include "rdpdoctor/observation.h"
 
+struct rdd_credentials; /* rdpdoctor/check.h */
+
 /* One line of "-v" trace: what was sent or received, in plain words. */
 typedef void (*rdd_trace_cb)(void *ctx, const char *label, const char *line);
 
@@ -64,6 +66,11 @@ struct rdd_probe_config {
 	 * verification is done at (the check's start). */
 	void *trust_store;
 	int64_t verify_at;
+	/* Log on over CredSSP with these (read until the probe is freed;
+	 * rdd_credentials in check.h) after a raw NTLM CHALLENGE, then go on
+	 * to MCS and the walk; NULL: stop after the CHALLENGE, no
+	 * credentials. verify_at is also the logon's wall clock. */
+	const struct rdd_credentials *credentials;
 };
 
 struct rdd_probe;
@@ -105,6 +112,12 @@ void rdd_probe_set_session_record(struct rdd_probe *p,
 /* Switch the walk after MCS Connect on or off, while the probe has not
  * reached it; later calls change nothing. */
 void rdd_probe_set_session(struct rdd_probe *p, bool on);
+
+/* The credentials of cfg->credentials, given later (the fallback
+ * connection that turns out to be the client's path); later than the
+ * CredSSP phase or the walk, changes nothing. */
+void rdd_probe_set_credentials(struct rdd_probe *p,
+                               const struct rdd_credentials *creds);
 
 /* The client's own address, for the Client Info PDU (FAMILY 4 or 6).
  * Without it the Client Info names 0.0.0.0. */

@@ -392,8 +392,11 @@ maybe_c_walks(struct run *r)
 	r->c_walks = true;
 	for (i = 0; i < r->n_conns; i++)
 		if (r->conns[i]->probe != NULL &&
-		    strcmp(r->conns[i]->label, "C") == 0)
+		    strcmp(r->conns[i]->label, "C") == 0) {
 			rdd_probe_set_session(r->conns[i]->probe, true);
+			rdd_probe_set_credentials(r->conns[i]->probe,
+			                          r->opt->credentials);
+		}
 }
 
 static void
@@ -623,6 +626,10 @@ open_entry(struct run *r, const struct rdd_plan_entry *e)
 		pcfg.channels = r->opt->channels;
 		pcfg.n_channels = r->opt->n_channels;
 	}
+	/* One logon per check, on the default client's connection: a wrong
+	 * password must cost the account one failed attempt, not two. */
+	if (strcmp(e->label, "A") == 0 && !e->spnego)
+		pcfg.credentials = r->opt->credentials;
 	if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a, NULL,
 	              &pcfg) != 0)
 		r->error = -1;
@@ -1273,6 +1280,15 @@ rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 	obs->port = opt->port;
 	obs->timeout_s = opt->timeout_s;
 	obs->checked_at = (int64_t)time(NULL);
+	if (opt->credentials != NULL) {
+		obs->credentials.given = true;
+		obs->credentials.logon = opt->credentials->logon;
+		snprintf(obs->credentials.user, sizeof(obs->credentials.user),
+		         "%s", opt->credentials->user);
+		snprintf(obs->credentials.domain,
+		         sizeof(obs->credentials.domain), "%s",
+		         opt->credentials->domain);
+	}
 	r->timeout_us = (uint64_t)(opt->timeout_s * 1e6);
 	if (r->timeout_us < 1000)
 		r->timeout_us = 1000;

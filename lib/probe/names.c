@@ -94,6 +94,16 @@ rdd_credssp_outcome_name(enum rdd_credssp_outcome o)
 }
 
 const char *
+rdd_logon_outcome_name(enum rdd_logon_outcome o)
+{
+	static const char *const n[] = {
+	    "not_run",  "ok",     "refused", "closed",    "pubkey_mismatch",
+	    "not_sent", "denied", "timeout", "malformed", "error"};
+
+	return lookup(n, NELEM(n), (unsigned)o);
+}
+
+const char *
 rdd_security_layer_name(enum rdd_security_layer l)
 {
 	static const char *const n[] = {"unknown", "rdp", "negotiate", "tls"};

@@ -377,6 +377,36 @@ rdd_plan_credssp_merge(struct rdd_observation *obs,
 	         "%s", other->detail);
 }
 
+/* CredSSP answered with a CHALLENGE: the phase is the logon's, when one
+ * was made (it spans both rounds), else the CHALLENGE's. */
+static void
+logon_phase(const struct rdd_credssp_info *ci, struct rdd_phase_result *ph)
+{
+	const struct rdd_logon_info *li = &ci->logon;
+	double ms = li->start_ms + li->ms - ci->start_ms;
+
+	switch (li->outcome) {
+	case RDD_LOGON_NOT_RUN:
+		set_phase(ph, RDD_STATUS_OK, ci->start_ms, ci->ms,
+		          or_else(ci->detail, "NTLM CHALLENGE received"));
+		return;
+	case RDD_LOGON_OK:
+		set_phase(ph, RDD_STATUS_OK, ci->start_ms, ms, li->detail);
+		return;
+	case RDD_LOGON_TIMEOUT:
+		set_phase(ph, RDD_STATUS_TIMEOUT, ci->start_ms, ms, li->detail);
+		return;
+	case RDD_LOGON_ERROR:
+		/* Our side could not log on: CredSSP itself answered. */
+		set_phase(ph, RDD_STATUS_OK, ci->start_ms, ci->ms,
+		          or_else(ci->detail, "NTLM CHALLENGE received"));
+		return;
+	default:
+		set_phase(ph, RDD_STATUS_FAILED, ci->start_ms, ms, li->detail);
+		return;
+	}
+}
+
 static void
 credssp_phase(const struct rdd_observation *obs, const struct rdd_attempt *a,
               struct rdd_phase_result *ph)
@@ -396,8 +426,7 @@ credssp_phase(const struct rdd_observation *obs, const struct rdd_attempt *a,
 		          or_else(ci->detail, "not part of this check"));
 		break;
 	case RDD_CREDSSP_OK:
-		set_phase(ph, RDD_STATUS_OK, ci->start_ms, ci->ms,
-		          or_else(ci->detail, "NTLM CHALLENGE received"));
+		logon_phase(ci, ph);
 		break;
 	case RDD_CREDSSP_TIMEOUT:
 		set_phase(ph, RDD_STATUS_TIMEOUT, ci->start_ms, ci->ms,
@@ -671,11 +700,29 @@ session_phases(struct rdd_observation *obs, const struct rdd_attempt *a)
 	enum rdd_status st = end_status(s->outcome);
 	double t, lic_start, lic_end, act_end;
 
-	if (selects_hybrid(a)) {
-		/* NLA: licensing and activation come after a logon. */
-		snprintf(why, sizeof(why),
-		         "not verified: the server requires NLA, and a logon "
-		         "needs credentials (none were given)");
+	if (selects_hybrid(a) && a->mcs == RDD_MCS_NOT_RUN) {
+		/* NLA: MCS, licensing and activation come after a logon. */
+		if (!obs->credentials.given)
+			snprintf(why, sizeof(why),
+			         "not verified: the server requires NLA, and a "
+			         "logon needs credentials (none were given)");
+		else if (obs->credssp.logon.outcome == RDD_LOGON_NOT_RUN)
+			snprintf(
+			    why, sizeof(why),
+			    "not verified: the server requires NLA, and no "
+			    "logon was made (%s)",
+			    obs->credssp.outcome == RDD_CREDSSP_OK
+			        ? "the CHALLENGE came only in SPNEGO, "
+			          "which rdpdoctor does not log on with"
+			        : "CredSSP did not answer");
+		else
+			snprintf(
+			    why, sizeof(why),
+			    "not verified: the server requires NLA, and the "
+			    "logon did not succeed");
+		if (obs->credentials.given &&
+		    obs->credssp.logon.outcome != RDD_LOGON_NOT_RUN)
+			set_phase(mcs, RDD_STATUS_SKIPPED, 0, 0, why);
 		set_phase(lic, RDD_STATUS_SKIPPED, 0, 0, why);
 		set_phase(act, RDD_STATUS_SKIPPED, 0, 0, why);
 		return;

@@ -42,11 +42,13 @@
 #include <string.h>
 
 #include "rdpdoctor/probe.h"
+#include "probe/logon.h"
 #include "probe/mcsphase.h"
 #include "probe/nla.h"
 #include "probe/session.h"
 #include "probe/tls.h"
 #include "wire/credssp.h"
+#include "wire/crypto.h"
 #include "wire/cursor.h"
 #include "wire/tpkt.h"
 #include "wire/gcc.h"
@@ -77,6 +79,13 @@ struct rdd_probe {
 	bool credssp_spnego;
 	struct rdd_credssp_info *cinfo; /* &own unless the driver gave one */
 	struct rdd_credssp_info own;
+	/* The logon after the CHALLENGE (check --user). */
+	const struct rdd_credentials *creds;
+	struct rdd__logon *logon;
+	enum { LS_NONE, LS_MSG4, LS_EARLY, LS_DONE } logon_step;
+	uint64_t logon_start_us;
+	uint8_t nla_req[RDD_NLA_REQUEST_MAX]; /* message 1 as sent */
+	size_t nla_req_len;
 	bool want_mcs;
 	uint32_t encryption_methods;
 	struct rdd_mcs_info *minfo; /* &own_mcs unless the driver gave one */
@@ -238,6 +247,7 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	p->server_name = dup_str(cfg->server_name, &oom);
 	p->trust_store = cfg->trust_store;
 	p->verify_at = cfg->verify_at;
+	p->creds = cfg->credentials;
 	p->deadline_us = UINT64_MAX;
 	if (oom) {
 		rdd_probe_free(p);
@@ -307,6 +317,16 @@ rdd_probe_set_session(struct rdd_probe *p, bool on)
 }
 
 void
+rdd_probe_set_credentials(struct rdd_probe *p,
+                          const struct rdd_credentials *creds)
+{
+	if (p == NULL || p->st == ST_CREDSSP || p->st == ST_SESSION ||
+	    p->st == ST_DONE)
+		return;
+	p->creds = creds;
+}
+
+void
 rdd_probe_set_client_address(struct rdd_probe *p, int family,
                              const char *address)
 {
@@ -322,6 +342,7 @@ rdd_probe_free(struct rdd_probe *p)
 	if (p == NULL)
 		return;
 	rdd__session_free(p->sess);
+	rdd__logon_free(p->logon);
 	rdd__tls_free(p->tls);
 	free(p->in);
 	free(p->out);
@@ -335,6 +356,8 @@ finish(struct rdd_probe *p)
 {
 	p->st = ST_DONE;
 	p->deadline_us = UINT64_MAX;
+	rdd__logon_free(p->logon);
+	p->logon = NULL;
 	free(p->in);
 	p->in = NULL;
 	p->in_len = p->in_cap = 0;
@@ -876,7 +899,7 @@ tls_input(struct rdd_probe *p, const uint8_t *data, size_t len, uint64_t now_us)
 /* --- the CredSSP phase -------------------------------------------------- */
 
 static void
-credssp_end(struct rdd_probe *p, enum rdd_credssp_outcome o, uint64_t now_us)
+credssp_record(struct rdd_probe *p, enum rdd_credssp_outcome o, uint64_t now_us)
 {
 	struct rdd_credssp_info *ci = p->cinfo;
 	const char *name = rdd_credssp_outcome_name(o);
@@ -884,8 +907,19 @@ credssp_end(struct rdd_probe *p, enum rdd_credssp_outcome o, uint64_t now_us)
 	ci->outcome = o;
 	ci->ms = span_ms(p->phase_start_us, now_us);
 	tracef(p, "<- CredSSP %s: %s", name != NULL ? name : "?", ci->detail);
+}
+
+static void
+credssp_end(struct rdd_probe *p, enum rdd_credssp_outcome o, uint64_t now_us)
+{
+	credssp_record(p, o, now_us);
 	finish(p);
 }
+
+static void logon_begin(struct rdd_probe *p, size_t pdu, uint64_t now_us);
+static void logon_process(struct rdd_probe *p, uint64_t now_us);
+static void logon_lost(struct rdd_probe *p, enum rdd_logon_outcome o,
+                       const char *what, uint64_t now_us);
 
 static void
 credssp_begin(struct rdd_probe *p, uint64_t now_us)
@@ -907,12 +941,16 @@ credssp_begin(struct rdd_probe *p, uint64_t now_us)
 	ci->has_error_code = false;
 	ci->error_code = 0;
 	memset(&ci->ntlm, 0, sizeof(ci->ntlm));
+	memset(&ci->logon, 0, sizeof(ci->logon));
+	p->logon_step = LS_NONE;
 
 	p->st = ST_CREDSSP;
 	p->phase_start_us = now_us;
 	p->deadline_us = add_sat(now_us, p->timeout_us);
 	p->rx = 0;
 	n = rdd__nla_request(req, sizeof(req), p->credssp_spnego);
+	memcpy(p->nla_req, req, n);
+	p->nla_req_len = n;
 	if (n == 0 || rdd__tls_write(p->tls, req, n, err, sizeof(err)) != 0) {
 		snprintf(ci->detail, sizeof(ci->detail),
 		         "TSRequest not sent: %.200s",
@@ -954,6 +992,10 @@ credssp_process(struct rdd_probe *p, uint64_t now_us)
 	enum rdd_credssp_outcome o;
 	size_t pdu = 0;
 
+	if (p->logon_step != LS_NONE) {
+		logon_process(p, now_us);
+		return;
+	}
 	switch (rdd_tsrequest_frame(p->in, p->in_len, &pdu)) {
 	case RDD_TSREQ_NEED_MORE:
 		return;
@@ -974,6 +1016,11 @@ credssp_process(struct rdd_probe *p, uint64_t now_us)
 	}
 	tracef(p, "<- CredSSP TSRequest (%zu bytes)", pdu);
 	o = rdd__nla_answer(p->in, pdu, rel_ms(p, now_us), ci);
+	if (o == RDD_CREDSSP_OK && p->creds != NULL && !p->credssp_spnego) {
+		credssp_record(p, o, now_us);
+		logon_begin(p, pdu, now_us);
+		return;
+	}
 	credssp_end(p, o, now_us);
 }
 
@@ -1016,6 +1063,10 @@ credssp_input(struct rdd_probe *p, const uint8_t *data, size_t len,
 			return;
 		case RDD__TLS_IO_CLOSED:
 		case RDD__TLS_IO_ALERT:
+			if (p->logon_step != LS_NONE) {
+				logon_lost(p, RDD_LOGON_CLOSED, detail, now_us);
+				return;
+			}
 			credssp_partial(p, part, sizeof(part));
 			snprintf(ci->detail, sizeof(ci->detail),
 			         "%.120s after the TSRequest, %s", detail,
@@ -1023,6 +1074,11 @@ credssp_input(struct rdd_probe *p, const uint8_t *data, size_t len,
 			credssp_end(p, RDD_CREDSSP_CLOSED, now_us);
 			return;
 		case RDD__TLS_IO_ERROR:
+			if (p->logon_step != LS_NONE) {
+				logon_lost(p, RDD_LOGON_MALFORMED, detail,
+				           now_us);
+				return;
+			}
 			credssp_partial(p, part, sizeof(part));
 			snprintf(ci->detail, sizeof(ci->detail),
 			         "the answer is not valid TLS (%.120s), %s",
@@ -1038,6 +1094,13 @@ credssp_closed(struct rdd_probe *p, bool reset, uint64_t now_us)
 {
 	char part[96];
 
+	if (p->logon_step != LS_NONE) {
+		logon_lost(p, RDD_LOGON_CLOSED,
+		           reset ? "connection reset by the server"
+		                 : "server closed the connection",
+		           now_us);
+		return;
+	}
 	credssp_partial(p, part, sizeof(part));
 	snprintf(p->cinfo->detail, sizeof(p->cinfo->detail),
 	         "%s after the TSRequest, %s",
@@ -1052,12 +1115,244 @@ credssp_timeout(struct rdd_probe *p, uint64_t now_us)
 {
 	char part[96];
 
+	if (p->logon_step != LS_NONE) {
+		logon_lost(p, RDD_LOGON_TIMEOUT, NULL, now_us);
+		return;
+	}
 	credssp_partial(p, part, sizeof(part));
 	snprintf(p->cinfo->detail, sizeof(p->cinfo->detail),
 	         "no TSRequest answer within %.1f s (%s; %zu bytes of TLS "
 	         "records)",
 	         (double)p->timeout_us / 1e6, part, p->rx);
 	credssp_end(p, RDD_CREDSSP_TIMEOUT, now_us);
+}
+
+/* --- the logon (check --user; logon.h) -------------------------------- */
+
+static void mcs_begin(struct rdd_probe *p, uint64_t now_us);
+
+/* Drop the first N bytes of the input buffer. */
+static void
+consume(struct rdd_probe *p, size_t n)
+{
+	if (n >= p->in_len) {
+		p->in_len = 0;
+		return;
+	}
+	memmove(p->in, p->in + n, p->in_len - n);
+	p->in_len -= n;
+}
+
+static void
+logon_end(struct rdd_probe *p, enum rdd_logon_outcome o, uint64_t now_us)
+{
+	struct rdd_logon_info *li = &p->cinfo->logon;
+	const char *name = rdd_logon_outcome_name(o);
+
+	li->outcome = o;
+	li->ms = span_ms(p->logon_start_us, now_us);
+	tracef(p, "<- logon %s: %s", name != NULL ? name : "?", li->detail);
+	p->logon_step = LS_DONE;
+	rdd__logon_free(p->logon);
+	p->logon = NULL;
+	finish(p);
+}
+
+/* The connection ended, or went silent, during the logon. */
+static void
+logon_lost(struct rdd_probe *p, enum rdd_logon_outcome o, const char *what,
+           uint64_t now_us)
+{
+	struct rdd_logon_info *li = &p->cinfo->logon;
+	const char *after = p->logon_step == LS_MSG4
+	                        ? "after AUTHENTICATE (message 3), without an "
+	                          "errorCode"
+	                        : "before the Early User Authorization Result";
+
+	if (o == RDD_LOGON_TIMEOUT)
+		snprintf(li->detail, sizeof(li->detail),
+		         "no answer within %.1f s %s",
+		         (double)p->timeout_us / 1e6,
+		         p->logon_step == LS_MSG4
+		             ? "to AUTHENTICATE (message 3)"
+		             : "to the credentials (message 5)");
+	else
+		snprintf(li->detail, sizeof(li->detail), "%.120s %s",
+		         what != NULL ? what : "the connection ended", after);
+	logon_end(p, o, now_us);
+}
+
+/* Hand a CredSSP message to TLS; -1 after ending the logon. */
+static int
+logon_send(struct rdd_probe *p, const uint8_t *msg, size_t n, uint64_t now_us)
+{
+	char err[RDD_STR];
+
+	if (rdd__tls_write(p->tls, msg, n, err, sizeof(err)) == 0)
+		return 0;
+	snprintf(p->cinfo->logon.detail, sizeof(p->cinfo->logon.detail),
+	         "could not send: %.200s", err);
+	logon_end(p, RDD_LOGON_ERROR, now_us);
+	return -1;
+}
+
+/* The server took the credentials: on to MCS, or stop there. */
+static void
+logon_ok(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_logon_info *li = &p->cinfo->logon;
+
+	li->outcome = RDD_LOGON_OK;
+	li->ms = span_ms(p->logon_start_us, now_us);
+	snprintf(li->detail, sizeof(li->detail),
+	         "the server verified the password and proved its key "
+	         "(CredSSP %u)%s",
+	         (unsigned)li->version,
+	         li->has_early_result ? "; Early User Authorization: success"
+	                              : "");
+	tracef(p, "<- logon ok: %s", li->detail);
+	p->logon_step = LS_DONE;
+	rdd__logon_free(p->logon);
+	p->logon = NULL;
+	if (p->want_mcs) {
+		mcs_begin(p, now_us);
+		return;
+	}
+	finish(p);
+}
+
+/* Message 3 after the server's CHALLENGE (the first PDU bytes of p->in). */
+static void
+logon_begin(struct rdd_probe *p, size_t pdu, uint64_t now_us)
+{
+	struct rdd_logon_info *li = &p->cinfo->logon;
+	uint8_t *cert = malloc(RDD_TSREQUEST_MAX);
+	uint8_t *msg = malloc(RDD_LOGON_MSG_MAX);
+	size_t cert_len = 0, n = 0;
+
+	memset(li, 0, sizeof(*li));
+	p->logon_start_us = now_us;
+	li->start_ms = rel_ms(p, now_us);
+	p->logon_step = LS_MSG4;
+	p->logon = rdd__logon_new(p->creds, p->server_name, p->verify_at, NULL);
+	if (cert == NULL || msg == NULL || p->logon == NULL) {
+		snprintf(li->detail, sizeof(li->detail), "out of memory");
+		li->outcome = RDD_LOGON_ERROR;
+	} else {
+		cert_len =
+		    rdd__tls_peer_cert_der(p->tls, cert, RDD_TSREQUEST_MAX);
+		n = rdd__logon_msg3(p->logon, p->nla_req, p->nla_req_len, p->in,
+		                    pdu, cert, cert_len, msg, RDD_LOGON_MSG_MAX,
+		                    li);
+	}
+	free(cert);
+	if (n == 0) {
+		free(msg);
+		logon_end(p, li->outcome, now_us);
+		return;
+	}
+	if (logon_send(p, msg, n, now_us) != 0) {
+		free(msg);
+		return;
+	}
+	free(msg);
+	tracef(p,
+	       "-> CredSSP TSRequest: NTLM AUTHENTICATE as %s%s%s, "
+	       "pubKeyAuth (CredSSP %u), %zu bytes",
+	       li->domain, li->domain[0] != '\0' ? "\\" : "", li->user,
+	       (unsigned)li->version, n);
+	consume(p, pdu);
+	p->deadline_us = add_sat(now_us, p->timeout_us);
+	if (p->in_len > 0)
+		logon_process(p, now_us);
+}
+
+/* Message 4 (then message 5), or the Early User Authorization Result. */
+static void
+logon_process(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_logon_info *li = &p->cinfo->logon;
+	enum rdd_logon_outcome o;
+	struct rdd_cur c;
+	uint8_t *msg;
+	size_t pdu = 0, n = 0;
+	uint32_t v = 0;
+
+	if (p->logon_step == LS_EARLY) {
+		if (p->in_len < 4)
+			return;
+		rdd_cur_init(&c, p->in, 4);
+		(void)rdd_cur_u32le(&c, &v);
+		consume(p, 4);
+		li->has_early_result = true;
+		li->early_result = v;
+		tracef(p, "<- Early User Authorization Result 0x%08x",
+		       (unsigned)v);
+		if (v != 0) {
+			snprintf(
+			    li->detail, sizeof(li->detail),
+			    "the server accepted the password but its Early "
+			    "User Authorization Result is 0x%08x%s",
+			    (unsigned)v,
+			    v == 5 ? " (ACCESS_DENIED): this user may "
+			             "not connect"
+			           : "");
+			logon_end(p, RDD_LOGON_DENIED, now_us);
+			return;
+		}
+		logon_ok(p, now_us);
+		return;
+	}
+	if (p->logon_step != LS_MSG4)
+		return;
+	switch (rdd_tsrequest_frame(p->in, p->in_len, &pdu)) {
+	case RDD_TSREQ_NEED_MORE:
+		return;
+	case RDD_TSREQ_NOT_TSREQ:
+	case RDD_TSREQ_TOO_LONG:
+		snprintf(li->detail, sizeof(li->detail),
+		         "the server's answer to AUTHENTICATE is not a "
+		         "TSRequest (%zu bytes)",
+		         p->in_len);
+		logon_end(p, RDD_LOGON_MALFORMED, now_us);
+		return;
+	case RDD_TSREQ_OK:
+		break;
+	}
+	tracef(p, "<- CredSSP TSRequest (%zu bytes)", pdu);
+	li->answer_ms = span_ms(p->logon_start_us, now_us);
+	msg = malloc(RDD_LOGON_MSG_MAX);
+	if (msg == NULL) {
+		snprintf(li->detail, sizeof(li->detail), "out of memory");
+		logon_end(p, RDD_LOGON_ERROR, now_us);
+		return;
+	}
+	o = rdd__logon_msg4(p->logon, p->in, pdu, msg, RDD_LOGON_MSG_MAX, &n,
+	                    li);
+	if (o != RDD_LOGON_OK) {
+		free(msg);
+		logon_end(p, o, now_us);
+		return;
+	}
+	if (logon_send(p, msg, n, now_us) != 0) {
+		free(msg);
+		return;
+	}
+	rdd_wipe(msg, n);
+	free(msg);
+	tracef(p, "-> CredSSP TSRequest: credentials (%s), %zu bytes",
+	       li->delegated ? "the password, for the logon (--logon)"
+	                     : "empty: no password delegated",
+	       n);
+	consume(p, pdu);
+	if (p->a->selected == RDD_PROTO_HYBRID_EX) {
+		p->logon_step = LS_EARLY;
+		p->deadline_us = add_sat(now_us, p->timeout_us);
+		if (p->in_len > 0)
+			logon_process(p, now_us);
+		return;
+	}
+	logon_ok(p, now_us);
 }
 
 /* --- the MCS phase ------------------------------------------------------ */
@@ -1356,6 +1651,19 @@ session_begin(struct rdd_probe *p, struct rdd_cur payload, size_t pdu_len,
 	sc.trace_ctx = p->trace_ctx;
 	sc.label = a->label;
 	sc.n_channels = p->n_channels;
+	if (p->creds != NULL) {
+		/* The user's name goes in the Client Info; the password only
+		 * with --logon on a server without NLA (with NLA the server
+		 * has it from the CredSSP credentials). */
+		bool nla = p->cinfo->logon.outcome == RDD_LOGON_OK;
+
+		sc.user = p->creds->user;
+		sc.domain = p->creds->domain;
+		sc.autologon = p->creds->logon;
+		sc.password =
+		    p->creds->logon && !nla ? p->creds->password : NULL;
+		sc.after_nla = nla;
+	}
 	p->sess = rdd__session_new(&sc, p->sinfo);
 	if (p->sess == NULL) {
 		snprintf(p->sinfo->detail, sizeof(p->sinfo->detail),

@@ -185,6 +185,11 @@ rdd__session_new(const struct rdd__session_config *cfg,
 	s->random = cfg->random;
 	s->random_ctx = cfg->random_ctx;
 	s->n_static = cfg->n_channels;
+	s->user = cfg->user;
+	s->domain = cfg->domain;
+	s->password = cfg->password;
+	s->autologon = cfg->autologon;
+	s->after_nla = cfg->after_nla;
 	s->deadline_us = UINT64_MAX;
 	/* Standard RDP security encrypts when the server chose a method;
 	 * with TLS (or level NONE) there are no security headers but on the
@@ -233,11 +238,14 @@ rdd__session_sent(struct rdd__session *s, size_t n)
 {
 	if (s == NULL)
 		return;
+	/* What was sent is wiped: a Client Info may carry a password. */
 	if (n >= s->out_len) {
+		rdd_wipe(s->out, s->out_len);
 		s->out_len = 0;
 		return;
 	}
 	memmove(s->out, s->out + n, s->out_len - n);
+	rdd_wipe(s->out + s->out_len - n, n);
 	s->out_len -= n;
 }
 
@@ -561,24 +569,42 @@ client_info(struct rdd__session *s, uint64_t now_us)
 	uint8_t body[BUILD_CAP];
 	struct rdd_buf b;
 
+	char what[64];
+	int rc;
+
 	rdd_client_info_defaults(&ci, s->address_family, s->client_address);
-	rdd_buf_init(&b, body, sizeof(body));
-	if (rdd_client_info_build(&b, &ci) != 0 || b.err) {
-		rdd__session_end(s, RDD_SESSION_ERROR, RDD_PHASE_LICENSING,
-		                 now_us, "could not build the Client Info PDU");
-		return -1;
+	if (s->user != NULL) {
+		ci.user = s->user;
+		ci.domain = s->domain;
+		ci.password = s->password;
+		if (s->autologon)
+			ci.flags |= RDD_INFO_AUTOLOGON;
 	}
-	if (rdd__session_send_io(s, RDD_SEC_INFO_PKT, true, b.p, b.len,
-	                         now_us) != 0)
+	rdd_buf_init(&b, body, sizeof(body));
+	rc = rdd_client_info_build(&b, &ci) != 0 || b.err ? -1 : 0;
+	if (rc == 0)
+		rc = rdd__session_send_io(s, RDD_SEC_INFO_PKT, true, b.p, b.len,
+		                          now_us);
+	else
+		rdd__session_end(s, RDD_SESSION_ERROR, RDD_PHASE_LICENSING,
+		                 now_us,
+		                 "could not build the Client Info PDU (a user "
+		                 "or domain name too long for it?)");
+	/* The PDU held the password (--logon without NLA). */
+	rdd_wipe(body, sizeof(body));
+	if (rc != 0)
 		return -1;
+	snprintf(what, sizeof(what), "%s",
+	         s->user == NULL       ? "no credentials"
+	         : s->password != NULL ? "user name and password, auto-logon"
+	         : s->autologon        ? "user name, auto-logon after NLA"
+	                               : "user name, no password");
 	rdd__session_event(s, RDD_STEP_CLIENT_INFO, RDD_PHASE_LICENSING, now_us,
-	                   0, "flags 0x%08x, no credentials",
-	                   (unsigned)ci.flags);
-	rdd__session_tracef(s,
-	                    "-> Client Info PDU, flags 0x%08x, no credentials "
-	                    "(%zu bytes%s)",
-	                    (unsigned)ci.flags, b.len,
-	                    s->encrypting ? ", encrypted" : "");
+	                   0, "flags 0x%08x, %s", (unsigned)ci.flags, what);
+	rdd__session_tracef(
+	    s, "-> Client Info PDU, flags 0x%08x, %s (%zu bytes%s)",
+	    (unsigned)ci.flags, what, b.len,
+	    s->encrypting ? ", encrypted" : "");
 	return 0;
 }
 

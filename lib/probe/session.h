@@ -53,6 +53,16 @@ struct rdd__session_config {
 	 * first N of SC_NET's channel ids are joined after the I/O and
 	 * message channels. */
 	size_t n_channels;
+	/* The Client Info's credentials (check --user): USER and DOMAIN
+	 * (NULL: none); PASSWORD (NULL: none; read, never copied but into
+	 * the PDU, which is wiped); AUTOLOGON: INFO_AUTOLOGON, and after
+	 * activation wait for the server's logon notification (--logon).
+	 * AFTER_NLA: the user logged on over CredSSP already. */
+	const char *user;
+	const char *domain;
+	const char *password;
+	bool autologon;
+	bool after_nla;
 };
 
 struct rdd__session;

@@ -48,6 +48,11 @@ struct rdd__session {
 	char label[8];
 	rdd__random_cb random;
 	void *random_ctx;
+	const char *user; /* the Client Info's credentials (session.h) */
+	const char *domain;
+	const char *password;
+	bool autologon;
+	bool after_nla;
 
 	uint64_t deadline_us;
 	uint64_t wait_since_us; /* when the awaited request was sent */

@@ -262,6 +262,20 @@ fail:
 	return NULL;
 }
 
+size_t
+rdd__tls_peer_cert_der(const struct rdd__tls *t, uint8_t *out, size_t cap)
+{
+	X509 *x = SSL_get0_peer_certificate(t->ssl);
+	unsigned char *p = out;
+	int n;
+
+	if (x == NULL || (n = i2d_X509(x, NULL)) <= 0 || (size_t)n > cap)
+		return 0;
+	if (i2d_X509(x, &p) != n)
+		return 0;
+	return (size_t)n;
+}
+
 void
 rdd__tls_free(struct rdd__tls *t)
 {

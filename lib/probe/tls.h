@@ -125,6 +125,13 @@ void rdd__tls_fill_info(const struct rdd__tls *t, struct rdd_tls_info *info,
 void rdd__tls_verify_chain(const struct rdd__tls *t, X509_STORE *store,
                            int64_t at, struct rdd_cert *out);
 
+/*
+ * After DONE: the DER of the server's certificate, written to OUT (CAP
+ * bytes). Returns its length, or 0 when there is none or it does not fit.
+ */
+size_t rdd__tls_peer_cert_der(const struct rdd__tls *t, uint8_t *out,
+                              size_t cap);
+
 void rdd__tls_free(struct rdd__tls *t);
 
 /*
