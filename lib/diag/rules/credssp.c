@@ -133,6 +133,10 @@ rule_credssp_version(struct ctx *c)
 	if (ci->outcome == RDD_CREDSSP_NOT_RUN || !ci->has_version ||
 	    ci->server_version >= 6)
 		return;
+	/* The logon said it already, in the terms of the user's error. */
+	if (ci->logon.outcome == RDD_LOGON_NOT_SENT &&
+	    ci->logon.not_sent == RDD_LOGON_NS_ORACLE)
+		return;
 	if (ci->server_version <= CREDSSP_UNPATCHED_MAX) {
 		d = rdd__emit(
 		    c, RDD_CAUSE_CREDSSP_OUTDATED,

@@ -86,7 +86,7 @@ rule_unverified(struct ctx *c)
 	    &c->obs->phases[RDD_PHASE_LICENSING];
 
 	if (!lic->present || lic->status != RDD_STATUS_SKIPPED ||
-	    c->obs->nla_required != 1 ||
+	    c->obs->nla_required != 1 || c->obs->credentials.given ||
 	    c->obs->phases[RDD_PHASE_CREDSSP].status != RDD_STATUS_OK)
 		return;
 	rdd__emit(c, RDD_CAUSE_LICENSING_UNVERIFIED,

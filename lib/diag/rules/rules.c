@@ -46,6 +46,7 @@ rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out)
 	rdd__rules_tls(c);
 	rdd__rules_cert(c);
 	rdd__rules_credssp(c);
+	rdd__rules_logon(c);
 	rdd__rules_mcs(c);
 	rdd__rules_licensing(c);
 	rdd__rules_session(c);

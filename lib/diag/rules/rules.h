@@ -120,6 +120,7 @@ void rdd__rules_x224(struct ctx *c);
 void rdd__rules_tls(struct ctx *c);
 void rdd__rules_cert(struct ctx *c);
 void rdd__rules_credssp(struct ctx *c);
+void rdd__rules_logon(struct ctx *c);
 void rdd__rules_mcs(struct ctx *c);
 void rdd__rules_licensing(struct ctx *c);
 void rdd__rules_session(struct ctx *c);

@@ -64,6 +64,14 @@ static const struct {
     {"credssp-timeout", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
     {"credssp-error", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
     {"credssp-outdated", RDD_PHASE_CREDSSP, RDD_SEV_WARNING, true},
+    {"logon-failed", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"logon-password-expired", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"logon-account-locked", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"logon-account-disabled", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"logon-not-permitted", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"credssp-oracle-mismatch", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"credssp-pubkey-mismatch", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
+    {"logon-unverified", RDD_PHASE_CREDSSP, RDD_SEV_INFO, true},
     {"server-clock-skew", RDD_PHASE_CREDSSP, RDD_SEV_WARNING, true},
     {"nla-not-required", RDD_PHASE_X224, RDD_SEV_WARNING, true},
     {"mcs-rejected", RDD_PHASE_MCS, RDD_SEV_CRITICAL, true},
@@ -260,7 +268,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 53);
+	assert_int_equal(n, 61);
 }
 
 static void

@@ -105,6 +105,7 @@ RULES_TESTS(x224);
 RULES_TESTS(tls);
 RULES_TESTS(cert);
 RULES_TESTS(credssp);
+RULES_TESTS(logon);
 RULES_TESTS(findings);
 RULES_TESTS(mcs);
 RULES_TESTS(licensing);

@@ -41,6 +41,7 @@ main(void)
 	    {"tls", rules_tls_tests, &rules_tls_n_tests},
 	    {"cert", rules_cert_tests, &rules_cert_n_tests},
 	    {"credssp", rules_credssp_tests, &rules_credssp_n_tests},
+	    {"logon", rules_logon_tests, &rules_logon_n_tests},
 	    {"findings", rules_findings_tests, &rules_findings_n_tests},
 	    {"mcs", rules_mcs_tests, &rules_mcs_n_tests},
 	    {"licensing", rules_licensing_tests, &rules_licensing_n_tests},
