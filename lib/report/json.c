@@ -1092,6 +1092,7 @@ build_document(struct jb *b, const struct rdd_observation *obs,
 	rdd__j_put(b, root, "negotiation", build_negotiation(b, obs));
 	rdd__j_put(b, root, "tls", build_tls(b, obs));
 	rdd__j_put(b, root, "credssp", build_credssp(b, obs));
+	rdd__j_put(b, root, "logon", rdd__json_logon(b, obs));
 	rdd__j_put(b, root, "mcs", build_mcs(b, obs));
 	rdd__j_put(b, root, "session", rdd__json_session(b, obs));
 	rdd__j_put(b, root, "network", build_network(b, obs));

@@ -42,5 +42,7 @@ json_t *rdd__j_days_between(int64_t now, int64_t t);
 /* "session": the walk after MCS Connect (json_session.c); null when it
  * did not run. */
 json_t *rdd__json_session(struct jb *b, const struct rdd_observation *obs);
+/* The "logon" object (json_logon.c). */
+json_t *rdd__json_logon(struct jb *b, const struct rdd_observation *obs);
 
 #endif

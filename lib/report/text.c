@@ -1199,6 +1199,7 @@ rdd_report_text(FILE *out, const struct rdd_observation *obs,
 	print_certificate(&c, obs);
 	print_tls_enum(&c, obs);
 	print_server_identity(&c, obs);
+	rdd__text_logon(&c, obs);
 	print_mcs(&c, obs);
 	rdd__text_session(&c, obs);
 	print_findings(&c, diag);

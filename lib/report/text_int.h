@@ -64,6 +64,9 @@ void rdd__t_rest(struct ctx *c, bool timed, const char *note,
 /* "  label        value", the value wrapped. */
 void rdd__t_cert_line(struct ctx *c, const char *label, const char *value);
 
+/* "Logon": the credentials tried over NLA (text_logon.c). */
+void rdd__text_logon(struct ctx *c, const struct rdd_observation *obs);
+
 /* "Connection sequence": the walk after MCS Connect (text_session.c). */
 void rdd__text_session(struct ctx *c, const struct rdd_observation *obs);
 

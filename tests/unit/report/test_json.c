@@ -197,6 +197,7 @@ test_healthy_top_level(void **state)
 	                                    "negotiation",
 	                                    "tls",
 	                                    "credssp",
+	                                    "logon",
 	                                    "mcs",
 	                                    "session",
 	                                    "network",
@@ -210,13 +211,14 @@ test_healthy_top_level(void **state)
 	fixture_healthy(&obs, &d);
 	root = render(&obs, &d, &text);
 
-	assert_int_equal(json_object_size(root), 18);
+	assert_int_equal(json_object_size(root), 19);
 	assert_null_key(root, "udp");
 	/* No path samples in this fixture. */
 	assert_null_key(root, "network");
 	assert_true(json_is_null(get(root, "client_error")));
-	/* No CredSSP exchange in this check. */
+	/* No CredSSP exchange in this check, and no credentials. */
 	assert_null_key(root, "credssp");
+	assert_null_key(root, "logon");
 	/* Nor MCS, nor the walk after it. */
 	assert_null_key(root, "mcs");
 	assert_null_key(root, "session");
