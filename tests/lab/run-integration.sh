@@ -263,5 +263,17 @@ for pair in default:tls.rdpsrv.lab tls10:tls10.rdpsrv.lab \
 	n=$((n + 1))
 	vs_sslscan "$name" "${pair#*:}"
 done
+# The password of check --user appears nowhere but on the wire.
+. "$HERE/secrets.bash"
+for spec in "secrets-file:file:" "secrets-stdin:stdin:-v" \
+    "secrets-env:env:--json" "secrets-env-verbose-json:env:-v --json"; do
+	name=${spec%%:*}
+	[ -n "$FILTER" ] && ! [[ $name =~ $FILTER ]] && continue
+	n=$((n + 1))
+	how=${spec#*:}
+	extra=${how#*:}
+	# shellcheck disable=SC2086 # EXTRA is options, split on purpose
+	secrets_one "$name" "${how%%:*}" $extra shadow.rdpsrv.lab
+done
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
 exit 0
