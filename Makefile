@@ -3,11 +3,13 @@
 #   make test   install what is missing, build, run every test
 #   make install [PREFIX=/usr/local] [DESTDIR=]   build, then install the
 #               binary, man page, completions, library, headers, .pc
+#   make deb    the Debian packages, in build-deb/
+#   make deb-test  build them, dpkg -i, use, dpkg --purge (needs root)
 BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build test demo fuzz format clean install
+.PHONY: all deps build test demo fuzz format clean install deb deb-test
 
 all: build
 
@@ -29,6 +31,16 @@ install: build
 	@meson configure $(BUILD) -Dprefix=$(abspath $(PREFIX)) >/dev/null
 	@meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
 
+# dpkg-buildpackage writes beside the tree it builds: build a copy.
+deb: deps
+	rm -rf build-deb && mkdir -p build-deb/rdpdoctor
+	git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C build-deb/rdpdoctor
+	cd build-deb/rdpdoctor && dpkg-buildpackage -us -uc -b
+	@ls build-deb/*.deb
+
+deb-test: deps
+	@tests/install/deb.sh
+
 fuzz: deps
 	@scripts/fuzz.sh
 
@@ -36,4 +48,4 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-deb
