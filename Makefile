@@ -1,9 +1,15 @@
 # Thin wrapper over Meson for the README's two commands.
 #   make demo   install what is missing, build, run rdpdoctor against the lab
 #   make test   install what is missing, build, run every test
+#   make install [PREFIX=/usr/local] [DESTDIR=]   build, then install the
+#               binary, man page, completions, library, headers, .pc
+#   make deb    the Debian packages, in build-deb/
+#   make deb-test  build them, dpkg -i, use, dpkg --purge (needs root)
 BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: all deps build test demo fuzz format clean
+.PHONY: all deps build test demo fuzz format clean install deb deb-test
 
 all: build
 
@@ -19,6 +25,22 @@ test: deps
 demo: deps build
 	@tests/lab/demo.sh $(BUILD)
 
+# The prefix is a setting of the build directory: set it, then install
+# (under DESTDIR when given, as packagers do).
+install: build
+	@meson configure $(BUILD) -Dprefix=$(abspath $(PREFIX)) >/dev/null
+	@meson install -C $(BUILD) $(if $(DESTDIR),--destdir $(abspath $(DESTDIR)))
+
+# dpkg-buildpackage writes beside the tree it builds: build a copy.
+deb: deps
+	rm -rf build-deb && mkdir -p build-deb/rdpdoctor
+	git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C build-deb/rdpdoctor
+	cd build-deb/rdpdoctor && dpkg-buildpackage -us -uc -b
+	@ls build-deb/*.deb
+
+deb-test: deps
+	@tests/install/deb.sh
+
 fuzz: deps
 	@scripts/fuzz.sh
 
@@ -26,4 +48,4 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-deb

@@ -8,12 +8,17 @@ set -euo pipefail
 BUILD_PKGS="gcc make pkg-config meson ninja-build libssl-dev libuv1-dev
 libjansson-dev libcmocka-dev libpcap-dev libnetfilter-queue-dev
 clang libclang-rt-14-dev clang-format"
+# The completion and install tests: zsh loads the zsh completion, man
+# renders the installed man page.
+INSTALL_PKGS="zsh man-db"
+# The Debian package (make deb, tests/install/deb.sh).
+DEB_PKGS="debhelper dpkg-dev fakeroot"
 # The lab: real RDP servers and the tools to fault them, plus the peer
 # tools the lab suite and bench/ compare against.
 LAB_PKGS="xrdp freerdp2-shadow-x11 freerdp2-x11 winpr-utils xvfb iproute2
 iptables openssl procps nmap sslscan jq bc tigervnc-standalone-server"
 
-want=$(echo $BUILD_PKGS $LAB_PKGS)
+want=$(echo $BUILD_PKGS $INSTALL_PKGS $DEB_PKGS $LAB_PKGS)
 missing=""
 for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # run-tests.sh - every test of the project, in order:
 #   1. build (warnings are errors under CI=true) and the unit suite
+#   1b. install: the build installed into a temporary DESTDIR and used from
+#      there (tests/install/run.sh); in CI also the Debian packages built,
+#      installed and used (tests/install/deb.sh)
 #   2. an ASan+UBSan build running the same unit suite
 #   3. format check and generated-docs check (meson tests of suite "lint")
 #   4. fuzz smoke: each libFuzzer target on its corpus for a bounded time
@@ -49,6 +52,40 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 
 run_unit build
+
+echo "== install =="
+out=$(tests/install/run.sh build 2>&1)
+echo "$out" | tail -n 40
+ipass=$(echo "$out" | awk '/^install: [0-9]+ passed, [0-9]+ failed/{print $2}' | tail -1)
+ifail=$(echo "$out" | awk '/^install: [0-9]+ passed, [0-9]+ failed/{print $4}' | tail -1)
+if [ -z "$ipass" ]; then
+	echo "run-tests: the install test printed no summary" >&2
+	failed=$((failed + 1))
+else
+	passed=$((passed + ipass))
+	failed=$((failed + ifail))
+fi
+
+# The Debian packages: built, installed with dpkg -i, used, purged. It
+# changes the system, so only in CI (CI=true, a fresh machine) unless
+# asked for (make deb-test).
+echo "== debian package =="
+if [ "${CI:-}" != true ]; then
+	echo "deb: SKIPPED - installs packages system-wide; runs in CI (CI=true) or with make deb-test"
+else
+	out=$(tests/install/deb.sh 2>&1)
+	echo "$out" | tail -n 40
+	dpass=$(echo "$out" | awk '/^deb: [0-9]+ passed, [0-9]+ failed/{print $2}' | tail -1)
+	dfail=$(echo "$out" | awk '/^deb: [0-9]+ passed, [0-9]+ failed/{print $4}' | tail -1)
+	if [ -n "$dpass" ]; then
+		passed=$((passed + dpass))
+		failed=$((failed + dfail))
+	elif ! echo "$out" | grep -q '^deb: SKIPPED'; then
+		echo "run-tests: the debian package test printed no summary" >&2
+		failed=$((failed + 1))
+	fi
+fi
+
 run_unit build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 	-Dc_args=-fno-sanitize-recover=undefined \
 	-Dc_link_args=-fno-sanitize-recover=undefined

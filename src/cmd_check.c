@@ -165,45 +165,71 @@ parse_channels(char *s, const char **names, size_t *n)
 	return *n > 0 ? 0 : -1;
 }
 
+/* The phase names --stop-after accepts, and the --licensing modes. */
+static const char *const stop_after_values[] = {"mcs", "licensing",
+                                                "activation", NULL};
+static const char *const licensing_values[] = {"stop", "full", NULL};
+
+static bool
+one_of(const char *s, const char *const *values)
+{
+	for (; *values != NULL; values++)
+		if (strcmp(s, *values) == 0)
+			return true;
+	return false;
+}
+
 /* --stop-after: mcs, licensing or activation. */
 static int
 parse_stop_after(const char *s, enum rdd_phase *out)
 {
 	int p = rdd_phase_from_name(s);
 
-	if (p != RDD_PHASE_MCS && p != RDD_PHASE_LICENSING &&
-	    p != RDD_PHASE_ACTIVATION)
+	if (!one_of(s, stop_after_values) || p < 0)
 		return -1;
 	*out = (enum rdd_phase)p;
 	return 0;
 }
 
+/* The options; `rdpdoctor __options` prints them for the completions. */
+const struct option check_longopts[] = {
+    {"port", required_argument, NULL, 'p'},
+    {"timeout", required_argument, NULL, 't'},
+    {"json", no_argument, NULL, 'j'},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"cookie", required_argument, NULL, OPT_COOKIE},
+    {"client-error", required_argument, NULL, OPT_CLIENT_ERROR},
+    {"tls-full", no_argument, NULL, OPT_TLS_FULL},
+    {"tls-parallel", required_argument, NULL, OPT_TLS_PARALLEL},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"samples", required_argument, NULL, OPT_SAMPLES},
+    {"udp-port", required_argument, NULL, OPT_UDP_PORT},
+    {"no-udp", no_argument, NULL, OPT_NO_UDP},
+    {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
+    {"licensing", required_argument, NULL, OPT_LICENSING},
+    {"channels", required_argument, NULL, OPT_CHANNELS},
+    {"user", required_argument, NULL, OPT_USER},
+    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+    {"logon", no_argument, NULL, OPT_LOGON},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+const char check_shortopts[] = "p:t:46jvh";
+
+/* How the completions complete the values of some options. */
+const struct cmd_optarg check_optargs[] = {
+    {"stop-after", stop_after_values, false},
+    {"licensing", licensing_values, false},
+    {"ca-file", NULL, true},
+    {"password-file", NULL, true},
+    {NULL, NULL, false},
+};
+
 int
 cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"port", required_argument, NULL, 'p'},
-	    {"timeout", required_argument, NULL, 't'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-	    {"cookie", required_argument, NULL, OPT_COOKIE},
-	    {"client-error", required_argument, NULL, OPT_CLIENT_ERROR},
-	    {"tls-full", no_argument, NULL, OPT_TLS_FULL},
-	    {"tls-parallel", required_argument, NULL, OPT_TLS_PARALLEL},
-	    {"ca-file", required_argument, NULL, OPT_CA_FILE},
-	    {"samples", required_argument, NULL, OPT_SAMPLES},
-	    {"udp-port", required_argument, NULL, OPT_UDP_PORT},
-	    {"no-udp", no_argument, NULL, OPT_NO_UDP},
-	    {"stop-after", required_argument, NULL, OPT_STOP_AFTER},
-	    {"licensing", required_argument, NULL, OPT_LICENSING},
-	    {"channels", required_argument, NULL, OPT_CHANNELS},
-	    {"user", required_argument, NULL, OPT_USER},
-	    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
-	    {"logon", no_argument, NULL, OPT_LOGON},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct rdd_check_options opt = {
 	    .port = 3389, .timeout_s = 5, .samples = RDD_NET_DEFAULT_SAMPLES};
 	struct rdd_observation *obs;
@@ -223,8 +249,8 @@ cmd_check(int argc, char **argv)
 	char terr[RDD_STR];
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "p:t:46jvh", longopts, NULL)) !=
-	       -1) {
+	while ((ch = getopt_long(argc, argv, check_shortopts, check_longopts,
+	                         NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			if ((port = parse_port(optarg)) < 0) {
@@ -291,10 +317,9 @@ cmd_check(int argc, char **argv)
 			opt.channels = channel_names;
 			break;
 		case OPT_LICENSING:
-			if (strcmp(optarg, "full") == 0)
-				opt.licensing_full = true;
-			else if (strcmp(optarg, "stop") == 0)
-				opt.licensing_full = false;
+			if (one_of(optarg, licensing_values))
+				opt.licensing_full =
+				    strcmp(optarg, "full") == 0;
 			else {
 				fprintf(stderr,
 				        "rdpdoctor: bad licensing mode '%s' "

@@ -68,16 +68,19 @@ negative_number(const char *s)
 
 enum { OPT_NO_COLOR = 256 };
 
+/* The options; `rdpdoctor __options` prints them for the completions. */
+const struct option explain_longopts[] = {
+    {"json", no_argument, NULL, 'j'},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+const char explain_shortopts[] = "jvh";
+
 int
 cmd_explain(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"no-color", no_argument, NULL, OPT_NO_COLOR},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct rdd_text_options o = {false, false};
 	struct rdd_explain e;
 	char **av = NULL, **pos;
@@ -108,7 +111,8 @@ cmd_explain(int argc, char **argv)
 	av[ac] = NULL;
 
 	optind = 1;
-	while ((ch = getopt_long(ac, av, "jvh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(ac, av, explain_shortopts, explain_longopts,
+	                         NULL)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = true;

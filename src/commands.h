@@ -6,11 +6,36 @@
 #ifndef RDPDOCTOR_COMMANDS_H
 #define RDPDOCTOR_COMMANDS_H
 
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
 /* Exit status for usage and internal errors (monitoring-plugin UNKNOWN). */
 #define RDD_EXIT_UNKNOWN 3
 
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+
+/*
+ * The option tables of the subcommands. getopt_long parses with them, and
+ * `rdpdoctor __options` prints them, from which the build generates the
+ * shell completions (scripts/gen-completions.sh): a new option is
+ * completed without anyone writing it down twice.
+ */
+struct cmd_optarg {
+	const char *option; /* long name, a row of the command's longopts */
+	/* The only values the option accepts (its parser checks them against
+	 * this list), NULL-ended; or NULL. */
+	const char *const *values;
+	bool file; /* the value is a file name */
+};
+
+extern const struct option check_longopts[];
+extern const char check_shortopts[];
+extern const struct cmd_optarg check_optargs[]; /* ends with {NULL} */
+
+extern const struct option explain_longopts[];
+extern const char explain_shortopts[];
 
 /* Split "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address. HOST is
  * written to HOST (cap bytes); *port is set only when a port was given.

@@ -1,0 +1,272 @@
+#!/bin/sh
+# gen-completions.sh bash|zsh RDPDOCTOR - write the bash or zsh completion
+# of rdpdoctor to stdout, from the tables the binary itself prints
+# (`rdpdoctor __options`, see src/main.c): the commands, each command's
+# options (src/cmd_*.c, the same tables getopt_long parses with), the
+# values of options that accept only a few, and the operands. The build
+# runs it (completions/meson.build); the files are never edited by hand.
+set -eu
+shell=$1
+bin=$2
+tab=$(printf '\t')
+dump=$("$bin" __options)
+[ -n "$dump" ] || {
+	echo "gen-completions: $bin __options printed nothing" >&2
+	exit 1
+}
+# Everything below is pasted into shell code between single quotes or as
+# bare words: refuse any character that could break out of them.
+bad=$(printf '%s\n' "$dump" | grep -n "[^][A-Za-z0-9_:,. $tab-]" || true)
+[ -z "$bad" ] || {
+	echo "gen-completions: unexpected characters in __options: $bad" >&2
+	exit 1
+}
+
+printf '%s\n' "$dump" | awk -F '\t' -v shell="$shell" '
+function add(list, w) { return list == "" ? w : list " " w }
+# zsh: a message or description inside a single-quoted spec.
+function zq(s) { gsub(/:/, "\\:", s); gsub(/\047/, "\047\\\047\047", s); return s }
+function zname(s) { sub(/\[.*/, "", s); return tolower(s) }
+$1 == "command" {
+	cmds[++ncmd] = $2; summary[$2] = $3; next
+}
+$1 == "option" {
+	c = $2; k = ++nopt[c]
+	olong[c, k] = $3; oshort[c, k] = $4; oarg[c, k] = $5; oval[c, k] = $6
+	next
+}
+$1 == "operand" {
+	c = $2; k = ++nopd[c]
+	pname[c, k] = $3; pkind[c, k] = $4; popt[c, k] = ($5 == "optional")
+	next
+}
+$1 == "word" {
+	if (!seen[$2, $3]++) words[$2] = add(words[$2], $3)
+	next
+}
+{ print "gen-completions: bad line: " $0 > "/dev/stderr"; bad = 1 }
+
+# The words completing one option: its long and short names.
+function names(c, k,   s) {
+	s = ""
+	if (olong[c, k] != "-") s = add(s, olong[c, k])
+	if (oshort[c, k] != "-") s = add(s, oshort[c, k])
+	return s
+}
+function takes_value(c, k) {
+	return oarg[c, k] == "value" || oarg[c, k] == "file" || oarg[c, k] == "choice"
+}
+
+function bash_command(c,   k, all, pat, n) {
+	printf "\t%s)\n", c
+	if (nopt[c] + nopd[c] == 0) {
+		printf "\t\t;;\n"
+		return
+	}
+	# The value of an option (after it, or after "=").
+	if (valued_pattern(c) != "")
+		printf "\t\tcase $arg in\n"
+	pat = ""
+	for (k = 1; k <= nopt[c]; k++) {
+		if (!takes_value(c, k)) continue
+		n = names(c, k); gsub(/ /, "|", n)
+		if (oarg[c, k] == "choice") {
+			printf "\t\t%s)\n\t\t\tCOMPREPLY=($(compgen -P \"$pre\" -W \047%s\047 -- \"$cur\"))\n\t\t\treturn 0 ;;\n", n, oval[c, k]
+		} else if (oarg[c, k] == "file") {
+			printf "\t\t%s)\n\t\t\tcompopt -o filenames 2>/dev/null\n\t\t\tmapfile -t COMPREPLY < <(compgen -f -P \"$pre\" -- \"$cur\")\n\t\t\treturn 0 ;;\n", n
+		} else
+			pat = pat == "" ? n : pat "|" n
+	}
+	if (pat != "")
+		printf "\t\t%s)\n\t\t\treturn 0 ;; # a number or a name: nothing to offer\n", pat
+	if (valued_pattern(c) != "")
+		printf "\t\tesac\n"
+	printf "\t\t[ -n \"$eq\" ] && return 0\n"
+	all = ""
+	for (k = 1; k <= nopt[c]; k++) all = add(all, names(c, k))
+	printf "\t\tif [[ $cur == -* ]]; then\n"
+	printf "\t\t\tCOMPREPLY=($(compgen -W \047%s\047 -- \"$cur\"))\n", all
+	printf "\t\t\treturn 0\n\t\tfi\n"
+	# Operands: count those before the cursor, skipping option values.
+	printf "\t\tn=0\n"
+	printf "\t\tfor ((i = ci; i < COMP_CWORD; i++)); do\n"
+	printf "\t\t\tcase ${COMP_WORDS[i]} in\n"
+	printf "\t\t\t=) ((i++)) ;; # the value of --option=value\n"
+	if (valued_pattern(c) != "")
+		printf "\t\t\t%s) [[ ${COMP_WORDS[i + 1]} == = ]] || ((i++)) ;;\n", valued_pattern(c)
+	if (flag_pattern(c) != "")
+		printf "\t\t\t%s) ;;\n", flag_pattern(c)
+	printf "\t\t\t-[0-9]*) ((n++)) ;; # a negative number\n"
+	printf "\t\t\t-*) ;;\n"
+	printf "\t\t\t*) ((n++)) ;;\n"
+	printf "\t\t\tesac\n"
+	printf "\t\tdone\n"
+	printf "\t\tcase $n in\n"
+	for (k = 1; k <= nopd[c]; k++) {
+		if (pkind[c, k] == "host")
+			printf "\t\t%d) COMPREPLY=($(compgen -A hostname -- \"$cur\")) ;;\n", k - 1
+		else if (pkind[c, k] == "code")
+			printf "\t\t%d) COMPREPLY=($(compgen -W \"$_rdpdoctor_codes\" -- \"$cur\")) ;;\n", k - 1
+		else if (pkind[c, k] == "command")
+			printf "\t\t%d) COMPREPLY=($(compgen -W \047%s\047 -- \"$cur\")) ;;\n", k - 1, command_list()
+	}
+	printf "\t\tesac\n\t\t;;\n"
+}
+# The options of C that take a value, and those that take none, as bash
+# case patterns.
+function valued_pattern(c,   k, p, n) {
+	p = ""
+	for (k = 1; k <= nopt[c]; k++)
+		if (takes_value(c, k)) {
+			n = names(c, k); gsub(/ /, "|", n)
+			p = p == "" ? n : p "|" n
+		}
+	return p
+}
+function flag_pattern(c,   k, p, n) {
+	p = ""
+	for (k = 1; k <= nopt[c]; k++)
+		if (!takes_value(c, k)) {
+			n = names(c, k); gsub(/ /, "|", n)
+			p = p == "" ? n : p "|" n
+		}
+	return p
+}
+function command_list(   i, s) {
+	s = ""
+	for (i = 1; i <= ncmd; i++) s = add(s, cmds[i])
+	return s
+}
+
+function bash_out(   i, top, k) {
+	print "# bash completion for rdpdoctor(1). Generated by"
+	print "# scripts/gen-completions.sh from `rdpdoctor __options`: do not edit."
+	print ""
+	printf "_rdpdoctor_codes=\047%s\047\n\n", words["code"]
+	print "_rdpdoctor() {"
+	print "\tlocal cur prev arg pre= eq= cmd= ci=0 n i"
+	print "\tCOMPREPLY=()"
+	print "\tcur=${COMP_WORDS[COMP_CWORD]}"
+	print "\tprev="
+	print "\t((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}"
+	print "\t# --option=value: bash splits the word at \"=\" (COMP_WORDBREAKS)."
+	print "\tif [[ $cur == = ]]; then"
+	print "\t\targ=$prev cur= eq=1"
+	print "\telif [[ $prev == = ]] && ((COMP_CWORD > 1)); then"
+	print "\t\targ=${COMP_WORDS[COMP_CWORD - 2]} eq=1"
+	print "\telif [[ $cur == --*=* ]]; then"
+	print "\t\targ=${cur%%=*} pre=${cur%%=*}= cur=${cur#*=} eq=1"
+	print "\telse"
+	print "\t\targ=$prev"
+	print "\tfi"
+	print "\t# The command: the first word that is not an option."
+	print "\tfor ((i = 1; i < COMP_CWORD; i++)); do"
+	print "\t\tif [[ ${COMP_WORDS[i]} != -* ]]; then"
+	print "\t\t\tcmd=${COMP_WORDS[i]} ci=$((i + 1))"
+	print "\t\t\tbreak"
+	print "\t\tfi"
+	print "\tdone"
+	print "\tcase $cmd in"
+	print "\t\"\")"
+	top = ""
+	for (k = 1; k <= nopt["-"]; k++) top = add(top, names("-", k))
+	print "\t\t[ -n \"$eq\" ] && return 0"
+	printf "\t\tif [[ $cur == -* ]]; then\n"
+	printf "\t\t\tCOMPREPLY=($(compgen -W \047%s\047 -- \"$cur\"))\n", top
+	printf "\t\telse\n"
+	printf "\t\t\tCOMPREPLY=($(compgen -W \047%s\047 -- \"$cur\"))\n", command_list()
+	printf "\t\tfi\n\t\t;;\n"
+	for (i = 1; i <= ncmd; i++) bash_command(cmds[i])
+	print "\tesac"
+	print "\treturn 0"
+	print "}"
+	print "complete -F _rdpdoctor rdpdoctor"
+}
+
+# zsh: one _arguments spec per option.
+function zspec(c, k,   ex, l, s, arg, msg, act) {
+	l = olong[c, k]; s = oshort[c, k]
+	msg = zq(l != "-" ? substr(l, 3) : substr(s, 2))
+	arg = ""
+	if (oarg[c, k] == "optional") arg = "-"
+	act = ""
+	if (takes_value(c, k)) {
+		if (oarg[c, k] == "choice") act = "(" oval[c, k] ")"
+		else if (oarg[c, k] == "file") act = "_files"
+		else act = " "
+		act = ":" msg ":" act
+	}
+	if (l != "-" && s != "-") {
+		ex = "\047(" s " " l ")\047"
+		if (takes_value(c, k))
+			return ex "{" s "+," l "=}\047" act "\047"
+		return ex "{" s "," l "}"
+	}
+	if (l != "-")
+		return "\047" l (takes_value(c, k) ? "=" : arg) act "\047"
+	return "\047" s (takes_value(c, k) ? "+" : "") act "\047"
+}
+function zsh_command(c,   k, spec, act) {
+	printf "_rdpdoctor_%s() {\n", c
+	printf "\t_arguments -s -S"
+	for (k = 1; k <= nopt[c]; k++) printf " \\\n\t\t%s", zspec(c, k)
+	for (k = 1; k <= nopd[c]; k++) {
+		if (pkind[c, k] == "host") act = "_hosts"
+		else if (pkind[c, k] == "code") act = "_rdpdoctor_codes"
+		else if (pkind[c, k] == "command") act = "_rdpdoctor_commands"
+		else act = " "
+		printf " \\\n\t\t\047%d:%s%s:%s\047", k, popt[c, k] ? ":" : "", zq(zname(pname[c, k])), act
+	}
+	printf "\n}\n\n"
+}
+function zsh_out(   i, k) {
+	print "#compdef rdpdoctor"
+	print "# zsh completion for rdpdoctor(1). Generated by"
+	print "# scripts/gen-completions.sh from `rdpdoctor __options`: do not edit."
+	print ""
+	print "_rdpdoctor_commands() {"
+	printf "\tlocal -a commands=("
+	for (i = 1; i <= ncmd; i++)
+		printf "%s\n\t\t\047%s:%s\047", i == 1 ? "" : "", cmds[i], zq(summary[cmds[i]])
+	printf ")\n"
+	print "\t_describe -t commands command commands"
+	print "}"
+	print ""
+	print "_rdpdoctor_codes() {"
+	printf "\tlocal -a codes=(%s)\n", words["code"]
+	print "\t_wanted codes expl \047error code\047 compadd -a codes"
+	print "}"
+	print ""
+	for (i = 1; i <= ncmd; i++)
+		if (nopt[cmds[i]] + nopd[cmds[i]] > 0) zsh_command(cmds[i])
+	print "_rdpdoctor() {"
+	print "\tlocal curcontext=$curcontext state state_descr line ret=1"
+	print "\ttypeset -A opt_args"
+	printf "\t_arguments -C"
+	for (k = 1; k <= nopt["-"]; k++)
+		printf " \\\n\t\t\047(- *)\047{%s,%s}", oshort["-", k], olong["-", k]
+	printf " \\\n\t\t\0471:command:_rdpdoctor_commands\047"
+	printf " \\\n\t\t\047*::argument:->argument\047 && ret=0\n"
+	print "\tif [[ $state == argument ]]; then"
+	print "\t\tcurcontext=${curcontext%:*:*}:rdpdoctor-$line[1]:"
+	print "\t\tcase $line[1] in"
+	for (i = 1; i <= ncmd; i++)
+		if (nopt[cmds[i]] + nopd[cmds[i]] > 0)
+			printf "\t\t%s) _rdpdoctor_%s && ret=0 ;;\n", cmds[i], cmds[i]
+	print "\t\tesac"
+	print "\tfi"
+	print "\treturn ret"
+	print "}"
+	print ""
+	print "if [[ $funcstack[1] == _rdpdoctor ]]; then"
+	print "\t_rdpdoctor \"$@\""
+	print "else"
+	print "\tcompdef _rdpdoctor rdpdoctor"
+	print "fi"
+}
+END {
+	if (bad || ncmd == 0) exit 1
+	if (shell == "bash") bash_out()
+	else if (shell == "zsh") zsh_out()
+	else { print "gen-completions: bash or zsh, not " shell > "/dev/stderr"; exit 1 }
+}'
