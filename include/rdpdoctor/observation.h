@@ -561,14 +561,18 @@ enum rdd_session_outcome {
 	RDD_SESSION_REDIRECTED,    /* a Server Redirection PDU */
 	RDD_SESSION_CLOSED,        /* orderly close without either */
 	RDD_SESSION_RESET,
-	RDD_SESSION_TIMEOUT,   /* the awaited PDU did not come in time */
-	RDD_SESSION_MALFORMED, /* a PDU that does not parse */
-	RDD_SESSION_ERROR      /* our side could not go on (see detail) */
+	RDD_SESSION_TIMEOUT,     /* the awaited PDU did not come in time */
+	RDD_SESSION_MALFORMED,   /* a PDU that does not parse */
+	RDD_SESSION_ERROR,       /* our side could not go on (see detail) */
+	RDD_SESSION_LOGGED_ON,   /* --logon: activation complete and the
+	                          server's logon notification came */
+	RDD_SESSION_LOGON_FAILED /* --logon: the server's logon error
+	                            notification came (Save Session Info) */
 };
 
 /* "not_run", "activated", "stopped", "refused", "error_info",
  * "license_error", "disconnected", "redirected", "closed", "reset",
- * "timeout", "malformed", "error". */
+ * "timeout", "malformed", "error", "logged_on", "logon_failed". */
 const char *rdd_session_outcome_name(enum rdd_session_outcome o);
 
 /* The steps of the walk, in order; each recorded when it happens. */
@@ -637,6 +641,21 @@ struct rdd_capset_info {
 	uint16_t type;
 	uint16_t length;
 };
+
+/* What a --logon walk heard of the logon after activation. */
+enum rdd_logon_notice {
+	RDD_LOGON_NOTICE_NOT_AWAITED, /* no --logon, or activation not reached */
+	RDD_LOGON_NOTICE_LOGGED_ON,   /* logon info (INFOTYPE_LOGON, _LONG or
+	                                 _PLAINNOTIFY): a user is logged on */
+	RDD_LOGON_NOTICE_FAILED,      /* a logon error (LOGON_FAILED_*, or
+	                                 LOGON_MSG_NO_PERMISSION) */
+	RDD_LOGON_NOTICE_DIALOG,      /* the server asks the user something
+	                                 (another session, reconnect, ...) */
+	RDD_LOGON_NOTICE_NONE         /* nothing came in time */
+};
+
+/* "not_awaited", "logged_on", "failed", "dialog", "none". */
+const char *rdd_logon_notice_name(enum rdd_logon_notice n);
 
 struct rdd_session_info {
 	enum rdd_session_outcome outcome;
@@ -716,6 +735,12 @@ struct rdd_session_info {
 	bool has_logon_error;
 	uint32_t logon_error_type;
 	uint32_t logon_error_data;
+	/* --logon: what the server said about the user's logon after
+	 * activation (Save Session Info, [MS-RDPBCGR] 2.2.10.1). */
+	enum rdd_logon_notice logon_notice;
+	bool has_logon_session_id;
+	uint32_t logon_session_id;
+	double logon_wait_ms;   /* from the Font Map to the notice or the end */
 	unsigned fastpath_pdus; /* fast-path output read (and skipped) */
 
 	/* How the server said no. */

@@ -138,9 +138,18 @@ rdd_session_outcome_name(enum rdd_session_outcome o)
 	    "not_run",    "activated",     "stopped",      "refused",
 	    "error_info", "license_error", "disconnected", "redirected",
 	    "closed",     "reset",         "timeout",      "malformed",
-	    "error"};
+	    "error",      "logged_on",     "logon_failed"};
 
 	return lookup(n, NELEM(n), (unsigned)o);
+}
+
+const char *
+rdd_logon_notice_name(enum rdd_logon_notice n)
+{
+	static const char *const names[] = {"not_awaited", "logged_on",
+	                                    "failed", "dialog", "none"};
+
+	return lookup(names, NELEM(names), (unsigned)n);
 }
 
 const char *

@@ -634,6 +634,7 @@ end_status(enum rdd_session_outcome o)
 {
 	switch (o) {
 	case RDD_SESSION_ACTIVATED:
+	case RDD_SESSION_LOGGED_ON:
 	case RDD_SESSION_STOPPED:
 	case RDD_SESSION_REDIRECTED:
 		return RDD_STATUS_OK;
@@ -802,7 +803,10 @@ session_phases(struct rdd_observation *obs, const struct rdd_attempt *a)
 	set_phase(lic, RDD_STATUS_OK, lic_start, lic_end - lic_start, d);
 
 	/* activation: to the Font Map. */
-	act_end = s->outcome == RDD_SESSION_ACTIVATED
+	/* With --logon the wait for the logon notification is not part of
+	 * activation. */
+	act_end = s->outcome == RDD_SESSION_ACTIVATED ||
+	                  s->outcome == RDD_SESSION_LOGGED_ON
 	              ? event_at(s, RDD_STEP_FONT_MAP)
 	              : s->end_ms;
 	if (act_end < 0)

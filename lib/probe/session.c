@@ -113,6 +113,7 @@ rdd__session_phase(const struct rdd__session *s)
 		return RDD_PHASE_LICENSING;
 	case SS_DEMAND:
 	case SS_FINALIZING:
+	case SS_LOGON:
 		return RDD_PHASE_ACTIVATION;
 	case SS_DONE:
 		break;
@@ -190,6 +191,11 @@ rdd__session_new(const struct rdd__session_config *cfg,
 	s->password = cfg->password;
 	s->autologon = cfg->autologon;
 	s->after_nla = cfg->after_nla;
+	/* A logon (profile, logon scripts) takes seconds: twice the phase
+	 * timeout, and at least 10 s. */
+	s->logon_wait_us = 2 * cfg->timeout_us;
+	if (s->logon_wait_us < 10000000u)
+		s->logon_wait_us = 10000000u;
 	s->deadline_us = UINT64_MAX;
 	/* Standard RDP security encrypts when the server chose a method;
 	 * with TLS (or level NONE) there are no security headers but on the
@@ -912,6 +918,8 @@ awaited(const struct rdd__session *s)
 		return "the Demand Active PDU";
 	case SS_FINALIZING:
 		return "the Font Map PDU";
+	case SS_LOGON:
+		return "the logon notification";
 	case SS_IDLE:
 	case SS_DONE:
 		break;
@@ -939,6 +947,10 @@ rdd__session_tick(struct rdd__session *s, uint64_t now_us)
 	if (s == NULL || s->st == SS_DONE || s->st == SS_IDLE ||
 	    now_us < s->deadline_us)
 		return;
+	if (s->st == SS_LOGON) {
+		rdd__act_logon_timeout(s, now_us);
+		return;
+	}
 	rdd__session_end(s, RDD_SESSION_TIMEOUT, rdd__session_phase(s), now_us,
 	                 "no answer within %.1f s while waiting for %s",
 	                 (double)s->timeout_us / 1e6, awaited(s));

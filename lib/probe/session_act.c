@@ -223,30 +223,138 @@ error_info(struct rdd__session *s, uint32_t code, uint64_t now_us)
 	                                       : "the Font Map");
 }
 
+/* ErrorNotificationType and ErrorNotificationData ([MS-RDPBCGR]
+ * 2.2.10.1.1.4.1.1; session.md 6.9). */
+#define LOGON_MSG_NO_PERMISSION 0xFFFFFFFAu
+#define LOGON_MSG_SESSION_CONTINUE 0xFFFFFFFEu
+#define LOGON_ACCESS_DENIED 0xFFFFFFFFu
+#define LOGON_FAILED_OTHER 2u
+#define LOGON_WARNING 3u
+
+/* The walk is over with the logon's answer (--logon). */
+static void
+logon_end(struct rdd__session *s, enum rdd_logon_notice n,
+          enum rdd_session_outcome o, uint64_t now_us, const char *what)
+{
+	struct rdd_session_info *in = s->info;
+
+	in->logon_notice = n;
+	in->logon_wait_ms = s->activated_us != 0 && now_us > s->activated_us
+	                        ? (double)(now_us - s->activated_us) / 1000.0
+	                        : 0;
+	rdd__session_end(s, o, RDD_PHASE_ACTIVATION, now_us, "%s", what);
+}
+
+/* A logon error notification: the end of the wait, or (a warning, a
+ * session id) a fact on the way. */
+static void
+logon_error(struct rdd__session *s, uint32_t type, uint32_t data,
+            uint64_t now_us)
+{
+	struct rdd_session_info *in = s->info;
+	char what[RDD_STR];
+
+	if (type == LOGON_MSG_SESSION_CONTINUE || type == LOGON_ACCESS_DENIED) {
+		if (data > LOGON_WARNING) {
+			/* Any other value is the session's id. */
+			in->has_logon_session_id = true;
+			in->logon_session_id = data;
+			return;
+		}
+		if (data == LOGON_WARNING)
+			return; /* a dialog the user may close: go on */
+		snprintf(what, sizeof(what),
+		         "the server's logon error notification: type 0x%08x, "
+		         "data %u (%s)",
+		         (unsigned)type, (unsigned)data,
+		         data == 0   ? "LOGON_FAILED_BAD_PASSWORD"
+		         : data == 1 ? "LOGON_FAILED_UPDATE_PASSWORD"
+		                     : "LOGON_FAILED_OTHER");
+		if (s->autologon)
+			logon_end(s, RDD_LOGON_NOTICE_FAILED,
+			          RDD_SESSION_LOGON_FAILED, now_us, what);
+		return;
+	}
+	snprintf(what, sizeof(what),
+	         "the server's logon notification: type 0x%08x (%s), data "
+	         "0x%08x",
+	         (unsigned)type,
+	         type == LOGON_MSG_NO_PERMISSION
+	             ? "LOGON_MSG_NO_PERMISSION: the user may not log on "
+	               "here"
+	             : "a question to the user: another session, a "
+	               "reconnection or a refused disconnection",
+	         (unsigned)data);
+	if (!s->autologon)
+		return;
+	if (type == LOGON_MSG_NO_PERMISSION)
+		logon_end(s, RDD_LOGON_NOTICE_FAILED, RDD_SESSION_LOGON_FAILED,
+		          now_us, what);
+	else if (s->st == SS_LOGON)
+		logon_end(s, RDD_LOGON_NOTICE_DIALOG, RDD_SESSION_ACTIVATED,
+		          now_us, what);
+	else
+		in->logon_notice =
+		    RDD_LOGON_NOTICE_DIALOG; /* ends at Font Map */
+}
+
 static void
 save_session_info(struct rdd__session *s, struct rdd_cur *p, uint64_t now_us)
 {
 	struct rdd_session_info *in = s->info;
 	struct rdd_save_session_info si;
+	char what[RDD_STR];
 
-	(void)now_us;
 	if (rdd_share_parse_save_session_info(p, &si) != 0) {
 		rdd__session_tracef(s, "<- Save Session Info that does not "
 		                       "parse: skipped");
 		return;
 	}
+	rdd__session_tracef(s, "<- Save Session Info, type %u",
+	                    (unsigned)si.info_type);
 	if (si.info_type == RDD_INFOTYPE_LOGON_EXTENDED_INFO) {
 		if (si.has_logon_error) {
 			in->has_logon_error = true;
 			in->logon_error_type = si.error_type;
 			in->logon_error_data = si.error_data;
+			logon_error(s, si.error_type, si.error_data, now_us);
 		}
-	} else {
-		in->has_logon_info = true;
-		in->logon_info_type = si.info_type;
+		return;
 	}
-	rdd__session_tracef(s, "<- Save Session Info, type %u",
-	                    (unsigned)si.info_type);
+	in->has_logon_info = true;
+	in->logon_info_type = si.info_type;
+	if (si.has_session_id) {
+		in->has_logon_session_id = true;
+		in->logon_session_id = si.session_id;
+	}
+	if (!s->autologon)
+		return;
+	if (in->has_logon_session_id)
+		snprintf(what, sizeof(what),
+		         "the server logged the user on: session id %u",
+		         (unsigned)in->logon_session_id);
+	else
+		snprintf(what, sizeof(what),
+		         "the server logged the user on (no session id in its "
+		         "notification)");
+	if (s->st == SS_LOGON)
+		logon_end(s, RDD_LOGON_NOTICE_LOGGED_ON, RDD_SESSION_LOGGED_ON,
+		          now_us, what);
+	/* Before the Font Map: noted; the Font Map then ends the walk. */
+}
+
+void
+rdd__act_logon_timeout(struct rdd__session *s, uint64_t now_us)
+{
+	char what[RDD_STR];
+
+	snprintf(what, sizeof(what),
+	         "activation complete; no logon notification within %.0f s "
+	         "(Save Session Info): the logon was not confirmed by the "
+	         "server",
+	         (double)s->logon_wait_us / 1e6);
+	logon_end(s, RDD_LOGON_NOTICE_NONE, RDD_SESSION_ACTIVATED, now_us,
+	          what);
 }
 
 static void
@@ -328,6 +436,36 @@ data_pdu(struct rdd__session *s, const struct rdd_share_ctrl *ctrl,
 		                   "activation complete");
 		rdd__session_tracef(s, "<- Font Map: activation complete");
 		missing_finalization(in, miss, sizeof(miss));
+		if (s->autologon) {
+			/* --logon: wait for the server to say how the logon
+			 * went (a notification may have come already). */
+			s->activated_us = now_us;
+			if (in->has_logon_info) {
+				logon_end(
+				    s, RDD_LOGON_NOTICE_LOGGED_ON,
+				    RDD_SESSION_LOGGED_ON, now_us,
+				    "the server logged the user on before "
+				    "its Font Map");
+				return;
+			}
+			if (in->logon_notice == RDD_LOGON_NOTICE_DIALOG) {
+				logon_end(
+				    s, RDD_LOGON_NOTICE_DIALOG,
+				    RDD_SESSION_ACTIVATED, now_us,
+				    "activation complete; the server asks "
+				    "the user a question before the logon");
+				return;
+			}
+			s->st = SS_LOGON;
+			s->wait_since_us = now_us;
+			s->deadline_us = now_us + s->logon_wait_us;
+			rdd__session_tracef(
+			    s,
+			    "waiting up to %.0f s for the logon "
+			    "notification",
+			    (double)s->logon_wait_us / 1e6);
+			return;
+		}
 		rdd__session_end(s, RDD_SESSION_ACTIVATED, RDD_PHASE_ACTIVATION,
 		                 now_us,
 		                 "activation complete: the server sent its "
@@ -393,7 +531,9 @@ rdd__act_share_pdu(struct rdd__session *s, struct rdd_cur *pdu, uint64_t now_us)
 	case RDD_PDUTYPE_DEACTIVATEALL:
 		s->info->deactivated = true;
 		rdd__session_tracef(s, "<- Deactivate All");
-		if (s->st == SS_FINALIZING)
+		/* Also after activation with --logon: Windows reactivates
+		 * when the logon screen gives way to the user's session. */
+		if (s->st == SS_FINALIZING || s->st == SS_LOGON)
 			s->st = SS_DEMAND;
 		rdd__session_wait(s, now_us);
 		return;

@@ -29,6 +29,8 @@ enum rdd__session_state {
 	SS_LICENSING,  /* Client Info sent: licensing PDUs */
 	SS_DEMAND,     /* waiting for the Demand Active */
 	SS_FINALIZING, /* Confirm Active sent: waiting for the Font Map */
+	SS_LOGON,      /* --logon: activated, waiting for the server's
+	                  logon notification (Save Session Info) */
 	SS_DONE
 };
 
@@ -53,6 +55,8 @@ struct rdd__session {
 	const char *password;
 	bool autologon;
 	bool after_nla;
+	uint64_t logon_wait_us; /* how long SS_LOGON waits */
+	uint64_t activated_us;  /* when the Font Map came */
 
 	uint64_t deadline_us;
 	uint64_t wait_since_us; /* when the awaited request was sent */
@@ -136,6 +140,8 @@ void rdd__lic_done(struct rdd__session *s, uint64_t now_us);
  * on the I/O channel, in any state from Client Info on. */
 void rdd__act_share_pdu(struct rdd__session *s, struct rdd_cur *pdu,
                         uint64_t now_us);
+/* SS_LOGON waited in vain: the walk ends, activated, unconfirmed. */
+void rdd__act_logon_timeout(struct rdd__session *s, uint64_t now_us);
 /* A Server Redirection PDU of standard RDP security (no share header). */
 void rdd__act_redirection(struct rdd__session *s, struct rdd_cur *body,
                           uint64_t now_us);

@@ -246,6 +246,31 @@ build_redirect(struct jb *b, const struct rdd_session_info *s)
 	return o;
 }
 
+/* --logon: what the server said about the logon; null without it. */
+static json_t *
+build_logon(struct jb *b, const struct rdd_session_info *s)
+{
+	json_t *o;
+
+	if (s->logon_notice == RDD_LOGON_NOTICE_NOT_AWAITED)
+		return json_null();
+	o = json_object();
+	if (o == NULL)
+		return NULL;
+	put(b, o, "outcome",
+	    rdd__j_name_or_null(rdd_logon_notice_name(s->logon_notice)));
+	put(b, o, "session_id",
+	    int_or_null(s->has_logon_session_id, s->logon_session_id));
+	put(b, o, "info_type",
+	    int_or_null(s->has_logon_info, s->logon_info_type));
+	put(b, o, "error_type",
+	    int_or_null(s->has_logon_error, s->logon_error_type));
+	put(b, o, "error_data",
+	    int_or_null(s->has_logon_error, s->logon_error_data));
+	put(b, o, "wait_ms", rdd__j_ms_value(s->logon_wait_ms));
+	return o;
+}
+
 json_t *
 rdd__json_session(struct jb *b, const struct rdd_observation *obs)
 {
@@ -291,6 +316,7 @@ rdd__json_session(struct jb *b, const struct rdd_observation *obs)
 	put(b, o, "disconnect", build_disconnect(b, s));
 	put(b, o, "deactivated", json_boolean(s->deactivated));
 	put(b, o, "redirect", build_redirect(b, s));
+	put(b, o, "logon", build_logon(b, s));
 	put(b, o, "left_with_disconnect", json_boolean(s->sent_disconnect));
 	return o;
 }

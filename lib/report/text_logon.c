@@ -56,10 +56,14 @@ rdd__text_logon(struct ctx *c, const struct rdd_observation *obs)
 	if (li->outcome == RDD_LOGON_NOT_RUN) {
 		rdd__t_cert_line(
 		    c, "result",
-		    obs->nla_required == 0
-		        ? "not tried: the server has no NLA; only --logon "
-		          "tests a password there"
-		        : "not tried: no NLA logon was possible on this path");
+		    obs->nla_required != 0
+		        ? "not tried: no NLA logon was possible on this path"
+		    : obs->credentials.logon
+		        ? "no NLA: the password went in the Client Info with "
+		          "auto-logon (see the connection sequence's logon "
+		          "line)"
+		        : "not tried: the server has no NLA; only --logon "
+		          "tests a password there");
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%s (%.1f ms)", outcome_words(li), li->ms);

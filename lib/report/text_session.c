@@ -195,16 +195,39 @@ rdd__text_session(struct ctx *c, const struct rdd_observation *obs)
 		         s->server_pdus_checked, s->server_mac_errors);
 		rdd__t_cert_line(c, "encryption", buf);
 	}
+	if (s->logon_notice != RDD_LOGON_NOTICE_NOT_AWAITED) {
+		if (s->has_logon_session_id)
+			snprintf(buf, sizeof(buf),
+			         "%s after %.0f ms; session id %" PRIu32,
+			         rdd_logon_notice_name(s->logon_notice),
+			         s->logon_wait_ms, s->logon_session_id);
+		else
+			snprintf(buf, sizeof(buf), "%s after %.0f ms",
+			         rdd_logon_notice_name(s->logon_notice),
+			         s->logon_wait_ms);
+		rdd__t_cert_line(c, "logon", buf);
+	}
 	ESC(c, det, s->detail);
 	snprintf(buf, sizeof(buf), "%s%s%s: %s",
-	         rdd__t_sgr(c, s->outcome == RDD_SESSION_ACTIVATED ? SGR_GREEN
+	         rdd__t_sgr(c, s->outcome == RDD_SESSION_ACTIVATED ||
+	                               s->outcome == RDD_SESSION_LOGGED_ON
+	                           ? SGR_GREEN
 	                       : s->outcome == RDD_SESSION_STOPPED ? ""
 	                                                           : SGR_RED),
 	         o != NULL ? o : "?", rdd__t_sgr_reset(c), det);
 	rdd__t_cert_line(c, "end", buf);
 	rdd__t_cert_line(
 	    c, "left",
-	    s->sent_disconnect
+	    s->logon_notice == RDD_LOGON_NOTICE_LOGGED_ON
+	        ? "a user session (--logon), disconnected: it stays on the "
+	          "server until the server's limit for disconnected "
+	          "sessions ends it"
+	    : s->logon_notice == RDD_LOGON_NOTICE_NONE ||
+	            s->logon_notice == RDD_LOGON_NOTICE_DIALOG
+	        ? "possibly a user session (--logon; the server did not say "
+	          "whether the logon succeeded), disconnected until the "
+	          "server's limit for disconnected sessions"
+	    : s->sent_disconnect
 	        ? "a Disconnect Provider Ultimatum (rn-user-requested): no "
 	          "session stays on the server"
 	        : "the server ended the connection itself");

@@ -132,10 +132,70 @@ rule_activation(struct ctx *c)
 	                      : "the server's Demand Active never comes");
 }
 
+/* "LAB\bob", "alice". */
+static const char *
+account(const struct rdd_observation *obs, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s%s%s", obs->credentials.domain,
+	         obs->credentials.domain[0] != '\0' ? "\\" : "",
+	         obs->credentials.user);
+	return buf;
+}
+
+/* --logon: what the server said about the logon after activation. */
+static void
+rule_logon_notice(struct ctx *c)
+{
+	const struct rdd_session_info *s = &c->obs->session;
+	char who[2 * 256 + 2];
+	enum rdd_cause cause = RDD_CAUSE_LOGON_FAILED;
+	struct draft *d;
+
+	account(c->obs, who, sizeof(who));
+	switch (s->logon_notice) {
+	case RDD_LOGON_NOTICE_FAILED:
+		if (s->logon_error_type == 0xFFFFFFFAu) /* NO_PERMISSION */
+			cause = RDD_CAUSE_LOGON_NOT_PERMITTED;
+		else if (s->logon_error_data == 1) /* UPDATE_PASSWORD */
+			cause = RDD_CAUSE_LOGON_PASSWORD_EXPIRED;
+		d = rdd__emit_in(c, cause, RDD_PHASE_ACTIVATION,
+		                 "%s, %.0f ms after activation (logon of %s, "
+		                 "--logon) [attempt %s]",
+		                 s->detail, s->logon_wait_ms, who, s->attempt);
+		rdd__raise_severity(d, RDD_SEV_CRITICAL);
+		rdd__set_headline(
+		    d, "%s",
+		    cause == RDD_CAUSE_LOGON_NOT_PERMITTED
+		        ? "the server does not let the user log on here "
+		          "(LOGON_MSG_NO_PERMISSION)"
+		    : cause == RDD_CAUSE_LOGON_PASSWORD_EXPIRED
+		        ? "the server asks for a new password at logon"
+		        : "the server refuses the logon (logon error "
+		          "notification)");
+		return;
+	case RDD_LOGON_NOTICE_NONE:
+		rdd__emit(c, RDD_CAUSE_LOGON_UNVERIFIED,
+		          "--logon for %s: %s (some servers, xrdp among them, "
+		          "never send one) [attempt %s]",
+		          who, s->detail, s->attempt);
+		return;
+	case RDD_LOGON_NOTICE_DIALOG:
+		rdd__emit(c, RDD_CAUSE_LOGON_UNVERIFIED,
+		          "--logon for %s: %s; the logon waits for the user's "
+		          "answer [attempt %s]",
+		          who, s->detail, s->attempt);
+		return;
+	case RDD_LOGON_NOTICE_LOGGED_ON:
+	case RDD_LOGON_NOTICE_NOT_AWAITED:
+		return;
+	}
+}
+
 void
 rdd__rules_session(struct ctx *c)
 {
 	rule_error_info(c);
 	rule_closed(c);
 	rule_activation(c);
+	rule_logon_notice(c);
 }

@@ -104,6 +104,23 @@ not_verified(const struct ctx *c, char *sum, size_t cap)
 	return true;
 }
 
+/* --logon: "; LAB\bob logged on (session id 7)". */
+static void
+logged_on(const struct ctx *c, char *sum, size_t cap)
+{
+	const struct rdd_observation *obs = c->obs;
+	const struct rdd_session_info *s = &obs->session;
+
+	if (s->logon_notice != RDD_LOGON_NOTICE_LOGGED_ON)
+		return;
+	rdd__append(sum, cap, "; %s%s%s logged on", obs->credentials.domain,
+	            obs->credentials.domain[0] != '\0' ? "\\" : "",
+	            obs->credentials.user);
+	if (s->has_logon_session_id)
+		rdd__append(sum, cap, " (session id %u)",
+		            (unsigned)s->logon_session_id);
+}
+
 void
 rdd__verdict(struct ctx *c, struct rdd_diagnosis *out)
 {
@@ -204,6 +221,7 @@ rdd__verdict(struct ctx *c, struct rdd_diagnosis *out)
 			            "The server side is healthy: a default "
 			            "Windows client would connect (activation "
 			            "completed)");
+		logged_on(c, sum, cap);
 	}
 	list_others(sum, cap, c, i < c->n ? i : SIZE_MAX, false);
 	if (i < c->n && out->status == RDD_VERDICT_OK &&

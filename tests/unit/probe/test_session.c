@@ -74,6 +74,10 @@ struct fake {
 	size_t after_font_list2_len;
 	/* Room for the answers built below. */
 	uint8_t a[8192], b[8192], c[8192];
+	/* The Client Info the client sent. */
+	uint32_t ci_flags;
+	char ci_user[256];
+	size_t ci_password_len;
 };
 
 static struct fake f;
@@ -185,6 +189,9 @@ client_data(struct rdd_cur data)
 		    rdd_client_info_parse(&body, &ci) == 0 &&
 		    rdd_cur_left(&body) == 0) {
 			f.sent[SENT_CLIENT_INFO]++;
+			f.ci_flags = ci.flags;
+			snprintf(f.ci_user, sizeof(f.ci_user), "%s", ci.user);
+			f.ci_password_len = ci.password_len;
 			to_client(f.after_client_info, f.after_client_info_len);
 			return;
 		}
@@ -748,6 +755,210 @@ test_reactivation(void **state)
 	assert_int_equal(f.sent[SENT_CONFIRM_ACTIVE], 2);
 }
 
+/* --- --logon: the server's logon notification ------------------------- */
+
+/* The walk again, with --logon: USER and PASSWORD in the Client Info with
+ * INFO_AUTOLOGON (a server without NLA). */
+static void
+with_logon(const char *user, const char *password)
+{
+	struct rdd__session_config cfg;
+
+	rdd__session_free(f.s);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.selected_protocol = RDD_PROTO_SSL;
+	cfg.server = &f.sd;
+	cfg.stop_after = RDD_PHASE_ACTIVATION;
+	cfg.address_family = 2;
+	cfg.client_address = "192.0.2.20";
+	cfg.timeout_us = TIMEOUT_US;
+	cfg.label = "A";
+	cfg.user = user;
+	cfg.domain = "LAB";
+	cfg.password = password;
+	cfg.autologon = true;
+	f.s = rdd__session_new(&cfg, &f.info);
+	assert_non_null(f.s);
+}
+
+/* A Save Session Info PDU of N payload bytes P, to the client. */
+static void
+save_session_info_pdu(const uint8_t *p, size_t n)
+{
+	uint8_t data[1024], pdu[1200];
+	size_t len, off = 0;
+
+	len = share_data(data, sizeof(data), RDD_PDUTYPE2_SAVE_SESSION_INFO, p,
+	                 n);
+	sdin(pdu, sizeof(pdu), &off, IO, NULL, data, len);
+	to_client(pdu, off);
+	serve();
+}
+
+static void
+put_le32(uint8_t *m, size_t off, uint32_t v)
+{
+	m[off] = (uint8_t)v;
+	m[off + 1] = (uint8_t)(v >> 8);
+	m[off + 2] = (uint8_t)(v >> 16);
+	m[off + 3] = (uint8_t)(v >> 24);
+}
+
+/* INFOTYPE_LOGON_LONG with SESSION_ID, no names. */
+static void
+logon_long(uint32_t session_id)
+{
+	uint8_t m[4 + 576];
+
+	memset(m, 0, sizeof(m));
+	put_le32(m, 0, RDD_INFOTYPE_LOGON_LONG);
+	m[4] = 1;           /* Version */
+	put_le32(m, 6, 18); /* Size */
+	put_le32(m, 10, session_id);
+	save_session_info_pdu(m, sizeof(m));
+}
+
+/* INFOTYPE_LOGON_EXTENDED_INFO with LOGON_EX_LOGONERRORS. */
+static void
+logon_errors(uint32_t type, uint32_t data)
+{
+	uint8_t m[4 + 2 + 4 + 4 + 8 + 570];
+
+	memset(m, 0, sizeof(m));
+	put_le32(m, 0, RDD_INFOTYPE_LOGON_EXTENDED_INFO);
+	m[4] = 18; /* Length */
+	put_le32(m, 6, RDD_LOGON_EX_LOGONERRORS);
+	put_le32(m, 10, 8); /* cbFieldData */
+	put_le32(m, 14, type);
+	put_le32(m, 18, data);
+	save_session_info_pdu(m, sizeof(m));
+}
+
+static void
+test_logon_confirmed(void **state)
+{
+	(void)state;
+	with_logon("bob", "Hunter2!");
+	run();
+	/* Activated, and waiting: nothing sent yet, no end. */
+	assert_int_equal(f.info.outcome, RDD_SESSION_NOT_RUN);
+	assert_int_equal(f.sent[SENT_DPUM], 0);
+	assert_true(f.ci_flags & RDD_INFO_AUTOLOGON);
+	assert_string_equal(f.ci_user, "bob");
+	assert_int_equal(f.ci_password_len, 2 * 8);
+	f.now += 800000;
+	logon_long(7);
+	assert_int_equal(f.info.outcome, RDD_SESSION_LOGGED_ON);
+	assert_int_equal(f.info.logon_notice, RDD_LOGON_NOTICE_LOGGED_ON);
+	assert_true(f.info.has_logon_session_id);
+	assert_int_equal(f.info.logon_session_id, 7);
+	assert_true(f.info.logon_wait_ms >= 800 && f.info.logon_wait_ms < 801);
+	assert_int_equal(f.sent[SENT_DPUM], 1);
+	assert_int_equal(f.info.phase, RDD_PHASE_ACTIVATION);
+}
+
+static void
+test_logon_error_notice(void **state)
+{
+	(void)state;
+	with_logon("bob", "wrong");
+	run();
+	/* A warning dialog, then a session id: the wait goes on. */
+	logon_errors(0xFFFFFFFEu, 3);
+	assert_int_equal(f.info.outcome, RDD_SESSION_NOT_RUN);
+	logon_errors(0xFFFFFFFEu, 12);
+	assert_int_equal(f.info.outcome, RDD_SESSION_NOT_RUN);
+	assert_int_equal(f.info.logon_session_id, 12);
+	/* LOGON_FAILED_BAD_PASSWORD ends it. */
+	logon_errors(0xFFFFFFFEu, 0);
+	assert_int_equal(f.info.outcome, RDD_SESSION_LOGON_FAILED);
+	assert_int_equal(f.info.logon_notice, RDD_LOGON_NOTICE_FAILED);
+	assert_int_equal(f.info.logon_error_type, 0xFFFFFFFEu);
+	assert_int_equal(f.info.logon_error_data, 0);
+	assert_non_null(strstr(f.info.detail, "LOGON_FAILED_BAD_PASSWORD"));
+	assert_int_equal(f.sent[SENT_DPUM], 1);
+}
+
+static void
+test_logon_no_permission(void **state)
+{
+	(void)state;
+	with_logon("bob", "Hunter2!");
+	run();
+	logon_errors(0xFFFFFFFAu, 0);
+	assert_int_equal(f.info.outcome, RDD_SESSION_LOGON_FAILED);
+	assert_non_null(strstr(f.info.detail, "LOGON_MSG_NO_PERMISSION"));
+	/* A question to the user (another session) is not a failure. */
+	with_logon("bob", "Hunter2!");
+	memset(f.sent, 0, sizeof(f.sent));
+	run();
+	logon_errors(0xFFFFFFFBu, 0);
+	assert_int_equal(f.info.outcome, RDD_SESSION_ACTIVATED);
+	assert_int_equal(f.info.logon_notice, RDD_LOGON_NOTICE_DIALOG);
+}
+
+/* No notification: the walk ends, activated, after 10 s (twice the 2 s
+ * timeout is less), not a moment before. */
+static void
+test_logon_no_notice(void **state)
+{
+	uint64_t activated;
+
+	(void)state;
+	with_logon("bob", "Hunter2!");
+	run();
+	activated = f.now;
+	assert_int_equal(rdd__session_deadline(f.s), activated + 10000000u);
+	rdd__session_tick(f.s, activated + 9999999u);
+	assert_int_equal(f.info.outcome, RDD_SESSION_NOT_RUN);
+	rdd__session_tick(f.s, activated + 10000000u);
+	assert_int_equal(f.info.outcome, RDD_SESSION_ACTIVATED);
+	assert_int_equal(f.info.logon_notice, RDD_LOGON_NOTICE_NONE);
+	assert_non_null(strstr(f.info.detail, "no logon notification"));
+	serve();
+	assert_int_equal(f.sent[SENT_DPUM], 1);
+}
+
+/* Windows reactivates when the user's session replaces the logon
+ * screen: the walk follows, then takes the notification. */
+static void
+test_logon_after_reactivation(void **state)
+{
+	static const uint8_t deactivate[13] = {0x0d, 0x00, 0x16, 0x00, 0xea,
+	                                       0x03, 0xea, 0x03, 0x01, 0x00,
+	                                       0x01, 0x00, 0x00};
+	uint8_t pdus[1024];
+	size_t off = 0;
+
+	(void)state;
+	with_logon("bob", "Hunter2!");
+	run();
+	sdin(pdus, sizeof(pdus), &off, IO, NULL, deactivate,
+	     sizeof(deactivate));
+	sdin(pdus, sizeof(pdus), &off, IO, NULL, xrdp_demand_active,
+	     sizeof(xrdp_demand_active));
+	to_client(pdus, off);
+	serve();
+	assert_int_equal(f.sent[SENT_CONFIRM_ACTIVE], 2);
+	assert_int_equal(f.info.outcome, RDD_SESSION_NOT_RUN);
+	logon_long(3);
+	assert_int_equal(f.info.outcome, RDD_SESSION_LOGGED_ON);
+	assert_int_equal(f.info.logon_session_id, 3);
+	assert_int_equal(f.info.reactivations, 1);
+}
+
+/* Without --logon a notification is recorded and changes nothing. */
+static void
+test_logon_not_awaited(void **state)
+{
+	(void)state;
+	run();
+	assert_int_equal(f.info.outcome, RDD_SESSION_ACTIVATED);
+	assert_int_equal(f.info.logon_notice, RDD_LOGON_NOTICE_NOT_AWAITED);
+	assert_false(f.ci_flags & RDD_INFO_AUTOLOGON);
+	assert_int_equal(f.ci_password_len, 0);
+}
+
 /* --- silence, closes and hostile bytes ---------------------------------- */
 
 /* The server stops answering at each step: the walk times out there,
@@ -962,6 +1173,18 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_dpum_from_server, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_reactivation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_logon_confirmed, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_logon_error_notice, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_logon_no_permission, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_logon_no_notice, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_logon_after_reactivation,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_logon_not_awaited, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_closed_and_reset, setup,
 	                                    teardown),

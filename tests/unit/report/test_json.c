@@ -1210,7 +1210,7 @@ test_session(void **state)
 	root = render(&obs, &d, &text);
 	o = get(root, "session");
 	assert_true(json_is_object(o));
-	assert_int_equal(json_object_size(o), 25);
+	assert_int_equal(json_object_size(o), 26);
 	assert_int_equal(get_int(o, "static_channels"), 0);
 	assert_key_order(strstr(text, "\"session\": {"), 4, order);
 	assert_string_equal(get_str(o, "outcome"), "error_info");
@@ -1247,6 +1247,28 @@ test_session(void **state)
 	assert_null_key(o, "activation");
 	assert_null_key(o, "disconnect");
 	assert_null_key(o, "redirect");
+	/* No --logon: nothing awaited. */
+	assert_null_key(o, "logon");
+	json_decref(root);
+	free(text);
+
+	/* --logon, and the server named the session. */
+	s->logon_notice = RDD_LOGON_NOTICE_LOGGED_ON;
+	s->outcome = RDD_SESSION_LOGGED_ON;
+	s->has_logon_info = true;
+	s->logon_info_type = 1;
+	s->has_logon_session_id = true;
+	s->logon_session_id = 7;
+	s->logon_wait_ms = 812.5;
+	root = render(&obs, &d, &text);
+	o = get(root, "session");
+	assert_string_equal(get_str(o, "outcome"), "logged_on");
+	x = get(o, "logon");
+	assert_string_equal(get_str(x, "outcome"), "logged_on");
+	assert_int_equal(get_int(x, "session_id"), 7);
+	assert_int_equal(get_int(x, "info_type"), 1);
+	assert_null_key(x, "error_type");
+	assert_num(x, "wait_ms", 812.5);
 	json_decref(root);
 	free(text);
 }

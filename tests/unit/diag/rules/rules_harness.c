@@ -367,6 +367,7 @@ walk_ends(enum rdd_session_outcome outcome, enum rdd_phase phase,
 	snprintf(s->detail, sizeof(s->detail), "%s", detail);
 	switch (outcome) {
 	case RDD_SESSION_ACTIVATED:
+	case RDD_SESSION_LOGGED_ON:
 	case RDD_SESSION_STOPPED:
 	case RDD_SESSION_REDIRECTED:
 		st = RDD_STATUS_OK;

@@ -208,7 +208,73 @@ test_not_verified(void **state)
 	assert_has(diag.summary, "would connect (activation completed)");
 }
 
+/* --logon on a server without NLA: the walk ended with NOTICE. */
+static struct rdd_session_info *
+logon_walk(enum rdd_session_outcome o, enum rdd_logon_notice notice,
+           const char *detail)
+{
+	struct rdd_session_info *s = walk_ends(o, RDD_PHASE_ACTIVATION, detail);
+
+	obs.credentials.given = true;
+	obs.credentials.logon = true;
+	snprintf(obs.credentials.user, sizeof(obs.credentials.user), "bob");
+	snprintf(obs.credentials.domain, sizeof(obs.credentials.domain), "LAB");
+	s->logon_notice = notice;
+	s->logon_wait_ms = 700;
+	return s;
+}
+
+static void
+test_logon_notices(void **state)
+{
+	struct rdd_session_info *s;
+	const struct rdd_finding *f;
+
+	(void)state;
+	s = logon_walk(RDD_SESSION_LOGON_FAILED, RDD_LOGON_NOTICE_FAILED,
+	               "the server's logon error notification: type "
+	               "0xfffffffe, data 0 (LOGON_FAILED_BAD_PASSWORD)");
+	s->has_logon_error = true;
+	s->logon_error_type = 0xFFFFFFFEu;
+	s->logon_error_data = 0;
+	diagnose(&obs, &diag);
+	f = expect(&diag, "logon-failed", RDD_SEV_CRITICAL);
+	assert_int_equal(f->phase, RDD_PHASE_ACTIVATION);
+	assert_has(f->evidence, "LOGON_FAILED_BAD_PASSWORD");
+	assert_has(f->evidence, "LAB\\bob");
+	assert_int_equal(diag.failed_phase, RDD_PHASE_ACTIVATION);
+
+	s->logon_error_data = 1;
+	diagnose(&obs, &diag);
+	expect(&diag, "logon-password-expired", RDD_SEV_CRITICAL);
+	s->logon_error_type = 0xFFFFFFFAu;
+	s->logon_error_data = 0;
+	diagnose(&obs, &diag);
+	expect(&diag, "logon-not-permitted", RDD_SEV_CRITICAL);
+	assert_has(diag.summary, "LOGON_MSG_NO_PERMISSION");
+
+	/* Nothing came: activation is fine, the logon unconfirmed. */
+	logon_walk(RDD_SESSION_ACTIVATED, RDD_LOGON_NOTICE_NONE,
+	           "activation complete; no logon notification within 10 s");
+	diagnose(&obs, &diag);
+	f = expect(&diag, "logon-unverified", RDD_SEV_INFO);
+	assert_has(f->evidence, "xrdp among them");
+	assert_int_equal(diag.failed_phase, -1);
+
+	/* Logged on: the verdict says who and which session. */
+	s = logon_walk(RDD_SESSION_LOGGED_ON, RDD_LOGON_NOTICE_LOGGED_ON,
+	               "the server logged the user on: session id 7");
+	s->has_logon_session_id = true;
+	s->logon_session_id = 7;
+	diagnose(&obs, &diag);
+	expect_none(&diag, "logon-unverified");
+	expect_none(&diag, "logon-failed");
+	assert_has(diag.summary, "would connect (activation completed)");
+	assert_has(diag.summary, "LAB\\bob logged on (session id 7)");
+}
+
 const struct CMUnitTest rules_session_tests[] = {
+    cmocka_unit_test(test_logon_notices),
     cmocka_unit_test(test_denied_connection),
     cmocka_unit_test(test_error_info_codes),
     cmocka_unit_test(test_closed),
