@@ -275,5 +275,16 @@ for spec in "secrets-file:file:" "secrets-stdin:stdin:-v" \
 	# shellcheck disable=SC2086 # EXTRA is options, split on purpose
 	secrets_one "$name" "${how%%:*}" $extra shadow.rdpsrv.lab
 done
+# --user and --logon against xrdp-logon, judged by the server's own logs.
+. "$HERE/logon.bash"
+for spec in "logon-xrdp-right:rdplab.pw:login successful for user rdplab:yes:--logon" \
+    "logon-xrdp-wrong:rdplab.wrong.pw:login failed for user rdplab:no:--logon" \
+    "logon-xrdp-not-asked:rdplab.pw:-:no:"; do
+	IFS=: read -r name pw line sess opts <<<"$spec"
+	[ -n "$FILTER" ] && ! [[ $name =~ $FILTER ]] && continue
+	n=$((n + 1))
+	# shellcheck disable=SC2086 # OPTS is options, split on purpose
+	logon_xrdp "$name" "$LAB_DIR/logon/$pw" "$line" "$sess" $opts
+done
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
 exit 0
