@@ -177,6 +177,13 @@ diagnose(const struct rdd_observation *o, struct rdd_diagnosis *out)
 		    ci->phase == RDD_PHASE_ACTIVATION)
 			assert_true(f->phase == RDD_PHASE_LICENSING ||
 			            f->phase == RDD_PHASE_ACTIVATION);
+		/* A logon refused over NLA is phase credssp; one refused
+		 * after activation (--logon without NLA), activation. */
+		else if (f->cause == RDD_CAUSE_LOGON_FAILED ||
+		         f->cause == RDD_CAUSE_LOGON_PASSWORD_EXPIRED ||
+		         f->cause == RDD_CAUSE_LOGON_NOT_PERMITTED)
+			assert_true(f->phase == RDD_PHASE_CREDSSP ||
+			            f->phase == RDD_PHASE_ACTIVATION);
 		else
 			assert_int_equal(f->phase, ci->phase);
 		assert_true(strlen(f->evidence) > 0);
