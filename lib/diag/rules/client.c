@@ -48,10 +48,10 @@ rdd__rules_client(struct ctx *c)
 			            phases[0] ? ", " : "",
 			            rdd_phase_name((enum rdd_phase)p),
 			            obs->phases[p].ms);
-	rdd__emit(
-	    c, RDD_CAUSE_CLIENT_SIDE_SUSPECT,
-	    "every server-side phase reached without credentials passed "
-	    "(%s); a client that still fails is most likely failing on its "
-	    "own side",
-	    phases);
+	rdd__emit(c, RDD_CAUSE_CLIENT_SIDE_SUSPECT,
+	          "every server-side phase reached %s passed (%s); a client "
+	          "that still fails is most likely failing on its own side",
+	          obs->credentials.given ? "with the credentials given"
+	                                 : "without credentials",
+	          phases);
 }
