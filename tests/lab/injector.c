@@ -934,6 +934,26 @@ is_logon_mode(enum mode m)
 	       m == M_LOGON_ERROR;
 }
 
+/* The first 32 bytes at P (N) in hex, one line: the Font Map's share
+ * headers (what the injected PDU copies) and the injected PDU. */
+static void
+log_hex(const struct conn *c, const char *what, const uint8_t *p, size_t n)
+{
+	struct rdd_cur u;
+	char hex[3 * 32 + 1];
+	size_t i;
+	uint8_t v;
+
+	rdd_cur_init(&u, p, n);
+	if (n > 32)
+		n = 32;
+	for (i = 0; i < n && rdd_cur_u8(&u, &v) == 0; i++)
+		snprintf(hex + 3 * i, 4, "%02x ", v);
+	hex[i > 0 ? 3 * i - 1 : 0] = '\0';
+	logmsg("conn %d: %s: %s%s", c->id, what, hex,
+	       rdd_cur_left(&u) > 0 ? " ..." : "");
+}
+
 /* The user and domain of the client's Client Info, for the logon info;
  * the password is skipped unread. */
 static void
@@ -1047,6 +1067,7 @@ send_save_session_info(struct conn *c)
 	       c->hdr.stream_id, (long)p.len + c->hdr.ulen_extra,
 	       c->hdr.clen_zero ? 0L : (long)p.len + c->hdr.clen_extra,
 	       c->io_channel, c->io_initiator);
+	log_hex(c, "its share data", b.p, b.len);
 	return true;
 }
 
@@ -1103,23 +1124,6 @@ note_share_id(struct conn *c, const struct sd *sd)
 
 	c->has_da_share_id = rdd_cur_copy(&u, hdr, sizeof hdr) == 0 &&
 	                     rdd_cur_u32le(&u, &c->da_share_id) == 0;
-}
-
-/* The Font Map's share headers in hex: what the injected PDU copies. */
-static void
-log_font_map(const struct conn *c, const struct sd *sd)
-{
-	struct rdd_cur u = sd->ud;
-	char hex[3 * 32 + 1];
-	size_t i, n = rdd_cur_left(&u);
-	uint8_t v;
-
-	if (n > 32)
-		n = 32;
-	for (i = 0; i < n && rdd_cur_u8(&u, &v) == 0; i++)
-		snprintf(hex + 3 * i, 4, "%02x ", v);
-	hex[i > 0 ? 3 * i - 1 : 0] = '\0';
-	logmsg("conn %d: the Font Map's user data: %s", c->id, hex);
 }
 
 /* The logon modes' timers; before every after_io. */
@@ -1360,7 +1364,8 @@ on_server_pdu(struct conn *c, unsigned char *p, size_t n)
 				return;
 			}
 			if (is_logon_mode(o->mode)) {
-				log_font_map(c, &sd);
+				log_hex(c, "the Font Map's user data", sd.ud.p,
+				        rdd_cur_left(&sd.ud));
 				if (!send_plain(c, &c->cli, p, n)) {
 					conn_end(c, false, false,
 					         "write to the client failed");
