@@ -9,6 +9,9 @@
  *            --cert FILE --key FILE [--duration SECONDS] [--max-conns N]
  *            [--error-code N] [--transition N] [--code N] [--no-dpum]
  *            [--dpum-reason N] [--with-alert]
+ *            [--info-type 0|1|2] [--session-id N] [--logon-user NAME]
+ *            [--logon-domain NAME] [--error-type N] [--error-data N]
+ *            [--then-close] [--delay-ms N]
  *            [--nla hybrid|hybrid_ex --user [DOMAIN\]NAME
  *             --password-file FILE [--credssp-version N]]
  *
@@ -44,6 +47,36 @@
  *                      relay up to and including the server's Font Map
  *                      (activation complete), then Set Error Info --code,
  *                      DPUM and close: a session that is refused once up
+ *
+ * The logon modes relay up to and including the server's Font Map, then
+ * send what Windows sends once the logon is decided and xrdp never does:
+ * a Save Session Info PDU ([MS-RDPBCGR] 2.2.10.1, injector_logon.h) on
+ * the Font Map's channel, with the share headers of the Font Map (xrdp's
+ * own: the Demand Active's shareId, its pduSource, streamId, lengths);
+ * then they relay everything else as before:
+ *
+ *   logon-info         the logon notification: --info-type 0
+ *                      (INFOTYPE_LOGON), 1 (INFOTYPE_LOGON_LONG, the
+ *                      default) or 2 (INFOTYPE_LOGON_PLAINNOTIFY), with
+ *                      --session-id (default 7) and --logon-user /
+ *                      --logon-domain (default: those of the client's
+ *                      Client Info; with --nla and an empty one there, the
+ *                      NLA logon's)
+ *   logon-info-delay   the same --delay-ms (default 3000) after the Font
+ *                      Map: a server slow to log the user on
+ *   logon-error        INFOTYPE_LOGON_EXTENDED_INFO with
+ *                      LOGON_EX_LOGONERRORS only: --error-type (default
+ *                      0xFFFFFFFA LOGON_MSG_NO_PERMISSION) and --error-data
+ *                      (default 0 LOGON_FAILED_BAD_PASSWORD); then the
+ *                      connection stays up (Windows showing its dialog)
+ *                      or, with --then-close, 200 ms later a DPUM and
+ *                      close
+ *
+ * --delay-ms applies to all three (default 0, or 3000 for
+ * logon-info-delay). They need no --nla and combine with it: without it,
+ * the client's Client Info (INFO_AUTOLOGON and a password, or not) goes to
+ * xrdp, which shows its login screen or tries the logon; the injector
+ * only relays and injects, the password is skipped unread.
  *
  * With --nla the injector is itself the NLA server in front of xrdp (see
  * injector_nla.h): it answers the client's X.224 Connection Request,
@@ -119,6 +152,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "injector_logon.h"
 #include "injector_nla.h"
 #include "wire/credssp.h"
 #include "wire/crypto.h"
@@ -141,6 +175,7 @@
 #define PDUTYPE_DEMANDACTIVE 0x1
 #define PDUTYPE_DATA 0x7
 /* [MS-RDPBCGR] 2.2.8.1.1.1.2 share data pduType2 */
+#define PDUTYPE2_SAVE_SESSION_INFO 0x26
 #define PDUTYPE2_FONTMAP 0x28
 
 enum mode {
@@ -151,6 +186,9 @@ enum mode {
 	M_STALL_ACTIVATION,
 	M_AFTER_DA_ERROR_INFO,
 	M_AFTER_ACTIVATION_ERROR_INFO,
+	M_LOGON_INFO,
+	M_LOGON_INFO_DELAY,
+	M_LOGON_ERROR,
 	M_CREDSSP_ERROR, /* the modes from here on need --nla */
 	M_CREDSSP_CLOSE,
 	M_CREDSSP_ALERT,
@@ -167,6 +205,9 @@ static const char *const mode_names[] = {
     "stall-activation",
     "after-demand-active-error-info",
     "after-activation-error-info",
+    "logon-info",
+    "logon-info-delay",
+    "logon-error",
     "credssp-error",
     "credssp-close",
     "credssp-alert",
@@ -190,6 +231,11 @@ struct opts {
 	enum { NLA_OFF, NLA_HYBRID, NLA_HYBRID_EX } nla;
 	uint32_t credssp_version;
 	const char *user, *password_file;
+	/* logon-info, logon-info-delay, logon-error */
+	uint32_t info_type, session_id, error_type, error_data;
+	const char *logon_user, *logon_domain; /* NULL: the client's */
+	long delay_ms;                         /* -1: the mode's default */
+	bool then_close;
 };
 
 /* What every connection needs to know: the options and the TLS contexts. */
@@ -265,6 +311,13 @@ struct conn {
 	uint8_t secret[48];        /* server application traffic secret */
 	size_t secret_len;         /* (credssp-alert: from the key log) */
 	bool no_notify;            /* no close_notify to the client */
+	/* the logon modes */
+	char ci_user[256], ci_domain[256]; /* the client's Client Info */
+	bool has_da_share_id;
+	uint32_t da_share_id;     /* the Demand Active's shareId */
+	struct inj_share_hdr hdr; /* the headers of the server's Font Map */
+	uint16_t io_initiator, io_channel; /* its Send Data Indication */
+	int64_t inject_at, close_at;       /* timers (0: none) */
 };
 
 static volatile sig_atomic_t stop_flag;
@@ -749,7 +802,7 @@ static bool
 send_sdin(struct conn *c, uint16_t initiator, uint16_t channel,
           const uint8_t *ud, size_t len)
 {
-	uint8_t storage[256];
+	uint8_t storage[2048];
 	struct rdd_buf b;
 
 	rdd_buf_init(&b, storage, sizeof storage);
@@ -872,6 +925,229 @@ refuse_and_close(struct conn *c, bool ok, const char *what)
 	begin_close(c, what);
 }
 
+/* --- the logon modes -------------------------------------------------------------- */
+
+static bool
+is_logon_mode(enum mode m)
+{
+	return m == M_LOGON_INFO || m == M_LOGON_INFO_DELAY ||
+	       m == M_LOGON_ERROR;
+}
+
+/* The first 32 bytes at P (N) in hex, one line: the Font Map's share
+ * headers (what the injected PDU copies) and the injected PDU. */
+static void
+log_hex(const struct conn *c, const char *what, const uint8_t *p, size_t n)
+{
+	struct rdd_cur u;
+	char hex[3 * 32 + 1];
+	size_t i;
+	uint8_t v;
+
+	rdd_cur_init(&u, p, n);
+	if (n > 32)
+		n = 32;
+	for (i = 0; i < n && rdd_cur_u8(&u, &v) == 0; i++)
+		snprintf(hex + 3 * i, 4, "%02x ", v);
+	hex[i > 0 ? 3 * i - 1 : 0] = '\0';
+	logmsg("conn %d: %s: %s%s", c->id, what, hex,
+	       rdd_cur_left(&u) > 0 ? " ..." : "");
+}
+
+/* The user and domain of the client's Client Info, for the logon info;
+ * the password is skipped unread. */
+static void
+note_client_info(struct conn *c, const struct sd *sd)
+{
+	uint32_t flags = 0;
+	bool pw = false;
+
+	if (inj_client_info_names(sd->ud.p, rdd_cur_left(&sd->ud), c->ci_domain,
+	                          sizeof c->ci_domain, c->ci_user,
+	                          sizeof c->ci_user, &flags, &pw) != 0) {
+		logmsg("conn %d: Client Info unreadable (encrypted?); no names "
+		       "from it",
+		       c->id);
+		c->ci_domain[0] = c->ci_user[0] = '\0';
+		return;
+	}
+	logmsg("conn %d: Client Info: user '%s' domain '%s', flags 0x%08x%s, "
+	       "%s",
+	       c->id, c->ci_user, c->ci_domain, (unsigned)flags,
+	       (flags & 0x8) ? " (INFO_AUTOLOGON)" : "",
+	       pw ? "a password (not logged)" : "no password");
+}
+
+/* The names the logon info carries: the options', else the Client
+ * Info's, else (an empty user there) the NLA logon's. */
+static void
+logon_names(const struct conn *c, const char **user, const char **domain)
+{
+	const struct opts *o = &c->env->opt;
+
+	*user = c->ci_user;
+	*domain = c->ci_domain;
+	if (c->ci_user[0] == '\0' && c->cs != NULL) {
+		*user = c->cs->ntlm.user;
+		*domain = c->cs->ntlm.domain;
+	}
+	if (o->logon_user != NULL)
+		*user = o->logon_user;
+	if (o->logon_domain != NULL)
+		*domain = o->logon_domain;
+}
+
+/*
+ * The Save Session Info PDU of the mode ([MS-RDPBCGR] 2.2.10.1), on the
+ * Font Map's channel from its initiator, with the Font Map's share
+ * headers (shareId, pduSource, streamId, uncompressedLength counted as
+ * xrdp counts it), no security header (TLS). False if it could not be
+ * sent.
+ */
+static bool
+send_save_session_info(struct conn *c)
+{
+	const struct opts *o = &c->env->opt;
+	struct inj_logon_info li;
+	uint8_t pay[1200], pdu[1300];
+	struct rdd_buf p, b;
+	char what[200];
+
+	rdd_buf_init(&p, pay, sizeof pay);
+	if (o->mode == M_LOGON_ERROR) {
+		if (inj_build_logon_error(&p, o->error_type, o->error_data) !=
+		    0)
+			return false;
+		snprintf(what, sizeof what,
+		         "LOGON_EX_LOGONERRORS ErrorNotificationType 0x%08X "
+		         "%s, ErrorNotificationData 0x%08X %s",
+		         (unsigned)o->error_type,
+		         inj_logon_msg_name(o->error_type),
+		         (unsigned)o->error_data,
+		         inj_logon_data_name(o->error_data));
+	} else {
+		li.info_type = o->info_type;
+		li.session_id = o->session_id;
+		logon_names(c, &li.user, &li.domain);
+		if (inj_build_logon_info(&p, &li) != 0) {
+			logmsg("conn %d: user '%s' or domain '%s' does not fit "
+			       "TS_LOGON_INFO; empty names sent",
+			       c->id, li.user, li.domain);
+			li.user = li.domain = NULL;
+			rdd_buf_init(&p, pay, sizeof pay);
+			if (inj_build_logon_info(&p, &li) != 0)
+				return false;
+		}
+		if (li.info_type == INJ_INFOTYPE_LOGON_PLAINNOTIFY)
+			snprintf(what, sizeof what, "576 bytes of Pad");
+		else
+			snprintf(what, sizeof what,
+			         "SessionId %u, user '%s' domain '%s'",
+			         (unsigned)li.session_id,
+			         li.user != NULL ? li.user : "",
+			         li.domain != NULL ? li.domain : "");
+	}
+	rdd_buf_init(&b, pdu, sizeof pdu);
+	if (inj_build_share_data(&b, &c->hdr, PDUTYPE2_SAVE_SESSION_INFO, p.p,
+	                         p.len) != 0 ||
+	    !send_sdin(c, c->io_initiator, c->io_channel, b.p, b.len))
+		return false;
+	logmsg("conn %d: sent Save Session Info %s (%u): %s; %zu bytes of "
+	       "share data (shareId 0x%08x, pduSource %u, streamId %u, "
+	       "uncompressedLength %ld, compressedLength %ld), channel %u, "
+	       "initiator %u",
+	       c->id,
+	       inj_info_type_name(o->mode == M_LOGON_ERROR
+	                              ? INJ_INFOTYPE_LOGON_EXTENDED_INFO
+	                              : o->info_type),
+	       (unsigned)(o->mode == M_LOGON_ERROR
+	                      ? INJ_INFOTYPE_LOGON_EXTENDED_INFO
+	                      : o->info_type),
+	       what, b.len, (unsigned)c->hdr.share_id, c->hdr.pdu_source,
+	       c->hdr.stream_id, (long)p.len + c->hdr.ulen_extra,
+	       c->hdr.clen_zero ? 0L : (long)p.len + c->hdr.clen_extra,
+	       c->io_channel, c->io_initiator);
+	log_hex(c, "its share data", b.p, b.len);
+	return true;
+}
+
+/* Now: the notification, then (logon-error --then-close) the close in
+ * 200 ms. */
+static void
+inject_logon(struct conn *c)
+{
+	if (!send_save_session_info(c)) {
+		conn_end(c, false, false, "could not send Save Session Info");
+		return;
+	}
+	if (c->env->opt.mode == M_LOGON_ERROR && c->env->opt.then_close)
+		c->close_at = now_ms() + 200;
+}
+
+/* The server's Font Map (SD, its user data) was relayed: take its
+ * headers, then send now or arm the timer. */
+static void
+at_font_map_logon(struct conn *c, const struct sd *sd)
+{
+	const struct opts *o = &c->env->opt;
+	long delay = o->delay_ms >= 0
+	                 ? o->delay_ms
+	                 : (o->mode == M_LOGON_INFO_DELAY ? 3000 : 0);
+
+	if (inj_share_hdr_of(sd->ud.p, rdd_cur_left(&sd->ud), &c->hdr) != 0) {
+		begin_close(c, "the Font Map's share headers are unreadable");
+		return;
+	}
+	if (c->has_da_share_id && c->da_share_id != c->hdr.share_id)
+		logmsg("conn %d: the Font Map's shareId 0x%08x is not the "
+		       "Demand Active's 0x%08x; the Demand Active's is used",
+		       c->id, (unsigned)c->hdr.share_id,
+		       (unsigned)c->da_share_id);
+	if (c->has_da_share_id)
+		c->hdr.share_id = c->da_share_id;
+	c->io_initiator = sd->initiator;
+	c->io_channel = sd->channel;
+	if (delay == 0) {
+		inject_logon(c);
+		return;
+	}
+	logmsg("conn %d: Save Session Info in %ld ms", c->id, delay);
+	c->inject_at = now_ms() + delay;
+}
+
+/* The Demand Active's shareId (after the share control header). */
+static void
+note_share_id(struct conn *c, const struct sd *sd)
+{
+	struct rdd_cur u = sd->ud;
+	uint8_t hdr[6];
+
+	c->has_da_share_id = rdd_cur_copy(&u, hdr, sizeof hdr) == 0 &&
+	                     rdd_cur_u32le(&u, &c->da_share_id) == 0;
+}
+
+/* The logon modes' timers; before every after_io. */
+static void
+run_timers(struct conn *c)
+{
+	int64_t t = now_ms();
+
+	if (c->st != ST_TLS) {
+		c->inject_at = c->close_at = 0;
+		return;
+	}
+	if (c->inject_at != 0 && t >= c->inject_at) {
+		c->inject_at = 0;
+		inject_logon(c);
+		if (c->st != ST_TLS)
+			return;
+	}
+	if (c->close_at != 0 && t >= c->close_at) {
+		c->close_at = 0;
+		refuse_and_close(c, true, "logon error, then close");
+	}
+}
+
 /* --- the relay ------------------------------------------------------------------ */
 
 static void
@@ -890,6 +1166,8 @@ on_client_pdu(struct conn *c, const unsigned char *p, size_t n)
 		logmsg("conn %d: client's Client Info (%zu bytes, channel %u) "
 		       "relayed",
 		       c->id, n, sd.channel);
+		if (is_logon_mode(c->env->opt.mode))
+			note_client_info(c, &sd);
 	}
 	if (!send_plain(c, &c->up, p, n))
 		conn_end(c, false, false, "write to the upstream failed");
@@ -1050,9 +1328,10 @@ on_server_pdu(struct conn *c, unsigned char *p, size_t n)
 				c->dropped++;
 				return;
 			}
-			logmsg("conn %d: upstream's Demand Active (%zu bytes) "
-			       "relayed",
-			       c->id, n);
+			note_share_id(c, &sd);
+			logmsg("conn %d: upstream's Demand Active (%zu bytes, "
+			       "shareId 0x%08x) relayed",
+			       c->id, n, (unsigned)c->da_share_id);
 			if (o->mode == M_AFTER_DA_ERROR_INFO) {
 				if (!send_plain(c, &c->cli, p, n)) {
 					conn_end(c, false, false,
@@ -1082,6 +1361,17 @@ on_server_pdu(struct conn *c, unsigned char *p, size_t n)
 				    c, send_error_info(c, &sd),
 				    "Set Error Info injected after "
 				    "activation");
+				return;
+			}
+			if (is_logon_mode(o->mode)) {
+				log_hex(c, "the Font Map's user data", sd.ud.p,
+				        rdd_cur_left(&sd.ud));
+				if (!send_plain(c, &c->cli, p, n)) {
+					conn_end(c, false, false,
+					         "write to the client failed");
+					return;
+				}
+				at_font_map_logon(c, &sd);
 				return;
 			}
 		}
@@ -2062,6 +2352,11 @@ usage(void)
 	        "       [--error-code N] [--transition N] [--code N] "
 	        "[--no-dpum]\n"
 	        "       [--dpum-reason N] [--with-alert]\n"
+	        "       [--info-type 0|1|2] [--session-id N] [--logon-user "
+	        "NAME]\n"
+	        "       [--logon-domain NAME] [--error-type N] [--error-data "
+	        "N]\n"
+	        "       [--then-close] [--delay-ms N]\n"
 	        "       [--nla hybrid|hybrid_ex --user [DOMAIN\\]NAME "
 	        "--password-file FILE\n"
 	        "        [--credssp-version N]]\nmodes:");
@@ -2094,6 +2389,26 @@ on_signal(int sig)
 	stop_flag = 1;
 }
 
+/* --logon-user and --logon-domain must fit TS_LOGON_INFO. */
+static int
+check_logon_names(const struct opts *o)
+{
+	struct inj_logon_info li = {INJ_INFOTYPE_LOGON, 0, o->logon_domain,
+	                            o->logon_user};
+	uint8_t storage[1200];
+	struct rdd_buf b;
+
+	rdd_buf_init(&b, storage, sizeof storage);
+	if (inj_build_logon_info(&b, &li) == 0)
+		return 0;
+	fprintf(stderr,
+	        "injector: --logon-user (at most %d UTF-16 units) or "
+	        "--logon-domain (%d) does not fit TS_LOGON_INFO, or is not "
+	        "UTF-8\n",
+	        INJ_LOGON_USER_UNITS, INJ_LOGON_DOMAIN_UNITS);
+	return -1;
+}
+
 static void
 parse_args(struct opts *o, int argc, char **argv)
 {
@@ -2110,6 +2425,10 @@ parse_args(struct opts *o, int argc, char **argv)
 		}
 		if (strcmp(a, "--with-alert") == 0) {
 			o->with_alert = true;
+			continue;
+		}
+		if (strcmp(a, "--then-close") == 0) {
+			o->then_close = true;
 			continue;
 		}
 		if (i + 1 >= argc)
@@ -2163,6 +2482,20 @@ parse_args(struct opts *o, int argc, char **argv)
 			o->password_file = v;
 		} else if (strcmp(a, "--dpum-reason") == 0) {
 			o->dpum_reason = (unsigned)num(v, 0, 7);
+		} else if (strcmp(a, "--info-type") == 0) {
+			o->info_type = (uint32_t)num(v, 0, 2);
+		} else if (strcmp(a, "--session-id") == 0) {
+			o->session_id = (uint32_t)num(v, 0, 0xffffffffLL);
+		} else if (strcmp(a, "--logon-user") == 0) {
+			o->logon_user = v;
+		} else if (strcmp(a, "--logon-domain") == 0) {
+			o->logon_domain = v;
+		} else if (strcmp(a, "--error-type") == 0) {
+			o->error_type = (uint32_t)num(v, 0, 0xffffffffLL);
+		} else if (strcmp(a, "--error-data") == 0) {
+			o->error_data = (uint32_t)num(v, 0, 0xffffffffLL);
+		} else if (strcmp(a, "--delay-ms") == 0) {
+			o->delay_ms = (long)num(v, 0, 3600000);
 		} else {
 			usage();
 		}
@@ -2175,6 +2508,8 @@ parse_args(struct opts *o, int argc, char **argv)
 		        mode_names[o->mode]);
 		exit(2);
 	}
+	if (check_logon_names(o) != 0)
+		exit(2);
 	if (o->nla != NLA_OFF &&
 	    (o->user == NULL || o->password_file == NULL)) {
 		fprintf(stderr, "injector: --nla needs --user and "
@@ -2319,7 +2654,8 @@ main(int argc, char **argv)
 	int64_t end, t;
 
 	if (argc == 2 && strcmp(argv[1], "--self-test") == 0) {
-		i = inj_ntlm_self_test() + inj_credssp_self_test();
+		i = inj_ntlm_self_test() + inj_credssp_self_test() +
+		    inj_logon_self_test();
 		fprintf(stderr, "injector self-test: %s\n", i ? "FAIL" : "ok");
 		return i ? 1 : 0;
 	}
@@ -2332,6 +2668,11 @@ main(int argc, char **argv)
 	env.opt.code = 7;        /* ERRINFO_SERVER_DENIED_CONNECTION */
 	env.opt.dpum_reason = 1; /* rn-provider-initiated */
 	env.opt.credssp_version = 6;
+	env.opt.info_type = INJ_INFOTYPE_LOGON_LONG;
+	env.opt.session_id = 7;
+	env.opt.error_type = INJ_LOGON_MSG_NO_PERMISSION;
+	env.opt.error_data = INJ_LOGON_FAILED_BAD_PASSWORD;
+	env.opt.delay_ms = -1;
 	parse_args(&env.opt, argc, argv);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
@@ -2418,6 +2759,12 @@ main(int argc, char **argv)
 			}
 			if (c->st == ST_CLOSING && c->deadline < wake)
 				wake = c->deadline;
+			if (c->st == ST_TLS && c->inject_at != 0 &&
+			    c->inject_at < wake)
+				wake = c->inject_at;
+			if (c->st == ST_TLS && c->close_at != 0 &&
+			    c->close_at < wake)
+				wake = c->close_at;
 		}
 		if (lfd < 0 && busy == 0) {
 			logmsg("%d connections done", n_accepted);
@@ -2461,9 +2808,12 @@ main(int argc, char **argv)
 					               "away");
 			}
 		}
-		for (i = 0; i < MAX_CONNS; i++)
+		for (i = 0; i < MAX_CONNS; i++) {
+			if (conns[i].st != ST_FREE)
+				run_timers(&conns[i]);
 			if (conns[i].st != ST_FREE)
 				after_io(&conns[i]);
+		}
 	}
 	for (i = 0; i < MAX_CONNS; i++)
 		if (conns[i].st != ST_FREE)
