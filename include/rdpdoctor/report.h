@@ -32,6 +32,17 @@ int rdd_report_text(FILE *out, const struct rdd_observation *obs,
 int rdd_report_json(FILE *out, const struct rdd_observation *obs,
                     const struct rdd_diagnosis *diag);
 
+/*
+ * The same document as a jansson json_t * (declared void * so that this
+ * header needs no jansson): the caller owns it (json_decref). NULL when
+ * out of memory. scan, its policy, drift and history work on it.
+ */
+void *rdd_report_json_doc(const struct rdd_observation *obs,
+                          const struct rdd_diagnosis *diag);
+
+/* DOC (a json_t *) on one line, then a newline (NDJSON). 0 or -1. */
+int rdd_report_json_line(FILE *out, const void *doc);
+
 /* ---- rdpdoctor explain: what an error code means ----------------------- */
 
 #define RDD_EXPLAIN_INPUT_MAX 128 /* longest CODE or EXTENDED, in bytes */

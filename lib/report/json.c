@@ -1140,6 +1140,41 @@ write_document(FILE *out, const char *text)
 	return 0;
 }
 
+void *
+rdd_report_json_doc(const struct rdd_observation *obs,
+                    const struct rdd_diagnosis *diag)
+{
+	struct jb b = {0};
+	json_t *root = build_document(&b, obs, diag);
+
+	if (root != NULL && b.err != 0) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+int
+rdd_report_json_line(FILE *out, const void *doc)
+{
+	char *text;
+	int rc = -1;
+
+	if (doc == NULL)
+		return -1;
+	/* One line: compact, keys in the document's order. */
+	text = json_dumps((const json_t *)doc,
+	                  JSON_COMPACT | JSON_PRESERVE_ORDER |
+	                      JSON_REAL_PRECISION(12));
+	if (text == NULL)
+		return -1;
+	if (write_document(out, text) == 0 && fputc('\n', out) != EOF &&
+	    !ferror(out))
+		rc = 0;
+	free(text);
+	return rc;
+}
+
 int
 rdd_report_json(FILE *out, const struct rdd_observation *obs,
                 const struct rdd_diagnosis *diag)
