@@ -363,7 +363,14 @@ rdd_net_conclude(struct rdd_observation *obs)
 	ph->ms = last > first ? last - first : 0;
 	/* Those cut short by the end of the check count nowhere. */
 	counted = n > net->n_cut_short ? n - net->n_cut_short : 0;
-	if (n == 0) {
+	if (n == 0 && net->mode == RDD_NET_MODE_ALONGSIDE) {
+		/* Beside the check the minimum always starts, unless the
+		 * check's own connects got no answer (rdd_net_next_step). */
+		ph->status = RDD_STATUS_SKIPPED;
+		w = snprintf(ph->detail, sizeof(ph->detail),
+		             "no sample taken: the check's own TCP connects "
+		             "failed");
+	} else if (n == 0) {
 		ph->status = RDD_STATUS_OK;
 		w = 0;
 	} else if (net->n_answered > 0) {

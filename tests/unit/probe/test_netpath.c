@@ -558,6 +558,18 @@ test_phase_modes(void **state)
 	                    "no handshake ended before the check did; beside "
 	                    "the check, 1 cut short by its end");
 
+	/* None taken beside the check: its own TCP connects failed. */
+	rdd_observation_init(&obs);
+	rdd_net_plan(n, RDD_NET_SAMPLES_ALONGSIDE);
+	rdd_net_summarize(n, 5000);
+	rdd_net_conclude(&obs);
+	assert_true(obs.phases[RDD_PHASE_NETWORK].present);
+	assert_int_equal(obs.phases[RDD_PHASE_NETWORK].status,
+	                 RDD_STATUS_SKIPPED);
+	assert_string_equal(obs.phases[RDD_PHASE_NETWORK].detail,
+	                    "no sample taken: the check's own TCP connects "
+	                    "failed");
+
 	/* Spread: the wait is said. */
 	rdd_observation_init(&obs);
 	rdd_net_plan(n, 2);
