@@ -23,22 +23,33 @@
  * RDD_NET_ALONGSIDE_FIRST_MS on, RDD_NET_ALONGSIDE_GAP_MS apart, so that
  * it has ended before even a short check has (~13 ms against xrdp on a
  * LAN); then one every RDD_NET_ALONGSIDE_INTERVAL_MS, at most
- * RDD_NET_ALONGSIDE_MAX in all, until the check's last phase ends. Never
- * a burst, and never in the way of the check's own connections: none
- * starts while one of those may wait in the server's accept queue (has
- * no X.224 answer yet), each connect is paced like the check's own, and
- * each is spaced from the one before as above, however late that one
- * came (xrdp's accept queue holds 3; a SYN that finds it full is dropped
- * and costs a 1 s retransmission, which would be taken for loss on the
- * path). After the end none is started, except the
- * minimum: those not started yet start at once, RDD_NET_ALONGSIDE_GAP_MS
- * apart, and the check waits for the minimum's end (answer, failure or
- * timeout: a lost SYN there is seen). The others still in flight get a
- * grace of RDD_NET_GRACE_RTTS round trips (RDD_NET_GRACE_MIN_MS to
- * _MAX_MS) after the later of the two ends and are then cut short:
- * neither answered nor lost. Where the check's own connects got no answer
- * there is no path to measure: no sample is started after its end, and
- * those in flight run to their own end.
+ * RDD_NET_ALONGSIDE_MAX in all, until the check's last phase ends.
+ *
+ * Never a burst, and never in the way of the check's own connections:
+ * every sample is a connection the server must accept and set up (xrdp
+ * forks for it, ~4 ms of CPU; FreeRDP's shadow server spends ~50 ms), and
+ * a SYN that finds a full accept queue is dropped (xrdp's holds 3) and
+ * costs a 1 s retransmission, which would be taken for loss on the path.
+ * So while the phases run no sample starts while the server is busy with
+ * one of ours (rdd_net_next_step's BUSY): while one of the check's
+ * connections has no X.224 answer yet (it may still wait in the accept
+ * queue, and a server slow to answer is busy with the check's own work),
+ * or while it has not yet closed the last sample (the client half-closes
+ * each sample once connected and waits for the server's close, at most
+ * RDD_NET_ACCEPT_WAIT_MS); each connect is paced like the check's own;
+ * and each comes as far after the one before as above, however late that
+ * one came.
+ *
+ * After the end none is started, except the minimum: those not started
+ * yet start at once, RDD_NET_ALONGSIDE_GAP_MS apart (the check's own
+ * connections are done, and the accept queue holds the three), and the
+ * check waits for the minimum's end (answer, failure or timeout: a lost
+ * SYN there is seen). The server's work for them comes after the check.
+ * The others still in flight get a grace of RDD_NET_GRACE_RTTS round trips
+ * (RDD_NET_GRACE_MIN_MS to _MAX_MS) after the later of the two ends and
+ * are then cut short: neither answered nor lost. Where the check's own
+ * connects got no answer there is no path to measure: no sample is
+ * started after its end, and those in flight run to their own end.
  *
  * With --samples N (RDD_NET_MODE_SPREAD), N samples at fixed times from
  * RDD_NET_SAMPLE_FIRST_MS on, RDD_NET_SAMPLE_INTERVAL_MS apart, a longer
@@ -53,6 +64,7 @@
 #define RDD_NET_ALONGSIDE_FIRST_MS 5
 #define RDD_NET_ALONGSIDE_GAP_MS 3
 #define RDD_NET_ALONGSIDE_INTERVAL_MS 20
+#define RDD_NET_ACCEPT_WAIT_MS 20
 #define RDD_NET_GRACE_RTTS 3
 #define RDD_NET_GRACE_MIN_MS 5.0
 #define RDD_NET_GRACE_MAX_MS 100.0
@@ -106,13 +118,13 @@ struct rdd_net_step {
  * The next step of NET's schedule (above). A sample i < n_samples whose
  * outcome is still RDD_SAMPLE_NOT_RUN is in flight. PHASES_END_MS is when
  * the check's last phase ended, < 0 while one runs; CHECK_RTT_MS the
- * check's own TCP connect time, < 0 when none was answered. BUSY: one of
- * the check's connections may still wait in the server's accept queue
- * (it has no X.224 answer yet): while the phases run no sample starts
- * beside the check then, so that none takes the place of the check's own
- * (--samples N keeps its fixed times). Pure: the driver
- * asks again whenever a sample ends, a connection of the check gets its
- * answer or ends, the phases end, or AT_MS comes.
+ * check's own TCP connect time, < 0 when none was answered. BUSY: the
+ * server may still be busy with one of our connections (above): then no
+ * sample starts while the phases run (--samples N keeps its fixed
+ * times).
+ * Pure: the driver asks again whenever a sample ends or the server closes
+ * one, a connection of the check gets its X.224 answer or ends, the
+ * phases end, or AT_MS comes.
  */
 struct rdd_net_step rdd_net_next_step(const struct rdd_net_info *net,
                                       double phases_end_ms, double check_rtt_ms,

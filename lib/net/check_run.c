@@ -15,6 +15,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,6 +191,7 @@ static void en_early_done(struct conn *c);
 static void maybe_mtu_retry(struct run *r);
 static void mtu_retry_done(struct run *r);
 static void samples_step(struct run *r);
+static void sample_connected(struct conn *c);
 
 static void
 conn_finish(struct conn *c)
@@ -443,7 +445,7 @@ on_connect(uv_connect_t *req, int status)
 	if (c->sample != NULL) {
 		c->sample->outcome = RDD_SAMPLE_OK;
 		c->sample->rtt_ms = ms;
-		conn_finish(c);
+		sample_connected(c);
 		return;
 	}
 	if (c->attempt == NULL) {
@@ -842,8 +844,13 @@ phases_running(const struct run *r)
 	return r->u.open && !r->u.done;
 }
 
-/* One of the check's connections may still wait in the server's accept
- * queue: it has no X.224 answer yet (awaits_x224, or the MTU retry). */
+/*
+ * The server may still be busy with one of our connections: one of the
+ * check's has no X.224 answer yet (awaits_x224, or the MTU retry: it may
+ * still wait in the accept queue, and a server slow to answer is busy
+ * with the check's own work), or it has not closed a sample yet
+ * (sample_connected, bounded by a timer of its own).
+ */
 static bool
 server_busy(const struct run *r)
 {
@@ -852,11 +859,49 @@ server_busy(const struct run *r)
 	for (i = 0; i < r->n_conns; i++) {
 		const struct conn *c = r->conns[i];
 
-		if (c->attempt != NULL && !c->finished &&
-		    c->attempt->x224 == RDD_X224_NOT_RUN)
+		if (c->finished)
+			continue;
+		if (c->attempt != NULL && c->attempt->x224 == RDD_X224_NOT_RUN)
+			return true;
+		if (c->sample != NULL && c->connected)
 			return true;
 	}
 	return false;
+}
+
+static void
+sample_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	(void)buf;
+	if (nread != 0) /* the server closed it (or spoke): it is done */
+		conn_finish(s->data);
+}
+
+static void
+sample_wait_over(uv_timer_t *t)
+{
+	conn_finish(t->data);
+}
+
+/*
+ * A sample connected (its outcome is set): half-close it and wait for the
+ * server to close it too, at most RDD_NET_ACCEPT_WAIT_MS. Until then the
+ * server may not even have accepted it (xrdp accepts and forks one at a
+ * time), and another sample would crowd its accept queue.
+ */
+static void
+sample_connected(struct conn *c)
+{
+	uv_os_fd_t fd;
+
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0 ||
+	    shutdown(fd, SHUT_WR) != 0 ||
+	    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, sample_read) != 0) {
+		conn_finish(c);
+		return;
+	}
+	uv_timer_start(&c->timer, sample_wait_over, RDD_NET_ACCEPT_WAIT_MS, 0);
+	samples_step(c->run);
 }
 
 /* The check's own TCP connect time (its fastest), -1 before an answer. */
@@ -967,6 +1012,18 @@ samples_phases_ended(struct run *r, double now_ms)
 		      now_ms, net->n_samples, in_flight);
 }
 
+/* The samples are done: close those whose close by the server we still
+ * wait for (sample_connected). */
+static void
+samples_close(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_conns; i++)
+		if (r->conns[i]->sample != NULL && !r->conns[i]->finished)
+			conn_finish(r->conns[i]);
+}
+
 /* Do what the schedule says now; arm the timer for what comes later. */
 static void
 samples_step(struct run *r)
@@ -1013,6 +1070,7 @@ samples_step(struct run *r)
 			r->smp.open = false;
 			uv_close((uv_handle_t *)&r->smp.timer,
 			         samples_timer_closed);
+			samples_close(r);
 		}
 	} while (r->smp.again && r->smp.open);
 	r->smp.stepping = false;
