@@ -42,9 +42,11 @@
  *
  * After the end none is started, except the minimum: those not started
  * yet start at once, RDD_NET_ALONGSIDE_GAP_MS apart (the check's own
- * connections are done, and the accept queue holds the three), and the
- * check waits for the minimum's end (answer, failure or timeout: a lost
- * SYN there is seen). The server's work for them comes after the check.
+ * connections are done, and the accept queue holds the three; beside a
+ * TLS enumeration still running, whenever the server is no longer BUSY),
+ * and the check waits for the minimum's end (answer, failure or timeout:
+ * a lost SYN there is seen). The server's work for them comes after the
+ * check.
  * The others still in flight get a grace of RDD_NET_GRACE_RTTS round trips
  * (RDD_NET_GRACE_MIN_MS to _MAX_MS) after the later of the two ends and
  * are then cut short: neither answered nor lost. Where the check's own
@@ -120,8 +122,7 @@ struct rdd_net_step {
  * the check's last phase ended, < 0 while one runs; CHECK_RTT_MS the
  * check's own TCP connect time, < 0 when none was answered. BUSY: the
  * server may still be busy with one of our connections (above): then no
- * sample starts while the phases run (--samples N keeps its fixed
- * times).
+ * sample starts beside the check (--samples N keeps its fixed times).
  * Pure: the driver asks again whenever a sample ends or the server closes
  * one, a connection of the check gets its X.224 answer or ends, the
  * phases end, or AT_MS comes.

@@ -845,23 +845,32 @@ phases_running(const struct run *r)
 }
 
 /*
- * The server may still be busy with one of our connections: one of the
- * check's has no X.224 answer yet (awaits_x224, or the MTU retry: it may
- * still wait in the accept queue, and a server slow to answer is busy
- * with the check's own work), or it has not closed a sample yet
- * (sample_connected, bounded by a timer of its own).
+ * The server may still be busy with one of our connections. While the
+ * phases run: one of the check's has no X.224 answer yet (awaits_x224,
+ * or the MTU retry: it may still wait in the accept queue, and a server
+ * slow to answer is busy with the check's own work), or it has not closed
+ * a sample yet (sample_connected, bounded by a timer of its own), or the
+ * TLS enumeration runs (it keeps as many connections waiting in the
+ * accept queue as it dares). After the end only a sample not yet closed
+ * beside a running enumeration: then the minimum's rest comes one by one.
  */
 static bool
 server_busy(const struct run *r)
 {
+	bool running = r->smp.phases_end_ms < 0;
 	size_t i;
 
+	if (running && r->en.started)
+		return true;
+	if (!running && !r->en.started)
+		return false;
 	for (i = 0; i < r->n_conns; i++) {
 		const struct conn *c = r->conns[i];
 
 		if (c->finished)
 			continue;
-		if (c->attempt != NULL && c->attempt->x224 == RDD_X224_NOT_RUN)
+		if (running && c->attempt != NULL &&
+		    c->attempt->x224 == RDD_X224_NOT_RUN)
 			return true;
 		if (c->sample != NULL && c->connected)
 			return true;
@@ -944,6 +953,13 @@ sample_start(struct run *r)
 	c = r->conns[r->n_conns - 1];
 	c->sample = &net->samples[i];
 	net->n_samples = i + 1;
+	if (r->en.started) {
+		/* The minimum after the end, beside the TLS enumeration: it
+		 * leaves room in the accept queue for the sample as for the
+		 * check's own connections (en_early_done at the end). */
+		c->en_early = true;
+		atomic_fetch_add(&r->en.target.check_early, 1);
+	}
 	r->next_connect_us = (at > now ? at : now) + CONNECT_PACE_US;
 	if (at > now) {
 		/* conn_connect sets the real start. */

@@ -190,7 +190,7 @@ rdd_net_next_step(const struct rdd_net_info *net, double phases_end_ms,
 			return step(RDD_NET_START,
 			            RDD_NET_SAMPLE_FIRST_MS +
 			                (double)n * RDD_NET_SAMPLE_INTERVAL_MS);
-		if (running && busy)
+		if ((running || n < min) && busy)
 			return step(RDD_NET_IDLE, 0); /* asked again later */
 		if (running)
 			return step(RDD_NET_START, alongside_at(net, n, 0));
