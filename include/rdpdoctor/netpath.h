@@ -9,16 +9,67 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/observation.h"
 
-/* Samples a check takes by default (--samples), and how far apart their
- * connects start: spread over time, not a burst (a burst overflows small
- * listen queues and would measure the server, not the path). */
-#define RDD_NET_DEFAULT_SAMPLES 5
-#define RDD_NET_SAMPLE_INTERVAL_MS 100
+/*
+ * When the samples are taken (docs/json.md "network"):
+ *
+ * By default (RDD_NET_SAMPLES_ALONGSIDE) beside the check's phases, so
+ * that they cost no wall time (rdd_net_alongside_at_ms): the minimum,
+ * RDD_NET_ALONGSIDE_MIN (the least net-jitter judges), first, from
+ * RDD_NET_ALONGSIDE_FIRST_MS on, RDD_NET_ALONGSIDE_GAP_MS apart, so that
+ * it has ended before even a short check has (~13 ms against xrdp on a
+ * LAN); then one every RDD_NET_ALONGSIDE_INTERVAL_MS, at most
+ * RDD_NET_ALONGSIDE_MAX in all, until the check's last phase ends.
+ *
+ * Never a burst, and never in the way of the check's own connections:
+ * every sample is a connection the server must accept and set up (xrdp
+ * forks for it, ~4 ms of CPU; FreeRDP's shadow server spends ~50 ms), and
+ * a SYN that finds a full accept queue is dropped (xrdp's holds 3) and
+ * costs a 1 s retransmission, which would be taken for loss on the path.
+ * So while the phases run no sample starts while the server is busy with
+ * one of ours (rdd_net_next_step's BUSY): while one of the check's
+ * connections has no X.224 answer yet (it may still wait in the accept
+ * queue, and a server slow to answer is busy with the check's own work),
+ * or while it has not yet closed the last sample (the client half-closes
+ * each sample once connected and waits for the server's close, at most
+ * RDD_NET_ACCEPT_WAIT_MS); each connect is paced like the check's own;
+ * and each comes as far after the one before as above, however late that
+ * one came.
+ *
+ * After the end none is started, except the minimum: those not started
+ * yet start at once, RDD_NET_ALONGSIDE_GAP_MS apart (the check's own
+ * connections are done, and the accept queue holds the three; beside a
+ * TLS enumeration still running, whenever the server is no longer BUSY),
+ * and the check waits for the minimum's end (answer, failure or timeout:
+ * a lost SYN there is seen). The server's work for them comes after the
+ * check.
+ * The others still in flight get a grace of RDD_NET_GRACE_RTTS round trips
+ * (RDD_NET_GRACE_MIN_MS to _MAX_MS) after the later of the two ends and
+ * are then cut short: neither answered nor lost. Where the check's own
+ * connects got no answer there is no path to measure: no sample is
+ * started after its end, and those in flight run to their own end.
+ *
+ * With --samples N (RDD_NET_MODE_SPREAD), N samples at fixed times from
+ * RDD_NET_SAMPLE_FIRST_MS on, RDD_NET_SAMPLE_INTERVAL_MS apart, a longer
+ * measurement: the check waits for them all.
+ */
+#define RDD_NET_SAMPLES_ALONGSIDE SIZE_MAX
+#define RDD_NET_DEFAULT_SAMPLES RDD_NET_SAMPLES_ALONGSIDE
 #define RDD_NET_SAMPLE_FIRST_MS 10
+#define RDD_NET_SAMPLE_INTERVAL_MS 100
+#define RDD_NET_ALONGSIDE_MIN 3
+#define RDD_NET_ALONGSIDE_MAX 8
+#define RDD_NET_ALONGSIDE_FIRST_MS 5
+#define RDD_NET_ALONGSIDE_GAP_MS 3
+#define RDD_NET_ALONGSIDE_INTERVAL_MS 20
+#define RDD_NET_ACCEPT_WAIT_MS 20
+#define RDD_NET_GRACE_RTTS 3
+#define RDD_NET_GRACE_MIN_MS 5.0
+#define RDD_NET_GRACE_MAX_MS 100.0
 
 /*
  * Thresholds of the net-* findings (docs/DIAGNOSES.md repeats them):
@@ -27,9 +78,11 @@
  *   net-jitter        mean difference of consecutive clean RTTs above
  *                     30 ms, with at least 3 clean samples
  *   net-packet-loss   at least one SYN exchange lost (a retransmission
- *                     step or a sample never answered): TCP hides loss
- *                     from the user only as delay, and a handful of
- *                     samples seeing any is already a lot
+ *                     step or a sample never answered), some sample
+ *                     answered: TCP hides loss from the user only as
+ *                     delay, and a handful of samples seeing any is
+ *                     already a lot. Samples cut short never count.
+ * Their evidence names the samples they rest on.
  *   net-mtu-blackhole the small-MSS retry completed the TLS handshake
  *                     that the full-size one could not
  */
@@ -42,6 +95,54 @@
  * 1220 (IPv6, 1280-byte packets). */
 #define RDD_NET_MTU_MSS4 536
 #define RDD_NET_MTU_MSS6 1220
+
+/*
+ * Set up NET for a check whose --samples option is SAMPLES (RDD_NET_
+ * SAMPLES_ALONGSIDE: the default; 0: none): mode, n_requested (the most
+ * it may start), n_min, present.
+ */
+void rdd_net_plan(struct rdd_net_info *net, size_t samples);
+
+/* What the driver does next with the samples (rdd_net_next_step). */
+enum rdd_net_action {
+	RDD_NET_IDLE,  /* nothing until a sample or the check's phases end */
+	RDD_NET_START, /* start sample net->n_samples at AT_MS */
+	RDD_NET_CUT,   /* at AT_MS, cut short the samples still in flight */
+	RDD_NET_DONE   /* none in flight, none to start */
+};
+
+struct rdd_net_step {
+	enum rdd_net_action action;
+	double at_ms; /* since the start of the check */
+};
+
+/*
+ * The next step of NET's schedule (above). A sample i < n_samples whose
+ * outcome is still RDD_SAMPLE_NOT_RUN is in flight. PHASES_END_MS is when
+ * the check's last phase ended, < 0 while one runs; CHECK_RTT_MS the
+ * check's own TCP connect time, < 0 when none was answered. BUSY: the
+ * server may still be busy with one of our connections (above): then no
+ * sample starts beside the check (--samples N keeps its fixed times).
+ * Pure: the driver asks again whenever a sample ends or the server closes
+ * one, a connection of the check gets its X.224 answer or ends, the
+ * phases end, or AT_MS comes.
+ */
+struct rdd_net_step rdd_net_next_step(const struct rdd_net_info *net,
+                                      double phases_end_ms, double check_rtt_ms,
+                                      bool busy);
+
+/* When sample I starts beside the check while its phases run and
+ * nothing delays it, in ms since the check started (5, 8, 11, 31, 51,
+ * ...). */
+double rdd_net_alongside_at_ms(size_t i);
+
+/* The grace of the samples in flight at the end, from RTT_MS (< 0: none
+ * measured: the most). */
+double rdd_net_grace_ms(double rtt_ms);
+
+/* Mark the samples of NET still in flight at NOW_MS as cut short (their
+ * rtt_ms: the time they waited). Returns how many. */
+size_t rdd_net_cut_short(struct rdd_net_info *net, double now_ms);
 
 /*
  * Fill the summary fields of NET from its samples. TIMEOUT_MS is the

@@ -442,12 +442,14 @@ struct rdd_alt_address {
 };
 
 /*
- * The path (phase "network"): repeated TCP handshakes to the port, spread
- * over time (--samples), and the MTU black-hole retry. Each sample is the
- * time from connect() to the SYN-ACK; a lost SYN or SYN-ACK shows as a
- * retransmission step of about one second (Linux's initial RTO: 1 s, then
- * 2 s more), a sample still unanswered at the phase timeout as lost.
- * Summaries are filled by rdd_net_summarize (lib/probe/netpath.c).
+ * The path (phase "network"): repeated TCP handshakes to the port, taken
+ * beside the check's phases (the default) or spread over time (--samples
+ * N), and the MTU black-hole retry. Each sample is the time from connect()
+ * to the SYN-ACK; a lost SYN or SYN-ACK shows as a retransmission step of
+ * about one second (Linux's initial RTO: 1 s, then 2 s more), a sample
+ * still unanswered at the phase timeout as lost. A sample the end of the
+ * check cut short is neither answered nor lost. Summaries are filled by
+ * rdd_net_summarize (lib/probe/netpath.c).
  */
 #define RDD_MAX_SAMPLES 32
 
@@ -455,7 +457,17 @@ enum rdd_sample_outcome {
 	RDD_SAMPLE_NOT_RUN,
 	RDD_SAMPLE_OK,      /* connected; rtt_ms is set */
 	RDD_SAMPLE_TIMEOUT, /* no SYN-ACK within the phase timeout */
-	RDD_SAMPLE_FAILED   /* refused, unreachable, or another error */
+	RDD_SAMPLE_FAILED,  /* refused, unreachable, or another error */
+	/* Still unanswered when the check ended (its last phase, the
+	 * samples it waits for, and a grace): not counted, not lost. */
+	RDD_SAMPLE_CUT_SHORT
+};
+
+/* How the samples were scheduled (netpath.h). */
+enum rdd_net_mode {
+	RDD_NET_MODE_NONE,      /* --samples 0 */
+	RDD_NET_MODE_ALONGSIDE, /* the default: beside the check's phases */
+	RDD_NET_MODE_SPREAD     /* --samples N: spread, the check waits */
 };
 
 struct rdd_net_sample {
@@ -475,10 +487,15 @@ enum rdd_mtu_retry {
 };
 
 struct rdd_net_info {
-	bool present;       /* samples were taken */
-	size_t n_requested; /* --samples */
+	bool present; /* samples were taken */
+	enum rdd_net_mode mode;
+	/* --samples N; alongside: the samples the check started. */
+	size_t n_requested;
+	size_t n_min; /* samples the check waits for to the end */
 	struct rdd_net_sample samples[RDD_MAX_SAMPLES];
 	size_t n_samples; /* started */
+	/* Wall time the samples added after the check's last phase ended. */
+	double wait_ms;
 	/* rdd_net_summarize: over answered samples, with each
 	 * retransmission step taken off (rtt_ms minus 1000 ms per lost
 	 * SYN), so the figures are the path's own round trip. */
@@ -490,8 +507,9 @@ struct rdd_net_info {
 	double rtt_median_ms;
 	double rtt_p95_ms;
 	double rtt_max_ms;
-	double jitter_ms; /* mean |difference| of consecutive clean RTTs */
-	size_t n_clean;   /* answered without a retransmission */
+	double jitter_ms;   /* mean |difference| of consecutive clean RTTs */
+	size_t n_clean;     /* answered without a retransmission */
+	size_t n_cut_short; /* RDD_SAMPLE_CUT_SHORT: counted nowhere */
 	/* The MTU retry. */
 	enum rdd_mtu_retry mtu;
 	int mtu_mss;   /* the MSS used */

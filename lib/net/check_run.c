@@ -15,6 +15,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,15 @@ struct run {
 	 * kept out of obs->attempts. */
 	bool mtu_started;
 	struct rdd_attempt mtu_attempt;
+	/* The path samples, scheduled by rdd_net_next_step (netpath.h):
+	 * one timer for the next start or cut, and when the check's last
+	 * phase ended (< 0 before). */
+	struct {
+		bool open;
+		bool stepping, again; /* samples_step is not re-entered */
+		uv_timer_t timer;
+		double phases_end_ms;
+	} smp;
 	/* The RDP-UDP probe: one connected UDP socket, the SYN sent up to
 	 * RDD_UDP_MAX_SYNS times within the phase timeout. */
 	struct {
@@ -180,6 +190,8 @@ static void maybe_c_walks(struct run *r);
 static void en_early_done(struct conn *c);
 static void maybe_mtu_retry(struct run *r);
 static void mtu_retry_done(struct run *r);
+static void samples_step(struct run *r);
+static void sample_connected(struct conn *c);
 
 static void
 conn_finish(struct conn *c)
@@ -201,6 +213,7 @@ conn_finish(struct conn *c)
 		uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
 	if (!uv_is_closing((uv_handle_t *)&c->timer))
 		uv_close((uv_handle_t *)&c->timer, on_handle_closed);
+	samples_step(c->run);
 }
 
 /* --- probe pumping ---------------------------------------------------- */
@@ -264,6 +277,7 @@ conn_pump(struct conn *c)
 	if (c->attempt != NULL) {
 		maybe_start_tls_full(c->run);
 		maybe_c_walks(c->run);
+		samples_step(c->run); /* an X.224 answer may free the way */
 	}
 	deadline = rdd_probe_deadline(c->probe);
 	if (deadline == UINT64_MAX) {
@@ -434,7 +448,7 @@ on_connect(uv_connect_t *req, int status)
 	if (c->sample != NULL) {
 		c->sample->outcome = RDD_SAMPLE_OK;
 		c->sample->rtt_ms = ms;
-		conn_finish(c);
+		sample_connected(c);
 		return;
 	}
 	if (c->attempt == NULL) {
@@ -522,8 +536,7 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 	c->timer.data = c;
 	c->connect_req.data = c;
 	if (attempt == NULL && alt == NULL) {
-		/* A path sample: start at its own time (DELAY in the slot
-		 * of pcfg is not used; see open_samples). */
+		/* A path sample: sample_start connects it. */
 		c->waiting = true;
 		return 0;
 	}
@@ -823,38 +836,299 @@ mtu_retry_done(struct run *r)
 	trace(r, a->label, "MTU retry: TLS %s", rdd_tls_outcome_name(a->tls));
 }
 
-/* The path samples: N TCP-only connects, RDD_NET_SAMPLE_INTERVAL_MS
- * apart, each bounded by the phase timeout. */
+/* --- the path samples (phase network) --------------------------------- */
+
+/* The check's own work still runs: a connection of the plan, of another
+ * address or the MTU retry, or the RDP-UDP probe. */
+static bool
+phases_running(const struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_conns; i++)
+		if (r->conns[i]->sample == NULL && !r->conns[i]->finished)
+			return true;
+	return r->u.open && !r->u.done;
+}
+
+/*
+ * The server may still be busy with one of our connections. While the
+ * phases run: one of the check's has no X.224 answer yet (awaits_x224,
+ * or the MTU retry: it may still wait in the accept queue, and a server
+ * slow to answer is busy with the check's own work), or it has not closed
+ * a sample yet (sample_connected, bounded by a timer of its own), or the
+ * TLS enumeration runs (it keeps as many connections waiting in the
+ * accept queue as it dares). After the end only a sample not yet closed
+ * beside a running enumeration: then the minimum's rest comes one by one.
+ */
+static bool
+server_busy(const struct run *r)
+{
+	bool running = r->smp.phases_end_ms < 0;
+	size_t i;
+
+	if (running && r->en.started)
+		return true;
+	if (!running && !r->en.started)
+		return false;
+	for (i = 0; i < r->n_conns; i++) {
+		const struct conn *c = r->conns[i];
+
+		if (c->finished)
+			continue;
+		if (running && c->attempt != NULL &&
+		    c->attempt->x224 == RDD_X224_NOT_RUN)
+			return true;
+		if (c->sample != NULL && c->connected)
+			return true;
+	}
+	return false;
+}
+
 static void
-open_samples(struct run *r)
+sample_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	(void)buf;
+	if (nread != 0) /* the server closed it (or spoke): it is done */
+		conn_finish(s->data);
+}
+
+static void
+sample_wait_over(uv_timer_t *t)
+{
+	conn_finish(t->data);
+}
+
+/*
+ * A sample connected (its outcome is set): half-close it and wait for the
+ * server to close it too, at most RDD_NET_ACCEPT_WAIT_MS. Until then the
+ * server may not even have accepted it (xrdp accepts and forks one at a
+ * time), and another sample would crowd its accept queue.
+ */
+static void
+sample_connected(struct conn *c)
+{
+	uv_os_fd_t fd;
+
+	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0 ||
+	    shutdown(fd, SHUT_WR) != 0 ||
+	    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, sample_read) != 0) {
+		conn_finish(c);
+		return;
+	}
+	uv_timer_start(&c->timer, sample_wait_over, RDD_NET_ACCEPT_WAIT_MS, 0);
+	samples_step(c->run);
+}
+
+/* The check's own TCP connect time (its fastest), -1 before an answer. */
+static double
+check_rtt_ms(const struct run *r)
+{
+	const struct rdd_observation *obs = r->obs;
+	double best = -1;
+	size_t i;
+
+	for (i = 0; i < obs->n_attempts && i < NELEM(obs->attempts); i++)
+		if (obs->attempts[i].tcp == RDD_TCP_OK &&
+		    (best < 0 || obs->attempts[i].tcp_ms < best))
+			best = obs->attempts[i].tcp_ms;
+	return best;
+}
+
+/* Start the next sample: a TCP-only connect, paced like the plan's
+ * connections (CONNECT_PACE_US), bounded by the phase timeout. */
+static void
+sample_start(struct run *r)
 {
 	struct rdd_net_info *net = &r->obs->net;
-	size_t i, n = r->opt->samples;
+	size_t i = net->n_samples;
+	uint64_t now = now_us(), at = r->next_connect_us;
+	struct conn *c;
+	char label[8];
 
-	if (n > RDD_MAX_SAMPLES)
-		n = RDD_MAX_SAMPLES;
-	net->n_requested = r->opt->samples;
-	if (n == 0)
+	snprintf(label, sizeof(label), "S%zu", i + 1);
+	if (i >= RDD_MAX_SAMPLES ||
+	    conn_open(r, (struct sockaddr *)&r->addrs[0], label, NULL, NULL,
+	              NULL) != 0) {
+		/* Start no more; wait for none that was not started. */
+		r->error = -1;
+		net->n_requested = i;
+		if (net->n_min > i)
+			net->n_min = i;
 		return;
-	net->present = true;
-	for (i = 0; i < n; i++) {
-		struct conn *c;
-		char label[8];
-
-		snprintf(label, sizeof(label), "S%zu", i + 1);
-		if (conn_open(r, (struct sockaddr *)&r->addrs[0], label, NULL,
-		              NULL, NULL) != 0) {
-			r->error = -1;
-			return;
-		}
-		c = r->conns[r->n_conns - 1];
-		c->sample = &net->samples[i];
-		net->n_samples = i + 1;
-		uv_timer_start(&c->timer, on_timer,
-		               RDD_NET_SAMPLE_FIRST_MS +
-		                   i * RDD_NET_SAMPLE_INTERVAL_MS,
-		               0);
 	}
+	c = r->conns[r->n_conns - 1];
+	c->sample = &net->samples[i];
+	net->n_samples = i + 1;
+	if (r->en.started) {
+		/* The minimum after the end, beside the TLS enumeration: it
+		 * leaves room in the accept queue for the sample as for the
+		 * check's own connections (en_early_done at the end). */
+		c->en_early = true;
+		atomic_fetch_add(&r->en.target.check_early, 1);
+	}
+	r->next_connect_us = (at > now ? at : now) + CONNECT_PACE_US;
+	if (at > now) {
+		/* conn_connect sets the real start. */
+		c->sample->start_ms = ms_since(r, at);
+		uv_timer_start(&c->timer, on_timer, (at - now + 999) / 1000, 0);
+		return;
+	}
+	c->waiting = false;
+	conn_connect(c);
+}
+
+/* The samples still in flight have had their grace: end them, counted
+ * neither as answered nor as lost. */
+static void
+samples_cut(struct run *r, double now_ms)
+{
+	size_t i, n = rdd_net_cut_short(&r->obs->net, now_ms);
+
+	trace(r, "S",
+	      "%zu path sample%s cut short by the end of the check (not "
+	      "counted)",
+	      n, n == 1 ? "" : "s");
+	for (i = 0; i < r->n_conns; i++) {
+		struct conn *c = r->conns[i];
+
+		if (c->sample != NULL && !c->finished &&
+		    c->sample->outcome == RDD_SAMPLE_CUT_SHORT)
+			conn_finish(c);
+	}
+}
+
+static void
+samples_timer(uv_timer_t *t)
+{
+	samples_step(t->data);
+}
+
+static void
+samples_timer_closed(uv_handle_t *h)
+{
+	(void)h;
+}
+
+/* Note the end of the check's last phase, once. */
+static void
+samples_phases_ended(struct run *r, double now_ms)
+{
+	const struct rdd_net_info *net = &r->obs->net;
+	size_t i, in_flight = 0;
+
+	r->smp.phases_end_ms = now_ms;
+	for (i = 0; i < net->n_samples && i < RDD_MAX_SAMPLES; i++)
+		if (net->samples[i].outcome == RDD_SAMPLE_NOT_RUN)
+			in_flight++;
+	if (net->mode == RDD_NET_MODE_SPREAD &&
+	    (in_flight > 0 || net->n_samples < net->n_min))
+		trace(
+		    r, "S",
+		    "the check's phases ended at %.1f ms; waiting for the "
+		    "path samples (--samples %zu: %zu started, %zu in flight)",
+		    now_ms, net->n_requested, net->n_samples, in_flight);
+	else
+		trace(r, "S",
+		      "the check's phases ended at %.1f ms: %zu path samples "
+		      "started, %zu in flight",
+		      now_ms, net->n_samples, in_flight);
+}
+
+/* The samples are done: close those whose close by the server we still
+ * wait for (sample_connected). */
+static void
+samples_close(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_conns; i++)
+		if (r->conns[i]->sample != NULL && !r->conns[i]->finished)
+			conn_finish(r->conns[i]);
+}
+
+/* Do what the schedule says now; arm the timer for what comes later. */
+static void
+samples_step(struct run *r)
+{
+	struct rdd_net_info *net = &r->obs->net;
+	struct rdd_net_step st;
+	double now;
+
+	if (!r->smp.open)
+		return;
+	if (r->smp.stepping) {
+		r->smp.again = true;
+		return;
+	}
+	r->smp.stepping = true;
+	do {
+		r->smp.again = false;
+		now = ms_since(r, now_us());
+		if (r->smp.phases_end_ms < 0 && !phases_running(r))
+			samples_phases_ended(r, now);
+		st = rdd_net_next_step(net, r->smp.phases_end_ms,
+		                       check_rtt_ms(r), server_busy(r));
+		if ((st.action == RDD_NET_START || st.action == RDD_NET_CUT) &&
+		    st.at_ms > now) {
+			uv_timer_start(&r->smp.timer, samples_timer,
+			               (uint64_t)(st.at_ms - now + 0.999), 0);
+		} else if (st.action == RDD_NET_START) {
+			sample_start(r);
+			r->smp.again = true;
+		} else if (st.action == RDD_NET_CUT) {
+			samples_cut(r, now);
+			r->smp.again = true;
+		} else if (st.action == RDD_NET_IDLE) {
+			uv_timer_stop(&r->smp.timer);
+		} else {
+			net->wait_ms = now > r->smp.phases_end_ms
+			                   ? now - r->smp.phases_end_ms
+			                   : 0;
+			if (net->wait_ms > 0.05)
+				trace(r, "S",
+				      "path samples done %.1f ms after the "
+				      "check's last phase",
+				      net->wait_ms);
+			r->smp.open = false;
+			uv_close((uv_handle_t *)&r->smp.timer,
+			         samples_timer_closed);
+			samples_close(r);
+		}
+	} while (r->smp.again && r->smp.open);
+	r->smp.stepping = false;
+}
+
+/* The path samples (netpath.h): by default beside the check, with
+ * --samples N spread over time and waited for. */
+static void
+samples_begin(struct run *r)
+{
+	struct rdd_net_info *net = &r->obs->net;
+
+	rdd_net_plan(net, r->opt->samples);
+	if (!net->present)
+		return;
+	uv_timer_init(&r->loop, &r->smp.timer);
+	r->smp.timer.data = r;
+	r->smp.open = true;
+	r->smp.phases_end_ms = -1;
+	if (net->mode == RDD_NET_MODE_SPREAD)
+		trace(r, "S",
+		      "path samples: --samples %zu, %d ms apart; the check "
+		      "waits for them (about %.1f s)",
+		      net->n_requested, RDD_NET_SAMPLE_INTERVAL_MS,
+		      (RDD_NET_SAMPLE_FIRST_MS +
+		       (double)(net->n_min - 1) * RDD_NET_SAMPLE_INTERVAL_MS) /
+		          1000.0);
+	else
+		trace(r, "S",
+		      "path samples beside the check: %d first, %d ms apart, "
+		      "then one every %d ms until its last phase ends (at "
+		      "most %d)",
+		      RDD_NET_ALONGSIDE_MIN, RDD_NET_ALONGSIDE_GAP_MS,
+		      RDD_NET_ALONGSIDE_INTERVAL_MS, RDD_NET_ALONGSIDE_MAX);
+	samples_step(r);
 }
 
 /* --- RDP-UDP ------------------------------------------------------------ */
@@ -892,6 +1166,7 @@ udp_finish(struct run *r, enum rdd_udp_outcome o, const char *detail)
 	uv_timer_stop(&r->u.timer);
 	uv_close((uv_handle_t *)&r->u.udp, udp_closed);
 	uv_close((uv_handle_t *)&r->u.timer, udp_closed);
+	samples_step(r);
 }
 
 static void
@@ -1078,7 +1353,6 @@ start_connections(struct run *r)
 	n = rdd_plan_entries(plan, NELEM(plan));
 	for (i = 0; i < n; i++)
 		open_entry(r, &plan[i]);
-	open_samples(r);
 	start_udp(r);
 	for (i = 1; i < r->n_addrs && obs->n_alt < NELEM(obs->alt); i++) {
 		struct rdd_alt_address *alt = &obs->alt[obs->n_alt++];
@@ -1091,6 +1365,7 @@ start_connections(struct run *r)
 		              alt, NULL) != 0)
 			r->error = -1;
 	}
+	samples_begin(r);
 }
 
 /* --- resolution -------------------------------------------------------- */

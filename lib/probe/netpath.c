@@ -80,6 +80,163 @@ percentile(const double *v, size_t n, double p)
 }
 
 void
+rdd_net_plan(struct rdd_net_info *net, size_t samples)
+{
+	if (net == NULL)
+		return;
+	net->n_samples = 0;
+	net->present = samples > 0;
+	if (samples == 0) {
+		net->mode = RDD_NET_MODE_NONE;
+		net->n_requested = net->n_min = 0;
+	} else if (samples == RDD_NET_SAMPLES_ALONGSIDE) {
+		net->mode = RDD_NET_MODE_ALONGSIDE;
+		net->n_requested = RDD_NET_ALONGSIDE_MAX;
+		net->n_min = RDD_NET_ALONGSIDE_MIN;
+	} else {
+		net->mode = RDD_NET_MODE_SPREAD;
+		net->n_requested = samples;
+		net->n_min =
+		    samples < RDD_MAX_SAMPLES ? samples : RDD_MAX_SAMPLES;
+	}
+}
+
+double
+rdd_net_grace_ms(double rtt_ms)
+{
+	double g = RDD_NET_GRACE_RTTS * rtt_ms;
+
+	if (rtt_ms < 0 || g > RDD_NET_GRACE_MAX_MS)
+		return RDD_NET_GRACE_MAX_MS;
+	return g < RDD_NET_GRACE_MIN_MS ? RDD_NET_GRACE_MIN_MS : g;
+}
+
+double
+rdd_net_alongside_at_ms(size_t i)
+{
+	if (i < RDD_NET_ALONGSIDE_MIN)
+		return RDD_NET_ALONGSIDE_FIRST_MS +
+		       (double)i * RDD_NET_ALONGSIDE_GAP_MS;
+	return RDD_NET_ALONGSIDE_FIRST_MS +
+	       (double)(RDD_NET_ALONGSIDE_MIN - 1) * RDD_NET_ALONGSIDE_GAP_MS +
+	       (double)(i - RDD_NET_ALONGSIDE_MIN + 1) *
+	           RDD_NET_ALONGSIDE_INTERVAL_MS;
+}
+
+static struct rdd_net_step
+step(enum rdd_net_action action, double at_ms)
+{
+	struct rdd_net_step st;
+
+	st.action = action;
+	st.at_ms = at_ms;
+	return st;
+}
+
+/* Beside the check: the start of sample N, at NOT_BEFORE_MS or later,
+ * spaced from the last as rdd_net_alongside_at_ms spaces them (so that a
+ * wait does not turn into a burst). */
+static double
+alongside_at(const struct rdd_net_info *net, size_t n, double not_before_ms)
+{
+	double at;
+
+	if (n == 0)
+		at = RDD_NET_ALONGSIDE_FIRST_MS;
+	else
+		at =
+		    net->samples[n - 1].start_ms +
+		    (n < RDD_NET_ALONGSIDE_MIN ? RDD_NET_ALONGSIDE_GAP_MS
+		                               : RDD_NET_ALONGSIDE_INTERVAL_MS);
+	return at > not_before_ms ? at : not_before_ms;
+}
+
+struct rdd_net_step
+rdd_net_next_step(const struct rdd_net_info *net, double phases_end_ms,
+                  double check_rtt_ms, bool busy)
+{
+	size_t i, n, most, min, in_flight = 0, min_in_flight = 0;
+	bool running = phases_end_ms < 0, path = check_rtt_ms >= 0;
+	bool alongside;
+	double min_end = phases_end_ms, rtt = -1;
+
+	if (net == NULL || net->mode == RDD_NET_MODE_NONE)
+		return step(RDD_NET_DONE, 0);
+	alongside = net->mode == RDD_NET_MODE_ALONGSIDE;
+	n = net->n_samples < RDD_MAX_SAMPLES ? net->n_samples : RDD_MAX_SAMPLES;
+	most = net->n_requested < RDD_MAX_SAMPLES ? net->n_requested
+	                                          : RDD_MAX_SAMPLES;
+	/* Without an answer to the check's own connects there is no path
+	 * to measure: nothing is started after the end for a minimum. */
+	min = !alongside || path ? net->n_min : 0;
+	for (i = 0; i < n; i++) {
+		const struct rdd_net_sample *s = &net->samples[i];
+
+		if (s->outcome == RDD_SAMPLE_NOT_RUN) {
+			in_flight++;
+			if (i < min)
+				min_in_flight++;
+		} else if (i < min && s->start_ms + s->rtt_ms > min_end) {
+			min_end = s->start_ms + s->rtt_ms;
+		}
+		/* The grace's round trip: the slowest without a lost SYN. */
+		if (s->outcome == RDD_SAMPLE_OK && s->rtt_ms < syn_at_ms[1] &&
+		    s->rtt_ms > rtt)
+			rtt = s->rtt_ms;
+	}
+	if (n < most) {
+		/* --samples N: today's fixed schedule, whatever happens. */
+		if (!alongside)
+			return step(RDD_NET_START,
+			            RDD_NET_SAMPLE_FIRST_MS +
+			                (double)n * RDD_NET_SAMPLE_INTERVAL_MS);
+		if ((running || n < min) && busy)
+			return step(RDD_NET_IDLE, 0); /* asked again later */
+		if (running)
+			return step(RDD_NET_START, alongside_at(net, n, 0));
+		/* After the end the minimum's rest, closer together. */
+		if (n < min) {
+			double at = n > 0 ? net->samples[n - 1].start_ms +
+			                        RDD_NET_ALONGSIDE_GAP_MS
+			                  : 0;
+
+			return step(RDD_NET_START,
+			            at > phases_end_ms ? at : phases_end_ms);
+		}
+	}
+	if (running)
+		return step(RDD_NET_IDLE, 0);
+	if (in_flight == 0)
+		return step(RDD_NET_DONE, 0);
+	/* Spread, the minimum, or no path: they end by themselves (each
+	 * bounded by the phase timeout). */
+	if (!alongside || !path || min_in_flight > 0)
+		return step(RDD_NET_IDLE, 0);
+	return step(RDD_NET_CUT,
+	            min_end + rdd_net_grace_ms(rtt >= 0 ? rtt : check_rtt_ms));
+}
+
+size_t
+rdd_net_cut_short(struct rdd_net_info *net, double now_ms)
+{
+	size_t i, n, cut = 0;
+
+	if (net == NULL)
+		return 0;
+	n = net->n_samples < RDD_MAX_SAMPLES ? net->n_samples : RDD_MAX_SAMPLES;
+	for (i = 0; i < n; i++) {
+		struct rdd_net_sample *s = &net->samples[i];
+
+		if (s->outcome != RDD_SAMPLE_NOT_RUN)
+			continue;
+		s->outcome = RDD_SAMPLE_CUT_SHORT;
+		s->rtt_ms = now_ms > s->start_ms ? now_ms - s->start_ms : 0;
+		cut++;
+	}
+	return cut;
+}
+
+void
 rdd_net_summarize(struct rdd_net_info *net, double timeout_ms)
 {
 	double rtt[RDD_MAX_SAMPLES], prev = 0, sum_diff = 0;
@@ -89,7 +246,10 @@ rdd_net_summarize(struct rdd_net_info *net, double timeout_ms)
 
 	if (net == NULL)
 		return;
-	net->n_answered = net->n_clean = 0;
+	net->n_answered = net->n_clean = net->n_cut_short = 0;
+	/* Beside the check, as many were asked for as it started. */
+	if (net->mode == RDD_NET_MODE_ALONGSIDE)
+		net->n_requested = net->n_samples;
 	net->n_lost_syn = net->n_syn_sent = 0;
 	net->loss_pct = net->rtt_min_ms = net->rtt_median_ms = 0;
 	net->rtt_p95_ms = net->rtt_max_ms = net->jitter_ms = 0;
@@ -127,6 +287,9 @@ rdd_net_summarize(struct rdd_net_info *net, double timeout_ms)
 			net->n_lost_syn += k;
 			net->n_syn_sent += k;
 			break;
+		case RDD_SAMPLE_CUT_SHORT:
+			net->n_cut_short++;
+			break;
 		case RDD_SAMPLE_NOT_RUN:
 		case RDD_SAMPLE_FAILED:
 		default:
@@ -148,13 +311,34 @@ rdd_net_summarize(struct rdd_net_info *net, double timeout_ms)
 	net->rtt_p95_ms = percentile(rtt, n, 95.0);
 }
 
+/* How the samples were taken, after the figures: "; beside the check"
+ * or "; --samples N, 100 ms apart: the check waited W ms for them". */
+static int
+mode_note(const struct rdd_net_info *net, char *dst, size_t cap)
+{
+	if (net->mode == RDD_NET_MODE_SPREAD)
+		return snprintf(
+		    dst, cap,
+		    "; --samples %zu, %d ms apart: the check waited "
+		    "%.0f ms for them",
+		    net->n_requested, RDD_NET_SAMPLE_INTERVAL_MS, net->wait_ms);
+	if (net->mode != RDD_NET_MODE_ALONGSIDE)
+		return 0;
+	if (net->n_cut_short > 0)
+		return snprintf(dst, cap,
+		                "; beside the check, %zu cut short by its "
+		                "end",
+		                net->n_cut_short);
+	return snprintf(dst, cap, "; beside the check");
+}
+
 void
 rdd_net_conclude(struct rdd_observation *obs)
 {
 	struct rdd_phase_result *ph;
 	const struct rdd_net_info *net;
 	double first = 0, last = 0;
-	size_t i, n;
+	size_t i, n, counted;
 	int w;
 
 	if (obs == NULL)
@@ -177,7 +361,16 @@ rdd_net_conclude(struct rdd_observation *obs)
 	}
 	ph->start_ms = first;
 	ph->ms = last > first ? last - first : 0;
-	if (n == 0) {
+	/* Those cut short by the end of the check count nowhere. */
+	counted = n > net->n_cut_short ? n - net->n_cut_short : 0;
+	if (n == 0 && net->mode == RDD_NET_MODE_ALONGSIDE) {
+		/* Beside the check the minimum always starts, unless the
+		 * check's own connects got no answer (rdd_net_next_step). */
+		ph->status = RDD_STATUS_SKIPPED;
+		w = snprintf(ph->detail, sizeof(ph->detail),
+		             "no sample taken: the check's own TCP connects "
+		             "failed");
+	} else if (n == 0) {
 		ph->status = RDD_STATUS_OK;
 		w = 0;
 	} else if (net->n_answered > 0) {
@@ -187,18 +380,29 @@ rdd_net_conclude(struct rdd_observation *obs)
 		    "%zu of %zu handshakes answered: RTT min/median/p95 "
 		    "%.1f/%.1f/%.1f ms, jitter %.1f ms, loss %.1f%% "
 		    "(%zu of %zu SYNs)",
-		    net->n_answered, n, net->rtt_min_ms, net->rtt_median_ms,
-		    net->rtt_p95_ms, net->jitter_ms, net->loss_pct,
-		    net->n_lost_syn, net->n_syn_sent);
+		    net->n_answered, counted, net->rtt_min_ms,
+		    net->rtt_median_ms, net->rtt_p95_ms, net->jitter_ms,
+		    net->loss_pct, net->n_lost_syn, net->n_syn_sent);
+	} else if (counted == 0) {
+		ph->status = RDD_STATUS_SKIPPED;
+		w = snprintf(ph->detail, sizeof(ph->detail),
+		             "no handshake ended before the check did");
 	} else {
 		bool timeout = net->n_lost_syn > 0;
 
 		ph->status = timeout ? RDD_STATUS_TIMEOUT : RDD_STATUS_FAILED;
 		w = snprintf(ph->detail, sizeof(ph->detail),
-		             "none of %zu handshakes answered", n);
+		             "none of %zu handshakes answered", counted);
 	}
 	if (w < 0)
 		w = 0;
+	if (n > 0 && (size_t)w < sizeof(ph->detail)) {
+		int m = mode_note(net, ph->detail + w,
+		                  sizeof(ph->detail) - (size_t)w);
+
+		if (m > 0)
+			w += m;
+	}
 	if (net->mtu != RDD_MTU_NOT_RUN && (size_t)w < sizeof(ph->detail))
 		snprintf(ph->detail + w, sizeof(ph->detail) - (size_t)w,
 		         "%sMTU retry (MSS %d): %s", w > 0 ? "; " : "",

@@ -651,6 +651,22 @@ sample_outcome_name(enum rdd_sample_outcome o)
 		return "timeout";
 	case RDD_SAMPLE_FAILED:
 		return "failed";
+	case RDD_SAMPLE_CUT_SHORT:
+		return "cut_short";
+	}
+	return NULL;
+}
+
+static const char *
+net_mode_name(enum rdd_net_mode m)
+{
+	switch (m) {
+	case RDD_NET_MODE_NONE:
+		return "none";
+	case RDD_NET_MODE_ALONGSIDE:
+		return "alongside";
+	case RDD_NET_MODE_SPREAD:
+		return "spread";
 	}
 	return NULL;
 }
@@ -682,6 +698,13 @@ build_network(struct jb *b, const struct rdd_observation *obs)
 	           json_integer((json_int_t)n->n_requested));
 	rdd__j_put(b, o, "samples_answered",
 	           json_integer((json_int_t)n->n_answered));
+	rdd__j_put(b, o, "samples_mode",
+	           rdd__j_name_or_null(net_mode_name(n->mode)));
+	rdd__j_put(b, o, "samples_min", json_integer((json_int_t)n->n_min));
+	rdd__j_put(b, o, "samples_clean", json_integer((json_int_t)n->n_clean));
+	rdd__j_put(b, o, "samples_cut_short",
+	           json_integer((json_int_t)n->n_cut_short));
+	rdd__j_put(b, o, "samples_wait_ms", rdd__j_ms_value(n->wait_ms));
 	rdd__j_put(b, o, "rtt_min_ms",
 	           rtt ? rdd__j_ms_value(n->rtt_min_ms) : json_null());
 	rdd__j_put(b, o, "rtt_median_ms",

@@ -54,16 +54,47 @@ rdd__rules_udp(struct ctx *c)
 
 /* --- the path (phase network) ----------------------------------------- */
 
+/* The samples of NET whose outcome is O. */
+static size_t
+count(const struct rdd_net_info *net, enum rdd_sample_outcome o)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < net->n_samples && i < RDD_MAX_SAMPLES; i++)
+		if (net->samples[i].outcome == o)
+			k++;
+	return k;
+}
+
+/* "; 2 more cut short by the end of the check, not counted" or "". */
+static void
+cut_note(const struct rdd_net_info *net, char *dst, size_t cap)
+{
+	dst[0] = '\0';
+	if (net->n_cut_short > 0)
+		snprintf(dst, cap,
+		         "; %zu more cut short by the end of the check, not "
+		         "counted",
+		         net->n_cut_short);
+}
+
 /*
  * The samples (repeated TCP handshakes) and the MTU retry; thresholds in
  * netpath.h. Only when some handshake was answered: a path where none is
- * is a blocked port (tcp-timeout), not a lossy one.
+ * is a blocked port (tcp-timeout), not a lossy one. The evidence names the
+ * samples each finding rests on; those cut short count nowhere.
  */
 void
 rdd__rules_network(struct ctx *c)
 {
 	const struct rdd_net_info *net = &c->obs->net;
 	struct draft *d;
+	char cut[96];
+	size_t counted = net->n_samples > net->n_cut_short
+	                     ? net->n_samples - net->n_cut_short
+	                     : 0;
+
+	cut_note(net, cut, sizeof(cut));
 
 	if (net->present && net->n_answered > 0) {
 		if (net->rtt_median_ms > RDD_NET_LATENCY_MS) {
@@ -83,21 +114,32 @@ rdd__rules_network(struct ctx *c)
 			d = rdd__emit(
 			    c, RDD_CAUSE_NET_JITTER,
 			    "RTT varies by %.1f ms between consecutive "
-			    "handshakes (min %.1f, median %.1f, max %.1f "
-			    "ms; threshold %.0f ms)",
-			    net->jitter_ms, net->rtt_min_ms, net->rtt_median_ms,
-			    net->rtt_max_ms, RDD_NET_JITTER_MS);
+			    "handshakes, over %zu clean samples of %zu (min "
+			    "%.1f, median %.1f, max %.1f ms; threshold %.0f "
+			    "ms, at least %d clean samples)%s",
+			    net->jitter_ms, net->n_clean, counted,
+			    net->rtt_min_ms, net->rtt_median_ms,
+			    net->rtt_max_ms, RDD_NET_JITTER_MS,
+			    RDD_NET_JITTER_MIN_CLEAN, cut);
 			rdd__set_headline(d, "round-trip times vary by %.0f ms",
 			                  net->jitter_ms);
 		}
 		if (net->n_lost_syn >= RDD_NET_LOSS_MIN_LOST) {
+			size_t late = net->n_answered - net->n_clean;
+			size_t never = count(net, RDD_SAMPLE_TIMEOUT);
+			size_t failed = count(net, RDD_SAMPLE_FAILED);
+			char f[48] = "";
+
+			if (failed > 0)
+				snprintf(f, sizeof(f),
+				         ", %zu refused or failed", failed);
 			d = rdd__emit(
 			    c, RDD_CAUSE_NET_PACKET_LOSS,
-			    "%zu of %zu SYN exchanges lost (%.1f%%): "
-			    "%zu of %zu handshakes answered, the others "
-			    "after a retransmission or not at all",
+			    "%zu of %zu SYN exchanges lost (%.1f%%) over "
+			    "%zu samples: %zu answered at once, %zu after a "
+			    "retransmission, %zu never answered%s%s",
 			    net->n_lost_syn, net->n_syn_sent, net->loss_pct,
-			    net->n_answered, net->n_samples);
+			    counted, net->n_clean, late, never, f, cut);
 			rdd__set_headline(d, "%.0f%% of the packets are lost",
 			                  net->loss_pct);
 		}

@@ -59,7 +59,11 @@ test_net_latency_loss(void **state)
 	f = expect(&diag, "net-packet-loss", RDD_SEV_WARNING);
 	/* 1 lost of 2 (the step), 3 of 3 (the timeout: SYNs at 0, 1, 3 s
 	 * before 5 s), 0 of 1 for the four others: 4 of 9. */
-	assert_has(f->evidence, "4 of 9 SYN exchanges lost (44.4%)");
+	assert_has(f->evidence,
+	           "4 of 9 SYN exchanges lost (44.4%) over 6 samples: 4 "
+	           "answered at once, 1 after a retransmission, 1 never "
+	           "answered");
+	assert_null(strstr(f->evidence, "cut short"));
 	expect_none(&diag, "net-jitter");
 	/* Nothing failed: a warning, not a failure. */
 	assert_int_equal(diag.status, RDD_VERDICT_WARNING);
@@ -77,9 +81,67 @@ test_net_jitter(void **state)
 	diagnose(&obs, &diag);
 	f = expect(&diag, "net-jitter", RDD_SEV_WARNING);
 	/* |100| |95| |115| |110| / 4 = 105 */
-	assert_has(f->evidence, "RTT varies by 105.0 ms");
+	assert_has(f->evidence, "RTT varies by 105.0 ms between consecutive "
+	                        "handshakes, over 5 clean samples of 5");
+	assert_has(f->evidence, "at least 3 clean samples)");
 	expect_none(&diag, "net-packet-loss");
 	expect_none(&diag, "net-high-latency");
+}
+
+/* Samples the end of the check cut short (default mode, beside the
+ * check) are neither answered nor lost: no loss, and the jitter rule
+ * counts only the clean ones it has. */
+static void
+test_net_cut_short(void **state)
+{
+	static const double rtt[] = {20, 120, 25, -1, -1};
+	const struct rdd_finding *f;
+
+	(void)state;
+	healthy(&obs);
+	obs.net.present = true;
+	obs.net.mode = RDD_NET_MODE_ALONGSIDE;
+	obs.net.n_samples = 5;
+	for (size_t i = 0; i < 5; i++) {
+		obs.net.samples[i].start_ms = 10 + 20.0 * (double)i;
+		obs.net.samples[i].outcome =
+		    rtt[i] < 0 ? RDD_SAMPLE_CUT_SHORT : RDD_SAMPLE_OK;
+		obs.net.samples[i].rtt_ms = rtt[i] < 0 ? 8 : rtt[i];
+	}
+	rdd_net_summarize(&obs.net, 5000);
+	rdd_net_conclude(&obs);
+	diagnose(&obs, &diag);
+	expect_none(&diag, "net-packet-loss");
+	f = expect(&diag, "net-jitter", RDD_SEV_WARNING);
+	/* |100| |95| / 2 over the 3 counted. */
+	assert_has(f->evidence, "RTT varies by 97.5 ms between consecutive "
+	                        "handshakes, over 3 clean samples of 3");
+	assert_has(f->evidence, "; 2 more cut short by the end of the check, "
+	                        "not counted");
+	assert_has(obs.phases[RDD_PHASE_NETWORK].detail,
+	           "3 of 3 handshakes answered");
+	assert_has(obs.phases[RDD_PHASE_NETWORK].detail,
+	           "beside the check, 2 cut short by its end");
+
+	/* Two clean: too few for jitter, whatever they say. */
+	obs.net.samples[2].outcome = RDD_SAMPLE_CUT_SHORT;
+	rdd_net_summarize(&obs.net, 5000);
+	diagnose(&obs, &diag);
+	expect_none(&diag, "net-jitter");
+	expect_none(&diag, "net-packet-loss");
+
+	/* A lost SYN among the counted ones is loss, with the counts. */
+	obs.net.samples[2].outcome = RDD_SAMPLE_OK;
+	obs.net.samples[2].rtt_ms = 1025;
+	rdd_net_summarize(&obs.net, 5000);
+	diagnose(&obs, &diag);
+	f = expect(&diag, "net-packet-loss", RDD_SEV_WARNING);
+	assert_has(f->evidence, "1 of 4 SYN exchanges lost (25.0%) over 3 "
+	                        "samples: 2 answered at once, 1 after a "
+	                        "retransmission, 0 never answered; 2 more cut "
+	                        "short by the end of the check, not counted");
+	/* Two clean now: no jitter claim. */
+	expect_none(&diag, "net-jitter");
 }
 
 static void
@@ -232,6 +294,7 @@ const struct CMUnitTest rules_network_tests[] = {
     cmocka_unit_test(test_net_clean_path),
     cmocka_unit_test(test_net_latency_loss),
     cmocka_unit_test(test_net_jitter),
+    cmocka_unit_test(test_net_cut_short),
     cmocka_unit_test(test_net_all_lost_is_not_loss),
     cmocka_unit_test(test_net_path_names_cause_of_timeout),
     cmocka_unit_test(test_net_mtu_blackhole),
