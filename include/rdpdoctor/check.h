@@ -200,6 +200,41 @@ void rdd_trust_store_free(void *store);
 int rdd_check_run(const struct rdd_check_options *opt,
                   struct rdd_observation *obs);
 
+/* ---- Many checks on one event loop (scan) ------------------------------ */
+
+/* Size of a loop's read buffer: a TLS record or a TPKT fits. */
+#define RDD_CHECK_READ_BUF 65536
+
+/* Where checks run: a libuv loop (uv_loop_t *, void * so that this header
+ * needs no libuv) and one read buffer for all the checks on it. */
+struct rdd_check_env {
+	void *loop;
+	uint8_t *read_buf;
+	size_t read_buf_len; /* at least RDD_CHECK_READ_BUF is best */
+};
+
+struct rdd_check;
+typedef void (*rdd_check_done_cb)(struct rdd_check *c, void *ctx);
+
+/*
+ * Start a check of OPT into OBS (initialised here) on ENV's loop; OPT,
+ * the strings it points to and OBS must outlive the check. DONE is called
+ * from the loop once the check is over and OBS concluded (never from
+ * within rdd_check_start); it may free the check. Returns NULL when out
+ * of memory or ENV is incomplete.
+ */
+struct rdd_check *rdd_check_start(const struct rdd_check_env *env,
+                                  const struct rdd_check_options *opt,
+                                  struct rdd_observation *obs,
+                                  rdd_check_done_cb done, void *ctx);
+
+/* After DONE: 0, or -1 on an internal error (as rdd_check_run). */
+int rdd_check_result(const struct rdd_check *c);
+
+/* After DONE (or never started): free C. A lookup that outlived its
+ * timeout is left to finish first; C is freed then. */
+void rdd_check_free(struct rdd_check *c);
+
 /*
  * The TLS enumeration (lib/net/tlsenum_run.c, plan in tlsenum.h) against
  * obs->address, filling obs->tls_enum. When opt->tls_full is set,

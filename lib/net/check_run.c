@@ -8,8 +8,12 @@
  * name get a TCP-only connect, so that a name whose addresses answer
  * differently can be told. Every wait is bounded by the per-phase timeout.
  *
- * Lifetime: one uv_loop per check, run to completion; every handle is
- * closed before rdd_check_run returns.
+ * Lifetime: a check lives on a uv_loop it is given (rdd_check_start,
+ * many at once for scan) or one of its own (rdd_check_run). It counts its
+ * open handles and requests; when the last one is closed it concludes the
+ * observation and calls its done callback, and everything it opened is
+ * closed by then. Reads land in one buffer per loop (the environment's):
+ * a probe copies what it keeps, so no connection needs its own.
  */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -31,7 +35,6 @@
 #include "write_copy.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define READ_BUF 65536
 
 struct run;
 
@@ -55,11 +58,21 @@ struct conn {
 	bool en_early;                 /* counted in en.target.check_early */
 	uint64_t connect_start_us;
 	char label[8];
-	uint8_t rbuf[READ_BUF];
 };
 
 struct run {
-	uv_loop_t loop;
+	uv_loop_t *loop;
+	uv_loop_t own_loop; /* rdd_check_run's */
+	uint8_t *rbuf;      /* the loop's read buffer (rdd_check_env) */
+	size_t rbuf_len;
+	/* Handles and requests still open; at 0 (once started) the check
+	 * is complete. */
+	int refs;
+	bool completing;
+	rdd_check_done_cb done;
+	void *done_ctx;
+	bool free_when_gai_done; /* rdd_check_free with an orphaned lookup */
+	bool gai_pending;
 	const struct rdd_check_options *opt;
 	struct rdd_observation *obs;
 	uint64_t t0_us;
@@ -79,10 +92,11 @@ struct run {
 	 * with A's plain result kept aside for rdd_plan_credssp_merge. */
 	bool retried;
 	struct rdd_credssp_info plain;
-	/* Each attempt's MCS record (rdd_plan_mcs_merge picks one). */
-	struct rdd_mcs_info mcs[RDD_MAX_ATTEMPTS];
-	/* Each attempt's walk after MCS (rdd_plan_session_merge picks). */
-	struct rdd_session_info session[RDD_MAX_ATTEMPTS];
+	/* Each attempt's MCS record (rdd_plan_mcs_merge picks one) and walk
+	 * after MCS (rdd_plan_session_merge picks): allocated for the first
+	 * connection that needs them (a quick scan needs none). */
+	struct rdd_mcs_info *mcs;         /* [RDD_MAX_ATTEMPTS] */
+	struct rdd_session_info *session; /* [RDD_MAX_ATTEMPTS] */
 	bool c_walks; /* C's walk was switched on (rdd_plan_c_walks) */
 	/* Connections to the target's address are started CONNECT_PACE_US
 	 * apart: a burst of SYNs overflows small listen queues (xrdp's
@@ -120,14 +134,19 @@ struct run {
 	} u;
 	/* --tls-full: the enumeration, on a thread of its own from the
 	 * moment the plan's connections are connected and one has its X.224
-	 * answer (maybe_start_tls_full); it writes obs->tls_enum alone,
-	 * which nothing here touches until the join. */
+	 * answer (maybe_start_tls_full), or after the check when no answer
+	 * came; it writes obs->tls_enum alone, which nothing here touches
+	 * until the join. The thread's end wakes the loop (async). */
 	struct {
 		bool started;
 		uv_thread_t thread;
+		uv_async_t async;
 		struct rdd__tlsenum_target target;
 		int rc;
 	} en;
+	/* 0 running, 1 concluded (the enumeration may still run), 2 done. */
+	int stage;
+	uv_timer_t kick; /* holds the check open until the loop runs it */
 };
 
 #define CONNECT_PACE_US 2000
@@ -170,17 +189,39 @@ addr_to_str(const struct sockaddr *sa, char *dst, size_t cap)
 		uv_ip4_name((const struct sockaddr_in *)sa, dst, cap);
 }
 
+/* --- the check's open handles and requests ---------------------------- */
+
+static void complete(struct run *r);
+static void free_run(struct run *r);
+
+static void
+ref(struct run *r, int n)
+{
+	r->refs += n;
+}
+
+/* One handle or request less; the last one completes the check. R may be
+ * freed when this returns (by the done callback): callers return at once. */
+static void
+unref(struct run *r)
+{
+	if (--r->refs == 0)
+		complete(r);
+}
+
 /* --- connection teardown -------------------------------------------- */
 
 static void
 on_handle_closed(uv_handle_t *h)
 {
 	struct conn *c = h->data;
+	struct run *r = c->run;
 
 	if (--c->open_handles == 0) {
 		rdd_probe_free(c->probe);
 		c->probe = NULL;
 	}
+	unref(r);
 }
 
 static void maybe_retry(struct run *r);
@@ -295,7 +336,7 @@ on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	struct conn *c = h->data;
 
 	(void)suggested;
-	*buf = uv_buf_init((char *)c->rbuf, sizeof(c->rbuf));
+	*buf = uv_buf_init((char *)c->run->rbuf, (unsigned)c->run->rbuf_len);
 }
 
 static void
@@ -471,6 +512,17 @@ on_connect(uv_connect_t *req, int status)
 	conn_pump(c);
 }
 
+/* The per-attempt MCS and session records, once. */
+static int
+records(struct run *r)
+{
+	if (r->mcs == NULL)
+		r->mcs = calloc(RDD_MAX_ATTEMPTS, sizeof(*r->mcs));
+	if (r->session == NULL)
+		r->session = calloc(RDD_MAX_ATTEMPTS, sizeof(*r->session));
+	return r->mcs != NULL && r->session != NULL ? 0 : -1;
+}
+
 /* Open one connection to ADDR. ATTEMPT or ALT says what kind. */
 static int
 conn_open(struct run *r, const struct sockaddr *addr, const char *label,
@@ -501,10 +553,12 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 		if (pcfg->credssp)
 			rdd_probe_set_credssp_record(c->probe,
 			                             &r->obs->credssp);
+		if ((pcfg->mcs || pcfg->session) && records(r) != 0)
+			return -1;
 		if (pcfg->mcs)
 			rdd_probe_set_mcs_record(
 			    c->probe, &r->mcs[attempt - r->obs->attempts]);
-		if (attempt != &r->mtu_attempt)
+		if (pcfg->session && attempt != &r->mtu_attempt)
 			rdd_probe_set_session_record(
 			    c->probe, &r->session[attempt - r->obs->attempts]);
 	}
@@ -520,7 +574,7 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 		uv_os_fd_t fd;
 		int mss = c->mss;
 
-		uv_tcp_init_ex(&r->loop, &c->tcp, addr->sa_family);
+		uv_tcp_init_ex(r->loop, &c->tcp, addr->sa_family);
 		if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0 ||
 		    setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss,
 		               sizeof(mss)) != 0) {
@@ -528,10 +582,11 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 			c->mss = 0;
 		}
 	} else {
-		uv_tcp_init(&r->loop, &c->tcp);
+		uv_tcp_init(r->loop, &c->tcp);
 	}
-	uv_timer_init(&r->loop, &c->timer);
+	uv_timer_init(r->loop, &c->timer);
 	c->open_handles = 2;
+	ref(r, 2);
 	c->tcp.data = c;
 	c->timer.data = c;
 	c->connect_req.data = c;
@@ -689,6 +744,53 @@ tls_full_thread(void *arg)
 
 	r->en.rc =
 	    rdd__tlsenum_run_target(r->opt, &r->en.target, &r->obs->tls_enum);
+	uv_async_send(&r->en.async);
+}
+
+/* The enumeration when no X.224 answer came during the check. */
+static void
+tls_after_thread(void *arg)
+{
+	struct run *r = arg;
+
+	r->en.rc = rdd_tlsenum_run(r->opt, r->obs);
+	uv_async_send(&r->en.async);
+}
+
+static void
+en_closed(uv_handle_t *h)
+{
+	struct run *r = h->data;
+
+	uv_thread_join(&r->en.thread);
+	if (r->en.rc != 0)
+		r->error = -1;
+	unref(r);
+}
+
+static void
+en_ended(uv_async_t *a)
+{
+	uv_close((uv_handle_t *)a, en_closed);
+}
+
+/* Run FN on the enumeration's thread; its end is an event of the loop. */
+static int
+en_start(struct run *r, void (*fn)(void *))
+{
+	if (uv_async_init(r->loop, &r->en.async, en_ended) != 0)
+		return -1;
+	r->en.async.data = r;
+	ref(r, 1);
+	if (uv_thread_create(&r->en.thread, fn, r) != 0) {
+		/* Not started: the handle closes with nothing to join. */
+		r->en.rc = 0;
+		uv_close((uv_handle_t *)&r->en.async, NULL);
+		r->refs--;
+		return -1;
+	}
+	r->en.started = true;
+	return 0;
 }
 
 /* C is one of the plan's connections and has no X.224 answer yet. */
@@ -747,9 +849,8 @@ maybe_start_tls_full(struct run *r)
 		return;
 	rdd__tlsenum_target_from(r->obs, &r->en.target);
 	atomic_store(&r->en.target.check_early, pending);
-	if (uv_thread_create(&r->en.thread, tls_full_thread, r) != 0)
+	if (en_start(r, tls_full_thread) != 0)
 		return;
-	r->en.started = true;
 	/* Only this thread reads en_early (en_early_done). */
 	for (i = 0; i < r->n_conns; i++)
 		r->conns[i]->en_early = awaits_x224(r, r->conns[i]);
@@ -1007,7 +1108,7 @@ samples_timer(uv_timer_t *t)
 static void
 samples_timer_closed(uv_handle_t *h)
 {
-	(void)h;
+	unref(h->data);
 }
 
 /* Note the end of the check's last phase, once. */
@@ -1109,7 +1210,8 @@ samples_begin(struct run *r)
 	rdd_net_plan(net, r->opt->samples);
 	if (!net->present)
 		return;
-	uv_timer_init(&r->loop, &r->smp.timer);
+	uv_timer_init(r->loop, &r->smp.timer);
+	ref(r, 1);
 	r->smp.timer.data = r;
 	r->smp.open = true;
 	r->smp.phases_end_ms = -1;
@@ -1139,6 +1241,7 @@ udp_closed(uv_handle_t *h)
 	struct run *r = h->data;
 
 	r->u.handles--;
+	unref(r);
 }
 
 static void
@@ -1316,8 +1419,9 @@ start_udp(struct run *r)
 			r->u.correlation[i] = 0x0e;
 	if (r->u.correlation[0] == 0x00 || r->u.correlation[0] == 0xf4)
 		r->u.correlation[0] = 0x01;
-	uv_udp_init(&r->loop, &r->u.udp);
-	uv_timer_init(&r->loop, &r->u.timer);
+	uv_udp_init(r->loop, &r->u.udp);
+	uv_timer_init(r->loop, &r->u.timer);
+	ref(r, 2);
 	r->u.udp.data = r;
 	r->u.timer.data = r;
 	r->u.handles = 2;
@@ -1391,7 +1495,7 @@ add_address(struct run *r, const struct sockaddr *sa, socklen_t len)
 static void
 on_resolve_timer_closed(uv_handle_t *h)
 {
-	(void)h;
+	unref(h->data);
 }
 
 static void
@@ -1442,8 +1546,17 @@ on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	struct run *r = req->data;
 	struct addrinfo *ai;
 
-	if (r->resolve_done) { /* timed out already */
+	r->gai_pending = false;
+	if (r->gai_orphaned) {
+		/* Its timeout released the check long ago. */
 		uv_freeaddrinfo(res);
+		if (r->free_when_gai_done)
+			free_run(r);
+		return;
+	}
+	if (r->resolve_done) { /* timed out already, the lookup canceled */
+		uv_freeaddrinfo(res);
+		unref(r);
 		return;
 	}
 	if (status != 0) {
@@ -1463,6 +1576,7 @@ on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	}
 	uv_freeaddrinfo(res);
 	resolve_finish(r, now_us());
+	unref(r);
 }
 
 static void
@@ -1479,10 +1593,14 @@ on_resolve_timeout(uv_timer_t *t)
 	 * callback sees resolve_done and only frees the result. */
 	if (uv_cancel((uv_req_t *)&r->gai) != 0) {
 		/* getaddrinfo() is running in a worker thread and cannot be
-		 * interrupted. Stop the loop now rather than wait for it;
-		 * rdd_check_run leaves the loop to the thread (see there). */
+		 * interrupted: the check goes on without it (its callback
+		 * only frees the result, and R when asked to). */
 		r->gai_orphaned = true;
-		uv_stop(&r->loop);
+		ref(r, 1); /* for resolve_finish below */
+		unref(r);  /* the lookup's */
+		resolve_finish(r, now_us());
+		unref(r);
+		return;
 	}
 	resolve_finish(r, now_us());
 }
@@ -1523,32 +1641,102 @@ start_resolve(struct run *r)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_ADDRCONFIG;
 	r->gai.data = r;
-	uv_timer_init(&r->loop, &r->resolve_timer);
+	uv_timer_init(r->loop, &r->resolve_timer);
+	ref(r, 1);
 	r->resolve_timer.data = r;
 	r->resolve_timer_open = true;
 	uv_timer_start(&r->resolve_timer, on_resolve_timeout,
 	               r->timeout_us / 1000, 0);
 	trace(r, "-", "resolving %s", r->opt->host);
-	rc = uv_getaddrinfo(&r->loop, &r->gai, on_resolved, r->opt->host, NULL,
+	rc = uv_getaddrinfo(r->loop, &r->gai, on_resolved, r->opt->host, NULL,
 	                    &hints);
-	if (rc != 0) {
+	if (rc == 0) {
+		ref(r, 1);
+		r->gai_pending = true;
+	} else {
 		snprintf(r->obs->resolve_error, sizeof(r->obs->resolve_error),
 		         "%s", uv_strerror(rc));
 		resolve_finish(r, now_us());
 	}
 }
 
-int
-rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
-{
-	struct run *r;
-	size_t i;
-	int rc;
+/* --- the check's start, end and lifetime ------------------------------- */
 
+/* Conclude the observation once every handle is closed; a --tls-full
+ * enumeration that could not start beside the check runs now, and the
+ * check ends when it does. Then the done callback (which may free R). */
+static void
+complete(struct run *r)
+{
+	struct rdd_observation *obs = r->obs;
+	const struct rdd_check_options *opt = r->opt;
+
+	if (r->stage == 0) {
+		r->stage = 1;
+		obs->total_ms = ms_since(r, now_us());
+		if (r->retried)
+			rdd_plan_credssp_merge(obs, &r->plain);
+		if (r->mcs != NULL)
+			rdd_plan_mcs_merge(obs, r->mcs);
+		if (r->session != NULL)
+			rdd_plan_session_merge(obs, r->session);
+		rdd_plan_conclude(obs);
+		/* Not started beside the check (no X.224 answer came):
+		 * after it. */
+		if (opt->tls_full && !r->en.started &&
+		    obs->address[0] != '\0') {
+			if (en_start(r, tls_after_thread) == 0)
+				return; /* en_closed completes again */
+			r->error = -1;
+		}
+	}
+	if (r->stage == 2)
+		return;
+	r->stage = 2;
+	rdd_net_summarize(&obs->net, opt->timeout_s * 1000.0);
+	rdd_net_conclude(obs);
+	rdd_udp_conclude(obs);
+	if (r->done != NULL)
+		r->done((struct rdd_check *)r, r->done_ctx);
+}
+
+static void
+kick_closed(uv_handle_t *h)
+{
+	unref(h->data);
+}
+
+static void
+kick(uv_timer_t *t)
+{
+	uv_close((uv_handle_t *)t, kick_closed);
+}
+
+static void
+free_run(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_conns; i++)
+		free(r->conns[i]);
+	free(r->mcs);
+	free(r->session);
+	free(r);
+}
+
+/* A new check of OPT into OBS on LOOP, started: resolution (or the
+ * connections to a literal address) begins now. */
+static struct run *
+start(uv_loop_t *loop, uint8_t *rbuf, size_t rbuf_len,
+      const struct rdd_check_options *opt, struct rdd_observation *obs,
+      rdd_check_done_cb done, void *ctx, struct run *r)
+{
 	rdd_observation_init(obs);
-	r = calloc(1, sizeof(*r));
-	if (r == NULL)
-		return -1;
+	r->loop = loop;
+	r->rbuf = rbuf;
+	r->rbuf_len = rbuf_len;
+	r->done = done;
+	r->done_ctx = ctx;
 	r->opt = opt;
 	r->obs = obs;
 	snprintf(obs->host, sizeof(obs->host), "%s", opt->host);
@@ -1567,42 +1755,88 @@ rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 	r->timeout_us = (uint64_t)(opt->timeout_s * 1e6);
 	if (r->timeout_us < 1000)
 		r->timeout_us = 1000;
-	if (uv_loop_init(&r->loop) != 0) {
+	r->t0_us = now_us();
+	/* The kick holds the check open until the loop runs, so that it
+	 * never ends (and calls DONE) inside its own start. */
+	uv_timer_init(loop, &r->kick);
+	r->kick.data = r;
+	ref(r, 1);
+	uv_timer_start(&r->kick, kick, 0, 0);
+	start_resolve(r);
+	return r;
+}
+
+struct rdd_check *
+rdd_check_start(const struct rdd_check_env *env,
+                const struct rdd_check_options *opt,
+                struct rdd_observation *obs, rdd_check_done_cb done, void *ctx)
+{
+	struct run *r;
+
+	if (env == NULL || env->loop == NULL || env->read_buf == NULL ||
+	    env->read_buf_len == 0 || opt == NULL || obs == NULL)
+		return NULL;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return NULL;
+	return (struct rdd_check *)start(env->loop, env->read_buf,
+	                                 env->read_buf_len, opt, obs, done, ctx,
+	                                 r);
+}
+
+int
+rdd_check_result(const struct rdd_check *c)
+{
+	const struct run *r = (const struct run *)c;
+
+	return r->stage == 2 ? r->error : -1;
+}
+
+void
+rdd_check_free(struct rdd_check *c)
+{
+	struct run *r = (struct run *)c;
+
+	if (r == NULL)
+		return;
+	if (r->gai_pending && r->gai_orphaned) {
+		/* The resolver's thread still owns r->gai: on_resolved
+		 * frees R when it is done. */
+		r->free_when_gai_done = true;
+		return;
+	}
+	free_run(r);
+}
+
+int
+rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
+{
+	struct run *r;
+	uint8_t *rbuf;
+	int rc;
+
+	r = calloc(1, sizeof(*r));
+	rbuf = malloc(RDD_CHECK_READ_BUF);
+	if (r == NULL || rbuf == NULL || uv_loop_init(&r->own_loop) != 0) {
 		free(r);
+		free(rbuf);
 		return -1;
 	}
-	r->t0_us = now_us();
-	start_resolve(r);
-	uv_run(&r->loop, UV_RUN_DEFAULT);
-	obs->total_ms = ms_since(r, now_us());
-	if (r->en.started) {
-		uv_thread_join(&r->en.thread);
-		if (r->en.rc != 0)
-			r->error = -1;
-	}
-	if (r->retried)
-		rdd_plan_credssp_merge(obs, &r->plain);
-	rdd_plan_mcs_merge(obs, r->mcs);
-	rdd_plan_session_merge(obs, r->session);
-	rdd_plan_conclude(obs);
-	/* Not started beside the check (no X.224 answer came): after it. */
-	if (opt->tls_full && !r->en.started && obs->address[0] != '\0' &&
-	    rdd_tlsenum_run(opt, obs) != 0)
-		r->error = -1;
-	rdd_net_summarize(&obs->net, opt->timeout_s * 1000.0);
-	rdd_net_conclude(obs);
-	rdd_udp_conclude(obs);
-	rc = r->error;
-	if (r->gai_orphaned) {
+	start(&r->own_loop, rbuf, RDD_CHECK_READ_BUF, opt, obs, NULL, NULL, r);
+	/* Until the check ends: a lookup that outlived its timeout keeps
+	 * the loop alive, and is not waited for. */
+	while (r->stage != 2 && uv_run(&r->own_loop, UV_RUN_ONCE) != 0)
+		;
+	rc = r->stage == 2 ? r->error : -1;
+	if (r->gai_pending) {
 		/* The worker thread still owns r->gai and will post to the
 		 * loop when the resolver gives up: keep both allocated. A
 		 * bounded check is worth this small, rare leak. */
 		return rc;
 	}
-	for (i = 0; i < r->n_conns; i++)
-		free(r->conns[i]);
-	if (uv_loop_close(&r->loop) != 0)
+	if (uv_loop_close(&r->own_loop) != 0)
 		rc = -1;
-	free(r);
+	free(rbuf);
+	free_run(r);
 	return rc;
 }
