@@ -182,6 +182,14 @@ struct rdd_check_options {
 	 * sent. The library reads the password, never copies it but into
 	 * the hashes and the sealed messages, and never writes it out. */
 	const struct rdd_credentials *credentials;
+	/* scan --depth quick: TCP, X.224 (the three requests) and A's TLS
+	 * handshake with its certificate; no CredSSP, MCS or walk. */
+	bool quick;
+	/* scan --exclude: a resolved address ADDRESS_OK refuses is never
+	 * connected to (dropped, as if the name did not have it). NULL:
+	 * every address. SA is a struct sockaddr * with the port set. */
+	bool (*address_ok)(void *ctx, const void *sa);
+	void *address_ok_ctx;
 };
 
 /*

@@ -144,6 +144,7 @@ struct run {
 		struct rdd__tlsenum_target target;
 		int rc;
 	} en;
+	size_t excluded; /* resolved addresses refused by address_ok */
 	/* 0 running, 1 concluded (the enumeration may still run), 2 done. */
 	int stage;
 	uv_timer_t kick; /* holds the check open until the loop runs it */
@@ -1448,15 +1449,22 @@ start_connections(struct run *r)
 	size_t n, i;
 	struct rdd_observation *obs = r->obs;
 
-	if (r->n_addrs == 0)
-		return;
 	for (i = 0; i < r->n_addrs; i++)
 		set_port(&r->addrs[i], r->opt->port);
+	if (r->n_addrs == 0)
+		return;
 	snprintf(obs->address, sizeof(obs->address), "%s", obs->addresses[0]);
 
 	n = rdd_plan_entries(plan, NELEM(plan));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* --depth quick: X.224 and A's TLS handshake only. */
+		if (r->opt->quick) {
+			plan[i].credssp = false;
+			plan[i].mcs = false;
+			plan[i].session = false;
+		}
 		open_entry(r, &plan[i]);
+	}
 	start_udp(r);
 	for (i = 1; i < r->n_addrs && obs->n_alt < NELEM(obs->alt); i++) {
 		struct rdd_alt_address *alt = &obs->alt[obs->n_alt++];
@@ -1478,6 +1486,19 @@ static void
 add_address(struct run *r, const struct sockaddr *sa, socklen_t len)
 {
 	char s[RDD_ADDR_STR];
+
+	if (r->opt->address_ok != NULL) {
+		struct sockaddr_storage ss;
+
+		memcpy(&ss, sa, len);
+		set_port(&ss, r->opt->port);
+		if (!r->opt->address_ok(r->opt->address_ok_ctx, &ss)) {
+			addr_to_str(sa, s, sizeof(s));
+			trace(r, "-", "%s is excluded: not connected to", s);
+			r->excluded++;
+			return;
+		}
+	}
 	size_t i;
 
 	if (r->n_addrs >= RDD_MAX_ADDRESSES || len > sizeof(r->addrs[0]))
@@ -1570,9 +1591,12 @@ on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 			    ai->ai_family == AF_INET6)
 				add_address(r, ai->ai_addr, ai->ai_addrlen);
 		if (r->n_addrs == 0)
-			snprintf(r->obs->resolve_error,
-			         sizeof(r->obs->resolve_error),
-			         "no address of the requested family");
+			snprintf(
+			    r->obs->resolve_error,
+			    sizeof(r->obs->resolve_error), "%s",
+			    r->excluded > 0
+			        ? "every address it resolved to is excluded"
+			        : "no address of the requested family");
 	}
 	uv_freeaddrinfo(res);
 	resolve_finish(r, now_us());
