@@ -71,6 +71,9 @@ static const char schema_sql[] =
     " phase TEXT,"
     " PRIMARY KEY (result_id, ord)) WITHOUT ROWID;"
     "CREATE INDEX findings_finding ON findings (finding);"
+    /* For the sqlite3 CLI: the hosts of the last complete scan. */
+    "CREATE VIEW latest_results AS SELECT * FROM results WHERE scan_id = "
+    "(SELECT max(id) FROM scans WHERE complete = 1);"
     "PRAGMA application_id = 1380205640;"; /* HISTORY_APPLICATION_ID */
 
 enum db_kind { KIND_EMPTY, KIND_HISTORY, KIND_FOREIGN };
