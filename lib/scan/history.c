@@ -693,9 +693,11 @@ rdd_history_add(struct rdd_history *h, int64_t scan_id, const char *target,
 	if (rc != 0) {
 		rdd__hrow_free(&row);
 		if (rc == -2)
-			return rdd__history_msg(h, RDD_HISTORY_E_DOC,
-			                        "%s: not a check document: %s",
-			                        h->path, why);
+			return rdd__history_msg(
+			    h, RDD_HISTORY_E_DOC,
+			    "result not stored: not a check "
+			    "document (%s)",
+			    why);
 		return rdd__history_msg(h, RDD_HISTORY_E_NOMEM,
 		                        "%s: out of memory", h->path);
 	}

@@ -845,6 +845,55 @@ test_idempotence(void **state)
 	sqlite3_close(db);
 }
 
+/* Certificate names come from servers and targets from lists: the text
+ * escapes control bytes, the JSON writes them (and DEL, and anything not
+ * ASCII) as \u escapes. */
+static void
+test_untrusted_strings_escaped(void **state)
+{
+	struct ctx *c = *state;
+	struct rdd_history *h = open_rw(c->db, 0);
+	static const char evil[] = "CN=\x1b[31mred\x7f\xc3\xa9";
+	struct rdd_history_diff d;
+	int64_t s1, s2;
+	json_t *doc;
+	size_t len;
+	char *out;
+
+	assert_int_equal(rdd_history_scan_begin(h, DAY1, NULL, &s1), 0);
+	add_ok(h, s1, "t\x1b]0;x\x07", doc_as("tls", "t", 3389));
+	assert_int_equal(rdd_history_scan_end(h, s1, DAY1), 0);
+	assert_int_equal(rdd_history_scan_begin(h, DAY2, NULL, &s2), 0);
+	doc = doc_as("tls", "t", 3389);
+	set_cert(doc, SHA_NEW, "2027-01-01T00:00:00Z", 30);
+	json_object_set_new(
+	    json_object_get(json_object_get(doc, "tls"), "certificate"),
+	    "subject", json_string(evil));
+	add_ok(h, s2, "t\x1b]0;x\x07", doc);
+	assert_int_equal(rdd_history_scan_end(h, s2, DAY2), 0);
+	assert_int_equal(rdd_history_diff(h, 0, 0, -1, &d), RDD_HISTORY_OK);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.c[0].what, RDD_HCHG_CERT | RDD_HCHG_EXPIRING);
+	assert_string_equal(d.c[0].now.cert.subject, evil);
+
+	out = render(&d, false, &len);
+	assert_null(memchr(out, 0x1b, len));
+	assert_null(memchr(out, 0x07, len));
+	assert_null(memchr(out, 0x7f, len));
+	assert_non_null(strstr(out, "  t\\x1b]0;x\\x07:3389  CN=\\x1b[31mred"
+	                            "\\x7f\xc3\xa9: 30 days left"));
+	free(out);
+	out = render(&d, true, &len);
+	assert_non_null(strstr(out, "\"target\": \"t\\u001B]0;x\\u0007\""));
+	assert_non_null(
+	    strstr(out, "\"subject\": \"CN=\\u001B[31mred\\u007F\\u00E9\""));
+	for (size_t i = 0; i < len; i++)
+		assert_true((unsigned char)out[i] < 0x7f);
+	free(out);
+	rdd_history_diff_free(&d);
+	assert_int_equal(rdd_history_close(h), RDD_HISTORY_OK);
+}
+
 /* ---- Refusals ----------------------------------------------------------- */
 
 static enum rdd_history_status
@@ -1141,7 +1190,9 @@ test_bad_calls(void **state)
 	json_object_del(doc, "verdict");
 	assert_int_equal(rdd_history_add(h, scan, NULL, doc),
 	                 RDD_HISTORY_E_DOC);
-	assert_non_null(strstr(rdd_history_errmsg(h), "no verdict.status"));
+	assert_string_equal(rdd_history_errmsg(h),
+	                    "result not stored: not a check document (no "
+	                    "verdict.status)");
 	json_object_set_new(json_object_get(doc, "target"), "port",
 	                    json_integer(0));
 	assert_int_equal(rdd_history_add(h, scan, NULL, doc),
@@ -1358,6 +1409,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_diff_matches_target_and_port,
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_idempotence, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_untrusted_strings_escaped,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_foreign_database_refused,
