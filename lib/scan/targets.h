@@ -152,8 +152,7 @@ long rdd_targets_find_sockaddr(const struct rdd_targets *l,
 
 /*
  * Keep the targets for which KEEP(original index, target, CTX) is true,
- * in their order. Returns the number removed, or -1 (out of memory; the
- * list is then unchanged).
+ * in their order. Returns the number removed (it cannot fail).
  */
 typedef bool rdd_targets_keep_fn(size_t index, const struct rdd_target *t,
                                  void *ctx);
@@ -166,6 +165,8 @@ long rdd_targets_retain(struct rdd_targets *l, rdd_targets_keep_fn *keep,
  * exclude to that port, no port excludes every port. An address exclude
  * matches address targets numerically; a name exclude matches name
  * targets without ASCII case (it cannot match addresses: no DNS here).
+ * rdd_excludes_match and _match_sockaddr look at every exclude;
+ * rdd_targets_exclude sorts them once for the whole list.
  */
 struct rdd_excludes;
 
