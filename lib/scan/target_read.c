@@ -93,10 +93,14 @@ read_all(const struct reader *r, FILE *f)
 	int c;
 
 	memset(r->st, 0, sizeof(*r->st));
-	while ((c = getc(f)) != EOF) {
+	/* One lock for the file, not one per byte. */
+	flockfile(f);
+	while ((c = getc_unlocked(f)) != EOF) {
 		if (c == '\n') {
-			if (line(r, buf, n, too_long) != 0)
+			if (line(r, buf, n, too_long) != 0) {
+				funlockfile(f);
 				return -1;
+			}
 			n = 0;
 			too_long = false;
 		} else if (n < sizeof(buf)) {
@@ -105,6 +109,7 @@ read_all(const struct reader *r, FILE *f)
 			too_long = true;
 		}
 	}
+	funlockfile(f);
 	if (ferror(f)) {
 		char err[RDD_TARGETS_ERR_MAX];
 

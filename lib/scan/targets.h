@@ -30,7 +30,10 @@
  *                        resolver converts it); the last label is not all
  *                        digits, and a name that inet_aton would read as
  *                        an address (0x7f.1, 017700000001) is refused.
- * Leading and trailing blanks are trimmed; nothing else is guessed.
+ * Leading and trailing blanks are trimmed; nothing else is guessed. A
+ * spec with two ':' or more and no brackets is an IPv6 address:
+ * "2001:db8::1:3389" is the address ...:1:3389, not a port.
+ * "empty target" is the one message without the quoted spec.
  *
  * Addresses are kept as 16 bytes, IPv4 as ::ffff:a.b.c.d, so an IPv4
  * address and its IPv4-mapped IPv6 form are the same target (kind IPV4).
@@ -40,9 +43,11 @@
  *
  * Limits: one spec expands to at most RDD_TARGETS_PER_SPEC_MAX addresses
  * (an IPv4 /16, an IPv6 /112); the list holds at most RDD_TARGETS_MAX
- * targets. A spec past the first is refused as a bad spec; a list that
- * would grow past the second is a fatal error (RDD_TARGETS_EFULL): a scan
- * of part of what was asked is not silently run.
+ * targets (duplicates do not count; excludes are applied later, so the
+ * targets they remove do). A spec over the first limit is refused as a
+ * bad spec; a list that would grow past the second is a fatal error
+ * (RDD_TARGETS_EFULL): a scan of part of what was asked is not silently
+ * run.
  *
  * Order and duplicates: targets keep the order of first appearance; a
  * target equal to one already listed (same address, or same name compared
@@ -152,8 +157,7 @@ long rdd_targets_find_sockaddr(const struct rdd_targets *l,
 
 /*
  * Keep the targets for which KEEP(original index, target, CTX) is true,
- * in their order. Returns the number removed, or -1 (out of memory; the
- * list is then unchanged).
+ * in their order. Returns the number removed (it cannot fail).
  */
 typedef bool rdd_targets_keep_fn(size_t index, const struct rdd_target *t,
                                  void *ctx);
@@ -166,6 +170,8 @@ long rdd_targets_retain(struct rdd_targets *l, rdd_targets_keep_fn *keep,
  * exclude to that port, no port excludes every port. An address exclude
  * matches address targets numerically; a name exclude matches name
  * targets without ASCII case (it cannot match addresses: no DNS here).
+ * rdd_excludes_match and _match_sockaddr look at every exclude;
+ * rdd_targets_exclude sorts them once for the whole list.
  */
 struct rdd_excludes;
 
