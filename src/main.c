@@ -43,6 +43,11 @@ static const struct operand check_operands[] = {
     {NULL, OPERAND_TEXT, false},
 };
 
+static const struct operand scan_operands[] = {
+    {"TARGET...", OPERAND_HOST, true},
+    {NULL, OPERAND_TEXT, false},
+};
+
 static const struct operand explain_operands[] = {
     {"CODE", OPERAND_CODE, false},
     {"EXTENDED", OPERAND_TEXT, true},
@@ -59,6 +64,8 @@ static const struct command commands[] = {
      check_shortopts, check_optargs, check_operands},
     {"explain", "what an RDP error code means", cmd_explain, explain_longopts,
      explain_shortopts, NULL, explain_operands},
+    {"scan", "check many RDP servers: NDJSON and a summary", cmd_scan,
+     scan_longopts, scan_shortopts, scan_optargs, scan_operands},
     {"version", "the versions of rdpdoctor and its libraries", cmd_version,
      NULL, "", NULL, NULL},
     {"help", "the commands, or the options of one", cmd_help, NULL, "", NULL,
@@ -81,12 +88,16 @@ usage(FILE *f)
 {
 	fputs(
 	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
+	    "       rdpdoctor scan [options] [TARGET...]\n"
 	    "       rdpdoctor explain [options] CODE [EXTENDED]\n"
 	    "       rdpdoctor --version | --help\n"
 	    "\n"
 	    "commands:\n"
 	    "  check   diagnose one RDP server: every phase, timed, with\n"
 	    "          findings, fixes and a verdict (rdpdoctor check --help)\n"
+	    "  scan    check many servers (names, addresses, CIDRs, ranges,\n"
+	    "          files): one JSON line per host and a summary\n"
+	    "          (rdpdoctor scan --help)\n"
 	    "  explain what an error code means (0x904 0x7, ERRINFO_*, "
 	    "NTSTATUS):\n"
 	    "          phases, ranked causes, the check findings that confirm\n"

@@ -286,5 +286,15 @@ for spec in "logon-xrdp-right:rdplab.pw:login successful for user rdplab:yes:--l
 	# shellcheck disable=SC2086 # OPTS is options, split on purpose
 	logon_xrdp "$name" "$LAB_DIR/logon/$pw" "$line" "$sess" $opts
 done
+# rdpdoctor scan over the lab's fleet (10.202.0.1-76, tests/lab/fleet.bash).
+. "$HERE/fleet.bash"
+for name in fleet-scan fleet-shards; do
+	[ -n "$FILTER" ] && ! [[ $name =~ $FILTER ]] && continue
+	n=$((n + 1))
+	case $name in
+	fleet-scan) fleet_scan ;;
+	fleet-shards) fleet_shards ;;
+	esac
+done
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
 exit 0

@@ -51,7 +51,7 @@ check "compinit registers it" "$(zsh -f -c "fpath=($tmp/fpath \$fpath);
 	"_rdpdoctor"
 
 expect "rdpdoctor ch" "check"
-expect "rdpdoctor " "check explain help version"
+expect "rdpdoctor " "check explain help scan version"
 expect "rdpdoctor --" "--help --version"
 expect "rdpdoctor check --st" "--stop-after"
 expect "rdpdoctor check --tls" "--tls-full --tls-parallel"
@@ -67,7 +67,7 @@ expect "rdpdoctor explain ERRINFO_SERVER_DENIED_C" \
 expect "rdpdoctor help ex" "explain"
 
 # Every option of check and explain, as the binary's tables list them.
-for cmd in check explain; do
+for cmd in check explain scan; do
 	want=$("$bin" __options | awk -F '\t' -v c="$cmd" '
 		$1 == "option" && $2 == c {
 			if ($3 != "-") print $3

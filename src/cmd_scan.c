@@ -1,0 +1,519 @@
+/*
+ * cmd_scan.c - `rdpdoctor scan`: check many servers, one NDJSON line per
+ * host as it finishes, and a summary.
+ *
+ * Targets come from the arguments, files (-iL) and standard input ("-"),
+ * are expanded, deduplicated and filtered by the excludes (lib/scan/
+ * targets.h), sliced by --shard (lib/scan/shard.h), and checked by
+ * rdd_scan_run (lib/net/scan_run.c) with the same probes and diagnosis as
+ * `check`. Resolved addresses of names are checked against the excludes
+ * too, before anything is sent to them.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "commands.h"
+#include "rdpdoctor/netpath.h"
+#include "rdpdoctor/scan.h"
+#include "scan/shard.h"
+#include "scan/targets.h"
+#include "scan_output.h"
+
+#define MAX_CONCURRENCY 4096
+
+enum {
+	OPT_TARGETS = 700,
+	OPT_EXCLUDE,
+	OPT_EXCLUDE_FILE,
+	OPT_CONCURRENCY,
+	OPT_RATE,
+	OPT_DEPTH,
+	OPT_OUT,
+	OPT_RESUME,
+	OPT_SHARD,
+	OPT_SAMPLES,
+	OPT_NO_UDP,
+	OPT_CA_FILE,
+	OPT_COOKIE,
+	OPT_QUIET
+};
+
+static void
+scan_usage(FILE *f)
+{
+	fputs(
+	    "usage: rdpdoctor scan [options] [TARGET...]\n"
+	    "\n"
+	    "Check many RDP servers at once, as `check` checks one, and write\n"
+	    "one JSON line per host (NDJSON) as each finishes, then a "
+	    "summary.\n"
+	    "A TARGET is a host name, an address, HOST:PORT, [IPV6]:PORT, a\n"
+	    "CIDR (10.0.0.0/24, at most 65536 addresses) or a range\n"
+	    "(10.0.0.1-10.0.0.50, 10.0.0.1-50); \"-\" reads targets from\n"
+	    "standard input.\n"
+	    "\n"
+	    "options:\n"
+	    "  -iL, --targets FILE  read targets from FILE (blanks between\n"
+	    "                       them, # comments; bad ones are reported\n"
+	    "                       with their line and skipped)\n"
+	    "      --exclude SPEC   never check SPEC (an address, CIDR, range\n"
+	    "                       or name; also applied to the addresses\n"
+	    "                       names resolve to); may be repeated\n"
+	    "      --exclude-file FILE  excludes from FILE\n"
+	    "  -p, --port PORT      port of targets without one (default "
+	    "3389)\n"
+	    "  -t, --timeout SECS   timeout of each phase (default 5)\n"
+	    "      --depth MODE     quick: TCP, X.224 and TLS with the\n"
+	    "                       certificate; full (default): the whole\n"
+	    "                       check\n"
+	    "      --concurrency N  checks in flight at most (default: from\n"
+	    "                       the file-descriptor limit, at most 1024)\n"
+	    "      --rate N         new checks per second at most (default:\n"
+	    "                       no limit)\n"
+	    "      --shard I/N      only the I-th (from 0) of N interleaved\n"
+	    "                       slices of the targets; auto or auto/N:\n"
+	    "                       from a Kubernetes Indexed Job, a Slurm\n"
+	    "                       array or GNU parallel (docs/scale.md)\n"
+	    "  -o, --out FILE       write the NDJSON to FILE (the summary "
+	    "then\n"
+	    "                       goes to standard output)\n"
+	    "      --resume FILE    skip the hosts already in FILE (an "
+	    "earlier\n"
+	    "                       scan's NDJSON) and append to it\n"
+	    "      --samples N      path samples per host (default 0)\n"
+	    "      --no-udp         no RDP-UDP probe\n"
+	    "      --ca-file FILE   verify certificates against FILE's CAs\n"
+	    "      --cookie NAME    send \"Cookie: mstshash=NAME\"\n"
+	    "  -q, --quiet          no summary and no progress line\n"
+	    "  -h, --help           this text\n"
+	    "\n"
+	    "exit status: 0 every host ok, 1 a warning, 2 a critical host,\n"
+	    "3 an unknown one, a usage error or nothing checked\n",
+	    f);
+}
+
+const struct option scan_longopts[] = {
+    {"targets", required_argument, NULL, OPT_TARGETS},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE},
+    {"port", required_argument, NULL, 'p'},
+    {"timeout", required_argument, NULL, 't'},
+    {"depth", required_argument, NULL, OPT_DEPTH},
+    {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+    {"rate", required_argument, NULL, OPT_RATE},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"out", required_argument, NULL, 'o'},
+    {"resume", required_argument, NULL, OPT_RESUME},
+    {"samples", required_argument, NULL, OPT_SAMPLES},
+    {"no-udp", no_argument, NULL, OPT_NO_UDP},
+    {"ca-file", required_argument, NULL, OPT_CA_FILE},
+    {"cookie", required_argument, NULL, OPT_COOKIE},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+const char scan_shortopts[] = "p:t:o:qh";
+
+static const char *const depth_values[] = {"quick", "full", NULL};
+
+const struct cmd_optarg scan_optargs[] = {
+    {"depth", depth_values, false},
+    {"targets", NULL, true},
+    {"exclude-file", NULL, true},
+    {"out", NULL, true},
+    {"resume", NULL, true},
+    {"ca-file", NULL, true},
+    {NULL, NULL, false},
+};
+
+struct scan_args {
+	const char *target_files[16];
+	size_t n_target_files;
+	const char *exclude_files[16];
+	size_t n_exclude_files;
+	const char *excludes[64];
+	size_t n_excludes;
+	const char *shard;
+	const char *out;
+	const char *resume;
+	const char *ca_file;
+	bool quick, quiet;
+	long concurrency;
+	double rate;
+};
+
+static void
+report_bad(void *ctx, const char *name, unsigned long line, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "rdpdoctor: %s:%lu: %s\n", name, line, msg);
+}
+
+/* Read targets or excludes from a file ("-": standard input). */
+static int
+read_list(const char *path, struct rdd_targets *l, struct rdd_excludes *ex,
+          size_t *bad, size_t *specs)
+{
+	struct rdd_targets_read_stats st = {0};
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	int rc;
+
+	if (f == NULL) {
+		fprintf(stderr, "rdpdoctor: cannot read '%s'\n", path);
+		return -1;
+	}
+	rc = l != NULL ? rdd_targets_read(l, f, path, report_bad, NULL, &st)
+	               : rdd_excludes_read(ex, f, path, report_bad, NULL, &st);
+	if (f != stdin)
+		fclose(f);
+	*bad += st.bad;
+	*specs += st.specs;
+	return rc;
+}
+
+/* Every host "HOST PORT" of an earlier scan's NDJSON, to skip. */
+static int
+read_resume(const char *path, char ***done, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL, key[300];
+	size_t cap = 0, room = 0;
+	json_t *doc, *host, *port;
+
+	*done = NULL;
+	*n = 0;
+	if (f == NULL)
+		return 0; /* a first run: nothing to skip */
+	while (getline(&line, &cap, f) > 0) {
+		doc = json_loads(line, 0, NULL);
+		host = json_object_get(json_object_get(doc, "target"), "host");
+		port = json_object_get(json_object_get(doc, "target"), "port");
+		if (json_is_string(host) && json_is_integer(port)) {
+			if (*n == room) {
+				char **nd;
+
+				room = room ? 2 * room : 256;
+				nd = realloc(*done, room * sizeof(*nd));
+				if (nd == NULL)
+					break;
+				*done = nd;
+			}
+			snprintf(key, sizeof(key), "%s %lld",
+			         json_string_value(host),
+			         (long long)json_integer_value(port));
+			(*done)[(*n)++] = strdup(key);
+		}
+		json_decref(doc);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct resume_ctx {
+	const struct rdd_targets *l;
+	char **done;
+	size_t n;
+};
+
+static bool
+not_done(size_t index, const struct rdd_target *t, void *ctx)
+{
+	struct resume_ctx *rc = ctx;
+	char host[RDD_TARGET_HOST_MAX], key[300], *k = key;
+
+	(void)index;
+	rdd_target_host(rc->l, t, host, sizeof(host));
+	snprintf(key, sizeof(key), "%s %u", host, (unsigned)t->port);
+	return bsearch(&k, rc->done, rc->n, sizeof(char *), cmp_str) == NULL;
+}
+
+static bool
+address_ok(void *ctx, const void *sa)
+{
+	return !rdd_excludes_match_sockaddr(ctx, sa);
+}
+
+static int
+parse_args(int argc, char **argv, struct scan_args *a,
+           struct rdd_check_options *co)
+{
+	char *end;
+	int ch, port;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, scan_shortopts, scan_longopts,
+	                         NULL)) != -1) {
+		switch (ch) {
+		case OPT_TARGETS:
+			if (a->n_target_files == 16)
+				return -1;
+			a->target_files[a->n_target_files++] = optarg;
+			break;
+		case OPT_EXCLUDE:
+			if (a->n_excludes == 64)
+				return -1;
+			a->excludes[a->n_excludes++] = optarg;
+			break;
+		case OPT_EXCLUDE_FILE:
+			if (a->n_exclude_files == 16)
+				return -1;
+			a->exclude_files[a->n_exclude_files++] = optarg;
+			break;
+		case 'p':
+			if ((port = parse_port(optarg)) < 0)
+				return -1;
+			co->port = (uint16_t)port;
+			break;
+		case 't':
+			co->timeout_s = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' ||
+			    !(co->timeout_s >= 0.05 && co->timeout_s <= 600))
+				return -1;
+			break;
+		case OPT_DEPTH:
+			if (strcmp(optarg, "quick") == 0)
+				a->quick = true;
+			else if (strcmp(optarg, "full") != 0)
+				return -1;
+			break;
+		case OPT_CONCURRENCY:
+			a->concurrency = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' ||
+			    a->concurrency < 1 ||
+			    a->concurrency > MAX_CONCURRENCY)
+				return -1;
+			break;
+		case OPT_RATE:
+			a->rate = strtod(optarg, &end);
+			if (end == optarg || *end != '\0' || !(a->rate > 0))
+				return -1;
+			break;
+		case OPT_SHARD:
+			a->shard = optarg;
+			break;
+		case 'o':
+			a->out = optarg;
+			break;
+		case OPT_RESUME:
+			a->resume = optarg;
+			break;
+		case OPT_SAMPLES:
+			co->samples = (size_t)strtoul(optarg, &end, 10);
+			if (end == optarg || *end != '\0' ||
+			    co->samples > RDD_MAX_SAMPLES)
+				return -1;
+			break;
+		case OPT_NO_UDP:
+			co->no_udp = true;
+			break;
+		case OPT_CA_FILE:
+			a->ca_file = optarg;
+			break;
+		case OPT_COOKIE:
+			co->cookie = optarg;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'h':
+			scan_usage(stdout);
+			return 1;
+		default:
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The list to scan: targets, minus excludes, this shard, minus what a
+ * resumed scan did. NULL after saying why. */
+static struct rdd_targets *
+build_list(int argc, char **argv, struct scan_args *a, uint16_t port,
+           struct rdd_excludes *ex)
+{
+	struct rdd_targets *l = rdd_targets_new(port);
+	char err[RDD_TARGETS_ERR_MAX];
+	size_t bad = 0, specs = 0, i;
+	struct rdd_shard shard;
+	long r;
+
+	if (l == NULL)
+		return NULL;
+	for (i = 0; i < a->n_excludes; i++)
+		if (rdd_excludes_add(ex, a->excludes[i], err, sizeof(err)) !=
+		    0) {
+			fprintf(stderr, "rdpdoctor: --exclude: %s\n", err);
+			goto fail;
+		}
+	for (i = 0; i < a->n_exclude_files; i++)
+		if (read_list(a->exclude_files[i], NULL, ex, &bad, &specs) != 0)
+			goto fail;
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (read_list("-", l, NULL, &bad, &specs) != 0)
+				goto fail;
+			continue;
+		}
+		specs++;
+		r = rdd_targets_add(l, argv[i], err, sizeof(err));
+		if (r == RDD_TARGETS_EBAD) {
+			fprintf(stderr, "rdpdoctor: argument %zu: %s\n",
+			        i - (size_t)optind + 1, err);
+			bad++;
+		} else if (r < 0) {
+			fprintf(stderr, "rdpdoctor: %s\n", err);
+			goto fail;
+		}
+	}
+	for (i = 0; i < a->n_target_files; i++)
+		if (read_list(a->target_files[i], l, NULL, &bad, &specs) != 0)
+			goto fail;
+	if (specs == 0) {
+		fprintf(stderr, "rdpdoctor: no targets (give some, -iL FILE, "
+		                "or - for standard input)\n");
+		goto fail;
+	}
+	if (bad == specs) {
+		fprintf(stderr, "rdpdoctor: every target is bad: nothing to "
+		                "scan\n");
+		goto fail;
+	}
+	if (rdd_targets_exclude(l, ex) < 0)
+		goto fail;
+	if (a->shard != NULL) {
+		if (rdd_shard_parse(a->shard, &shard, err, sizeof(err)) != 0) {
+			fprintf(stderr, "rdpdoctor: --shard: %s\n", err);
+			goto fail;
+		}
+		rdd_targets_shard(l, &shard);
+	}
+	if (a->resume != NULL) {
+		struct resume_ctx rc = {l, NULL, 0};
+
+		read_resume(a->resume, &rc.done, &rc.n);
+		qsort(rc.done, rc.n, sizeof(char *), cmp_str);
+		rdd_targets_retain(l, not_done, &rc);
+		for (i = 0; i < rc.n; i++)
+			free(rc.done[i]);
+		free(rc.done);
+	}
+	return l;
+fail:
+	rdd_targets_free(l);
+	return NULL;
+}
+
+int
+cmd_scan(int argc, char **argv)
+{
+	struct rdd_scan_options so;
+	struct scan_args a;
+	struct rdd_scan_stats st;
+	struct rdd_targets *l = NULL;
+	struct rdd_excludes *ex = rdd_excludes_new();
+	struct rdd_scan_target *t = NULL;
+	const char **given = NULL;
+	char(*hosts)[RDD_TARGET_HOST_MAX] = NULL;
+	struct scan_out *o = calloc(1, sizeof(*o));
+	char terr[RDD_STR], targets_opt[] = "--targets";
+	size_t i, n;
+	int rc = RDD_EXIT_UNKNOWN, pr;
+
+	/* nmap's -iL: one option of two letters, which getopt cannot
+	 * take; it is --targets. */
+	for (i = 1; i < (size_t)argc; i++)
+		if (strcmp(argv[i], "-iL") == 0)
+			argv[i] = targets_opt;
+	memset(&so, 0, sizeof(so));
+	memset(&a, 0, sizeof(a));
+	so.check.port = 3389;
+	so.check.timeout_s = 5;
+	if (ex == NULL || o == NULL)
+		goto out;
+	pr = parse_args(argc, argv, &a, &so.check);
+	if (pr != 0) {
+		if (pr < 0)
+			scan_usage(stderr);
+		rc = pr > 0 ? 0 : RDD_EXIT_UNKNOWN;
+		goto out;
+	}
+	l = build_list(argc, argv, &a, so.check.port, ex);
+	if (l == NULL)
+		goto out;
+	n = rdd_targets_count(l);
+	t = calloc(n > 0 ? n : 1, sizeof(*t));
+	given = calloc(n > 0 ? n : 1, sizeof(*given));
+	hosts = calloc(n > 0 ? n : 1, sizeof(*hosts));
+	if (t == NULL || given == NULL || hosts == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const struct rdd_target *tg = rdd_targets_at(l, i);
+
+		t[i].host = rdd_target_host(l, tg, hosts[i], sizeof(hosts[i]));
+		t[i].port = tg->port;
+		given[i] = rdd_target_given(l, tg);
+	}
+	so.check.quick = a.quick;
+	if (a.quick) {
+		so.check.no_udp = true;
+		so.check.samples = 0;
+	}
+	so.check.address_ok = address_ok;
+	so.check.address_ok_ctx = ex;
+	so.check.trust_store =
+	    rdd_trust_store_load(a.ca_file, terr, sizeof(terr));
+	if (so.check.trust_store == NULL && a.ca_file != NULL) {
+		fprintf(stderr, "rdpdoctor: cannot load --ca-file '%s': %s\n",
+		        a.ca_file, terr);
+		goto out;
+	}
+	o->out = stdout;
+	if (a.out != NULL || a.resume != NULL) {
+		const char *path = a.out != NULL ? a.out : a.resume;
+
+		o->out = fopen(path, a.resume != NULL ? "a" : "w");
+		if (o->out == NULL) {
+			fprintf(stderr, "rdpdoctor: cannot write '%s'\n", path);
+			goto out;
+		}
+	}
+	o->summary = a.quiet ? NULL : o->out == stdout ? stderr : stdout;
+	o->progress = !a.quiet && isatty(STDERR_FILENO);
+	o->given = given;
+	so.concurrency = a.concurrency > 0 ? (size_t)a.concurrency
+	                                   : rdd_scan_default_concurrency(1024);
+	so.rate = a.rate;
+	so.result = scan_out_result;
+	so.progress = o->progress ? scan_out_progress : NULL;
+	so.ctx = o;
+	if (rdd_scan_run(&so, t, n, &st) != 0)
+		fprintf(stderr, "rdpdoctor: internal error during the scan\n");
+	scan_out_summary(o, &st);
+	rc = scan_out_exit_code(o);
+	if (o->write_errors > 0)
+		rc = RDD_EXIT_UNKNOWN;
+out:
+	if (o != NULL && o->out != NULL && o->out != stdout)
+		fclose(o->out);
+	rdd_trust_store_free(so.check.trust_store);
+	rdd_targets_free(l);
+	rdd_excludes_free(ex);
+	free(t);
+	free(given);
+	free(hosts);
+	free(o);
+	return rc;
+}

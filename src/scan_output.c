@@ -1,0 +1,155 @@
+/*
+ * scan_output.c - each host's result of `rdpdoctor scan` (scan_output.h):
+ * diagnosed as `check` diagnoses, written as one NDJSON line the moment it
+ * ends (so that an interrupted scan keeps what finished), and counted for
+ * the summary.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "rdpdoctor/report.h"
+#include "scan_output.h"
+
+static void
+count_slowest(struct scan_out *o, const struct rdd_observation *obs)
+{
+	size_t i, at;
+
+	for (at = 0; at < o->n_slowest; at++)
+		if (obs->total_ms > o->slowest[at].ms)
+			break;
+	if (at >= SCAN_SLOWEST)
+		return;
+	if (o->n_slowest < SCAN_SLOWEST)
+		o->n_slowest++;
+	for (i = o->n_slowest - 1; i > at; i--)
+		o->slowest[i] = o->slowest[i - 1];
+	o->slowest[at].ms = obs->total_ms;
+	snprintf(o->slowest[at].host, sizeof(o->slowest[at].host), "%s:%u",
+	         obs->host, (unsigned)obs->port);
+}
+
+void
+scan_out_result(void *ctx, size_t index, const struct rdd_observation *obs,
+                int rc)
+{
+	struct scan_out *o = ctx;
+	struct rdd_diagnosis *d = &o->diag;
+	json_t *doc;
+	size_t i;
+
+	rdd_diagnose(obs, d);
+	if (rc != 0)
+		d->status = RDD_VERDICT_UNKNOWN;
+	if ((unsigned)d->status < 4)
+		o->by_status[d->status]++;
+	for (i = 0; i < d->n_findings; i++)
+		if ((unsigned)d->findings[i].cause < RDD_CAUSE_COUNT)
+			o->by_cause[d->findings[i].cause]++;
+	if (obs->n_addresses == 0) {
+		if (o->unresolved < SCAN_UNRESOLVED)
+			snprintf(o->unresolved_hosts[o->unresolved],
+			         sizeof(o->unresolved_hosts[0]), "%s",
+			         obs->host);
+		o->unresolved++;
+	}
+	count_slowest(o, obs);
+	doc = rdd_report_json_doc(obs, d);
+	if (doc == NULL) {
+		o->write_errors++;
+		return;
+	}
+	/* The spec the host came from ("10.0.0.0/24"), so that a line can
+	 * be traced back to the input. */
+	json_object_set_new(doc, "target_given",
+	                    json_string(o->given != NULL && o->given[index]
+	                                    ? o->given[index]
+	                                    : obs->host));
+	if (o->on_doc != NULL)
+		o->on_doc(o->on_doc_ctx, index, doc);
+	if (rdd_report_json_line(o->out, doc) != 0 || fflush(o->out) != 0)
+		o->write_errors++;
+	else
+		o->written++;
+	json_decref(doc);
+}
+
+void
+scan_out_progress(void *ctx, const struct rdd_scan_stats *st)
+{
+	struct scan_out *o = ctx;
+	double rate = st->elapsed_s > 0 ? (double)st->done / st->elapsed_s : 0;
+	double eta = rate > 0 ? (double)(st->total - st->done) / rate : 0;
+
+	if (!o->progress)
+		return;
+	fprintf(stderr,
+	        "\r\033[K%zu/%zu done, %zu in flight, %.0f hosts/s, ETA "
+	        "%.0f:%02.0f - ok %zu, warning %zu, critical %zu, unknown %zu",
+	        st->done, st->total, st->in_flight, rate, eta / 60,
+	        eta - 60 * (double)(long)(eta / 60), o->by_status[0],
+	        o->by_status[1], o->by_status[2], o->by_status[3]);
+	fflush(stderr);
+}
+
+int
+scan_out_exit_code(const struct scan_out *o)
+{
+	if (o->by_status[RDD_VERDICT_UNKNOWN] > 0)
+		return 3;
+	if (o->by_status[RDD_VERDICT_CRITICAL] > 0)
+		return 2;
+	if (o->by_status[RDD_VERDICT_WARNING] > 0)
+		return 1;
+	return o->written > 0 ? 0 : 3;
+}
+
+void
+scan_out_summary(struct scan_out *o, const struct rdd_scan_stats *st)
+{
+	FILE *f = o->summary;
+	size_t i, n = 0;
+
+	if (f == NULL)
+		return;
+	if (o->progress)
+		fputs("\r\033[K", stderr);
+	fprintf(f,
+	        "Scan: %zu of %zu hosts checked in %.1f s (%.0f hosts/s, at "
+	        "most %zu at once)%s\n",
+	        st->done, st->total, st->elapsed_s,
+	        st->elapsed_s > 0 ? (double)st->done / st->elapsed_s : 0,
+	        st->peak_in_flight,
+	        st->interrupted ? "; interrupted: the hosts not checked are "
+	                          "not in the output"
+	                        : "");
+	fprintf(
+	    f, "  verdicts   ok %zu, warning %zu, critical %zu, unknown %zu\n",
+	    o->by_status[0], o->by_status[1], o->by_status[2], o->by_status[3]);
+	for (i = 0; i < RDD_CAUSE_COUNT; i++) {
+		const struct rdd_cause_info *ci;
+
+		if (o->by_cause[i] == 0)
+			continue;
+		ci = rdd_cause_info((enum rdd_cause)i);
+		fprintf(f, "  %-10s %-34s %zu host%s\n", n++ ? "" : "findings",
+		        ci->id, o->by_cause[i], o->by_cause[i] == 1 ? "" : "s");
+	}
+	for (i = 0; i < o->n_slowest; i++)
+		fprintf(f, "  %-10s %-34s %.1f ms\n", i ? "" : "slowest",
+		        o->slowest[i].host, o->slowest[i].ms);
+	if (o->unresolved > 0) {
+		fprintf(f, "  unresolved %zu host%s:", o->unresolved,
+		        o->unresolved == 1 ? "" : "s");
+		for (i = 0; i < o->unresolved && i < SCAN_UNRESOLVED; i++)
+			fprintf(f, " %s", o->unresolved_hosts[i]);
+		fprintf(f, "%s\n",
+		        o->unresolved > SCAN_UNRESOLVED ? " ..." : "");
+	}
+	if (o->write_errors > 0)
+		fprintf(f, "  %zu result%s could not be written\n",
+		        o->write_errors, o->write_errors == 1 ? "" : "s");
+	fflush(f);
+}

@@ -1,0 +1,149 @@
+# fleet.bash - sourced by run-integration.sh: `rdpdoctor scan` over the
+# lab's fleet, 10.202.0.1-76, which rdpsrv maps by DNAT onto its real
+# servers (tests/lab/lab, fleet_up). Each host's NDJSON line must match
+# the table below; the scan must send nothing to addresses outside its
+# list (iptables counters in rdpcli); the shards of --shard I/3 must be
+# disjoint and together the whole list.
+#
+# Uses from the caller: TOOL, work, passed, failed.
+# shellcheck disable=SC2154 # set by the caller
+
+# FIRST-LAST STATUS PHASE PRESENT-ID (- for none)
+FLEET_TABLE="
+1-40 warning - nla-not-required
+41-44 warning - tls-legacy-only
+45-60 warning - nego-hybrid-required
+61-64 critical tls cert-expired
+65-70 critical tcp tcp-refused
+71-76 critical tcp tcp-timeout
+"
+FLEET_NET=10.202.0
+
+# fleet_expect HOST_NUMBER: "STATUS PHASE ID"
+fleet_expect() {
+	local n=$1 lo hi st ph id
+	while read -r range st ph id; do
+		[ -n "$range" ] || continue
+		lo=${range%-*}
+		hi=${range#*-}
+		if [ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ]; then
+			echo "$st $ph $id"
+			return
+		fi
+	done <<<"$FLEET_TABLE"
+}
+
+fleet_ok() {
+	echo "ok   $1${2:+ ($2)}"
+	passed=$((passed + 1))
+}
+
+fleet_fail() {
+	echo "FAIL $1: $2"
+	failed=$((failed + 1))
+}
+
+# Counters in rdpcli for what the scan must not touch: the rest of the
+# /24 and the excluded address.
+fleet_guard() {
+	local op=$1
+	ip netns exec rdpcli iptables "$op" OUTPUT -m iprange \
+	    --dst-range $FLEET_NET.77-$FLEET_NET.254 -m comment \
+	    --comment rdd-fleet-outside -j ACCEPT 2>/dev/null
+	ip netns exec rdpcli iptables "$op" OUTPUT -d $FLEET_NET.33 \
+	    -m comment --comment rdd-fleet-excluded -j ACCEPT 2>/dev/null
+}
+
+fleet_counter() {
+	ip netns exec rdpcli iptables -L OUTPUT -v -n -x 2>/dev/null |
+	    awk -v c="$1" '$0 ~ c {print $1; exit}'
+}
+
+fleet_scan() {
+	local name=fleet-scan dir=$work/fleet out problems=() n line want
+	local got st ph id rc outside excluded
+	mkdir -p "$dir"
+	out=$dir/scan.ndjson
+	fleet_guard -D
+	fleet_guard -I || {
+		fleet_fail $name "cannot add the iptables counters"
+		return
+	}
+	# Two at a time: the fleet is 76 names for 6 servers, and xrdp's
+	# listen queue holds 2 (a real fleet is 76 servers).
+	ip netns exec rdpcli timeout 300 "$TOOL" scan --concurrency 2 \
+	    --samples 0 --no-udp --timeout 3 --exclude $FLEET_NET.33 \
+	    --out "$out" $FLEET_NET.1-76 >"$dir/summary" 2>"$dir/err"
+	rc=$?
+	outside=$(fleet_counter rdd-fleet-outside)
+	excluded=$(fleet_counter rdd-fleet-excluded)
+	fleet_guard -D
+	[ "$rc" = 2 ] || problems+=("exit $rc, want 2 (critical hosts)")
+	[ "${outside:-x}" = 0 ] ||
+	    problems+=("$outside packets to addresses outside the list")
+	[ "${excluded:-x}" = 0 ] ||
+	    problems+=("$excluded packets to the excluded address")
+	n=$(wc -l <"$out")
+	[ "$n" = 75 ] || problems+=("$n lines, want 75 (76 minus 1)")
+	grep -q '"host":"10.202.0.33"' "$out" &&
+	    problems+=("the excluded host was scanned")
+	for n in $(seq 1 76); do
+		[ "$n" = 33 ] && continue
+		want=$(fleet_expect "$n")
+		read -r st ph id <<<"$want"
+		line=$(grep "\"host\":\"$FLEET_NET.$n\"" "$out" | head -1)
+		if [ -z "$line" ]; then
+			problems+=(".$n missing")
+			continue
+		fi
+		got=$(jq -r '[.verdict.status, (.verdict.failed_phase // "-")]
+		    | join(" ")' <<<"$line")
+		[ "$got" = "$st $ph" ] ||
+		    problems+=(".$n: $got, want $st $ph")
+		jq -e --arg id "$id" '[.findings[].id] | index($id)' \
+		    <<<"$line" >/dev/null ||
+		    problems+=(".$n: no $id")
+		jq -e '.target_given == "10.202.0.1-76"' <<<"$line" \
+		    >/dev/null || problems+=(".$n: target_given")
+	done
+	grep -q "verdicts   ok 0, warning 59, critical 16" "$dir/summary" ||
+	    problems+=("summary: $(grep verdicts "$dir/summary")")
+	if [ ${#problems[@]} -eq 0 ]; then
+		fleet_ok $name "75 hosts as expected, nothing sent outside the list"
+	else
+		fleet_fail $name "${problems[*]:0:6}"
+	fi
+}
+
+# Shard I holds the hosts .N with (N - 1) mod 3 == I (index mod 3).
+fleet_interleaved() {
+	local i h
+	for i in 0 1 2; do
+		for h in $(jq -r .target.host "$1/shard$i.ndjson"); do
+			[ $(((${h##*.} - 1) % 3)) = $i ] || return 1
+		done
+	done
+	return 0
+}
+
+# The shards of 0/3, 1/3, 2/3 (quick depth): disjoint, whole.
+fleet_shards() {
+	local name=fleet-shards dir=$work/fleet i all
+	mkdir -p "$dir"
+	for i in 0 1 2; do
+		ip netns exec rdpcli timeout 300 "$TOOL" scan --depth quick \
+		    --concurrency 2 --timeout 3 --shard $i/3 -q \
+		    --out "$dir/shard$i.ndjson" $FLEET_NET.1-64 2>/dev/null
+	done
+	all=$(cat "$dir/shard0.ndjson" "$dir/shard1.ndjson" "$dir/shard2.ndjson" |
+	    jq -r .target.host | sort)
+	if [ "$(wc -l <<<"$all")" != 64 ]; then
+		fleet_fail $name "$(wc -l <<<"$all") lines, want 64"
+	elif [ "$(uniq <<<"$all" | wc -l)" != 64 ]; then
+		fleet_fail $name "a host is in two shards"
+	elif ! fleet_interleaved "$dir"; then
+		fleet_fail $name "a shard holds a host of another's stride"
+	else
+		fleet_ok $name "3 shards of 21-22 hosts: disjoint, 64 in all"
+	fi
+}
