@@ -22,6 +22,7 @@
 #include "rdpdoctor/scan.h"
 #include "scan/shard.h"
 #include "scan/targets.h"
+#include "scan_hooks.h"
 #include "scan_output.h"
 
 #define MAX_CONCURRENCY 4096
@@ -40,7 +41,9 @@ enum {
 	OPT_NO_UDP,
 	OPT_CA_FILE,
 	OPT_COOKIE,
-	OPT_QUIET
+	OPT_QUIET,
+	OPT_DB,
+	OPT_DIFF
 };
 
 static void
@@ -89,6 +92,10 @@ scan_usage(FILE *f)
 	    "      --no-udp         no RDP-UDP probe\n"
 	    "      --ca-file FILE   verify certificates against FILE's CAs\n"
 	    "      --cookie NAME    send \"Cookie: mstshash=NAME\"\n"
+	    "      --db FILE        store the results in FILE (SQLite) as one\n"
+	    "                       scan (docs/history.md)\n"
+	    "      --diff           with --db: after the scan, what changed\n"
+	    "                       since the previous one (rdpdoctor diff)\n"
 	    "  -q, --quiet          no summary and no progress line\n"
 	    "  -h, --help           this text\n"
 	    "\n"
@@ -113,6 +120,8 @@ const struct option scan_longopts[] = {
     {"no-udp", no_argument, NULL, OPT_NO_UDP},
     {"ca-file", required_argument, NULL, OPT_CA_FILE},
     {"cookie", required_argument, NULL, OPT_COOKIE},
+    {"db", required_argument, NULL, OPT_DB},
+    {"diff", no_argument, NULL, OPT_DIFF},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -129,6 +138,7 @@ const struct cmd_optarg scan_optargs[] = {
     {"out", NULL, true},
     {"resume", NULL, true},
     {"ca-file", NULL, true},
+    {"db", NULL, true},
     {NULL, NULL, false},
 };
 
@@ -143,7 +153,8 @@ struct scan_args {
 	const char *out;
 	const char *resume;
 	const char *ca_file;
-	bool quick, quiet;
+	const char *db;
+	bool quick, quiet, diff;
 	long concurrency;
 	double rate;
 };
@@ -325,6 +336,12 @@ parse_args(int argc, char **argv, struct scan_args *a,
 		case OPT_COOKIE:
 			co->cookie = optarg;
 			break;
+		case OPT_DB:
+			a->db = optarg;
+			break;
+		case OPT_DIFF:
+			a->diff = true;
+			break;
 		case 'q':
 			a->quiet = true;
 			break;
@@ -428,6 +445,7 @@ cmd_scan(int argc, char **argv)
 	const char **given = NULL;
 	char(*hosts)[RDD_TARGET_HOST_MAX] = NULL;
 	struct scan_out *o = calloc(1, sizeof(*o));
+	struct scan_hooks hooks;
 	char terr[RDD_STR], targets_opt[] = "--targets";
 	size_t i, n;
 	int rc = RDD_EXIT_UNKNOWN, pr;
@@ -439,6 +457,7 @@ cmd_scan(int argc, char **argv)
 			argv[i] = targets_opt;
 	memset(&so, 0, sizeof(so));
 	memset(&a, 0, sizeof(a));
+	memset(&hooks, 0, sizeof(hooks));
 	so.check.port = 3389;
 	so.check.timeout_s = 5;
 	if (ex == NULL || o == NULL)
@@ -448,6 +467,10 @@ cmd_scan(int argc, char **argv)
 		if (pr < 0)
 			scan_usage(stderr);
 		rc = pr > 0 ? 0 : RDD_EXIT_UNKNOWN;
+		goto out;
+	}
+	if (a.diff && a.db == NULL) {
+		fprintf(stderr, "rdpdoctor: --diff needs --db FILE\n");
 		goto out;
 	}
 	l = build_list(argc, argv, &a, so.check.port, ex);
@@ -493,6 +516,19 @@ cmd_scan(int argc, char **argv)
 	o->summary = a.quiet ? NULL : o->out == stdout ? stderr : stdout;
 	o->progress = !a.quiet && isatty(STDERR_FILENO);
 	o->given = given;
+	if (a.db != NULL) {
+		char args[512];
+		size_t off = 0;
+
+		for (i = 1; i < (size_t)argc && off < sizeof(args); i++)
+			off +=
+			    (size_t)snprintf(args + off, sizeof(args) - off,
+			                     "%s%s", i > 1 ? " " : "", argv[i]);
+		if (scan_hooks_db_open(&hooks, a.db, args) != 0)
+			goto out;
+	}
+	o->on_doc = scan_hooks_on_doc;
+	o->on_doc_ctx = &hooks;
 	so.concurrency = a.concurrency > 0 ? (size_t)a.concurrency
 	                                   : rdd_scan_default_concurrency(1024);
 	so.rate = a.rate;
@@ -503,7 +539,10 @@ cmd_scan(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: internal error during the scan\n");
 	scan_out_summary(o, &st);
 	rc = scan_out_exit_code(o);
-	if (o->write_errors > 0)
+	if (scan_hooks_db_close(&hooks, st.interrupted, a.diff,
+	                        o->summary != NULL ? o->summary : stderr) !=
+	        0 ||
+	    o->write_errors > 0)
 		rc = RDD_EXIT_UNKNOWN;
 out:
 	if (o != NULL && o->out != NULL && o->out != stdout)

@@ -16,6 +16,7 @@
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /*
  * The option tables of the subcommands. getopt_long parses with them, and
@@ -41,6 +42,10 @@ extern const char explain_shortopts[];
 extern const struct option scan_longopts[];
 extern const char scan_shortopts[];
 extern const struct cmd_optarg scan_optargs[]; /* ends with {NULL} */
+
+extern const struct option diff_longopts[];
+extern const char diff_shortopts[];
+extern const struct cmd_optarg diff_optargs[]; /* ends with {NULL} */
 
 /* Split "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address. HOST is
  * written to HOST (cap bytes); *port is set only when a port was given.

@@ -66,6 +66,8 @@ static const struct command commands[] = {
      explain_shortopts, NULL, explain_operands},
     {"scan", "check many RDP servers: NDJSON and a summary", cmd_scan,
      scan_longopts, scan_shortopts, scan_optargs, scan_operands},
+    {"diff", "what changed between two stored scans", cmd_diff, diff_longopts,
+     diff_shortopts, diff_optargs, NULL},
     {"version", "the versions of rdpdoctor and its libraries", cmd_version,
      NULL, "", NULL, NULL},
     {"help", "the commands, or the options of one", cmd_help, NULL, "", NULL,
@@ -89,6 +91,7 @@ usage(FILE *f)
 	fputs(
 	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
 	    "       rdpdoctor scan [options] [TARGET...]\n"
+	    "       rdpdoctor diff --db FILE [options]\n"
 	    "       rdpdoctor explain [options] CODE [EXTENDED]\n"
 	    "       rdpdoctor --version | --help\n"
 	    "\n"
@@ -98,6 +101,8 @@ usage(FILE *f)
 	    "  scan    check many servers (names, addresses, CIDRs, ranges,\n"
 	    "          files): one JSON line per host and a summary\n"
 	    "          (rdpdoctor scan --help)\n"
+	    "  diff    what changed between two scans stored with scan\n"
+	    "          --db (rdpdoctor diff --help)\n"
 	    "  explain what an error code means (0x904 0x7, ERRINFO_*, "
 	    "NTSTATUS):\n"
 	    "          phases, ranked causes, the check findings that confirm\n"

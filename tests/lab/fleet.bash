@@ -147,3 +147,42 @@ fleet_shards() {
 		fleet_ok $name "3 shards of 21-22 hosts: disjoint, 64 in all"
 	fi
 }
+
+# History: two scans into one --db, the fleet changed between them (.5
+# now refused, .65 now served): rdpdoctor diff names both.
+fleet_nat() {
+	ip netns exec rdpsrv iptables -t nat "$1" PREROUTING -p tcp \
+	    -d $FLEET_NET.5 -j DNAT --to-destination 10.201.0.17 2>/dev/null
+	ip netns exec rdpsrv iptables -t nat "$1" PREROUTING -p tcp \
+	    -d $FLEET_NET.65 -j DNAT --to-destination 10.201.0.12 2>/dev/null
+}
+
+fleet_history() {
+	local name=fleet-history dir=$work/fleet db diff rc problems=()
+	mkdir -p "$dir"
+	db=$dir/history.db
+	rm -f "$db"
+	ip netns exec rdpcli timeout 120 "$TOOL" scan --depth quick \
+	    --concurrency 2 --timeout 3 --db "$db" -q --out "$dir/h1.ndjson" \
+	    $FLEET_NET.1-8 $FLEET_NET.65-66 2>"$dir/h1.err"
+	fleet_nat -D
+	fleet_nat -I
+	ip netns exec rdpcli timeout 120 "$TOOL" scan --depth quick \
+	    --concurrency 2 --timeout 3 --db "$db" -q --out "$dir/h2.ndjson" \
+	    $FLEET_NET.1-8 $FLEET_NET.65-66 2>"$dir/h2.err"
+	fleet_nat -D
+	diff=$("$TOOL" diff --db "$db" --json 2>&1)
+	rc=$?
+	[ $rc = 1 ] || problems+=("diff exit $rc, want 1")
+	jq -e '.new_failures | map(.target) | . == ["10.202.0.5"]' \
+	    <<<"$diff" >/dev/null || problems+=("new failures: $(jq -c \
+	    '.new_failures | map(.target)' <<<"$diff" 2>/dev/null)")
+	jq -e '.fixed | map(.target) | . == ["10.202.0.65"]' <<<"$diff" \
+	    >/dev/null || problems+=("fixed: $(jq -c '.fixed | map(.target)' \
+	    <<<"$diff" 2>/dev/null)")
+	if [ ${#problems[@]} -eq 0 ]; then
+		fleet_ok $name "diff: .5 newly failing, .65 fixed"
+	else
+		fleet_fail $name "${problems[*]}"
+	fi
+}
