@@ -28,14 +28,19 @@ set(struct rdd_policy_rule_result *out, enum rdd_policy_status st,
 	rdd_policy_utf8_trim(out->detail);
 }
 
-/* Append ", S" (or S first) to the list in BUF. */
+/* Append ", S" (or S first) to the list in BUF; when S does not fit
+ * whole, ", ..." once instead, and nothing after it. */
 static void
 list_add(char *buf, size_t cap, const char *s)
 {
-	size_t len = strlen(buf);
+	size_t len = strlen(buf), need = strlen(s) + (len > 0 ? 2 : 0);
 
-	if (len + 1 < cap)
+	if (len >= 3 && strcmp(buf + len - 3, "...") == 0)
+		return;
+	if (len + need + 6 <= cap)
 		snprintf(buf + len, cap - len, "%s%s", len > 0 ? ", " : "", s);
+	else if (len + 6 <= cap)
+		snprintf(buf + len, cap - len, "%s...", len > 0 ? ", " : "");
 }
 
 /* Connections of the --tls-full enumeration that got no answer (0 when
@@ -182,7 +187,7 @@ no_cipher_matching(const struct rdd_policy_rule *r, const json_t *doc,
 			continue;
 		snprintf(one, sizeof(one), "%s %s", ver != NULL ? ver : "?",
 		         name != NULL ? name : "?");
-		list_add(hits, sizeof(hits) - 40, one);
+		list_add(hits, sizeof(hits) - 24, one);
 		n++;
 	}
 	if (n > 0)
@@ -203,16 +208,29 @@ no_cipher_matching(const struct rdd_policy_rule *r, const json_t *doc,
 		    json_array_size(ciphers));
 }
 
+/* The certificate, or NULL with OUT set: not_verified without a
+ * handshake, fail when a handshake completed without one (anonymous
+ * suites: nothing authenticates the server). */
 static json_t *
 certificate(const json_t *doc, struct rdd_policy_rule_result *out)
 {
 	json_t *cert = rdd_doc_get(doc, "tls.certificate");
 
-	if (!json_is_object(cert))
+	if (json_is_object(cert))
+		return cert;
+	if (rdd_doc_string(doc, "tls.version") != NULL)
+		set(out, RDD_POLICY_FAIL,
+		    "tls.certificate is null: the handshake (%s %s) completed "
+		    "without a certificate",
+		    rdd_doc_string(doc, "tls.version"),
+		    rdd_doc_string(doc, "tls.cipher") != NULL
+		        ? rdd_doc_string(doc, "tls.cipher")
+		        : "?");
+	else
 		set(out, RDD_POLICY_NOT_VERIFIED,
 		    "tls.certificate is null or absent: no TLS handshake "
 		    "completed");
-	return json_is_object(cert) ? cert : NULL;
+	return NULL;
 }
 
 static void
@@ -420,7 +438,7 @@ no_finding_of_severity(const struct rdd_policy_rule *r, const json_t *doc,
 			continue;
 		snprintf(one, sizeof(one), "%s (%s)", id != NULL ? id : "?",
 		         sev);
-		list_add(hits, sizeof(hits) - 40, one);
+		list_add(hits, sizeof(hits) - 24, one);
 		n++;
 	}
 	if (n > 0)
@@ -461,14 +479,17 @@ finding_absent(const struct rdd_policy_rule *r, const json_t *doc,
 	pname = rdd_phase_name(ci->phase);
 	phase = rdd_doc_phase(doc, pname != NULL ? pname : "");
 	st = json_string_value(json_object_get(phase, "status"));
-	if (st == NULL || strcmp(st, "skipped") == 0)
+	if (st == NULL)
 		set(out, RDD_POLICY_NOT_VERIFIED,
-		    "%s absent, but its phase %s %s", r->names[0],
-		    pname != NULL ? pname : "?",
-		    st == NULL ? "is not in the check" : "was skipped");
+		    "%s absent, but phase %s is not in the check", r->names[0],
+		    pname != NULL ? pname : "?");
+	else if (strcmp(st, "ok") != 0)
+		set(out, RDD_POLICY_NOT_VERIFIED,
+		    "%s absent, but phase %s was not ok (%s)", r->names[0],
+		    pname, st);
 	else
-		set(out, RDD_POLICY_PASS, "%s absent; phase %s: %s",
-		    r->names[0], pname, st);
+		set(out, RDD_POLICY_PASS, "%s absent; phase %s: ok",
+		    r->names[0], pname);
 }
 
 void
