@@ -15,6 +15,9 @@
 #include "scan/docfield.h"
 #include "scan/policy_int.h"
 
+static void set(struct rdd_policy_rule_result *out, enum rdd_policy_status st,
+                const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static void
 set(struct rdd_policy_rule_result *out, enum rdd_policy_status st,
     const char *fmt, ...)

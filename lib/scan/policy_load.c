@@ -26,6 +26,9 @@ struct ld {
 	char where[96]; /* "rules[2] (\"tls-min\")", or "" at the top */
 };
 
+static int fail(struct ld *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static int
 fail(struct ld *l, const char *fmt, ...)
 {
