@@ -29,6 +29,10 @@ json_t *rdd_doc_phase(const json_t *doc, const char *name);
  */
 bool rdd_doc_reachable(const json_t *doc, char *why, size_t cap);
 
+/* Cut S short so that it does not end inside a UTF-8 sequence (after a
+ * bounded copy). */
+void rdd_doc_utf8_trim(char *s);
+
 /* "HOST" or "HOST:PORT" (a port other than 3389) from target; "?" when
  * the document has no target.host. Untrusted: escape before printing. */
 void rdd_doc_host_label(const json_t *doc, char *buf, size_t cap);

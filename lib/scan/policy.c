@@ -43,26 +43,6 @@ rdd_policy_lookup(const char *const *table, const char *name)
 	return -1;
 }
 
-void
-rdd_policy_utf8_trim(char *s)
-{
-	size_t n = strlen(s), start = n, need;
-	unsigned char c;
-
-	/* Walk back over continuation bytes to the last lead byte. */
-	while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80 &&
-	       n - start < 3)
-		start--;
-	if (start == 0)
-		return;
-	c = (unsigned char)s[start - 1];
-	if (c < 0x80)
-		return;
-	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-	if (n - (start - 1) < need)
-		s[start - 1] = '\0';
-}
-
 const char *
 rdd_policy_name(const struct rdd_policy *p)
 {
@@ -119,7 +99,7 @@ rdd_policy_evaluate(const struct rdd_policy *p, const json_t *doc,
 		return -1;
 	}
 	if (!rdd_doc_reachable(doc, out->detail, sizeof(out->detail))) {
-		rdd_policy_utf8_trim(out->detail);
+		rdd_doc_utf8_trim(out->detail);
 		out->host = RDD_POLICY_HOST_UNREACHABLE;
 		return 0;
 	}

@@ -28,7 +28,7 @@ set(struct rdd_policy_rule_result *out, enum rdd_policy_status st,
 	va_start(ap, fmt);
 	vsnprintf(out->detail, sizeof(out->detail), fmt, ap);
 	va_end(ap);
-	rdd_policy_utf8_trim(out->detail);
+	rdd_doc_utf8_trim(out->detail);
 }
 
 /* Append ", S" (or S first) to the list in BUF; when S does not fit

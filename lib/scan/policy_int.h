@@ -72,7 +72,4 @@ int rdd_policy_lookup(const char *const *table, const char *name);
 void rdd_policy_eval_rule(const struct rdd_policy_rule *r, const json_t *doc,
                           struct rdd_policy_rule_result *out);
 
-/* Truncate S so that it does not end inside a UTF-8 sequence. */
-void rdd_policy_utf8_trim(char *s);
-
 #endif

@@ -395,6 +395,36 @@ test_tie_and_escape(void **state)
 	json_decref(tls);
 }
 
+/* A name longer than kept is cut at a character boundary: the JSON
+ * report can still be made. */
+static void
+test_long_name(void **state)
+{
+	json_t *doc = doc_fixture("tls.rdpsrv.lab"), *j, *h;
+	struct rdd_drift *d = rdd_drift_new();
+	char name[1200] = "";
+	const char *got;
+
+	(void)state;
+	for (int i = 0; i < 400; i++)
+		strcat(name, "\xe2\x82\xac"); /* U+20AC, 3 bytes */
+	doc_set_host(doc, name);
+	assert_int_equal(rdd_drift_add(d, doc), 0);
+	j = rdd_drift_json(d);
+	assert_non_null(j);
+	h = json_array_get(
+	    json_object_get(
+	        json_array_get(json_object_get(j, "configurations"), 0),
+	        "hosts"),
+	    0);
+	got = json_string_value(h);
+	assert_non_null(got);
+	assert_int_equal(strlen(got), 510); /* 170 whole characters of 511 */
+	json_decref(j);
+	json_decref(doc);
+	rdd_drift_free(d);
+}
+
 static void
 test_empty_and_uniform(void **state)
 {
@@ -439,6 +469,7 @@ main(void)
 	    cmocka_unit_test(test_fleet_json),
 	    cmocka_unit_test(test_lab_mix),
 	    cmocka_unit_test(test_tie_and_escape),
+	    cmocka_unit_test(test_long_name),
 	    cmocka_unit_test(test_empty_and_uniform),
 	};
 
