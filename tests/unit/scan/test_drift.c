@@ -402,7 +402,7 @@ test_long_name(void **state)
 {
 	json_t *doc = doc_fixture("tls.rdpsrv.lab"), *j, *h;
 	struct rdd_drift *d = rdd_drift_new();
-	char name[1200] = "";
+	char name[3 * 400 + 1] = "";
 	const char *got;
 
 	(void)state;
