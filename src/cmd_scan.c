@@ -43,7 +43,9 @@ enum {
 	OPT_COOKIE,
 	OPT_QUIET,
 	OPT_DB,
-	OPT_DIFF
+	OPT_DIFF,
+	OPT_POLICY,
+	OPT_DRIFT
 };
 
 static void
@@ -92,6 +94,13 @@ scan_usage(FILE *f)
 	    "      --no-udp         no RDP-UDP probe\n"
 	    "      --ca-file FILE   verify certificates against FILE's CAs\n"
 	    "      --cookie NAME    send \"Cookie: mstshash=NAME\"\n"
+	    "      --policy FILE    judge every host against the rules of "
+	    "FILE\n"
+	    "                       (docs/policy.md), or against the built-in\n"
+	    "                       RDP baseline with --policy baseline; the\n"
+	    "                       exit status is then the policy's\n"
+	    "      --drift          report the configuration most hosts share\n"
+	    "                       and every host that differs from it\n"
 	    "      --db FILE        store the results in FILE (SQLite) as one\n"
 	    "                       scan (docs/history.md)\n"
 	    "      --diff           with --db: after the scan, what changed\n"
@@ -120,6 +129,8 @@ const struct option scan_longopts[] = {
     {"no-udp", no_argument, NULL, OPT_NO_UDP},
     {"ca-file", required_argument, NULL, OPT_CA_FILE},
     {"cookie", required_argument, NULL, OPT_COOKIE},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"drift", no_argument, NULL, OPT_DRIFT},
     {"db", required_argument, NULL, OPT_DB},
     {"diff", no_argument, NULL, OPT_DIFF},
     {"quiet", no_argument, NULL, 'q'},
@@ -139,6 +150,7 @@ const struct cmd_optarg scan_optargs[] = {
     {"resume", NULL, true},
     {"ca-file", NULL, true},
     {"db", NULL, true},
+    {"policy", NULL, true},
     {NULL, NULL, false},
 };
 
@@ -154,7 +166,8 @@ struct scan_args {
 	const char *resume;
 	const char *ca_file;
 	const char *db;
-	bool quick, quiet, diff;
+	const char *policy;
+	bool quick, quiet, diff, drift;
 	long concurrency;
 	double rate;
 };
@@ -339,6 +352,12 @@ parse_args(int argc, char **argv, struct scan_args *a,
 		case OPT_DB:
 			a->db = optarg;
 			break;
+		case OPT_POLICY:
+			a->policy = optarg;
+			break;
+		case OPT_DRIFT:
+			a->drift = true;
+			break;
 		case OPT_DIFF:
 			a->diff = true;
 			break;
@@ -473,6 +492,9 @@ cmd_scan(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: --diff needs --db FILE\n");
 		goto out;
 	}
+	if ((a.policy != NULL && scan_hooks_policy(&hooks, a.policy) != 0) ||
+	    (a.drift && scan_hooks_drift(&hooks) != 0))
+		goto out;
 	l = build_list(argc, argv, &a, so.check.port, ex);
 	if (l == NULL)
 		goto out;
@@ -539,6 +561,20 @@ cmd_scan(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: internal error during the scan\n");
 	scan_out_summary(o, &st);
 	rc = scan_out_exit_code(o);
+	scan_hooks_drift_report(&hooks, o->summary);
+	if (hooks.policy != NULL) {
+		/* ssh-audit's policy mode: 0 all pass, 1 failures, 2 an
+		 * unreachable host. */
+		if (o->summary != NULL)
+			fprintf(o->summary,
+			        "\nPolicy %s: %u hosts pass, %u fail, %u not "
+			        "verified, %u unreachable\n",
+			        rdd_policy_name(hooks.policy),
+			        hooks.tally.passed, hooks.tally.failed,
+			        hooks.tally.not_verified,
+			        hooks.tally.unreachable);
+		rc = rdd_policy_exit_code(&hooks.tally);
+	}
 	if (scan_hooks_db_close(&hooks, st.interrupted, a.diff,
 	                        o->summary != NULL ? o->summary : stderr) !=
 	        0 ||
@@ -547,6 +583,7 @@ cmd_scan(int argc, char **argv)
 out:
 	if (o != NULL && o->out != NULL && o->out != stdout)
 		fclose(o->out);
+	scan_hooks_free(&hooks);
 	rdd_trust_store_free(so.check.trust_store);
 	rdd_targets_free(l);
 	rdd_excludes_free(ex);

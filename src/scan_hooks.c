@@ -33,12 +33,63 @@ scan_hooks_db_open(struct scan_hooks *h, const char *path, const char *args)
 	return 0;
 }
 
+int
+scan_hooks_policy(struct scan_hooks *h, const char *spec)
+{
+	char err[RDD_POLICY_ERR_MAX];
+
+	h->policy = strcmp(spec, "baseline") == 0
+	                ? rdd_policy_builtin()
+	                : rdd_policy_load_file(spec, err, sizeof(err));
+	if (h->policy == NULL) {
+		fprintf(stderr, "rdpdoctor: --policy: %s\n",
+		        strcmp(spec, "baseline") == 0 ? "out of memory" : err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+scan_hooks_drift(struct scan_hooks *h)
+{
+	h->drift = rdd_drift_new();
+	return h->drift != NULL ? 0 : -1;
+}
+
+void
+scan_hooks_drift_report(struct scan_hooks *h, FILE *out)
+{
+	if (h->drift == NULL || out == NULL)
+		return;
+	fputs("\nDrift:\n", out);
+	rdd_drift_text(out, h->drift);
+	fflush(out);
+}
+
+void
+scan_hooks_free(struct scan_hooks *h)
+{
+	rdd_policy_free(h->policy);
+	rdd_drift_free(h->drift);
+	h->policy = NULL;
+	h->drift = NULL;
+}
+
 void
 scan_hooks_on_doc(void *ctx, size_t index, void *doc)
 {
 	struct scan_hooks *h = ctx;
 
 	(void)index;
+	if (h->policy != NULL &&
+	    rdd_policy_evaluate(h->policy, doc, &h->result) == 0) {
+		rdd_policy_tally_add(&h->tally, &h->result);
+		json_object_set_new(
+		    doc, "policy",
+		    rdd_policy_result_json(h->policy, &h->result));
+	}
+	if (h->drift != NULL)
+		(void)rdd_drift_add(h->drift, doc);
 	if (h->db == NULL)
 		return;
 	/* The host as checked (a CIDR's every address is its own host). */

@@ -186,3 +186,32 @@ fleet_history() {
 		fleet_fail $name "${problems[*]}"
 	fi
 }
+
+# Drift and policy over .1-.64 (quick): the drift names the four TLS 1.0
+# hosts and the sixteen NLA ones; the baseline's NLA rule passes exactly
+# on the NLA hosts; the exit status is the policy's (1: failures).
+fleet_policy_drift() {
+	local name=fleet-policy-drift dir=$work/fleet rc problems=() nla
+	mkdir -p "$dir"
+	ip netns exec rdpcli timeout 300 "$TOOL" scan --depth quick \
+	    --concurrency 2 --timeout 3 --drift --policy baseline \
+	    --out "$dir/pd.ndjson" $FLEET_NET.1-64 >"$dir/pd.txt" 2>&1
+	rc=$?
+	[ $rc = 1 ] || problems+=("exit $rc, want 1 (policy failures)")
+	grep -q "^tls.version: 60 of 64 hosts: TLSv1.3; 4 hosts: TLSv1: $FLEET_NET.41, $FLEET_NET.42, $FLEET_NET.43, $FLEET_NET.44\$" \
+	    "$dir/pd.txt" || problems+=("no TLS 1.0 drift line")
+	grep -q "^nla_required: 48 of 64 hosts: false; 16 hosts: true" \
+	    "$dir/pd.txt" || problems+=("no NLA drift line")
+	grep -q "^Policy rdpdoctor-baseline: 0 hosts pass, 64 fail" \
+	    "$dir/pd.txt" || problems+=("policy summary")
+	nla=$(jq -r 'select(.policy.rules[] | select(.id == "nla-required"
+	    and .status == "pass")) | .target.host' "$dir/pd.ndjson" |
+	    sort -t. -k4 -n | tr '\n' ' ')
+	[ "$nla" = "$(for i in $(seq 45 60); do printf '%s.%s ' $FLEET_NET $i; done)" ] ||
+	    problems+=("nla-required passes on: $nla")
+	if [ ${#problems[@]} -eq 0 ]; then
+		fleet_ok $name "4 TLS 1.0 hosts, 16 NLA hosts named; policy exit 1"
+	else
+		fleet_fail $name "${problems[*]}"
+	fi
+}
