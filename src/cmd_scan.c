@@ -23,6 +23,7 @@
 #include "scan/shard.h"
 #include "scan/targets.h"
 #include "scan_hooks.h"
+#include "scan_merge.h"
 #include "scan_output.h"
 
 #define MAX_CONCURRENCY 4096
@@ -45,7 +46,8 @@ enum {
 	OPT_DB,
 	OPT_DIFF,
 	OPT_POLICY,
-	OPT_DRIFT
+	OPT_DRIFT,
+	OPT_MERGE
 };
 
 static void
@@ -101,6 +103,11 @@ scan_usage(FILE *f)
 	    "                       exit status is then the policy's\n"
 	    "      --drift          report the configuration most hosts share\n"
 	    "                       and every host that differs from it\n"
+	    "      --merge          the operands are NDJSON files of earlier\n"
+	    "                       scans (the shards of one): write each "
+	    "host\n"
+	    "                       once, with the summary, --policy, --drift\n"
+	    "                       and --db over them all; nothing is sent\n"
 	    "      --db FILE        store the results in FILE (SQLite) as one\n"
 	    "                       scan (docs/history.md)\n"
 	    "      --diff           with --db: after the scan, what changed\n"
@@ -131,6 +138,7 @@ const struct option scan_longopts[] = {
     {"cookie", required_argument, NULL, OPT_COOKIE},
     {"policy", required_argument, NULL, OPT_POLICY},
     {"drift", no_argument, NULL, OPT_DRIFT},
+    {"merge", no_argument, NULL, OPT_MERGE},
     {"db", required_argument, NULL, OPT_DB},
     {"diff", no_argument, NULL, OPT_DIFF},
     {"quiet", no_argument, NULL, 'q'},
@@ -167,7 +175,7 @@ struct scan_args {
 	const char *ca_file;
 	const char *db;
 	const char *policy;
-	bool quick, quiet, diff, drift;
+	bool quick, quiet, diff, drift, merge;
 	long concurrency;
 	double rate;
 };
@@ -358,6 +366,9 @@ parse_args(int argc, char **argv, struct scan_args *a,
 		case OPT_DRIFT:
 			a->drift = true;
 			break;
+		case OPT_MERGE:
+			a->merge = true;
+			break;
 		case OPT_DIFF:
 			a->diff = true;
 			break;
@@ -452,21 +463,145 @@ fail:
 	return NULL;
 }
 
+/* The NDJSON output, the summary's stream, and --db. 0, or -1 after
+ * saying why. */
+static int
+open_outputs(const struct scan_args *a, int argc, char **argv,
+             struct scan_out *o, struct scan_hooks *hooks)
+{
+	const char *path = a->out != NULL ? a->out : a->resume;
+	char args[512];
+	size_t off = 0;
+	int i;
+
+	o->out = stdout;
+	if (path != NULL) {
+		o->out = fopen(path, a->resume != NULL ? "a" : "w");
+		if (o->out == NULL) {
+			fprintf(stderr, "rdpdoctor: cannot write '%s'\n", path);
+			return -1;
+		}
+	}
+	o->summary = a->quiet ? NULL : o->out == stdout ? stderr : stdout;
+	o->progress = !a->quiet && !a->merge && isatty(STDERR_FILENO);
+	o->on_doc = scan_hooks_on_doc;
+	o->on_doc_ctx = hooks;
+	if (a->db == NULL)
+		return 0;
+	for (i = 1; i < argc && off < sizeof(args); i++)
+		off += (size_t)snprintf(args + off, sizeof(args) - off, "%s%s",
+		                        i > 1 ? " " : "", argv[i]);
+	return scan_hooks_db_open(hooks, a->db, args);
+}
+
+/* The checks themselves; ST gets the figures. */
+static int
+run_scan(int argc, char **argv, struct scan_args *a,
+         struct rdd_scan_options *so, struct rdd_excludes *ex,
+         struct scan_out *o, struct rdd_scan_stats *st)
+{
+	struct rdd_targets *l;
+	struct rdd_scan_target *t = NULL;
+	const char **given = NULL;
+	char(*hosts)[RDD_TARGET_HOST_MAX] = NULL;
+	char terr[RDD_STR];
+	size_t i, n;
+	int rc = -1;
+
+	l = build_list(argc, argv, a, so->check.port, ex);
+	if (l == NULL)
+		return -1;
+	n = rdd_targets_count(l);
+	t = calloc(n > 0 ? n : 1, sizeof(*t));
+	given = calloc(n > 0 ? n : 1, sizeof(*given));
+	hosts = calloc(n > 0 ? n : 1, sizeof(*hosts));
+	if (t == NULL || given == NULL || hosts == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const struct rdd_target *tg = rdd_targets_at(l, i);
+
+		t[i].host = rdd_target_host(l, tg, hosts[i], sizeof(hosts[i]));
+		t[i].port = tg->port;
+		given[i] = rdd_target_given(l, tg);
+	}
+	so->check.quick = a->quick;
+	if (a->quick) {
+		so->check.no_udp = true;
+		so->check.samples = 0;
+	}
+	so->check.address_ok = address_ok;
+	so->check.address_ok_ctx = ex;
+	so->check.trust_store =
+	    rdd_trust_store_load(a->ca_file, terr, sizeof(terr));
+	if (so->check.trust_store == NULL && a->ca_file != NULL) {
+		fprintf(stderr, "rdpdoctor: cannot load --ca-file '%s': %s\n",
+		        a->ca_file, terr);
+		goto out;
+	}
+	o->given = given;
+	so->concurrency = a->concurrency > 0
+	                      ? (size_t)a->concurrency
+	                      : rdd_scan_default_concurrency(1024);
+	so->rate = a->rate;
+	so->result = scan_out_result;
+	so->progress = o->progress ? scan_out_progress : NULL;
+	so->ctx = o;
+	rc = rdd_scan_run(so, t, n, st);
+	if (rc != 0)
+		fprintf(stderr, "rdpdoctor: internal error during the scan\n");
+	o->given = NULL;
+out:
+	rdd_trust_store_free(so->check.trust_store);
+	so->check.trust_store = NULL;
+	rdd_targets_free(l);
+	free(t);
+	free(given);
+	free(hosts);
+	return rc;
+}
+
+/* The summary, the drift and the policy, then --db; the exit status. */
+static int
+finish(const struct scan_args *a, struct scan_out *o, struct scan_hooks *hooks,
+       const struct rdd_scan_stats *st)
+{
+	int rc;
+
+	scan_out_summary(o, st);
+	rc = scan_out_exit_code(o);
+	scan_hooks_drift_report(hooks, o->summary);
+	if (hooks->policy != NULL) {
+		/* ssh-audit's policy mode: 0 all pass, 1 failures, 2 an
+		 * unreachable host. */
+		if (o->summary != NULL)
+			fprintf(o->summary,
+			        "\nPolicy %s: %u hosts pass, %u fail, %u not "
+			        "verified, %u unreachable\n",
+			        rdd_policy_name(hooks->policy),
+			        hooks->tally.passed, hooks->tally.failed,
+			        hooks->tally.not_verified,
+			        hooks->tally.unreachable);
+		rc = rdd_policy_exit_code(&hooks->tally);
+	}
+	if (scan_hooks_db_close(hooks, st->interrupted, a->diff,
+	                        o->summary != NULL ? o->summary : stderr) !=
+	        0 ||
+	    o->write_errors > 0)
+		rc = RDD_EXIT_UNKNOWN;
+	return rc;
+}
+
 int
 cmd_scan(int argc, char **argv)
 {
 	struct rdd_scan_options so;
 	struct scan_args a;
 	struct rdd_scan_stats st;
-	struct rdd_targets *l = NULL;
 	struct rdd_excludes *ex = rdd_excludes_new();
-	struct rdd_scan_target *t = NULL;
-	const char **given = NULL;
-	char(*hosts)[RDD_TARGET_HOST_MAX] = NULL;
 	struct scan_out *o = calloc(1, sizeof(*o));
 	struct scan_hooks hooks;
-	char terr[RDD_STR], targets_opt[] = "--targets";
-	size_t i, n;
+	char targets_opt[] = "--targets";
+	size_t i, merged = 0;
 	int rc = RDD_EXIT_UNKNOWN, pr;
 
 	/* nmap's -iL: one option of two letters, which getopt cannot
@@ -477,6 +612,7 @@ cmd_scan(int argc, char **argv)
 	memset(&so, 0, sizeof(so));
 	memset(&a, 0, sizeof(a));
 	memset(&hooks, 0, sizeof(hooks));
+	memset(&st, 0, sizeof(st));
 	so.check.port = 3389;
 	so.check.timeout_s = 5;
 	if (ex == NULL || o == NULL)
@@ -492,104 +628,29 @@ cmd_scan(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: --diff needs --db FILE\n");
 		goto out;
 	}
+	if (a.merge && optind == argc) {
+		fprintf(stderr, "rdpdoctor: --merge needs NDJSON files\n");
+		goto out;
+	}
 	if ((a.policy != NULL && scan_hooks_policy(&hooks, a.policy) != 0) ||
-	    (a.drift && scan_hooks_drift(&hooks) != 0))
+	    (a.drift && scan_hooks_drift(&hooks) != 0) ||
+	    open_outputs(&a, argc, argv, o, &hooks) != 0)
 		goto out;
-	l = build_list(argc, argv, &a, so.check.port, ex);
-	if (l == NULL)
-		goto out;
-	n = rdd_targets_count(l);
-	t = calloc(n > 0 ? n : 1, sizeof(*t));
-	given = calloc(n > 0 ? n : 1, sizeof(*given));
-	hosts = calloc(n > 0 ? n : 1, sizeof(*hosts));
-	if (t == NULL || given == NULL || hosts == NULL)
-		goto out;
-	for (i = 0; i < n; i++) {
-		const struct rdd_target *tg = rdd_targets_at(l, i);
-
-		t[i].host = rdd_target_host(l, tg, hosts[i], sizeof(hosts[i]));
-		t[i].port = tg->port;
-		given[i] = rdd_target_given(l, tg);
-	}
-	so.check.quick = a.quick;
-	if (a.quick) {
-		so.check.no_udp = true;
-		so.check.samples = 0;
-	}
-	so.check.address_ok = address_ok;
-	so.check.address_ok_ctx = ex;
-	so.check.trust_store =
-	    rdd_trust_store_load(a.ca_file, terr, sizeof(terr));
-	if (so.check.trust_store == NULL && a.ca_file != NULL) {
-		fprintf(stderr, "rdpdoctor: cannot load --ca-file '%s': %s\n",
-		        a.ca_file, terr);
-		goto out;
-	}
-	o->out = stdout;
-	if (a.out != NULL || a.resume != NULL) {
-		const char *path = a.out != NULL ? a.out : a.resume;
-
-		o->out = fopen(path, a.resume != NULL ? "a" : "w");
-		if (o->out == NULL) {
-			fprintf(stderr, "rdpdoctor: cannot write '%s'\n", path);
+	if (a.merge) {
+		if (scan_merge(argv + optind, (size_t)(argc - optind), o,
+		               &merged) != 0)
 			goto out;
-		}
+		st.total = st.done = merged;
+		o->merged = true;
+	} else if (run_scan(argc, argv, &a, &so, ex, o, &st) != 0) {
+		goto out;
 	}
-	o->summary = a.quiet ? NULL : o->out == stdout ? stderr : stdout;
-	o->progress = !a.quiet && isatty(STDERR_FILENO);
-	o->given = given;
-	if (a.db != NULL) {
-		char args[512];
-		size_t off = 0;
-
-		for (i = 1; i < (size_t)argc && off < sizeof(args); i++)
-			off +=
-			    (size_t)snprintf(args + off, sizeof(args) - off,
-			                     "%s%s", i > 1 ? " " : "", argv[i]);
-		if (scan_hooks_db_open(&hooks, a.db, args) != 0)
-			goto out;
-	}
-	o->on_doc = scan_hooks_on_doc;
-	o->on_doc_ctx = &hooks;
-	so.concurrency = a.concurrency > 0 ? (size_t)a.concurrency
-	                                   : rdd_scan_default_concurrency(1024);
-	so.rate = a.rate;
-	so.result = scan_out_result;
-	so.progress = o->progress ? scan_out_progress : NULL;
-	so.ctx = o;
-	if (rdd_scan_run(&so, t, n, &st) != 0)
-		fprintf(stderr, "rdpdoctor: internal error during the scan\n");
-	scan_out_summary(o, &st);
-	rc = scan_out_exit_code(o);
-	scan_hooks_drift_report(&hooks, o->summary);
-	if (hooks.policy != NULL) {
-		/* ssh-audit's policy mode: 0 all pass, 1 failures, 2 an
-		 * unreachable host. */
-		if (o->summary != NULL)
-			fprintf(o->summary,
-			        "\nPolicy %s: %u hosts pass, %u fail, %u not "
-			        "verified, %u unreachable\n",
-			        rdd_policy_name(hooks.policy),
-			        hooks.tally.passed, hooks.tally.failed,
-			        hooks.tally.not_verified,
-			        hooks.tally.unreachable);
-		rc = rdd_policy_exit_code(&hooks.tally);
-	}
-	if (scan_hooks_db_close(&hooks, st.interrupted, a.diff,
-	                        o->summary != NULL ? o->summary : stderr) !=
-	        0 ||
-	    o->write_errors > 0)
-		rc = RDD_EXIT_UNKNOWN;
+	rc = finish(&a, o, &hooks, &st);
 out:
 	if (o != NULL && o->out != NULL && o->out != stdout)
 		fclose(o->out);
 	scan_hooks_free(&hooks);
-	rdd_trust_store_free(so.check.trust_store);
-	rdd_targets_free(l);
 	rdd_excludes_free(ex);
-	free(t);
-	free(given);
-	free(hosts);
 	free(o);
 	return rc;
 }

@@ -13,12 +13,12 @@
 #include "scan_output.h"
 
 static void
-count_slowest(struct scan_out *o, const struct rdd_observation *obs)
+count_slowest(struct scan_out *o, double ms, const char *host, long port)
 {
 	size_t i, at;
 
 	for (at = 0; at < o->n_slowest; at++)
-		if (obs->total_ms > o->slowest[at].ms)
+		if (ms > o->slowest[at].ms)
 			break;
 	if (at >= SCAN_SLOWEST)
 		return;
@@ -26,9 +26,66 @@ count_slowest(struct scan_out *o, const struct rdd_observation *obs)
 		o->n_slowest++;
 	for (i = o->n_slowest - 1; i > at; i--)
 		o->slowest[i] = o->slowest[i - 1];
-	o->slowest[at].ms = obs->total_ms;
-	snprintf(o->slowest[at].host, sizeof(o->slowest[at].host), "%s:%u",
-	         obs->host, (unsigned)obs->port);
+	o->slowest[at].ms = ms;
+	snprintf(o->slowest[at].host, sizeof(o->slowest[at].host), "%s:%ld",
+	         host, port);
+}
+
+static int
+status_index(const char *s)
+{
+	static const char *const names[] = {"ok", "warning", "critical",
+	                                    "unknown"};
+	int i;
+
+	for (i = 0; s != NULL && i < 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return 3;
+}
+
+void
+scan_out_count(struct scan_out *o, const void *doc_)
+{
+	const json_t *doc = doc_, *target = json_object_get(doc, "target");
+	const json_t *findings = json_object_get(doc, "findings"), *f;
+	const char *host = json_string_value(json_object_get(target, "host"));
+	size_t i;
+	int c;
+
+	o->by_status[status_index(json_string_value(
+	    json_object_get(json_object_get(doc, "verdict"), "status")))]++;
+	json_array_foreach(findings, i, f)
+	{
+		c = rdd_cause_from_id(
+		    json_string_value(json_object_get(f, "id")));
+		if (c >= 0)
+			o->by_cause[c]++;
+	}
+	if (host == NULL)
+		host = "?";
+	if (json_array_size(json_object_get(target, "addresses")) == 0) {
+		if (o->unresolved < SCAN_UNRESOLVED)
+			snprintf(o->unresolved_hosts[o->unresolved],
+			         sizeof(o->unresolved_hosts[0]), "%s", host);
+		o->unresolved++;
+	}
+	count_slowest(
+	    o, json_number_value(json_object_get(doc, "total_ms")), host,
+	    (long)json_integer_value(json_object_get(target, "port")));
+}
+
+/* Write DOC as one line; count it. */
+void
+scan_out_doc(struct scan_out *o, size_t index, void *doc)
+{
+	if (o->on_doc != NULL)
+		o->on_doc(o->on_doc_ctx, index, doc);
+	scan_out_count(o, doc);
+	if (rdd_report_json_line(o->out, doc) != 0 || fflush(o->out) != 0)
+		o->write_errors++;
+	else
+		o->written++;
 }
 
 void
@@ -38,24 +95,10 @@ scan_out_result(void *ctx, size_t index, const struct rdd_observation *obs,
 	struct scan_out *o = ctx;
 	struct rdd_diagnosis *d = &o->diag;
 	json_t *doc;
-	size_t i;
 
 	rdd_diagnose(obs, d);
 	if (rc != 0)
 		d->status = RDD_VERDICT_UNKNOWN;
-	if ((unsigned)d->status < 4)
-		o->by_status[d->status]++;
-	for (i = 0; i < d->n_findings; i++)
-		if ((unsigned)d->findings[i].cause < RDD_CAUSE_COUNT)
-			o->by_cause[d->findings[i].cause]++;
-	if (obs->n_addresses == 0) {
-		if (o->unresolved < SCAN_UNRESOLVED)
-			snprintf(o->unresolved_hosts[o->unresolved],
-			         sizeof(o->unresolved_hosts[0]), "%s",
-			         obs->host);
-		o->unresolved++;
-	}
-	count_slowest(o, obs);
 	doc = rdd_report_json_doc(obs, d);
 	if (doc == NULL) {
 		o->write_errors++;
@@ -67,12 +110,7 @@ scan_out_result(void *ctx, size_t index, const struct rdd_observation *obs,
 	                    json_string(o->given != NULL && o->given[index]
 	                                    ? o->given[index]
 	                                    : obs->host));
-	if (o->on_doc != NULL)
-		o->on_doc(o->on_doc_ctx, index, doc);
-	if (rdd_report_json_line(o->out, doc) != 0 || fflush(o->out) != 0)
-		o->write_errors++;
-	else
-		o->written++;
+	scan_out_doc(o, index, doc);
 	json_decref(doc);
 }
 
@@ -116,15 +154,21 @@ scan_out_summary(struct scan_out *o, const struct rdd_scan_stats *st)
 		return;
 	if (o->progress)
 		fputs("\r\033[K", stderr);
-	fprintf(f,
-	        "Scan: %zu of %zu hosts checked in %.1f s (%.0f hosts/s, at "
-	        "most %zu at once)%s\n",
-	        st->done, st->total, st->elapsed_s,
-	        st->elapsed_s > 0 ? (double)st->done / st->elapsed_s : 0,
-	        st->peak_in_flight,
-	        st->interrupted ? "; interrupted: the hosts not checked are "
-	                          "not in the output"
-	                        : "");
+	if (o->merged)
+		fprintf(f, "Merged: %zu hosts\n", st->done);
+	else
+		fprintf(f,
+		        "Scan: %zu of %zu hosts checked in %.1f s (%.0f "
+		        "hosts/s, at "
+		        "most %zu at once)%s\n",
+		        st->done, st->total, st->elapsed_s,
+		        st->elapsed_s > 0 ? (double)st->done / st->elapsed_s
+		                          : 0,
+		        st->peak_in_flight,
+		        st->interrupted
+		            ? "; interrupted: the hosts not checked are "
+		              "not in the output"
+		            : "");
 	fprintf(
 	    f, "  verdicts   ok %zu, warning %zu, critical %zu, unknown %zu\n",
 	    o->by_status[0], o->by_status[1], o->by_status[2], o->by_status[3]);

@@ -20,6 +20,7 @@ struct scan_out {
 	FILE *out;                /* NDJSON */
 	FILE *summary;            /* the closing summary (NULL: none) */
 	bool progress;            /* a progress line on stderr */
+	bool merged;              /* --merge: results read, not checked */
 	const char *const *given; /* per target: the spec it came from */
 	/* Hooks of policy, drift and history: called with each host's
 	 * document (a json_t *) before it is written; may add keys. */
@@ -43,6 +44,10 @@ struct scan_out {
 /* rdd_scan_result_cb: diagnose, write, count. CTX is a struct scan_out. */
 void scan_out_result(void *ctx, size_t index, const struct rdd_observation *obs,
                      int rc);
+/* Count one host's document (a json_t *) for the summary. */
+void scan_out_count(struct scan_out *o, const void *doc);
+/* on_doc, count, write DOC (a json_t *) as one line. */
+void scan_out_doc(struct scan_out *o, size_t index, void *doc);
 /* rdd_scan_progress_cb: "\r" line on stderr. */
 void scan_out_progress(void *ctx, const struct rdd_scan_stats *st);
 /* The closing summary to o->summary. */

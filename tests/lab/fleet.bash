@@ -130,11 +130,21 @@ fleet_interleaved() {
 fleet_shards() {
 	local name=fleet-shards dir=$work/fleet i all
 	mkdir -p "$dir"
-	for i in 0 1 2; do
-		ip netns exec rdpcli timeout 300 "$TOOL" scan --depth quick \
-		    --concurrency 2 --timeout 3 --shard $i/3 -q \
-		    --out "$dir/shard$i.ndjson" $FLEET_NET.1-64 2>/dev/null
-	done
+	# As the schedulers of docs/scale.md run them: a Kubernetes Indexed
+	# Job, a Slurm array (ids 1-3), GNU parallel.
+	JOB_COMPLETION_INDEX=0 RDPDOCTOR_SHARDS=3 ip netns exec rdpcli \
+	    timeout 300 "$TOOL" scan --depth quick --concurrency 2 \
+	    --timeout 3 --shard auto -q --out "$dir/shard0.ndjson" \
+	    $FLEET_NET.1-64 2>/dev/null
+	SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_COUNT=3 \
+	    ip netns exec rdpcli timeout 300 "$TOOL" scan --depth quick \
+	    --concurrency 2 --timeout 3 --shard auto -q \
+	    --out "$dir/shard1.ndjson" $FLEET_NET.1-64 2>/dev/null
+	PARALLEL_SEQ=3 ip netns exec rdpcli timeout 300 "$TOOL" scan \
+	    --depth quick --concurrency 2 --timeout 3 --shard auto/3 -q \
+	    --out "$dir/shard2.ndjson" $FLEET_NET.1-64 2>/dev/null
+	"$TOOL" scan --merge --out "$dir/merged.ndjson" "$dir/shard0.ndjson" \
+	    "$dir/shard1.ndjson" "$dir/shard2.ndjson" >"$dir/merged.txt" 2>&1
 	all=$(cat "$dir/shard0.ndjson" "$dir/shard1.ndjson" "$dir/shard2.ndjson" |
 	    jq -r .target.host | sort)
 	if [ "$(wc -l <<<"$all")" != 64 ]; then
@@ -143,8 +153,11 @@ fleet_shards() {
 		fleet_fail $name "a host is in two shards"
 	elif ! fleet_interleaved "$dir"; then
 		fleet_fail $name "a shard holds a host of another's stride"
+	elif [ "$(wc -l <"$dir/merged.ndjson")" != 64 ] ||
+	    ! grep -q "^Merged: 64 hosts" "$dir/merged.txt"; then
+		fleet_fail $name "scan --merge: $(head -1 "$dir/merged.txt")"
 	else
-		fleet_ok $name "3 shards of 21-22 hosts: disjoint, 64 in all"
+		fleet_ok $name "3 shards from the Kubernetes, Slurm and GNU parallel variables: disjoint, 64 in all, merged"
 	fi
 }
 
@@ -211,6 +224,66 @@ fleet_policy_drift() {
 	    problems+=("nla-required passes on: $nla")
 	if [ ${#problems[@]} -eq 0 ]; then
 		fleet_ok $name "4 TLS 1.0 hosts, 16 NLA hosts named; policy exit 1"
+	else
+		fleet_fail $name "${problems[*]}"
+	fi
+}
+
+# docs/scale.md's Kubernetes manifest and Slurm script, as written there:
+# the manifest parses, is an Indexed Job whose RDPDOCTOR_SHARDS equals
+# its completions, and its container command runs (with the pod's
+# variables, over a fleet file); the Slurm script runs as an array task
+# would. Both shard files merge into what one scan gives.
+fleet_scale_docs() {
+	local name=fleet-scale-docs dir=$work/fleet/scale doc problems=()
+	local cmd n i
+	doc=$HERE/../../docs/scale.md
+	mkdir -p "$dir"
+	awk '/^```yaml/{f=1;next} /^```/{f=0} f' "$doc" >"$dir/job.yaml"
+	awk '/^```sh/{f=1;next} /^```/{f=0} f' "$doc" >"$dir/slurm.sh"
+	/usr/bin/python3 - "$dir/job.yaml" >"$dir/job.cmd" 2>"$dir/yaml.err" <<'PY' ||
+import sys, yaml
+job = yaml.safe_load(open(sys.argv[1]))
+spec = job["spec"]
+assert job["kind"] == "Job" and spec["completionMode"] == "Indexed"
+c = spec["template"]["spec"]["containers"][0]
+env = {e["name"]: e["value"] for e in c["env"]}
+assert int(env["RDPDOCTOR_SHARDS"]) == spec["completions"], "shards != completions"
+print(" ".join(c["args"]))
+PY
+	    problems+=("manifest: $(tail -1 "$dir/yaml.err")")
+	# The fleet's first 16 hosts as the ConfigMap's targets.txt.
+	mkdir -p "$dir/targets" "$dir/results"
+	seq -f "$FLEET_NET.%g" 1 16 >"$dir/targets/targets.txt"
+	cmd=$(sed -e "s|/targets/|$dir/targets/|g" \
+	    -e "s|/results/|$dir/results/|g" \
+	    -e 's/--concurrency 512/--concurrency 2 --depth quick -q -t 3/' \
+	    "$dir/job.cmd")
+	for n in 0 1 2 3 4 5 6 7; do
+		JOB_COMPLETION_INDEX=$n RDPDOCTOR_SHARDS=8 \
+		    PATH="$(dirname "$TOOL"):$PATH" ip netns exec rdpcli \
+		    timeout 120 /bin/sh -c "$cmd" 2>>"$dir/k8s.err" ||
+		    problems+=("pod $n failed")
+	done
+	n=$(for i in 0 1 2 3 4 5 6 7; do
+		cat "$dir/results/shard-$i.ndjson"
+	done 2>/dev/null | wc -l)
+	[ "$n" = 16 ] || problems+=("the pods wrote $n hosts, want 16")
+	# The Slurm script, task 3 of --array=1-8, in a directory with
+	# targets.txt.
+	cp "$dir/targets/targets.txt" "$dir/results/targets.txt"
+	sed -i 's/--concurrency 512/--concurrency 2 --depth quick -q -t 3/' \
+	    "$dir/slurm.sh"
+	(cd "$dir/results" && SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 \
+	    SLURM_ARRAY_TASK_COUNT=8 PATH="$(dirname "$TOOL"):$PATH" \
+	    ip netns exec rdpcli timeout 120 /bin/sh "$dir/slurm.sh") ||
+	    problems+=("the Slurm task failed")
+	[ "$(jq -r .target.host "$dir/results/shard-3.ndjson" | tr '\n' ' ')" \
+	    = "$FLEET_NET.3 $FLEET_NET.11 " ] ||
+	    problems+=("Slurm task 3 checked: $(jq -r .target.host \
+	    "$dir/results/shard-3.ndjson" | tr '\n' ' ')")
+	if [ ${#problems[@]} -eq 0 ]; then
+		fleet_ok $name "the manifest's 8 pods wrote 16 hosts; Slurm task 3 got .3 and .11"
 	else
 		fleet_fail $name "${problems[*]}"
 	fi

@@ -288,7 +288,8 @@ for spec in "logon-xrdp-right:rdplab.pw:login successful for user rdplab:yes:--l
 done
 # rdpdoctor scan over the lab's fleet (10.202.0.1-76, tests/lab/fleet.bash).
 . "$HERE/fleet.bash"
-for name in fleet-scan fleet-shards fleet-history fleet-policy-drift; do
+for name in fleet-scan fleet-shards fleet-history fleet-policy-drift \
+    fleet-scale-docs; do
 	[ -n "$FILTER" ] && ! [[ $name =~ $FILTER ]] && continue
 	n=$((n + 1))
 	case $name in
@@ -296,6 +297,7 @@ for name in fleet-scan fleet-shards fleet-history fleet-policy-drift; do
 	fleet-shards) fleet_shards ;;
 	fleet-history) fleet_history ;;
 	fleet-policy-drift) fleet_policy_drift ;;
+	fleet-scale-docs) fleet_scale_docs ;;
 	esac
 done
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
