@@ -16,7 +16,8 @@ DEB_PKGS="debhelper dpkg-dev fakeroot"
 # The lab: real RDP servers and the tools to fault them, plus the peer
 # tools the lab suite and bench/ compare against.
 LAB_PKGS="xrdp freerdp2-shadow-x11 freerdp2-x11 winpr-utils xvfb iproute2
-iptables openssl procps nmap sslscan jq bc tigervnc-standalone-server"
+iptables openssl procps nmap sslscan jq bc tigervnc-standalone-server
+python3-yaml"
 
 want=$(echo $BUILD_PKGS $INSTALL_PKGS $DEB_PKGS $LAB_PKGS)
 missing=""
