@@ -15,6 +15,8 @@
 
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /*
  * The option tables of the subcommands. getopt_long parses with them, and
@@ -36,6 +38,14 @@ extern const struct cmd_optarg check_optargs[]; /* ends with {NULL} */
 
 extern const struct option explain_longopts[];
 extern const char explain_shortopts[];
+
+extern const struct option watch_longopts[];
+extern const char watch_shortopts[];
+extern const struct cmd_optarg watch_optargs[];
+
+extern const struct option report_longopts[];
+extern const char report_shortopts[];
+extern const struct cmd_optarg report_optargs[];
 
 /* Split "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address. HOST is
  * written to HOST (cap bytes); *port is set only when a port was given.

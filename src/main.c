@@ -49,6 +49,16 @@ static const struct operand explain_operands[] = {
     {NULL, OPERAND_TEXT, false},
 };
 
+static const struct operand watch_operands[] = {
+    {"HOST[:PORT]", OPERAND_HOST, false},
+    {NULL, OPERAND_TEXT, false},
+};
+
+static const struct operand report_operands[] = {
+    {"FILE", OPERAND_TEXT, false},
+    {NULL, OPERAND_TEXT, false},
+};
+
 static const struct operand help_operands[] = {
     {"COMMAND", OPERAND_COMMAND, true},
     {NULL, OPERAND_TEXT, false},
@@ -59,6 +69,10 @@ static const struct command commands[] = {
      check_shortopts, check_optargs, check_operands},
     {"explain", "what an RDP error code means", cmd_explain, explain_longopts,
      explain_shortopts, NULL, explain_operands},
+    {"watch", "check one RDP server again and again", cmd_watch, watch_longopts,
+     watch_shortopts, watch_optargs, watch_operands},
+    {"report", "saved check results as an HTML page", cmd_report,
+     report_longopts, report_shortopts, report_optargs, report_operands},
     {"version", "the versions of rdpdoctor and its libraries", cmd_version,
      NULL, "", NULL, NULL},
     {"help", "the commands, or the options of one", cmd_help, NULL, "", NULL,
@@ -82,6 +96,8 @@ usage(FILE *f)
 	fputs(
 	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
 	    "       rdpdoctor explain [options] CODE [EXTENDED]\n"
+	    "       rdpdoctor watch [options] HOST[:PORT]\n"
+	    "       rdpdoctor report --html OUT FILE\n"
 	    "       rdpdoctor --version | --help\n"
 	    "\n"
 	    "commands:\n"
@@ -91,6 +107,11 @@ usage(FILE *f)
 	    "NTSTATUS):\n"
 	    "          phases, ranked causes, the check findings that confirm\n"
 	    "          each, and fixes (rdpdoctor explain --help)\n"
+	    "  watch   check one server again and again: a line per round,\n"
+	    "          percentiles and what came and went; Prometheus file\n"
+	    "          (rdpdoctor watch --help)\n"
+	    "  report  saved check --json results as an HTML page\n"
+	    "          (rdpdoctor report --help)\n"
 	    "  version the version of rdpdoctor and of the OpenSSL, libuv\n"
 	    "          and jansson it runs with (also --version)\n"
 	    "\n"
