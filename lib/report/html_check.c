@@ -139,6 +139,7 @@ phase_table(struct hw *w, const json_t *doc)
 	json_array_foreach(rdd__h_arr(doc, "phases"), i, ph)
 	{
 		const char *status = rdd__h_str(ph, "status");
+		bool skipped;
 		double v;
 
 		rdd__h_raw(w, "<tr data-phase=\"");
@@ -147,10 +148,13 @@ phase_table(struct hw *w, const json_t *doc)
 		rdd__h_text(w, rdd__h_str(ph, "phase"));
 		rdd__h_raw(w, "</td><td>");
 		rdd__h_badge(w, status, status != NULL ? status : "?");
+		/* A skipped phase's times say nothing. */
+		skipped = status != NULL && strcmp(status, "skipped") == 0;
 		rdd__h_raw(w, "</td><td class=\"n\">");
-		rdd__h_ms(w, rdd__h_num_at(ph, "start_ms", &v) ? v : -1);
+		rdd__h_ms(
+		    w, !skipped && rdd__h_num_at(ph, "start_ms", &v) ? v : -1);
 		rdd__h_raw(w, "</td><td class=\"n\">");
-		rdd__h_ms(w, rdd__h_num_at(ph, "ms", &v) ? v : -1);
+		rdd__h_ms(w, !skipped && rdd__h_num_at(ph, "ms", &v) ? v : -1);
 		rdd__h_raw(w, "</td><td>");
 		rdd__h_text(w, rdd__h_str(ph, "detail"));
 		rdd__h_raw(w, "</td></tr>\n");

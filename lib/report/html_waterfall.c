@@ -18,8 +18,8 @@
 #define ROW 24.0
 #define TOP 26.0
 #define VIEW_W 1000.0
-#define RIGHT_X (RDD_H_WF_X0 + RDD_H_WF_WIDTH + 12.0)
-#define TITLE_MAX 90 /* bytes of a finding title written into the chart */
+#define RIGHT_X (RDD_H_WF_X0 + RDD_H_WF_WIDTH + 16.0)
+#define CHAR_W 6.5 /* a generous width of one character of a label */
 
 struct scale {
 	double span; /* ms at the right end of the bars */
@@ -319,7 +319,13 @@ phase_row(struct hw *w, const json_t *doc, const json_t *ph, size_t row,
 		double end = bx + w_of(s, bx, ms, &clipped);
 
 		if (title != NULL) {
-			bool left = end > RDD_H_WF_X0 + RDD_H_WF_WIDTH * 0.55;
+			/* Beside the bar, on the side with more room, cut
+			 * to fit (the findings below have it whole). */
+			bool left = bx - RDD_H_WF_X0 > X_END - end;
+			double room = left ? bx - RDD_H_WF_X0 : X_END - end;
+			size_t max = room > 12 * CHAR_W
+			                 ? (size_t)((room - 6) / CHAR_W)
+			                 : 12;
 
 			rdd__h_raw(w, "<a href=\"#");
 			rdd__h_anchor(w, prefix, "finding-");
@@ -332,8 +338,8 @@ phase_row(struct hw *w, const json_t *doc, const json_t *ph, size_t row,
 			rdd__h_raw(w, "\" y=\"");
 			rdd__h_num(w, y + 15);
 			rdd__h_raw(w, "\">");
-			rdd__h_text_n(w, title, cut_utf8(title, TITLE_MAX));
-			if (strlen(title) > TITLE_MAX)
+			rdd__h_text_n(w, title, cut_utf8(title, max - 1));
+			if (strlen(title) > max - 1)
 				rdd__h_raw(w, "&hellip;");
 			rdd__h_raw(w, "</text></a>\n");
 		}

@@ -1163,9 +1163,9 @@ rdd_report_json_line(FILE *out, const void *doc)
 	if (doc == NULL)
 		return -1;
 	/* One line: compact, keys in the document's order. */
-	text = json_dumps((const json_t *)doc,
-	                  JSON_COMPACT | JSON_PRESERVE_ORDER |
-	                      JSON_REAL_PRECISION(12));
+	text =
+	    json_dumps((const json_t *)doc, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	                                        JSON_REAL_PRECISION(12));
 	if (text == NULL)
 		return -1;
 	if (write_document(out, text) == 0 && fputc('\n', out) != EOF &&

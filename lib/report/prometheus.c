@@ -53,8 +53,14 @@ help(struct pw *p, const char *name, const char *type, const char *text)
 static void
 sample(struct pw *p, const char *name, const char *extra, double v)
 {
-	fprintf(p->out, "%s{target=\"%s\"%s%s} %.9g\n", name, p->target,
-	        extra[0] != '\0' ? "," : "", extra, v);
+	fprintf(p->out, "%s{target=\"%s\"%s%s} ", name, p->target,
+	        extra[0] != '\0' ? "," : "", extra);
+	/* Whole numbers (times in seconds, counts) in full: %g would round
+	 * a Unix time to 9 digits. */
+	if (v > -9e15 && v < 9e15 && (double)(long long)v == v)
+		fprintf(p->out, "%lld\n", (long long)v);
+	else
+		fprintf(p->out, "%.9g\n", v);
 }
 
 /* "2026-12-06T22:08:09Z" as Unix seconds; false when it is not that. */
