@@ -84,17 +84,19 @@ static double
 span_of(const json_t *doc)
 {
 	json_t *arr, *e, *cs, *sess;
-	double span = 0, side = 0, v;
+	double span = 0, side = 0, side_start = 0, v;
 	size_t i;
 
 	json_array_foreach(rdd__h_arr(doc, "phases"), i, e)
 	{
 		const char *name = rdd__h_str(e, "phase");
 
-		if (name != NULL &&
-		    (strcmp(name, "udp") == 0 || strcmp(name, "network") == 0))
+		if (name != NULL && (strcmp(name, "udp") == 0 ||
+		                     strcmp(name, "network") == 0)) {
 			extend(&side, e, "start_ms", "ms");
-		else
+			if (rdd__h_num_at(e, "start_ms", &v) && v > side_start)
+				side_start = v;
+		} else
 			extend(&span, e, "start_ms", "ms");
 	}
 	arr = rdd__h_arr(rdd__h_obj(doc, "negotiation"), "attempts");
@@ -110,6 +112,9 @@ span_of(const json_t *doc)
 	if ((sess = rdd__h_obj(doc, "session")) != NULL &&
 	    rdd__h_num_at(sess, "end_ms", &v) && v > span)
 		span = v;
+	/* Every bar starts inside the chart. */
+	if (side_start > span)
+		span = side_start;
 	if (side > span && (side <= 1.5 * span || span <= 0))
 		span = side;
 	else if (side > span)

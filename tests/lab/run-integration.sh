@@ -286,5 +286,9 @@ for spec in "logon-xrdp-right:rdplab.pw:login successful for user rdplab:yes:--l
 	# shellcheck disable=SC2086 # OPTS is options, split on purpose
 	logon_xrdp "$name" "$LAB_DIR/logon/$pw" "$line" "$sess" $opts
 done
+# The HTML report in Chromium, watch on an impaired path, the Nagios line.
+. "$HERE/html.bash"
+html_all "$FILTER"
+n=$((n + html_ran))
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
 exit 0

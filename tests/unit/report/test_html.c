@@ -417,6 +417,8 @@ check_waterfall(const json_t *doc, const char *page)
 		bars++;
 		assert_true(attr_is(bar - 1, "data-status", st));
 		x = attr_num(bar, "x");
+		/* Every bar starts inside the chart. */
+		assert_true(x >= x0 - 0.001 && x <= x0 + width + 0.001);
 		w = attr_num(bar, "width");
 		assert_true(fabs(attr_num(bar, "data-start-ms") - start) <
 		            0.001);
@@ -431,6 +433,8 @@ check_waterfall(const json_t *doc, const char *page)
 			/* Clipped at the right edge, and marked. */
 			assert_true(attr_is(bar - 1, "data-clipped", "1"));
 			want_w = x0 + width - x;
+			if (want_w < RDD_H_MIN_BAR)
+				want_w = RDD_H_MIN_BAR;
 		}
 		if (fabs(w - want_w) > 0.01)
 			fail_msg("%s: width %f, want %f", name, w, want_w);
