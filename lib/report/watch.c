@@ -122,6 +122,13 @@ verdict_of(const char *s)
 	return RDD_VERDICT_UNKNOWN;
 }
 
+/* The phase named S, or -1 (also for NULL). */
+static int
+phase_of(const char *s)
+{
+	return s != NULL ? rdd_phase_from_name(s) : -1;
+}
+
 static int
 severity_of(const char *s)
 {
@@ -156,7 +163,7 @@ read_round(struct round *r, const json_t *doc)
 		r->ms[i] = NAN;
 	json_array_foreach(rdd__h_arr(doc, "phases"), i, e)
 	{
-		int p = rdd_phase_from_name(rdd__h_str(e, "phase"));
+		int p = phase_of(rdd__h_str(e, "phase"));
 		const char *st = rdd__h_str(e, "status");
 
 		if (p < 0 || st == NULL || strcmp(st, "skipped") == 0)
@@ -218,7 +225,7 @@ note_findings(struct rdd_watch *w, const json_t *doc, const struct round *r,
 		if (severity_of(rdd__h_str(e, "severity")) > fs->severity ||
 		    fs->rounds == 0)
 			fs->severity = severity_of(rdd__h_str(e, "severity"));
-		fs->phase = rdd_phase_from_name(rdd__h_str(e, "phase"));
+		fs->phase = phase_of(rdd__h_str(e, "phase"));
 	}
 	for (c = 0; c < RDD_CAUSE_COUNT; c++) {
 		struct finding_stats *fs = &w->f[c];

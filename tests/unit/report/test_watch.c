@@ -260,6 +260,16 @@ test_refused(void **state)
 		fclose(f);
 	}
 	json_decref(doc);
+	/* Names missing (found by fuzz_html): taken, not read. */
+	doc = json_pack("{s:[{s:s,s:f}],s:[{s:s}],s:{}}", "phases", "status",
+	                "ok", "ms", 1.0, "findings", "id", "tcp-refused",
+	                "verdict");
+	assert_int_equal(rdd_watch_add(w, doc), 0);
+	assert_int_equal(rdd_watch_add(w, doc), 0);
+	s = summary(w);
+	expect_in(s, "findings in every round: tcp-refused\n");
+	free(s);
+	json_decref(doc);
 	rdd_watch_free(w);
 	rdd_watch_free(NULL);
 }
