@@ -231,9 +231,14 @@ failing_finding(const json_t *doc, const char *phase)
 	return any;
 }
 
+/*
+ * One phase's row. *END is where the last bar of the connection's own
+ * phases ended (a phase that did not run is written there: it was not
+ * reached at that point); the side measurements (udp, network) leave it.
+ */
 static void
 phase_row(struct hw *w, const json_t *doc, const json_t *ph, size_t row,
-          const struct scale *s, const char *prefix)
+          const struct scale *s, const char *prefix, double *end_ms)
 {
 	const char *name = rdd__h_str(ph, "phase");
 	const char *status = rdd__h_str(ph, "status");
@@ -270,9 +275,17 @@ phase_row(struct hw *w, const json_t *doc, const json_t *ph, size_t row,
 	if (!has_ms)
 		ms = 0;
 	bx = x_of(s, st);
+	if (!skipped && name != NULL && strcmp(name, "udp") != 0 &&
+	    strcmp(name, "network") != 0 && st + ms > *end_ms)
+		*end_ms = st + ms;
 	if (skipped) {
+		double tx = x_of(s, *end_ms) + 4;
+
+		/* Room for the words before the right-hand column. */
+		if (tx > X_END - 80)
+			tx = X_END - 80;
 		rdd__h_raw(w, "<text class=\"lbl-skipped\" x=\"");
-		rdd__h_num(w, bx + 2);
+		rdd__h_num(w, tx);
 		rdd__h_raw(w, "\" y=\"");
 		rdd__h_num(w, y + 15);
 		rdd__h_raw(w, "\">");
@@ -496,14 +509,15 @@ rdd__h_waterfall(struct hw *w, const json_t *doc, const char *prefix)
 	json_t *phases = rdd__h_arr(doc, "phases"), *ph;
 	struct scale s = {span_of(doc)};
 	size_t i, n = json_array_size(phases);
-	double height = TOP + (double)n * ROW + 6;
+	double height = TOP + (double)n * ROW + 6, end_ms = 0;
 
 	if (n == 0)
 		return;
 	svg_begin(w, "waterfall", prefix, "waterfall", &s, height,
 	          "the phases of the check as a waterfall");
 	axis(w, &s, height);
-	json_array_foreach(phases, i, ph) phase_row(w, doc, ph, i, &s, prefix);
+	json_array_foreach(phases, i, ph)
+	    phase_row(w, doc, ph, i, &s, prefix, &end_ms);
 	rdd__h_raw(w, "</svg>\n");
 	connections(w, doc, &s, prefix);
 }
