@@ -278,19 +278,19 @@ watch_impair() {
 	fi
 }
 
-# nagios_one NAME TARGET STATUS: the plugin line and its exit status.
+# nagios_one NAME TARGET STATUS: the plugin line and its exit status,
+# against the HTML page of the same check (its verdict and findings).
 nagios_one() {
 	local name=$1 target=$2 want=$3 dir=$work/$1 rc jrc line problems
 	mkdir -p "$dir"
 	ip netns exec rdpcli timeout 60 "$TOOL" check --nagios --timeout 2 \
-	    --samples 3 "$target" >"$dir/out" 2>"$dir/err"
+	    --samples 3 --html "$dir/page.html" "$target" >"$dir/out" 2>"$dir/err"
 	rc=$?
-	ip netns exec rdpcli timeout 60 "$TOOL" check --json --timeout 2 \
-	    --samples 3 "$target" >"$dir/doc.json" 2>/dev/null
-	jrc=$(jq -r .verdict.exit_code "$dir/doc.json")
+	jrc=$(sed -n 's/.*<p class="muted">exit status \([0-9]\)<\/p>.*/\1/p' \
+	    "$dir/page.html" | head -1)
 	line=$(head -1 "$dir/out")
 	problems=$(
-		[ "$rc" = "$jrc" ] || echo "exit $rc, the JSON says $jrc"
+		[ "$rc" = "$jrc" ] || echo "exit $rc, the report says ${jrc:-?}"
 		[[ $line == "RDP $want - "* ]] || echo "first line: $line"
 		# perfdata: 'label'=value[UOM];[warn];[crit];[min];[max]
 		num='-?[0-9]+(\.[0-9]+)?'
@@ -300,7 +300,7 @@ nagios_one() {
 			[[ $d =~ $re ]] || echo "perfdata '$d'"
 		done
 		[ "$(grep -o '|' "$dir/out" | wc -l)" = 1 ] || echo "more than one |"
-		[ "$(($(wc -l <"$dir/out") - 1))" = "$(jq '.findings | length' "$dir/doc.json")" ] ||
+		[ "$(($(wc -l <"$dir/out") - 1))" = "$(grep -c '<section class="finding ' "$dir/page.html")" ] ||
 		    echo "not one line per finding"
 	)
 	if [ -n "$problems" ]; then
