@@ -18,8 +18,13 @@ DEB_PKGS="debhelper dpkg-dev fakeroot"
 LAB_PKGS="xrdp freerdp2-shadow-x11 freerdp2-x11 winpr-utils xvfb iproute2
 iptables openssl procps nmap sslscan jq bc tigervnc-standalone-server
 python3-yaml"
+# The HTML report is loaded in a real browser (headless Chromium), and the
+# Prometheus textfile checked by Prometheus' own parser, `promtool check
+# metrics` (the prometheus package; its daemon is not started, see
+# policy-rc.d below).
+REPORT_PKGS="chromium prometheus"
 
-want=$(echo $BUILD_PKGS $INSTALL_PKGS $DEB_PKGS $LAB_PKGS)
+want=$(echo $BUILD_PKGS $INSTALL_PKGS $DEB_PKGS $LAB_PKGS $REPORT_PKGS)
 missing=""
 for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
@@ -38,7 +43,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "install-deps: installing$missing"
 apt-get update -qq
-# xrdp's postinst tries to start a service; without systemd that fails
+# xrdp's and prometheus' postinst try to start a service; without systemd that fails
 # harmlessly, so policy-rc.d keeps it from trying at all.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d

@@ -6,11 +6,14 @@
  * verdict: 0 ok, 1 warning, 2 critical, 3 unknown (usage or internal
  * error), as monitoring plugins do.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "commands.h"
 #include "credentials.h"
@@ -45,6 +48,10 @@ check_usage(FILE *f)
 	    "                       port)\n"
 	    "      --no-udp         no RDP-UDP probe\n"
 	    "  -j, --json           one JSON document (docs/json.md)\n"
+	    "      --html FILE      also write the report as one HTML page\n"
+	    "                       (- : to standard output, instead of text)\n"
+	    "      --nagios         one line for Nagios/Icinga with perfdata,\n"
+	    "                       then one per finding, instead of text\n"
 	    "      --tls-full       also enumerate TLS versions, cipher\n"
 	    "                       suites and groups, and judge which\n"
 	    "                       clients can connect\n"
@@ -144,6 +151,14 @@ parse_samples(const char *s, size_t *out)
 enum { OPT_TLS_FULL = 300, OPT_TLS_PARALLEL, OPT_CA_FILE };
 enum { OPT_STOP_AFTER = 500, OPT_LICENSING, OPT_CHANNELS };
 enum { OPT_USER = 600, OPT_PASSWORD_FILE, OPT_LOGON };
+enum { OPT_HTML = 700, OPT_NAGIOS };
+
+/* The HTML page of a check document (rdd_report_write_file's writer). */
+static int
+write_html(FILE *out, void *doc)
+{
+	return rdd_report_html(out, doc);
+}
 
 #define MAX_CHANNELS 31 /* [MS-RDPBCGR] 2.2.1.3.4 */
 
@@ -214,6 +229,8 @@ const struct option check_longopts[] = {
     {"user", required_argument, NULL, OPT_USER},
     {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
     {"logon", no_argument, NULL, OPT_LOGON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"nagios", no_argument, NULL, OPT_NAGIOS},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -227,6 +244,7 @@ const struct cmd_optarg check_optargs[] = {
     {"licensing", licensing_values, false},
     {"ca-file", NULL, true},
     {"password-file", NULL, true},
+    {"html", NULL, true},
     {NULL, NULL, false},
 };
 
@@ -247,7 +265,8 @@ cmd_check(int argc, char **argv)
 	static const char *channel_names[MAX_CHANNELS];
 	static struct rdd_credentials creds;
 	char *password = NULL;
-	bool logon = false;
+	bool logon = false, nagios = false;
+	const char *html = NULL;
 	enum cred_source source;
 	char terr[RDD_STR];
 
@@ -343,6 +362,12 @@ cmd_check(int argc, char **argv)
 		case OPT_LOGON:
 			logon = true;
 			break;
+		case OPT_HTML:
+			html = optarg;
+			break;
+		case OPT_NAGIOS:
+			nagios = true;
+			break;
 		case OPT_TLS_PARALLEL: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -412,6 +437,12 @@ cmd_check(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: two different ports given\n");
 		return RDD_EXIT_UNKNOWN;
 	}
+	if ((json && nagios) ||
+	    (html != NULL && strcmp(html, "-") == 0 && (json || nagios))) {
+		fprintf(stderr, "rdpdoctor: one of --json, --nagios and "
+		                "--html - on standard output\n");
+		return RDD_EXIT_UNKNOWN;
+	}
 	if (user == NULL && (password_file != NULL || logon)) {
 		fprintf(stderr, "rdpdoctor: --password-file and --logon need "
 		                "--user\n");
@@ -466,6 +497,9 @@ cmd_check(int argc, char **argv)
 		return RDD_EXIT_UNKNOWN;
 	}
 	if (rdd_check_run(&opt, obs) != 0) {
+		if (nagios)
+			printf(
+			    "RDP UNKNOWN - internal error during the check\n");
 		fprintf(stderr, "rdpdoctor: internal error during the check\n");
 		rc = RDD_EXIT_UNKNOWN;
 		goto out;
@@ -477,6 +511,27 @@ cmd_check(int argc, char **argv)
 	rdd_diagnose(obs, diag);
 	if (client_error)
 		rdd_diagnose_client_error(diag, ce_code, has_ext, ce_ext);
+	rc = rdd_verdict_exit_code(diag->status);
+	if (html != NULL || nagios) {
+		void *doc = rdd_report_json_doc(obs, diag);
+
+		if (doc == NULL) {
+			fprintf(stderr, "rdpdoctor: out of memory\n");
+			rc = RDD_EXIT_UNKNOWN;
+			goto out;
+		}
+		if (html != NULL &&
+		    rdd_report_write_file(html, write_html, doc) != 0) {
+			fprintf(stderr, "rdpdoctor: cannot write %s: %s\n",
+			        html, strerror(errno));
+			rc = RDD_EXIT_UNKNOWN;
+		}
+		if (nagios && rdd_report_nagios(stdout, doc) != 0)
+			rc = RDD_EXIT_UNKNOWN;
+		json_decref(doc);
+		if (nagios || (html != NULL && strcmp(html, "-") == 0))
+			goto out;
+	}
 	if (json) {
 		if (rdd_report_json(stdout, obs, diag) != 0) {
 			fprintf(stderr, "rdpdoctor: cannot write JSON\n");
@@ -488,7 +543,6 @@ cmd_check(int argc, char **argv)
 		topt.verbose = verbose;
 		rdd_report_text(stdout, obs, diag, &topt);
 	}
-	rc = rdd_verdict_exit_code(diag->status);
 out:
 	cred_free_password(password);
 	if (fflush(stdout) != 0)

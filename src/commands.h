@@ -17,6 +17,8 @@ int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /*
  * The option tables of the subcommands. getopt_long parses with them, and
@@ -46,6 +48,13 @@ extern const struct cmd_optarg scan_optargs[]; /* ends with {NULL} */
 extern const struct option diff_longopts[];
 extern const char diff_shortopts[];
 extern const struct cmd_optarg diff_optargs[]; /* ends with {NULL} */
+extern const struct option watch_longopts[];
+extern const char watch_shortopts[];
+extern const struct cmd_optarg watch_optargs[];
+
+extern const struct option report_longopts[];
+extern const char report_shortopts[];
+extern const struct cmd_optarg report_optargs[];
 
 /* Split "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address. HOST is
  * written to HOST (cap bytes); *port is set only when a port was given.

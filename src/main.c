@@ -54,6 +54,16 @@ static const struct operand explain_operands[] = {
     {NULL, OPERAND_TEXT, false},
 };
 
+static const struct operand watch_operands[] = {
+    {"HOST[:PORT]", OPERAND_HOST, false},
+    {NULL, OPERAND_TEXT, false},
+};
+
+static const struct operand report_operands[] = {
+    {"FILE", OPERAND_TEXT, false},
+    {NULL, OPERAND_TEXT, false},
+};
+
 static const struct operand help_operands[] = {
     {"COMMAND", OPERAND_COMMAND, true},
     {NULL, OPERAND_TEXT, false},
@@ -68,6 +78,10 @@ static const struct command commands[] = {
      scan_longopts, scan_shortopts, scan_optargs, scan_operands},
     {"diff", "what changed between two stored scans", cmd_diff, diff_longopts,
      diff_shortopts, diff_optargs, NULL},
+    {"watch", "check one RDP server again and again", cmd_watch, watch_longopts,
+     watch_shortopts, watch_optargs, watch_operands},
+    {"report", "saved check results as an HTML page", cmd_report,
+     report_longopts, report_shortopts, report_optargs, report_operands},
     {"version", "the versions of rdpdoctor and its libraries", cmd_version,
      NULL, "", NULL, NULL},
     {"help", "the commands, or the options of one", cmd_help, NULL, "", NULL,
@@ -93,6 +107,8 @@ usage(FILE *f)
 	    "       rdpdoctor scan [options] [TARGET...]\n"
 	    "       rdpdoctor diff --db FILE [options]\n"
 	    "       rdpdoctor explain [options] CODE [EXTENDED]\n"
+	    "       rdpdoctor watch [options] HOST[:PORT]\n"
+	    "       rdpdoctor report --html OUT FILE\n"
 	    "       rdpdoctor --version | --help\n"
 	    "\n"
 	    "commands:\n"
@@ -107,6 +123,11 @@ usage(FILE *f)
 	    "NTSTATUS):\n"
 	    "          phases, ranked causes, the check findings that confirm\n"
 	    "          each, and fixes (rdpdoctor explain --help)\n"
+	    "  watch   check one server again and again: a line per round,\n"
+	    "          percentiles and what came and went; Prometheus file\n"
+	    "          (rdpdoctor watch --help)\n"
+	    "  report  saved check --json results as an HTML page\n"
+	    "          (rdpdoctor report --help)\n"
 	    "  version the version of rdpdoctor and of the OpenSSL, libuv\n"
 	    "          and jansson it runs with (also --version)\n"
 	    "\n"

@@ -43,6 +43,84 @@ void *rdd_report_json_doc(const struct rdd_observation *obs,
 /* DOC (a json_t *) on one line, then a newline (NDJSON). 0 or -1. */
 int rdd_report_json_line(FILE *out, const void *doc);
 
+/* ---- HTML: one self-contained page (inline CSS and SVG, no script) ------ */
+
+/*
+ * The check document DOC (a json_t *: rdd_report_json_doc's, or one read
+ * back from `check --json`) as one HTML page: the verdict, the phase
+ * waterfall, the findings with their fixes, the certificate, TLS, CredSSP,
+ * MCS and session details, the path with an RTT chart. Every string of DOC
+ * is escaped (a saved document is untrusted as a whole). Returns 0, or -1
+ * when DOC is not a check document (no "phases" array or no "verdict"
+ * object) or OUT has an error (OUT is not flushed).
+ */
+int rdd_report_html(FILE *out, const void *doc);
+
+/* N check documents on one page: a table of them, then each as above
+ * (its ids prefixed "hN-"). One document: as rdd_report_html. */
+int rdd_report_html_many(FILE *out, const void *const *docs, size_t n);
+
+/*
+ * Escape untrusted bytes for HTML text or a double-quoted attribute:
+ * & < > " ' become entities; control characters (but tab and line feed)
+ * and DEL become \xNN, the C1 and bidirectional controls \uNNNN, each byte
+ * of ill-formed UTF-8 U+FFFD. Never splits a character or an entity;
+ * always NUL-terminates DST (cap > 0), truncating if needed. Returns DST.
+ */
+char *rdd_escape_html(char *dst, size_t cap, const char *src);
+
+/* ---- monitoring: Nagios/Icinga, Prometheus, rdpdoctor watch ------------ */
+
+/*
+ * The check document DOC as a Nagios plugin's output (Nagios plugin
+ * guidelines): "RDP STATUS - summary | perfdata" on the first line (the
+ * phases' times in seconds, with the timeout as maximum; the RTT, loss
+ * and certificate days with the findings' thresholds), then one line per
+ * finding. The exit status to go with it is verdict.exit_code. Returns 0
+ * or -1.
+ */
+int rdd_report_nagios(FILE *out, const void *doc);
+
+/* Repeated checks of one target (rdpdoctor watch): what each round showed,
+ * kept for percentiles and for when each finding came and went. */
+struct rdd_watch;
+
+/* A new record, empty; NULL when out of memory. INTERVAL_S is only shown. */
+struct rdd_watch *rdd_watch_new(double interval_s);
+void rdd_watch_free(struct rdd_watch *w);
+/* Add a round: DOC is its check document. Returns 0, or -1 when DOC is not
+ * a check document or memory ran out (the round is then not counted). */
+int rdd_watch_add(struct rdd_watch *w, const void *doc);
+/* Rounds added. */
+size_t rdd_watch_rounds(const struct rdd_watch *w);
+/* One line for the last round: its time, number, verdict, each phase's
+ * time and the findings that came (+id) and went (-id) since the round
+ * before. 0 or -1. */
+int rdd_watch_line(FILE *out, const struct rdd_watch *w);
+/* The summary: per phase min, median, p95 and max over the rounds, the
+ * verdicts and failure rate, and each finding that did not come in every
+ * round with how often and when it came and went. 0 or -1. */
+int rdd_watch_summary(FILE *out, const struct rdd_watch *w);
+
+/*
+ * DOC (the last check) as a node_exporter textfile-collector file, names
+ * in blackbox_exporter's style (rdpdoctor_probe_success,
+ * rdpdoctor_phase_duration_seconds{phase="tls"}, ...), with HELP and TYPE
+ * lines; with W (may be NULL) also the watch's counters. 0 or -1.
+ */
+int rdd_report_prometheus(FILE *out, const void *doc,
+                          const struct rdd_watch *w);
+
+/*
+ * Write PATH whole or not at all: WRITE(out, CTX) into a temporary file
+ * beside PATH, flushed and synced, then renamed over it (mode 0644), so a
+ * reader (node_exporter, a browser) sees the old file or the new one,
+ * never half. PATH "-" writes to standard output instead. Returns 0, or
+ * -1 with errno set (the temporary file is removed).
+ */
+int rdd_report_write_file(const char *path, int (*write)(FILE *out, void *ctx),
+                          void *ctx);
+
 /* ---- rdpdoctor explain: what an error code means ----------------------- */
 
 #define RDD_EXPLAIN_INPUT_MAX 128 /* longest CODE or EXTENDED, in bytes */

@@ -300,5 +300,9 @@ for name in fleet-scan fleet-shards fleet-history fleet-policy-drift \
 	fleet-scale-docs) fleet_scale_docs ;;
 	esac
 done
+# The HTML report in Chromium, watch on an impaired path, the Nagios line.
+. "$HERE/html.bash"
+html_all "$FILTER"
+n=$((n + html_ran))
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
 exit 0
