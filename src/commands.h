@@ -15,6 +15,7 @@
 
 int cmd_check(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_pcap(int argc, char **argv);
 
 /*
  * The option tables of the subcommands. getopt_long parses with them, and
@@ -36,6 +37,10 @@ extern const struct cmd_optarg check_optargs[]; /* ends with {NULL} */
 
 extern const struct option explain_longopts[];
 extern const char explain_shortopts[];
+
+extern const struct option pcap_longopts[];
+extern const char pcap_shortopts[];
+extern const struct cmd_optarg pcap_optargs[]; /* ends with {NULL} */
 
 /* Split "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address. HOST is
  * written to HOST (cap bytes); *port is set only when a port was given.

@@ -49,6 +49,11 @@ static const struct operand explain_operands[] = {
     {NULL, OPERAND_TEXT, false},
 };
 
+static const struct operand pcap_operands[] = {
+    {"FILE", OPERAND_TEXT, false},
+    {NULL, OPERAND_TEXT, false},
+};
+
 static const struct operand help_operands[] = {
     {"COMMAND", OPERAND_COMMAND, true},
     {NULL, OPERAND_TEXT, false},
@@ -59,6 +64,8 @@ static const struct command commands[] = {
      check_shortopts, check_optargs, check_operands},
     {"explain", "what an RDP error code means", cmd_explain, explain_longopts,
      explain_shortopts, NULL, explain_operands},
+    {"pcap", "diagnose every RDP connection in a capture", cmd_pcap,
+     pcap_longopts, pcap_shortopts, pcap_optargs, pcap_operands},
     {"version", "the versions of rdpdoctor and its libraries", cmd_version,
      NULL, "", NULL, NULL},
     {"help", "the commands, or the options of one", cmd_help, NULL, "", NULL,
@@ -82,6 +89,7 @@ usage(FILE *f)
 	fputs(
 	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
 	    "       rdpdoctor explain [options] CODE [EXTENDED]\n"
+	    "       rdpdoctor pcap [options] FILE\n"
 	    "       rdpdoctor --version | --help\n"
 	    "\n"
 	    "commands:\n"
@@ -91,6 +99,9 @@ usage(FILE *f)
 	    "NTSTATUS):\n"
 	    "          phases, ranked causes, the check findings that confirm\n"
 	    "          each, and fixes (rdpdoctor explain --help)\n"
+	    "  pcap    every RDP connection in a capture (pcap, pcapng): the\n"
+	    "          phase each reached, why it failed, from both sides\n"
+	    "          (rdpdoctor pcap --help)\n"
 	    "  version the version of rdpdoctor and of the OpenSSL, libuv\n"
 	    "          and jansson it runs with (also --version)\n"
 	    "\n"
