@@ -148,6 +148,11 @@ rdd_ipfrag_add(struct rdd_ipfrag *f, const struct rdd_pkt *pkt, double ts,
 	for (i = 0; i < RDD_IPFRAG_MAX && d == NULL; i++)
 		if (same(&f->d[i], pkt))
 			d = &f->d[i];
+	/* Too old to be finished now: what comes is a new datagram. */
+	if (d != NULL && ts - d->first_ts > RDD_IPFRAG_TIMEOUT_S) {
+		drop(f, d, true);
+		d = NULL;
+	}
 	if (d == NULL) {
 		while (f->bytes > RDD_IPFRAG_BYTES - RDD_IPFRAG_DATAGRAM_MAX) {
 			struct datagram *oldest = NULL;
