@@ -48,7 +48,7 @@ check_conn(void *ctx, struct rdd_pcap_conn *c)
 	struct rdd_text_options topt = {0};
 	void *doc;
 
-	CHECK(c->status <= RDD_PCAP_INCOMPLETE);
+	CHECK(c->status < RDD_PCAP_STATUS_COUNT);
 	CHECK(c->n_evidence <= RDD_PCAP_MAX_EVIDENCE);
 	CHECK(c->cli.n_channels <= RDD_PCAP_MAX_CHANNELS);
 	CHECK(TERMINATED(c->ending));

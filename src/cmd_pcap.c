@@ -24,6 +24,7 @@
 
 #include "commands.h"
 #include "pcap/capture.h"
+#include "pcap/fallback.h"
 #include "pcap/keylog.h"
 #include "rdpdoctor/check.h"
 #include "report/pcap_report.h"
@@ -163,6 +164,52 @@ load(struct store *s, size_t i, struct rdd_pcap_conn *c)
 }
 
 static int
+save(struct store *s, size_t i, const struct rdd_pcap_conn *c)
+{
+	if (fseek(s->tmp, s->k[i].offset, SEEK_SET) != 0 ||
+	    fwrite(c, sizeof(*c), 1, s->tmp) != 1)
+		return -1;
+	return 0;
+}
+
+/* A connection refused with SSL_NOT_ALLOWED_BY_SERVER and the client's
+ * next one with standard RDP security: mstsc's fallback (fallback.h). */
+#define FALLBACK_LOOKAHEAD 16
+
+static int
+link_fallbacks(struct store *s)
+{
+	struct rdd_pcap_conn *c = malloc(sizeof(*c)), *d = malloc(sizeof(*d));
+	size_t i, j;
+	int rc = 0;
+
+	if (c == NULL || d == NULL)
+		rc = -1;
+	for (i = 0; rc == 0 && i < s->n; i++) {
+		if (load(s, i, c) != 0) {
+			rc = -1;
+			break;
+		}
+		if (c->obs.attempts[0].x224 != RDD_X224_FAILURE)
+			continue;
+		for (j = i + 1; j < s->n && j <= i + FALLBACK_LOOKAHEAD; j++) {
+			if (load(s, j, d) != 0) {
+				rc = -1;
+				break;
+			}
+			if (rdd_pcap_is_fallback(c, d)) {
+				rdd_pcap_link_fallback(c, d);
+				rc = save(s, i, c);
+				break;
+			}
+		}
+	}
+	free(c);
+	free(d);
+	return rc;
+}
+
+static int
 parse_timeout(const char *s, double *out)
 {
 	char *end;
@@ -193,6 +240,8 @@ capture_facts(const char *path, const struct rdd_capture_stats *st,
 	json_object_set_new(o, "last_packet", json_real(st->last_ts));
 	json_object_set_new(o, "tcp_connections",
 	                    json_integer((json_int_t)st->flows.tcp_flows));
+	json_object_set_new(o, "port_3389_not_rdp",
+	                    json_integer((json_int_t)st->flows.port_not_rdp));
 	json_object_set_new(o, "ip_fragments",
 	                    json_integer((json_int_t)st->frag.fragments));
 	json_object_set_new(o, "fragments_reassembled",
@@ -218,7 +267,8 @@ exit_for(const struct rdd_pcap_tally *t)
 		bad += t->n[RDD_PCAP_FAILED][ph];
 		meh += t->n[RDD_PCAP_NOT_VISIBLE][ph] +
 		       t->n[RDD_PCAP_CLIENT_CLOSED][ph] +
-		       t->n[RDD_PCAP_INCOMPLETE][ph];
+		       t->n[RDD_PCAP_INCOMPLETE][ph] +
+		       t->n[RDD_PCAP_FELL_BACK][ph];
 	}
 	return bad > 0 ? 2 : meh > 0 ? 1 : 0;
 }
@@ -245,6 +295,10 @@ report(struct store *s, const struct out_opts *oo, const char *path,
 		return -1;
 	memset(&tally, 0, sizeof(tally));
 	qsort(s->k, s->n, sizeof(*s->k), by_start);
+	if (link_fallbacks(s) != 0) {
+		free(c);
+		return -1;
+	}
 	for (i = 0; i < s->n; i++) {
 		if (load(s, i, c) != 0) {
 			free(c);
@@ -262,6 +316,13 @@ report(struct store *s, const struct out_opts *oo, const char *path,
 		       st->linktype_name);
 		printf("%s%s\n", line,
 		       st->cut_short ? " (the file is cut short)" : "");
+		if (st->flows.port_not_rdp > 0)
+			printf(
+			    "(and %llu TCP connection%s on port 3389 that did "
+			    "not start with an X.224 Connection Request: not "
+			    "read as RDP)\n",
+			    (unsigned long long)st->flows.port_not_rdp,
+			    st->flows.port_not_rdp == 1 ? "" : "s");
 	}
 	for (i = 0; i < s->n && rc == 0; i++) {
 		if (oo->only != 0 && oo->only != i + 1)

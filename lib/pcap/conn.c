@@ -19,6 +19,8 @@ rdd_pcap_status_name(enum rdd_pcap_status s)
 		return "client_closed";
 	case RDD_PCAP_INCOMPLETE:
 		return "incomplete";
+	case RDD_PCAP_FELL_BACK:
+		return "fell_back";
 	}
 	return "unknown";
 }

@@ -27,11 +27,16 @@ enum rdd_pcap_status {
 	                           seen before it */
 	RDD_PCAP_CLIENT_CLOSED, /* the client ended it while the server had
 	                           answered everything asked */
-	RDD_PCAP_INCOMPLETE     /* the capture ends or has a hole before the
+	RDD_PCAP_INCOMPLETE,    /* the capture ends or has a hole before the
 	                           connection's end */
+	RDD_PCAP_FELL_BACK      /* refused standard TLS with SSL_NOT_ALLOWED_
+	                           BY_SERVER, and the client connected again
+	                           with standard RDP security (fallback) */
 };
+#define RDD_PCAP_STATUS_COUNT (RDD_PCAP_FELL_BACK + 1)
 
-/* "ok", "failed", "not_visible", "client_closed", "incomplete". */
+/* "ok", "failed", "not_visible", "client_closed", "incomplete",
+ * "fell_back". */
 const char *rdd_pcap_status_name(enum rdd_pcap_status s);
 
 enum rdd_pcap_kind {
@@ -171,7 +176,9 @@ struct rdd_pcap_conn {
 	bool end_dpum_from_client;
 
 	enum rdd_pcap_status status;
-	int status_phase; /* enum rdd_phase, or -1 */
+	int status_phase;     /* enum rdd_phase, or -1 */
+	unsigned fallback_to; /* FELL_BACK: the index of the connection the
+	                         client fell back to */
 
 	struct rdd_observation obs;
 	struct rdd_diagnosis diag;

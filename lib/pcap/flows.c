@@ -420,6 +420,9 @@ finish_flow(struct rdd_flows *f, struct flow *fl, double end)
 		f->n_rdp++;
 		f->stats.rdp++;
 	}
+	if (fl->state == F_IGNORED && fl->data_seen &&
+	    (fl->port[0] == RDP_PORT || fl->port[1] == RDP_PORT))
+		f->stats.port_not_rdp++;
 	if (fl->state == F_RDP && fl->conn != NULL) {
 		flush_dirs(fl, end);
 		for (i = 0; i < 2; i++) {

@@ -39,11 +39,13 @@
 typedef void (*rdd_flows_cb)(void *ctx, struct rdd_pcap_conn *conn);
 
 struct rdd_flows_stats {
-	uint64_t tcp_flows; /* TCP connections seen */
-	uint64_t rdp;       /* of them, RDP */
-	uint64_t udp_rdp;   /* RDP-UDP handshakes */
-	uint64_t evicted;   /* given up for room */
-	size_t peak_flows;  /* most followed at once */
+	uint64_t tcp_flows;    /* TCP connections seen */
+	uint64_t rdp;          /* of them, RDP */
+	uint64_t udp_rdp;      /* RDP-UDP handshakes */
+	uint64_t evicted;      /* given up for room */
+	uint64_t port_not_rdp; /* on port 3389 with data, but not an X.224
+	                          Connection Request first */
+	size_t peak_flows;     /* most followed at once */
 	size_t peak_rdp;
 };
 

@@ -257,8 +257,9 @@ void *
 rdd_report_pcap_json_summary(const struct rdd_pcap_tally *t, void *cap)
 {
 	static const enum rdd_pcap_status all[] = {
-	    RDD_PCAP_OK, RDD_PCAP_FAILED, RDD_PCAP_NOT_VISIBLE,
-	    RDD_PCAP_CLIENT_CLOSED, RDD_PCAP_INCOMPLETE};
+	    RDD_PCAP_OK,          RDD_PCAP_FAILED,
+	    RDD_PCAP_NOT_VISIBLE, RDD_PCAP_CLIENT_CLOSED,
+	    RDD_PCAP_INCOMPLETE,  RDD_PCAP_FELL_BACK};
 	struct jb b = {0};
 	json_t *o = json_object(), *by = json_object();
 	char text[512];

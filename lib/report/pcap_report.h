@@ -22,7 +22,7 @@ struct rdd_pcap_tally {
 	size_t tcp;
 	size_t udp;
 	/* [status][phase + 1]: phase -1 counts in column 0. */
-	size_t n[RDD_PCAP_INCOMPLETE + 1][RDD_PHASE_COUNT + 1];
+	size_t n[RDD_PCAP_STATUS_COUNT][RDD_PHASE_COUNT + 1];
 };
 
 void rdd_pcap_tally_add(struct rdd_pcap_tally *t,

@@ -45,6 +45,8 @@ status_verb(enum rdd_pcap_status s)
 		return "left by the client in";
 	case RDD_PCAP_INCOMPLETE:
 		return "incomplete in";
+	case RDD_PCAP_FELL_BACK:
+		return "fell back to standard RDP security";
 	}
 	return "?";
 }
@@ -52,7 +54,11 @@ status_verb(enum rdd_pcap_status s)
 void
 rdd_pcap_status_words(char *dst, size_t cap, const struct rdd_pcap_conn *c)
 {
-	if (c->status == RDD_PCAP_OK || c->status_phase < 0)
+	if (c->status == RDD_PCAP_FELL_BACK)
+		snprintf(dst, cap,
+		         "fell back to standard RDP security (connection #%u)",
+		         c->fallback_to);
+	else if (c->status == RDD_PCAP_OK || c->status_phase < 0)
 		snprintf(dst, cap, "%s",
 		         c->status == RDD_PCAP_OK
 		             ? "ok"
@@ -82,8 +88,9 @@ void
 rdd_pcap_summary_line(char *dst, size_t cap, const struct rdd_pcap_tally *t)
 {
 	static const enum rdd_pcap_status order[] = {
-	    RDD_PCAP_OK, RDD_PCAP_FAILED, RDD_PCAP_NOT_VISIBLE,
-	    RDD_PCAP_CLIENT_CLOSED, RDD_PCAP_INCOMPLETE};
+	    RDD_PCAP_OK,          RDD_PCAP_FAILED,
+	    RDD_PCAP_NOT_VISIBLE, RDD_PCAP_CLIENT_CLOSED,
+	    RDD_PCAP_INCOMPLETE,  RDD_PCAP_FELL_BACK};
 	size_t i, total = t->tcp + t->udp;
 	int ph;
 	bool first = true;
@@ -109,7 +116,11 @@ rdd_pcap_summary_line(char *dst, size_t cap, const struct rdd_pcap_tally *t)
 				continue;
 			append(dst, cap, "%s%zu ", first ? "" : ", ", n);
 			first = false;
-			if (order[i] == RDD_PCAP_OK || ph == 0)
+			if (order[i] == RDD_PCAP_FELL_BACK)
+				append(dst, cap,
+				       "fell back to standard RDP "
+				       "security");
+			else if (order[i] == RDD_PCAP_OK || ph == 0)
 				append(dst, cap, "%s",
 				       order[i] == RDD_PCAP_OK
 				           ? "ok"
