@@ -461,12 +461,16 @@ cmd_pcap(int argc, char **argv)
 	    !no_color && getenv("NO_COLOR") == NULL && isatty(STDOUT_FILENO);
 	if (keylog != NULL) {
 		kl = rdd_keylog_load(keylog, &skipped, err, sizeof(err));
-		if (kl == NULL) {
+		if (kl == NULL && access(keylog, R_OK) != 0) {
 			fprintf(stderr,
 			        "rdpdoctor: cannot use --keylog '%s': %s\n",
 			        keylog, err);
 			return RDD_EXIT_UNKNOWN;
 		}
+		/* A key log without secrets: TLS stays unread, and says so. */
+		if (kl == NULL)
+			fprintf(stderr, "rdpdoctor: --keylog '%s': %s\n",
+			        keylog, err);
 		opt.keylog = kl;
 	}
 	opt.trust_store = rdd_trust_store_load(ca_file, err, sizeof(err));

@@ -412,6 +412,29 @@ rdd__obs_end_kind(const struct rdd_observer *o, double since_ms, char *what,
 	return END_CAPTURE;
 }
 
+bool
+rdd__obs_server_dropped(const struct rdd_observer *o, char *what, size_t cap,
+                        bool *reset)
+{
+	double since = o->last_pdu_ms[SRV];
+
+	if (!o->closed[SRV] ||
+	    (o->closed[CLI] && o->closed_ms[CLI] < o->closed_ms[SRV]))
+		return false;
+	if (o->gap[CLI] || o->gap[SRV])
+		return false;
+	if (o->closed_ms[SRV] - since >= o->cfg.timeout_s * 1000.0)
+		return false;
+	*reset = o->reset[SRV];
+	snprintf(what, cap,
+	         "the server %s the connection %.1f ms after %.60s, before the "
+	         "client went on",
+	         o->reset[SRV] ? "reset (RST)" : "closed (FIN)",
+	         o->closed_ms[SRV] - since,
+	         o->last_pdu[SRV][0] ? o->last_pdu[SRV] : "its last PDU");
+	return true;
+}
+
 /* A phase that exists on this connection's path. */
 static bool
 on_path(const struct rdd_observer *o, enum rdd_phase p)

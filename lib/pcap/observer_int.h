@@ -198,6 +198,11 @@ enum rdd__end_kind {
 };
 enum rdd__end_kind rdd__obs_end_kind(const struct rdd_observer *o,
                                      double since_ms, char *what, size_t cap);
+/* While the client had to speak next: did the server close or reset the
+ * connection first, within the timeout of its own last PDU (so that it,
+ * not a stalled client, ended it)? Fills WHAT and *RESET. */
+bool rdd__obs_server_dropped(const struct rdd_observer *o, char *what,
+                             size_t cap, bool *reset);
 /* Plaintext of SIDE (after TLS) to the inner layers. */
 void rdd__obs_plain(struct rdd_observer *o, int side, const uint8_t *p,
                     size_t n, const struct rdd_tcp_meta *m);

@@ -358,8 +358,24 @@ rdd__mcs_end(struct rdd_observer *o)
 	struct rdd_attempt *a = o->a;
 	char what[RDD_STR];
 
-	if (a->mcs != RDD_MCS_NOT_RUN)
+	bool rst;
+
+	if (o->stopped || a->mcs != RDD_MCS_NOT_RUN)
 		return;
+	if (!o->ci && rdd__obs_server_dropped(o, what, sizeof(what), &rst)) {
+		a->mcs_wanted = true;
+		a->mcs = rst ? RDD_MCS_RESET : RDD_MCS_CLOSED;
+		a->mcs_start_ms = o->last_pdu_ms[SRV];
+		a->mcs_ms = o->closed_ms[SRV] - a->mcs_start_ms;
+		snprintf(a->mcs_detail, sizeof(a->mcs_detail), "%s", what);
+		o->obs->mcs.outcome = a->mcs;
+		snprintf(o->obs->mcs.attempt, sizeof(o->obs->mcs.attempt), "A");
+		o->obs->mcs.start_ms = a->mcs_start_ms;
+		o->obs->mcs.ms = a->mcs_ms;
+		snprintf(o->obs->mcs.detail, sizeof(o->obs->mcs.detail), "%s",
+		         what);
+		return;
+	}
 	if (!o->ci) {
 		if (o->gap[CLI] || o->gap[SRV])
 			(void)rdd__obs_end_kind(o, o->last_pdu_ms[SRV], what,

@@ -297,8 +297,19 @@ rdd__nla_end(struct rdd_observer *o)
 	enum rdd__end_kind k;
 	char what[RDD_STR];
 
+	bool rst;
+
 	if (o->stopped || o->nla_done)
 		return;
+	if (o->ts_client == 0 &&
+	    rdd__obs_server_dropped(o, what, sizeof(what), &rst)) {
+		ci->outcome = rst ? RDD_CREDSSP_RESET : RDD_CREDSSP_CLOSED;
+		snprintf(ci->attempt, sizeof(ci->attempt), "A");
+		ci->start_ms = o->last_pdu_ms[SRV];
+		ci->ms = o->closed_ms[SRV] - ci->start_ms;
+		snprintf(ci->detail, sizeof(ci->detail), "%s", what);
+		return;
+	}
 	if (o->ts_client == 0) {
 		rdd__obs_stop(
 		    o, RDD_PHASE_CREDSSP,

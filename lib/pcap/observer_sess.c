@@ -947,6 +947,14 @@ rdd__sess_end(struct rdd_observer *o)
 		return;
 	}
 	if (o->waiting_on == CLI) {
+		bool rst;
+
+		if (rdd__obs_server_dropped(o, what, sizeof(what), &rst)) {
+			end(o, rst ? RDD_SESSION_RESET : RDD_SESSION_CLOSED,
+			    NULL, "%s", what);
+			s->phase = ph;
+			return;
+		}
 		/* The server answered everything: the client did not go on. */
 		(void)rdd__obs_end_kind(o, o->last_pdu_ms[SRV], what,
 		                        sizeof(what));

@@ -565,8 +565,19 @@ rdd__tls_end(struct rdd_observer *o)
 	struct rdd__tls_hs *hs = o->hs;
 	char what[RDD_STR];
 
+	bool rst;
+
 	if (o->stopped || a->tls != RDD_TLS_NOT_RUN)
 		return;
+	if ((hs == NULL || !hs->have_client_hello || o->waiting_on == CLI) &&
+	    rdd__obs_server_dropped(o, what, sizeof(what), &rst)) {
+		a->tls = rst ? RDD_TLS_RESET : RDD_TLS_CLOSED;
+		if (hs == NULL || !hs->have_client_hello)
+			a->tls_start_ms = o->last_pdu_ms[SRV];
+		a->tls_ms = o->closed_ms[SRV] - a->tls_start_ms;
+		snprintf(a->tls_detail, sizeof(a->tls_detail), "%s", what);
+		return;
+	}
 	if (hs == NULL || !hs->have_client_hello) {
 		rdd__obs_stop(o, RDD_PHASE_TLS,
 		              o->closed[CLI] || o->closed[SRV]
