@@ -689,16 +689,15 @@ tcp_packet(struct rdd_flows *f, const struct rdd_pkt *pkt, uint64_t frame,
 	    (pkt->tcp_flags & RDD_TCP_SYN) && !(pkt->tcp_flags & RDD_TCP_ACK);
 
 	fl = lookup(f, pkt, false, &d);
-	/* A new SYN on a finished 5-tuple starts a new connection. */
-	if (fl != NULL && bare_syn &&
+	/* A new SYN on a finished 5-tuple starts a new connection (one that
+	 * began with a SYN of its own: a reset seen before its SYN, as a
+	 * reordered capture may show, belongs to the one that follows). */
+	if (fl != NULL && bare_syn && (fl->side[0].syn || fl->side[1].syn) &&
 	    (fl->rst[0] || fl->rst[1] || (fl->fin[0] && fl->fin[1]))) {
 		finish_flow(f, fl, fl->last_ts);
 		fl = NULL;
 	}
 	if (fl == NULL) {
-		if (pkt->tcp_flags & RDD_TCP_RST && pkt->payload_wire == 0 &&
-		    !bare_syn)
-			return; /* a stray reset of something not seen */
 		fl = new_flow(f, pkt, false, frame, ts);
 		if (fl == NULL)
 			return;

@@ -121,6 +121,8 @@ struct rdd_observer {
 	double last_pdu_ms[2];
 	char last_pdu[2][64];
 	int waiting_on; /* CLI or SRV: who must speak next; -1 nobody */
+	double turn_ms; /* since when the server owes the next PDU, when a
+	                   server PDU handed the turn back to the server */
 
 	/* X.224. */
 	bool cr;

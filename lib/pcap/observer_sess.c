@@ -52,8 +52,8 @@ rdd__sess_phase(const struct rdd_observer *o)
 	case W_DOMAIN:
 		return RDD_PHASE_MCS;
 	case W_LICENSING:
-	case W_DEMAND:
 		return RDD_PHASE_LICENSING;
+	case W_DEMAND: /* licensing is over: as check, activation */
 	case W_FINALIZE:
 	case W_ACTIVE:
 	default:
@@ -116,6 +116,15 @@ static bool
 over(struct rdd_observer *o)
 {
 	return S(o)->outcome != RDD_SESSION_NOT_RUN;
+}
+
+/* The server spoke and owes the next PDU itself (the Demand Active after
+ * licensing, the rest of the finalization). */
+static void
+server_goes_on(struct rdd_observer *o, const struct rdd_tcp_meta *m)
+{
+	o->waiting_on = SRV;
+	o->turn_ms = rdd__obs_ms(o, m);
 }
 
 void
@@ -553,6 +562,7 @@ license_error(struct rdd_observer *o, const struct rdd_lic_error *e,
 		      "STATUS_VALID_CLIENT");
 		rdd__obs_evidence(o, "licensing STATUS_VALID_CLIENT", m, false);
 		o->walk = W_DEMAND;
+		server_goes_on(o, m);
 		return;
 	}
 	s->licensing = RDD_LICENSING_ERROR;
@@ -563,6 +573,23 @@ license_error(struct rdd_observer *o, const struct rdd_lic_error *e,
 	      name != NULL ? name : "unknown", (unsigned)e->code,
 	      tr != NULL ? tr : "unknown transition");
 	rdd__obs_evidence(o, "licensing ERROR_ALERT", m, false);
+	/* As lib/probe/session_lic.c: no transition lets the client in, a
+	 * restart or a resend goes on with licensing, anything else ends
+	 * it. */
+	switch (e->transition) {
+	case RDD_LIC_ST_NO_TRANSITION:
+		o->walk = W_DEMAND;
+		server_goes_on(o, m);
+		return;
+	case RDD_LIC_ST_RESET_PHASE_TO_START:
+	case RDD_LIC_ST_RESEND_LAST_MESSAGE:
+		return;
+	default:
+		end(o, RDD_SESSION_LICENSE_ERROR, m,
+		    "licensing ERROR_ALERT %s (0x%x) with %s (%u)",
+		    name != NULL ? name : "unknown", (unsigned)e->code,
+		    tr != NULL ? tr : "unknown", (unsigned)e->transition);
+	}
 }
 
 static void
@@ -619,6 +646,7 @@ server_licensing(struct rdd_observer *o, struct rdd_cur body,
 		                                          : "UPGRADE_LICENSE");
 		rdd__obs_evidence(o, "licensing licence issued", m, false);
 		o->walk = W_DEMAND;
+		server_goes_on(o, m);
 		return;
 	case RDD_LIC_ERROR_ALERT:
 		license_error(o, &pdu.error, m);
@@ -800,10 +828,12 @@ data_pdu(struct rdd_observer *o, const struct rdd_share_ctrl *ctrl,
 		s->got_synchronize = true;
 		event(o, RDD_STEP_SYNCHRONIZE, m, false, "target user %u",
 		      (unsigned)target);
+		server_goes_on(o, m);
 		return;
 	case RDD_PDUTYPE2_CONTROL:
 		if (rdd_share_parse_control(&d.payload, &c) != 0)
 			return;
+		server_goes_on(o, m);
 		if (c.action == RDD_CTRLACTION_COOPERATE) {
 			s->got_cooperate = true;
 			event(o, RDD_STEP_COOPERATE, m, false, "cooperate");
@@ -918,7 +948,9 @@ rdd__sess_end(struct rdd_observer *o)
 {
 	struct rdd_session_info *s = S(o);
 	struct rdd_pcap_conn *c = o->conn;
-	double since = o->walk_last_client_ms;
+	double since = o->walk_last_client_ms > o->turn_ms
+	                   ? o->walk_last_client_ms
+	                   : o->turn_ms;
 	enum rdd_phase ph = rdd__sess_phase(o);
 	char what[RDD_STR];
 

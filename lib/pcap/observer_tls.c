@@ -253,9 +253,8 @@ alert(struct rdd_observer *o, int side, int level, int desc,
 	struct rdd_attempt *a = o->a;
 	const char *name = desc >= 0 ? rdd_tls_alert_name(desc) : NULL;
 
-	if (desc == 0 && level >= 0) { /* close_notify */
+	if (desc == 0 && level >= 0) { /* close_notify: not a turn */
 		t->close_notify[side] = true;
-		rdd__obs_pdu(o, side, "a TLS close_notify", m);
 		return;
 	}
 	t->alert = true;

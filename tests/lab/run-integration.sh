@@ -286,5 +286,8 @@ for spec in "logon-xrdp-right:rdplab.pw:login successful for user rdplab:yes:--l
 	# shellcheck disable=SC2086 # OPTS is options, split on purpose
 	logon_xrdp "$name" "$LAB_DIR/logon/$pw" "$line" "$sess" $opts
 done
+# rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
+. "$HERE/pcap.bash"
+pcap_all
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
 exit 0
