@@ -344,6 +344,65 @@ print_capture(struct ctx *c, const struct rdd_pcap_conn *conn)
 	}
 }
 
+/*
+ * Two sentences of the check's report speak of rdpdoctor's own client (a
+ * walk that answers licensing as "a client without a licence, name
+ * rdpdoctor"; what its walk "left" on the server). In a capture the
+ * client is someone else's: they are taken out of the rendered text.
+ * The phrase may be wrapped anywhere between its words.
+ */
+static size_t
+drop_phrase(char *buf, size_t len, const char *phrase)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < len; i++) {
+		for (j = i, k = 0; phrase[k] != '\0' && j < len;) {
+			if (phrase[k] == ' ' &&
+			    (buf[j] == ' ' || buf[j] == '\n')) {
+				while (j < len &&
+				       (buf[j] == ' ' || buf[j] == '\n'))
+					j++;
+				k++;
+			} else if (buf[j] == phrase[k]) {
+				j++;
+				k++;
+			} else {
+				break;
+			}
+		}
+		if (phrase[k] == '\0') {
+			memmove(buf + i, buf + j, len - j);
+			return len - (j - i);
+		}
+	}
+	return len;
+}
+
+/* Drop the line that starts with PREFIX and the indented lines that
+ * continue it. */
+static size_t
+drop_block(char *buf, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix), i, j;
+
+	for (i = 0; i + n <= len; i++) {
+		if ((i > 0 && buf[i - 1] != '\n') ||
+		    memcmp(buf + i, prefix, n) != 0)
+			continue;
+		j = i;
+		do {
+			while (j < len && buf[j] != '\n')
+				j++;
+			if (j < len)
+				j++;
+		} while (j + 4 < len && memcmp(buf + j, "    ", 4) == 0);
+		memmove(buf + i, buf + j, len - j);
+		return len - (j - i);
+	}
+	return len;
+}
+
 /* The check's report of the same observation, less its first line. */
 static int
 check_report(FILE *out, const struct rdd_pcap_conn *conn,
@@ -359,6 +418,10 @@ check_report(FILE *out, const struct rdd_pcap_conn *conn,
 	if (rdd_report_text(mem, &conn->obs, &conn->diag, opt) == 0 &&
 	    fclose(mem) == 0) {
 		mem = NULL;
+		len = drop_phrase(buf, len,
+		                  ", answered as a client without a licence, "
+		                  "name rdpdoctor");
+		len = drop_block(buf, len, "  left ");
 		nl = memchr(buf, '\n', len);
 		if (nl != NULL &&
 		    fwrite(nl + 1, 1, len - (size_t)(nl + 1 - buf), out) ==
