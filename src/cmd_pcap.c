@@ -26,6 +26,7 @@
 #include "pcap/capture.h"
 #include "pcap/fallback.h"
 #include "pcap/keylog.h"
+#include "pcap/store.h"
 #include "rdpdoctor/check.h"
 #include "report/pcap_report.h"
 
@@ -93,83 +94,19 @@ const struct cmd_optarg pcap_optargs[] = {
     {NULL, NULL, false},
 };
 
-/* Where a finished connection is kept until the report. */
-struct kept {
-	double start;
-	uint64_t first_frame;
-	long offset;
-};
-
-struct store {
-	FILE *tmp;
-	struct kept *k;
-	size_t n, cap;
+/* Where finished connections go until the report (store.h). */
+struct keeper {
+	struct rdd_pcap_store *store;
 	bool failed;
 };
 
 static void
 keep(void *ctx, struct rdd_pcap_conn *conn)
 {
-	struct store *s = ctx;
-	struct kept *nk;
+	struct keeper *k = ctx;
 
-	if (s->failed)
-		return;
-	if (s->n == s->cap) {
-		size_t cap = s->cap == 0 ? 64 : s->cap * 2;
-
-		nk = realloc(s->k, cap * sizeof(*nk));
-		if (nk == NULL) {
-			s->failed = true;
-			return;
-		}
-		s->k = nk;
-		s->cap = cap;
-	}
-	if (fseek(s->tmp, 0, SEEK_END) != 0) {
-		s->failed = true;
-		return;
-	}
-	s->k[s->n].offset = ftell(s->tmp);
-	s->k[s->n].start = conn->start;
-	s->k[s->n].first_frame = conn->first_frame;
-	if (s->k[s->n].offset < 0 ||
-	    fwrite(conn, sizeof(*conn), 1, s->tmp) != 1) {
-		s->failed = true;
-		return;
-	}
-	s->n++;
-}
-
-static int
-by_start(const void *a, const void *b)
-{
-	const struct kept *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->first_frame < y->first_frame   ? -1
-	       : x->first_frame > y->first_frame ? 1
-	                                         : 0;
-}
-
-static int
-load(struct store *s, size_t i, struct rdd_pcap_conn *c)
-{
-	if (fseek(s->tmp, s->k[i].offset, SEEK_SET) != 0 ||
-	    fread(c, sizeof(*c), 1, s->tmp) != 1)
-		return -1;
-	c->index = (unsigned)(i + 1);
-	return 0;
-}
-
-static int
-save(struct store *s, size_t i, const struct rdd_pcap_conn *c)
-{
-	if (fseek(s->tmp, s->k[i].offset, SEEK_SET) != 0 ||
-	    fwrite(c, sizeof(*c), 1, s->tmp) != 1)
-		return -1;
-	return 0;
+	if (!k->failed && rdd_pcap_store_add(k->store, conn) != 0)
+		k->failed = true;
 }
 
 /* A connection refused with SSL_NOT_ALLOWED_BY_SERVER and the client's
@@ -177,29 +114,29 @@ save(struct store *s, size_t i, const struct rdd_pcap_conn *c)
 #define FALLBACK_LOOKAHEAD 16
 
 static int
-link_fallbacks(struct store *s)
+link_fallbacks(struct rdd_pcap_store *s)
 {
 	struct rdd_pcap_conn *c = malloc(sizeof(*c)), *d = malloc(sizeof(*d));
-	size_t i, j;
+	size_t i, j, n = rdd_pcap_store_count(s);
 	int rc = 0;
 
 	if (c == NULL || d == NULL)
 		rc = -1;
-	for (i = 0; rc == 0 && i < s->n; i++) {
-		if (load(s, i, c) != 0) {
+	for (i = 0; rc == 0 && i < n; i++) {
+		if (!rdd_pcap_store_entry(s, i)->refused_tls)
+			continue;
+		if (rdd_pcap_store_get(s, i, c) != 0) {
 			rc = -1;
 			break;
 		}
-		if (c->obs.attempts[0].x224 != RDD_X224_FAILURE)
-			continue;
-		for (j = i + 1; j < s->n && j <= i + FALLBACK_LOOKAHEAD; j++) {
-			if (load(s, j, d) != 0) {
+		for (j = i + 1; j < n && j <= i + FALLBACK_LOOKAHEAD; j++) {
+			if (rdd_pcap_store_get(s, j, d) != 0) {
 				rc = -1;
 				break;
 			}
 			if (rdd_pcap_is_fallback(c, d)) {
 				rdd_pcap_link_fallback(c, d);
-				rc = save(s, i, c);
+				rc = rdd_pcap_store_put(s, i, c);
 				break;
 			}
 		}
@@ -281,31 +218,30 @@ struct out_opts {
 };
 
 static int
-report(struct store *s, const struct out_opts *oo, const char *path,
+report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
        const struct rdd_capture_stats *st, const char *filter, size_t keys)
 {
+	const struct rdd_pcap_store_entry *e;
 	struct rdd_pcap_tally tally;
 	struct rdd_pcap_conn *c = malloc(sizeof(*c));
 	json_t *all = NULL, *doc, *sum;
 	char line[512];
-	size_t i;
+	size_t i, n = rdd_pcap_store_count(s);
 	int rc = 0;
 
 	if (c == NULL)
 		return -1;
 	memset(&tally, 0, sizeof(tally));
-	qsort(s->k, s->n, sizeof(*s->k), by_start);
+	rdd_pcap_store_sort(s);
 	if (link_fallbacks(s) != 0) {
 		free(c);
 		return -1;
 	}
-	for (i = 0; i < s->n; i++) {
-		if (load(s, i, c) != 0) {
-			free(c);
-			return -1;
-		}
+	for (i = 0; i < n; i++) {
+		e = rdd_pcap_store_entry(s, i);
 		if (oo->only == 0 || oo->only == i + 1)
-			rdd_pcap_tally_add(&tally, c);
+			rdd_pcap_tally_put(&tally, e->kind, e->status,
+			                   e->status_phase);
 	}
 	rdd_pcap_summary_line(line, sizeof(line), &tally);
 	if (oo->json)
@@ -324,10 +260,10 @@ report(struct store *s, const struct out_opts *oo, const char *path,
 			    (unsigned long long)st->flows.port_not_rdp,
 			    st->flows.port_not_rdp == 1 ? "" : "s");
 	}
-	for (i = 0; i < s->n && rc == 0; i++) {
+	for (i = 0; i < n && rc == 0; i++) {
 		if (oo->only != 0 && oo->only != i + 1)
 			continue;
-		if (load(s, i, c) != 0) {
+		if (rdd_pcap_store_get(s, i, c) != 0) {
 			rc = -1;
 			break;
 		}
@@ -387,7 +323,7 @@ cmd_pcap(int argc, char **argv)
 	struct rdd_capture_options opt = {0};
 	struct rdd_capture_stats st;
 	struct out_opts oo = {0};
-	struct store s = {0};
+	struct keeper k = {0};
 	struct rdd_keylog *kl = NULL;
 	const char *keylog = NULL, *ca_file = NULL, *path;
 	char err[512];
@@ -485,17 +421,17 @@ cmd_pcap(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: cannot open '%s'\n", path);
 		goto out;
 	}
-	s.tmp = tmpfile();
-	if (s.tmp == NULL) {
+	k.store = rdd_pcap_store_new();
+	if (k.store == NULL) {
 		fclose(f);
 		fprintf(stderr, "rdpdoctor: no temporary file\n");
 		goto out;
 	}
-	if (rdd_capture_read(f, &opt, keep, &s, &st, err, sizeof(err)) != 0) {
+	if (rdd_capture_read(f, &opt, keep, &k, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "rdpdoctor: %s: %s\n", path, err);
 		goto out;
 	}
-	if (s.failed) {
+	if (k.failed) {
 		fprintf(stderr, "rdpdoctor: cannot keep the connections "
 		                "(temporary file or memory)\n");
 		goto out;
@@ -505,13 +441,13 @@ cmd_pcap(int argc, char **argv)
 		        "rdpdoctor: %s is cut short after packet %llu: "
 		        "%s\n",
 		        path, (unsigned long long)st.packets, st.read_error);
-	if (oo.only > s.n) {
+	if (oo.only > rdd_pcap_store_count(k.store)) {
 		fprintf(stderr,
 		        "rdpdoctor: no connection %u (the capture has %zu)\n",
-		        oo.only, s.n);
+		        oo.only, rdd_pcap_store_count(k.store));
 		goto out;
 	}
-	rc = report(&s, &oo, path, &st, opt.filter, rdd_keylog_count(kl));
+	rc = report(k.store, &oo, path, &st, opt.filter, rdd_keylog_count(kl));
 	if (rc < 0) {
 		fprintf(stderr, "rdpdoctor: cannot write the report\n");
 		rc = RDD_EXIT_UNKNOWN;
@@ -519,9 +455,7 @@ cmd_pcap(int argc, char **argv)
 out:
 	if (fflush(stdout) != 0)
 		rc = RDD_EXIT_UNKNOWN;
-	if (s.tmp != NULL)
-		fclose(s.tmp);
-	free(s.k);
+	rdd_pcap_store_free(k.store);
 	rdd_keylog_free(kl);
 	rdd_trust_store_free(opt.trust_store);
 	return rc;

@@ -27,6 +27,9 @@ struct rdd_pcap_tally {
 
 void rdd_pcap_tally_add(struct rdd_pcap_tally *t,
                         const struct rdd_pcap_conn *c);
+/* The same from the three facts it counts. */
+void rdd_pcap_tally_put(struct rdd_pcap_tally *t, enum rdd_pcap_kind kind,
+                        enum rdd_pcap_status status, int phase);
 
 /* "3 RDP connections: 2 ok, 1 failed in licensing" (no newline), or
  * "no RDP connection". */

@@ -18,17 +18,23 @@
 #include "wire/x224.h"
 
 void
-rdd_pcap_tally_add(struct rdd_pcap_tally *t, const struct rdd_pcap_conn *c)
+rdd_pcap_tally_put(struct rdd_pcap_tally *t, enum rdd_pcap_kind kind,
+                   enum rdd_pcap_status status, int phase)
 {
-	int ph = c->status_phase >= 0 && c->status_phase < RDD_PHASE_COUNT
-	             ? c->status_phase + 1
-	             : 0;
+	int ph = phase >= 0 && phase < RDD_PHASE_COUNT ? phase + 1 : 0;
 
-	if (c->kind == RDD_PCAP_KIND_UDP)
+	if (kind == RDD_PCAP_KIND_UDP)
 		t->udp++;
 	else
 		t->tcp++;
-	t->n[c->status][ph]++;
+	if (status < RDD_PCAP_STATUS_COUNT)
+		t->n[status][ph]++;
+}
+
+void
+rdd_pcap_tally_add(struct rdd_pcap_tally *t, const struct rdd_pcap_conn *c)
+{
+	rdd_pcap_tally_put(t, c->kind, c->status, c->status_phase);
 }
 
 static const char *

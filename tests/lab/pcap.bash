@@ -90,6 +90,10 @@ pcap_one() {
 	ip netns exec rdpcli timeout 60 "$TOOL" check --json --timeout "$TIMEOUT" \
 	    --samples 0 --no-udp $chk "$addr" >"$dir/check.json" 2>"$dir/check.err"
 	teardown "$spec"
+	# Kept for bench/pcap-vs-tshark.sh (BUILD/lab-captures/NAME.pcap).
+	mkdir -p "$BUILD/lab-captures"
+	cp "$dir/cap.pcap" "$BUILD/lab-captures/$name.pcap" 2>/dev/null
+	cp "$dir/keys" "$BUILD/lab-captures/$name.keys" 2>/dev/null
 	check=$(cat "$dir/check.json")
 	"$TOOL" pcap --json --keylog "$dir/keys" "$dir/cap.pcap" \
 	    >"$dir/pcap.json" 2>"$dir/pcap.err"
