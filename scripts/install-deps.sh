@@ -17,6 +17,9 @@ DEB_PKGS="debhelper dpkg-dev fakeroot"
 # tools the lab suite and bench/ compare against.
 LAB_PKGS="xrdp freerdp2-shadow-x11 freerdp2-x11 winpr-utils xvfb iproute2
 iptables openssl procps nmap sslscan jq bc tigervnc-standalone-server"
+# rdpdoctor pcap's lab captures (tcpdump), their mangled variants (editcap,
+# mergecap, capinfos in wireshark-common) and bench/pcap-vs-tshark.sh.
+LAB_PKGS="$LAB_PKGS tcpdump tshark wireshark-common"
 
 want=$(echo $BUILD_PKGS $INSTALL_PKGS $DEB_PKGS $LAB_PKGS)
 missing=""
