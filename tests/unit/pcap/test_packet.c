@@ -50,7 +50,8 @@ static void
 put(struct frame *f, const void *p, size_t n)
 {
 	assert_true(n <= sizeof(f->b) - f->n);
-	memcpy(f->b + f->n, p, n);
+	if (n > 0)
+		memcpy(f->b + f->n, p, n);
 	f->n += n;
 }
 
