@@ -67,17 +67,25 @@ rdd__stream_append(struct rdd__stream *s, const uint8_t *p, size_t n)
 		s->dead = true;
 		return -1;
 	}
-	if (s->len + n > s->cap) {
+	if (s->mem == NULL)
+		s->p = NULL;
+	/* Room at the end: move the unread bytes down first, then grow. */
+	if (s->mem != NULL && n > s->cap - (size_t)(s->p - s->mem) - s->len) {
+		memmove(s->mem, s->p, s->len);
+		s->p = s->mem;
+	}
+	if (s->mem == NULL || s->len + n > s->cap) {
 		cap = s->cap == 0 ? 4096 : s->cap;
 		while (cap < s->len + n)
 			cap *= 2;
 		if (cap > RDD__OBS_STREAM_MAX)
 			cap = RDD__OBS_STREAM_MAX;
-		np = realloc(s->p, cap);
+		np = realloc(s->mem, cap);
 		if (np == NULL) {
 			s->dead = true;
 			return -1;
 		}
+		s->mem = np;
 		s->p = np;
 		s->cap = cap;
 	}
@@ -91,16 +99,17 @@ rdd__stream_consume(struct rdd__stream *s, size_t n)
 {
 	if (n >= s->len) {
 		s->len = 0;
+		s->p = s->mem;
 		return;
 	}
-	memmove(s->p, s->p + n, s->len - n);
+	s->p += n;
 	s->len -= n;
 }
 
 static void
 stream_free(struct rdd__stream *s)
 {
-	free(s->p);
+	free(s->mem);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -26,10 +26,14 @@
 #define CLI 0
 #define SRV 1
 
+/* Bytes of one direction not yet read: P and LEN are the unread ones,
+ * inside MEM (CAP bytes); what was read is only moved away when room is
+ * needed, so that reading many small units costs no copy each. */
 struct rdd__stream {
+	uint8_t *mem;
+	size_t cap;
 	uint8_t *p;
 	size_t len;
-	size_t cap;
 	bool dead; /* a hole or unreadable bytes: nothing more is read */
 };
 

@@ -60,7 +60,7 @@ rdd__tls_free_state(struct rdd_observer *o)
 	rdd_tlsdec_free(o->dec);
 	o->dec = NULL;
 	for (i = 0; o->hs != NULL && i < 2; i++)
-		free(o->hs->msgs[i].p);
+		free(o->hs->msgs[i].mem);
 	free(o->hs);
 	o->hs = NULL;
 }

@@ -305,7 +305,10 @@ test_rdp_unknown_keyboard(void **state)
  * TLS_RSA_WITH_AES_256_GCM_SHA384, established, cert_chain_fps
  * 2f24fa5e..., subject CN=CLK-456040-D.one.phoenix.gov. rdpdoctor: the
  * client reset the connection right after the server's Finished (frame
- * 19), before any CredSSP: left by the client, nothing hidden.
+ * 19), before any CredSSP: left by the client, nothing hidden. Zeek's
+ * "encrypted" says only that the connection switched to TLS; no record
+ * followed the handshake (frames 17-20), so there was no encrypted
+ * CredSSP to hide: rdpdoctor's reading is the exact one.
  */
 static void
 test_rdp_no_cookie(void **state)
@@ -400,7 +403,10 @@ test_rdpeudp(void **state)
  * level 2; licensing answered at once with STATUS_VALID_CLIENT (frame 26,
  * in the clear); the capability exchange after it is encrypted; the
  * session ends with the server's Disconnect Provider Ultimatum (frame
- * 431). The capture's other flows are not RDP.
+ * 431). The capture's other flows are not RDP. Wireshark 4.0 names frame
+ * 26 a Platform Challenge; its preamble's bMsgType is 0xFF (ERROR_ALERT)
+ * with dwErrorCode 7, STATUS_VALID_CLIENT ([MS-RDPELE] 2.2.2.7.1,
+ * shared/reference/session.md 8): rdpdoctor's reading is the right one.
  */
 static void
 test_rdp_003(void **state)
