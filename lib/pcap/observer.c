@@ -63,6 +63,8 @@ rdd__stream_append(struct rdd__stream *s, const uint8_t *p, size_t n)
 
 	if (s->dead)
 		return -1;
+	if (n == 0)
+		return 0;
 	if (n > RDD__OBS_STREAM_MAX - s->len) {
 		s->dead = true;
 		return -1;
