@@ -23,6 +23,9 @@ python3-yaml"
 # metrics` (the prometheus package; its daemon is not started, see
 # policy-rc.d below).
 REPORT_PKGS="chromium prometheus"
+# rdpdoctor pcap's lab captures (tcpdump), their mangled variants (editcap,
+# mergecap, capinfos in wireshark-common) and bench/pcap-vs-tshark.sh.
+LAB_PKGS="$LAB_PKGS tcpdump tshark wireshark-common"
 
 want=$(echo $BUILD_PKGS $INSTALL_PKGS $DEB_PKGS $LAB_PKGS $REPORT_PKGS)
 missing=""

@@ -19,6 +19,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_pcap(int argc, char **argv);
 
 /*
  * The option tables of the subcommands. getopt_long parses with them, and
@@ -55,6 +56,9 @@ extern const struct cmd_optarg watch_optargs[];
 extern const struct option report_longopts[];
 extern const char report_shortopts[];
 extern const struct cmd_optarg report_optargs[];
+extern const struct option pcap_longopts[];
+extern const char pcap_shortopts[];
+extern const struct cmd_optarg pcap_optargs[]; /* ends with {NULL} */
 
 /* Split "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address. HOST is
  * written to HOST (cap bytes); *port is set only when a port was given.

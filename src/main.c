@@ -60,6 +60,7 @@ static const struct operand watch_operands[] = {
 };
 
 static const struct operand report_operands[] = {
+static const struct operand pcap_operands[] = {
     {"FILE", OPERAND_TEXT, false},
     {NULL, OPERAND_TEXT, false},
 };
@@ -82,6 +83,8 @@ static const struct command commands[] = {
      watch_shortopts, watch_optargs, watch_operands},
     {"report", "saved check results as an HTML page", cmd_report,
      report_longopts, report_shortopts, report_optargs, report_operands},
+    {"pcap", "diagnose every RDP connection in a capture", cmd_pcap,
+     pcap_longopts, pcap_shortopts, pcap_optargs, pcap_operands},
     {"version", "the versions of rdpdoctor and its libraries", cmd_version,
      NULL, "", NULL, NULL},
     {"help", "the commands, or the options of one", cmd_help, NULL, "", NULL,
@@ -109,6 +112,7 @@ usage(FILE *f)
 	    "       rdpdoctor explain [options] CODE [EXTENDED]\n"
 	    "       rdpdoctor watch [options] HOST[:PORT]\n"
 	    "       rdpdoctor report --html OUT FILE\n"
+	    "       rdpdoctor pcap [options] FILE\n"
 	    "       rdpdoctor --version | --help\n"
 	    "\n"
 	    "commands:\n"
@@ -128,6 +132,9 @@ usage(FILE *f)
 	    "          (rdpdoctor watch --help)\n"
 	    "  report  saved check --json results as an HTML page\n"
 	    "          (rdpdoctor report --help)\n"
+	    "  pcap    every RDP connection in a capture (pcap, pcapng): the\n"
+	    "          phase each reached, why it failed, from both sides\n"
+	    "          (rdpdoctor pcap --help)\n"
 	    "  version the version of rdpdoctor and of the OpenSSL, libuv\n"
 	    "          and jansson it runs with (also --version)\n"
 	    "\n"

@@ -304,5 +304,8 @@ done
 . "$HERE/html.bash"
 html_all "$FILTER"
 n=$((n + html_ran))
+# rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
+. "$HERE/pcap.bash"
+pcap_all
 [ $n -gt 0 ] || echo "lab: no scenario matches '$FILTER'"
 exit 0
