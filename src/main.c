@@ -60,6 +60,10 @@ static const struct operand watch_operands[] = {
 };
 
 static const struct operand report_operands[] = {
+    {"FILE", OPERAND_TEXT, false},
+    {NULL, OPERAND_TEXT, false},
+};
+
 static const struct operand pcap_operands[] = {
     {"FILE", OPERAND_TEXT, false},
     {NULL, OPERAND_TEXT, false},
