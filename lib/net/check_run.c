@@ -32,6 +32,7 @@
 #include "rdpdoctor/netpath.h"
 #include "rdpdoctor/udpphase.h"
 #include "tlsenum_run.h"
+#include "eof_reset.h"
 #include "write_copy.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -351,8 +352,12 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		rdd_probe_recv(c->probe, (const uint8_t *)buf->base,
 		               (size_t)nread, now_us());
 	} else if (nread == UV_EOF) {
-		trace(c->run, c->label, "<- connection closed by the server");
-		rdd_probe_peer_closed(c->probe, false, now_us());
+		bool reset = rdd__eof_was_reset(&c->tcp);
+
+		trace(c->run, c->label, "<- connection %s",
+		      reset ? "reset by the server (seen by the send)"
+		            : "closed by the server");
+		rdd_probe_peer_closed(c->probe, reset, now_us());
 	} else if (nread < 0) {
 		trace(c->run, c->label, "<- connection %s",
 		      nread == UV_ECONNRESET ? "reset by the server"

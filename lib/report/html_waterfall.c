@@ -186,8 +186,8 @@ svg_begin(struct hw *w, const char *cls, const char *prefix, const char *id,
 	rdd__h_num(w, height);
 	rdd__h_raw(w, "\" role=\"img\" aria-label=\"");
 	rdd__h_text(w, label);
-	rdd__h_raw(w, "\" data-span-ms=\"");
-	rdd__h_num(w, s->span);
+	/* Full precision: a test recomputes each bar from it. */
+	rdd__h_printf(w, "\" data-span-ms=\"%.9g", s->span);
 	rdd__h_printf(w, "\" data-x0=\"%g\" data-width=\"%g\">\n", RDD_H_WF_X0,
 	              RDD_H_WF_WIDTH);
 }
