@@ -236,7 +236,7 @@ fleet_policy_drift() {
 # would. Both shard files merge into what one scan gives.
 fleet_scale_docs() {
 	local name=fleet-scale-docs dir=$work/fleet/scale doc problems=()
-	local cmd n i
+	local cmd n i got
 	doc=$HERE/../../docs/scale.md
 	mkdir -p "$dir"
 	awk '/^```yaml/{f=1;next} /^```/{f=0} f' "$doc" >"$dir/job.yaml"
@@ -278,10 +278,11 @@ PY
 	    SLURM_ARRAY_TASK_COUNT=8 PATH="$(dirname "$TOOL"):$PATH" \
 	    ip netns exec rdpcli timeout 120 /bin/sh "$dir/slurm.sh") ||
 	    problems+=("the Slurm task failed")
-	[ "$(jq -r .target.host "$dir/results/shard-3.ndjson" | tr '\n' ' ')" \
-	    = "$FLEET_NET.3 $FLEET_NET.11 " ] ||
-	    problems+=("Slurm task 3 checked: $(jq -r .target.host \
-	    "$dir/results/shard-3.ndjson" | tr '\n' ' ')")
+	# Records come in the order the checks end: compare them sorted.
+	got=$(jq -r .target.host "$dir/results/shard-3.ndjson" | sort -V |
+	    tr '\n' ' ')
+	[ "$got" = "$FLEET_NET.3 $FLEET_NET.11 " ] ||
+	    problems+=("Slurm task 3 checked: $got")
 	if [ ${#problems[@]} -eq 0 ]; then
 		fleet_ok $name "the manifest's 8 pods wrote 16 hosts; Slurm task 3 got .3 and .11"
 	else
