@@ -274,7 +274,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 61);
+	assert_int_equal(n, 67);
 }
 
 static void
