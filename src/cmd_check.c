@@ -116,6 +116,30 @@ print_trace(void *ctx, const char *label, const char *line)
 		fprintf(stderr, "* [%s] %s\n", label, esc);
 }
 
+/* --kdc: HOST, HOST:PORT, [V6]:PORT or a bare IPv6 address; a port
+ * given must be 1 to 65535. */
+static bool
+kdc_port_ok(const char *s)
+{
+	const char *colon = strrchr(s, ':'), *end;
+
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (end == NULL || end == s + 1)
+			return false;
+		if (end[1] == '\0')
+			return true;
+		if (end[1] != ':')
+			return false;
+		return parse_port(end + 2) > 0;
+	}
+	if (colon == NULL || strchr(s, ':') != colon)
+		return true; /* no port, or a bare IPv6 address */
+	if (colon == s)
+		return false;
+	return parse_port(colon + 1) > 0;
+}
+
 static bool
 valid_cookie(const char *s)
 {
@@ -390,9 +414,13 @@ cmd_check(int argc, char **argv)
 			break;
 		case OPT_KDC:
 			if (optarg[0] == '\0' || strlen(optarg) > 255 ||
-			    strpbrk(optarg, " \t/") != NULL) {
-				fprintf(stderr, "rdpdoctor: bad KDC '%s'\n",
-				        optarg);
+			    strpbrk(optarg, " \t/") != NULL ||
+			    !kdc_port_ok(optarg)) {
+				fprintf(
+				    stderr,
+				    "rdpdoctor: bad KDC '%s' (HOST, HOST:PORT "
+				    "or [IPv6]:PORT)\n",
+				    optarg);
 				return RDD_EXIT_UNKNOWN;
 			}
 			opt.kdc = optarg;

@@ -19,6 +19,8 @@
 #   kerberos-udp      88/udp dropped only: kerberos-kdc-udp-blocked
 #   kerberos-nosrv    a realm without SRV records: kerberos-kdc-not-found
 #   kerberos-by-ip    the target as an address: kerberos-by-ip
+#   kerberos-suffix   --kdc without --realm: the realm is the target's DNS
+#                     suffix (once attempt A is over), the KDC the option's
 #
 # Uses from the caller: TOOL, work, passed, failed, n, FILTER.
 # shellcheck disable=SC2154 # set by the caller
@@ -246,13 +248,19 @@ krb_case() {
 		[ "$v" = True ] && krb_ok "$name" ||
 		    krb_fail "$name" "$(krb_jq "$out" 'ids')"
 		;;
+	kerberos-suffix)
+		krb_check "$out" --kdc dc1.rdplab.test:88 rdsh.rdplab.test
+		v=$(krb_jq "$out" 'k["realm"]=="RDPLAB.TEST" and k["realm_source"]=="dns_suffix" and k["kdc_source"]=="option" and k["lookup"]=="not_run" and k["kdcs"][0]["address"]=="'$KRB_NET'.1" and k["kdcs"][0]["answered"]')
+		[ "$v" = True ] && krb_ok "$name" ||
+		    krb_fail "$name" "$(krb_jq "$out" 'k')"
+		;;
 	esac
 }
 
 kerberos_all() {
 	local filter=$1 name names=() missing=""
 	for name in kerberos-srv kerberos-skew kerberos-dropped kerberos-udp \
-	    kerberos-nosrv kerberos-by-ip; do
+	    kerberos-nosrv kerberos-by-ip kerberos-suffix; do
 		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
 		names+=("$name")
 	done
