@@ -56,8 +56,8 @@ krb_kdc_start() {
 	fi
 	echo $! >"$KRB_DIR/kdc.pid"
 	# Up when 88/tcp listens (at most 5 s).
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		ip netns exec $KRB_NS1 ss -Hltn 'sport = :88' 2>/dev/null |
 		    grep -q . && return 0
 		sleep 0.1
@@ -75,13 +75,13 @@ krb_kdc_pids() {
 }
 
 krb_kdc_stop() {
-	local pid pids i
+	local pid pids _
 	pid=$(cat "$KRB_DIR/kdc.pid" 2>/dev/null)
 	pids=$(krb_kdc_pids)
 	# shellcheck disable=SC2086 # a list of PIDs
 	[ -n "$pid$pids" ] && kill $pid $pids 2>/dev/null
 	[ -n "$pid" ] && wait "$pid" 2>/dev/null
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		[ -z "$(krb_kdc_pids)" ] && break
 		sleep 0.1
 	done
@@ -128,14 +128,12 @@ local=/rdplab.test/
 local=/nosrv.test/
 EOC
 	echo "nameserver $KRB_NET.1" >"$KRB_DIR/resolv.conf"
-	local k="KRB5_CONFIG=$KRB_DIR/krb5.conf KRB5_KDC_PROFILE=$KRB_DIR/kdc.conf"
 	env KRB5_CONFIG="$KRB_DIR/krb5.conf" KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" \
 	    kdb5_util create -s -r $KRB_REALM -P rdd-master-pw \
 	    >"$KRB_DIR/setup.log" 2>&1 || return 1
 	env KRB5_CONFIG="$KRB_DIR/krb5.conf" KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" \
 	    kadmin.local -q "addprinc -pw rdd-alice-pw alice" \
 	    >>"$KRB_DIR/setup.log" 2>&1 || return 1
-	: "$k"
 	ip netns add $KRB_NS1 || return 1
 	ip netns add $KRB_NS2 || return 1
 	ip link add kerberos-v1 type veth peer name kerberos-v2 || return 1
@@ -151,8 +149,8 @@ EOC
 	ip netns exec $KRB_NS1 dnsmasq -k -C "$KRB_DIR/dnsmasq.conf" \
 	    2>>"$KRB_DIR/setup.log" &
 	echo $! >"$KRB_DIR/dnsmasq.pid"
-	local i
-	for i in $(seq 50); do
+	local _
+	for _ in $(seq 50); do
 		ip netns exec $KRB_NS1 ss -Hlun 'sport = :53' 2>/dev/null |
 		    grep -q . && break
 		sleep 0.1
@@ -177,6 +175,7 @@ krb_check() {
 	local out=$1 t0 t1
 	shift
 	t0=${EPOCHREALTIME/./}
+	# shellcheck disable=SC2016 # $0 and $@ are the inner shell's
 	ip netns exec $KRB_NS2 unshare -m sh -c \
 	    'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
 	    "$KRB_DIR/resolv.conf" "$TOOL" check --json --no-udp \
@@ -201,8 +200,11 @@ krb_case() {
 	kerberos-srv)
 		krb_check "$out" --realm $KRB_REALM rdsh.rdplab.test
 		v=$(krb_jq "$out" 'k["lookup"]=="found" and k["kdcs"][0]["name"]=="dc1.rdplab.test" and k["kdcs"][0]["error_code"]==6 and abs(k["kdcs"][0]["skew_s"])<=1 and k["kdcs"][0]["udp"]["outcome"]=="answered" and k["kdcs"][0]["tcp"]["outcome"]=="answered" and "kerberos-realm" in ids and "kerberos-clock-skew" not in ids')
-		[ "$v" = True ] && krb_ok "$name" "$(krb_jq "$out" '"skew %+d s, udp %.1f ms, tcp %.1f ms" % (k["kdcs"][0]["skew_s"], k["kdcs"][0]["udp"]["ms"], k["kdcs"][0]["tcp"]["ms"])')" ||
-		    krb_fail "$name" "$(krb_jq "$out" 'k') $(head -c 300 "$out.err")"
+		if [ "$v" = True ]; then
+			krb_ok "$name" "$(krb_jq "$out" '"skew %+d s, udp %.1f ms, tcp %.1f ms" % (k["kdcs"][0]["skew_s"], k["kdcs"][0]["udp"]["ms"], k["kdcs"][0]["tcp"]["ms"])')"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k') $(head -c 300 "$out.err")"
+		fi
 		;;
 	kerberos-skew)
 		krb_kdc_stop
@@ -214,8 +216,11 @@ krb_case() {
 		krb_kdc_stop
 		krb_kdc_start
 		v=$(krb_jq "$out" 'abs(k["kdcs"][0]["skew_s"]-600)<=1 and "kerberos-clock-skew" in ids')
-		[ "$v" = True ] && krb_ok "$name" "skew $(krb_jq "$out" 'k["kdcs"][0]["skew_s"]') s" ||
-		    krb_fail "$name" "$(krb_jq "$out" 'k') $(head -c 300 "$out.err")"
+		if [ "$v" = True ]; then
+			krb_ok "$name" "skew $(krb_jq "$out" 'k["kdcs"][0]["skew_s"]') s"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k') $(head -c 300 "$out.err")"
+		fi
 		;;
 	kerberos-dropped)
 		ip netns exec $KRB_NS1 iptables -A INPUT -p udp --dport 88 -j DROP
@@ -224,35 +229,49 @@ krb_case() {
 		ip netns exec $KRB_NS1 iptables -F INPUT
 		# The phase ends within its timeout (2 s) plus the lookup.
 		v=$(krb_jq "$out" '"kerberos-kdc-unreachable" in ids and k["ms"] <= '$KRB_TIMEOUT'*1000+500 and k["kdcs"][0]["udp"]["outcome"]=="no_answer" and k["kdcs"][0]["tcp"]["outcome"]=="no_answer"')
-		[ "$v" = True ] && [ "$(cat "$out.ms")" -le $((KRB_TIMEOUT * 1000 * 3)) ] &&
-		    krb_ok "$name" "phase $(krb_jq "$out" 'k["ms"]') ms, check $(cat "$out.ms") ms wall" ||
-		    krb_fail "$name" "$(krb_jq "$out" 'k') wall $(cat "$out.ms") ms"
+		if [ "$v" = True ] && [ "$(cat "$out.ms")" -le $((KRB_TIMEOUT * 1000 * 3)) ]; then
+			krb_ok "$name" "phase $(krb_jq "$out" 'k["ms"]') ms, check $(cat "$out.ms") ms wall"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k') wall $(cat "$out.ms") ms"
+		fi
 		;;
 	kerberos-udp)
 		ip netns exec $KRB_NS1 iptables -A INPUT -p udp --dport 88 -j DROP
 		krb_check "$out" --realm $KRB_REALM rdsh.rdplab.test
 		ip netns exec $KRB_NS1 iptables -F INPUT
 		v=$(krb_jq "$out" '"kerberos-kdc-udp-blocked" in ids and "kerberos-kdc-unreachable" not in ids')
-		[ "$v" = True ] && krb_ok "$name" ||
-		    krb_fail "$name" "$(krb_jq "$out" 'k')"
+		if [ "$v" = True ]; then
+			krb_ok "$name"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k')"
+		fi
 		;;
 	kerberos-nosrv)
 		krb_check "$out" --realm NOSRV.TEST rdsh.rdplab.test
 		v=$(krb_jq "$out" '"kerberos-kdc-not-found" in ids and k["lookup"]=="none" and k["kdcs"]==[]')
-		[ "$v" = True ] && krb_ok "$name" "$(krb_jq "$out" 'k["lookup_detail"]')" ||
-		    krb_fail "$name" "$(krb_jq "$out" 'k')"
+		if [ "$v" = True ]; then
+			krb_ok "$name" "$(krb_jq "$out" 'k["lookup_detail"]')"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k')"
+		fi
 		;;
 	kerberos-by-ip)
 		krb_check "$out" --realm $KRB_REALM $KRB_NET.1
 		v=$(krb_jq "$out" '"kerberos-by-ip" in ids')
-		[ "$v" = True ] && krb_ok "$name" ||
-		    krb_fail "$name" "$(krb_jq "$out" 'ids')"
+		if [ "$v" = True ]; then
+			krb_ok "$name"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'ids')"
+		fi
 		;;
 	kerberos-suffix)
 		krb_check "$out" --kdc dc1.rdplab.test:88 rdsh.rdplab.test
 		v=$(krb_jq "$out" 'k["realm"]=="RDPLAB.TEST" and k["realm_source"]=="dns_suffix" and k["kdc_source"]=="option" and k["lookup"]=="not_run" and k["kdcs"][0]["address"]=="'$KRB_NET'.1" and k["kdcs"][0]["answered"]')
-		[ "$v" = True ] && krb_ok "$name" ||
-		    krb_fail "$name" "$(krb_jq "$out" 'k')"
+		if [ "$v" = True ]; then
+			krb_ok "$name"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k')"
+		fi
 		;;
 	esac
 }
