@@ -26,6 +26,12 @@ REPORT_PKGS="chromium prometheus"
 # rdpdoctor pcap's lab captures (tcpdump), their mangled variants (editcap,
 # mergecap, capinfos in wireshark-common) and bench/pcap-vs-tshark.sh.
 LAB_PKGS="$LAB_PKGS tcpdump tshark wireshark-common"
+# The kerberos phase's lab (tests/lab/kerberos.bash): an MIT KDC
+# (krb5kdc, kdb5_util; kadmin.local is in krb5-admin-server), dnsmasq for
+# the SRV records (dnsmasq-base: the binary without a system service that
+# would take port 53), faketime for a KDC whose clock is off. The phase
+# itself needs only glibc's libresolv (libc6-dev).
+LAB_PKGS="$LAB_PKGS krb5-kdc krb5-admin-server dnsmasq-base faketime"
 
 want=$(echo $BUILD_PKGS $INSTALL_PKGS $DEB_PKGS $LAB_PKGS $REPORT_PKGS)
 missing=""

@@ -83,6 +83,14 @@ check_usage(FILE *f)
 	    "      --logon          with --user, also log the user on: the\n"
 	    "                       server creates a user session (left\n"
 	    "                       disconnected until its time limit)\n"
+	    "      --realm REALM    the Kerberos realm (default: from "
+	    "--user's\n"
+	    "                       @REALM or DOMAIN\\, else the server's "
+	    "NTLM\n"
+	    "                       DNS domain): its KDCs are asked, without\n"
+	    "                       a password, for their clock and etypes\n"
+	    "      --kdc HOST[:PORT]  the KDC to ask (default: DNS SRV\n"
+	    "                       _kerberos._udp/_tcp of the realm)\n"
 	    "      --client-error CODE[/EXT]  the error the client showed\n"
 	    "                       (0x904/0x7): the report leads with the\n"
 	    "                       findings that explain it\n"
@@ -106,6 +114,30 @@ print_trace(void *ctx, const char *label, const char *line)
 		fprintf(stderr, "\033[2m* [%s] %s\033[0m\n", label, esc);
 	else
 		fprintf(stderr, "* [%s] %s\n", label, esc);
+}
+
+/* --kdc: HOST, HOST:PORT, [V6]:PORT or a bare IPv6 address; a port
+ * given must be 1 to 65535. */
+static bool
+kdc_port_ok(const char *s)
+{
+	const char *colon = strrchr(s, ':'), *end;
+
+	if (s[0] == '[') {
+		end = strchr(s, ']');
+		if (end == NULL || end == s + 1)
+			return false;
+		if (end[1] == '\0')
+			return true;
+		if (end[1] != ':')
+			return false;
+		return parse_port(end + 2) > 0;
+	}
+	if (colon == NULL || strchr(s, ':') != colon)
+		return true; /* no port, or a bare IPv6 address */
+	if (colon == s)
+		return false;
+	return parse_port(colon + 1) > 0;
 }
 
 static bool
@@ -152,6 +184,7 @@ enum { OPT_TLS_FULL = 300, OPT_TLS_PARALLEL, OPT_CA_FILE };
 enum { OPT_STOP_AFTER = 500, OPT_LICENSING, OPT_CHANNELS };
 enum { OPT_USER = 600, OPT_PASSWORD_FILE, OPT_LOGON };
 enum { OPT_HTML = 700, OPT_NAGIOS };
+enum { OPT_REALM = 800, OPT_KDC };
 
 /* The HTML page of a check document (rdd_report_write_file's writer). */
 static int
@@ -231,6 +264,8 @@ const struct option check_longopts[] = {
     {"logon", no_argument, NULL, OPT_LOGON},
     {"html", required_argument, NULL, OPT_HTML},
     {"nagios", no_argument, NULL, OPT_NAGIOS},
+    {"realm", required_argument, NULL, OPT_REALM},
+    {"kdc", required_argument, NULL, OPT_KDC},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -368,6 +403,28 @@ cmd_check(int argc, char **argv)
 		case OPT_NAGIOS:
 			nagios = true;
 			break;
+		case OPT_REALM:
+			if (optarg[0] == '\0' || strlen(optarg) > 255 ||
+			    strpbrk(optarg, " \t@\\/") != NULL) {
+				fprintf(stderr, "rdpdoctor: bad realm '%s'\n",
+				        optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			opt.realm = optarg;
+			break;
+		case OPT_KDC:
+			if (optarg[0] == '\0' || strlen(optarg) > 255 ||
+			    strpbrk(optarg, " \t/") != NULL ||
+			    !kdc_port_ok(optarg)) {
+				fprintf(
+				    stderr,
+				    "rdpdoctor: bad KDC '%s' (HOST, HOST:PORT "
+				    "or [IPv6]:PORT)\n",
+				    optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			opt.kdc = optarg;
+			break;
 		case OPT_TLS_PARALLEL: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -449,6 +506,7 @@ cmd_check(int argc, char **argv)
 		return RDD_EXIT_UNKNOWN;
 	}
 	opt.host = host;
+	opt.kerberos = true;
 	opt.port = (uint16_t)(port > 0          ? port
 	                      : target_port > 0 ? target_port
 	                                        : 3389);

@@ -190,6 +190,13 @@ struct rdd_check_options {
 	 * every address. SA is a struct sockaddr * with the port set. */
 	bool (*address_ok)(void *ctx, const void *sa);
 	void *address_ok_ctx;
+	/* The Kerberos phase (shared/reference/kerberos.md 3): --realm and
+	 * --kdc HOST[:PORT]; NULL: the realm from the user's name or the
+	 * server's NTLM CHALLENGE, the KDCs from DNS SRV. The phase runs
+	 * when a realm is known (or --kdc is given), never for a scan. */
+	const char *realm;
+	const char *kdc;
+	bool kerberos; /* check: run the phase when a realm is known */
 };
 
 /*

@@ -38,6 +38,7 @@ enum rdd_phase {
 	RDD_PHASE_ACTIVATION,
 	RDD_PHASE_UDP,
 	RDD_PHASE_NETWORK,
+	RDD_PHASE_KERBEROS,
 	RDD_PHASE_COUNT
 };
 
@@ -557,6 +558,86 @@ struct rdd_udp_info {
 };
 
 /*
+ * Kerberos without credentials (phase "kerberos"): the realm, its KDCs
+ * (--kdc, or DNS SRV _kerberos._udp/_tcp.<realm>), each KDC's answer on
+ * 88/udp and 88/tcp to one AS-REQ without pre-authentication, the KDC's
+ * clock from the KRB-ERROR and the encryption types of ETYPE-INFO2
+ * (shared/reference/kerberos.md 3). Filled by lib/net/krb_run.c; the
+ * phase result by lib/probe/krbphase.c. Strings from the KDC are
+ * untrusted.
+ */
+enum rdd_krb_realm_source {
+	RDD_KRB_REALM_NONE,
+	RDD_KRB_REALM_OPTION,    /* --realm */
+	RDD_KRB_REALM_USER,      /* --user user@REALM or DOMAIN\user */
+	RDD_KRB_REALM_NTLM,      /* the CHALLENGE's MsvAvDnsDomainName */
+	RDD_KRB_REALM_DNS_SUFFIX /* the target's name without its host */
+};
+/* "none", "option", "user", "ntlm", "dns_suffix". */
+const char *rdd_krb_realm_source_name(enum rdd_krb_realm_source s);
+
+enum rdd_krb_lookup {
+	RDD_KRB_LOOKUP_NOT_RUN,   /* --kdc given: no SRV lookup */
+	RDD_KRB_LOOKUP_FOUND,     /* SRV records named the KDCs */
+	RDD_KRB_LOOKUP_NONE,      /* the DNS answered: no SRV records */
+	RDD_KRB_LOOKUP_NO_ANSWER, /* the DNS servers did not answer */
+	RDD_KRB_LOOKUP_ERROR      /* no resolver, or the KDC's name failed */
+};
+/* "not_run", "found", "none", "no_answer", "error". */
+const char *rdd_krb_lookup_name(enum rdd_krb_lookup l);
+
+enum rdd_krb_outcome {
+	RDD_KRB_NOT_RUN,
+	RDD_KRB_ANSWERED,  /* a Kerberos message came back */
+	RDD_KRB_NO_ANSWER, /* nothing within the phase timeout */
+	RDD_KRB_REFUSED,   /* ICMP port unreachable, or a TCP reset */
+	RDD_KRB_MALFORMED, /* bytes came back that are not a KDC answer */
+	RDD_KRB_ERROR      /* the socket could not be used */
+};
+/* "not_run", "answered", "no_answer", "refused", "malformed", "error". */
+const char *rdd_krb_outcome_name(enum rdd_krb_outcome o);
+
+#define RDD_KRB_MAX_KDCS 4
+#define RDD_KRB_KDC_ETYPES 8
+
+struct rdd_krb_transport {
+	enum rdd_krb_outcome outcome;
+	double ms; /* the request sent to the answer (or to giving up) */
+};
+
+struct rdd_krb_kdc {
+	char name[RDD_STR]; /* as --kdc or the SRV record gave it */
+	char address[RDD_ADDR_STR];
+	uint16_t port;
+	struct rdd_krb_transport udp, tcp;
+	/* The first answer (UDP's, else TCP's). */
+	bool answered;
+	int msg_type;       /* 30 KRB-ERROR, 11 AS-REP */
+	int64_t error_code; /* -1: not a KRB-ERROR */
+	char etext[RDD_STR];
+	/* Clock skew: KDC time minus ours, corrected by half the round
+	 * trip, in whole seconds (reference 3.6). */
+	bool has_skew;
+	int64_t skew_s;
+	double rtt_ms;
+	size_t n_etypes; /* from ETYPE-INFO2 */
+	int32_t etypes[RDD_KRB_KDC_ETYPES];
+};
+
+struct rdd_krb_info {
+	bool run;
+	char realm[RDD_STR];
+	enum rdd_krb_realm_source realm_source;
+	char cname[RDD_STR];  /* the client name the AS-REQ asked for */
+	bool kdc_from_option; /* --kdc */
+	enum rdd_krb_lookup lookup;
+	char lookup_detail[RDD_STR];
+	struct rdd_krb_kdc kdcs[RDD_KRB_MAX_KDCS];
+	size_t n_kdcs;
+	double start_ms, ms;
+};
+
+/*
  * The rest of the connection sequence after an rt-successful MCS
  * Connect-Response ([MS-RDPBCGR] 1.3.1.1; shared/reference/session.md),
  * walked by the attempt a default client connects with: the MCS domain
@@ -831,6 +912,9 @@ struct rdd_observation {
 
 	/* RDP-UDP (phase udp). */
 	struct rdd_udp_info udp;
+
+	/* Kerberos without credentials (phase kerberos). */
+	struct rdd_krb_info krb;
 };
 
 /* Zero a session record and set its "unknown" markers. */

@@ -31,6 +31,8 @@
 #include "rdpdoctor/check.h"
 #include "rdpdoctor/netpath.h"
 #include "rdpdoctor/udpphase.h"
+#include "rdpdoctor/krbphase.h"
+#include "krb_run.h"
 #include "tlsenum_run.h"
 #include "eof_reset.h"
 #include "write_copy.h"
@@ -149,6 +151,9 @@ struct run {
 	/* 0 running, 1 concluded (the enumeration may still run), 2 done. */
 	int stage;
 	uv_timer_t kick; /* holds the check open until the loop runs it */
+	/* The Kerberos phase (krb_run.c): started once, when its realm is
+	 * known (maybe_kerberos). */
+	bool krb_started;
 };
 
 #define CONNECT_PACE_US 2000
@@ -227,6 +232,7 @@ on_handle_closed(uv_handle_t *h)
 }
 
 static void maybe_retry(struct run *r);
+static void maybe_kerberos(struct run *r, bool final);
 static void maybe_enumerate(struct run *r);
 static void maybe_start_tls_full(struct run *r);
 static void maybe_c_walks(struct run *r);
@@ -246,6 +252,8 @@ conn_finish(struct conn *c)
 	if (c->attempt == &c->run->mtu_attempt)
 		mtu_retry_done(c->run);
 	if (c->attempt != NULL && c->attempt != &c->run->mtu_attempt) {
+		/* A is over: its NTLM CHALLENGE, if any, has come. */
+		maybe_kerberos(c->run, strcmp(c->attempt->label, "A") == 0);
 		maybe_retry(c->run);
 		maybe_enumerate(c->run);
 		maybe_mtu_retry(c->run);
@@ -365,6 +373,8 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		rdd_probe_peer_closed(c->probe, true, now_us());
 	}
 	conn_pump(c);
+	if (c->probe != NULL)
+		maybe_kerberos(c->run, false);
 	if (nread < 0 && !c->finished)
 		conn_finish(c); /* nothing more can arrive */
 }
@@ -1456,6 +1466,7 @@ start_connections(struct run *r)
 
 	for (i = 0; i < r->n_addrs; i++)
 		set_port(&r->addrs[i], r->opt->port);
+	maybe_kerberos(r, r->n_addrs == 0);
 	if (r->n_addrs == 0)
 		return;
 	snprintf(obs->address, sizeof(obs->address), "%s", obs->addresses[0]);
@@ -1483,6 +1494,77 @@ start_connections(struct run *r)
 			r->error = -1;
 	}
 	samples_begin(r);
+}
+
+/* --- Kerberos ----------------------------------------------------------- */
+
+static void
+krb_done(void *ctx)
+{
+	struct run *r = ctx;
+
+	trace(r, "K", "Kerberos: done after %.1f ms", r->obs->krb.ms);
+	unref(r);
+}
+
+/*
+ * Start the Kerberos phase once its realm is known: --realm or the user's
+ * at once; the server's NTLM domain when A's CHALLENGE has come; the DNS
+ * suffix of the target (only with --kdc) when A is over (FINAL) without
+ * one. Never without a realm: most servers are in no domain, and a
+ * "no KDC" finding for them would be noise.
+ */
+static void
+maybe_kerberos(struct run *r, bool final)
+{
+	const struct rdd_check_options *opt = r->opt;
+	const struct rdd_ntlm_info *ntlm = &r->obs->credssp.ntlm;
+	struct rdd_krb_realm_inputs in;
+	struct rdd__krb_params p;
+	enum rdd_krb_realm_source src;
+	char realm[RDD_STR], cname[RDD_STR];
+	char *at;
+
+	if (r->krb_started || !opt->kerberos)
+		return;
+	memset(&in, 0, sizeof(in));
+	in.option = opt->realm;
+	if (opt->credentials != NULL) {
+		in.user = opt->credentials->user;
+		in.user_domain = opt->credentials->domain;
+	}
+	if (ntlm->present) {
+		in.ntlm_domain = ntlm->dns_domain;
+		in.ntlm_computer = ntlm->dns_computer;
+	}
+	in.host = opt->host;
+	in.host_is_address = r->obs->host_is_address;
+	in.allow_dns_suffix = opt->kdc != NULL;
+	src = rdd_krb_choose_realm(&in, realm, sizeof(realm));
+	if (src == RDD_KRB_REALM_NONE ||
+	    (src == RDD_KRB_REALM_DNS_SUFFIX && !final))
+		return;
+	/* The AS-REQ names the user when there is one (a KDC then says
+	 * whether the account exists and its etypes), else a made-up name
+	 * whose answer still carries the KDC's clock. */
+	snprintf(cname, sizeof(cname), "%s",
+	         opt->credentials != NULL && opt->credentials->user[0] != '\0'
+	             ? opt->credentials->user
+	             : "rdpdoctor");
+	if ((at = strchr(cname, '@')) != NULL)
+		*at = '\0';
+	r->krb_started = true;
+	memset(&p, 0, sizeof(p));
+	p.realm = realm;
+	p.realm_source = src;
+	p.cname = cname;
+	p.kdc = opt->kdc;
+	p.timeout_ms = opt->timeout_s * 1000.0;
+	p.t0_us = r->t0_us;
+	p.trace = opt->trace;
+	p.trace_ctx = opt->trace_ctx;
+	if (rdd__krb_start(r->loop, &p, &r->obs->krb, krb_done, r) == 0)
+		ref(r, 1);
 }
 
 /* --- resolution -------------------------------------------------------- */
@@ -1725,6 +1807,7 @@ complete(struct run *r)
 	rdd_net_summarize(&obs->net, opt->timeout_s * 1000.0);
 	rdd_net_conclude(obs);
 	rdd_udp_conclude(obs);
+	rdd_krb_conclude(obs);
 	if (r->done != NULL)
 		r->done((struct rdd_check *)r, r->done_ctx);
 }

@@ -19,6 +19,7 @@ static const char *const phase_names[RDD_PHASE_COUNT] = {
     [RDD_PHASE_ACTIVATION] = "activation",
     [RDD_PHASE_UDP] = "udp",
     [RDD_PHASE_NETWORK] = "network",
+    [RDD_PHASE_KERBEROS] = "kerberos",
 };
 
 const char *

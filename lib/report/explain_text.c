@@ -42,6 +42,8 @@ phase_label(enum rdd_phase p)
 		return "UDP transport";
 	case RDD_PHASE_NETWORK:
 		return "network path";
+	case RDD_PHASE_KERBEROS:
+		return "Kerberos (KDC)";
 	case RDD_PHASE_COUNT:
 		break;
 	}

@@ -91,8 +91,9 @@ span_of(const json_t *doc)
 	{
 		const char *name = rdd__h_str(e, "phase");
 
-		if (name != NULL && (strcmp(name, "udp") == 0 ||
-		                     strcmp(name, "network") == 0)) {
+		if (name != NULL &&
+		    (strcmp(name, "udp") == 0 || strcmp(name, "network") == 0 ||
+		     strcmp(name, "kerberos") == 0)) {
 			extend(&side, e, "start_ms", "ms");
 			if (rdd__h_num_at(e, "start_ms", &v) && v > side_start)
 				side_start = v;
@@ -276,7 +277,8 @@ phase_row(struct hw *w, const json_t *doc, const json_t *ph, size_t row,
 		ms = 0;
 	bx = x_of(s, st);
 	if (!skipped && name != NULL && strcmp(name, "udp") != 0 &&
-	    strcmp(name, "network") != 0 && st + ms > *end_ms)
+	    strcmp(name, "network") != 0 && strcmp(name, "kerberos") != 0 &&
+	    st + ms > *end_ms)
 		*end_ms = st + ms;
 	if (skipped) {
 		double tx = x_of(s, *end_ms) + 4;

@@ -21,7 +21,9 @@
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
 #include "report/json_int.h"
+#include "rdpdoctor/krbphase.h"
 #include "rdpdoctor/tlscompat.h"
+#include "wire/krb.h"
 #include "wire/tlshello.h"
 #include "wire/ntlm.h"
 #include "wire/gcc.h"
@@ -757,6 +759,98 @@ build_network(struct jb *b, const struct rdd_observation *obs)
 	return o;
 }
 
+/* One transport of a KDC: {outcome, ms}. */
+static json_t *
+build_krb_transport(struct jb *b, const struct rdd_krb_transport *t)
+{
+	json_t *o = json_object();
+
+	if (o == NULL) {
+		b->err = -1;
+		return NULL;
+	}
+	rdd__j_put(b, o, "outcome",
+	           rdd__j_name_or_null(rdd_krb_outcome_name(t->outcome)));
+	rdd__j_put(b, o, "ms",
+	           t->outcome == RDD_KRB_NOT_RUN ? json_null()
+	                                         : rdd__j_ms_value(t->ms));
+	return o;
+}
+
+/* Kerberos (docs/json.md "kerberos"): null when the phase did not run. */
+static json_t *
+build_kerberos(struct jb *b, const struct rdd_observation *obs)
+{
+	const struct rdd_krb_info *k = &obs->krb;
+	json_t *o, *arr;
+
+	if (!k->run)
+		return json_null();
+	o = json_object();
+	arr = json_array();
+	if (o == NULL || arr == NULL) {
+		json_decref(o);
+		json_decref(arr);
+		b->err = -1;
+		return NULL;
+	}
+	rdd__j_put(b, o, "realm", UNTRUSTED(k->realm));
+	rdd__j_put(
+	    b, o, "realm_source",
+	    rdd__j_name_or_null(rdd_krb_realm_source_name(k->realm_source)));
+	rdd__j_put(b, o, "cname", UNTRUSTED(k->cname));
+	rdd__j_put(b, o, "kdc_source",
+	           json_string(k->kdc_from_option ? "option" : "srv"));
+	rdd__j_put(b, o, "lookup",
+	           rdd__j_name_or_null(rdd_krb_lookup_name(k->lookup)));
+	rdd__j_put(b, o, "lookup_detail",
+	           rdd__j_untrusted_or_null(k->lookup_detail,
+	                                    sizeof(k->lookup_detail)));
+	for (size_t i = 0; i < k->n_kdcs && i < RDD_KRB_MAX_KDCS; i++) {
+		const struct rdd_krb_kdc *x = &k->kdcs[i];
+		json_t *e = json_object(), *et = json_array();
+		const char *en;
+
+		if (e == NULL || et == NULL) {
+			json_decref(e);
+			json_decref(et);
+			b->err = -1;
+			break;
+		}
+		rdd__j_put(b, e, "name", UNTRUSTED(x->name));
+		rdd__j_put(b, e, "address", json_string(x->address));
+		rdd__j_put(b, e, "port", json_integer(x->port));
+		rdd__j_put(b, e, "udp", build_krb_transport(b, &x->udp));
+		rdd__j_put(b, e, "tcp", build_krb_transport(b, &x->tcp));
+		rdd__j_put(b, e, "answered", json_boolean(x->answered));
+		rdd__j_put(b, e, "error_code",
+		           x->answered && x->error_code >= 0
+		               ? json_integer(x->error_code)
+		               : json_null());
+		en = x->answered && x->error_code >= 0
+		         ? rdd_krb_error_name(x->error_code)
+		         : NULL;
+		rdd__j_put(b, e, "error_name",
+		           en != NULL ? json_string(en) : json_null());
+		rdd__j_put(
+		    b, e, "etext",
+		    rdd__j_untrusted_or_null(x->etext, sizeof(x->etext)));
+		rdd__j_put(b, e, "skew_s",
+		           x->has_skew ? json_integer(x->skew_s) : json_null());
+		rdd__j_put(b, e, "rtt_ms",
+		           x->answered ? rdd__j_ms_value(x->rtt_ms)
+		                       : json_null());
+		for (size_t j = 0; j < x->n_etypes && j < RDD_KRB_KDC_ETYPES;
+		     j++)
+			rdd__j_push(b, et, json_integer(x->etypes[j]));
+		rdd__j_put(b, e, "etypes", et);
+		rdd__j_push(b, arr, e);
+	}
+	rdd__j_put(b, o, "kdcs", arr);
+	rdd__j_put(b, o, "ms", rdd__j_ms_value(k->ms));
+	return o;
+}
+
 /* RDP-UDP (docs/json.md "udp"): null when not probed. */
 static json_t *
 build_udp(struct jb *b, const struct rdd_observation *obs)
@@ -1120,6 +1214,7 @@ build_document(struct jb *b, const struct rdd_observation *obs,
 	rdd__j_put(b, root, "session", rdd__json_session(b, obs));
 	rdd__j_put(b, root, "network", build_network(b, obs));
 	rdd__j_put(b, root, "udp", build_udp(b, obs));
+	rdd__j_put(b, root, "kerberos", build_kerberos(b, obs));
 	rdd__j_put(b, root, "alternate_addresses", build_alternates(b, obs));
 	rdd__j_put(b, root, "findings", build_findings(b, diag));
 	rdd__j_put(b, root, "verdict", build_verdict(b, diag));

@@ -92,7 +92,8 @@ phases(struct pw *p, const json_t *doc)
 
 	help(p, "rdpdoctor_phase_duration_seconds", "gauge",
 	     "Time of each phase of the check that ran (resolve, tcp, x224, "
-	     "tls, credssp, mcs, licensing, activation, udp, network); "
+	     "tls, credssp, mcs, licensing, activation, udp, network, "
+	     "kerberos); "
 	     "skipped phases have no series.");
 	json_array_foreach(arr, i, e)
 	{

@@ -304,6 +304,10 @@ done
 . "$HERE/html.bash"
 html_all "$FILTER"
 n=$((n + html_ran))
+# The kerberos phase against an MIT KDC in namespaces of its own.
+. "$HERE/kerberos.bash"
+kerberos_all "$FILTER"
+n=$((n + krb_ran))
 # rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
 . "$HERE/pcap.bash"
 pcap_all

@@ -126,6 +126,7 @@ void rdd__rules_licensing(struct ctx *c);
 void rdd__rules_session(struct ctx *c);
 void rdd__rules_udp(struct ctx *c);
 void rdd__rules_network(struct ctx *c);
+void rdd__rules_kerberos(struct ctx *c);
 /* The finding, among those of the path, that explains a timeout in a
  * security phase; NULL when none does. */
 const struct draft *rdd__path_cause(const struct ctx *c);

@@ -95,6 +95,12 @@ static const struct {
     {"net-packet-loss", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
     {"net-mtu-blackhole", RDD_PHASE_NETWORK, RDD_SEV_WARNING, true},
     {"client-side-suspect", RDD_PHASE_NETWORK, RDD_SEV_INFO, true},
+    {"kerberos-realm", RDD_PHASE_KERBEROS, RDD_SEV_INFO, true},
+    {"kerberos-kdc-not-found", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
+    {"kerberos-kdc-unreachable", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
+    {"kerberos-kdc-udp-blocked", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
+    {"kerberos-clock-skew", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
+    {"kerberos-by-ip", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
 };
 
 static const struct rdd_cause_info *
@@ -268,7 +274,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 61);
+	assert_int_equal(n, 67);
 }
 
 static void

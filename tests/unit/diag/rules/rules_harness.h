@@ -111,6 +111,7 @@ RULES_TESTS(mcs);
 RULES_TESTS(licensing);
 RULES_TESTS(session);
 RULES_TESTS(network);
+RULES_TESTS(kerberos);
 #undef RULES_TESTS
 
 #endif

@@ -47,6 +47,7 @@ main(void)
 	    {"licensing", rules_licensing_tests, &rules_licensing_n_tests},
 	    {"session", rules_session_tests, &rules_session_n_tests},
 	    {"network", rules_network_tests, &rules_network_n_tests},
+	    {"kerberos", rules_kerberos_tests, &rules_kerberos_n_tests},
 	};
 	const struct CMUnitTest coverage[] = {
 	    cmocka_unit_test(test_every_detectable_cause_emitted),

@@ -1,0 +1,310 @@
+# kerberos.bash - sourced by run-integration.sh: the kerberos phase against
+# a real MIT KDC (krb5-kdc) and dnsmasq for the SRV records, in network
+# namespaces of its own (kerberos-kdc, kerberos-cli; created and deleted
+# here, never the shared lab's), per shared/reference/kerberos.md 8.1.
+#
+# rdpdoctor runs in kerberos-cli with a private /etc/resolv.conf
+# (`unshare -m` and a bind mount) naming the dnsmasq of kerberos-kdc. The
+# RDP target is rdsh.rdplab.test (10.209.0.1), where nothing listens on
+# 3389: the check fails in phase tcp, and the kerberos phase runs beside
+# it all the same (its realm comes from --realm), which is what is tested
+# here. The cases:
+#   kerberos-srv      KDC found by SRV, KDC_ERR_C_PRINCIPAL_UNKNOWN for
+#                     the made-up client name, skew within 1 s of 0
+#   kerberos-skew     the KDC under faketime +10 minutes: kerberos-clock-
+#                     skew, skew within 1 s of +600
+#   kerberos-dropped  88/udp and 88/tcp dropped in kerberos-kdc:
+#                     kerberos-kdc-unreachable, the phase within its
+#                     timeout
+#   kerberos-udp      88/udp dropped only: kerberos-kdc-udp-blocked
+#   kerberos-nosrv    a realm without SRV records: kerberos-kdc-not-found
+#   kerberos-by-ip    the target as an address: kerberos-by-ip
+#   kerberos-suffix   --kdc without --realm: the realm is the target's DNS
+#                     suffix (once attempt A is over), the KDC the option's
+#
+# Uses from the caller: TOOL, work, passed, failed, n, FILTER.
+# shellcheck disable=SC2154 # set by the caller
+
+KRB_NS1=kerberos-kdc
+KRB_NS2=kerberos-cli
+KRB_NET=10.209.0
+KRB_REALM=RDPLAB.TEST
+KRB_TIMEOUT=2
+
+krb_ok() {
+	echo "ok   $1${2:+ ($2)}"
+	passed=$((passed + 1))
+}
+
+krb_fail() {
+	echo "FAIL $1: $2"
+	failed=$((failed + 1))
+}
+
+# krb_kdc_start [FAKETIME]: krb5kdc in kerberos-kdc, in the foreground
+# of a background shell (-n), its PID in $KRB_DIR/kdc.pid.
+krb_kdc_start() {
+	local ft=${1:-}
+	if [ -n "$ft" ]; then
+		KRB5_CONFIG=$KRB_DIR/krb5.conf KRB5_KDC_PROFILE=$KRB_DIR/kdc.conf \
+		    ip netns exec $KRB_NS1 faketime "$ft" krb5kdc -n \
+		    -r $KRB_REALM >>"$KRB_DIR/kdc.out" 2>&1 &
+	else
+		KRB5_CONFIG=$KRB_DIR/krb5.conf KRB5_KDC_PROFILE=$KRB_DIR/kdc.conf \
+		    ip netns exec $KRB_NS1 krb5kdc -n -r $KRB_REALM \
+		    >>"$KRB_DIR/kdc.out" 2>&1 &
+	fi
+	echo $! >"$KRB_DIR/kdc.pid"
+	# Up when 88/tcp listens (at most 5 s).
+	local _
+	for _ in $(seq 50); do
+		ip netns exec $KRB_NS1 ss -Hltn 'sport = :88' 2>/dev/null |
+		    grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The KDC's processes: every krb5kdc in kerberos-kdc (faketime runs the
+# KDC as its child, so $! alone is not the KDC).
+krb_kdc_pids() {
+	local p
+	for p in $(ip netns pids $KRB_NS1 2>/dev/null); do
+		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = krb5kdc ] && echo "$p"
+	done
+}
+
+krb_kdc_stop() {
+	local pid pids _
+	pid=$(cat "$KRB_DIR/kdc.pid" 2>/dev/null)
+	pids=$(krb_kdc_pids)
+	# shellcheck disable=SC2086 # a list of PIDs
+	[ -n "$pid$pids" ] && kill $pid $pids 2>/dev/null
+	[ -n "$pid" ] && wait "$pid" 2>/dev/null
+	for _ in $(seq 50); do
+		[ -z "$(krb_kdc_pids)" ] && break
+		sleep 0.1
+	done
+	rm -f "$KRB_DIR/kdc.pid"
+}
+
+krb_up() {
+	KRB_DIR=$work/kerberos
+	mkdir -p "$KRB_DIR"
+	cat >"$KRB_DIR/krb5.conf" <<EOC
+[libdefaults]
+	default_realm = $KRB_REALM
+	dns_lookup_kdc = true
+	dns_lookup_realm = false
+[realms]
+	$KRB_REALM = { }
+EOC
+	cat >"$KRB_DIR/kdc.conf" <<EOC
+[kdcdefaults]
+	kdc_listen = 88
+	kdc_tcp_listen = 88
+[realms]
+	$KRB_REALM = {
+		database_name = $KRB_DIR/principal
+		key_stash_file = $KRB_DIR/stash
+		acl_file = $KRB_DIR/kadm5.acl
+		default_principal_flags = +preauth
+		supported_enctypes = aes256-cts-hmac-sha1-96:normal aes128-cts-hmac-sha1-96:normal
+	}
+[logging]
+	kdc = FILE:$KRB_DIR/kdc.log
+EOC
+	: >"$KRB_DIR/kadm5.acl"
+	cat >"$KRB_DIR/dnsmasq.conf" <<EOC
+listen-address=$KRB_NET.1
+bind-interfaces
+no-resolv
+no-hosts
+host-record=dc1.rdplab.test,$KRB_NET.1
+host-record=rdsh.rdplab.test,$KRB_NET.1
+srv-host=_kerberos._udp.rdplab.test,dc1.rdplab.test,88
+srv-host=_kerberos._tcp.rdplab.test,dc1.rdplab.test,88
+local=/rdplab.test/
+local=/nosrv.test/
+EOC
+	echo "nameserver $KRB_NET.1" >"$KRB_DIR/resolv.conf"
+	env KRB5_CONFIG="$KRB_DIR/krb5.conf" KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" \
+	    kdb5_util create -s -r $KRB_REALM -P rdd-master-pw \
+	    >"$KRB_DIR/setup.log" 2>&1 || return 1
+	env KRB5_CONFIG="$KRB_DIR/krb5.conf" KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" \
+	    kadmin.local -q "addprinc -pw rdd-alice-pw alice" \
+	    >>"$KRB_DIR/setup.log" 2>&1 || return 1
+	ip netns add $KRB_NS1 || return 1
+	ip netns add $KRB_NS2 || return 1
+	ip link add kerberos-v1 type veth peer name kerberos-v2 || return 1
+	ip link set kerberos-v1 netns $KRB_NS1
+	ip link set kerberos-v2 netns $KRB_NS2
+	ip -n $KRB_NS1 addr add $KRB_NET.1/24 dev kerberos-v1
+	ip -n $KRB_NS2 addr add $KRB_NET.2/24 dev kerberos-v2
+	ip -n $KRB_NS1 link set lo up
+	ip -n $KRB_NS2 link set lo up
+	ip -n $KRB_NS1 link set kerberos-v1 up
+	ip -n $KRB_NS2 link set kerberos-v2 up
+	# In the foreground of a background job: reaped by this shell.
+	ip netns exec $KRB_NS1 dnsmasq -k -C "$KRB_DIR/dnsmasq.conf" \
+	    2>>"$KRB_DIR/setup.log" &
+	echo $! >"$KRB_DIR/dnsmasq.pid"
+	local _
+	for _ in $(seq 50); do
+		ip netns exec $KRB_NS1 ss -Hlun 'sport = :53' 2>/dev/null |
+		    grep -q . && break
+		sleep 0.1
+	done
+	krb_kdc_start
+}
+
+krb_down() {
+	[ -n "${KRB_DIR:-}" ] || return 0
+	krb_kdc_stop
+	local pid
+	pid=$(cat "$KRB_DIR/dnsmasq.pid" 2>/dev/null)
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	ip netns del $KRB_NS1 2>/dev/null
+	ip netns del $KRB_NS2 2>/dev/null
+	rm -rf "$KRB_DIR"
+}
+
+# krb_check OUT ARGS...: rdpdoctor check --json from kerberos-cli with
+# the private resolv.conf; the wall time in ms in OUT.ms.
+krb_check() {
+	local out=$1 t0 t1
+	shift
+	t0=${EPOCHREALTIME/./}
+	# shellcheck disable=SC2016 # $0 and $@ are the inner shell's
+	ip netns exec $KRB_NS2 unshare -m sh -c \
+	    'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
+	    "$KRB_DIR/resolv.conf" "$TOOL" check --json --no-udp \
+	    --samples 0 -t $KRB_TIMEOUT "$@" >"$out" 2>"$out.err"
+	echo $? >"$out.rc"
+	t1=${EPOCHREALTIME/./}
+	echo $(((t1 - t0) / 1000)) >"$out.ms"
+}
+
+# krb_jq FILE EXPR: python3 evaluates EXPR with d = the document.
+krb_jq() {
+	python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+k=d.get("kerberos") or {}
+ids=[f["id"] for f in d.get("findings",[])]
+print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null
+}
+
+krb_case() {
+	local name=$1 out=$work/krb-$1.json v
+	case $name in
+	kerberos-srv)
+		krb_check "$out" --realm $KRB_REALM rdsh.rdplab.test
+		v=$(krb_jq "$out" 'k["lookup"]=="found" and k["kdcs"][0]["name"]=="dc1.rdplab.test" and k["kdcs"][0]["error_code"]==6 and abs(k["kdcs"][0]["skew_s"])<=1 and k["kdcs"][0]["udp"]["outcome"]=="answered" and k["kdcs"][0]["tcp"]["outcome"]=="answered" and "kerberos-realm" in ids and "kerberos-clock-skew" not in ids')
+		if [ "$v" = True ]; then
+			krb_ok "$name" "$(krb_jq "$out" '"skew %+d s, udp %.1f ms, tcp %.1f ms" % (k["kdcs"][0]["skew_s"], k["kdcs"][0]["udp"]["ms"], k["kdcs"][0]["tcp"]["ms"])')"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k') $(head -c 300 "$out.err")"
+		fi
+		;;
+	kerberos-skew)
+		krb_kdc_stop
+		if ! krb_kdc_start '+10 minutes'; then
+			krb_fail "$name" "the KDC under faketime did not start"
+			return
+		fi
+		krb_check "$out" --realm $KRB_REALM rdsh.rdplab.test
+		krb_kdc_stop
+		krb_kdc_start
+		v=$(krb_jq "$out" 'abs(k["kdcs"][0]["skew_s"]-600)<=1 and "kerberos-clock-skew" in ids')
+		if [ "$v" = True ]; then
+			krb_ok "$name" "skew $(krb_jq "$out" 'k["kdcs"][0]["skew_s"]') s"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k') $(head -c 300 "$out.err")"
+		fi
+		;;
+	kerberos-dropped)
+		ip netns exec $KRB_NS1 iptables -A INPUT -p udp --dport 88 -j DROP
+		ip netns exec $KRB_NS1 iptables -A INPUT -p tcp --dport 88 -j DROP
+		krb_check "$out" --realm $KRB_REALM rdsh.rdplab.test
+		ip netns exec $KRB_NS1 iptables -F INPUT
+		# The phase ends within its timeout (2 s) plus the lookup.
+		v=$(krb_jq "$out" '"kerberos-kdc-unreachable" in ids and k["ms"] <= '$KRB_TIMEOUT'*1000+500 and k["kdcs"][0]["udp"]["outcome"]=="no_answer" and k["kdcs"][0]["tcp"]["outcome"]=="no_answer"')
+		if [ "$v" = True ] && [ "$(cat "$out.ms")" -le $((KRB_TIMEOUT * 1000 * 3)) ]; then
+			krb_ok "$name" "phase $(krb_jq "$out" 'k["ms"]') ms, check $(cat "$out.ms") ms wall"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k') wall $(cat "$out.ms") ms"
+		fi
+		;;
+	kerberos-udp)
+		ip netns exec $KRB_NS1 iptables -A INPUT -p udp --dport 88 -j DROP
+		krb_check "$out" --realm $KRB_REALM rdsh.rdplab.test
+		ip netns exec $KRB_NS1 iptables -F INPUT
+		v=$(krb_jq "$out" '"kerberos-kdc-udp-blocked" in ids and "kerberos-kdc-unreachable" not in ids')
+		if [ "$v" = True ]; then
+			krb_ok "$name"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k')"
+		fi
+		;;
+	kerberos-nosrv)
+		krb_check "$out" --realm NOSRV.TEST rdsh.rdplab.test
+		v=$(krb_jq "$out" '"kerberos-kdc-not-found" in ids and k["lookup"]=="none" and k["kdcs"]==[]')
+		if [ "$v" = True ]; then
+			krb_ok "$name" "$(krb_jq "$out" 'k["lookup_detail"]')"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k')"
+		fi
+		;;
+	kerberos-by-ip)
+		krb_check "$out" --realm $KRB_REALM $KRB_NET.1
+		v=$(krb_jq "$out" '"kerberos-by-ip" in ids')
+		if [ "$v" = True ]; then
+			krb_ok "$name"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'ids')"
+		fi
+		;;
+	kerberos-suffix)
+		krb_check "$out" --kdc dc1.rdplab.test:88 rdsh.rdplab.test
+		v=$(krb_jq "$out" 'k["realm"]=="RDPLAB.TEST" and k["realm_source"]=="dns_suffix" and k["kdc_source"]=="option" and k["lookup"]=="not_run" and k["kdcs"][0]["address"]=="'$KRB_NET'.1" and k["kdcs"][0]["answered"]')
+		if [ "$v" = True ]; then
+			krb_ok "$name"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k')"
+		fi
+		;;
+	esac
+}
+
+kerberos_all() {
+	local filter=$1 name names=() missing=""
+	for name in kerberos-srv kerberos-skew kerberos-dropped kerberos-udp \
+	    kerberos-nosrv kerberos-by-ip kerberos-suffix; do
+		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
+		names+=("$name")
+	done
+	krb_ran=${#names[@]}
+	[ "$krb_ran" -gt 0 ] || return 0
+	for name in krb5kdc kdb5_util kadmin.local dnsmasq faketime; do
+		command -v $name >/dev/null || missing="$missing $name"
+	done
+	if [ -n "$missing" ]; then
+		for name in "${names[@]}"; do
+			krb_fail "$name" "not installed:$missing" \
+			    "(scripts/install-deps.sh)"
+		done
+		return 0
+	fi
+	if ! krb_up; then
+		for name in "${names[@]}"; do
+			krb_fail "$name" "could not set up the KDC: $(tail -3 \
+			    "$KRB_DIR/setup.log" "$KRB_DIR/kdc.out" 2>/dev/null)"
+		done
+		krb_down
+		return 0
+	fi
+	for name in "${names[@]}"; do
+		krb_case "$name"
+	done
+	krb_down
+}
