@@ -11,9 +11,8 @@
 #include "rdpdoctor/report.h"
 #include "report/html_int.h"
 
-/* "host:port", "[v6]:port" (escaped). */
-static void
-target(struct hw *w, const json_t *doc)
+void
+rdd__h_target(struct hw *w, const json_t *doc)
 {
 	json_t *t = rdd__h_obj(doc, "target");
 	const char *host = rdd__h_str(t, "host");
@@ -39,7 +38,7 @@ header(struct hw *w, const json_t *doc)
 	double v;
 
 	rdd__h_raw(w, "<h1>RDP check of ");
-	target(w, doc);
+	rdd__h_target(w, doc);
 	rdd__h_raw(w, "</h1>\n<p class=\"muted\">");
 	if (addr != NULL) {
 		rdd__h_raw(w, "address <span class=\"mono\">");
@@ -247,7 +246,7 @@ rdd_report_html_many(FILE *out, const void *const *docs, size_t n)
 		rdd__h_raw(&w, "<tr><td><a href=\"#");
 		rdd__h_anchor(&w, prefix, "host");
 		rdd__h_raw(&w, "\">");
-		target(&w, doc);
+		rdd__h_target(&w, doc);
 		rdd__h_raw(&w, "</a></td><td>");
 		rdd__h_text(&w, rdd__h_str(doc, "checked_at"));
 		rdd__h_raw(&w, "</td><td>");

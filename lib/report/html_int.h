@@ -118,6 +118,9 @@ void rdd__h_kv_row_end(struct hw *w);
 /* VALUE of any type in words (as rdd__h_kv_val). */
 void rdd__h_value(struct hw *w, const json_t *value);
 
+/* The document's target as "host:port", "[v6]:port" (escaped). */
+void rdd__h_target(struct hw *w, const json_t *doc);
+
 /* ---- sections of a check document (html_check.c and its files) ------- */
 
 /* One host: everything a check document holds, ids prefixed by PREFIX
