@@ -28,11 +28,13 @@ status_class(const char *st)
 	return "warning";
 }
 
-/* Unix seconds T as "2026-12-06 22:21:39.123 UTC". */
+/* Unix seconds T as "2026-12-06 22:21:39.123 UTC" (to the nearest
+ * millisecond). */
 static void
 unix_time(struct hw *w, double t)
 {
 	struct tm tm;
+	long long ms;
 	time_t s;
 	char buf[64];
 
@@ -40,14 +42,15 @@ unix_time(struct hw *w, double t)
 		rdd__h_raw(w, "-");
 		return;
 	}
-	s = (time_t)t;
+	ms = (long long)(t * 1000.0 + 0.5);
+	s = (time_t)(ms / 1000);
 	if (gmtime_r(&s, &tm) == NULL ||
 	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm) == 0) {
 		rdd__h_raw(w, "-");
 		return;
 	}
 	rdd__h_text(w, buf);
-	rdd__h_printf(w, ".%03d UTC", (int)((t - (double)s) * 1000.0) % 1000);
+	rdd__h_printf(w, ".%03lld UTC", ms % 1000);
 }
 
 static void
@@ -127,22 +130,24 @@ by_status(struct hw *w, const json_t *summary)
 
 	if (bs == NULL)
 		return;
-	rdd__h_raw(w, "<table class=\"counts\" id=\"by-status\">\n");
+	rdd__h_raw(w, "<table class=\"counts\" id=\"by-status\">\n<tr>");
+	json_object_foreach(bs, key, v)
+	{
+		rdd__h_raw(w, "<th>");
+		rdd__h_badge(w, status_class(key), key);
+		rdd__h_raw(w, "</th>");
+	}
+	rdd__h_raw(w, "</tr>\n<tr>");
 	json_object_foreach(bs, key, v)
 	{
 		long long n = 0;
 
 		rdd__h_int_at(bs, key, &n);
-		rdd__h_raw(w, "<tr data-status=\"");
+		rdd__h_raw(w, "<td class=\"n\" data-status=\"");
 		rdd__h_text(w, key);
-		rdd__h_printf(w, "\"><th>");
-		rdd__h_badge(w, status_class(key), key);
-		rdd__h_printf(w,
-		              "</th><td class=\"n\" data-count=\"%lld\">%lld"
-		              "</td></tr>\n",
-		              n, n);
+		rdd__h_printf(w, "\" data-count=\"%lld\">%lld</td>", n, n);
 	}
-	rdd__h_raw(w, "</table>\n");
+	rdd__h_raw(w, "</tr>\n</table>\n");
 }
 
 static void
@@ -179,9 +184,9 @@ conn_table(struct hw *w, const json_t *conns)
 		rdd__h_text(w, vs);
 		rdd__h_printf(w, "\"><td class=\"n\"><a href=\"#");
 		rdd__h_anchor(w, prefix, "conn");
-		rdd__h_printf(w, "\">%lld</a></td><td class=\"mono\">", idx);
+		rdd__h_printf(w, "\">%lld</a></td><td class=\"mono nw\">", idx);
 		endpoint(w, rdd__h_obj(c, "client"));
-		rdd__h_raw(w, "</td><td class=\"mono\">");
+		rdd__h_raw(w, "</td><td class=\"mono nw\">");
 		endpoint(w, rdd__h_obj(c, "server"));
 		rdd__h_raw(w, "</td><td>");
 		rdd__h_badge(w, status_class(st),
