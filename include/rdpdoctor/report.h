@@ -70,8 +70,7 @@ int rdd_report_html_many(FILE *out, const void *const *docs, size_t n);
  * nothing but the table), DRIFT (rdd_drift_json's object, or NULL: no
  * drift section), then each host's section as rdd_report_html's (ids
  * prefixed "hN-", N its place in the table's first order). The order of
- * the documents does not change the page, unless two have the same host
- * and port. Returns 0, or -1 when a document is not a check document or
+ * the documents does not change the page. Returns 0, or -1 when a document is not a check document or
  * OUT has an error.
  */
 int rdd_report_html_scan(FILE *out, const void *const *docs, size_t n,

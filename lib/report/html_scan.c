@@ -44,6 +44,7 @@ struct host {
 	const char *name; /* target.host, "" when absent */
 	long long port;
 	size_t index; /* in the input */
+	char *dump;   /* the document as canonical JSON, for ties (lazy) */
 };
 
 #define MAX_KEYS 1000 /* distinct phases, findings or rules counted */
@@ -106,10 +107,23 @@ kind_of(const json_t *doc)
 	return K_UNKNOWN;
 }
 
+/* The document as canonical JSON ("" when out of memory). */
+static const char *
+dump_of(struct host *h)
+{
+	if (h->dump == NULL)
+		h->dump = json_dumps(h->doc, JSON_COMPACT | JSON_SORT_KEYS |
+		                                 JSON_REAL_PRECISION(17));
+	return h->dump != NULL ? h->dump : "";
+}
+
+/* Worst first, then host and port; hosts checked twice (the same host
+ * and port) by their whole documents, so that the order of the input
+ * never changes the page; the input's order last (equal documents). */
 static int
 cmp_host(const void *a_, const void *b_)
 {
-	const struct host *a = a_, *b = b_;
+	struct host *a = (struct host *)a_, *b = (struct host *)b_;
 	int c;
 
 	if (a->kind != b->kind)
@@ -118,6 +132,8 @@ cmp_host(const void *a_, const void *b_)
 		return c;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
+	if ((c = strcmp(dump_of(a), dump_of(b))) != 0)
+		return c;
 	return a->index < b->index ? -1 : a->index > b->index;
 }
 
@@ -801,7 +817,7 @@ rdd_report_html_scan(FILE *out, const void *const *docs, size_t n,
 			return -1;
 	if (script_hash(hash, sizeof(hash)) != 0)
 		return -1;
-	hosts = calloc(n > 0 ? n : 1, sizeof(*hosts));
+	hosts = calloc(n > 0 ? n : 1, sizeof(*hosts)); /* dump NULL */
 	if (hosts == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -851,6 +867,8 @@ rdd_report_html_scan(FILE *out, const void *const *docs, size_t n,
 	rdd__h_raw(&w, sort_script);
 	rdd__h_raw(&w, "</script>\n");
 	rdd__h_page_end(&w);
+	for (i = 0; i < n; i++)
+		free(hosts[i].dump);
 	free(hosts);
 	return w.err != 0 || ferror(out) ? -1 : 0;
 }
