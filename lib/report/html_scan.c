@@ -493,12 +493,31 @@ policy_section(struct hw *w, const struct host *hosts, size_t n)
 
 /* ---- drift -------------------------------------------------------------- */
 
-/* A fingerprint value: strings as text, anything else as compact JSON. */
+static bool
+all_strings(const json_t *arr)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(arr, i, e) if (!json_is_string(e)) return false;
+	return json_is_array(arr);
+}
+
+static void names(struct hw *w, const json_t *arr, size_t limit);
+
+/* A fingerprint value: strings as text, arrays of strings joined by
+ * ", ", anything else as compact JSON. */
 static void
 drift_value(struct hw *w, const json_t *v)
 {
 	char *s;
 
+	if (all_strings(v) && json_array_size(v) > 0) {
+		rdd__h_raw(w, "<code>");
+		names(w, v, 200);
+		rdd__h_raw(w, "</code>");
+		return;
+	}
 	if (json_is_string(v)) {
 		rdd__h_raw(w, "<code>");
 		rdd__h_text_n(w, json_string_value(v), json_string_length(v));
@@ -568,7 +587,7 @@ drift_section(struct hw *w, const json_t *d)
 
 			rdd__h_raw(w, "<tr data-field=\"");
 			rdd__h_text(w, rdd__h_str(f, "field"));
-			rdd__h_raw(w, "\"><td><code>");
+			rdd__h_raw(w, "\"><td class=\"nw\"><code>");
 			rdd__h_text(w, rdd__h_str(f, "field"));
 			rdd__h_raw(w, "</code></td><td>");
 			drift_value(w, rdd__h_get(maj, "value"));
