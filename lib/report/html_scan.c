@@ -12,6 +12,10 @@
  * script (printed, or a viewer that runs none) the table stays in its
  * first order: worst first, then by name.
  *
+ * Findings are counted by id, once per host, critical first, then by how
+ * many hosts have them; the severity and title shown are the first
+ * host's (in the table's order).
+ *
  * A host is "unreachable" when no TCP connection was made to it (its tcp
  * phase is not ok and no attempt's tcp is ok), the rule of the drift
  * report (lib/scan/docfield.c); it is counted there and not under its
@@ -193,6 +197,31 @@ tally_sort(struct tallies *ts)
 		qsort(ts->t, ts->n, sizeof(*ts->t), cmp_tally);
 }
 
+/* Critical first, then warning, info, anything else. */
+static int
+severity_rank(const json_t *finding)
+{
+	static const char *const order[] = {"critical", "warning", "info"};
+	const char *s = rdd__h_str(finding, "severity");
+	int i;
+
+	for (i = 0; s != NULL && i < 3; i++)
+		if (strcmp(s, order[i]) == 0)
+			return i;
+	return 3;
+}
+
+static int
+cmp_finding(const void *a_, const void *b_)
+{
+	const struct tally *a = a_, *b = b_;
+	int ra = severity_rank(a->first), rb = severity_rank(b->first);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return cmp_tally(a_, b_);
+}
+
 /* ---- pieces --------------------------------------------------------------
  */
 
@@ -341,7 +370,8 @@ by_finding(struct hw *w, const struct host *hosts, size_t n)
 				tally_add(&ts, id, f, i);
 		}
 	}
-	tally_sort(&ts);
+	if (ts.n > 1)
+		qsort(ts.t, ts.n, sizeof(*ts.t), cmp_finding);
 	rdd__h_raw(w, "<h3>By finding</h3>\n");
 	if (ts.n == 0 && ts.others == 0) {
 		rdd__h_raw(w, "<p id=\"by-finding\" class=\"muted\">No "
@@ -350,7 +380,7 @@ by_finding(struct hw *w, const struct host *hosts, size_t n)
 		return;
 	}
 	rdd__h_raw(w, "<table id=\"by-finding\">\n<tr><th>finding</th>"
-	              "<th>severity</th><th class=\"n\">hosts</th>"
+	              "<th></th><th>severity</th><th class=\"n\">hosts</th>"
 	              "<th>which</th></tr>\n");
 	for (i = 0; i < ts.n; i++) {
 		const char *sev = rdd__h_str(ts.t[i].first, "severity");
@@ -360,7 +390,7 @@ by_finding(struct hw *w, const struct host *hosts, size_t n)
 		rdd__h_printf(w, "\" data-count=\"%zu\"><td><code>",
 		              ts.t[i].count);
 		rdd__h_text(w, ts.t[i].key);
-		rdd__h_raw(w, "</code><br>");
+		rdd__h_raw(w, "</code></td><td>");
 		rdd__h_text(w, rdd__h_str(ts.t[i].first, "title"));
 		rdd__h_raw(w, "</td><td>");
 		rdd__h_badge(w, sev, sev != NULL ? sev : "?");
