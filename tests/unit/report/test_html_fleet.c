@@ -406,6 +406,15 @@ test_scan_counts(void **state)
 			       esc, n);
 		}
 	}
+	/* Critical findings first. */
+	{
+		const char *row = strstr(page, "<tr data-finding=\"");
+		const char *end = row != NULL ? strstr(row, "</tr>") : NULL;
+		const char *crit = strstr(row, "badge critical");
+
+		assert_non_null(end);
+		assert_true(crit != NULL && crit < end);
+	}
 	/* By failing phase. */
 	for (i = 0; i < N_DOCS; i++) {
 		const char *ph =
