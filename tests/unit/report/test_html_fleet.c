@@ -408,9 +408,10 @@ test_scan_counts(void **state)
 	}
 	/* Critical findings first. */
 	{
-		const char *row = strstr(page, "<tr data-finding=\"");
-		const char *end = row != NULL ? strstr(row, "</tr>") : NULL;
-		const char *crit = strstr(row, "badge critical");
+		const char *fr = strstr(page, "<tr data-finding=\"");
+		const char *end = fr != NULL ? strstr(fr, "</tr>") : NULL;
+		const char *crit =
+		    fr != NULL ? strstr(fr, "badge critical") : NULL;
 
 		assert_non_null(end);
 		assert_true(crit != NULL && crit < end);
