@@ -226,6 +226,7 @@ static const char css[] =
     "table.counts td.n{font-size:18px;font-weight:600;text-align:center}"
     "table.counts th{text-align:center;padding:3px 14px}\n"
     "#drift-fields td:nth-child(2){min-width:190px}\n"
+    "table.hosts td a{white-space:nowrap}\n"
     "@media print{:root{--bg:#fff;--fg:#000;--muted:#444;--line:#bbb;"
     "--card:#fff}body{max-width:none;padding:0;font-size:11pt}"
     "a{color:inherit;text-decoration:none}"

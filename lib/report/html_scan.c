@@ -387,7 +387,8 @@ by_finding(struct hw *w, const struct host *hosts, size_t n)
 
 		rdd__h_raw(w, "<tr data-finding=\"");
 		rdd__h_text(w, ts.t[i].key);
-		rdd__h_printf(w, "\" data-count=\"%zu\"><td><code>",
+		rdd__h_printf(w,
+		              "\" data-count=\"%zu\"><td class=\"nw\"><code>",
 		              ts.t[i].count);
 		rdd__h_text(w, ts.t[i].key);
 		rdd__h_raw(w, "</code></td><td>");

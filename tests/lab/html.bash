@@ -370,7 +370,7 @@ html_scan() {
 	if [ -n "$problems" ]; then
 		html_fail $name "$(tr '\n' ';' <<<"$problems")"
 	else
-		html_ok $name "$n hosts: $(jq -r "$HTML_KIND" "$dir/scan.ndjson" | sort | uniq -c | awk '{printf "%s%s %s", NR > 1 ? ", " : "", $2, $1}'); counts, rows, waterfalls and policy as the NDJSON, one script, sorted in the browser"
+		html_ok $name "$n hosts: $(jq -r "$HTML_KIND" "$dir/scan.ndjson" | sort | uniq -c | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }'); counts, rows, waterfalls and policy as the NDJSON, one script, sorted in the browser"
 	fi
 }
 
