@@ -181,7 +181,8 @@ rdd__h_check_section(struct hw *w, const json_t *doc, const char *prefix)
 	phase_table(w, doc);
 	rdd__h_findings(w, doc, prefix);
 	rdd__h_details(w, doc, prefix);
-	rdd__h_raw_tree(w, doc);
+	if (!w->no_raw)
+		rdd__h_raw_tree(w, doc);
 	rdd__h_raw(w, "</section>\n");
 	return w->err;
 }
@@ -206,7 +207,7 @@ int
 rdd_report_html(FILE *out, const void *doc_)
 {
 	const json_t *doc = doc_;
-	struct hw w = {out, 0};
+	struct hw w = {out, 0, false};
 	char title[320];
 
 	if (!rdd__h_is_check(doc))
@@ -221,7 +222,7 @@ rdd_report_html(FILE *out, const void *doc_)
 int
 rdd_report_html_many(FILE *out, const void *const *docs, size_t n)
 {
-	struct hw w = {out, 0};
+	struct hw w = {out, 0, false};
 	char title[64], prefix[32];
 	size_t i;
 

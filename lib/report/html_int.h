@@ -42,6 +42,9 @@
 struct hw {
 	FILE *out;
 	int err;
+	/* A page of many hosts leaves out each host's tree of every field
+	 * (rdd__h_raw_tree): half the page, and in the NDJSON anyway. */
+	bool no_raw;
 };
 
 /* ---- writing ------------------------------------------------------------ */

@@ -328,7 +328,7 @@ rdd_report_html_pcap(FILE *out, const void *doc_)
 	json_t *summary = rdd__h_obj(doc, "summary");
 	json_t *conns = rdd__h_arr(doc, "connections"), *c;
 	const char *file = rdd__h_str(rdd__h_obj(summary, "capture"), "file");
-	struct hw w = {out, 0};
+	struct hw w = {out, 0, false};
 	char title[320];
 	size_t i;
 

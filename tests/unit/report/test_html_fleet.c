@@ -435,6 +435,9 @@ test_scan_counts(void **state)
 	assert_int_equal(count(page, "<tr data-field=\""),
 	                 json_array_size(json_object_get(drift, "fields")));
 	assert_true(json_array_size(json_object_get(drift, "fields")) > 0);
+	/* Host sections without the tree of every field; a capture's
+	 * connections keep it. */
+	assert_int_equal(count(page, "<details class=\"raw\""), 0);
 	/* No policy in these documents: no section, no column. */
 	assert_null(strstr(page, "id=\"policy\""));
 	assert_null(strstr(page, ">policy</button>"));
@@ -630,6 +633,8 @@ test_pcap_pages(void **state)
 		assert_int_equal(count(page, "<section class=\"conn\""),
 		                 json_array_size(conns));
 		assert_int_equal(count(page, "<svg class=\"waterfall\""),
+		                 json_array_size(conns));
+		assert_int_equal(count(page, "<details class=\"raw\""),
 		                 json_array_size(conns));
 		json_array_foreach(conns, j, c)
 		{
