@@ -1,7 +1,8 @@
 /*
  * fuzz_html.c - libFuzzer target for the renderers of a check document:
- * the HTML page (lib/report/html_*.c), the Nagios line (nagios.c), the
- * Prometheus textfile (prometheus.c) and watch's record (watch.c).
+ * the HTML pages (lib/report/html_*.c: a check's, a scan's fleet page with
+ * the drift of lib/scan, a capture's page), the Nagios line (nagios.c),
+ * the Prometheus textfile (prometheus.c) and watch's record (watch.c).
  *
  * `rdpdoctor report FILE.json` reads documents that anyone may have
  * written, so the renderers must take any JSON. The input is read twice:
@@ -11,8 +12,11 @@
  * which jansson's own parser would refuse), a number, a boolean, null, an
  * empty container, or removing it. Each document goes to every renderer,
  * and to watch twice. Invariants a crash would not reveal are checked with
- * abort(): a page holds no "<script" and no raw control byte but line feed
- * and tab, and a Nagios line has no second '|'.
+ * abort(): a page holds no "<script" (a scan's page exactly one, its
+ * own, after every host) and no raw control byte but line feed and tab,
+ * and a Nagios line has no second '|'. A document is also rendered as a
+ * capture's (as is, and as the one connection of a capture) and as two
+ * hosts of a scan.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,7 @@
 #include <jansson.h>
 
 #include "rdpdoctor/report.h"
+#include "scan/drift.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,24 +37,71 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_SLOTS 512
 
+enum page_kind { PAGE_CHECK, PAGE_SCAN, PAGE_PCAP };
+
+/* The page of DOC (a check document; a pcap document; the check document
+ * twice as a scan) and its invariants. */
 static void
-check_page(const json_t *doc)
+check_page(const json_t *doc, enum page_kind kind, const json_t *drift)
 {
-	char *buf = NULL;
+	char *buf = NULL, *s;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&buf, &len);
+	const void *docs[2] = {doc, doc};
+	int rc;
 
 	if (f == NULL)
 		return;
-	if (rdd_report_html(f, doc) == 0) {
+	rc = kind == PAGE_CHECK  ? rdd_report_html(f, doc)
+	     : kind == PAGE_SCAN ? rdd_report_html_scan(f, docs, 2, drift)
+	                         : rdd_report_html_pcap(f, doc);
+	if (rc == 0) {
 		fflush(f);
-		CHECK(strstr(buf, "<script") == NULL);
+		s = strstr(buf, "<script");
+		if (kind == PAGE_SCAN) {
+			/* One script, ours, after the last host. */
+			CHECK(s != NULL && strstr(s + 1, "<script") == NULL);
+			CHECK(strncmp(s, "<script>\"use strict\";", 21) == 0);
+			CHECK(strstr(s, "</section>") == NULL);
+		} else {
+			CHECK(s == NULL);
+		}
 		for (i = 0; i < len; i++)
 			CHECK((unsigned char)buf[i] >= 0x20 || buf[i] == '\n' ||
 			      buf[i] == '\t');
 	}
 	fclose(f);
 	free(buf);
+}
+
+/* DOC on the pages of many hosts: two hosts of a scan, with the drift
+ * over them; a capture's page of DOC itself and of DOC as its one
+ * connection. */
+static void
+fleet_pages(const json_t *doc)
+{
+	struct rdd_drift *d = rdd_drift_new();
+	json_t *drift = NULL, *pcap;
+
+	if (d != NULL && rdd_drift_add(d, doc) == 0 &&
+	    rdd_drift_add(d, doc) == 0)
+		drift = rdd_drift_json(d);
+	rdd_drift_free(d);
+	check_page(doc, PAGE_SCAN, drift);
+	json_decref(drift);
+	check_page(doc, PAGE_PCAP, NULL);
+	pcap = json_pack("{s:{s:s},s:[O]}", "summary", "line",
+	                 "1 RDP "
+	                 "connection",
+	                 "connections", doc);
+	if (pcap != NULL) {
+		json_t *s = json_object_get(doc, "summary");
+
+		if (s != NULL)
+			json_object_set(pcap, "summary", s);
+		check_page(pcap, PAGE_PCAP, NULL);
+	}
+	json_decref(pcap);
 }
 
 static void
@@ -76,7 +128,8 @@ render_all(const json_t *doc)
 	FILE *null = fopen("/dev/null", "w");
 	struct rdd_watch *w = rdd_watch_new(1);
 
-	check_page(doc);
+	check_page(doc, PAGE_CHECK, NULL);
+	fleet_pages(doc);
 	check_nagios(doc);
 	if (null != NULL && w != NULL) {
 		const void *docs[2] = {doc, doc};

@@ -14,6 +14,7 @@
  * could not be seen to the end, 2 a connection failed, 3 usage, a
  * capture that cannot be read, or no RDP connection in it.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,10 @@ pcap_usage(FILE *f)
 	    "  -j, --json           one JSON document (docs/json.md)\n"
 	    "      --ndjson         one JSON line per connection, then a\n"
 	    "                       summary line\n"
+	    "      --html FILE      also write one HTML page: the summary,\n"
+	    "                       and per connection its verdict, phase\n"
+	    "                       waterfall and findings (- for standard\n"
+	    "                       output, instead of the text report)\n"
 	    "  -t, --timeout SECS   a silence this long counts as no answer\n"
 	    "                       (default 5, as check)\n"
 	    "      --ca-file FILE   verify certificate chains against the CAs\n"
@@ -70,7 +75,7 @@ pcap_usage(FILE *f)
 	    f);
 }
 
-enum { OPT_NDJSON = 700, OPT_CA_FILE, OPT_NO_COLOR };
+enum { OPT_NDJSON = 700, OPT_CA_FILE, OPT_NO_COLOR, OPT_HTML };
 
 const struct option pcap_longopts[] = {
     {"keylog", required_argument, NULL, 'k'},
@@ -78,6 +83,7 @@ const struct option pcap_longopts[] = {
     {"conn", required_argument, NULL, 'c'},
     {"json", no_argument, NULL, 'j'},
     {"ndjson", no_argument, NULL, OPT_NDJSON},
+    {"html", required_argument, NULL, OPT_HTML},
     {"timeout", required_argument, NULL, 't'},
     {"ca-file", required_argument, NULL, OPT_CA_FILE},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -91,6 +97,7 @@ const char pcap_shortopts[] = "k:f:c:jt:vh";
 const struct cmd_optarg pcap_optargs[] = {
     {"keylog", NULL, true},
     {"ca-file", NULL, true},
+    {"html", NULL, true},
     {NULL, NULL, false},
 };
 
@@ -213,9 +220,16 @@ exit_for(const struct rdd_pcap_tally *t)
 struct out_opts {
 	bool json;
 	bool ndjson;
+	const char *html; /* --html FILE */
 	unsigned only;
 	struct rdd_text_options text;
 };
+
+static int
+write_html(FILE *out, void *doc)
+{
+	return rdd_report_html_pcap(out, doc);
+}
 
 static int
 report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
@@ -228,6 +242,10 @@ report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
 	char line[512];
 	size_t i, n = rdd_pcap_store_count(s);
 	int rc = 0;
+	/* --html - takes the text report's place on standard output. */
+	bool text = !oo->json && !oo->ndjson &&
+	            !(oo->html != NULL && strcmp(oo->html, "-") == 0);
+	bool docs = oo->json || oo->ndjson || oo->html != NULL;
 
 	if (c == NULL)
 		return -1;
@@ -244,9 +262,9 @@ report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
 			                   e->status_phase);
 	}
 	rdd_pcap_summary_line(line, sizeof(line), &tally);
-	if (oo->json)
+	if (oo->json || oo->html != NULL)
 		all = json_array();
-	if (!oo->json && !oo->ndjson) {
+	if (text) {
 		printf("rdpdoctor %s  pcap of %s  (%llu packets, %s)\n",
 		       RDD_VERSION, path, (unsigned long long)st->packets,
 		       st->linktype_name);
@@ -267,7 +285,7 @@ report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
 			rc = -1;
 			break;
 		}
-		if (oo->json || oo->ndjson) {
+		if (docs) {
 			doc = rdd_report_pcap_json_doc(c);
 			if (doc == NULL) {
 				rc = -1;
@@ -277,12 +295,14 @@ report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
 				json_object_set_new(doc, "type",
 				                    json_string("connection"));
 				rc = rdd_report_json_line(stdout, doc);
-				json_decref(doc);
-			} else {
-				json_array_append_new(all, doc);
+				json_object_del(doc, "type");
 			}
-			continue;
+			if (all != NULL && json_array_append(all, doc) != 0)
+				rc = -1;
+			json_decref(doc);
 		}
+		if (!text)
+			continue;
 		fputc('\n', stdout);
 		rc = rdd_report_pcap_text(stdout, c, &oo->text);
 	}
@@ -291,13 +311,16 @@ report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
 		json_decref(all);
 		return -1;
 	}
-	if (oo->json || oo->ndjson) {
+	if (docs) {
 		sum = rdd_report_pcap_json_summary(
 		    &tally, capture_facts(path, st, filter, keys));
 		if (oo->ndjson) {
 			json_object_set_new(sum, "type",
 			                    json_string("summary"));
 			rc = rdd_report_json_line(stdout, sum);
+			json_object_del(sum, "type");
+		}
+		if (all == NULL) {
 			json_decref(sum);
 		} else {
 			doc = json_object();
@@ -309,7 +332,16 @@ report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
 			json_object_set_new(doc, "summary", sum);
 			json_object_set_new(doc, "connections", all);
 			all = NULL;
-			rc = rdd_report_pcap_json_write(stdout, doc);
+			if (oo->json)
+				rc = rdd_report_pcap_json_write(stdout, doc);
+			if (rc == 0 && oo->html != NULL &&
+			    rdd_report_write_file(oo->html, write_html, doc) !=
+			        0) {
+				fprintf(stderr,
+				        "rdpdoctor: cannot write %s: %s\n",
+				        oo->html, strerror(errno));
+				rc = -1;
+			}
 			json_decref(doc);
 		}
 	}
@@ -362,6 +394,9 @@ cmd_pcap(int argc, char **argv)
 		case OPT_NDJSON:
 			oo.ndjson = true;
 			break;
+		case OPT_HTML:
+			oo.html = optarg;
+			break;
 		case 't':
 			if (parse_timeout(optarg, &opt.timeout_s) != 0) {
 				fprintf(stderr,
@@ -388,7 +423,9 @@ cmd_pcap(int argc, char **argv)
 			return RDD_EXIT_UNKNOWN;
 		}
 	}
-	if (optind != argc - 1 || (oo.json && oo.ndjson)) {
+	if (optind != argc - 1 || (oo.json && oo.ndjson) ||
+	    (oo.html != NULL && strcmp(oo.html, "-") == 0 &&
+	     (oo.json || oo.ndjson))) {
 		pcap_usage(stderr);
 		return RDD_EXIT_UNKNOWN;
 	}

@@ -1,14 +1,18 @@
 /*
- * cmd_report.c - `rdpdoctor report FILE --html OUT`: render saved check
- * documents (`check --json` output) as an HTML page, the same page a live
- * `check --html` writes (both render the document: lib/report/html_*.c).
+ * cmd_report.c - `rdpdoctor report FILE --html OUT`: render saved results
+ * as an HTML page, the same page the live command writes with --html (both
+ * render the documents: lib/report/html_*.c).
  *
  * FILE holds one document, or several one after the other (NDJSON, or
  * pretty-printed documents concatenated, as `check --json >> FILE`
- * makes): one document gives one check's page, several one page with a
- * table of them and a section each. The file is untrusted: it is parsed
- * by jansson (valid UTF-8 only, no NUL in strings, depth bounded) and
- * every string is escaped on the page.
+ * makes). What they are decides the page: check documents give one
+ * check's page, or one page with a table of them and a section each;
+ * scan's NDJSON (every line has "target_given") the fleet page of `scan
+ * --html`; pcap's document (`pcap --json`: "connections") or its lines
+ * (`pcap --ndjson`: "type" connection and summary) the page of `pcap
+ * --html`. The file is untrusted: it is parsed by jansson (valid UTF-8
+ * only, no NUL in strings, depth bounded) and every string is escaped on
+ * the page.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +24,7 @@
 
 #include "commands.h"
 #include "rdpdoctor/report.h"
+#include "scan_html.h"
 
 #define MAX_INPUT (256u << 20) /* bytes read from FILE */
 #define MAX_DOCS 100000
@@ -30,11 +35,11 @@ report_usage(FILE *f)
 	fputs(
 	    "usage: rdpdoctor report --html OUT FILE\n"
 	    "\n"
-	    "Render saved check results (rdpdoctor check --json > FILE) as\n"
-	    "one self-contained HTML page: the page check --html writes.\n"
-	    "FILE (- for standard input) holds one JSON document or several\n"
-	    "(one per line, or one after the other); several give one page\n"
-	    "with a table of the checks and a section for each.\n"
+	    "Render saved results as one self-contained HTML page, the page\n"
+	    "the command's own --html writes: check --json (one document or\n"
+	    "several: a table of the checks and a section for each), scan's\n"
+	    "NDJSON (the fleet page), pcap --json or --ndjson (the capture's\n"
+	    "page). FILE is - for standard input.\n"
 	    "\n"
 	    "options:\n"
 	    "      --html OUT   write the page to OUT (replaced whole, never\n"
@@ -171,6 +176,143 @@ write_page(FILE *out, void *ctx)
 	return rdd_report_html_many(out, (const void *const *)p->docs, p->n);
 }
 
+static int
+write_pcap(FILE *out, void *ctx)
+{
+	return rdd_report_html_pcap(out, ctx);
+}
+
+/* The "type" of DOC when it is a line of `pcap --ndjson`, else NULL. */
+static const char *
+pcap_line(const json_t *doc)
+{
+	const char *t = json_string_value(json_object_get(doc, "type"));
+
+	if (t != NULL &&
+	    (strcmp(t, "connection") == 0 || strcmp(t, "summary") == 0))
+		return t;
+	return NULL;
+}
+
+/* The lines of `pcap --ndjson` as the document of `pcap --json`: the
+ * connections in their order, the (last) summary; "type" dropped. NULL
+ * when a document is not such a line. */
+static json_t *
+pcap_from_lines(json_t *const *docs, size_t n)
+{
+	json_t *doc = json_object(), *conns = json_array(), *sum = NULL;
+	size_t i;
+
+	if (doc == NULL || conns == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		const char *t = pcap_line(docs[i]);
+		json_t *c;
+
+		if (t == NULL)
+			goto fail;
+		c = json_copy(docs[i]);
+		if (c == NULL)
+			goto fail;
+		json_object_del(c, "type");
+		if (strcmp(t, "summary") == 0) {
+			json_decref(sum);
+			sum = c;
+		} else if (json_array_append_new(conns, c) != 0) {
+			goto fail;
+		}
+	}
+	json_object_set_new(doc, "schema",
+	                    json_integer(RDD_JSON_SCHEMA_VERSION));
+	json_object_set_new(doc, "command", json_string("pcap"));
+	json_object_set_new(doc, "summary", sum != NULL ? sum : json_object());
+	json_object_set_new(doc, "connections", conns);
+	return doc;
+fail:
+	json_decref(sum);
+	json_decref(conns);
+	json_decref(doc);
+	return NULL;
+}
+
+/* The page of a capture: DOC is pcap's document. */
+static int
+render_pcap(const char *in, const char *html, json_t *doc)
+{
+	json_t *c, *conns = json_object_get(doc, "connections");
+	size_t i;
+
+	json_array_foreach(conns, i, c)
+	{
+		if (!json_is_array(json_object_get(c, "phases")) ||
+		    !json_is_object(json_object_get(c, "verdict"))) {
+			fprintf(stderr,
+			        "rdpdoctor: %s: connection %zu is not a check "
+			        "document (rdpdoctor pcap --json)\n",
+			        in, i + 1);
+			return -1;
+		}
+	}
+	if (rdd_report_write_file(html, write_pcap, doc) != 0) {
+		fprintf(stderr, "rdpdoctor: cannot write %s: %s\n", html,
+		        strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Which page the documents make, then that page. 0 or -1. */
+static int
+render(const char *in, const char *html, struct page *page)
+{
+	size_t i;
+
+	if (page->n == 1 &&
+	    json_is_array(json_object_get(page->docs[0], "connections")))
+		return render_pcap(in, html, page->docs[0]);
+	if (pcap_line(page->docs[0]) != NULL) {
+		json_t *doc = pcap_from_lines(page->docs, page->n);
+		int rc;
+
+		if (doc == NULL) {
+			fprintf(stderr,
+			        "rdpdoctor: %s: not every line is one of "
+			        "rdpdoctor pcap --ndjson\n",
+			        in);
+			return -1;
+		}
+		rc = render_pcap(in, html, doc);
+		json_decref(doc);
+		return rc;
+	}
+	for (i = 0; i < page->n; i++) {
+		if (!json_is_array(json_object_get(page->docs[i], "phases")) ||
+		    !json_is_object(
+		        json_object_get(page->docs[i], "verdict"))) {
+			fprintf(stderr,
+			        "rdpdoctor: %s: document %zu is not a check "
+			        "document (rdpdoctor check --json, scan, pcap "
+			        "--json)\n",
+			        in, i + 1);
+			return -1;
+		}
+	}
+	if (scan_html_is_scan(page->docs, page->n)) {
+		if (scan_html_write(html, page->docs, page->n) != 0) {
+			fprintf(stderr, "rdpdoctor: cannot write %s: %s\n",
+			        html, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (rdd_report_write_file(html, write_page, page) != 0) {
+		fprintf(stderr, "rdpdoctor: cannot write %s: %s\n", html,
+		        strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
@@ -207,21 +349,8 @@ cmd_report(int argc, char **argv)
 	}
 	if (parse_docs(in, buf, len, &page.docs, &page.n) != 0)
 		goto out;
-	for (i = 0; i < page.n; i++) {
-		if (!json_is_array(json_object_get(page.docs[i], "phases")) ||
-		    !json_is_object(json_object_get(page.docs[i], "verdict"))) {
-			fprintf(stderr,
-			        "rdpdoctor: %s: document %zu is not a check "
-			        "document (rdpdoctor check --json)\n",
-			        in, i + 1);
-			goto out;
-		}
-	}
-	if (rdd_report_write_file(html, write_page, &page) != 0) {
-		fprintf(stderr, "rdpdoctor: cannot write %s: %s\n", html,
-		        strerror(errno));
+	if (render(in, html, &page) != 0)
 		goto out;
-	}
 	rc = 0;
 out:
 	for (i = 0; i < page.n; i++)

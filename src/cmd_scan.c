@@ -9,6 +9,7 @@
  * `check`. Resolved addresses of names are checked against the excludes
  * too, before anything is sent to them.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "scan/shard.h"
 #include "scan/targets.h"
 #include "scan_hooks.h"
+#include "scan_html.h"
 #include "scan_merge.h"
 #include "scan_output.h"
 
@@ -47,7 +49,8 @@ enum {
 	OPT_DIFF,
 	OPT_POLICY,
 	OPT_DRIFT,
-	OPT_MERGE
+	OPT_MERGE,
+	OPT_HTML
 };
 
 static void
@@ -112,6 +115,10 @@ scan_usage(FILE *f)
 	    "                       scan (docs/history.md)\n"
 	    "      --diff           with --db: after the scan, what changed\n"
 	    "                       since the previous one (rdpdoctor diff)\n"
+	    "      --html FILE      also write the results as one HTML page:\n"
+	    "                       counts, a sortable table of the hosts,\n"
+	    "                       policy and drift, each host's check (-\n"
+	    "                       for standard output, with -o FILE)\n"
 	    "  -q, --quiet          no summary and no progress line\n"
 	    "  -h, --help           this text\n"
 	    "\n"
@@ -141,6 +148,7 @@ const struct option scan_longopts[] = {
     {"merge", no_argument, NULL, OPT_MERGE},
     {"db", required_argument, NULL, OPT_DB},
     {"diff", no_argument, NULL, OPT_DIFF},
+    {"html", required_argument, NULL, OPT_HTML},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -159,6 +167,7 @@ const struct cmd_optarg scan_optargs[] = {
     {"ca-file", NULL, true},
     {"db", NULL, true},
     {"policy", NULL, true},
+    {"html", NULL, true},
     {NULL, NULL, false},
 };
 
@@ -175,6 +184,7 @@ struct scan_args {
 	const char *ca_file;
 	const char *db;
 	const char *policy;
+	const char *html;
 	bool quick, quiet, diff, drift, merge;
 	long concurrency;
 	double rate;
@@ -372,6 +382,9 @@ parse_args(int argc, char **argv, struct scan_args *a,
 		case OPT_DIFF:
 			a->diff = true;
 			break;
+		case OPT_HTML:
+			a->html = optarg;
+			break;
 		case 'q':
 			a->quiet = true;
 			break;
@@ -482,7 +495,11 @@ open_outputs(const struct scan_args *a, int argc, char **argv,
 			return -1;
 		}
 	}
-	o->summary = a->quiet ? NULL : o->out == stdout ? stderr : stdout;
+	o->summary =
+	    a->quiet ? NULL
+	    : o->out == stdout || (a->html != NULL && strcmp(a->html, "-") == 0)
+	        ? stderr
+	        : stdout;
 	o->progress = !a->quiet && !a->merge && isatty(STDERR_FILENO);
 	o->on_doc = scan_hooks_on_doc;
 	o->on_doc_ctx = hooks;
@@ -591,6 +608,23 @@ finish(const struct scan_args *a, struct scan_out *o, struct scan_hooks *hooks,
 	return rc;
 }
 
+/* --html: the page of every host written (a resumed scan's page has
+ * only this run's hosts: `rdpdoctor report FILE --html` has them all). */
+static int
+write_html(const char *path, struct scan_out *o)
+{
+	if (o->keep_failed) {
+		fprintf(stderr, "rdpdoctor: out of memory: no HTML page\n");
+		return -1;
+	}
+	if (scan_html_write(path, (json_t *const *)o->kept, o->n_kept) != 0) {
+		fprintf(stderr, "rdpdoctor: cannot write %s: %s\n", path,
+		        strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 cmd_scan(int argc, char **argv)
 {
@@ -628,6 +662,12 @@ cmd_scan(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: --diff needs --db FILE\n");
 		goto out;
 	}
+	if (a.html != NULL && strcmp(a.html, "-") == 0 && a.out == NULL &&
+	    a.resume == NULL) {
+		fprintf(stderr, "rdpdoctor: --html - needs -o FILE (the NDJSON "
+		                "goes to standard output)\n");
+		goto out;
+	}
 	if (a.merge && optind == argc) {
 		fprintf(stderr, "rdpdoctor: --merge needs NDJSON files\n");
 		goto out;
@@ -636,6 +676,7 @@ cmd_scan(int argc, char **argv)
 	    (a.drift && scan_hooks_drift(&hooks) != 0) ||
 	    open_outputs(&a, argc, argv, o, &hooks) != 0)
 		goto out;
+	o->keep = a.html != NULL;
 	if (a.merge) {
 		if (scan_merge(argv + optind, (size_t)(argc - optind), o,
 		               &merged) != 0)
@@ -646,11 +687,15 @@ cmd_scan(int argc, char **argv)
 		goto out;
 	}
 	rc = finish(&a, o, &hooks, &st);
+	if (a.html != NULL && write_html(a.html, o) != 0)
+		rc = RDD_EXIT_UNKNOWN;
 out:
 	if (o != NULL && o->out != NULL && o->out != stdout)
 		fclose(o->out);
 	scan_hooks_free(&hooks);
 	rdd_excludes_free(ex);
+	if (o != NULL)
+		scan_out_free_kept(o);
 	free(o);
 	return rc;
 }

@@ -5,6 +5,7 @@
  * the summary.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -75,6 +76,36 @@ scan_out_count(struct scan_out *o, const void *doc_)
 	    (long)json_integer_value(json_object_get(target, "port")));
 }
 
+/* Keep DOC for the page (--html). */
+static void
+keep(struct scan_out *o, json_t *doc)
+{
+	if (o->n_kept == o->cap_kept) {
+		size_t cap = o->cap_kept ? 2 * o->cap_kept : 64;
+		void **k = realloc(o->kept, cap * sizeof(*k));
+
+		if (k == NULL) {
+			o->keep_failed = true;
+			return;
+		}
+		o->kept = k;
+		o->cap_kept = cap;
+	}
+	o->kept[o->n_kept++] = json_incref(doc);
+}
+
+void
+scan_out_free_kept(struct scan_out *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_kept; i++)
+		json_decref(o->kept[i]);
+	free(o->kept);
+	o->kept = NULL;
+	o->n_kept = o->cap_kept = 0;
+}
+
 /* Write DOC as one line; count it. */
 void
 scan_out_doc(struct scan_out *o, size_t index, void *doc)
@@ -82,6 +113,8 @@ scan_out_doc(struct scan_out *o, size_t index, void *doc)
 	if (o->on_doc != NULL)
 		o->on_doc(o->on_doc_ctx, index, doc);
 	scan_out_count(o, doc);
+	if (o->keep)
+		keep(o, doc);
 	if (rdd_report_json_line(o->out, doc) != 0 || fflush(o->out) != 0)
 		o->write_errors++;
 	else

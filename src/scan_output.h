@@ -26,6 +26,11 @@ struct scan_out {
 	 * document (a json_t *) before it is written; may add keys. */
 	void (*on_doc)(void *ctx, size_t index, void *doc);
 	void *on_doc_ctx;
+	/* --html: every document kept (a reference each) for the page. */
+	bool keep;
+	void **kept; /* json_t * */
+	size_t n_kept, cap_kept;
+	bool keep_failed; /* out of memory: the page would lack hosts */
 	/* Counts. */
 	size_t by_status[4]; /* ok, warning, critical, unknown */
 	size_t by_cause[RDD_CAUSE_COUNT];
@@ -50,6 +55,8 @@ void scan_out_count(struct scan_out *o, const void *doc);
 void scan_out_doc(struct scan_out *o, size_t index, void *doc);
 /* rdd_scan_progress_cb: "\r" line on stderr. */
 void scan_out_progress(void *ctx, const struct rdd_scan_stats *st);
+/* Drop the documents kept for --html. */
+void scan_out_free_kept(struct scan_out *o);
 /* The closing summary to o->summary. */
 void scan_out_summary(struct scan_out *o, const struct rdd_scan_stats *st);
 /* The exit status from the verdicts (0 all ok, 1 a warning, 2 a critical

@@ -61,6 +61,33 @@ int rdd_report_html(FILE *out, const void *doc);
 int rdd_report_html_many(FILE *out, const void *const *docs, size_t n);
 
 /*
+ * The fleet page of a scan: the N documents of `rdpdoctor scan` (its
+ * NDJSON lines, json_t *) with counts (ok, warning, critical, unreachable,
+ * unknown; by failing phase; by finding; by policy result and rule when
+ * the documents have "policy"), a table of the hosts (worst first, then by
+ * name; sortable by any column with the page's one inline script, which
+ * the page's Content-Security-Policy allows by its hash and which reads
+ * nothing but the table), DRIFT (rdd_drift_json's object, or NULL: no
+ * drift section), then each host's section as rdd_report_html's (ids
+ * prefixed "hN-", N its place in the table's first order). The order of
+ * the documents does not change the page. Returns 0, or -1 when a document is not a check document or
+ * OUT has an error.
+ */
+int rdd_report_html_scan(FILE *out, const void *const *docs, size_t n,
+                         const void *drift);
+
+/*
+ * The page of a capture: DOC is `rdpdoctor pcap --json`'s document
+ * ({"summary", "connections"}): the summary line and the capture's facts,
+ * a table of the connections, then per connection its capture facts (the
+ * endpoints, status, what was not visible, how it ended, the evidence
+ * frames) and its check section (ids prefixed "cN-", N its index). No
+ * script. Returns 0, or -1 when DOC has no "connections" array, a
+ * connection is not a check document, or OUT has an error.
+ */
+int rdd_report_html_pcap(FILE *out, const void *doc);
+
+/*
  * Escape untrusted bytes for HTML text or a double-quoted attribute:
  * & < > " ' become entities; control characters (but tab and line feed)
  * and DEL become \xNN, the C1 and bidirectional controls \uNNNN, each byte

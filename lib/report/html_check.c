@@ -11,9 +11,8 @@
 #include "rdpdoctor/report.h"
 #include "report/html_int.h"
 
-/* "host:port", "[v6]:port" (escaped). */
-static void
-target(struct hw *w, const json_t *doc)
+void
+rdd__h_target(struct hw *w, const json_t *doc)
 {
 	json_t *t = rdd__h_obj(doc, "target");
 	const char *host = rdd__h_str(t, "host");
@@ -39,7 +38,7 @@ header(struct hw *w, const json_t *doc)
 	double v;
 
 	rdd__h_raw(w, "<h1>RDP check of ");
-	target(w, doc);
+	rdd__h_target(w, doc);
 	rdd__h_raw(w, "</h1>\n<p class=\"muted\">");
 	if (addr != NULL) {
 		rdd__h_raw(w, "address <span class=\"mono\">");
@@ -182,7 +181,8 @@ rdd__h_check_section(struct hw *w, const json_t *doc, const char *prefix)
 	phase_table(w, doc);
 	rdd__h_findings(w, doc, prefix);
 	rdd__h_details(w, doc, prefix);
-	rdd__h_raw_tree(w, doc);
+	if (!w->no_raw)
+		rdd__h_raw_tree(w, doc);
 	rdd__h_raw(w, "</section>\n");
 	return w->err;
 }
@@ -207,7 +207,7 @@ int
 rdd_report_html(FILE *out, const void *doc_)
 {
 	const json_t *doc = doc_;
-	struct hw w = {out, 0};
+	struct hw w = {out, 0, false};
 	char title[320];
 
 	if (!rdd__h_is_check(doc))
@@ -222,7 +222,7 @@ rdd_report_html(FILE *out, const void *doc_)
 int
 rdd_report_html_many(FILE *out, const void *const *docs, size_t n)
 {
-	struct hw w = {out, 0};
+	struct hw w = {out, 0, false};
 	char title[64], prefix[32];
 	size_t i;
 
@@ -247,7 +247,7 @@ rdd_report_html_many(FILE *out, const void *const *docs, size_t n)
 		rdd__h_raw(&w, "<tr><td><a href=\"#");
 		rdd__h_anchor(&w, prefix, "host");
 		rdd__h_raw(&w, "\">");
-		target(&w, doc);
+		rdd__h_target(&w, doc);
 		rdd__h_raw(&w, "</a></td><td>");
 		rdd__h_text(&w, rdd__h_str(doc, "checked_at"));
 		rdd__h_raw(&w, "</td><td>");

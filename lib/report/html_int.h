@@ -42,6 +42,9 @@
 struct hw {
 	FILE *out;
 	int err;
+	/* A page of many hosts leaves out each host's tree of every field
+	 * (rdd__h_raw_tree): half the page, and in the NDJSON anyway. */
+	bool no_raw;
 };
 
 /* ---- writing ------------------------------------------------------------ */
@@ -117,6 +120,9 @@ void rdd__h_kv_row_begin(struct hw *w, const char *label);
 void rdd__h_kv_row_end(struct hw *w);
 /* VALUE of any type in words (as rdd__h_kv_val). */
 void rdd__h_value(struct hw *w, const json_t *value);
+
+/* The document's target as "host:port", "[v6]:port" (escaped). */
+void rdd__h_target(struct hw *w, const json_t *doc);
 
 /* ---- sections of a check document (html_check.c and its files) ------- */
 

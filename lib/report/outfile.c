@@ -8,6 +8,11 @@
  * collector runs as another user), and renamed over the target, which
  * replaces it atomically on one file system. On any failure the temporary
  * file is removed and the target left as it was.
+ *
+ * A target that exists and is not a regular file (/dev/null, a FIFO, a
+ * terminal) is written in place: renaming over it would replace the
+ * device or pipe itself with a file (run as root, `--html /dev/null`
+ * would have replaced the system's /dev/null).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +30,7 @@ rdd_report_write_file(const char *path, int (*write)(FILE *out, void *ctx),
 	static const char suffix[] = ".tmp.XXXXXX";
 	size_t n;
 	char *tmp;
+	struct stat st;
 	FILE *f;
 	int fd, rc = -1, saved;
 
@@ -32,6 +38,18 @@ rdd_report_write_file(const char *path, int (*write)(FILE *out, void *ctx),
 		if (write(stdout, ctx) != 0 || fflush(stdout) != 0)
 			return -1;
 		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((f = fopen(path, "w")) == NULL)
+			return -1;
+		errno = EIO;
+		if (write(f, ctx) != 0 || fflush(f) != 0 || ferror(f)) {
+			saved = errno;
+			fclose(f);
+			errno = saved;
+			return -1;
+		}
+		return fclose(f) != 0 ? -1 : 0;
 	}
 	n = strlen(path);
 	if ((tmp = malloc(n + sizeof(suffix))) == NULL)

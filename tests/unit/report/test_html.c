@@ -188,7 +188,7 @@ test_escape_stream(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
 		FILE *f = open_memstream(&buf, &len);
-		struct hw w = {f, 0};
+		struct hw w = {f, 0, false};
 
 		assert_non_null(f);
 		rdd__h_text(&w, in[i]);
@@ -208,7 +208,7 @@ test_text_code(void **state)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	struct hw w = {f, 0};
+	struct hw w = {f, 0, false};
 
 	(void)state;
 	rdd__h_text_code(&w, "run `gpupdate /force` then `reg add "

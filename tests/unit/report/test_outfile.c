@@ -2,7 +2,8 @@
  * test_outfile.c - rdd_report_write_file (outfile.c): the file appears
  * whole with mode 0644; a writer that fails leaves the old file as it was
  * and no temporary file behind; a directory that does not exist is an
- * error with errno set.
+ * error with errno set; a target that is not a regular file (a FIFO) is
+ * written in place and stays what it was.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -95,11 +97,56 @@ test_atomic(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* A FIFO stays a FIFO, and what is written comes out of it: a child
+ * reads it (at most 10 s) and exits 0 when it read the text. */
+static void
+test_fifo(void **state)
+{
+	char dir[] = "/tmp/rdd-outfile-fifo.XXXXXX", path[64];
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/pipe", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char buf[64];
+		size_t n = 0;
+		ssize_t k;
+		FILE *f;
+
+		alarm(10);
+		f = fopen(path, "r");
+		if (f == NULL)
+			_exit(2);
+		while ((k = (ssize_t)fread(buf + n, 1, sizeof(buf) - 1 - n,
+		                           f)) > 0)
+			n += (size_t)k;
+		buf[n] = '\0';
+		_exit(strcmp(buf, "through the pipe\n") == 0 ? 0 : 1);
+	}
+	assert_int_equal(
+	    rdd_report_write_file(path, write_text, "through the pipe\n"), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(entries(dir), 1);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_atomic),
+	    cmocka_unit_test(test_fifo),
 	};
 
 	return cmocka_run_group_tests_name("outfile", tests, NULL, NULL);

@@ -3,7 +3,8 @@
 # message and exit status 3, before it sends anything: an unreadable
 # target file, a CIDR past the limit, only bad targets, a malformed
 # policy (with its line and column), a history file that is not an SQLite
-# database (left as it was), --diff without --db, --merge without files.
+# database (left as it was), --diff without --db, --merge without files,
+# --html - with the NDJSON on standard output too.
 # Every target here is loopback; none is ever connected to.
 bin=$1
 tmp=$(mktemp -d)
@@ -46,5 +47,6 @@ else
 fi
 expect diff-no-db "--diff needs --db" --diff 127.0.0.1
 expect merge-no-files "--merge needs NDJSON files" --merge
+expect html-stdout "--html - needs -o FILE" --html - 127.0.0.1
 echo "scan errors: $pass passed, $fail failed"
 [ $fail -eq 0 ]
