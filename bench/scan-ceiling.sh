@@ -88,13 +88,14 @@ scan() {
 		rm -f "$work/out.ndjson"
 		s0=$(cpu_of "$srv_pid")
 		t0=$EPOCHREALTIME
-		ip netns exec "$ns" /usr/bin/time -f '%U %S %M' -o "$work/time" \
-		    timeout 600 "$rdpdoctor" "${args[@]}" "$(addr 1)-$(addr "$n")" \
+		ip netns exec "$ns" timeout 600 /usr/bin/time \
+		    -f 'time %U %S %M' -o "$work/time" \
+		    "$rdpdoctor" "${args[@]}" "$(addr 1)-$(addr "$n")" \
 		    >"$work/summary" 2>"$work/err"
 		t1=$EPOCHREALTIME
 		s1=$(cpu_of "$srv_pid")
 		walls+=("$(echo "$t1 - $t0" | bc -l)")
-		read -r u sy m <"$work/time"
+		read -r _ u sy m < <(grep '^time ' "$work/time")
 		[ "$m" -gt "$rss" ] && rss=$m
 	done
 	local wall cpu srv inflight checked verdicts

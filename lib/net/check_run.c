@@ -92,12 +92,15 @@ struct run {
 	/* The SPNEGO retry of CredSSP (rdd_plan_spnego_retry): made once,
 	 * with A's plain result kept aside for rdd_plan_credssp_merge. */
 	bool retried;
-	struct rdd_credssp_info plain;
-	/* Each attempt's MCS record (rdd_plan_mcs_merge picks one) and walk
-	 * after MCS (rdd_plan_session_merge picks): allocated for the first
-	 * connection that needs them (a quick scan needs none). */
-	struct rdd_mcs_info *mcs;         /* [RDD_MAX_ATTEMPTS] */
-	struct rdd_session_info *session; /* [RDD_MAX_ATTEMPTS] */
+	struct rdd_credssp_info *plain; /* allocated by the retry */
+	/* Each attempt's MCS record (rdd_plan_mcs_merge picks one),
+	 * allocated for the first connection that needs one (a quick scan
+	 * needs none), and the record of each walk after MCS
+	 * (rdd_plan_session_merge picks), allocated per walking attempt:
+	 * only A (and A2) walk, so a check in flight holds one or two of
+	 * these 5 KB records, not one per possible attempt. */
+	struct rdd_mcs_info *mcs; /* [RDD_MAX_ATTEMPTS] */
+	struct rdd_session_info *session[RDD_MAX_ATTEMPTS];
 	bool c_walks; /* C's walk was switched on (rdd_plan_c_walks) */
 	/* Connections to the target's address are started CONNECT_PACE_US
 	 * apart: a burst of SYNs overflows small listen queues (xrdp's
@@ -131,7 +134,6 @@ struct run {
 		uint8_t syn[RDD_UDP_SYN_LEN];
 		uint64_t first_us, last_us;
 		bool got_other; /* a datagram that was not our SYN+ACK */
-		uint8_t rbuf[2048];
 	} u;
 	/* --tls-full: the enumeration, on a thread of its own from the
 	 * moment the plan's connections are connected and one has its X.224
@@ -518,15 +520,13 @@ on_connect(uv_connect_t *req, int status)
 	conn_pump(c);
 }
 
-/* The per-attempt MCS and session records, once. */
+/* The per-attempt MCS records, once. */
 static int
 records(struct run *r)
 {
 	if (r->mcs == NULL)
 		r->mcs = calloc(RDD_MAX_ATTEMPTS, sizeof(*r->mcs));
-	if (r->session == NULL)
-		r->session = calloc(RDD_MAX_ATTEMPTS, sizeof(*r->session));
-	return r->mcs != NULL && r->session != NULL ? 0 : -1;
+	return r->mcs != NULL ? 0 : -1;
 }
 
 /* Open one connection to ADDR. ATTEMPT or ALT says what kind. */
@@ -564,9 +564,15 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 		if (pcfg->mcs)
 			rdd_probe_set_mcs_record(
 			    c->probe, &r->mcs[attempt - r->obs->attempts]);
-		if (pcfg->session && attempt != &r->mtu_attempt)
-			rdd_probe_set_session_record(
-			    c->probe, &r->session[attempt - r->obs->attempts]);
+		if (pcfg->session && attempt != &r->mtu_attempt) {
+			size_t k = (size_t)(attempt - r->obs->attempts);
+
+			if (r->session[k] == NULL &&
+			    (r->session[k] =
+			         calloc(1, sizeof(*r->session[k]))) == NULL)
+				return -1;
+			rdd_probe_set_session_record(c->probe, r->session[k]);
+		}
 	}
 	memcpy(&c->addr, addr,
 	       addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
@@ -717,8 +723,13 @@ maybe_retry(struct run *r)
 
 	if (r->retried || r->n_addrs == 0 || !rdd_plan_spnego_retry(r->obs, &e))
 		return;
+	r->plain = malloc(sizeof(*r->plain));
+	if (r->plain == NULL) {
+		r->error = -1;
+		return;
+	}
 	r->retried = true;
-	r->plain = r->obs->credssp;
+	*r->plain = r->obs->credssp;
 	trace(r, e.label,
 	      "CredSSP: plain NTLM refused on A; retrying with SPNEGO");
 	open_entry(r, &e);
@@ -1357,7 +1368,9 @@ udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	struct run *r = h->data;
 
 	(void)suggested;
-	*buf = uv_buf_init((char *)r->u.rbuf, sizeof(r->u.rbuf));
+	/* The loop's read buffer, as for TCP: udp_recv is done with it
+	 * before it returns. */
+	*buf = uv_buf_init((char *)r->rbuf, (unsigned)r->rbuf_len);
 }
 
 static void
@@ -1691,6 +1704,30 @@ start_resolve(struct run *r)
 
 /* --- the check's start, end and lifetime ------------------------------- */
 
+/* rdd_plan_session_merge over the walks' records, laid out by attempt
+ * for it for a moment (attempts that did not walk: not run). */
+static void
+session_merge(struct run *r)
+{
+	struct rdd_session_info *all;
+	size_t i, n = 0;
+
+	for (i = 0; i < NELEM(r->session); i++)
+		n += r->session[i] != NULL;
+	if (n == 0)
+		return;
+	all = calloc(NELEM(r->session), sizeof(*all));
+	if (all == NULL) {
+		r->error = -1;
+		return;
+	}
+	for (i = 0; i < NELEM(r->session); i++)
+		if (r->session[i] != NULL)
+			all[i] = *r->session[i];
+	rdd_plan_session_merge(r->obs, all);
+	free(all);
+}
+
 /* Conclude the observation once every handle is closed; a --tls-full
  * enumeration that could not start beside the check runs now, and the
  * check ends when it does. Then the done callback (which may free R). */
@@ -1704,11 +1741,10 @@ complete(struct run *r)
 		r->stage = 1;
 		obs->total_ms = ms_since(r, now_us());
 		if (r->retried)
-			rdd_plan_credssp_merge(obs, &r->plain);
+			rdd_plan_credssp_merge(obs, r->plain);
 		if (r->mcs != NULL)
 			rdd_plan_mcs_merge(obs, r->mcs);
-		if (r->session != NULL)
-			rdd_plan_session_merge(obs, r->session);
+		session_merge(r);
 		rdd_plan_conclude(obs);
 		/* Not started beside the check (no X.224 answer came):
 		 * after it. */
@@ -1749,7 +1785,9 @@ free_run(struct run *r)
 	for (i = 0; i < r->n_conns; i++)
 		free(r->conns[i]);
 	free(r->mcs);
-	free(r->session);
+	for (i = 0; i < NELEM(r->session); i++)
+		free(r->session[i]);
+	free(r->plain);
 	free(r);
 }
 
