@@ -63,8 +63,7 @@ struct conn {
 
 struct run {
 	uv_loop_t *loop;
-	uv_loop_t own_loop; /* rdd_check_run's */
-	uint8_t *rbuf;      /* the loop's read buffer (rdd_check_env) */
+	uint8_t *rbuf; /* the loop's read buffer (rdd_check_env) */
 	size_t rbuf_len;
 	/* Handles and requests still open; at 0 (once started) the check
 	 * is complete. */
@@ -131,7 +130,7 @@ struct run {
 		bool sending;
 		uint32_t isn;
 		uint8_t correlation[16];
-		uint8_t syn[RDD_UDP_SYN_LEN];
+		uint8_t *syn; /* RDD_UDP_SYN_LEN, allocated by the first send */
 		uint64_t first_us, last_us;
 		bool got_other; /* a datagram that was not our SYN+ACK */
 	} u;
@@ -1313,8 +1312,11 @@ udp_send_syn(struct run *r, unsigned n)
 	size_t len;
 	int rc;
 
-	len = rdd_udp_syn(n, r->u.isn, r->u.correlation, r->u.syn,
-	                  sizeof(r->u.syn));
+	if (r->u.syn == NULL)
+		r->u.syn = malloc(RDD_UDP_SYN_LEN);
+	len = r->u.syn == NULL ? 0
+	                       : rdd_udp_syn(n, r->u.isn, r->u.correlation,
+	                                     r->u.syn, RDD_UDP_SYN_LEN);
 	if (len == 0 || r->u.sending) {
 		udp_finish(r, RDD_UDP_ERROR, "could not build the SYN");
 		return;
@@ -1788,6 +1790,7 @@ free_run(struct run *r)
 	for (i = 0; i < NELEM(r->session); i++)
 		free(r->session[i]);
 	free(r->plain);
+	free(r->u.syn);
 	free(r);
 }
 
@@ -1879,30 +1882,35 @@ int
 rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 {
 	struct run *r;
+	uv_loop_t *loop;
 	uint8_t *rbuf;
 	int rc;
 
 	r = calloc(1, sizeof(*r));
+	loop = malloc(sizeof(*loop));
 	rbuf = malloc(RDD_CHECK_READ_BUF);
-	if (r == NULL || rbuf == NULL || uv_loop_init(&r->own_loop) != 0) {
+	if (r == NULL || loop == NULL || rbuf == NULL ||
+	    uv_loop_init(loop) != 0) {
 		free(r);
+		free(loop);
 		free(rbuf);
 		return -1;
 	}
-	start(&r->own_loop, rbuf, RDD_CHECK_READ_BUF, opt, obs, NULL, NULL, r);
+	start(loop, rbuf, RDD_CHECK_READ_BUF, opt, obs, NULL, NULL, r);
 	/* Until the check ends: a lookup that outlived its timeout keeps
 	 * the loop alive, and is not waited for. */
-	while (r->stage != 2 && uv_run(&r->own_loop, UV_RUN_ONCE) != 0)
+	while (r->stage != 2 && uv_run(loop, UV_RUN_ONCE) != 0)
 		;
 	rc = r->stage == 2 ? r->error : -1;
 	if (r->gai_pending) {
 		/* The worker thread still owns r->gai and will post to the
-		 * loop when the resolver gives up: keep both allocated. A
+		 * loop when the resolver gives up: keep them allocated. A
 		 * bounded check is worth this small, rare leak. */
 		return rc;
 	}
-	if (uv_loop_close(&r->own_loop) != 0)
+	if (uv_loop_close(loop) != 0)
 		rc = -1;
+	free(loop);
 	free(rbuf);
 	free_run(r);
 	return rc;
