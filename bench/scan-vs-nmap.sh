@@ -51,7 +51,7 @@ ip -n rdpcli route get $fleet.$first >/dev/null 2>&1 ||
     { echo "bench: no route to the fleet in rdpcli (lab too old?)" >&2; exit 1; }
 
 # The expected verdicts: fleet_expect N -> "STATUS PHASE ID".
-# shellcheck source=../tests/lab/fleet.bash
+# shellcheck disable=SC1091 # tests/lab/fleet.bash
 . "$repo/tests/lab/fleet.bash"
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
