@@ -8,10 +8,18 @@
 # end) whose loopback answers for a whole /20 (an AnyIP route,
 # 10.203.0.0/20: 4,096 addresses), and tests/lab/fleetsrv listening on
 # port 3389 of all of them: it answers each X.224 Connection Request with a
-# Connection Confirm selecting standard RDP security (PROTOCOL_RDP; PROTO=ssl:
-# PROTOCOL_SSL) and speaks no further, so a quick check is TCP + X.224 on
-# three connections, and a full one adds the MCS Connect-Initial that the
-# server answers by closing. No packet leaves the namespace.
+# Connection Confirm and speaks no further than PROTO says:
+#   rdp (default)  standard RDP security selected: a quick check is TCP and
+#                  X.224 on its three connections, a full one adds the MCS
+#                  Connect-Initial, which the responder answers by closing;
+#   ssl            PROTOCOL_SSL selected, and the ClientHello answered by
+#                  closing (the TLS phase fails);
+#   tls            PROTOCOL_SSL and a whole TLS handshake with a certificate
+#                  made here (ECDSA P-256, self-signed; KEY=rsa:2048 for
+#                  RSA), then a close at the first data: a quick check is
+#                  TCP, X.224, TLS and the certificate, as against a real
+#                  server that requires TLS.
+# No packet leaves the namespace.
 #
 # For each target count (SIZES, default "1000 4000") and depth (quick and
 # the default), one scan at concurrency 1 (the baseline) and one per
@@ -55,7 +63,7 @@ trap cleanup EXIT
 fleetsrv=$build/tests/lab/fleetsrv
 if [ ! -x "$fleetsrv" ]; then
 	fleetsrv=$work/fleetsrv
-	cc -O2 -o "$fleetsrv" "$repo/tests/lab/fleetsrv.c" ||
+	cc -O2 -o "$fleetsrv" "$repo/tests/lab/fleetsrv.c" -lssl -lcrypto ||
 	    { echo "bench: cannot compile tests/lab/fleetsrv.c" >&2; exit 1; }
 fi
 
@@ -63,7 +71,23 @@ ip netns add "$ns" || { echo "bench: cannot create namespace $ns" >&2; exit 1; }
 ip -n "$ns" link set lo up
 ip -n "$ns" route add local $prefix.0.0/20 dev lo ||
     { echo "bench: cannot route $prefix.0.0/20 in $ns" >&2; exit 1; }
-ip netns exec "$ns" "$fleetsrv" --proto "$proto" --seconds 3600 \
+srv_args=(--proto "$proto")
+case $proto in
+rdp | ssl) ;;
+tls)
+	srv_args=(--proto ssl --cert "$work/cert.pem" --key "$work/key.pem")
+	if [ "${KEY:-ec}" = ec ]; then
+		key=(-newkey ec -pkeyopt ec_paramgen_curve:P-256)
+	else
+		key=(-newkey "$KEY")
+	fi
+	openssl req -x509 "${key[@]}" -nodes -days 30 -subj /CN=fleetsrv \
+	    -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null ||
+	    { echo "bench: cannot make a certificate (openssl)" >&2; exit 1; }
+	;;
+*) echo "bench: PROTO must be rdp, ssl or tls" >&2; exit 1 ;;
+esac
+ip netns exec "$ns" "$fleetsrv" "${srv_args[@]}" --seconds 3600 \
     --ready "$work/ready" >"$work/fleetsrv.out" 2>&1 &
 srv_pid=$!
 for _ in $(seq 50); do [ -e "$work/ready" ] && break; sleep 0.1; done

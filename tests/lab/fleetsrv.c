@@ -4,7 +4,8 @@
  * nothing more, so that a scan of thousands of its addresses measures the
  * scanner, not the servers.
  *
- *   fleetsrv [--proto rdp|ssl] [--port PORT] [--seconds N] [--ready FILE]
+ *   fleetsrv [--proto rdp|ssl] [--cert PEM --key PEM] [--port PORT]
+ *            [--seconds N] [--ready FILE]
  *
  * One epoll loop, one listening socket on the wildcard address: in a
  * network namespace whose addresses are a whole prefix (an AnyIP route,
@@ -16,7 +17,9 @@
  * Failure SSL_REQUIRED_BY_SERVER (2.2.1.2.2), as Windows does. A request
  * without negotiation data gets a Confirm without it. Whatever the client
  * sends next (an MCS Connect-Initial, a TLS ClientHello) or its close ends
- * the connection: the server speaks no further than X.224.
+ * the connection: the server speaks no further than X.224. With --cert and
+ * --key (and --proto ssl), it completes the TLS handshake first (OpenSSL,
+ * that certificate), then ends the connection at the first data or close.
  *
  * It exits after --seconds (default 600) or on SIGTERM/SIGINT, and prints
  * how many connections it accepted and answered. Lab tool only.
@@ -38,20 +41,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #define REQ_MAX 512 /* a Connection Request with a cookie fits */
 #define EVENTS 256
 
-enum { ST_REQUEST, ST_ANSWERED };
+enum { ST_REQUEST, ST_ANSWERED, ST_TLS };
 
 struct conn {
 	int fd;
 	int state;
+	SSL *ssl; /* ST_TLS */
 	size_t len;
 	uint8_t buf[REQ_MAX];
 };
 
 static volatile sig_atomic_t stop;
-static unsigned long accepted, answered, bad;
+static unsigned long accepted, answered, bad, handshakes;
+static SSL_CTX *tls_ctx; /* --cert/--key */
 
 static void
 on_signal(int sig)
@@ -63,8 +71,8 @@ on_signal(int sig)
 static void
 usage(FILE *f)
 {
-	fputs("usage: fleetsrv [--proto rdp|ssl] [--port PORT] [--seconds N] "
-	      "[--ready FILE]\n",
+	fputs("usage: fleetsrv [--proto rdp|ssl] [--cert PEM --key PEM] "
+	      "[--port PORT] [--seconds N] [--ready FILE]\n",
 	      f);
 }
 
@@ -72,6 +80,7 @@ static void
 conn_close(int ep, struct conn *c)
 {
 	epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+	SSL_free(c->ssl);
 	close(c->fd);
 	free(c);
 }
@@ -119,6 +128,44 @@ answer(const uint8_t *req, size_t len, bool ssl, uint8_t *out)
 	return 19;
 }
 
+/* The TLS handshake, then the first data or close ends the connection. */
+static void
+conn_tls(int ep, struct conn *c)
+{
+	struct epoll_event ev;
+	uint8_t sink[256];
+	int rc, e;
+
+	if (!SSL_is_init_finished(c->ssl)) {
+		rc = SSL_do_handshake(c->ssl);
+		if (rc == 1) {
+			handshakes++;
+			ev.events = EPOLLIN;
+			ev.data.ptr = c;
+			epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+		} else {
+			e = SSL_get_error(c->ssl, rc);
+			if (e != SSL_ERROR_WANT_READ &&
+			    e != SSL_ERROR_WANT_WRITE) {
+				ERR_clear_error();
+				conn_close(ep, c);
+				return;
+			}
+			ev.events = e == SSL_ERROR_WANT_WRITE
+			                ? EPOLLIN | EPOLLOUT
+			                : EPOLLIN;
+			ev.data.ptr = c;
+			epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+			return;
+		}
+	}
+	rc = SSL_read(c->ssl, sink, sizeof(sink));
+	if (rc <= 0 && SSL_get_error(c->ssl, rc) == SSL_ERROR_WANT_READ)
+		return;
+	ERR_clear_error();
+	conn_close(ep, c);
+}
+
 /* Read what the client sent; answer a whole Connection Request once;
  * anything after it, or EOF, ends the connection. */
 static void
@@ -129,6 +176,10 @@ conn_readable(int ep, struct conn *c, bool ssl)
 	size_t need, alen;
 
 	for (;;) {
+		if (c->state == ST_TLS) {
+			conn_tls(ep, c);
+			return;
+		}
 		if (c->state == ST_ANSWERED) {
 			uint8_t sink[256];
 
@@ -164,6 +215,18 @@ conn_readable(int ep, struct conn *c, bool ssl)
 		}
 		answered++;
 		c->state = ST_ANSWERED;
+		if (tls_ctx != NULL && out[11] == 0x02 && out[15] == 1 &&
+		    c->len == need) {
+			/* PROTOCOL_SSL selected: TLS from the next byte. */
+			c->ssl = SSL_new(tls_ctx);
+			if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
+				conn_close(ep, c);
+				return;
+			}
+			SSL_set_accept_state(c->ssl);
+			c->state = ST_TLS;
+			continue;
+		}
 		if (c->len > need) {
 			/* Pipelined data after the request: done. */
 			conn_close(ep, c);
@@ -208,13 +271,15 @@ main(int argc, char **argv)
 	    {"port", required_argument, NULL, 'p'},
 	    {"seconds", required_argument, NULL, 's'},
 	    {"ready", required_argument, NULL, 'r'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct sockaddr_in sin;
 	struct epoll_event ev, evs[EVENTS];
 	struct sigaction sa;
-	const char *ready = NULL;
+	const char *ready = NULL, *cert = NULL, *key = NULL;
 	long port = 3389, seconds = 600;
 	bool ssl = false;
 	int lfd, ep, opt, i, n, one = 1;
@@ -239,6 +304,12 @@ main(int argc, char **argv)
 		case 'r':
 			ready = optarg;
 			break;
+		case 'c':
+			cert = optarg;
+			break;
+		case 'k':
+			key = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -248,9 +319,22 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind != argc || port < 1 || port > 65535 || seconds < 1 ||
-	    seconds > 86400) {
+	    seconds > 86400 || (cert == NULL) != (key == NULL) ||
+	    (cert != NULL && !ssl)) {
 		usage(stderr);
 		return 2;
+	}
+	if (cert != NULL) {
+		tls_ctx = SSL_CTX_new(TLS_server_method());
+		if (tls_ctx == NULL ||
+		    SSL_CTX_use_certificate_chain_file(tls_ctx, cert) != 1 ||
+		    SSL_CTX_use_PrivateKey_file(tls_ctx, key,
+		                                SSL_FILETYPE_PEM) != 1) {
+			fprintf(stderr, "fleetsrv: cannot load %s and %s\n",
+			        cert, key);
+			return 1;
+		}
+		SSL_CTX_set_mode(tls_ctx, SSL_MODE_RELEASE_BUFFERS);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -298,7 +382,7 @@ main(int argc, char **argv)
 		}
 	}
 	printf("fleetsrv: %lu connections accepted, %lu answered, %lu not "
-	       "a Connection Request\n",
-	       accepted, answered, bad);
+	       "a Connection Request, %lu TLS handshakes\n",
+	       accepted, answered, bad, handshakes);
 	return 0;
 }
