@@ -65,8 +65,7 @@ struct conn {
 
 struct run {
 	uv_loop_t *loop;
-	uv_loop_t own_loop; /* rdd_check_run's */
-	uint8_t *rbuf;      /* the loop's read buffer (rdd_check_env) */
+	uint8_t *rbuf; /* the loop's read buffer (rdd_check_env) */
 	size_t rbuf_len;
 	/* Handles and requests still open; at 0 (once started) the check
 	 * is complete. */
@@ -94,12 +93,15 @@ struct run {
 	/* The SPNEGO retry of CredSSP (rdd_plan_spnego_retry): made once,
 	 * with A's plain result kept aside for rdd_plan_credssp_merge. */
 	bool retried;
-	struct rdd_credssp_info plain;
-	/* Each attempt's MCS record (rdd_plan_mcs_merge picks one) and walk
-	 * after MCS (rdd_plan_session_merge picks): allocated for the first
-	 * connection that needs them (a quick scan needs none). */
-	struct rdd_mcs_info *mcs;         /* [RDD_MAX_ATTEMPTS] */
-	struct rdd_session_info *session; /* [RDD_MAX_ATTEMPTS] */
+	struct rdd_credssp_info *plain; /* allocated by the retry */
+	/* Each attempt's MCS record (rdd_plan_mcs_merge picks one),
+	 * allocated for the first connection that needs one (a quick scan
+	 * needs none), and the record of each walk after MCS
+	 * (rdd_plan_session_merge picks), allocated per walking attempt:
+	 * only A (and A2) walk, so a check in flight holds one or two of
+	 * these 5 KB records, not one per possible attempt. */
+	struct rdd_mcs_info *mcs; /* [RDD_MAX_ATTEMPTS] */
+	struct rdd_session_info *session[RDD_MAX_ATTEMPTS];
 	bool c_walks; /* C's walk was switched on (rdd_plan_c_walks) */
 	/* Connections to the target's address are started CONNECT_PACE_US
 	 * apart: a burst of SYNs overflows small listen queues (xrdp's
@@ -130,10 +132,9 @@ struct run {
 		bool sending;
 		uint32_t isn;
 		uint8_t correlation[16];
-		uint8_t syn[RDD_UDP_SYN_LEN];
+		uint8_t *syn; /* RDD_UDP_SYN_LEN, allocated by the first send */
 		uint64_t first_us, last_us;
 		bool got_other; /* a datagram that was not our SYN+ACK */
-		uint8_t rbuf[2048];
 	} u;
 	/* --tls-full: the enumeration, on a thread of its own from the
 	 * moment the plan's connections are connected and one has its X.224
@@ -528,15 +529,13 @@ on_connect(uv_connect_t *req, int status)
 	conn_pump(c);
 }
 
-/* The per-attempt MCS and session records, once. */
+/* The per-attempt MCS records, once. */
 static int
 records(struct run *r)
 {
 	if (r->mcs == NULL)
 		r->mcs = calloc(RDD_MAX_ATTEMPTS, sizeof(*r->mcs));
-	if (r->session == NULL)
-		r->session = calloc(RDD_MAX_ATTEMPTS, sizeof(*r->session));
-	return r->mcs != NULL && r->session != NULL ? 0 : -1;
+	return r->mcs != NULL ? 0 : -1;
 }
 
 /* Open one connection to ADDR. ATTEMPT or ALT says what kind. */
@@ -574,9 +573,15 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 		if (pcfg->mcs)
 			rdd_probe_set_mcs_record(
 			    c->probe, &r->mcs[attempt - r->obs->attempts]);
-		if (pcfg->session && attempt != &r->mtu_attempt)
-			rdd_probe_set_session_record(
-			    c->probe, &r->session[attempt - r->obs->attempts]);
+		if (pcfg->session && attempt != &r->mtu_attempt) {
+			size_t k = (size_t)(attempt - r->obs->attempts);
+
+			if (r->session[k] == NULL &&
+			    (r->session[k] =
+			         calloc(1, sizeof(*r->session[k]))) == NULL)
+				return -1;
+			rdd_probe_set_session_record(c->probe, r->session[k]);
+		}
 	}
 	memcpy(&c->addr, addr,
 	       addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
@@ -727,8 +732,13 @@ maybe_retry(struct run *r)
 
 	if (r->retried || r->n_addrs == 0 || !rdd_plan_spnego_retry(r->obs, &e))
 		return;
+	r->plain = malloc(sizeof(*r->plain));
+	if (r->plain == NULL) {
+		r->error = -1;
+		return;
+	}
 	r->retried = true;
-	r->plain = r->obs->credssp;
+	*r->plain = r->obs->credssp;
 	trace(r, e.label,
 	      "CredSSP: plain NTLM refused on A; retrying with SPNEGO");
 	open_entry(r, &e);
@@ -1312,8 +1322,11 @@ udp_send_syn(struct run *r, unsigned n)
 	size_t len;
 	int rc;
 
-	len = rdd_udp_syn(n, r->u.isn, r->u.correlation, r->u.syn,
-	                  sizeof(r->u.syn));
+	if (r->u.syn == NULL)
+		r->u.syn = malloc(RDD_UDP_SYN_LEN);
+	len = r->u.syn == NULL ? 0
+	                       : rdd_udp_syn(n, r->u.isn, r->u.correlation,
+	                                     r->u.syn, RDD_UDP_SYN_LEN);
 	if (len == 0 || r->u.sending) {
 		udp_finish(r, RDD_UDP_ERROR, "could not build the SYN");
 		return;
@@ -1367,7 +1380,9 @@ udp_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	struct run *r = h->data;
 
 	(void)suggested;
-	*buf = uv_buf_init((char *)r->u.rbuf, sizeof(r->u.rbuf));
+	/* The loop's read buffer, as for TCP: udp_recv is done with it
+	 * before it returns. */
+	*buf = uv_buf_init((char *)r->rbuf, (unsigned)r->rbuf_len);
 }
 
 static void
@@ -1773,6 +1788,30 @@ start_resolve(struct run *r)
 
 /* --- the check's start, end and lifetime ------------------------------- */
 
+/* rdd_plan_session_merge over the walks' records, laid out by attempt
+ * for it for a moment (attempts that did not walk: not run). */
+static void
+session_merge(struct run *r)
+{
+	struct rdd_session_info *all;
+	size_t i, n = 0;
+
+	for (i = 0; i < NELEM(r->session); i++)
+		n += r->session[i] != NULL;
+	if (n == 0)
+		return;
+	all = calloc(NELEM(r->session), sizeof(*all));
+	if (all == NULL) {
+		r->error = -1;
+		return;
+	}
+	for (i = 0; i < NELEM(r->session); i++)
+		if (r->session[i] != NULL)
+			all[i] = *r->session[i];
+	rdd_plan_session_merge(r->obs, all);
+	free(all);
+}
+
 /* Conclude the observation once every handle is closed; a --tls-full
  * enumeration that could not start beside the check runs now, and the
  * check ends when it does. Then the done callback (which may free R). */
@@ -1786,11 +1825,10 @@ complete(struct run *r)
 		r->stage = 1;
 		obs->total_ms = ms_since(r, now_us());
 		if (r->retried)
-			rdd_plan_credssp_merge(obs, &r->plain);
+			rdd_plan_credssp_merge(obs, r->plain);
 		if (r->mcs != NULL)
 			rdd_plan_mcs_merge(obs, r->mcs);
-		if (r->session != NULL)
-			rdd_plan_session_merge(obs, r->session);
+		session_merge(r);
 		rdd_plan_conclude(obs);
 		/* Not started beside the check (no X.224 answer came):
 		 * after it. */
@@ -1832,7 +1870,10 @@ free_run(struct run *r)
 	for (i = 0; i < r->n_conns; i++)
 		free(r->conns[i]);
 	free(r->mcs);
-	free(r->session);
+	for (i = 0; i < NELEM(r->session); i++)
+		free(r->session[i]);
+	free(r->plain);
+	free(r->u.syn);
 	free(r);
 }
 
@@ -1924,30 +1965,35 @@ int
 rdd_check_run(const struct rdd_check_options *opt, struct rdd_observation *obs)
 {
 	struct run *r;
+	uv_loop_t *loop;
 	uint8_t *rbuf;
 	int rc;
 
 	r = calloc(1, sizeof(*r));
+	loop = malloc(sizeof(*loop));
 	rbuf = malloc(RDD_CHECK_READ_BUF);
-	if (r == NULL || rbuf == NULL || uv_loop_init(&r->own_loop) != 0) {
+	if (r == NULL || loop == NULL || rbuf == NULL ||
+	    uv_loop_init(loop) != 0) {
 		free(r);
+		free(loop);
 		free(rbuf);
 		return -1;
 	}
-	start(&r->own_loop, rbuf, RDD_CHECK_READ_BUF, opt, obs, NULL, NULL, r);
+	start(loop, rbuf, RDD_CHECK_READ_BUF, opt, obs, NULL, NULL, r);
 	/* Until the check ends: a lookup that outlived its timeout keeps
 	 * the loop alive, and is not waited for. */
-	while (r->stage != 2 && uv_run(&r->own_loop, UV_RUN_ONCE) != 0)
+	while (r->stage != 2 && uv_run(loop, UV_RUN_ONCE) != 0)
 		;
 	rc = r->stage == 2 ? r->error : -1;
 	if (r->gai_pending) {
 		/* The worker thread still owns r->gai and will post to the
-		 * loop when the resolver gives up: keep both allocated. A
+		 * loop when the resolver gives up: keep them allocated. A
 		 * bounded check is worth this small, rare leak. */
 		return rc;
 	}
-	if (uv_loop_close(&r->own_loop) != 0)
+	if (uv_loop_close(loop) != 0)
 		rc = -1;
+	free(loop);
 	free(rbuf);
 	free_run(r);
 	return rc;

@@ -77,8 +77,12 @@ struct rdd_probe {
 	bool want_tls;
 	bool want_credssp;
 	bool credssp_spnego;
-	struct rdd_credssp_info *cinfo; /* &own unless the driver gave one */
-	struct rdd_credssp_info own;
+	/* The records of the phases after TLS: the driver's, or the
+	 * probe's own (own_records), allocated only for a phase it wants:
+	 * a probe that stops after X.224 or TLS (scan --depth quick) holds
+	 * none of their ~9 KB. NULL while the phase is not wanted. */
+	struct rdd_credssp_info *cinfo;
+	struct rdd_credssp_info *own;
 	/* The logon after the CHALLENGE (check --user). */
 	const struct rdd_credentials *creds;
 	struct rdd__logon *logon;
@@ -88,13 +92,13 @@ struct rdd_probe {
 	size_t nla_req_len;
 	bool want_mcs;
 	uint32_t encryption_methods;
-	struct rdd_mcs_info *minfo; /* &own_mcs unless the driver gave one */
-	struct rdd_mcs_info own_mcs;
+	struct rdd_mcs_info *minfo;
+	struct rdd_mcs_info *own_mcs;
 	bool want_session;
 	enum rdd_phase stop_after;
 	bool licensing_full;
-	struct rdd_session_info *sinfo; /* &own_session unless given */
-	struct rdd_session_info own_session;
+	struct rdd_session_info *sinfo;
+	struct rdd_session_info *own_session;
 	struct rdd__session *sess;
 	int client_family;
 	char client_address[64];
@@ -206,6 +210,24 @@ reserve(uint8_t **buf, size_t *cap, size_t used, size_t n, size_t cap_max)
 	return true;
 }
 
+/*
+ * Point each wanted phase that has no record at one of the probe's own.
+ * False when out of memory.
+ */
+static bool
+own_records(struct rdd_probe *p)
+{
+	if (p->want_credssp && p->cinfo == NULL)
+		p->cinfo = p->own = calloc(1, sizeof(*p->own));
+	if (p->want_mcs && p->minfo == NULL)
+		p->minfo = p->own_mcs = calloc(1, sizeof(*p->own_mcs));
+	if (p->want_session && p->sinfo == NULL)
+		p->sinfo = p->own_session = calloc(1, sizeof(*p->own_session));
+	return !(p->want_credssp && p->cinfo == NULL) &&
+	       !(p->want_mcs && p->minfo == NULL) &&
+	       !(p->want_session && p->sinfo == NULL);
+}
+
 struct rdd_probe *
 rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
               struct rdd_tls_info *tls)
@@ -225,14 +247,11 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	p->want_tls = cfg->tls;
 	p->want_credssp = cfg->credssp;
 	p->credssp_spnego = cfg->credssp_spnego;
-	p->cinfo = &p->own;
 	p->want_mcs = cfg->mcs;
 	p->encryption_methods = cfg->encryption_methods;
-	p->minfo = &p->own_mcs;
 	p->want_session = cfg->session;
 	p->stop_after = cfg->stop_after;
 	p->licensing_full = cfg->licensing_full;
-	p->sinfo = &p->own_session;
 	for (i = 0; i < cfg->n_channels && i < RDD_GCC_MAX_CHANNELS; i++) {
 		snprintf(p->channels[i], sizeof(p->channels[i]), "%s",
 		         cfg->channels[i] != NULL ? cfg->channels[i] : "");
@@ -249,6 +268,8 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	p->verify_at = cfg->verify_at;
 	p->creds = cfg->credentials;
 	p->deadline_us = UINT64_MAX;
+	if (!own_records(p))
+		oom = true;
 	if (oom) {
 		rdd_probe_free(p);
 		return NULL;
@@ -289,7 +310,11 @@ rdd_probe_set_credssp_record(struct rdd_probe *p, struct rdd_credssp_info *info)
 {
 	if (p == NULL || p->st != ST_IDLE)
 		return;
-	p->cinfo = info != NULL ? info : &p->own;
+	free(p->own);
+	p->own = NULL;
+	p->cinfo = info;
+	if (!own_records(p))
+		p->want_credssp = false; /* out of memory: no CredSSP */
 }
 
 void
@@ -297,7 +322,11 @@ rdd_probe_set_mcs_record(struct rdd_probe *p, struct rdd_mcs_info *info)
 {
 	if (p == NULL || p->st != ST_IDLE)
 		return;
-	p->minfo = info != NULL ? info : &p->own_mcs;
+	free(p->own_mcs);
+	p->own_mcs = NULL;
+	p->minfo = info;
+	if (!own_records(p))
+		p->want_mcs = false; /* out of memory: no MCS */
 }
 
 void
@@ -305,7 +334,11 @@ rdd_probe_set_session_record(struct rdd_probe *p, struct rdd_session_info *info)
 {
 	if (p == NULL || p->st != ST_IDLE)
 		return;
-	p->sinfo = info != NULL ? info : &p->own_session;
+	free(p->own_session);
+	p->own_session = NULL;
+	p->sinfo = info;
+	if (!own_records(p))
+		p->want_session = false; /* out of memory: no walk */
 }
 
 void
@@ -314,6 +347,8 @@ rdd_probe_set_session(struct rdd_probe *p, bool on)
 	if (p == NULL || p->st == ST_SESSION || p->st == ST_DONE)
 		return;
 	p->want_session = on;
+	if (!own_records(p))
+		p->want_session = false; /* out of memory: no walk */
 }
 
 void
@@ -344,6 +379,9 @@ rdd_probe_free(struct rdd_probe *p)
 	rdd__session_free(p->sess);
 	rdd__logon_free(p->logon);
 	rdd__tls_free(p->tls);
+	free(p->own);
+	free(p->own_mcs);
+	free(p->own_session);
 	free(p->in);
 	free(p->out);
 	free(p->cookie);
@@ -1610,7 +1648,7 @@ session_pump(struct rdd_probe *p, uint64_t now_us)
 		p->deadline_us = rdd__session_deadline(p->sess);
 		return;
 	}
-	if (mcs_over_tls(p) && p->sinfo->sent_disconnect)
+	if (mcs_over_tls(p) && p->sinfo != NULL && p->sinfo->sent_disconnect)
 		rdd__tls_close_notify(p->tls);
 	finish(p);
 }
@@ -1655,7 +1693,8 @@ session_begin(struct rdd_probe *p, struct rdd_cur payload, size_t pdu_len,
 		/* The user's name goes in the Client Info; the password only
 		 * with --logon on a server without NLA (with NLA the server
 		 * has it from the CredSSP credentials). */
-		bool nla = p->cinfo->logon.outcome == RDD_LOGON_OK;
+		bool nla =
+		    p->cinfo != NULL && p->cinfo->logon.outcome == RDD_LOGON_OK;
 
 		sc.user = p->creds->user;
 		sc.domain = p->creds->domain;

@@ -15,6 +15,7 @@
  */
 #include <arpa/inet.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,6 @@
 #define CIPHER_LIST "ALL:COMPLEMENTOFALL:@SECLEVEL=0"
 
 struct rdd__tls {
-	SSL_CTX *ctx;
 	SSL *ssl;
 	BIO *rbio; /* server to us; owned by ssl */
 	BIO *wbio; /* us to server; owned by ssl */
@@ -205,6 +205,37 @@ rdd__is_ip_literal(const char *s)
 	return inet_pton(AF_INET6, buf, addr) == 1;
 }
 
+/*
+ * The client context every connection's SSL is made from: its settings
+ * are the same for all, and a context of its own per connection cost
+ * each one the context's memory and the algorithm fetches of its
+ * creation (a scan of thousands of hosts makes thousands). Made once;
+ * OpenSSL's contexts are safe to share between threads (the --tls-full
+ * enumeration runs on its own).
+ */
+static SSL_CTX *shared_ctx;
+static pthread_once_t shared_ctx_once = PTHREAD_ONCE_INIT;
+
+static void
+shared_ctx_make(void)
+{
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	if (ctx == NULL)
+		return;
+	SSL_CTX_set_security_level(ctx, 0);
+	if (SSL_CTX_set_min_proto_version(ctx, 0) != 1 ||
+	    SSL_CTX_set_max_proto_version(ctx, 0) != 1 ||
+	    SSL_CTX_set_cipher_list(ctx, CIPHER_LIST) != 1) {
+		SSL_CTX_free(ctx);
+		return;
+	}
+	SSL_CTX_set_options(ctx, SSL_OP_LEGACY_SERVER_CONNECT);
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	shared_ctx = ctx;
+}
+
 struct rdd__tls *
 rdd__tls_new(const char *server_name, const struct rdd__tls_trace *trace,
              char *err, size_t errcap)
@@ -222,17 +253,10 @@ rdd__tls_new(const char *server_name, const struct rdd__tls_trace *trace,
 	if (trace != NULL)
 		t->trace = *trace;
 	ERR_clear_error();
-	t->ctx = SSL_CTX_new(TLS_client_method());
-	if (t->ctx == NULL)
+	if (pthread_once(&shared_ctx_once, shared_ctx_make) != 0 ||
+	    shared_ctx == NULL)
 		goto fail;
-	SSL_CTX_set_security_level(t->ctx, 0);
-	if (SSL_CTX_set_min_proto_version(t->ctx, 0) != 1 ||
-	    SSL_CTX_set_max_proto_version(t->ctx, 0) != 1 ||
-	    SSL_CTX_set_cipher_list(t->ctx, CIPHER_LIST) != 1)
-		goto fail;
-	SSL_CTX_set_options(t->ctx, SSL_OP_LEGACY_SERVER_CONNECT);
-	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_NONE, NULL);
-	t->ssl = SSL_new(t->ctx);
+	t->ssl = SSL_new(shared_ctx);
 	if (t->ssl == NULL)
 		goto fail;
 	rbio = BIO_new(BIO_s_mem());
@@ -282,7 +306,6 @@ rdd__tls_free(struct rdd__tls *t)
 	if (t == NULL)
 		return;
 	SSL_free(t->ssl); /* frees the BIOs */
-	SSL_CTX_free(t->ctx);
 	free(t);
 	ERR_clear_error();
 }
