@@ -29,6 +29,26 @@ rdd_krb_realm_source_name(enum rdd_krb_realm_source s)
 }
 
 const char *
+rdd_krb_user_outcome_name(enum rdd_krb_user_outcome o)
+{
+	switch (o) {
+	case RDD_KRB_USER_NOT_RUN:
+		return "not_run";
+	case RDD_KRB_USER_TICKET:
+		return "ticket";
+	case RDD_KRB_USER_AS_FAILED:
+		return "as_failed";
+	case RDD_KRB_USER_TGS_FAILED:
+		return "tgs_failed";
+	case RDD_KRB_USER_TIMEOUT:
+		return "timeout";
+	case RDD_KRB_USER_ERROR:
+		return "error";
+	}
+	return "not_run";
+}
+
+const char *
 rdd_krb_lookup_name(enum rdd_krb_lookup l)
 {
 	static const char *const n[] = {"not_run", "found", "none", "no_answer",

@@ -25,8 +25,11 @@
 # Uses from the caller: TOOL, work, passed, failed, n, FILTER.
 # shellcheck disable=SC2154 # set by the caller
 
-KRB_NS1=kerberos-kdc
-KRB_NS2=kerberos-cli
+# KRB_NS_PREFIX names the namespaces and the veth pair (default
+# "kerberos"), so that two runs on one machine do not meet.
+KRB_NSP=${KRB_NS_PREFIX:-kerberos}
+KRB_NS1=$KRB_NSP-kdc
+KRB_NS2=$KRB_NSP-cli
 KRB_NET=10.209.0
 KRB_REALM=RDPLAB.TEST
 KRB_TIMEOUT=2
@@ -122,6 +125,7 @@ no-resolv
 no-hosts
 host-record=dc1.rdplab.test,$KRB_NET.1
 host-record=rdsh.rdplab.test,$KRB_NET.1
+host-record=nospn.rdplab.test,$KRB_NET.1
 srv-host=_kerberos._udp.rdplab.test,dc1.rdplab.test,88
 srv-host=_kerberos._tcp.rdplab.test,dc1.rdplab.test,88
 local=/rdplab.test/
@@ -134,17 +138,30 @@ EOC
 	env KRB5_CONFIG="$KRB_DIR/krb5.conf" KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" \
 	    kadmin.local -q "addprinc -pw rdd-alice-pw alice" \
 	    >>"$KRB_DIR/setup.log" 2>&1 || return 1
+	# With a password (reference 8.1): a disabled account (-allow_tix,
+	# 18 as for a locked one), an expired password (23), the TERMSRV
+	# SPN of rdsh and none for nospn.
+	local q
+	for q in "addprinc -pw rdd-locked-pw locked" \
+	    "modprinc -allow_tix locked" \
+	    "addprinc -pw rdd-expired-pw expired" \
+	    "modprinc -pwexpire now expired" \
+	    "addprinc -randkey TERMSRV/rdsh.rdplab.test"; do
+		env KRB5_CONFIG="$KRB_DIR/krb5.conf" \
+		    KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" kadmin.local -q "$q" \
+		    >>"$KRB_DIR/setup.log" 2>&1 || return 1
+	done
 	ip netns add $KRB_NS1 || return 1
 	ip netns add $KRB_NS2 || return 1
-	ip link add kerberos-v1 type veth peer name kerberos-v2 || return 1
-	ip link set kerberos-v1 netns $KRB_NS1
-	ip link set kerberos-v2 netns $KRB_NS2
-	ip -n $KRB_NS1 addr add $KRB_NET.1/24 dev kerberos-v1
-	ip -n $KRB_NS2 addr add $KRB_NET.2/24 dev kerberos-v2
+	ip link add $KRB_NSP-v1 type veth peer name $KRB_NSP-v2 || return 1
+	ip link set $KRB_NSP-v1 netns $KRB_NS1
+	ip link set $KRB_NSP-v2 netns $KRB_NS2
+	ip -n $KRB_NS1 addr add $KRB_NET.1/24 dev $KRB_NSP-v1
+	ip -n $KRB_NS2 addr add $KRB_NET.2/24 dev $KRB_NSP-v2
 	ip -n $KRB_NS1 link set lo up
 	ip -n $KRB_NS2 link set lo up
-	ip -n $KRB_NS1 link set kerberos-v1 up
-	ip -n $KRB_NS2 link set kerberos-v2 up
+	ip -n $KRB_NS1 link set $KRB_NSP-v1 up
+	ip -n $KRB_NS2 link set $KRB_NSP-v2 up
 	# In the foreground of a background job: reaped by this shell.
 	ip netns exec $KRB_NS1 dnsmasq -k -C "$KRB_DIR/dnsmasq.conf" \
 	    2>>"$KRB_DIR/setup.log" &
