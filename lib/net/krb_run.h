@@ -23,7 +23,7 @@ struct rdd__krb_params {
 	 * bounded by another TIMEOUT_MS. */
 	const char *password;
 	const char *host;
-	uint64_t t0_us;    /* the check's start (uv_hrtime / 1000) */
+	uint64_t t0_us; /* the check's start (uv_hrtime / 1000) */
 	rdd_trace_cb trace;
 	void *trace_ctx;
 };
