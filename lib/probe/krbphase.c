@@ -179,9 +179,9 @@ user_detail(struct rdd_phase_result *ph, const struct rdd_krb_user *us)
 		return;
 	case RDD_KRB_USER_TICKET:
 		r = snprintf(d, cap,
-		             "; with the password: TGT for %s in %.1f ms, "
-		             "ticket for %s in %.1f ms",
-		             us->principal, us->as_ms, us->spn, us->tgs_ms);
+		             "; password: TGT in %.1f ms, TERMSRV ticket in "
+		             "%.1f ms",
+		             us->as_ms, us->tgs_ms);
 		break;
 	case RDD_KRB_USER_AS_FAILED:
 		en = rdd_krb_error_name(us->as_code);
@@ -193,23 +193,20 @@ user_detail(struct rdd_phase_result *ph, const struct rdd_krb_user *us)
 		break;
 	case RDD_KRB_USER_TGS_FAILED:
 		en = rdd_krb_error_name(us->tgs_code);
-		r = snprintf(d, cap,
-		             "; with the password: TGT for %s, then %s: %s "
-		             "(%lld)",
-		             us->principal, us->spn, en != NULL ? en : "error",
-		             (long long)us->tgs_code);
+		r = snprintf(
+		    d, cap, "; password: TGT, TERMSRV ticket %s (%lld)",
+		    en != NULL ? en : "error", (long long)us->tgs_code);
 		ph->status = RDD_STATUS_FAILED;
 		break;
 	case RDD_KRB_USER_TIMEOUT:
 		r = snprintf(d, cap,
-		             "; with the password: no answer from the KDC "
-		             "within %.0f ms",
+		             "; password: no answer from the KDC within "
+		             "%.0f ms",
 		             us->as_ms + us->tgs_ms);
 		ph->status = RDD_STATUS_TIMEOUT;
 		break;
 	case RDD_KRB_USER_ERROR:
-		r = snprintf(d, cap, "; with the password: not walked: %s",
-		             us->detail);
+		r = snprintf(d, cap, "; password: not walked: %s", us->detail);
 		break;
 	}
 	if (r < 0)

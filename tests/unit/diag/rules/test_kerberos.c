@@ -379,9 +379,16 @@ test_krb_user_spn(void **state)
 	const struct rdd_finding *f;
 
 	(void)state;
-	/* A ticket: no finding beyond the realm. */
+	/* A ticket: no finding beyond the realm; the phase says it. */
 	healthy(&obs);
 	krb_user(RDD_KRB_USER_TICKET, -1, -1);
+	obs.krb.user.as_ms = 7.25;
+	obs.krb.user.tgs_ms = 1.5;
+	rdd_krb_conclude(&obs);
+	assert_int_equal(obs.phases[RDD_PHASE_KERBEROS].status, RDD_STATUS_OK);
+	assert_has(obs.phases[RDD_PHASE_KERBEROS].detail,
+	           "; clock skew +0 s; password: TGT in 7.2 ms, TERMSRV "
+	           "ticket in 1.5 ms");
 	diagnose(&obs, &diag);
 	expect(&diag, "kerberos-realm", RDD_SEV_INFO);
 	expect_none(&diag, "kerberos-spn-missing");
@@ -390,6 +397,12 @@ test_krb_user_spn(void **state)
 	snprintf(obs.host, sizeof(obs.host), "nospn.rdplab.test");
 	snprintf(krb_user(RDD_KRB_USER_TGS_FAILED, -1, 7)->etext,
 	         sizeof(obs.krb.user.etext), "LOOKING_UP_SERVER");
+	rdd_krb_conclude(&obs);
+	assert_int_equal(obs.phases[RDD_PHASE_KERBEROS].status,
+	                 RDD_STATUS_FAILED);
+	assert_has(obs.phases[RDD_PHASE_KERBEROS].detail,
+	           "; clock skew +0 s; password: TGT, TERMSRV ticket "
+	           "KDC_ERR_S_PRINCIPAL_UNKNOWN (7)");
 	diagnose(&obs, &diag);
 	f = expect(&diag, "kerberos-spn-missing", RDD_SEV_WARNING);
 	assert_has(f->evidence,
