@@ -15,7 +15,7 @@ work=$(mktemp -d)
 export KRB_NS_PREFIX=kvb
 # shellcheck disable=SC2034 # counters kerberos.bash expects
 passed=0 failed=0
-# shellcheck source=../tests/lab/kerberos.bash
+# shellcheck disable=SC1091 # sourced from the tree
 . "$HERE/tests/lab/kerberos.bash"
 trap 'krb_down; rm -rf "$work"' EXIT
 krb_up || { echo "lab setup failed" >&2; exit 1; }
