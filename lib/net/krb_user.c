@@ -46,6 +46,12 @@
 			(buf)[0] = '\0';                                       \
 	} while (0)
 
+/* The encryption types a Windows client allows by default (AES 256, AES
+ * 128, RC4; reference 3.7), so that an account without any of them is
+ * found as it would be from Windows, not rescued by MIT's wider list. */
+#define WINDOWS_ETYPES                                                         \
+	"aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 rc4-hmac"
+
 /* A UDP request is sent again after a second without an answer (as MIT
  * does, reference 3.2). */
 #define UDP_RESEND_MS 1000
@@ -502,6 +508,9 @@ write_config(struct urun *u, char *path, size_t cap)
 	        " dns_canonicalize_hostname = false\n"
 	        " rdns = false\n"
 	        " kdc_timesync = 1\n"
+	        " permitted_enctypes = " WINDOWS_ETYPES "\n"
+	        " default_tkt_enctypes = " WINDOWS_ETYPES "\n"
+	        " default_tgs_enctypes = " WINDOWS_ETYPES "\n"
 	        " default_ccache_name = MEMORY:rdpdoctor\n"
 	        "[realms]\n"
 	        " %s = {\n"

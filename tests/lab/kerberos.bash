@@ -31,6 +31,9 @@
 #   kerberos-user-locked    -allow_tix: kerberos-account-revoked, 18
 #   kerberos-user-expired   -pwexpire now: kerberos-password-expired, 23
 #   kerberos-user-unknown   no such user: kerberos-user-unknown, 6
+#   kerberos-user-etype     a Camellia-only account: 25 without an
+#                           ETYPE-INFO2 for AES or RC4,
+#                           kerberos-etype-unsupported
 #   kerberos-user-skew      the KDC at +10 minutes: MIT adopts its clock
 #                           (time_offset_s 600), the ticket comes, and
 #                           kerberos-clock-skew is still reported
@@ -160,13 +163,15 @@ EOC
 	    kadmin.local -q "addprinc -pw rdd-alice-pw alice" \
 	    >>"$KRB_DIR/setup.log" 2>&1 || return 1
 	# With a password (reference 8.1): a disabled account (-allow_tix,
-	# 18 as for a locked one), an expired password (23), the TERMSRV
-	# SPN of rdsh and none for nospn.
+	# 18 as for a locked one), an expired password (23), an account
+	# with a Camellia key only (none a Windows client allows), the
+	# TERMSRV SPN of rdsh and none for nospn.
 	local q
 	for q in "addprinc -pw rdd-locked-pw locked" \
 	    "modprinc -allow_tix locked" \
 	    "addprinc -pw rdd-expired-pw expired" \
 	    "modprinc -pwexpire now expired" \
+	    "addprinc -pw rdd-cam-pw -e camellia256-cts-cmac:normal camonly" \
 	    "addprinc -randkey TERMSRV/rdsh.rdplab.test"; do
 		env KRB5_CONFIG="$KRB_DIR/krb5.conf" \
 		    KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" kadmin.local -q "$q" \
@@ -355,6 +360,10 @@ krb_case() {
 		krb_user_case "$name" nosuchuser rdd-x-pw rdsh.rdplab.test \
 		    'k["user"]["as_code"]==6 and '"$(krb_sev_expr kerberos-user-unknown critical)"
 		;;
+	kerberos-user-etype)
+		krb_user_case "$name" camonly rdd-cam-pw rdsh.rdplab.test \
+		    'k["user"]["as_code"]==25 and k["user"]["no_common_etype"] and '"$(krb_sev_expr kerberos-etype-unsupported warning)"
+		;;
 	kerberos-user-skew)
 		krb_kdc_stop
 		if ! krb_kdc_start '+10 minutes'; then
@@ -426,7 +435,8 @@ kerberos_all() {
 	    kerberos-nosrv kerberos-by-ip kerberos-suffix \
 	    kerberos-user-ticket kerberos-user-spn kerberos-user-password \
 	    kerberos-user-locked kerberos-user-expired kerberos-user-unknown \
-	    kerberos-user-skew kerberos-user-dropped kerberos-user-secret; do
+	    kerberos-user-etype kerberos-user-skew kerberos-user-dropped \
+	    kerberos-user-secret; do
 		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
 		names+=("$name")
 	done
