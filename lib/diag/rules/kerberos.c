@@ -260,6 +260,19 @@ raise_if_blocked(struct ctx *c, struct draft *d)
 		rdd__raise_severity(d, RDD_SEV_CRITICAL);
 }
 
+/* A Kerberos failure whose NTLM fallback worked (the logon over NTLM with
+ * the same password was accepted) does not stop a Windows client: a
+ * warning, whatever the cause's default. */
+static void
+lower_if_fallback(struct ctx *c, struct draft *d)
+{
+	uint32_t why;
+
+	if (d != NULL && rdd__krb_ntlm_fallback(c->obs, &why) > 0 &&
+	    d->f.severity > RDD_SEV_WARNING)
+		d->f.severity = RDD_SEV_WARNING;
+}
+
 /* The sentence about NTLM that ends a Kerberos failure's evidence. */
 static void
 fallback(struct ctx *c, struct draft *d, char *ev, size_t cap)
@@ -313,7 +326,6 @@ as_failed(struct ctx *c, const struct rdd_krb_info *k)
 	char ev[RDD_EVIDENCE] = "";
 	const char *head;
 	struct draft *d;
-	bool fb = false;
 
 	switch (u->as_code) {
 	case RDD_KRB_ERR_C_PRINCIPAL_UNKNOWN:
@@ -347,12 +359,10 @@ as_failed(struct ctx *c, const struct rdd_krb_info *k)
 	case RDD_KRB_ERR_PREAUTH_REQUIRED:
 		cause = RDD_CAUSE_KERBEROS_ETYPE_UNSUPPORTED;
 		head = "no encryption type in common with the KDC";
-		fb = true;
 		break;
 	case RDD_KRB_ERR_WRONG_REALM:
 		cause = RDD_CAUSE_KERBEROS_WRONG_REALM;
 		head = "belongs to another realm";
-		fb = true;
 		break;
 	case RDD_KRB_ERR_SKEW:
 		cause = RDD_CAUSE_KERBEROS_CLOCK_SKEW;
@@ -369,11 +379,10 @@ as_failed(struct ctx *c, const struct rdd_krb_info *k)
 		            ", without ETYPE-INFO2 for aes256, aes128 or rc4");
 	if (u->detail[0] != '\0')
 		rdd__append(ev, sizeof(ev), " (\"%s\")", u->detail);
-	if (fb)
-		fallback(c, NULL, ev, sizeof(ev));
+	fallback(c, NULL, ev, sizeof(ev));
 	d = emit_ev(c, cause, ev);
-	if (fb)
-		raise_if_blocked(c, d);
+	raise_if_blocked(c, d);
+	lower_if_fallback(c, d);
 	rdd__set_headline(d, "%s: %s", u->principal, head);
 }
 
@@ -390,7 +399,9 @@ tgs_failed(struct ctx *c, const struct rdd_krb_info *k)
 	            u->principal, u->spn);
 	kdc_said(ev, sizeof(ev), u, u->tgs_code);
 	if (u->tgs_code == RDD_KRB_ERR_PRINCIPAL_NOT_UNIQUE) {
+		fallback(c, NULL, ev, sizeof(ev));
 		d = emit_ev(c, RDD_CAUSE_KERBEROS_SPN_DUPLICATE, ev);
+		lower_if_fallback(c, d);
 		rdd__set_headline(d, "TERMSRV/%s is on more than one account",
 		                  c->obs->host);
 		return;

@@ -357,6 +357,20 @@ test_krb_user_as_errors(void **state)
 		expect_none(&diag, "kerberos-spn-missing");
 		expect_none(&diag, "kerberos-ntlm-blocked");
 	}
+	/* A wrong password is critical: the verdict fails in phase
+	 * kerberos (exit 2)... */
+	healthy(&obs);
+	krb_user(RDD_KRB_USER_AS_FAILED, 24, -1);
+	diagnose(&obs, &diag);
+	assert_int_equal(diag.status, RDD_VERDICT_CRITICAL);
+	assert_int_equal(diag.failed_phase, RDD_PHASE_KERBEROS);
+	/* ...unless the logon over NTLM worked: a Windows client falls
+	 * back to it, a warning (exit 1). */
+	obs.credssp.logon.outcome = RDD_LOGON_OK;
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-preauth-failed", RDD_SEV_WARNING);
+	assert_has(f->evidence, "the logon over NTLM worked");
+	assert_int_equal(diag.status, RDD_VERDICT_WARNING);
 	/* A generic MIT failure after a 25 without ETYPE-INFO2. */
 	healthy(&obs);
 	krb_user(RDD_KRB_USER_AS_FAILED, 25, -1)->no_common_etype = true;
