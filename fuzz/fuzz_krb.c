@@ -54,6 +54,11 @@ parse(const uint8_t *data, size_t size)
 	if (e.has_edata)
 		inside(&e.edata, data, size);
 	(void)rdd_krb_error_name(e.error_code);
+	if (e.has_edata) {
+		uint32_t st;
+
+		(void)rdd_krb_edata_ntstatus(&e.edata, &st);
+	}
 	for (size_t i = 0; i < e.n_etypes; i++)
 		(void)rdd_krb_etype_name(e.etypes[i]);
 }
@@ -130,6 +135,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rdd_krb_parse_etype_info2(&v, et, RDD_KRB_MAX_ETYPES, &n) == 0)
 		CHECK(n <= RDD_KRB_MAX_ETYPES);
 	(void)rdd_krb_time(data, size, &t);
+	{
+		uint32_t st = 0;
+
+		/* The input as bare e-data: a status only from 12 bytes. */
+		if (rdd_krb_edata_ntstatus(&v, &st) == 0)
+			CHECK(size >= 12);
+		(void)rdd_krb_ntstatus_name(st);
+	}
 	build(data, size);
 	return 0;
 }

@@ -7,6 +7,7 @@ set -euo pipefail
 # Build and unit tests.
 BUILD_PKGS="gcc make pkg-config meson ninja-build libssl-dev libuv1-dev
 libjansson-dev libsqlite3-dev libcmocka-dev libpcap-dev libnetfilter-queue-dev
+libkrb5-dev
 clang libclang-rt-14-dev clang-format"
 # The completion and install tests: zsh loads the zsh completion, man
 # renders the installed man page.

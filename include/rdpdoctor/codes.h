@@ -41,6 +41,7 @@ enum rdd_code_table {
 	RDD_TABLE_LICENSE,    /* LICENSE_ERROR_MESSAGE dwErrorCode */
 	RDD_TABLE_ERRCONNECT, /* FreeRDP ERRCONNECT_* */
 	RDD_TABLE_XF_EXIT,    /* xfreerdp process exit status */
+	RDD_TABLE_KERBEROS,   /* KRB-ERROR error-code (RFC 4120 7.5.9) */
 	RDD_TABLE_COUNT
 };
 
@@ -103,12 +104,18 @@ const struct rdd_code *rdd_code_find(enum rdd_code_table t, uint32_t value);
 
 /* How a value lookup matched a row. */
 enum rdd_code_via {
-	RDD_VIA_VALUE,    /* the value is the row's own */
-	RDD_VIA_FREERDP,  /* a FreeRDP last error, (class << 16) | type:
+	RDD_VIA_VALUE,     /* the value is the row's own */
+	RDD_VIA_FREERDP,   /* a FreeRDP last error, (class << 16) | type:
 	                    class 1 = ERRINFO, class 2 = ERRCONNECT */
-	RDD_VIA_EXT_RANGE /* an extended reason in the protocol range
+	RDD_VIA_EXT_RANGE, /* an extended reason in the protocol range
 	                     4096..32767, which is the server's ERRINFO code */
+	RDD_VIA_MIT_KRB5   /* an MIT krb5 error code: ERROR_TABLE_BASE_krb5
+	                      (-1765328384) + the Kerberos error-code */
 };
+
+/* MIT krb5's error table base: its code for Kerberos error N is
+ * RDD_MIT_KRB5_BASE + N (as a signed 32-bit number). */
+#define RDD_MIT_KRB5_BASE (-1765328384L)
 
 struct rdd_code_match {
 	const struct rdd_code *code;

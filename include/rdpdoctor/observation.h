@@ -624,6 +624,45 @@ struct rdd_krb_kdc {
 	int32_t etypes[RDD_KRB_KDC_ETYPES];
 };
 
+/*
+ * With --user and a password (after a KDC answered the credential-free
+ * AS-REQ): the AS exchange with pre-authentication and a TGS request for
+ * TERMSRV/<target as typed>, through MIT krb5 (lib/net/krb_user.c) on a
+ * private configuration naming that KDC, a memory credential cache and
+ * rdpdoctor's own transport bounded by the phase timeout
+ * (shared/reference/kerberos.md 4).
+ */
+enum rdd_krb_user_outcome {
+	RDD_KRB_USER_NOT_RUN,
+	RDD_KRB_USER_TICKET,     /* a TGT and the TERMSRV ticket */
+	RDD_KRB_USER_AS_FAILED,  /* the AS exchange failed (as_code, detail) */
+	RDD_KRB_USER_TGS_FAILED, /* a TGT, no TERMSRV ticket (tgs_code) */
+	RDD_KRB_USER_TIMEOUT,    /* the KDC stopped answering in time */
+	RDD_KRB_USER_ERROR       /* our side could not go on (detail) */
+};
+/* "not_run", "ticket", "as_failed", "tgs_failed", "timeout", "error". */
+const char *rdd_krb_user_outcome_name(enum rdd_krb_user_outcome o);
+
+struct rdd_krb_user {
+	enum rdd_krb_user_outcome outcome;
+	char principal[RDD_STR]; /* user@REALM */
+	char spn[RDD_STR];       /* TERMSRV/<host>@REALM */
+	/* The KDC's error codes (RFC 4120 7.5.9); -1: none. */
+	int64_t as_code, tgs_code;
+	char etext[RDD_STR];  /* e-text of the KRB-ERROR that ended it */
+	char detail[RDD_STR]; /* MIT's message, or what went wrong */
+	bool has_ntstatus;    /* Windows e-data (reference 4.3) */
+	uint32_t ntstatus;
+	/* 25 came back without ETYPE-INFO2: no etype in common. */
+	bool no_common_etype;
+	/* krb5_get_time_offsets after the TGT: the KDC's clock minus
+	 * ours as MIT adopted it (kdc_timesync), whole seconds. */
+	bool has_offset;
+	int64_t offset_s;
+	char transport[4]; /* "tcp" or "udp" */
+	double as_ms, tgs_ms;
+};
+
 struct rdd_krb_info {
 	bool run;
 	char realm[RDD_STR];
@@ -635,6 +674,7 @@ struct rdd_krb_info {
 	struct rdd_krb_kdc kdcs[RDD_KRB_MAX_KDCS];
 	size_t n_kdcs;
 	double start_ms, ms;
+	struct rdd_krb_user user; /* --user with a password */
 };
 
 /*

@@ -51,6 +51,9 @@ static const struct rdd_code_table_info tables[RDD_TABLE_COUNT] = {
                               "FreeRDP include/freerdp/error.h", true},
     [RDD_TABLE_XF_EXIT] = {"xfreerdpExit", "xfreerdp exit status", prefixes_xf,
                            "FreeRDP client/X11/xfreerdp.h", false},
+    [RDD_TABLE_KERBEROS] = {"kerberos",
+                            "Kerberos error code (KDC_ERR_*, KRB_AP_ERR_*)",
+                            prefixes_none, "RFC 4120 7.5.9", false},
 };
 
 static const struct rdd_code codes[] = {
@@ -162,6 +165,16 @@ rdd_code_find_value(uint32_t value, struct rdd_code_match *out, size_t cap)
 		    out, cap, n,
 		    rdd_code_find(RDD_TABLE_ERRCONNECT, value & 0xFFFF),
 		    RDD_VIA_FREERDP);
+	/* MIT krb5 (kinit, FreeRDP's logs) prints -1765328384 + code. */
+	{
+		long v = (long)(int32_t)value - RDD_MIT_KRB5_BASE;
+
+		if (v >= 0 && v <= 127)
+			n = add_match(
+			    out, cap, n,
+			    rdd_code_find(RDD_TABLE_KERBEROS, (uint32_t)v),
+			    RDD_VIA_MIT_KRB5);
+	}
 	return n;
 }
 

@@ -1574,6 +1574,11 @@ maybe_kerberos(struct run *r, bool final)
 	p.realm_source = src;
 	p.cname = cname;
 	p.kdc = opt->kdc;
+	if (opt->credentials != NULL && opt->credentials->password != NULL &&
+	    opt->credentials->user[0] != '\0') {
+		p.password = opt->credentials->password;
+		p.host = opt->host;
+	}
 	p.timeout_ms = opt->timeout_s * 1000.0;
 	p.t0_us = r->t0_us;
 	p.trace = opt->trace;

@@ -23,6 +23,7 @@
 #include <sys/time.h>
 
 #include "krb_run.h"
+#include "krb_user.h"
 #include "rdpdoctor/krbphase.h"
 #include "wire/krb.h"
 
@@ -75,6 +76,14 @@ struct krun {
 	uint64_t t0_us, start_us;
 	uv_work_t work;
 	int refs;
+	/* With a password: the AS and TGS exchanges (krb_user.c) after
+	 * the probes, on the thread pool. */
+	const char *password;
+	char host[RDD_STR];
+	bool user_started;
+	uv_work_t user_work;
+	struct rdd__krb_user_params up;
+	struct rdd_krb_user user;
 	/* Filled by the lookup thread, read on the loop after it. */
 	size_t n;
 	struct sockaddr_storage addrs[RDD_KRB_MAX_KDCS];
@@ -115,9 +124,74 @@ ktrace(struct krun *k, const char *fmt, ...)
 }
 
 static void
+user_work(uv_work_t *w)
+{
+	struct krun *k = w->data;
+
+	rdd__krb_user_run(&k->up, &k->user);
+}
+
+static void kunref(struct krun *k);
+
+static void
+user_done(uv_work_t *w, int status)
+{
+	struct krun *k = w->data;
+
+	(void)status;
+	k->out->user = k->user;
+	ktrace(k, "Kerberos: with the password: %s after %.0f ms",
+	       rdd_krb_user_outcome_name(k->user.outcome),
+	       k->user.as_ms + k->user.tgs_ms);
+	kunref(k);
+}
+
+/* The probes are over: with a password and a KDC that answered, walk
+ * the AS and TGS exchanges with it (never when none answered: MIT and
+ * its waits are not started for a KDC that does not answer). Returns
+ * true when started. */
+static bool
+maybe_user(struct krun *k)
+{
+	struct rdd_krb_info *o = k->out;
+	size_t i;
+
+	if (k->user_started || k->password == NULL || k->host[0] == '\0')
+		return false;
+	k->user_started = true;
+	for (i = 0; i < o->n_kdcs; i++)
+		if (o->kdcs[i].answered &&
+		    (o->kdcs[i].tcp.outcome == RDD_KRB_ANSWERED ||
+		     o->kdcs[i].udp.outcome == RDD_KRB_ANSWERED))
+			break;
+	if (i == o->n_kdcs) {
+		ktrace(k, "Kerberos: no KDC answered: no AS exchange with "
+		          "the password");
+		return false;
+	}
+	memset(&k->up, 0, sizeof(k->up));
+	k->up.realm = k->realm;
+	k->up.cname = k->cname;
+	k->up.password = k->password;
+	k->up.host = k->host;
+	k->up.kdc = k->probes[i].addr;
+	k->up.tcp = o->kdcs[i].tcp.outcome == RDD_KRB_ANSWERED;
+	k->up.timeout_ms = k->timeout_ms;
+	k->up.trace = k->trace;
+	k->up.trace_ctx = k->trace_ctx;
+	k->user_work.data = k;
+	if (uv_queue_work(k->loop, &k->user_work, user_work, user_done) != 0)
+		return false;
+	k->refs = 1;
+	return true;
+}
+
+static void
 kunref(struct krun *k)
 {
 	if (--k->refs > 0)
+		return;
+	if (maybe_user(k))
 		return;
 	k->out->ms = (double)(mono_us() - k->start_us) / 1000.0;
 	for (size_t i = 0; i < RDD_KRB_MAX_KDCS; i++)
@@ -789,6 +863,9 @@ rdd__krb_start(uv_loop_t *loop, const struct rdd__krb_params *p,
 		SAY(k->kdc_opt, sizeof(k->kdc_opt), "%s", p->kdc);
 	}
 	k->timeout_ms = p->timeout_ms;
+	k->password = p->password;
+	if (p->host != NULL)
+		SAY(k->host, sizeof(k->host), "%s", p->host);
 	k->t0_us = p->t0_us;
 	k->start_us = mono_us();
 	k->work.data = k;

@@ -18,7 +18,12 @@ struct rdd__krb_params {
 	const char *cname; /* the client name of the AS-REQ */
 	const char *kdc;   /* --kdc HOST[:PORT]; NULL: DNS SRV */
 	double timeout_ms; /* per phase: the DNS, then the KDCs */
-	uint64_t t0_us;    /* the check's start (uv_hrtime / 1000) */
+	/* --user's password (NULL: none) and the target as typed: after a
+	 * KDC answered, the AS exchange and TERMSRV/<host> (krb_user.h),
+	 * bounded by another TIMEOUT_MS. */
+	const char *password;
+	const char *host;
+	uint64_t t0_us; /* the check's start (uv_hrtime / 1000) */
 	rdd_trace_cb trace;
 	void *trace_ctx;
 };

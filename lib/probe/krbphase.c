@@ -29,6 +29,26 @@ rdd_krb_realm_source_name(enum rdd_krb_realm_source s)
 }
 
 const char *
+rdd_krb_user_outcome_name(enum rdd_krb_user_outcome o)
+{
+	switch (o) {
+	case RDD_KRB_USER_NOT_RUN:
+		return "not_run";
+	case RDD_KRB_USER_TICKET:
+		return "ticket";
+	case RDD_KRB_USER_AS_FAILED:
+		return "as_failed";
+	case RDD_KRB_USER_TGS_FAILED:
+		return "tgs_failed";
+	case RDD_KRB_USER_TIMEOUT:
+		return "timeout";
+	case RDD_KRB_USER_ERROR:
+		return "error";
+	}
+	return "not_run";
+}
+
+const char *
 rdd_krb_lookup_name(enum rdd_krb_lookup l)
 {
 	static const char *const n[] = {"not_run", "found", "none", "no_answer",
@@ -143,6 +163,56 @@ transport(char *buf, size_t cap, const char *name,
 	}
 }
 
+/* With the password: what the AS and TGS exchanges gave, appended to the
+ * phase's detail; a failure fails the phase (a Kerberos logon would). */
+static void
+user_detail(struct rdd_phase_result *ph, const struct rdd_krb_user *us)
+{
+	size_t n = strlen(ph->detail);
+	char *d = ph->detail + n;
+	size_t cap = sizeof(ph->detail) - n;
+	const char *en;
+	int r = 0;
+
+	switch (us->outcome) {
+	case RDD_KRB_USER_NOT_RUN:
+		return;
+	case RDD_KRB_USER_TICKET:
+		r = snprintf(d, cap,
+		             "; password: TGT in %.1f ms, TERMSRV ticket in "
+		             "%.1f ms",
+		             us->as_ms, us->tgs_ms);
+		break;
+	case RDD_KRB_USER_AS_FAILED:
+		en = rdd_krb_error_name(us->as_code);
+		r = snprintf(d, cap,
+		             "; with the password: AS for %s: %s (%lld)",
+		             us->principal, en != NULL ? en : "error",
+		             (long long)us->as_code);
+		ph->status = RDD_STATUS_FAILED;
+		break;
+	case RDD_KRB_USER_TGS_FAILED:
+		en = rdd_krb_error_name(us->tgs_code);
+		r = snprintf(
+		    d, cap, "; password: TGT, TERMSRV ticket %s (%lld)",
+		    en != NULL ? en : "error", (long long)us->tgs_code);
+		ph->status = RDD_STATUS_FAILED;
+		break;
+	case RDD_KRB_USER_TIMEOUT:
+		r = snprintf(d, cap,
+		             "; password: no answer from the KDC within "
+		             "%.0f ms",
+		             us->as_ms + us->tgs_ms);
+		ph->status = RDD_STATUS_TIMEOUT;
+		break;
+	case RDD_KRB_USER_ERROR:
+		r = snprintf(d, cap, "; password: not walked: %s", us->detail);
+		break;
+	}
+	if (r < 0)
+		*d = '\0';
+}
+
 void
 rdd_krb_conclude(struct rdd_observation *obs)
 {
@@ -203,4 +273,5 @@ rdd_krb_conclude(struct rdd_observation *obs)
 	else
 		DETAIL(ph, "realm %s (from %s): KDC %s %s: %s, %s; %s",
 		       k->realm, src, a->name, a->address, u, t, what);
+	user_detail(ph, &k->user);
 }

@@ -57,6 +57,8 @@ via_name(enum rdd_code_via v)
 		return "freerdp-last-error";
 	case RDD_VIA_EXT_RANGE:
 		return "extended-protocol-range";
+	case RDD_VIA_MIT_KRB5:
+		return "mit-krb5";
 	}
 	return "value";
 }

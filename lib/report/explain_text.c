@@ -96,6 +96,11 @@ text_match(struct ctx *c, const struct rdd_code_match *m)
 		    "0x%" PRIX32 "\n",
 		    code->table == RDD_TABLE_ERRINFO ? "ERRINFO" : "CONNECT",
 		    code->table == RDD_TABLE_ERRINFO ? 1u : 2u, code->value);
+	else if (m->via == RDD_VIA_MIT_KRB5)
+		fprintf(c->out,
+		        "  read as an MIT krb5 code: -1765328384 + %" PRIu32
+		        "\n",
+		        code->value);
 	else if (m->via == RDD_VIA_EXT_RANGE)
 		fputs("  (extended reasons 4096-32767 are the server's error "
 		      "info codes)\n",

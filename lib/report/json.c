@@ -777,6 +777,56 @@ build_krb_transport(struct jb *b, const struct rdd_krb_transport *t)
 	return o;
 }
 
+/* kerberos.user (docs/json.md): null when no password was walked. */
+static json_t *
+build_krb_user(struct jb *b, const struct rdd_krb_user *u)
+{
+	const char *n;
+	char st[16];
+	json_t *o;
+
+	if (u->outcome == RDD_KRB_USER_NOT_RUN)
+		return json_null();
+	o = json_object();
+	if (o == NULL) {
+		b->err = -1;
+		return NULL;
+	}
+	rdd__j_put(b, o, "outcome",
+	           rdd__j_name_or_null(rdd_krb_user_outcome_name(u->outcome)));
+	rdd__j_put(b, o, "principal", UNTRUSTED(u->principal));
+	rdd__j_put(b, o, "spn", UNTRUSTED(u->spn));
+	rdd__j_put(b, o, "transport", json_string(u->transport));
+	rdd__j_put(b, o, "as_code",
+	           u->as_code >= 0 ? json_integer(u->as_code) : json_null());
+	n = u->as_code >= 0 ? rdd_krb_error_name(u->as_code) : NULL;
+	rdd__j_put(b, o, "as_error", n != NULL ? json_string(n) : json_null());
+	rdd__j_put(b, o, "tgs_code",
+	           u->tgs_code >= 0 ? json_integer(u->tgs_code) : json_null());
+	n = u->tgs_code >= 0 ? rdd_krb_error_name(u->tgs_code) : NULL;
+	rdd__j_put(b, o, "tgs_error", n != NULL ? json_string(n) : json_null());
+	snprintf(st, sizeof(st), "0x%08X", (unsigned)u->ntstatus);
+	rdd__j_put(b, o, "ntstatus",
+	           u->has_ntstatus ? json_string(st) : json_null());
+	n = u->has_ntstatus ? rdd_krb_ntstatus_name(u->ntstatus) : NULL;
+	rdd__j_put(b, o, "ntstatus_name",
+	           n != NULL ? json_string(n) : json_null());
+	rdd__j_put(b, o, "no_common_etype", json_boolean(u->no_common_etype));
+	rdd__j_put(b, o, "etext",
+	           rdd__j_untrusted_or_null(u->etext, sizeof(u->etext)));
+	rdd__j_put(b, o, "detail",
+	           rdd__j_untrusted_or_null(u->detail, sizeof(u->detail)));
+	rdd__j_put(b, o, "time_offset_s",
+	           u->has_offset ? json_integer(u->offset_s) : json_null());
+	rdd__j_put(b, o, "as_ms", rdd__j_ms_value(u->as_ms));
+	rdd__j_put(b, o, "tgs_ms",
+	           u->outcome == RDD_KRB_USER_TICKET ||
+	                   u->outcome == RDD_KRB_USER_TGS_FAILED
+	               ? rdd__j_ms_value(u->tgs_ms)
+	               : json_null());
+	return o;
+}
+
 /* Kerberos (docs/json.md "kerberos"): null when the phase did not run. */
 static json_t *
 build_kerberos(struct jb *b, const struct rdd_observation *obs)
@@ -847,6 +897,7 @@ build_kerberos(struct jb *b, const struct rdd_observation *obs)
 		rdd__j_push(b, arr, e);
 	}
 	rdd__j_put(b, o, "kdcs", arr);
+	rdd__j_put(b, o, "user", build_krb_user(b, &k->user));
 	rdd__j_put(b, o, "ms", rdd__j_ms_value(k->ms));
 	return o;
 }

@@ -347,6 +347,100 @@ rdd_krb_tcp_record(struct rdd_cur *c, struct rdd_cur *msg)
 	return 1;
 }
 
+static uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* KERB-ERROR-DATA with a KERB-EXT-ERROR. */
+static int
+kerb_error_data(const struct rdd_cur *edata, uint32_t *status)
+{
+	struct rdd_cur in = *edata, seq, field, value;
+	int64_t type;
+
+	if (rdd_der_get(&in, RDD_DER_SEQUENCE, &seq) != 0 ||
+	    rdd_cur_left(&in) != 0 ||
+	    rdd_der_get(&seq, RDD_DER_CTX(1), &field) != 0 ||
+	    explicit_int(&field, &type) != 0 || (type != 3 && type != 1) ||
+	    rdd_der_get(&seq, RDD_DER_CTX(2), &field) != 0 ||
+	    explicit_one(&field, RDD_DER_OCTET_STRING, &value) != 0 ||
+	    rdd_cur_left(&seq) != 0 || rdd_cur_left(&value) != 12)
+		return -1;
+	*status = le32(value.p);
+	return 0;
+}
+
+/* METHOD-DATA with a 12-byte PA-PW-SALT. */
+static int
+pw_salt(const struct rdd_cur *edata, uint32_t *status)
+{
+	struct rdd_cur in = *edata, seq, pa, field, value;
+	int64_t type;
+
+	if (rdd_der_get(&in, RDD_DER_SEQUENCE, &seq) != 0 ||
+	    rdd_cur_left(&in) != 0)
+		return -1;
+	while (rdd_cur_left(&seq) > 0) {
+		if (rdd_der_get(&seq, RDD_DER_SEQUENCE, &pa) != 0 ||
+		    rdd_der_get(&pa, RDD_DER_CTX(1), &field) != 0 ||
+		    explicit_int(&field, &type) != 0 ||
+		    rdd_der_get(&pa, RDD_DER_CTX(2), &field) != 0 ||
+		    explicit_one(&field, RDD_DER_OCTET_STRING, &value) != 0)
+			return -1;
+		if (type == RDD_KRB_PA_PW_SALT && rdd_cur_left(&value) == 12) {
+			*status = le32(value.p);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+rdd_krb_edata_ntstatus(const struct rdd_cur *edata, uint32_t *status)
+{
+	if (edata == NULL || status == NULL)
+		return -1;
+	if (kerb_error_data(edata, status) == 0)
+		return 0;
+	return pw_salt(edata, status);
+}
+
+const char *
+rdd_krb_ntstatus_name(uint32_t status)
+{
+	switch (status) {
+	case 0xC000006AU:
+		return "STATUS_WRONG_PASSWORD";
+	case 0xC000006DU:
+		return "STATUS_LOGON_FAILURE";
+	case 0xC000006EU:
+		return "STATUS_ACCOUNT_RESTRICTION";
+	case 0xC000006FU:
+		return "STATUS_INVALID_LOGON_HOURS";
+	case 0xC0000070U:
+		return "STATUS_INVALID_WORKSTATION";
+	case 0xC0000071U:
+		return "STATUS_PASSWORD_EXPIRED";
+	case 0xC0000072U:
+		return "STATUS_ACCOUNT_DISABLED";
+	case 0xC0000133U:
+		return "STATUS_TIME_DIFFERENCE_AT_DC";
+	case 0xC0000193U:
+		return "STATUS_ACCOUNT_EXPIRED";
+	case 0xC0000224U:
+		return "STATUS_PASSWORD_MUST_CHANGE";
+	case 0xC0000234U:
+		return "STATUS_ACCOUNT_LOCKED_OUT";
+	case 0xC00002FAU:
+		return "STATUS_SMARTCARD_LOGON_REQUIRED";
+	default:
+		return NULL;
+	}
+}
+
 const char *
 rdd_krb_error_name(int64_t code)
 {
@@ -371,14 +465,24 @@ rdd_krb_error_name(int64_t code)
 		return "KDC_ERR_PREAUTH_FAILED";
 	case 25:
 		return "KDC_ERR_PREAUTH_REQUIRED";
+	case 31:
+		return "KRB_AP_ERR_BAD_INTEGRITY";
+	case 32:
+		return "KRB_AP_ERR_TKT_EXPIRED";
 	case 37:
 		return "KRB_AP_ERR_SKEW";
+	case 41:
+		return "KRB_AP_ERR_MODIFIED";
+	case 44:
+		return "KRB_AP_ERR_BADKEYVER";
 	case 52:
 		return "KRB_ERR_RESPONSE_TOO_BIG";
 	case 60:
 		return "KRB_ERR_GENERIC";
 	case 68:
 		return "KDC_ERR_WRONG_REALM";
+	case 69:
+		return "KRB_AP_ERR_USER_TO_USER_REQUIRED";
 	default:
 		return NULL;
 	}

@@ -42,15 +42,21 @@
 #define RDD_KRB_ERROR 30
 
 /* Error codes the probe tells apart (RFC 4120 7.5.9). */
+#define RDD_KRB_ERR_NAME_EXP 1
 #define RDD_KRB_ERR_C_PRINCIPAL_UNKNOWN 6
+#define RDD_KRB_ERR_S_PRINCIPAL_UNKNOWN 7
+#define RDD_KRB_ERR_PRINCIPAL_NOT_UNIQUE 8
+#define RDD_KRB_ERR_POLICY 12
 #define RDD_KRB_ERR_ETYPE_NOSUPP 14
 #define RDD_KRB_ERR_CLIENT_REVOKED 18
 #define RDD_KRB_ERR_KEY_EXPIRED 23
+#define RDD_KRB_ERR_PREAUTH_FAILED 24
 #define RDD_KRB_ERR_PREAUTH_REQUIRED 25
 #define RDD_KRB_ERR_SKEW 37
 #define RDD_KRB_ERR_WRONG_REALM 68
 
 /* PA-DATA types. */
+#define RDD_KRB_PA_PW_SALT 3
 #define RDD_KRB_PA_ETYPE_INFO2 19
 
 /* Longest realm and principal name the builder writes. */
@@ -122,6 +128,25 @@ int rdd_krb_tcp_record(struct rdd_cur *c, struct rdd_cur *msg);
 /* A KerberosTime "YYYYMMDDHHMMSSZ" (15 bytes at P) as seconds since the
  * epoch. Returns 0, or -1 when it is not one. */
 int rdd_krb_time(const uint8_t *p, size_t len, int64_t *t);
+
+/*
+ * The NTSTATUS a Windows KDC puts in a KRB-ERROR's e-data (the bytes of
+ * the OCTET STRING, EDATA), shared/reference/kerberos.md 4.3:
+ *
+ *   KERB-ERROR-DATA ::= SEQUENCE { data-type [1] INTEGER,
+ *                                  data-value [2] OCTET STRING OPTIONAL }
+ *   with data-type 3 (KERB_ERR_TYPE_EXTENDED; 1 in older headers) and
+ *   data-value a KERB-EXT-ERROR: status, reserved, flags (12 bytes, LE);
+ *
+ * or a METHOD-DATA holding PA-PW-SALT (3) of exactly 12 bytes whose first
+ * four are the status (a real salt of another length is no status).
+ * Returns 0 with *STATUS set, or -1 when there is none.
+ */
+int rdd_krb_edata_ntstatus(const struct rdd_cur *edata, uint32_t *status);
+
+/* "STATUS_ACCOUNT_LOCKED_OUT" and the like for the NTSTATUS values a KDC
+ * gives (reference 4.3), or NULL. */
+const char *rdd_krb_ntstatus_name(uint32_t status);
 
 /* "KDC_ERR_PREAUTH_REQUIRED" and the like, or NULL for a code not known. */
 const char *rdd_krb_error_name(int64_t code);

@@ -21,12 +21,39 @@
 #   kerberos-by-ip    the target as an address: kerberos-by-ip
 #   kerberos-suffix   --kdc without --realm: the realm is the target's DNS
 #                     suffix (once attempt A is over), the KDC the option's
+# With --user and RDPDOCTOR_PASSWORD (the AS and TGS exchanges through MIT
+# krb5, reference 4):
+#   kerberos-user-ticket    alice, right password, rdsh (TERMSRV SPN): a
+#                           TGT and the ticket, no Kerberos failure
+#   kerberos-user-spn       alice on nospn.rdplab.test (no SPN):
+#                           kerberos-spn-missing (warning), TGS 7
+#   kerberos-user-password  a wrong password: kerberos-preauth-failed, 24
+#   kerberos-user-locked    -allow_tix: kerberos-account-revoked, 18
+#   kerberos-user-expired   -pwexpire now: kerberos-password-expired, 23
+#   kerberos-user-unknown   no such user: kerberos-user-unknown, 6
+#   kerberos-user-etype     a Camellia-only account: 25 without an
+#                           ETYPE-INFO2 for AES or RC4,
+#                           kerberos-etype-unsupported
+#   kerberos-user-skew      the KDC at +10 minutes: MIT adopts its clock
+#                           (time_offset_s 600), the ticket comes, and
+#                           kerberos-clock-skew is still reported
+#   kerberos-user-dropped   88 dropped: the exchange is not started, the
+#                           phase ends within its timeout
+#   kerberos-user-secret    -v, --json and KRB5_TRACE: the password is in
+#                           no output, MIT's trace file stays empty
+#                           (KRB5_INIT_CONTEXT_SECURE), no private
+#                           krb5.conf is left in TMPDIR
+# Every check exits 2: nothing listens on rdsh's 3389 (tcp-refused), so the
+# exit code is asserted together with the finding and its severity.
 #
 # Uses from the caller: TOOL, work, passed, failed, n, FILTER.
 # shellcheck disable=SC2154 # set by the caller
 
-KRB_NS1=kerberos-kdc
-KRB_NS2=kerberos-cli
+# KRB_NS_PREFIX names the namespaces and the veth pair (default
+# "kerberos"), so that two runs on one machine do not meet.
+KRB_NSP=${KRB_NS_PREFIX:-kerberos}
+KRB_NS1=$KRB_NSP-kdc
+KRB_NS2=$KRB_NSP-cli
 KRB_NET=10.209.0
 KRB_REALM=RDPLAB.TEST
 KRB_TIMEOUT=2
@@ -47,18 +74,18 @@ krb_kdc_start() {
 	local ft=${1:-}
 	if [ -n "$ft" ]; then
 		KRB5_CONFIG=$KRB_DIR/krb5.conf KRB5_KDC_PROFILE=$KRB_DIR/kdc.conf \
-		    ip netns exec $KRB_NS1 faketime "$ft" krb5kdc -n \
+		    ip netns exec "$KRB_NS1" faketime "$ft" krb5kdc -n \
 		    -r $KRB_REALM >>"$KRB_DIR/kdc.out" 2>&1 &
 	else
 		KRB5_CONFIG=$KRB_DIR/krb5.conf KRB5_KDC_PROFILE=$KRB_DIR/kdc.conf \
-		    ip netns exec $KRB_NS1 krb5kdc -n -r $KRB_REALM \
+		    ip netns exec "$KRB_NS1" krb5kdc -n -r $KRB_REALM \
 		    >>"$KRB_DIR/kdc.out" 2>&1 &
 	fi
 	echo $! >"$KRB_DIR/kdc.pid"
 	# Up when 88/tcp listens (at most 5 s).
 	local _
 	for _ in $(seq 50); do
-		ip netns exec $KRB_NS1 ss -Hltn 'sport = :88' 2>/dev/null |
+		ip netns exec "$KRB_NS1" ss -Hltn 'sport = :88' 2>/dev/null |
 		    grep -q . && return 0
 		sleep 0.1
 	done
@@ -69,7 +96,7 @@ krb_kdc_start() {
 # KDC as its child, so $! alone is not the KDC).
 krb_kdc_pids() {
 	local p
-	for p in $(ip netns pids $KRB_NS1 2>/dev/null); do
+	for p in $(ip netns pids "$KRB_NS1" 2>/dev/null); do
 		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = krb5kdc ] && echo "$p"
 	done
 }
@@ -122,6 +149,7 @@ no-resolv
 no-hosts
 host-record=dc1.rdplab.test,$KRB_NET.1
 host-record=rdsh.rdplab.test,$KRB_NET.1
+host-record=nospn.rdplab.test,$KRB_NET.1
 srv-host=_kerberos._udp.rdplab.test,dc1.rdplab.test,88
 srv-host=_kerberos._tcp.rdplab.test,dc1.rdplab.test,88
 local=/rdplab.test/
@@ -134,24 +162,39 @@ EOC
 	env KRB5_CONFIG="$KRB_DIR/krb5.conf" KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" \
 	    kadmin.local -q "addprinc -pw rdd-alice-pw alice" \
 	    >>"$KRB_DIR/setup.log" 2>&1 || return 1
-	ip netns add $KRB_NS1 || return 1
-	ip netns add $KRB_NS2 || return 1
-	ip link add kerberos-v1 type veth peer name kerberos-v2 || return 1
-	ip link set kerberos-v1 netns $KRB_NS1
-	ip link set kerberos-v2 netns $KRB_NS2
-	ip -n $KRB_NS1 addr add $KRB_NET.1/24 dev kerberos-v1
-	ip -n $KRB_NS2 addr add $KRB_NET.2/24 dev kerberos-v2
-	ip -n $KRB_NS1 link set lo up
-	ip -n $KRB_NS2 link set lo up
-	ip -n $KRB_NS1 link set kerberos-v1 up
-	ip -n $KRB_NS2 link set kerberos-v2 up
+	# With a password (reference 8.1): a disabled account (-allow_tix,
+	# 18 as for a locked one), an expired password (23), an account
+	# with a Camellia key only (none a Windows client allows), the
+	# TERMSRV SPN of rdsh and none for nospn.
+	local q
+	for q in "addprinc -pw rdd-locked-pw locked" \
+	    "modprinc -allow_tix locked" \
+	    "addprinc -pw rdd-expired-pw expired" \
+	    "modprinc -pwexpire now expired" \
+	    "addprinc -pw rdd-cam-pw -e camellia256-cts-cmac:normal camonly" \
+	    "addprinc -randkey TERMSRV/rdsh.rdplab.test"; do
+		env KRB5_CONFIG="$KRB_DIR/krb5.conf" \
+		    KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" kadmin.local -q "$q" \
+		    >>"$KRB_DIR/setup.log" 2>&1 || return 1
+	done
+	ip netns add "$KRB_NS1" || return 1
+	ip netns add "$KRB_NS2" || return 1
+	ip link add "$KRB_NSP"-v1 type veth peer name "$KRB_NSP"-v2 || return 1
+	ip link set "$KRB_NSP"-v1 netns "$KRB_NS1"
+	ip link set "$KRB_NSP"-v2 netns "$KRB_NS2"
+	ip -n "$KRB_NS1" addr add $KRB_NET.1/24 dev "$KRB_NSP"-v1
+	ip -n "$KRB_NS2" addr add $KRB_NET.2/24 dev "$KRB_NSP"-v2
+	ip -n "$KRB_NS1" link set lo up
+	ip -n "$KRB_NS2" link set lo up
+	ip -n "$KRB_NS1" link set "$KRB_NSP"-v1 up
+	ip -n "$KRB_NS2" link set "$KRB_NSP"-v2 up
 	# In the foreground of a background job: reaped by this shell.
-	ip netns exec $KRB_NS1 dnsmasq -k -C "$KRB_DIR/dnsmasq.conf" \
+	ip netns exec "$KRB_NS1" dnsmasq -k -C "$KRB_DIR/dnsmasq.conf" \
 	    2>>"$KRB_DIR/setup.log" &
 	echo $! >"$KRB_DIR/dnsmasq.pid"
 	local _
 	for _ in $(seq 50); do
-		ip netns exec $KRB_NS1 ss -Hlun 'sport = :53' 2>/dev/null |
+		ip netns exec "$KRB_NS1" ss -Hlun 'sport = :53' 2>/dev/null |
 		    grep -q . && break
 		sleep 0.1
 	done
@@ -164,8 +207,8 @@ krb_down() {
 	local pid
 	pid=$(cat "$KRB_DIR/dnsmasq.pid" 2>/dev/null)
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	ip netns del $KRB_NS1 2>/dev/null
-	ip netns del $KRB_NS2 2>/dev/null
+	ip netns del "$KRB_NS1" 2>/dev/null
+	ip netns del "$KRB_NS2" 2>/dev/null
 	rm -rf "$KRB_DIR"
 }
 
@@ -176,7 +219,7 @@ krb_check() {
 	shift
 	t0=${EPOCHREALTIME/./}
 	# shellcheck disable=SC2016 # $0 and $@ are the inner shell's
-	ip netns exec $KRB_NS2 unshare -m sh -c \
+	ip netns exec "$KRB_NS2" unshare -m sh -c \
 	    'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
 	    "$KRB_DIR/resolv.conf" "$TOOL" check --json --no-udp \
 	    --samples 0 -t $KRB_TIMEOUT "$@" >"$out" 2>"$out.err"
@@ -192,6 +235,26 @@ d=json.load(open(sys.argv[1]))
 k=d.get("kerberos") or {}
 ids=[f["id"] for f in d.get("findings",[])]
 print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null
+}
+
+# krb_user_case NAME USER PASSWORD HOST EXPR: check --user USER with the
+# password in RDPDOCTOR_PASSWORD against HOST; EXPR (krb_jq) must hold and
+# the exit code be 2.
+krb_user_case() {
+	local name=$1 user=$2 pw=$3 host=$4 expr=$5 out=$work/krb-$1.json v
+	RDPDOCTOR_PASSWORD=$pw krb_check "$out" --realm $KRB_REALM \
+	    --user "$user" "$host"
+	v=$(krb_jq "$out" "$expr")
+	if [ "$v" = True ] && [ "$(cat "$out.rc")" = 2 ]; then
+		krb_ok "$name" "$(krb_jq "$out" '"%s as %s ms tgs %s ms phase %.1f ms" % (k["user"]["outcome"], k["user"]["as_ms"], k["user"]["tgs_ms"], k["ms"])')"
+	else
+		krb_fail "$name" "rc $(cat "$out.rc") $(krb_jq "$out" 'k.get("user")') $(krb_jq "$out" 'ids') $(head -c 300 "$out.err")"
+	fi
+}
+
+# krb_sev FILE ID: the severity of finding ID.
+krb_sev_expr() {
+	echo "[f[\"severity\"] for f in d[\"findings\"] if f[\"id\"]==\"$1\"]==[\"$2\"]"
 }
 
 krb_case() {
@@ -223,10 +286,10 @@ krb_case() {
 		fi
 		;;
 	kerberos-dropped)
-		ip netns exec $KRB_NS1 iptables -A INPUT -p udp --dport 88 -j DROP
-		ip netns exec $KRB_NS1 iptables -A INPUT -p tcp --dport 88 -j DROP
+		ip netns exec "$KRB_NS1" iptables -A INPUT -p udp --dport 88 -j DROP
+		ip netns exec "$KRB_NS1" iptables -A INPUT -p tcp --dport 88 -j DROP
 		krb_check "$out" --realm $KRB_REALM rdsh.rdplab.test
-		ip netns exec $KRB_NS1 iptables -F INPUT
+		ip netns exec "$KRB_NS1" iptables -F INPUT
 		# The phase ends within its timeout (2 s) plus the lookup.
 		v=$(krb_jq "$out" '"kerberos-kdc-unreachable" in ids and k["ms"] <= '$KRB_TIMEOUT'*1000+500 and k["kdcs"][0]["udp"]["outcome"]=="no_answer" and k["kdcs"][0]["tcp"]["outcome"]=="no_answer"')
 		if [ "$v" = True ] && [ "$(cat "$out.ms")" -le $((KRB_TIMEOUT * 1000 * 3)) ]; then
@@ -236,9 +299,9 @@ krb_case() {
 		fi
 		;;
 	kerberos-udp)
-		ip netns exec $KRB_NS1 iptables -A INPUT -p udp --dport 88 -j DROP
+		ip netns exec "$KRB_NS1" iptables -A INPUT -p udp --dport 88 -j DROP
 		krb_check "$out" --realm $KRB_REALM rdsh.rdplab.test
-		ip netns exec $KRB_NS1 iptables -F INPUT
+		ip netns exec "$KRB_NS1" iptables -F INPUT
 		v=$(krb_jq "$out" '"kerberos-kdc-udp-blocked" in ids and "kerberos-kdc-unreachable" not in ids')
 		if [ "$v" = True ]; then
 			krb_ok "$name"
@@ -273,13 +336,107 @@ krb_case() {
 			krb_fail "$name" "$(krb_jq "$out" 'k')"
 		fi
 		;;
+	kerberos-user-ticket)
+		krb_user_case "$name" alice rdd-alice-pw rdsh.rdplab.test \
+		    'k["user"]["outcome"]=="ticket" and k["user"]["spn"]=="TERMSRV/rdsh.rdplab.test@RDPLAB.TEST" and k["user"]["tgs_code"] is None and abs(k["user"]["time_offset_s"])<=1 and not [i for i in ids if i.startswith("kerberos-") and i!="kerberos-realm"]'
+		;;
+	kerberos-user-spn)
+		krb_user_case "$name" alice rdd-alice-pw nospn.rdplab.test \
+		    'k["user"]["outcome"]=="tgs_failed" and k["user"]["tgs_code"]==7 and '"$(krb_sev_expr kerberos-spn-missing warning)"
+		;;
+	kerberos-user-password)
+		krb_user_case "$name" alice rdd-wrong-pw rdsh.rdplab.test \
+		    'k["user"]["as_code"]==24 and '"$(krb_sev_expr kerberos-preauth-failed critical)"
+		;;
+	kerberos-user-locked)
+		krb_user_case "$name" locked rdd-locked-pw rdsh.rdplab.test \
+		    'k["user"]["as_code"]==18 and '"$(krb_sev_expr kerberos-account-revoked critical)"
+		;;
+	kerberos-user-expired)
+		krb_user_case "$name" expired rdd-expired-pw rdsh.rdplab.test \
+		    'k["user"]["as_code"]==23 and '"$(krb_sev_expr kerberos-password-expired critical)"
+		;;
+	kerberos-user-unknown)
+		krb_user_case "$name" nosuchuser rdd-x-pw rdsh.rdplab.test \
+		    'k["user"]["as_code"]==6 and '"$(krb_sev_expr kerberos-user-unknown critical)"
+		;;
+	kerberos-user-etype)
+		krb_user_case "$name" camonly rdd-cam-pw rdsh.rdplab.test \
+		    'k["user"]["as_code"]==25 and k["user"]["no_common_etype"] and '"$(krb_sev_expr kerberos-etype-unsupported warning)"
+		;;
+	kerberos-user-skew)
+		krb_kdc_stop
+		if ! krb_kdc_start '+10 minutes'; then
+			krb_fail "$name" "the KDC under faketime did not start"
+			return
+		fi
+		krb_user_case "$name" alice rdd-alice-pw rdsh.rdplab.test \
+		    'k["user"]["outcome"]=="ticket" and abs(k["user"]["time_offset_s"]-600)<=1 and "kerberos-clock-skew" in ids'
+		krb_kdc_stop
+		krb_kdc_start
+		;;
+	kerberos-user-dropped)
+		ip netns exec "$KRB_NS1" iptables -A INPUT -p udp --dport 88 -j DROP
+		ip netns exec "$KRB_NS1" iptables -A INPUT -p tcp --dport 88 -j DROP
+		RDPDOCTOR_PASSWORD=rdd-alice-pw krb_check "$out" \
+		    --realm $KRB_REALM --user alice rdsh.rdplab.test
+		ip netns exec "$KRB_NS1" iptables -F INPUT
+		v=$(krb_jq "$out" '"kerberos-kdc-unreachable" in ids and k["user"] is None and k["ms"] <= '$KRB_TIMEOUT'*1000+500')
+		if [ "$v" = True ] && [ "$(cat "$out.ms")" -le $((KRB_TIMEOUT * 1000 * 3)) ]; then
+			krb_ok "$name" "phase $(krb_jq "$out" 'k["ms"]') ms, check $(cat "$out.ms") ms wall"
+		else
+			krb_fail "$name" "$(krb_jq "$out" 'k') wall $(cat "$out.ms") ms"
+		fi
+		;;
+	kerberos-user-secret)
+		local pw=rdd-alice-pw leaks=() f tmp=$work/krb-tmp
+		rm -rf "$tmp"
+		mkdir -p "$tmp"
+		: >"$work/krb-trace"
+		for f in text verbose json; do
+			case $f in
+			text) set -- ;;
+			verbose) set -- -v ;;
+			json) set -- --json -v ;;
+			esac
+			# shellcheck disable=SC2016 # $0 and $@ are the inner shell's
+			TMPDIR=$tmp KRB5_TRACE=$work/krb-trace \
+			    RDPDOCTOR_PASSWORD=$pw \
+			    ip netns exec "$KRB_NS2" unshare -m sh -c \
+			    'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
+			    "$KRB_DIR/resolv.conf" "$TOOL" check --no-udp \
+			    --samples 0 -t $KRB_TIMEOUT --realm $KRB_REALM \
+			    --user alice "$@" rdsh.rdplab.test \
+			    >"$out.$f" 2>"$out.$f.err"
+			grep -qF -- "$pw" "$out.$f" "$out.$f.err" &&
+			    leaks+=("$f")
+		done
+		# -v shows MIT's trace (it did run), without key lines.
+		grep -q 'krb5: .*Getting initial credentials for alice' \
+		    "$out.verbose.err" || leaks+=("(no MIT trace under -v)")
+		grep -qiE 'krb5: .*key' "$out.verbose.err" &&
+		    leaks+=("(a key line under -v)")
+		grep -q '"outcome": *"ticket"' "$out.json" ||
+		    leaks+=("(no ticket: the test proves nothing)")
+		[ -s "$work/krb-trace" ] && leaks+=("KRB5_TRACE file")
+		[ -n "$(ls -A "$tmp")" ] && leaks+=("TMPDIR: $(ls "$tmp")")
+		if [ ${#leaks[@]} -eq 0 ]; then
+			krb_ok "$name"
+		else
+			krb_fail "$name" "${leaks[*]}"
+		fi
+		;;
 	esac
 }
 
 kerberos_all() {
 	local filter=$1 name names=() missing=""
 	for name in kerberos-srv kerberos-skew kerberos-dropped kerberos-udp \
-	    kerberos-nosrv kerberos-by-ip kerberos-suffix; do
+	    kerberos-nosrv kerberos-by-ip kerberos-suffix \
+	    kerberos-user-ticket kerberos-user-spn kerberos-user-password \
+	    kerberos-user-locked kerberos-user-expired kerberos-user-unknown \
+	    kerberos-user-etype kerberos-user-skew kerberos-user-dropped \
+	    kerberos-user-secret; do
 		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
 		names+=("$name")
 	done

@@ -127,6 +127,9 @@ void rdd__rules_session(struct ctx *c);
 void rdd__rules_udp(struct ctx *c);
 void rdd__rules_network(struct ctx *c);
 void rdd__rules_kerberos(struct ctx *c);
+/* After a Kerberos failure: 1 the NTLM logon worked, -1 the server refused
+ * NTLM (*WHY its NTSTATUS), 0 not known (kerberos.c). */
+int rdd__krb_ntlm_fallback(const struct rdd_observation *obs, uint32_t *why);
 /* The finding, among those of the path, that explains a timeout in a
  * security phase; NULL when none does. */
 const struct draft *rdd__path_cause(const struct ctx *c);

@@ -101,6 +101,16 @@ static const struct {
     {"kerberos-kdc-udp-blocked", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
     {"kerberos-clock-skew", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
     {"kerberos-by-ip", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
+    {"kerberos-spn-missing", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
+    {"kerberos-spn-duplicate", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
+    {"kerberos-user-unknown", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
+    {"kerberos-preauth-failed", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
+    {"kerberos-account-revoked", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
+    {"kerberos-password-expired", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
+    {"kerberos-account-restricted", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
+    {"kerberos-wrong-realm", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
+    {"kerberos-etype-unsupported", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
+    {"kerberos-ntlm-blocked", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
 };
 
 static const struct rdd_cause_info *
@@ -274,7 +284,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 67);
+	assert_int_equal(n, 77);
 }
 
 static void

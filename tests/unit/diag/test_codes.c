@@ -406,14 +406,17 @@ test_value_lookup(void **state)
 
 	/* A bare 7 is in many tables; all of them are reported, in order. */
 	n = rdd_code_find_value(7, m, MAXM);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 6);
 	assert_int_equal(m[0].code->table, RDD_TABLE_EXT);
 	assert_int_equal(m[1].code->table, RDD_TABLE_ERRINFO);
 	assert_int_equal(m[2].code->table, RDD_TABLE_LICENSE);
 	assert_int_equal(m[3].code->table, RDD_TABLE_ERRCONNECT);
 	assert_int_equal(m[4].code->table, RDD_TABLE_XF_EXIT);
+	assert_int_equal(m[5].code->table, RDD_TABLE_KERBEROS);
+	assert_string_equal(m[5].code->name, "KDC_ERR_S_PRINCIPAL_UNKNOWN");
+	assert_int_equal(m[5].code->story, RDD_STORY_KRB_SPN);
 	/* The count is the total even when OUT is short. */
-	assert_int_equal(rdd_code_find_value(7, m, 2), 5);
+	assert_int_equal(rdd_code_find_value(7, m, 2), 6);
 
 	/* FreeRDP's last error, (class << 16) | type. */
 	n = rdd_code_find_value(0x00020014, m, MAXM);

@@ -88,6 +88,10 @@ static const struct gcase cases[] = {
 	{"hex", OUT_PIPE, NULL, {"0x904"}},
 	{"decimal", OUT_PIPE, NULL, {"2308"}},
 	{"zero", OUT_PIPE, NULL, {"0"}},
+	/* Kerberos: a KDC error by name, MIT's number, the SSPI value. */
+	{"kerberos-name", OUT_PIPE, NULL, {"KDC_ERR_S_PRINCIPAL_UNKNOWN"}},
+	{"kerberos-mit", OUT_PIPE, NULL, {"-1765328360"}},
+	{"kerberos-sspi-json", OUT_PIPE, NULL, {"--json", "0x80090311"}},
 	{"many-tables", OUT_PIPE, NULL, {"0x7"}},
 	{"many-tables-verbose", OUT_PIPE, NULL, {"-v", "1"}},
 	{"several-stories", OUT_PIPE, NULL, {"6"}},

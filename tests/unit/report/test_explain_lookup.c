@@ -53,6 +53,38 @@ test_pair(void **state)
 	assert_int_equal(e.code.n_suggest, 0);
 }
 
+/* A Kerberos name finds its row, its story and the findings that
+ * confirm it; the SSPI value mstsc shows points at the same story. */
+static void
+test_kerberos(void **state)
+{
+	struct rdd_explain e;
+
+	(void)state;
+	assert_int_equal(rdd_explain_codes(&e, "KDC_ERR_PREAUTH_FAILED", NULL),
+	                 0);
+	assert_int_equal(e.code.n, 1);
+	assert_int_equal(e.code.m[0].code->table, RDD_TABLE_KERBEROS);
+	assert_int_equal(e.code.m[0].code->value, 24);
+	assert_int_equal(e.n_stories, 1);
+	assert_string_equal(story_id(e.stories[0]), "kerberos-account");
+	assert_int_equal(
+	    rdd_explain_codes(&e, "kdc_err_s_principal_unknown", NULL), 0);
+	assert_string_equal(story_id(e.stories[0]), "kerberos-spn");
+	assert_int_equal(rdd_explain_codes(&e, "0x80090311", NULL), 0);
+	assert_string_equal(story_id(e.stories[0]), "kerberos-kdc");
+	assert_int_equal(rdd_explain_codes(&e, "SEC_E_KDC_UNKNOWN_ETYPE", NULL),
+	                 0);
+	assert_string_equal(story_id(e.stories[0]), "kerberos-etype");
+	/* MIT's form of 24, as kinit prints it. */
+	assert_int_equal(rdd_explain_codes(&e, "-1765328360", NULL), 0);
+	assert_int_equal(e.code.n, 1);
+	assert_int_equal(e.code.m[0].via, RDD_VIA_MIT_KRB5);
+	assert_string_equal(e.code.m[0].code->name, "KDC_ERR_PREAUTH_FAILED");
+	assert_int_equal(rdd_explain_codes(&e, "KRB_AP_ERR_SKEW", NULL), 0);
+	assert_string_equal(story_id(e.stories[0]), "clock-skew");
+}
+
 /* Alone, a number is shown in every table that has it; beside an
  * extended reason too when none of them is a discReason. */
 static void
@@ -63,10 +95,11 @@ test_every_table(void **state)
 	(void)state;
 	assert_int_equal(rdd_explain_codes(&e, "0x7", NULL), 0);
 	assert_false(e.has_extended);
-	assert_int_equal(e.code.n, 5);
+	assert_int_equal(e.code.n, 6);
 	assert_int_equal(e.code.m[0].code->table, RDD_TABLE_EXT);
+	assert_int_equal(e.code.m[5].code->table, RDD_TABLE_KERBEROS);
 	assert_int_equal(rdd_explain_codes(&e, "7", "7"), 0);
-	assert_int_equal(e.code.n, 5);
+	assert_int_equal(e.code.n, 6);
 }
 
 /* The extended reason's story comes first: it is the more specific. */
@@ -208,6 +241,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pair),
 	    cmocka_unit_test(test_every_table),
+	    cmocka_unit_test(test_kerberos),
 	    cmocka_unit_test(test_story_order),
 	    cmocka_unit_test(test_number_forms),
 	    cmocka_unit_test(test_names),

@@ -179,6 +179,58 @@ assert_steps(const json_t *arr, const char *s)
 
 /* ---- Tests ----------------------------------------------------------- */
 
+/* kerberos.user: null without a password; with one, the KDC's answers,
+ * the NTSTATUS in hex and the KDC's e-text as untrusted text. */
+static void
+test_kerberos_user(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	struct rdd_krb_user *u = &obs.krb.user;
+	char *text;
+	json_t *root, *k, *ju;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	obs.krb.run = true;
+	snprintf(obs.krb.realm, sizeof(obs.krb.realm), "RDPLAB.TEST");
+	root = render(&obs, &d, &text);
+	k = get(root, "kerberos");
+	assert_true(json_is_null(get(k, "user")));
+	json_decref(root);
+	free(text);
+
+	u->outcome = RDD_KRB_USER_AS_FAILED;
+	snprintf(u->principal, sizeof(u->principal), "locked@RDPLAB.TEST");
+	snprintf(u->spn, sizeof(u->spn), "TERMSRV/h@RDPLAB.TEST");
+	snprintf(u->transport, sizeof(u->transport), "tcp");
+	u->as_code = 18;
+	u->tgs_code = -1;
+	u->has_ntstatus = true;
+	u->ntstatus = 0xC0000234U;
+	snprintf(u->etext, sizeof(u->etext), "LOCKED\x1b[31m");
+	u->as_ms = 1.25;
+	root = render(&obs, &d, &text);
+	ju = get(get(root, "kerberos"), "user");
+	assert_string_equal(get_str(ju, "outcome"), "as_failed");
+	assert_string_equal(get_str(ju, "principal"), "locked@RDPLAB.TEST");
+	assert_int_equal(json_integer_value(get(ju, "as_code")), 18);
+	assert_string_equal(get_str(ju, "as_error"), "KDC_ERR_CLIENT_REVOKED");
+	assert_true(json_is_null(get(ju, "tgs_code")));
+	assert_true(json_is_null(get(ju, "tgs_ms")));
+	assert_string_equal(get_str(ju, "ntstatus"), "0xC0000234");
+	assert_string_equal(get_str(ju, "ntstatus_name"),
+	                    "STATUS_ACCOUNT_LOCKED_OUT");
+	/* Kept as sent, escaped by JSON (\u001b), as every untrusted
+	 * string of the document. */
+	assert_string_equal(get_str(ju, "etext"), "LOCKED\x1b[31m");
+	assert_non_null(strstr(text, "LOCKED\\u001B[31m"));
+	assert_true(json_is_null(get(ju, "time_offset_s")));
+	assert_true(json_is_false(get(ju, "no_common_etype")));
+	json_decref(root);
+	free(text);
+}
+
 static void
 test_healthy_top_level(void **state)
 {
@@ -1473,6 +1525,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_healthy_top_level),
+	    cmocka_unit_test(test_kerberos_user),
 	    cmocka_unit_test(test_client_error),
 	    cmocka_unit_test(test_healthy_phases),
 	    cmocka_unit_test(test_healthy_negotiation),

@@ -241,7 +241,7 @@ test_names_and_numbers(void **state)
 	assert_has("ERRCONNECT_LOGON_FAILURE");
 	/* A bare number in several tables: every match, labelled. */
 	assert_int_equal(run("7", NULL), 0);
-	assert_has("5 tables have this code");
+	assert_has("6 tables have this code");
 	assert_has("extended disconnect reason");
 	assert_has("server error info (ERRINFO)");
 	assert_has("xfreerdp exit status");

@@ -340,6 +340,64 @@ test_parse_refuses(void **state)
 	}
 }
 
+/* e-data: METHOD-DATA { PA-PW-SALT (3) of 12 bytes: 0xC0000072 } (the
+ * Windows misuse, reference 4.3), and one with a real 16-byte salt. */
+static const uint8_t md_pw_salt_status[] = {
+    0x30, 0x17, 0x30, 0x15, 0xa1, 0x03, 0x02, 0x01, 0x03,
+    0xa2, 0x0e, 0x04, 0x0c, 0x72, 0x00, 0x00, 0xc0, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+static const uint8_t md_real_salt[] = {
+    0x30, 0x1b, 0x30, 0x19, 0xa1, 0x03, 0x02, 0x01, 0x03, 0xa2,
+    0x12, 0x04, 0x10, 'R',  'D',  'P',  'L',  'A',  'B',  '.',
+    'T',  'E',  'S',  'T',  'a',  'l',  'i',  'c',  'e',
+};
+
+static void
+test_edata_ntstatus(void **state)
+{
+	struct rdd_krb_error e;
+	struct rdd_cur c, d;
+	uint32_t st = 0;
+
+	(void)state;
+	/* KERB-ERROR-DATA, type 3, KERB-EXT-ERROR 0xC0000234. */
+	rdd_cur_init(&c, err_kerb_error_data, sizeof(err_kerb_error_data));
+	assert_int_equal(rdd_krb_parse_error(&c, &e), 0);
+	assert_true(e.has_edata);
+	assert_int_equal(rdd_krb_edata_ntstatus(&e.edata, &st), 0);
+	assert_int_equal(st, 0xC0000234U);
+	assert_string_equal(rdd_krb_ntstatus_name(st),
+	                    "STATUS_ACCOUNT_LOCKED_OUT");
+	for (size_t n = 0; n < rdd_cur_left(&e.edata); n++) {
+		rdd_cur_init(&d, e.edata.p, n);
+		assert_int_equal(rdd_krb_edata_ntstatus(&d, &st), -1);
+	}
+	/* PA-PW-SALT of 12 bytes. */
+	rdd_cur_init(&d, md_pw_salt_status, sizeof(md_pw_salt_status));
+	assert_int_equal(rdd_krb_edata_ntstatus(&d, &st), 0);
+	assert_int_equal(st, 0xC0000072U);
+	assert_string_equal(rdd_krb_ntstatus_name(st),
+	                    "STATUS_ACCOUNT_DISABLED");
+	for (size_t n = 0; n < sizeof(md_pw_salt_status); n++) {
+		rdd_cur_init(&d, md_pw_salt_status, n);
+		assert_int_equal(rdd_krb_edata_ntstatus(&d, &st), -1);
+	}
+	/* A real salt is no status. */
+	rdd_cur_init(&d, md_real_salt, sizeof(md_real_salt));
+	assert_int_equal(rdd_krb_edata_ntstatus(&d, &st), -1);
+	/* The lab KDC's METHOD-DATA (ETYPE-INFO2, no salt) has none. */
+	rdd_cur_init(&c, lab_preauth, sizeof(lab_preauth));
+	assert_int_equal(rdd_krb_parse_error(&c, &e), 0);
+	assert_true(e.has_edata);
+	assert_int_equal(rdd_krb_edata_ntstatus(&e.edata, &st), -1);
+	assert_int_equal(rdd_krb_edata_ntstatus(NULL, &st), -1);
+	assert_null(rdd_krb_ntstatus_name(0));
+	assert_string_equal(rdd_krb_error_name(7),
+	                    "KDC_ERR_S_PRINCIPAL_UNKNOWN");
+	assert_string_equal(rdd_krb_error_name(41), "KRB_AP_ERR_MODIFIED");
+}
+
 static void
 test_every_truncation(void **state)
 {
@@ -460,6 +518,7 @@ main(void)
 	    cmocka_unit_test(test_parse_lab),
 	    cmocka_unit_test(test_parse_refuses),
 	    cmocka_unit_test(test_every_truncation),
+	    cmocka_unit_test(test_edata_ntstatus),
 	    cmocka_unit_test(test_etype_info2),
 	    cmocka_unit_test(test_tcp_record),
 	    cmocka_unit_test(test_time),

@@ -294,7 +294,217 @@ test_krb_by_ip(void **state)
 	                        "and uses NTLM");
 }
 
+/* With a password: the KDC answered the AS exchange with CODE. */
+static struct rdd_krb_user *
+krb_user(enum rdd_krb_user_outcome o, int64_t as, int64_t tgs)
+{
+	struct rdd_krb_user *u = &obs.krb.user;
+
+	krb_answered(&obs, 0, 25);
+	u->outcome = o;
+	u->as_code = as;
+	u->tgs_code = tgs;
+	snprintf(u->principal, sizeof(u->principal), "alice@RDPLAB.TEST");
+	snprintf(u->spn, sizeof(u->spn),
+	         "TERMSRV/nospn.rdplab.test@RDPLAB.TEST");
+	snprintf(u->transport, sizeof(u->transport), "tcp");
+	return u;
+}
+
+static void
+test_krb_user_as_errors(void **state)
+{
+	static const struct {
+		int64_t code;
+		uint32_t ntstatus; /* 0: none */
+		const char *id;
+		const char *evidence;
+	} cases[] = {
+	    {6, 0, "kerberos-user-unknown", "KDC_ERR_C_PRINCIPAL_UNKNOWN (6)"},
+	    {24, 0, "kerberos-preauth-failed", "KDC_ERR_PREAUTH_FAILED (24)"},
+	    {18, 0, "kerberos-account-revoked", "KDC_ERR_CLIENT_REVOKED (18)"},
+	    {18, 0xC0000234U, "kerberos-account-revoked",
+	     "NTSTATUS 0xC0000234 STATUS_ACCOUNT_LOCKED_OUT"},
+	    {1, 0, "kerberos-account-revoked", "KDC_ERR_NAME_EXP (1)"},
+	    {23, 0xC0000224U, "kerberos-password-expired",
+	     "KDC_ERR_KEY_EXPIRED (23), e-text \"E\", NTSTATUS 0xC0000224 "
+	     "STATUS_PASSWORD_MUST_CHANGE"},
+	    {12, 0xC000006FU, "kerberos-account-restricted",
+	     "STATUS_INVALID_LOGON_HOURS"},
+	    {14, 0, "kerberos-etype-unsupported", "KDC_ERR_ETYPE_NOSUPP (14)"},
+	    {68, 0, "kerberos-wrong-realm", "KDC_ERR_WRONG_REALM (68)"},
+	    {37, 0, "kerberos-clock-skew", "KRB_AP_ERR_SKEW (37)"},
+	};
+	const struct rdd_finding *f;
+
+	(void)state;
+	for (size_t i = 0; i < NELEM(cases); i++) {
+		struct rdd_krb_user *u;
+
+		healthy(&obs);
+		u = krb_user(RDD_KRB_USER_AS_FAILED, cases[i].code, -1);
+		u->has_ntstatus = cases[i].ntstatus != 0;
+		u->ntstatus = cases[i].ntstatus;
+		snprintf(u->etext, sizeof(u->etext), "E");
+		diagnose(&obs, &diag);
+		f = expect(&diag, cases[i].id,
+		           rdd_cause_info(
+		               (enum rdd_cause)rdd_cause_from_id(cases[i].id))
+		               ->severity);
+		assert_has(f->evidence, "AS exchange for alice@RDPLAB.TEST "
+		                        "with its password: ");
+		assert_has(f->evidence, cases[i].evidence);
+		expect_none(&diag, "kerberos-spn-missing");
+		expect_none(&diag, "kerberos-ntlm-blocked");
+	}
+	/* A wrong password is critical: the verdict fails in phase
+	 * kerberos (exit 2)... */
+	healthy(&obs);
+	krb_user(RDD_KRB_USER_AS_FAILED, 24, -1);
+	diagnose(&obs, &diag);
+	assert_int_equal(diag.status, RDD_VERDICT_CRITICAL);
+	assert_int_equal(diag.failed_phase, RDD_PHASE_KERBEROS);
+	/* ...unless the logon over NTLM worked: a Windows client falls
+	 * back to it, a warning (exit 1). */
+	obs.credssp.logon.outcome = RDD_LOGON_OK;
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-preauth-failed", RDD_SEV_WARNING);
+	assert_has(f->evidence, "the logon over NTLM worked");
+	assert_int_equal(diag.status, RDD_VERDICT_WARNING);
+	/* A generic MIT failure after a 25 without ETYPE-INFO2. */
+	healthy(&obs);
+	krb_user(RDD_KRB_USER_AS_FAILED, 25, -1)->no_common_etype = true;
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-etype-unsupported", RDD_SEV_WARNING);
+	assert_has(f->evidence,
+	           "KDC_ERR_PREAUTH_REQUIRED (25), without ETYPE-INFO2");
+	assert_has(f->evidence, "without ETYPE-INFO2");
+	/* Another code: no finding of the user part. */
+	healthy(&obs);
+	krb_user(RDD_KRB_USER_AS_FAILED, 60, -1);
+	diagnose(&obs, &diag);
+	expect_none(&diag, "kerberos-user-unknown");
+	expect_none(&diag, "kerberos-etype-unsupported");
+}
+
+static void
+test_krb_user_spn(void **state)
+{
+	const struct rdd_finding *f;
+
+	(void)state;
+	/* A ticket: no finding beyond the realm; the phase says it. */
+	healthy(&obs);
+	krb_user(RDD_KRB_USER_TICKET, -1, -1);
+	obs.krb.user.as_ms = 7.25;
+	obs.krb.user.tgs_ms = 1.5;
+	rdd_krb_conclude(&obs);
+	assert_int_equal(obs.phases[RDD_PHASE_KERBEROS].status, RDD_STATUS_OK);
+	assert_has(obs.phases[RDD_PHASE_KERBEROS].detail,
+	           "; clock skew +0 s; password: TGT in 7.2 ms, TERMSRV "
+	           "ticket in 1.5 ms");
+	diagnose(&obs, &diag);
+	expect(&diag, "kerberos-realm", RDD_SEV_INFO);
+	expect_none(&diag, "kerberos-spn-missing");
+	/* 7: the SPN is missing; NTLM not known: a warning. */
+	healthy(&obs);
+	snprintf(obs.host, sizeof(obs.host), "nospn.rdplab.test");
+	snprintf(krb_user(RDD_KRB_USER_TGS_FAILED, -1, 7)->etext,
+	         sizeof(obs.krb.user.etext), "LOOKING_UP_SERVER");
+	rdd_krb_conclude(&obs);
+	assert_int_equal(obs.phases[RDD_PHASE_KERBEROS].status,
+	                 RDD_STATUS_FAILED);
+	assert_has(obs.phases[RDD_PHASE_KERBEROS].detail,
+	           "; clock skew +0 s; password: TGT, TERMSRV ticket "
+	           "KDC_ERR_S_PRINCIPAL_UNKNOWN (7)");
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-spn-missing", RDD_SEV_WARNING);
+	assert_has(f->evidence,
+	           "with alice@RDPLAB.TEST's ticket, the ticket request for "
+	           "TERMSRV/nospn.rdplab.test@RDPLAB.TEST: "
+	           "KDC_ERR_S_PRINCIPAL_UNKNOWN (7), e-text "
+	           "\"LOOKING_UP_SERVER\"");
+	expect_none(&diag, "kerberos-ntlm-blocked");
+	/* The NTLM logon worked: still a warning, and it says so. */
+	obs.credssp.logon.outcome = RDD_LOGON_OK;
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-spn-missing", RDD_SEV_WARNING);
+	assert_has(f->evidence, "the logon over NTLM worked");
+	/* The server refused NTLM: critical, and kerberos-ntlm-blocked. */
+	obs.credssp.logon.outcome = RDD_LOGON_REFUSED;
+	obs.credssp.logon.has_error_code = true;
+	obs.credssp.logon.error_code = 0xC0000418U;
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-spn-missing", RDD_SEV_CRITICAL);
+	assert_has(f->evidence, "the server refused NTLM (0xC0000418)");
+	f = expect(&diag, "kerberos-ntlm-blocked", RDD_SEV_CRITICAL);
+	assert_has(f->evidence,
+	           "Kerberos fails (kerberos-spn-missing, realm RDPLAB.TEST) "
+	           "and the server refused NTLM with 0xC0000418 "
+	           "(STATUS_NTLM_BLOCKED)");
+	/* A wrong password refused over NTLM is no NTLM block. */
+	obs.credssp.logon.error_code = 0xC000006DU;
+	diagnose(&obs, &diag);
+	expect(&diag, "kerberos-spn-missing", RDD_SEV_WARNING);
+	expect_none(&diag, "kerberos-ntlm-blocked");
+	/* 8: duplicate. */
+	healthy(&obs);
+	snprintf(obs.host, sizeof(obs.host), "rdsh.rdplab.test");
+	krb_user(RDD_KRB_USER_TGS_FAILED, -1, 8);
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-spn-duplicate", RDD_SEV_CRITICAL);
+	assert_has(f->evidence, "KDC_ERR_PRINCIPAL_NOT_UNIQUE (8)");
+	expect_none(&diag, "kerberos-spn-missing");
+	/* 7 for an address: kerberos-by-ip says it. */
+	healthy(&obs);
+	obs.host_is_address = true;
+	snprintf(obs.host, sizeof(obs.host), "10.209.0.1");
+	krb_user(RDD_KRB_USER_TGS_FAILED, -1, 7);
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-by-ip", RDD_SEV_WARNING);
+	assert_has(f->evidence, "no TERMSRV/10.209.0.1 either");
+	expect_none(&diag, "kerberos-spn-missing");
+}
+
+static void
+test_krb_user_timeout_and_blocked(void **state)
+{
+	const struct rdd_finding *f;
+	struct rdd_krb_user *u;
+
+	(void)state;
+	healthy(&obs);
+	u = krb_user(RDD_KRB_USER_TIMEOUT, -1, -1);
+	u->as_ms = 2000;
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-kdc-unreachable", RDD_SEV_WARNING);
+	assert_has(f->evidence, "not the exchange with alice@RDPLAB.TEST's "
+	                        "password over tcp within 2000 ms");
+	/* No KDC at all, and NTLM refused before a CHALLENGE. */
+	healthy(&obs);
+	krb_answered(&obs, 0, 25);
+	obs.krb.n_kdcs = 0;
+	obs.krb.lookup = RDD_KRB_LOOKUP_NONE;
+	obs.credssp.ntlm.present = false;
+	obs.credssp.has_error_code = true;
+	obs.credssp.error_code = 0xC00000BBU;
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-ntlm-blocked", RDD_SEV_CRITICAL);
+	assert_has(f->evidence, "kerberos-kdc-not-found");
+	assert_has(f->evidence, "(STATUS_NOT_SUPPORTED)");
+	/* NTLM refused but Kerberos fine: no finding. */
+	healthy(&obs);
+	krb_user(RDD_KRB_USER_TICKET, -1, -1);
+	obs.credssp.logon.has_error_code = true;
+	obs.credssp.logon.error_code = 0xC0000418U;
+	diagnose(&obs, &diag);
+	expect_none(&diag, "kerberos-ntlm-blocked");
+}
+
 const struct CMUnitTest rules_kerberos_tests[] = {
+    cmocka_unit_test(test_krb_user_as_errors),
+    cmocka_unit_test(test_krb_user_spn),
+    cmocka_unit_test(test_krb_user_timeout_and_blocked),
     cmocka_unit_test(test_krb_realm_choice),
     cmocka_unit_test(test_krb_skew_arithmetic),
     cmocka_unit_test(test_krb_realm_and_phase),
