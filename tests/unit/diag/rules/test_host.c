@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "host/state_write.h"
 #include "rdpdoctor/host.h"
 #include "rules_harness.h"
 
@@ -118,6 +119,20 @@ run_fixture(const char *name)
 		fail_msg("%s: written state does not read back: %s", name, err);
 	if (memcmp(&st, &again, sizeof(st)) != 0)
 		fail_msg("%s: state changed by write + read:\n%s", name, out);
+	free(out);
+
+	/* rdpdoctor-host.exe's writer (no jansson): the same state too. */
+	mem = open_memstream(&out, &outlen);
+	assert_non_null(mem);
+	assert_int_equal(rdd_host_state_write_plain(mem, &st), 0);
+	fclose(mem);
+	if (rdd_host_state_from_json(out, outlen, &again, err, sizeof(err)) !=
+	    0)
+		fail_msg("%s: plain state does not read back: %s\n%s", name,
+		         err, out);
+	if (memcmp(&st, &again, sizeof(st)) != 0)
+		fail_msg("%s: state changed by plain write + read:\n%s", name,
+		         out);
 	free(out);
 
 	/* The report renders. */
