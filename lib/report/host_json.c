@@ -154,7 +154,12 @@ read_cert(struct rd *r, json_t *c, struct rdd_host_cert *ct)
 	b = get_bool(r, c, "found");
 	ct->read =
 	    b < 0 ? RDD_HOST_UNREADABLE : (b ? RDD_HOST_SET : RDD_HOST_ABSENT);
-	get_str(r, c, "thumbprint", ct->thumbprint, sizeof(ct->thumbprint));
+	if (get_str(r, c, "thumbprint", ct->thumbprint,
+	            sizeof(ct->thumbprint)) == RDD_HOST_SET &&
+	    !is_thumb(ct->thumbprint)) {
+		bad(r, "not 40 uppercase hex digits", "certificate.thumbprint");
+		ct->thumbprint[0] = '\0';
+	}
 	get_str(r, c, "store", ct->store, sizeof(ct->store));
 	get_str(r, c, "subject", ct->subject, sizeof(ct->subject));
 	if ((v = json_object_get(c, "not_after")) != NULL) {

@@ -151,18 +151,17 @@ rules_firewall(struct ctx *c, const struct rdd_host_state *st)
 	char on[40] = "";
 	size_t i, n;
 	unsigned port = rdp_port(st);
-	bool any_on = false, all_known = true;
+	bool any_on = false;
 
+	/* A profile that is on is enough: the server's network may be in
+	 * it. Profiles that could not be read are not assumed on. */
 	for (i = 0; i < 3; i++) {
-		if (st->firewall_profile[i].read == RDD_HOST_UNREADABLE)
-			all_known = false;
 		if (is_set(&st->firewall_profile[i], 1)) {
 			any_on = true;
 			rdd__append(on, sizeof(on), "%s%s", on[0] ? ", " : "",
 			            profile[i]);
 		}
 	}
-	(void)all_known;
 	if (!any_on || st->firewall_rules_read != RDD_HOST_SET ||
 	    !port_known(st))
 		return;
@@ -282,6 +281,11 @@ rules_cert(struct ctx *c, const struct rdd_host_state *st)
 		    "certificate %s in \"%s\" expired on %s", ct->thumbprint,
 		    ct->store,
 		    rdd__fmt_date(ct->not_after, true, date, sizeof(date)));
+	if (is_set(&ct->server_auth, 0))
+		rdd__emit(c, RDD_CAUSE_HOST_CERT_NO_SERVER_AUTH,
+		          "certificate %s in \"%s\": no Server Authentication "
+		          "or Remote Desktop Authentication EKU",
+		          ct->thumbprint, ct->store);
 	if (ct->key == RDD_HOST_KEY_NOT_LINKED)
 		rdd__emit(c, RDD_CAUSE_HOST_CERT_KEY_MISSING,
 		          "certificate %s in \"%s\" names no private key",

@@ -113,6 +113,7 @@ static const struct {
     {"host-schannel-no-tls", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
     {"host-cert-thumbprint-unknown", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
     {"host-cert-expired", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
+    {"host-cert-no-server-auth", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
     {"host-cert-key-missing", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
     {"host-cert-key-acl", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
     {"host-licensing-not-configured", RDD_PHASE_LICENSING, RDD_SEV_WARNING,
@@ -291,7 +292,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 82);
+	assert_int_equal(n, 83);
 }
 
 static void

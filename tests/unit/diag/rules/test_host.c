@@ -299,6 +299,9 @@ test_bad_states(void **state)
 	bad_state("{\"rdpdoctor_host_state\":1,\"listener\":{\"SecurityLayer\":"
 	          "2}}",
 	          "SecurityLayer: not an object");
+	bad_state("{\"rdpdoctor_host_state\":1,\"certificate\":{"
+	          "\"thumbprint\":\"\\u001b[31m\"}}",
+	          "certificate.thumbprint: not 40");
 	bad_state("{\"rdpdoctor_host_state\":1,\"certificate\":{\"key\":"
 	          "\"gone\"}}",
 	          "certificate.key");
