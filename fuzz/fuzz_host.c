@@ -3,7 +3,8 @@
  * (lib/report/host_json.c) and the host diagnosis (lib/diag/rules/host.c).
  *
  * A state that reads is diagnosed, rendered as JSON and text, written
- * and read back: the second read must succeed and give the same state.
+ * and read back with both writers (jansson's, and rdpdoctor-host.exe's
+ * by hand): each read must succeed and give the same state.
  * A state that does not read leaves a terminated message.
  */
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/state_write.h"
 #include "rdpdoctor/host.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -44,6 +46,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out = open_memstream(&buf, &len);
 	CHECK(out != NULL);
 	CHECK(rdd_host_state_write_json(out, &st) == 0);
+	fclose(out);
+	CHECK(rdd_host_state_from_json(buf, len, &again, err, sizeof(err)) ==
+	      0);
+	CHECK(memcmp(&st, &again, sizeof(st)) == 0);
+	free(buf);
+	buf = NULL;
+	out = open_memstream(&buf, &len);
+	CHECK(out != NULL);
+	CHECK(rdd_host_state_write_plain(out, &st) == 0);
 	fclose(out);
 	CHECK(rdd_host_state_from_json(buf, len, &again, err, sizeof(err)) ==
 	      0);

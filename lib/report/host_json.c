@@ -73,6 +73,33 @@ get_setting(struct rd *r, json_t *obj, const char *name,
 	get_dword(r, v, "policy", &s->policy);
 }
 
+/* Copy SRC (valid UTF-8) into BUF, cut if needed at a character
+ * boundary, so that what is kept stays valid UTF-8. */
+static void
+cut_utf8(char *buf, size_t cap, const char *src)
+{
+	size_t n = strlen(src), i, need;
+	unsigned char c;
+
+	if (n < cap) {
+		memcpy(buf, src, n + 1);
+		return;
+	}
+	n = cap - 1;
+	memcpy(buf, src, n);
+	/* Back to the start of the last character; drop it if cut. */
+	i = n;
+	while (i > 0 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i > 0) {
+		c = (unsigned char)buf[i - 1];
+		need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+		if ((i - 1) + need > n)
+			n = i - 1;
+	}
+	memset(buf + n, 0, cap - n);
+}
+
 /* A string member into BUF; returns its read state (UNREADABLE when left
  * out). Longer strings are cut. */
 static enum rdd_host_read
@@ -89,7 +116,7 @@ get_str(struct rd *r, json_t *obj, const char *name, char *buf, size_t cap)
 		bad(r, "not a string", name);
 		return RDD_HOST_UNREADABLE;
 	}
-	snprintf(buf, cap, "%s", json_string_value(v));
+	cut_utf8(buf, cap, json_string_value(v));
 	return RDD_HOST_SET;
 }
 

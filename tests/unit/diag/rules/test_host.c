@@ -316,6 +316,46 @@ test_bad_states(void **state)
 	          "not JSON");
 }
 
+/* A string longer than its field is cut at a character boundary: the
+ * state still writes and reads back (both writers). */
+static void
+test_long_utf8_cut(void **state)
+{
+	static struct rdd_host_state st, again;
+	char js[512], err[256], *out = NULL;
+	size_t outlen = 0, k;
+	int i;
+	FILE *mem;
+
+	(void)state;
+	for (k = 0; k < 4; k++) {
+		/* "e-acute" (2 bytes), "euro" (3), U+1F600 (4), after K "a"s. */
+		static const char *const ch[] = {
+		    "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3\xa9"};
+		int n =
+		    snprintf(js, sizeof(js),
+		             "{\"rdpdoctor_host_state\":1,\"computer\":\"%.*s",
+		             (int)k, "aaa");
+
+		for (i = 0; i < 40; i++)
+			n += snprintf(js + n, sizeof(js) - (size_t)n, "%s",
+			              ch[k]);
+		snprintf(js + n, sizeof(js) - (size_t)n, "\"}");
+		assert_int_equal(rdd_host_state_from_json(js, strlen(js), &st,
+		                                          err, sizeof(err)),
+		                 0);
+		assert_true(strlen(st.computer) > 50);
+		mem = open_memstream(&out, &outlen);
+		assert_int_equal(rdd_host_state_write_plain(mem, &st), 0);
+		fclose(mem);
+		if (rdd_host_state_from_json(out, outlen, &again, err,
+		                             sizeof(err)) != 0)
+			fail_msg("cut string does not read back: %s", err);
+		assert_memory_equal(&st, &again, sizeof(st));
+		free(out);
+	}
+}
+
 /* Every prefix of a whole state is read or refused, never more. */
 static void
 test_every_truncation(void **state)
@@ -347,5 +387,6 @@ const struct CMUnitTest rules_host_tests[] = {
     cmocka_unit_test(test_fw_rule),
     cmocka_unit_test(test_bad_states),
     cmocka_unit_test(test_every_truncation),
+    cmocka_unit_test(test_long_utf8_cut),
 };
 const size_t rules_host_n_tests = NELEM(rules_host_tests);
