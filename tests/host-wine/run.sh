@@ -60,12 +60,12 @@ if ! timeout 240 wine wineboot -i >"$work/boot.log" 2>&1; then
 	echo "host-wine: $passed passed, $failed failed"
 	exit 1
 fi
-boot=$(echo "$(date +%s.%N) - $t0" | bc)
+boot=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
 printf 'host-wine: new prefix in %.1f s\n' "$boot"
 # Let the new prefix settle (wineboot leaves processes behind), then keep
 # one wineserver (and its services) for the whole run.
 timeout 120 wineserver -w >/dev/null 2>&1
-settle=$(echo "$(date +%s.%N) - $t0" | bc)
+settle=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
 printf 'host-wine: prefix settled after %.1f s\n' "$settle"
 timeout 10 wineserver -p600 >/dev/null 2>&1 || true
 
@@ -173,6 +173,6 @@ case $name in
 f686aace6942fb7f7ceb231212eef4a4_*) ok "MachineKeys name of TSSecKeySet1: $name" ;;
 *) bad "key-file-name" "got '$name'" ;;
 esac
-printf 'host-wine: scenarios in %.1f s\n' "$(echo "$(date +%s.%N) - $t0" | bc)"
+printf 'host-wine: scenarios in %.1f s\n' "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')"
 echo "host-wine: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
