@@ -86,6 +86,11 @@ done
 	printf '\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\FirewallRules]\n'
 	printf '"RemoteDesktop-UserMode-In-TCP"="v2.33|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=%s|"\n' "$port2"
 } >reg/90-port-without-listener.reg
+# Certificates made now: one for client authentication only, one that
+# names no private key.
+python3 "$here/mkcert.py" reg/10-healthy.reg reg/32-cert-client-auth-only.reg clientAuth &&
+	python3 "$here/mkcert.py" reg/10-healthy.reg reg/33-cert-no-key.reg serverAuth --no-key ||
+	bad mkcert "openssl or python3 failed"
 
 # wine's TermService (a stub service) runs like the real one would. Right
 # after wineboot it may time out starting, or be stopped again while the
@@ -162,6 +167,13 @@ scenario license-server-missing host-license-server-missing 31-fault-license-ser
 scenario thumbprint-dangling host-cert-thumbprint-unknown 25-fault-thumbprint-dangling.reg
 scenario cert-expired host-cert-expired 26-fault-cert-expired.reg
 scenario key-missing host-cert-key-missing 28-fault-key-missing.reg
+scenario cert-client-auth-only host-cert-no-server-auth 32-cert-client-auth-only.reg
+scenario cert-not-linked host-cert-key-missing 33-cert-no-key.reg
+if grep -q 'names no private key' "$work/cert-not-linked.out"; then
+	ok "cert-not-linked: the certificate names no private key"
+else
+	bad "cert-not-linked" "evidence does not say the certificate names no key"
+fi
 scenario firewall-rule-off host-firewall-closed 27-fault-firewall-rule-off.reg
 scenario rdp-denied-by-policy host-rdp-disabled 29-fault-rdp-denied-by-policy.reg
 scenario listener-missing host-listener-missing 90-port-without-listener.reg
