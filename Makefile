@@ -5,11 +5,14 @@
 #               binary, man page, completions, library, headers, .pc
 #   make deb    the Debian packages, in build-deb/
 #   make deb-test  build them, dpkg -i, use, dpkg --purge (needs root)
+#   make win-host  rdpdoctor-host.exe (mingw-w64), in build-win/
+#   make host-wine-test  that exe under wine against registry fixtures
 BUILD ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 
-.PHONY: all deps build test demo fuzz format clean install deb deb-test
+.PHONY: all deps build test demo fuzz format clean install deb deb-test \
+	win-host host-wine-test
 
 all: build
 
@@ -41,6 +44,13 @@ deb: deps
 deb-test: deps
 	@tests/install/deb.sh
 
+# The Windows reader of `rdpdoctor host`, cross-built (static PE32+).
+win-host: deps
+	@scripts/build-win-host.sh build-win/rdpdoctor-host.exe
+
+host-wine-test: deps build
+	@tests/host-wine/run.sh $(BUILD)
+
 fuzz: deps
 	@scripts/fuzz.sh
 
@@ -48,4 +58,4 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz build-deb
+	rm -rf build build-asan build-fuzz build-deb build-win

@@ -12,6 +12,9 @@ clang libclang-rt-14-dev clang-format"
 # The completion and install tests: zsh loads the zsh completion, man
 # renders the installed man page.
 INSTALL_PKGS="zsh man-db"
+# `rdpdoctor host`'s Windows reader: cross-built with mingw-w64 and tested
+# under wine (scripts/build-win-host.sh, tests/host-wine/run.sh).
+WIN_PKGS="gcc-mingw-w64-x86-64 wine64 wine"
 # The Debian package (make deb, tests/install/deb.sh).
 DEB_PKGS="debhelper dpkg-dev fakeroot"
 # The lab: real RDP servers and the tools to fault them, plus the peer
@@ -34,7 +37,7 @@ LAB_PKGS="$LAB_PKGS tcpdump tshark wireshark-common"
 # itself needs only glibc's libresolv (libc6-dev).
 LAB_PKGS="$LAB_PKGS krb5-kdc krb5-admin-server dnsmasq-base faketime"
 
-want=$(echo $BUILD_PKGS $INSTALL_PKGS $DEB_PKGS $LAB_PKGS $REPORT_PKGS)
+want=$(echo $BUILD_PKGS $INSTALL_PKGS $WIN_PKGS $DEB_PKGS $LAB_PKGS $REPORT_PKGS)
 missing=""
 for p in $want; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

@@ -7,6 +7,9 @@
 #   2. an ASan+UBSan build running the same unit suite
 #   3. format check and generated-docs check (meson tests of suite "lint")
 #   4. fuzz smoke: each libFuzzer target on its corpus for a bounded time
+#   4b. host-wine: rdpdoctor-host.exe cross-built with mingw-w64 and run
+#      under wine against registry fixtures, its state diagnosed by
+#      `rdpdoctor host --from-state` (tests/host-wine/run.sh, about a minute)
 #   5. the lab: rdpdoctor against real servers and faults in network
 #      namespaces (needs root; otherwise says why it is skipped)
 # Ends with one line "N passed, N failed" summing every stage.
@@ -103,6 +106,19 @@ if [ -z "$fp" ]; then
 else
 	passed=$((passed + fp))
 	failed=$((failed + ff))
+fi
+
+echo "== host under wine =="
+out=$(tests/host-wine/run.sh build 2>&1)
+echo "$out" | tail -n 40
+hp=$(echo "$out" | awk '/^host-wine: [0-9]+ passed, [0-9]+ failed/{print $2}' | tail -1)
+hf=$(echo "$out" | awk '/^host-wine: [0-9]+ passed, [0-9]+ failed/{print $4}' | tail -1)
+if [ -n "$hp" ]; then
+	passed=$((passed + hp))
+	failed=$((failed + hf))
+elif ! echo "$out" | grep -q '^host-wine: SKIPPED'; then
+	echo "run-tests: the host-wine suite printed no summary" >&2
+	failed=$((failed + 1))
 fi
 
 echo "== lab integration =="

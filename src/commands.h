@@ -20,6 +20,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_pcap(int argc, char **argv);
+int cmd_host(int argc, char **argv);
 
 /*
  * The option tables of the subcommands. getopt_long parses with them, and
@@ -59,6 +60,9 @@ extern const struct cmd_optarg report_optargs[];
 extern const struct option pcap_longopts[];
 extern const char pcap_shortopts[];
 extern const struct cmd_optarg pcap_optargs[]; /* ends with {NULL} */
+extern const struct option host_longopts[];
+extern const char host_shortopts[];
+extern const struct cmd_optarg host_optargs[]; /* ends with {NULL} */
 
 /* Split "HOST", "HOST:PORT", "[V6]:PORT" or a bare IPv6 address. HOST is
  * written to HOST (cap bytes); *port is set only when a port was given.

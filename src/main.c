@@ -89,6 +89,8 @@ static const struct command commands[] = {
      report_longopts, report_shortopts, report_optargs, report_operands},
     {"pcap", "diagnose every RDP connection in a capture", cmd_pcap,
      pcap_longopts, pcap_shortopts, pcap_optargs, pcap_operands},
+    {"host", "the self-check of a Windows RDP server, from its state", cmd_host,
+     host_longopts, host_shortopts, host_optargs, NULL},
     {"version", "the versions of rdpdoctor and its libraries", cmd_version,
      NULL, "", NULL, NULL},
     {"help", "the commands, or the options of one", cmd_help, NULL, "", NULL,
@@ -117,6 +119,7 @@ usage(FILE *f)
 	    "       rdpdoctor watch [options] HOST[:PORT]\n"
 	    "       rdpdoctor report --html OUT FILE\n"
 	    "       rdpdoctor pcap [options] FILE\n"
+	    "       rdpdoctor host --from-state FILE [options]\n"
 	    "       rdpdoctor --version | --help\n"
 	    "\n"
 	    "commands:\n"
@@ -139,6 +142,8 @@ usage(FILE *f)
 	    "  pcap    every RDP connection in a capture (pcap, pcapng): the\n"
 	    "          phase each reached, why it failed, from both sides\n"
 	    "          (rdpdoctor pcap --help)\n"
+	    "  host    a Windows server's own self-check from the state\n"
+	    "          rdpdoctor-host.exe saved on it (rdpdoctor host --help)\n"
 	    "  version the version of rdpdoctor and of the OpenSSL, libuv\n"
 	    "          and jansson it runs with (also --version)\n"
 	    "\n"

@@ -111,6 +111,24 @@ static const struct {
     {"kerberos-wrong-realm", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
     {"kerberos-etype-unsupported", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
     {"kerberos-ntlm-blocked", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
+    {"host-rdp-disabled", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
+    {"host-termservice-stopped", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
+    {"host-listener-missing", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
+    {"host-firewall-closed", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
+    {"host-security-layer-rdp", RDD_PHASE_X224, RDD_SEV_WARNING, true},
+    {"host-nla-off", RDD_PHASE_CREDSSP, RDD_SEV_WARNING, true},
+    {"host-credssp-oracle-vulnerable", RDD_PHASE_CREDSSP, RDD_SEV_WARNING,
+     true},
+    {"host-schannel-tls12-disabled", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
+    {"host-schannel-no-tls", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
+    {"host-cert-thumbprint-unknown", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
+    {"host-cert-expired", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
+    {"host-cert-no-server-auth", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
+    {"host-cert-key-missing", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
+    {"host-cert-key-acl", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
+    {"host-licensing-not-configured", RDD_PHASE_LICENSING, RDD_SEV_WARNING,
+     true},
+    {"host-license-server-missing", RDD_PHASE_LICENSING, RDD_SEV_WARNING, true},
 };
 
 static const struct rdd_cause_info *
@@ -284,7 +302,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 77);
+	assert_int_equal(n, 93);
 }
 
 static void

@@ -35,7 +35,7 @@ expect() {
 
 # The commands and the options before one.
 expect "rdpdoctor ch" "check"
-expect "rdpdoctor " "check diff explain help pcap report scan version watch"
+expect "rdpdoctor " "check diff explain help host pcap report scan version watch"
 expect "rdpdoctor -" "--help --version -V -h"
 expect "rdpdoctor --v" "--version"
 # The options of check, from its getopt table.

@@ -51,7 +51,7 @@ check "compinit registers it" "$(zsh -f -c "fpath=($tmp/fpath \$fpath);
 	"_rdpdoctor"
 
 expect "rdpdoctor ch" "check"
-expect "rdpdoctor " "check diff explain help pcap report scan version watch"
+expect "rdpdoctor " "check diff explain help host pcap report scan version watch"
 expect "rdpdoctor --" "--help --version"
 expect "rdpdoctor check --st" "--stop-after"
 expect "rdpdoctor check --tls" "--tls-full --tls-parallel"

@@ -112,6 +112,7 @@ RULES_TESTS(licensing);
 RULES_TESTS(session);
 RULES_TESTS(network);
 RULES_TESTS(kerberos);
+RULES_TESTS(host);
 #undef RULES_TESTS
 
 #endif

@@ -1,0 +1,402 @@
+/*
+ * host.c - the server's own self-check (rdpdoctor/host.h): from a state
+ * read on the Windows server to findings and a verdict.
+ *
+ * Effective values follow Windows: a Group Policy value wins over the
+ * listener (or machine, or Server Manager) value; a value that was not
+ * readable is never guessed from, so no finding comes from it.
+ */
+#include <string.h>
+
+#include "diag/rules/rules.h"
+#include "rdpdoctor/host.h"
+
+const char *
+rdd_host_tls_name(enum rdd_host_tls t)
+{
+	static const char *const names[RDD_HOST_TLS_COUNT] = {
+	    "tls1.0", "tls1.1", "tls1.2", "tls1.3"};
+
+	return (unsigned)t < RDD_HOST_TLS_COUNT ? names[t] : NULL;
+}
+
+const char *
+rdd_host_service_name(enum rdd_host_service s)
+{
+	switch (s) {
+	case RDD_HOST_SVC_ABSENT:
+		return "absent";
+	case RDD_HOST_SVC_STOPPED:
+		return "stopped";
+	case RDD_HOST_SVC_RUNNING:
+		return "running";
+	case RDD_HOST_SVC_PENDING:
+		return "pending";
+	case RDD_HOST_SVC_UNREADABLE:
+		break;
+	}
+	return NULL;
+}
+
+const char *
+rdd_host_key_name(enum rdd_host_key k)
+{
+	switch (k) {
+	case RDD_HOST_KEY_PRESENT:
+		return "present";
+	case RDD_HOST_KEY_NOT_LINKED:
+		return "not-linked";
+	case RDD_HOST_KEY_MISSING:
+		return "missing";
+	case RDD_HOST_KEY_UNREADABLE:
+		break;
+	}
+	return NULL;
+}
+
+const char *
+rdd_host_effective(const struct rdd_host_setting *s, uint32_t *value)
+{
+	if (s->policy.read == RDD_HOST_SET) {
+		*value = s->policy.value;
+		return "policy";
+	}
+	/* The policy copy must be known to be absent: an unreadable policy
+	 * key could hold a value that wins. */
+	if (s->policy.read == RDD_HOST_ABSENT &&
+	    s->local.read == RDD_HOST_SET) {
+		*value = s->local.value;
+		return "local";
+	}
+	return NULL;
+}
+
+/* "Group Policy" or "the listener" etc., for evidence. */
+static const char *
+source_words(const char *src, const char *local_words)
+{
+	return strcmp(src, "policy") == 0 ? "Group Policy" : local_words;
+}
+
+static bool
+is_set(const struct rdd_host_dword *d, uint32_t v)
+{
+	return d->read == RDD_HOST_SET && d->value == v;
+}
+
+static void
+rules_connections(struct ctx *c, const struct rdd_host_state *st)
+{
+	uint32_t v;
+	const char *src = rdd_host_effective(&st->deny_connections, &v);
+
+	if (src != NULL && v != 0)
+		rdd__emit(c, RDD_CAUSE_HOST_RDP_DISABLED,
+		          "fDenyTSConnections = %u (from %s)", (unsigned)v,
+		          source_words(src, "the Terminal Server key"));
+}
+
+static unsigned
+rdp_port(const struct rdd_host_state *st)
+{
+	if (st->port.read == RDD_HOST_SET && st->port.value > 0 &&
+	    st->port.value <= 65535)
+		return st->port.value;
+	return 3389; /* the default when the value is absent */
+}
+
+static bool
+port_known(const struct rdd_host_state *st)
+{
+	return st->port.read == RDD_HOST_SET ||
+	       st->port.read == RDD_HOST_ABSENT;
+}
+
+static void
+rules_service(struct ctx *c, const struct rdd_host_state *st)
+{
+	char start[48] = "";
+
+	if (st->termservice_start.read == RDD_HOST_SET)
+		rdd__append(start, sizeof(start), ", start type %s",
+		            st->termservice_start.value == 4   ? "Disabled"
+		            : st->termservice_start.value == 3 ? "Manual"
+		            : st->termservice_start.value == 2 ? "Automatic"
+		                                               : "other");
+	if (st->termservice == RDD_HOST_SVC_STOPPED ||
+	    st->termservice == RDD_HOST_SVC_ABSENT)
+		rdd__emit(c, RDD_CAUSE_HOST_TERMSERVICE_STOPPED,
+		          "TermService is %s%s",
+		          rdd_host_service_name(st->termservice), start);
+	/* A stopped service explains a missing listener already. */
+	if (is_set(&st->listening, 0) && port_known(st) &&
+	    st->termservice != RDD_HOST_SVC_STOPPED &&
+	    st->termservice != RDD_HOST_SVC_ABSENT) {
+		struct draft *d = rdd__emit(
+		    c, RDD_CAUSE_HOST_LISTENER_MISSING,
+		    "no TCP socket listens on port %u (PortNumber%s)",
+		    rdp_port(st),
+		    st->port.read == RDD_HOST_ABSENT ? " absent, default" : "");
+
+		if (d != NULL && is_set(&st->enable_winstation, 0))
+			rdd__append(d->f.evidence, sizeof(d->f.evidence),
+			            "; RDP-Tcp fEnableWinStation = 0");
+	}
+}
+
+static void
+rules_firewall(struct ctx *c, const struct rdd_host_state *st)
+{
+	static const char *const profile[3] = {"Domain", "Private", "Public"};
+	char on[40] = "";
+	size_t i, n;
+	unsigned port = rdp_port(st);
+	bool any_on = false;
+
+	/* A profile that is on is enough: the server's network may be in
+	 * it. Profiles that could not be read are not assumed on. */
+	for (i = 0; i < 3; i++) {
+		if (is_set(&st->firewall_profile[i], 1)) {
+			any_on = true;
+			rdd__append(on, sizeof(on), "%s%s", on[0] ? ", " : "",
+			            profile[i]);
+		}
+	}
+	if (!any_on || st->firewall_rules_read != RDD_HOST_SET ||
+	    !port_known(st))
+		return;
+	n = st->n_firewall_rules;
+	if (n > RDD_HOST_FW_RULES)
+		n = RDD_HOST_FW_RULES;
+	for (i = 0; i < n; i++)
+		if (rdd_host_fw_rule_allows(st->firewall_rules[i].rule, port) ==
+		    1)
+			return;
+	rdd__emit(c, RDD_CAUSE_HOST_FIREWALL_CLOSED,
+	          "firewall on (%s profile%s); none of the %zu inbound "
+	          "rules read allows TCP port %u",
+	          on, strchr(on, ',') != NULL ? "s" : "", n, port);
+}
+
+static void
+rules_security(struct ctx *c, const struct rdd_host_state *st)
+{
+	uint32_t layer, nla;
+	const char *lsrc = rdd_host_effective(&st->security_layer, &layer);
+	const char *nsrc = rdd_host_effective(&st->user_authentication, &nla);
+
+	if (lsrc != NULL && layer == 0) {
+		struct draft *d =
+		    rdd__emit(c, RDD_CAUSE_HOST_SECURITY_LAYER_RDP,
+		              "SecurityLayer = 0 (from %s)",
+		              source_words(lsrc, "the RDP-Tcp listener"));
+
+		if (d != NULL && strcmp(lsrc, "policy") == 0 &&
+		    st->security_layer.local.read == RDD_HOST_SET)
+			rdd__append(d->f.evidence, sizeof(d->f.evidence),
+			            "; the listener's own value %u is "
+			            "overridden",
+			            (unsigned)st->security_layer.local.value);
+		if (d != NULL && nsrc != NULL && nla != 0)
+			rdd__append(d->f.evidence, sizeof(d->f.evidence),
+			            "; UserAuthentication = %u contradicts it",
+			            (unsigned)nla);
+	}
+	if (nsrc != NULL && nla == 0)
+		rdd__emit(c, RDD_CAUSE_HOST_NLA_OFF,
+		          "UserAuthentication = 0 (from %s)",
+		          source_words(nsrc, "the RDP-Tcp listener"));
+	if (is_set(&st->credssp_oracle, 2))
+		rdd__emit(c, RDD_CAUSE_HOST_CREDSSP_ORACLE_VULNERABLE,
+		          "AllowEncryptionOracle = 2 (Vulnerable)");
+}
+
+/* 1 off, 0 on (explicitly or by default), -1 unknown. */
+static int
+tls_off(const struct rdd_host_schannel *p)
+{
+	if (p->enabled.read == RDD_HOST_UNREADABLE ||
+	    p->disabled_by_default.read == RDD_HOST_UNREADABLE)
+		return -1;
+	if (is_set(&p->enabled, 0))
+		return 1;
+	if (p->disabled_by_default.read == RDD_HOST_SET &&
+	    p->disabled_by_default.value != 0)
+		return 1;
+	return 0;
+}
+
+static void
+rules_schannel(struct ctx *c, const struct rdd_host_state *st)
+{
+	const struct rdd_host_schannel *s = st->schannel;
+	int t10 = tls_off(&s[RDD_HOST_TLS10]),
+	    t11 = tls_off(&s[RDD_HOST_TLS11]);
+	int t12 = tls_off(&s[RDD_HOST_TLS12]);
+	/* TLS 1.3 is on by default only from Server 2022: count it only
+	 * when it is turned on explicitly. */
+	bool t13_on =
+	    s[RDD_HOST_TLS13].enabled.read == RDD_HOST_SET &&
+	    s[RDD_HOST_TLS13].enabled.value != 0 &&
+	    !(s[RDD_HOST_TLS13].disabled_by_default.read == RDD_HOST_SET &&
+	      s[RDD_HOST_TLS13].disabled_by_default.value != 0);
+
+	if (t10 == 1 && t11 == 1 && t12 == 1 && !t13_on)
+		rdd__emit(c, RDD_CAUSE_HOST_SCHANNEL_NO_TLS,
+		          "SCHANNEL Server: TLS 1.0, 1.1 and 1.2 disabled, "
+		          "TLS 1.3 not enabled");
+	else if (t12 == 1)
+		rdd__emit(
+		    c, RDD_CAUSE_HOST_SCHANNEL_TLS12_DISABLED,
+		    "SCHANNEL TLS 1.2 Server: Enabled %s, "
+		    "DisabledByDefault %s",
+		    s[RDD_HOST_TLS12].enabled.read == RDD_HOST_SET
+		        ? (s[RDD_HOST_TLS12].enabled.value ? "1" : "0")
+		        : "absent",
+		    s[RDD_HOST_TLS12].disabled_by_default.read == RDD_HOST_SET
+		        ? (s[RDD_HOST_TLS12].disabled_by_default.value ? "1"
+		                                                       : "0")
+		        : "absent");
+}
+
+static void
+rules_cert(struct ctx *c, const struct rdd_host_state *st)
+{
+	const struct rdd_host_cert *ct = &st->cert;
+	char date[40];
+
+	if (st->configured_cert.read == RDD_HOST_SET &&
+	    ct->read == RDD_HOST_ABSENT &&
+	    strcmp(ct->thumbprint, st->configured_cert.hex) == 0)
+		rdd__emit(c, RDD_CAUSE_HOST_CERT_THUMBPRINT_UNKNOWN,
+		          "SSLCertificateSHA1Hash = %s, in neither "
+		          "LocalMachine\\My nor \"Remote Desktop\"",
+		          st->configured_cert.hex);
+	if (ct->read != RDD_HOST_SET)
+		return;
+	if (ct->has_not_after && st->collected_at > 0 &&
+	    ct->not_after < st->collected_at)
+		rdd__emit(
+		    c, RDD_CAUSE_HOST_CERT_EXPIRED,
+		    "certificate %s in \"%s\" expired on %s", ct->thumbprint,
+		    ct->store,
+		    rdd__fmt_date(ct->not_after, true, date, sizeof(date)));
+	if (is_set(&ct->server_auth, 0))
+		rdd__emit(c, RDD_CAUSE_HOST_CERT_NO_SERVER_AUTH,
+		          "certificate %s in \"%s\": no Server Authentication "
+		          "or Remote Desktop Authentication EKU",
+		          ct->thumbprint, ct->store);
+	if (ct->key == RDD_HOST_KEY_NOT_LINKED)
+		rdd__emit(c, RDD_CAUSE_HOST_CERT_KEY_MISSING,
+		          "certificate %s in \"%s\" names no private key",
+		          ct->thumbprint, ct->store);
+	else if (ct->key == RDD_HOST_KEY_MISSING)
+		rdd__emit(c, RDD_CAUSE_HOST_CERT_KEY_MISSING,
+		          "certificate %s: key container \"%s\" cannot be "
+		          "opened%s%s",
+		          ct->thumbprint, ct->key_container,
+		          ct->key_error[0] ? ", error " : "", ct->key_error);
+	else if (is_set(&ct->key_network_service_read, 0))
+		rdd__emit(c, RDD_CAUSE_HOST_CERT_KEY_ACL,
+		          "certificate %s: the key file of container \"%s\" "
+		          "grants NETWORK SERVICE no read access",
+		          ct->thumbprint, ct->key_container);
+}
+
+static bool
+names_a_server(const struct rdd_host_str *s)
+{
+	const char *p;
+
+	if (s->read != RDD_HOST_SET)
+		return false;
+	for (p = s->value; *p != '\0'; p++)
+		if (*p != ',' && *p != ' ')
+			return true;
+	return false;
+}
+
+static void
+rules_licensing(struct ctx *c, const struct rdd_host_state *st)
+{
+	uint32_t mode;
+	const char *src = rdd_host_effective(&st->licensing_mode, &mode);
+
+	if (src == NULL)
+		return;
+	if (mode == 5) {
+		rdd__emit(c, RDD_CAUSE_HOST_LICENSING_NOT_CONFIGURED,
+		          "LicensingMode = 5 (from %s)",
+		          source_words(src, "RCM\\Licensing Core"));
+		return;
+	}
+	if (mode != 2 && mode != 4)
+		return;
+	/* Only when both lists were read and neither names a server. */
+	if (st->license_servers_policy.read == RDD_HOST_UNREADABLE ||
+	    st->license_servers_local.read == RDD_HOST_UNREADABLE ||
+	    names_a_server(&st->license_servers_policy) ||
+	    names_a_server(&st->license_servers_local))
+		return;
+	rdd__emit(c, RDD_CAUSE_HOST_LICENSE_SERVER_MISSING,
+	          "LicensingMode = %u (per %s, from %s); no LicenseServers "
+	          "policy, no SpecifiedLicenseServers",
+	          (unsigned)mode, mode == 4 ? "user" : "device",
+	          source_words(src, "RCM\\Licensing Core"));
+}
+
+void
+rdd_diagnose_host(const struct rdd_host_state *st, struct rdd_diagnosis *out)
+{
+	struct ctx local;
+	struct ctx *c = &local;
+	size_t i, n_crit = 0, n_warn = 0;
+
+	memset(c, 0, sizeof(*c));
+	rules_connections(c, st);
+	rules_service(c, st);
+	rules_firewall(c, st);
+	rules_security(c, st);
+	rules_schannel(c, st);
+	rules_cert(c, st);
+	rules_licensing(c, st);
+	rdd__sort_drafts(c);
+
+	memset(out, 0, sizeof(*out));
+	out->failed_phase = -1;
+	for (i = 0; i < c->n && i < RDD_MAX_FINDINGS; i++) {
+		out->findings[i] = c->d[i].f;
+		if (c->d[i].f.severity == RDD_SEV_CRITICAL) {
+			if (n_crit++ == 0)
+				out->failed_phase = (int)c->d[i].f.phase;
+		} else if (c->d[i].f.severity == RDD_SEV_WARNING) {
+			n_warn++;
+		}
+	}
+	out->n_findings = i;
+	if (n_crit > 0) {
+		const struct rdd_cause_info *ci =
+		    rdd_cause_info(out->findings[0].cause);
+
+		out->status = RDD_VERDICT_CRITICAL;
+		rdd__append(out->summary, sizeof(out->summary),
+		            "RDP connections to this server fail: %s",
+		            ci != NULL ? ci->title : "?");
+	} else if (n_warn > 0) {
+		out->status = RDD_VERDICT_WARNING;
+		rdd__append(out->summary, sizeof(out->summary),
+		            "RDP works but %zu setting%s need%s attention",
+		            n_warn, n_warn == 1 ? "" : "s",
+		            n_warn == 1 ? "s" : "");
+	} else if (st->termservice == RDD_HOST_SVC_UNREADABLE &&
+	           st->security_layer.local.read == RDD_HOST_UNREADABLE &&
+	           st->deny_connections.local.read == RDD_HOST_UNREADABLE) {
+		out->status = RDD_VERDICT_UNKNOWN;
+		rdd__append(out->summary, sizeof(out->summary),
+		            "Nothing about RDP could be read on this host");
+	} else {
+		out->status = RDD_VERDICT_OK;
+		rdd__append(out->summary, sizeof(out->summary),
+		            "No problem found in what could be read");
+	}
+}

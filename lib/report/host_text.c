@@ -1,0 +1,179 @@
+/*
+ * host_text.c - `rdpdoctor host` for a terminal (rdpdoctor/host.h): what
+ * was read, with the source of each effective value, the findings with
+ * their evidence and fixes, and the verdict. Values read on the host are
+ * untrusted and escaped.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "rdpdoctor/host.h"
+#include "rdpdoctor/report.h"
+
+#define ESC_CAP(n) (4 * (n) + 1)
+
+struct out {
+	FILE *f;
+	bool color;
+};
+
+static const char *
+sgr(const struct out *o, const char *code)
+{
+	return o->color ? code : "";
+}
+
+static void
+setting(const struct out *o, const char *label,
+        const struct rdd_host_setting *s, const char *(*name)(uint32_t))
+{
+	uint32_t v;
+	const char *src = rdd_host_effective(s, &v);
+
+	fprintf(o->f, "  %-22s ", label);
+	if (src == NULL) {
+		fprintf(o->f, "%s\n",
+		        s->policy.read == RDD_HOST_UNREADABLE ||
+		                s->local.read == RDD_HOST_UNREADABLE
+		            ? "not readable here"
+		            : "not set (Windows default)");
+		return;
+	}
+	fprintf(o->f, "%u", (unsigned)v);
+	if (name != NULL && name(v) != NULL)
+		fprintf(o->f, " (%s)", name(v));
+	fprintf(o->f, "  from %s\n",
+	        strcmp(src, "policy") == 0 ? "Group Policy" : "local setting");
+}
+
+static const char *
+layer_name(uint32_t v)
+{
+	return v == 0 ? "RDP" : v == 1 ? "Negotiate" : v == 2 ? "TLS" : NULL;
+}
+
+static const char *
+onoff_name(uint32_t v)
+{
+	return v ? "on" : "off";
+}
+
+static const char *
+deny_name(uint32_t v)
+{
+	return v ? "RDP off" : "RDP on";
+}
+
+static const char *
+mode_name(uint32_t v)
+{
+	return v == 2   ? "per device"
+	       : v == 4 ? "per user"
+	       : v == 5 ? "not configured"
+	       : v == 1 ? "administration only"
+	                : NULL;
+}
+
+static void
+dword_line(const struct out *o, const char *label,
+           const struct rdd_host_dword *d)
+{
+	fprintf(o->f, "  %-22s ", label);
+	if (d->read == RDD_HOST_SET)
+		fprintf(o->f, "%u\n", (unsigned)d->value);
+	else
+		fprintf(o->f, "%s\n",
+		        d->read == RDD_HOST_ABSENT ? "not set (Windows default)"
+		                                   : "not readable here");
+}
+
+static void
+steps(const struct out *o, const char *label, const char *s)
+{
+	int k = 0;
+
+	if (s == NULL || *s == '\0')
+		return;
+	fprintf(o->f, "    %s\n", label);
+	while (*s != '\0') {
+		size_t n = strcspn(s, "\n");
+
+		if (n > 0)
+			fprintf(o->f, "      %d. %.*s\n", ++k, (int)n, s);
+		s += n;
+		if (*s == '\n')
+			s++;
+	}
+}
+
+int
+rdd_report_host_text(FILE *f, const struct rdd_host_state *st,
+                     const struct rdd_diagnosis *d, bool color)
+{
+	struct out o = {f, color};
+	char buf[ESC_CAP(RDD_EVIDENCE)];
+	const char *svc = rdd_host_service_name(st->termservice);
+	size_t i;
+
+	rdd_escape_terminal(buf, sizeof(buf),
+	                    st->computer[0] ? st->computer : "(unnamed)");
+	fprintf(f, "%sHost %s%s", sgr(&o, "\033[1m"), buf, sgr(&o, "\033[0m"));
+	if (st->os_version[0]) {
+		rdd_escape_terminal(buf, sizeof(buf), st->os_version);
+		fprintf(f, "  Windows %s", buf);
+	}
+	fputc('\n', f);
+	setting(&o, "fDenyTSConnections", &st->deny_connections, deny_name);
+	setting(&o, "SecurityLayer", &st->security_layer, layer_name);
+	setting(&o, "UserAuthentication", &st->user_authentication, onoff_name);
+	setting(&o, "MinEncryptionLevel", &st->min_encryption, NULL);
+	dword_line(&o, "PortNumber", &st->port);
+	dword_line(&o, "AllowEncryptionOracle", &st->credssp_oracle);
+	setting(&o, "LicensingMode", &st->licensing_mode, mode_name);
+	fprintf(f, "  %-22s %s\n", "TermService",
+	        st->termservice == RDD_HOST_SVC_UNREADABLE ? "not readable here"
+	                                                   : svc);
+	fprintf(f, "  %-22s %s\n", "listening",
+	        st->listening.read != RDD_HOST_SET ? "not readable here"
+	        : st->listening.value              ? "yes"
+	                                           : "no");
+	fprintf(f, "  %-22s ", "certificate");
+	if (st->cert.read == RDD_HOST_SET) {
+		rdd_escape_terminal(buf, sizeof(buf), st->cert.store);
+		fprintf(f, "%s in \"%s\", key %s\n", st->cert.thumbprint, buf,
+		        rdd_host_key_name(st->cert.key) != NULL
+		            ? rdd_host_key_name(st->cert.key)
+		            : "not readable here");
+	} else {
+		fprintf(f, "%s\n",
+		        st->cert.read == RDD_HOST_ABSENT ? "not found"
+		                                         : "not readable here");
+	}
+
+	fprintf(f, "\n%sFindings%s\n", sgr(&o, "\033[1m"), sgr(&o, "\033[0m"));
+	if (d->n_findings == 0)
+		fprintf(f, "  none\n");
+	for (i = 0; i < d->n_findings && i < RDD_MAX_FINDINGS; i++) {
+		const struct rdd_finding *fi = &d->findings[i];
+		const struct rdd_cause_info *ci = rdd_cause_info(fi->cause);
+		const char *col = fi->severity == RDD_SEV_CRITICAL  ? "\033[31m"
+		                  : fi->severity == RDD_SEV_WARNING ? "\033[33m"
+		                                                    : "";
+
+		if (ci == NULL)
+			continue;
+		fprintf(f, "  %s%-8s%s %s  %s\n", sgr(&o, col),
+		        fi->severity == RDD_SEV_CRITICAL  ? "CRITICAL"
+		        : fi->severity == RDD_SEV_WARNING ? "WARNING"
+		                                          : "INFO",
+		        sgr(&o, "\033[0m"), ci->id, ci->title);
+		rdd_escape_terminal(buf, sizeof(buf), fi->evidence);
+		if (buf[0] != '\0')
+			fprintf(f, "    evidence: %s\n", buf);
+		steps(&o, "fix (server):", ci->fix_host);
+		steps(&o, "fix (client):", ci->fix_client);
+	}
+	fprintf(f, "\n%sVerdict:%s %s - %s\n", sgr(&o, "\033[1m"),
+	        sgr(&o, "\033[0m"), rdd_verdict_name(d->status), d->summary);
+	return ferror(f) ? -1 : 0;
+}

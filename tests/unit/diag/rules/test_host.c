@@ -1,0 +1,392 @@
+/*
+ * test_host.c - rdd_diagnose_host() (lib/diag/rules/host.c) and the host
+ * state JSON (lib/report/host_json.c), from the JSON fixtures of
+ * tests/unit/diag/host/: each is a whole state read on a server plus the
+ * ids it must give ("expect", exactly those) and the verdict
+ * ("expect_status"). Every fixture of the directory is run.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "host/state_write.h"
+#include "rdpdoctor/host.h"
+#include "rules_harness.h"
+
+#ifndef RDD_HOST_FIXTURES
+#error RDD_HOST_FIXTURES must name tests/unit/diag/host
+#endif
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		fail_msg("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Diagnose, check what holds for every host diagnosis, record causes. */
+static void
+host_diagnose(const struct rdd_host_state *st, struct rdd_diagnosis *d)
+{
+	size_t i;
+
+	rdd_diagnose_host(st, d);
+	for (i = 0; i < d->n_findings; i++) {
+		const struct rdd_cause_info *ci =
+		    rdd_cause_info(d->findings[i].cause);
+
+		assert_non_null(ci);
+		if (strncmp(ci->id, "host-", 5) != 0)
+			fail_msg("%s: not a host id", ci->id);
+		assert_true(d->findings[i].evidence[0] != '\0');
+		if (i > 0)
+			assert_true(d->findings[i].severity <=
+			            d->findings[i - 1].severity);
+		emitted[d->findings[i].cause] = true;
+	}
+	assert_true(d->summary[0] != '\0');
+}
+
+/* One fixture: the findings are exactly "expect", the verdict
+ * "expect_status", and the state survives write + read unchanged. */
+static void
+run_fixture(const char *name)
+{
+	static struct rdd_host_state st, again;
+	static struct rdd_diagnosis d;
+	char path[512], err[256];
+	char *text, *out = NULL;
+	size_t len, outlen = 0, i, k;
+	json_t *top, *expect, *e;
+	FILE *mem;
+
+	snprintf(path, sizeof(path), "%s/%s", RDD_HOST_FIXTURES, name);
+	text = slurp(path, &len);
+	if (rdd_host_state_from_json(text, len, &st, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", name, err);
+	host_diagnose(&st, &d);
+	top = json_loadb(text, len, 0, NULL);
+	assert_non_null(top);
+	expect = json_object_get(top, "expect");
+	assert_true(json_is_array(expect));
+	json_array_foreach(expect, i, e)
+	{
+		const char *id = json_string_value(e);
+		bool found = false;
+
+		for (k = 0; k < d.n_findings; k++)
+			found = found ||
+			        strcmp(rdd_cause_info(d.findings[k].cause)->id,
+			               id) == 0;
+		if (!found)
+			fail_msg("%s: %s expected, not emitted", name, id);
+	}
+	if (d.n_findings != json_array_size(expect)) {
+		for (k = 0; k < d.n_findings; k++)
+			print_error("%s: emitted %s: %s\n", name,
+			            rdd_cause_info(d.findings[k].cause)->id,
+			            d.findings[k].evidence);
+		fail_msg("%s: %zu findings, expected %zu", name, d.n_findings,
+		         json_array_size(expect));
+	}
+	assert_string_equal(
+	    rdd_verdict_name(d.status),
+	    json_string_value(json_object_get(top, "expect_status")));
+	json_decref(top);
+
+	/* Write, read back: the same state. */
+	mem = open_memstream(&out, &outlen);
+	assert_non_null(mem);
+	assert_int_equal(rdd_host_state_write_json(mem, &st), 0);
+	fclose(mem);
+	if (rdd_host_state_from_json(out, outlen, &again, err, sizeof(err)) !=
+	    0)
+		fail_msg("%s: written state does not read back: %s", name, err);
+	if (memcmp(&st, &again, sizeof(st)) != 0)
+		fail_msg("%s: state changed by write + read:\n%s", name, out);
+	free(out);
+
+	/* rdpdoctor-host.exe's writer (no jansson): the same state too. */
+	mem = open_memstream(&out, &outlen);
+	assert_non_null(mem);
+	assert_int_equal(rdd_host_state_write_plain(mem, &st), 0);
+	fclose(mem);
+	if (rdd_host_state_from_json(out, outlen, &again, err, sizeof(err)) !=
+	    0)
+		fail_msg("%s: plain state does not read back: %s\n%s", name,
+		         err, out);
+	if (memcmp(&st, &again, sizeof(st)) != 0)
+		fail_msg("%s: state changed by plain write + read:\n%s", name,
+		         out);
+	free(out);
+
+	/* The report renders. */
+	mem = open_memstream(&out, &outlen);
+	assert_int_equal(rdd_report_host_json(mem, &st, &d), 0);
+	assert_int_equal(rdd_report_host_text(mem, &st, &d, false), 0);
+	fclose(mem);
+	free(out);
+	free(text);
+}
+
+static void
+test_fixtures(void **state)
+{
+	DIR *dir = opendir(RDD_HOST_FIXTURES);
+	struct dirent *de;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(dir);
+	while ((de = readdir(dir)) != NULL) {
+		size_t l = strlen(de->d_name);
+
+		if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0) {
+			run_fixture(de->d_name);
+			n++;
+		}
+	}
+	closedir(dir);
+	assert_true(n >= 20);
+}
+
+static void
+test_policy_wins(void **state)
+{
+	struct rdd_host_setting s;
+	uint32_t v = 99;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	assert_null(rdd_host_effective(&s, &v)); /* nothing readable */
+	s.local.read = RDD_HOST_SET;
+	s.local.value = 0;
+	assert_null(rdd_host_effective(&s, &v)); /* policy unknown */
+	s.policy.read = RDD_HOST_ABSENT;
+	assert_string_equal(rdd_host_effective(&s, &v), "local");
+	assert_int_equal(v, 0);
+	s.policy.read = RDD_HOST_SET;
+	s.policy.value = 2;
+	assert_string_equal(rdd_host_effective(&s, &v), "policy");
+	assert_int_equal(v, 2);
+	s.local.read = RDD_HOST_UNREADABLE;
+	assert_string_equal(rdd_host_effective(&s, &v), "policy");
+}
+
+static void
+test_policy_evidence(void **state)
+{
+	static struct rdd_host_state st;
+	static struct rdd_diagnosis d;
+	char err[128];
+	const char *js = "{\"rdpdoctor_host_state\":1,\"listener\":{"
+	                 "\"SecurityLayer\":{\"local\":2,\"policy\":0},"
+	                 "\"UserAuthentication\":{\"local\":1,\"policy\":null},"
+	                 "\"fDenyTSConnections\":{\"local\":0,\"policy\":1}}}";
+
+	(void)state;
+	assert_int_equal(
+	    rdd_host_state_from_json(js, strlen(js), &st, err, sizeof(err)), 0);
+	host_diagnose(&st, &d);
+	assert_has(
+	    expect(&d, "host-security-layer-rdp", RDD_SEV_WARNING)->evidence,
+	    "(from Group Policy); the listener's own value 2 is "
+	    "overridden; UserAuthentication = 1 contradicts it");
+	assert_has(expect(&d, "host-rdp-disabled", RDD_SEV_CRITICAL)->evidence,
+	           "fDenyTSConnections = 1 (from Group Policy)");
+	assert_string_equal(rdd_verdict_name(d.status), "critical");
+	assert_string_equal(rdd_phase_name((enum rdd_phase)d.failed_phase),
+	                    rdd_phase_name(RDD_PHASE_TCP));
+}
+
+static void
+test_fw_rule(void **state)
+{
+	(void)state;
+	assert_int_equal(
+	    rdd_host_fw_rule_allows("v2.33|Action=Allow|Active=TRUE|Dir=In|"
+	                            "Protocol=6|LPort=3389|",
+	                            3389),
+	    1);
+	assert_int_equal(
+	    rdd_host_fw_rule_allows("v2.33|Action=Allow|Active=TRUE|Dir=In|"
+	                            "Protocol=6|LPort=3389|",
+	                            3390),
+	    0);
+	/* Active absent means active; Protocol absent means any. */
+	assert_int_equal(rdd_host_fw_rule_allows(
+	                     "v2.10|Action=Allow|Dir=In|LPort=3390", 3390),
+	                 1);
+	/* No LPort: every port. */
+	assert_int_equal(
+	    rdd_host_fw_rule_allows("v2.10|Action=Allow|Dir=In|Protocol=6|", 1),
+	    1);
+	assert_int_equal(rdd_host_fw_rule_allows("v2.33|Action=Allow|Dir=In|"
+	                                         "LPort=RPC|LPort=3000-3400|",
+	                                         3389),
+	                 1);
+	assert_int_equal(rdd_host_fw_rule_allows("v2.33|Action=Allow|Dir=In|"
+	                                         "LPort=3000-|",
+	                                         3389),
+	                 0);
+	assert_int_equal(rdd_host_fw_rule_allows("v2.33|Action=Block|Dir=In|"
+	                                         "LPort=3389|",
+	                                         3389),
+	                 0);
+	assert_int_equal(rdd_host_fw_rule_allows("v2.33|Action=Allow|Dir=Out|"
+	                                         "LPort=3389|",
+	                                         3389),
+	                 0);
+	assert_int_equal(rdd_host_fw_rule_allows("v2.33|Action=Allow|Dir=In|"
+	                                         "Active=FALSE|LPort=3389|",
+	                                         3389),
+	                 0);
+	assert_int_equal(rdd_host_fw_rule_allows("v2.33|Action=Allow|Dir=In|"
+	                                         "Protocol=17|LPort=3389|",
+	                                         3389),
+	                 0);
+	assert_int_equal(rdd_host_fw_rule_allows("v2.33|Action=Allow|Dir=In|"
+	                                         "LPort=99999999999|",
+	                                         3389),
+	                 0);
+	assert_int_equal(rdd_host_fw_rule_allows("Action=Allow", 3389), -1);
+	assert_int_equal(rdd_host_fw_rule_allows(NULL, 3389), -1);
+}
+
+static void
+bad_state(const char *js, const char *why)
+{
+	static struct rdd_host_state st;
+	char err[256];
+
+	if (rdd_host_state_from_json(js, strlen(js), &st, err, sizeof(err)) ==
+	    0)
+		fail_msg("accepted: %s", js);
+	assert_has(err, why);
+}
+
+static void
+test_bad_states(void **state)
+{
+	(void)state;
+	bad_state("", "not JSON");
+	bad_state("[1]", "not a host state");
+	bad_state("{\"rdpdoctor_host_state\":2}", "version 2");
+	bad_state("{\"rdpdoctor_host_state\":1,\"listener\":{\"PortNumber\":"
+	          "-1}}",
+	          "PortNumber: not a number");
+	bad_state("{\"rdpdoctor_host_state\":1,\"listener\":{\"PortNumber\":"
+	          "4294967296}}",
+	          "PortNumber");
+	bad_state("{\"rdpdoctor_host_state\":1,\"listener\":{"
+	          "\"SelfSignedCertificate\":\"abc\"}}",
+	          "40 uppercase hex");
+	bad_state("{\"rdpdoctor_host_state\":1,\"listener\":{\"SecurityLayer\":"
+	          "2}}",
+	          "SecurityLayer: not an object");
+	bad_state("{\"rdpdoctor_host_state\":1,\"certificate\":{"
+	          "\"thumbprint\":\"\\u001b[31m\"}}",
+	          "certificate.thumbprint: not 40");
+	bad_state("{\"rdpdoctor_host_state\":1,\"certificate\":{\"key\":"
+	          "\"gone\"}}",
+	          "certificate.key");
+	bad_state("{\"rdpdoctor_host_state\":1,\"service\":{\"TermService\":"
+	          "\"paused\"}}",
+	          "service.TermService");
+	bad_state("{\"rdpdoctor_host_state\":1,\"firewall\":{\"rules\":[1]}}",
+	          "firewall.rules[]");
+	bad_state("{\"rdpdoctor_host_state\":1,\"listening\":1}",
+	          "listening: not true or false");
+	bad_state("{\"rdpdoctor_host_state\":1,\"rdpdoctor_host_state\":1}",
+	          "not JSON");
+}
+
+/* A string longer than its field is cut at a character boundary: the
+ * state still writes and reads back (both writers). */
+static void
+test_long_utf8_cut(void **state)
+{
+	static struct rdd_host_state st, again;
+	char js[512], err[256], *out = NULL;
+	size_t outlen = 0, k;
+	int i;
+	FILE *mem;
+
+	(void)state;
+	for (k = 0; k < 4; k++) {
+		/* "e-acute" (2 bytes), "euro" (3), U+1F600 (4), after K "a"s. */
+		static const char *const ch[] = {
+		    "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3\xa9"};
+		int n =
+		    snprintf(js, sizeof(js),
+		             "{\"rdpdoctor_host_state\":1,\"computer\":\"%.*s",
+		             (int)k, "aaa");
+
+		for (i = 0; i < 40; i++)
+			n += snprintf(js + n, sizeof(js) - (size_t)n, "%s",
+			              ch[k]);
+		snprintf(js + n, sizeof(js) - (size_t)n, "\"}");
+		assert_int_equal(rdd_host_state_from_json(js, strlen(js), &st,
+		                                          err, sizeof(err)),
+		                 0);
+		assert_true(strlen(st.computer) > 50);
+		mem = open_memstream(&out, &outlen);
+		assert_int_equal(rdd_host_state_write_plain(mem, &st), 0);
+		fclose(mem);
+		if (rdd_host_state_from_json(out, outlen, &again, err,
+		                             sizeof(err)) != 0)
+			fail_msg("cut string does not read back: %s", err);
+		assert_memory_equal(&st, &again, sizeof(st));
+		free(out);
+	}
+}
+
+/* Every prefix of a whole state is read or refused, never more. */
+static void
+test_every_truncation(void **state)
+{
+	static struct rdd_host_state st;
+	char path[512], err[256], *text, *cut;
+	size_t len, n;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/healthy.json", RDD_HOST_FIXTURES);
+	text = slurp(path, &len);
+	for (n = 0; n < len; n++) {
+		cut = malloc(n + 1);
+		assert_non_null(cut);
+		memcpy(cut, text, n);
+		/* No NUL: the reader must stop at N bytes. */
+		if (rdd_host_state_from_json(cut, n, &st, err, sizeof(err)) ==
+		    0)
+			assert_true(n >= len - 2); /* only whitespace cut */
+		free(cut);
+	}
+	free(text);
+}
+
+const struct CMUnitTest rules_host_tests[] = {
+    cmocka_unit_test(test_fixtures),
+    cmocka_unit_test(test_policy_wins),
+    cmocka_unit_test(test_policy_evidence),
+    cmocka_unit_test(test_fw_rule),
+    cmocka_unit_test(test_bad_states),
+    cmocka_unit_test(test_every_truncation),
+    cmocka_unit_test(test_long_utf8_cut),
+};
+const size_t rules_host_n_tests = NELEM(rules_host_tests);
