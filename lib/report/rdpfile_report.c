@@ -589,6 +589,8 @@ rdd_report_rdpfile_json(const struct rdd_rdpfile_use *use,
 		err |= json_array_append_new(na, e);
 	}
 	err |= put(o, "notes", na);
+	err |=
+	    put(o, "exit_code", json_integer(rdd_rdpfile_notes_exit(notes, n)));
 	na = NULL;
 	for (i = 0; i < f->n_problems; i++) {
 		const struct rdd_rdpfile_problem *p = &f->problems[i];

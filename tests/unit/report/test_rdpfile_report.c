@@ -302,6 +302,8 @@ test_json(void **state)
 	                        json_object_get(v, "username"), "value")),
 	                    "caf\xc3\xa9");
 	assert_int_equal(json_array_size(json_object_get(o, "problems")), 1);
+	assert_int_equal(json_integer_value(json_object_get(o, "exit_code")),
+	                 rdd_rdpfile_notes_exit(notes, n));
 	assert_int_equal(
 	    json_integer_value(json_object_get(
 	        json_array_get(json_object_get(o, "problems"), 0), "line")),
