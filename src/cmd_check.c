@@ -564,6 +564,12 @@ cmd_check(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: bad target '%s'\n", argv[optind]);
 		return RDD_EXIT_UNKNOWN;
 	}
+	if (rdpf != NULL && (nagios || html != NULL)) {
+		fprintf(stderr, "rdpdoctor: --nagios and --html do not show a "
+		                "connection file's notes yet: use the text "
+		                "report or --json with FILE.rdp\n");
+		return RDD_EXIT_UNKNOWN;
+	}
 	if (rdpf == NULL && target_port > 0 && port > 0 &&
 	    target_port != port) {
 		fprintf(stderr, "rdpdoctor: two different ports given\n");

@@ -16,8 +16,9 @@
 #   rdpfile-gateway        gatewayusagemethod:i:1 with a gateway: the note
 #                          gateway-not-walked (warning) in text and JSON,
 #                          the direct walk still reported
-#   rdpfile-unusable       no full address, and a file that does not
-#                          exist: exit 3 with the reason, no connection
+#   rdpfile-unusable       no full address, a file that does not exist,
+#                          and --nagios (which cannot show the notes yet):
+#                          exit 3 with the reason, no connection
 #
 # Uses from the caller: TOOL, TIMEOUT, work, passed, failed, FILTER.
 # shellcheck disable=SC2154 # set by the caller
@@ -149,6 +150,10 @@ rdpfile_unusable() {
 	rdpf_check "$name" "$dir/none.rdp"
 	[ "$(cat "$work/$name.rc")" = 3 ] || why+=("no address: exit $(cat "$work/$name.rc")")
 	grep -q 'names no computer' "$work/$name.err" || why+=("no reason")
+	printf 'full address:s:tls.rdpsrv.lab\n' >"$dir/ok.rdp"
+	rdpf_check "$name.nagios" "$dir/ok.rdp" --nagios
+	[ "$(cat "$work/$name.nagios.rc")" = 3 ] || why+=("--nagios: exit $(cat "$work/$name.nagios.rc")")
+	grep -q 'do not show' "$work/$name.nagios.err" || why+=("--nagios: no reason")
 	rdpf_check "$name.missing" "$dir/missing.rdp"
 	[ "$(cat "$work/$name.missing.rc")" = 3 ] || why+=("missing: exit $(cat "$work/$name.missing.rc")")
 	grep -q 'cannot read' "$work/$name.missing.err" || why+=("no 'cannot read'")
