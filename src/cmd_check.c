@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -21,12 +22,15 @@
 #include "rdpdoctor/diag.h"
 #include "rdpdoctor/netpath.h"
 #include "rdpdoctor/report.h"
+#include "report/rdpfile_report.h"
+#include "wire/rdpfile.h"
 
 static void
 check_usage(FILE *f)
 {
 	fputs(
 	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
+	    "       rdpdoctor check [options] FILE.rdp\n"
 	    "\n"
 	    "Walk every phase of an RDP connection to HOST (resolve, TCP,\n"
 	    "X.224 negotiation, TLS and certificate, CredSSP/NTLM, MCS,\n"
@@ -34,6 +38,11 @@ check_usage(FILE *f)
 	    "and say which phase fails, why, and how to fix it. No\n"
 	    "credentials are sent; without NLA the check reaches the logon\n"
 	    "screen and leaves at once (a Disconnect Provider Ultimatum).\n"
+	    "\n"
+	    "FILE.rdp: a saved connection file (UTF-16LE or UTF-8): the\n"
+	    "check walks its full address and port, and says what mstsc\n"
+	    "would do with the file (gateway, CredSSP, ...) and which lines\n"
+	    "it could not use. An RD Gateway in the file is not walked yet.\n"
 	    "\n"
 	    "options:\n"
 	    "  -p, --port PORT      TCP port (default 3389)\n"
@@ -186,6 +195,47 @@ enum { OPT_USER = 600, OPT_PASSWORD_FILE, OPT_LOGON };
 enum { OPT_HTML = 700, OPT_NAGIOS };
 enum { OPT_REALM = 800, OPT_KDC };
 
+/* A saved connection file: the operand ends in ".rdp" (any case). */
+static bool
+is_rdp_file(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 4 && strcasecmp(s + n - 4, ".rdp") == 0;
+}
+
+/* Read PATH (at most RDD_RDPFILE_MAX_BYTES + 1 bytes, so that a longer
+ * file is seen as one) and parse it into F. Returns 0, or -1 with errno. */
+static int
+read_rdp_file(const char *path, struct rdd_rdpfile *f)
+{
+	FILE *in = fopen(path, "rb");
+	uint8_t *buf;
+	size_t n;
+	int saved;
+
+	if (in == NULL)
+		return -1;
+	buf = malloc(RDD_RDPFILE_MAX_BYTES + 1);
+	if (buf == NULL) {
+		fclose(in);
+		errno = ENOMEM;
+		return -1;
+	}
+	n = fread(buf, 1, RDD_RDPFILE_MAX_BYTES + 1, in);
+	if (ferror(in)) {
+		saved = errno;
+		free(buf);
+		fclose(in);
+		errno = saved != 0 ? saved : EIO;
+		return -1;
+	}
+	fclose(in);
+	(void)rdd_rdpfile_parse(buf, n, f);
+	free(buf);
+	return 0;
+}
+
 /* The HTML page of a check document (rdd_report_write_file's writer). */
 static int
 write_html(FILE *out, void *doc)
@@ -304,6 +354,11 @@ cmd_check(int argc, char **argv)
 	const char *html = NULL;
 	enum cred_source source;
 	char terr[RDD_STR];
+	static struct rdd_rdpfile rdpf_store;
+	struct rdd_rdpfile *rdpf = NULL;
+	struct rdd_rdpfile_use use = {0};
+	struct rdd_rdpfile_note notes[RDD_RDPFILE_MAX_NOTES];
+	size_t n_notes = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, check_shortopts, check_longopts,
@@ -486,11 +541,37 @@ cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return RDD_EXIT_UNKNOWN;
 	}
-	if (parse_target(argv[optind], host, sizeof(host), &target_port) != 0) {
+	if (is_rdp_file(argv[optind])) {
+		char ferr[RDD_STR];
+
+		rdpf = &rdpf_store;
+		if (read_rdp_file(argv[optind], rdpf) != 0) {
+			fprintf(stderr, "rdpdoctor: cannot read %s: %s\n",
+			        argv[optind], strerror(errno));
+			return RDD_EXIT_UNKNOWN;
+		}
+		use.path = argv[optind];
+		if (rdd_rdpfile_target(rdpf, port, &use, ferr, sizeof(ferr)) !=
+		    0) {
+			fprintf(stderr, "rdpdoctor: %s: %s\n", argv[optind],
+			        ferr);
+			return RDD_EXIT_UNKNOWN;
+		}
+		snprintf(host, sizeof(host), "%s", use.host);
+		target_port = use.port;
+	} else if (parse_target(argv[optind], host, sizeof(host),
+	                        &target_port) != 0) {
 		fprintf(stderr, "rdpdoctor: bad target '%s'\n", argv[optind]);
 		return RDD_EXIT_UNKNOWN;
 	}
-	if (target_port > 0 && port > 0 && target_port != port) {
+	if (rdpf != NULL && (nagios || html != NULL)) {
+		fprintf(stderr, "rdpdoctor: --nagios and --html do not show a "
+		                "connection file's notes yet: use the text "
+		                "report or --json with FILE.rdp\n");
+		return RDD_EXIT_UNKNOWN;
+	}
+	if (rdpf == NULL && target_port > 0 && port > 0 &&
+	    target_port != port) {
 		fprintf(stderr, "rdpdoctor: two different ports given\n");
 		return RDD_EXIT_UNKNOWN;
 	}
@@ -570,6 +651,15 @@ cmd_check(int argc, char **argv)
 	if (client_error)
 		rdd_diagnose_client_error(diag, ce_code, has_ext, ce_ext);
 	rc = rdd_verdict_exit_code(diag->status);
+	if (rdpf != NULL) {
+		int frc;
+
+		n_notes = rdd_rdpfile_notes(rdpf, &use, obs, notes,
+		                            RDD_RDPFILE_MAX_NOTES);
+		frc = rdd_rdpfile_notes_exit(notes, n_notes);
+		if (frc > rc)
+			rc = frc;
+	}
 	if (html != NULL || nagios) {
 		void *doc = rdd_report_json_doc(obs, diag);
 
@@ -590,7 +680,16 @@ cmd_check(int argc, char **argv)
 		if (nagios || (html != NULL && strcmp(html, "-") == 0))
 			goto out;
 	}
-	if (json) {
+	if (json && rdpf != NULL) {
+		if (rdd_report_json_rdpfile(
+		        stdout, obs, diag,
+		        rdd_report_rdpfile_json(&use, rdpf, notes, n_notes)) !=
+		    0) {
+			fprintf(stderr, "rdpdoctor: cannot write JSON\n");
+			rc = RDD_EXIT_UNKNOWN;
+			goto out;
+		}
+	} else if (json) {
 		if (rdd_report_json(stdout, obs, diag) != 0) {
 			fprintf(stderr, "rdpdoctor: cannot write JSON\n");
 			rc = RDD_EXIT_UNKNOWN;
@@ -599,6 +698,9 @@ cmd_check(int argc, char **argv)
 	} else {
 		topt.color = color && isatty(STDOUT_FILENO);
 		topt.verbose = verbose;
+		if (rdpf != NULL)
+			rdd_report_rdpfile_text(stdout, &use, rdpf, notes,
+			                        n_notes);
 		rdd_report_text(stdout, obs, diag, &topt);
 	}
 out:

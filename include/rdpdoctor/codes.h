@@ -42,6 +42,8 @@ enum rdd_code_table {
 	RDD_TABLE_ERRCONNECT, /* FreeRDP ERRCONNECT_* */
 	RDD_TABLE_XF_EXIT,    /* xfreerdp process exit status */
 	RDD_TABLE_KERBEROS,   /* KRB-ERROR error-code (RFC 4120 7.5.9) */
+	RDD_TABLE_GATEWAY,    /* RD Gateway HRESULTs (E_PROXY_*), [MS-TSGU] */
+	RDD_TABLE_GW_EVENT,   /* RD Gateway event IDs (its Operational log) */
 	RDD_TABLE_COUNT
 };
 
@@ -109,8 +111,11 @@ enum rdd_code_via {
 	                    class 1 = ERRINFO, class 2 = ERRCONNECT */
 	RDD_VIA_EXT_RANGE, /* an extended reason in the protocol range
 	                     4096..32767, which is the server's ERRINFO code */
-	RDD_VIA_MIT_KRB5   /* an MIT krb5 error code: ERROR_TABLE_BASE_krb5
+	RDD_VIA_MIT_KRB5,  /* an MIT krb5 error code: ERROR_TABLE_BASE_krb5
 	                      (-1765328384) + the Kerberos error-code */
+	RDD_VIA_WIN32      /* a Win32 code 0x0000XXXX as an RD Gateway puts
+	                      it on the wire: the row is its HRESULT form
+	                      0x8007XXXX (HRESULT_FROM_WIN32) */
 };
 
 /* MIT krb5's error table base: its code for Kerberos error N is
@@ -124,7 +129,8 @@ struct rdd_code_match {
 
 /*
  * Every row whose value is VALUE, table by table in enum order, then the
- * row a FreeRDP last-error value (0x0002000E) stands for. Writes at most
+ * row a FreeRDP last-error value (0x0002000E) stands for, then the RD
+ * Gateway row whose HRESULT form 0x8007XXXX a value 0x0000XXXX is. Writes at most
  * CAP matches to OUT and returns how many there are in all.
  */
 size_t rdd_code_find_value(uint32_t value, struct rdd_code_match *out,
@@ -166,6 +172,28 @@ void rdd_code_neighbours(enum rdd_code_table t, uint32_t value,
  * for anything else, including surrounding spaces.
  */
 int rdd_code_parse_number(const char *s, uint32_t *out);
+
+/*
+ * What an RD Gateway code (an mstsc 0x3000xxx disconnect reason, an
+ * E_PROXY_* HRESULT, a gateway event ID) asks of the gateway's
+ * administrator, and what will confirm it (lib/diag/gateway_hints.c).
+ */
+struct rdd_gateway_hint {
+	const char *fix;    /* on the gateway host, a sentence or two */
+	const char *events; /* gateway event IDs to look for, separated by
+	                       single spaces ("201 305"), or "" */
+	/* The `check` finding id that will confirm it (issue 23's). Listed
+	 * as confirming only when rdd_cause_from_id() knows it; until then
+	 * STEP says which step of a check through the gateway would. */
+	const char *finding;
+	const char *step; /* "gateway-tls", "gateway-http", "gateway-tunnel"
+	                     or "gateway-channel" */
+};
+
+/* The hint of row C, or NULL when it has none. */
+const struct rdd_gateway_hint *rdd_code_gateway_hint(const struct rdd_code *c);
+/* How many hints there are (each belongs to one row of the tables). */
+size_t rdd_gateway_hint_count(void);
 
 /* The story S, NULL for RDD_STORY_NONE or out of range. */
 const struct rdd_story_info *rdd_story_info(enum rdd_story s);

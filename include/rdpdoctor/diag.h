@@ -127,6 +127,30 @@ void rdd_diagnose_client_error(struct rdd_diagnosis *d, uint32_t code,
  */
 int rdd_clock_skew_s(const struct rdd_observation *obs, int64_t *skew);
 
+/*
+ * The native error of a failed phase: the code its own layer gave, as the
+ * client's software would see it (docs/json.md phases[].error).
+ *   layer  "dns" (getaddrinfo EAI_*), "socket" (errno), "x224-failure"
+ *          (RDP_NEG_FAILURE failureCode), "tls-alert" (the server's alert
+ *          description), "ntstatus" or "hresult" (CredSSP errorCode, or the
+ *          logon's), "licensing" (LICENSE_ERROR_MESSAGE dwErrorCode),
+ *          "errinfo" (Set Error Info errorInfo)
+ *   code   has_code false when the layer gave only a name (a DNS error
+ *          libuv does not map, a socket error on Windows)
+ *   name   the code's name ("ECONNREFUSED", "HYBRID_REQUIRED_BY_SERVER",
+ *          "STATUS_LOGON_FAILURE"), "" when no table names it
+ * Returns 0 and fills *OUT when phase P of OBS failed (or timed out) with
+ * such a code, -1 otherwise. Pure function of OBS and the code tables.
+ */
+struct rdd_phase_error {
+	const char *layer;
+	bool has_code;
+	int64_t code;
+	char name[64];
+};
+int rdd_phase_error(const struct rdd_observation *obs, enum rdd_phase p,
+                    struct rdd_phase_error *out);
+
 /* Exit status of `check` for a verdict: 0 ok, 1 warning, 2 critical, 3. */
 int rdd_verdict_exit_code(enum rdd_verdict v);
 

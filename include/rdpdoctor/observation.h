@@ -153,6 +153,11 @@ struct rdd_attempt {
 
 	enum rdd_tcp_outcome tcp;
 	char tcp_error[RDD_STR];
+	/* A connect that failed with an error: its name ("ECONNREFUSED"),
+	 * "" otherwise (a timeout, or not known); and its errno, 0 when not
+	 * known. */
+	char tcp_errname[32];
+	int tcp_errno;
 	double tcp_start_ms;
 	double tcp_ms;
 
@@ -908,6 +913,10 @@ struct rdd_observation {
 	char address[RDD_ADDR_STR]; /* the one the check used */
 	bool host_is_address;       /* the user gave a literal address */
 	char resolve_error[RDD_STR];
+	/* A failed lookup: the getaddrinfo() error's name ("EAI_NONAME"),
+	 * "" when none; and its EAI_* value, 0 when not known. */
+	char resolve_errname[32];
+	int resolve_gai;
 
 	int64_t checked_at; /* Unix seconds at the start of the check */
 	double timeout_s;   /* per-phase timeout used */

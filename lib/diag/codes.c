@@ -26,6 +26,7 @@ static const char *const prefixes_errinfo[] = {"ERRINFO_", "FREERDP_ERROR_",
 static const char *const prefixes_errconnect[] = {
     "ERRCONNECT_", "FREERDP_ERROR_CONNECT_", "FREERDP_ERROR_", NULL};
 static const char *const prefixes_xf[] = {"XF_EXIT_", NULL};
+static const char *const prefixes_gateway[] = {"E_PROXY_", NULL};
 
 static const struct rdd_code_table_info tables[RDD_TABLE_COUNT] = {
     [RDD_TABLE_DISC] =
@@ -54,6 +55,19 @@ static const struct rdd_code_table_info tables[RDD_TABLE_COUNT] = {
     [RDD_TABLE_KERBEROS] = {"kerberos",
                             "Kerberos error code (KDC_ERR_*, KRB_AP_ERR_*)",
                             prefixes_none, "RFC 4120 7.5.9", false},
+    [RDD_TABLE_GATEWAY] = {"gatewayHresult", "RD Gateway HRESULT (E_PROXY_*)",
+                           prefixes_gateway,
+                           "[MS-TSGU] 2.2.6.1; FreeRDP libfreerdp/core/"
+                           "gateway/tsg.h",
+                           true},
+    [RDD_TABLE_GW_EVENT] = {"gatewayEvent",
+                            "RD Gateway event ID (TerminalServices-Gateway "
+                            "log)",
+                            prefixes_none,
+                            "TechNet RD Gateway event pages; the "
+                            "Microsoft-Windows-TerminalServices-Gateway "
+                            "event catalogue",
+                            false},
 };
 
 static const struct rdd_code codes[] = {
@@ -175,6 +189,14 @@ rdd_code_find_value(uint32_t value, struct rdd_code_match *out, size_t cap)
 			    rdd_code_find(RDD_TABLE_KERBEROS, (uint32_t)v),
 			    RDD_VIA_MIT_KRB5);
 	}
+	/* A gateway puts some codes on the wire as the Win32 code, not as
+	 * the HRESULT (shared/reference/gateway.md 2.3): 0x000059DD is
+	 * E_PROXY_TS_CONNECTFAILED (0x800759DD). Zero is S_OK, not a code. */
+	if (value != 0 && (value >> 16) == 0)
+		n = add_match(out, cap, n,
+		              rdd_code_find(RDD_TABLE_GATEWAY,
+		                            UINT32_C(0x80070000) | value),
+		              RDD_VIA_WIN32);
 	return n;
 }
 

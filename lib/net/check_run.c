@@ -438,6 +438,39 @@ tcp_outcome(int status)
 }
 
 /* Our end of the connection, for the Client Info PDU. */
+/* A failed connect's error, as the phase's native code (docs/json.md
+ * phases[].error): libuv's name, and on Unix the errno it stands for. */
+static void
+tcp_native_error(struct rdd_attempt *a, int status)
+{
+	snprintf(a->tcp_errname, sizeof(a->tcp_errname), "%s",
+	         uv_err_name(status));
+#ifndef _WIN32
+	a->tcp_errno = -status;
+#endif
+}
+
+/* A failed lookup's getaddrinfo() error. */
+static void
+gai_native_error(struct rdd_observation *obs, int status)
+{
+	static const struct {
+		int uv, eai;
+	} map[] = {
+	    {UV_EAI_AGAIN, EAI_AGAIN},     {UV_EAI_BADFLAGS, EAI_BADFLAGS},
+	    {UV_EAI_FAIL, EAI_FAIL},       {UV_EAI_FAMILY, EAI_FAMILY},
+	    {UV_EAI_MEMORY, EAI_MEMORY},   {UV_EAI_NONAME, EAI_NONAME},
+	    {UV_EAI_SERVICE, EAI_SERVICE}, {UV_EAI_SOCKTYPE, EAI_SOCKTYPE},
+	};
+	size_t i;
+
+	snprintf(obs->resolve_errname, sizeof(obs->resolve_errname), "%s",
+	         uv_err_name(status));
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].uv == status)
+			obs->resolve_gai = map[i].eai;
+}
+
 static void
 client_address(struct conn *c)
 {
@@ -489,6 +522,7 @@ on_connect(uv_connect_t *req, int status)
 			snprintf(c->attempt->tcp_error,
 			         sizeof(c->attempt->tcp_error), "%s (%s)",
 			         uv_strerror(status), uv_err_name(status));
+			tcp_native_error(c->attempt, status);
 		} else if (c->sample != NULL) {
 			c->sample->outcome = RDD_SAMPLE_FAILED;
 			c->sample->rtt_ms = ms;
@@ -655,6 +689,7 @@ conn_connect(struct conn *c)
 			snprintf(c->attempt->tcp_error,
 			         sizeof(c->attempt->tcp_error), "%s (%s)",
 			         uv_strerror(rc), uv_err_name(rc));
+			tcp_native_error(c->attempt, rc);
 		} else if (c->sample != NULL) {
 			c->sample->outcome = RDD_SAMPLE_FAILED;
 		} else {
@@ -1690,6 +1725,7 @@ on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	if (status != 0) {
 		snprintf(r->obs->resolve_error, sizeof(r->obs->resolve_error),
 		         "%s (%s)", uv_strerror(status), uv_err_name(status));
+		gai_native_error(r->obs, status);
 	} else {
 		/* Preferred family first when none was forced: keep the
 		 * resolver's order, which follows RFC 6724. */

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "rdpdoctor/codes.h"
+#include "rdpdoctor/diag.h"
 #include "rdpdoctor/report.h"
 #include "report/json_int.h"
 
@@ -59,8 +60,49 @@ via_name(enum rdd_code_via v)
 		return "extended-protocol-range";
 	case RDD_VIA_MIT_KRB5:
 		return "mit-krb5";
+	case RDD_VIA_WIN32:
+		return "win32-form";
 	}
 	return "value";
+}
+
+/* What an RD Gateway code asks of the gateway host; null for others. */
+static json_t *
+gateway(struct jb *b, const struct rdd_gateway_hint *h)
+{
+	json_t *o, *ev, *by;
+	const char *p;
+	char *end;
+
+	if (h == NULL)
+		return json_null();
+	o = json_object();
+	ev = json_array();
+	by = json_array();
+	if (o == NULL || ev == NULL || by == NULL) {
+		json_decref(o);
+		json_decref(ev);
+		json_decref(by);
+		b->err = -1;
+		return NULL;
+	}
+	for (p = h->events; *p != '\0'; p = end) {
+		unsigned long id = strtoul(p, &end, 10);
+
+		if (end == p)
+			break;
+		rdd__j_push(b, ev, json_integer((json_int_t)id));
+		while (*end == ' ')
+			end++;
+	}
+	if (rdd_cause_from_id(h->finding) >= 0)
+		rdd__j_push(b, by, json_string(h->finding));
+	rdd__j_put(b, o, "fix", json_string(h->fix));
+	rdd__j_put(b, o, "events", ev);
+	rdd__j_put(b, o, "confirmed_by", by);
+	rdd__j_put(b, o, "check_step", json_string(h->step));
+	rdd__j_put(b, o, "check_step_available", json_false());
+	return o;
 }
 
 static json_t *
@@ -79,6 +121,7 @@ match(struct jb *b, const struct rdd_code_match *m)
 	rdd__j_put(b, o, "via", json_string(via_name(m->via)));
 	rdd__j_put(b, o, "story",
 	           si != NULL ? json_string(si->id) : json_null());
+	rdd__j_put(b, o, "gateway", gateway(b, rdd_code_gateway_hint(c)));
 	return o;
 }
 

@@ -12,9 +12,11 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rdpdoctor/codes.h"
+#include "rdpdoctor/diag.h"
 #include "rdpdoctor/report.h"
 #include "report/text_int.h"
 
@@ -74,6 +76,64 @@ short_value(char *buf, size_t cap, const struct rdd_code *c)
 		snprintf(buf, cap, "%" PRIu32, c->value);
 }
 
+/* "301 GatewayRapNotMet, 304 AAG_EVENT_CHANNEL_CONNECT_FAILED" from
+ * "301 304". */
+static void
+event_list(char *dst, size_t cap, const char *ids)
+{
+	size_t n = 0;
+	char *end;
+	unsigned long id;
+	int w;
+
+	dst[0] = '\0';
+	while (*ids != '\0') {
+		const struct rdd_code *ev;
+
+		id = strtoul(ids, &end, 10);
+		if (end == ids)
+			break;
+		ev = rdd_code_find(RDD_TABLE_GW_EVENT, (uint32_t)id);
+		w = snprintf(dst + n, cap - n, "%s%lu%s%s", n > 0 ? ", " : "",
+		             id, ev != NULL ? " " : "",
+		             ev != NULL ? ev->name : "");
+		if (w < 0 || (size_t)w >= cap - n)
+			break;
+		n += (size_t)w;
+		ids = end;
+		while (*ids == ' ')
+			ids++;
+	}
+}
+
+/* An RD Gateway code: the fix on the gateway host, its events, and what
+ * will confirm it. */
+static void
+text_gateway(struct ctx *c, const struct rdd_gateway_hint *h)
+{
+	char line[512];
+
+	if (h == NULL)
+		return;
+	fputs("  On the RD Gateway: ", c->out);
+	rdd__t_wrap(c, h->fix, 22, 4);
+	if (h->events[0] != '\0') {
+		event_list(line, sizeof(line), h->events);
+		fputs("  Gateway events: ", c->out);
+		rdd__t_wrap(c, line, 18, 4);
+	}
+	if (rdd_cause_from_id(h->finding) >= 0)
+		snprintf(line, sizeof(line), "the check finding %s (step %s)",
+		         h->finding, h->step);
+	else
+		snprintf(line, sizeof(line),
+		         "the %s step of a check through the gateway, which "
+		         "rdpdoctor cannot walk yet",
+		         h->step);
+	fputs("  Confirmed by: ", c->out);
+	rdd__t_wrap(c, line, 16, 4);
+}
+
 static void
 text_match(struct ctx *c, const struct rdd_code_match *m)
 {
@@ -105,8 +165,14 @@ text_match(struct ctx *c, const struct rdd_code_match *m)
 		fputs("  (extended reasons 4096-32767 are the server's error "
 		      "info codes)\n",
 		      c->out);
+	else if (m->via == RDD_VIA_WIN32)
+		fprintf(c->out,
+		        "  read as 0x%08" PRIX32 ", the Win32 form a gateway "
+		        "sends (HRESULT_FROM_WIN32)\n",
+		        code->value & 0xFFFF);
 	fputs("  ", c->out);
 	rdd__t_wrap(c, code->message, 2, 2);
+	text_gateway(c, rdd_code_gateway_hint(code));
 	if (c->verbose) {
 		fprintf(c->out, "%s  source: ", rdd__t_sgr(c, SGR_DIM));
 		rdd__t_wrap(c, code->source, 10, 10);
@@ -201,7 +267,7 @@ text_neighbour(struct ctx *c, const char *label, const char *dir,
 	char v[16];
 
 	short_value(v, sizeof(v), code);
-	fprintf(c->out, "  %-13s %s %s %s\n", label, dir, v, code->name);
+	fprintf(c->out, "  %-14s %s %s %s\n", label, dir, v, code->name);
 }
 
 static void

@@ -182,6 +182,26 @@ build_target(struct jb *b, const struct rdd_observation *obs)
 	return t;
 }
 
+/* A failed phase's native error, {layer, code, name}, or null. */
+static json_t *
+build_phase_error(struct jb *b, const struct rdd_observation *obs,
+                  enum rdd_phase p)
+{
+	struct rdd_phase_error e;
+	json_t *o;
+
+	if (rdd_phase_error(obs, p, &e) != 0)
+		return json_null();
+	if ((o = json_object()) == NULL)
+		return NULL;
+	rdd__j_put(b, o, "layer", json_string(e.layer));
+	rdd__j_put(b, o, "code",
+	           e.has_code ? json_integer((json_int_t)e.code) : json_null());
+	rdd__j_put(b, o, "name",
+	           e.name[0] != '\0' ? UNTRUSTED(e.name) : json_null());
+	return o;
+}
+
 static json_t *
 build_phases(struct jb *b, const struct rdd_observation *obs)
 {
@@ -206,6 +226,11 @@ build_phases(struct jb *b, const struct rdd_observation *obs)
 		rdd__j_put(b, o, "start_ms", rdd__j_ms_value(p->start_ms));
 		rdd__j_put(b, o, "ms", rdd__j_ms_value(p->ms));
 		rdd__j_put(b, o, "detail", UNTRUSTED(p->detail));
+		if (p->status == RDD_STATUS_FAILED ||
+		    p->status == RDD_STATUS_TIMEOUT)
+			rdd__j_put(
+			    b, o, "error",
+			    build_phase_error(b, obs, (enum rdd_phase)i));
 		rdd__j_push(b, arr, o);
 	}
 	return arr;

@@ -308,6 +308,10 @@ n=$((n + html_ran))
 . "$HERE/kerberos.bash"
 kerberos_all "$FILTER"
 n=$((n + krb_ran))
+# check FILE.rdp: saved connection files (UTF-16LE and UTF-8) to the lab.
+. "$HERE/rdpfile.bash"
+rdpfile_all "$FILTER"
+n=$((n + rdpfile_ran))
 # rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
 . "$HERE/pcap.bash"
 pcap_all

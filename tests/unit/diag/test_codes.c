@@ -16,6 +16,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rdpdoctor/codes.h"
@@ -574,10 +575,96 @@ test_denied_story(void **state)
 	    has_finding(rdd_story_cause(RDD_STORY_DENIED, 0), "tls-reset"));
 }
 
+/* The RD Gateway rows: every hint belongs to a row, its texts are for
+ * people, its events are rows of the event table, its step a gateway
+ * phase name, its finding id kebab-case; a Win32 form finds its HRESULT
+ * row (and 0 does not, nor a value above 0xFFFF). */
+static void
+test_gateway(void **state)
+{
+	static const char *const steps[] = {
+	    "gateway-tls", "gateway-http", "gateway-tunnel", "gateway-channel"};
+	struct rdd_code_match m[MAXM];
+	const struct rdd_code *found[MAXM];
+	size_t t, i, k, n, hinted = 0;
+
+	(void)state;
+	for (t = 0; t < RDD_TABLE_COUNT; t++)
+		for (i = 0; i < rdd_code_count((enum rdd_code_table)t); i++) {
+			const struct rdd_code *c =
+			    rdd_code_at((enum rdd_code_table)t, i);
+			const struct rdd_gateway_hint *h =
+			    rdd_code_gateway_hint(c);
+			const char *p;
+			char *end;
+			bool step_ok = false;
+
+			if (h == NULL)
+				continue;
+			hinted++;
+			check_text(h->fix);
+			for (p = h->events; *p != '\0'; p = end) {
+				unsigned long id = strtoul(p, &end, 10);
+
+				assert_true(end > p);
+				if (rdd_code_find(RDD_TABLE_GW_EVENT,
+				                  (uint32_t)id) == NULL)
+					fail_msg(
+					    "%s names event %lu, not a row",
+					    c->name, id);
+				while (*end == ' ')
+					end++;
+			}
+			for (k = 0; k < 4; k++)
+				step_ok |= strcmp(h->step, steps[k]) == 0;
+			if (!step_ok)
+				fail_msg("%s: step %s", c->name, h->step);
+			assert_int_equal(strncmp(h->finding, "gateway-", 8), 0);
+			assert_int_equal(
+			    strspn(h->finding, "abcdefghijklmnopqrstuvwxyz-"),
+			    strlen(h->finding));
+		}
+	assert_int_equal(hinted, rdd_gateway_hint_count());
+	assert_null(rdd_code_gateway_hint(NULL));
+	assert_null(
+	    rdd_code_gateway_hint(rdd_code_find(RDD_TABLE_DISC, 0x904)));
+	assert_non_null(
+	    rdd_code_gateway_hint(rdd_code_find(RDD_TABLE_DISC, 0x300001B)));
+	assert_non_null(
+	    rdd_code_gateway_hint(rdd_code_find(RDD_TABLE_GW_EVENT, 301)));
+
+	/* Both numeric forms, and the name. */
+	n = rdd_code_find_value(0x000059DD, m, MAXM);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].via, RDD_VIA_WIN32);
+	assert_string_equal(m[0].code->name, "E_PROXY_TS_CONNECTFAILED");
+	n = rdd_code_find_value(0x800759DD, m, MAXM);
+	assert_int_equal(n, 1);
+	assert_int_equal(m[0].via, RDD_VIA_VALUE);
+	n = rdd_code_find_value(0x000004D4, m, MAXM);
+	assert_true(n >= 1);
+	assert_int_equal(m[n - 1].via, RDD_VIA_WIN32);
+	assert_string_equal(m[n - 1].code->name, "E_PROXY_CONNECTIONABORTED");
+	n = rdd_code_find_value(0, m, MAXM);
+	for (i = 0; i < n && i < MAXM; i++)
+		assert_int_not_equal(m[i].via, RDD_VIA_WIN32);
+	n = rdd_code_find_value(0x000159DD, m, MAXM);
+	for (i = 0; i < n && i < MAXM; i++)
+		assert_int_not_equal(m[i].code->table, RDD_TABLE_GATEWAY);
+	n = rdd_code_find_name("E_PROXY_RAP_ACCESSDENIED", RDD_TABLE_COUNT,
+	                       found, MAXM);
+	assert_int_equal(n, 1);
+	assert_int_equal(found[0]->value, 0x800759DA);
+	n = rdd_code_find_name("rap_accessdenied", RDD_TABLE_COUNT, found,
+	                       MAXM);
+	assert_int_equal(n, 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_gateway),
 	    cmocka_unit_test(test_tables),
 	    cmocka_unit_test(test_every_row_has_text),
 	    cmocka_unit_test(test_no_duplicate_values),

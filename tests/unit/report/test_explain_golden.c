@@ -103,6 +103,15 @@ static const struct gcase cases[] = {
 	{"freerdp-last-error", OUT_PIPE, NULL, {"0x0002000E"}},
 	{"decimal-too-big", OUT_PIPE, NULL, {"4294967296"}},
 	{"hex-too-long", OUT_PIPE, NULL, {"0x123456789"}},
+	/* RD Gateway: mstsc's 0x3000xxx, E_PROXY_* in both forms, events. */
+	{"gateway-disc-rap", OUT_PIPE, NULL, {"0x300001B"}},
+	{"gateway-disc-cap-decimal", OUT_PIPE, NULL, {"50331676"}},
+	{"gateway-hresult-name", OUT_PIPE, NULL, {"E_PROXY_RAP_ACCESSDENIED"}},
+	{"gateway-hresult-hex", OUT_PIPE, NULL, {"0x800759DB"}},
+	{"gateway-win32-form", OUT_PIPE, NULL, {"0x000059DD"}},
+	{"gateway-close-channel", OUT_PIPE, NULL, {"0x4D4"}},
+	{"gateway-event", OUT_PIPE, NULL, {"304"}},
+	{"json-gateway-win32-form", OUT_PIPE, NULL, {"--json", "0x59DA"}},
 	/* Names. */
 	{"name", OUT_PIPE, NULL, {"ERRINFO_SERVER_DENIED_CONNECTION"}},
 	{"name-loose", OUT_PIPE, NULL, {"server_denied_connection"}},

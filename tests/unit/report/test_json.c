@@ -644,6 +644,47 @@ test_refused(void **state)
 	free(text);
 }
 
+/* A failed phase carries its layer's native error; the others carry no
+ * "error" key; a failed phase without a code carries null. */
+static void
+test_phase_error(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	char *text;
+	json_t *root, *phases, *e;
+
+	(void)state;
+	fixture_refused(&obs, &d);
+	root = render(&obs, &d, &text);
+	phases = get(root, "phases");
+	assert_null_key(find(phases, "phase", "tcp"), "error");
+	assert_null(json_object_get(find(phases, "phase", "x224"), "error"));
+	assert_null(json_object_get(find(phases, "phase", "resolve"), "error"));
+	json_decref(root);
+	free(text);
+
+	snprintf(obs.attempts[0].tcp_errname,
+	         sizeof(obs.attempts[0].tcp_errname), "ECONNREFUSED");
+	obs.attempts[0].tcp_errno = 111;
+	root = render(&obs, &d, &text);
+	e = get(find(get(root, "phases"), "phase", "tcp"), "error");
+	assert_string_equal(get_str(e, "layer"), "socket");
+	assert_int_equal(get_int(e, "code"), 111);
+	assert_string_equal(get_str(e, "name"), "ECONNREFUSED");
+	json_decref(root);
+	free(text);
+
+	/* No errno known (a Windows build): code null, the name stays. */
+	obs.attempts[0].tcp_errno = 0;
+	root = render(&obs, &d, &text);
+	e = get(find(get(root, "phases"), "phase", "tcp"), "error");
+	assert_null_key(e, "code");
+	assert_string_equal(get_str(e, "name"), "ECONNREFUSED");
+	json_decref(root);
+	free(text);
+}
+
 static void
 test_expired_certificate(void **state)
 {
@@ -1532,6 +1573,7 @@ main(void)
 	    cmocka_unit_test(test_healthy_tls_and_certificate),
 	    cmocka_unit_test(test_healthy_findings_and_verdict),
 	    cmocka_unit_test(test_refused),
+	    cmocka_unit_test(test_phase_error),
 	    cmocka_unit_test(test_expired_certificate),
 	    cmocka_unit_test(test_days_left_rounding),
 	    cmocka_unit_test(test_hostile_strings),
