@@ -41,9 +41,10 @@
  * one came.
  *
  * After the end none is started, except the minimum: those not started
- * yet start at once, RDD_NET_ALONGSIDE_GAP_MS apart (the check's own
- * connections are done, and the accept queue holds the three; beside a
- * TLS enumeration still running, whenever the server is no longer BUSY),
+ * yet start at once, together, unpaced (the check's own connections are
+ * done, and the accept queue holds the three: a gap between them would
+ * be wall time the check did not spend; beside a TLS enumeration still
+ * running, one at a time, whenever the server is no longer BUSY),
  * and the check waits for the minimum's end (answer, failure or timeout:
  * a lost SYN there is seen). The server's work for them comes after the
  * check.

@@ -1074,6 +1074,8 @@ sample_start(struct run *r)
 		c->en_early = true;
 		atomic_fetch_add(&r->en.target.check_early, 1);
 	}
+	if (r->smp.phases_end_ms >= 0 && !r->en.started)
+		at = now; /* the minimum after the end: at once (netpath.h) */
 	r->next_connect_us = (at > now ? at : now) + CONNECT_PACE_US;
 	if (at > now) {
 		/* conn_connect sets the real start. */
