@@ -36,7 +36,10 @@
  * queue, and a server slow to answer is busy with the check's own work),
  * or while it has not yet closed the last sample (the client half-closes
  * each sample once connected and waits for the server's close, at most
- * RDD_NET_ACCEPT_WAIT_MS); each connect is paced like the check's own;
+ * RDD_NET_ACCEPT_WAIT_MS), or while the encryption probes of standard RDP
+ * security are still to come (rdd_plan_encryption_probes_coming: their
+ * four connections at once fill xrdp's accept queue by themselves, and a
+ * sample there cost one of them a SYN and a second); each connect is paced like the check's own;
  * and each comes as far after the one before as above, however late that
  * one came.
  *
