@@ -88,6 +88,16 @@ size_t rdd_plan_encryption_probes(const struct rdd_observation *obs,
 bool rdd_plan_is_encryption_probe(const char *label);
 
 /*
+ * The encryption probes may still come: none is opened yet, and an
+ * attempt got standard RDP security from its X.224 exchange with its MCS
+ * Connect still to come or answered rt-successful (the probes open when
+ * it ends). The path samples keep out of their way: four connections at
+ * once fill a small accept queue (xrdp's holds 3) by themselves. Pure
+ * function of obs.
+ */
+bool rdd_plan_encryption_probes_coming(const struct rdd_observation *obs);
+
+/*
  * After the check: from the MCS records of the attempts (BY_ATTEMPT[i]
  * belongs to obs->attempts[i]), keep in OBS->mcs the most telling one:
  * C's when it got an rt-successful Connect-Response (standard RDP

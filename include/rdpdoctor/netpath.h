@@ -36,14 +36,18 @@
  * queue, and a server slow to answer is busy with the check's own work),
  * or while it has not yet closed the last sample (the client half-closes
  * each sample once connected and waits for the server's close, at most
- * RDD_NET_ACCEPT_WAIT_MS); each connect is paced like the check's own;
+ * RDD_NET_ACCEPT_WAIT_MS), or while the encryption probes of standard RDP
+ * security are still to come (rdd_plan_encryption_probes_coming: their
+ * four connections at once fill xrdp's accept queue by themselves, and a
+ * sample there cost one of them a SYN and a second); each connect is paced like the check's own;
  * and each comes as far after the one before as above, however late that
  * one came.
  *
  * After the end none is started, except the minimum: those not started
- * yet start at once, RDD_NET_ALONGSIDE_GAP_MS apart (the check's own
- * connections are done, and the accept queue holds the three; beside a
- * TLS enumeration still running, whenever the server is no longer BUSY),
+ * yet start at once, together, unpaced (the check's own connections are
+ * done, and the accept queue holds the three: a gap between them would
+ * be wall time the check did not spend; beside a TLS enumeration still
+ * running, one at a time, whenever the server is no longer BUSY),
  * and the check waits for the minimum's end (answer, failure or timeout:
  * a lost SYN there is seen). The server's work for them comes after the
  * check.

@@ -1019,8 +1019,9 @@ phases_running(const struct run *r)
  * or the MTU retry: it may still wait in the accept queue, and a server
  * slow to answer is busy with the check's own work), or it has not closed
  * a sample yet (sample_connected, bounded by a timer of its own), or the
- * TLS enumeration runs (it keeps as many connections waiting in the
- * accept queue as it dares). After the end only a sample not yet closed
+ * encryption probes are still to come (four connections at once fill
+ * xrdp's accept queue by themselves), or the TLS enumeration runs (it
+ * keeps as many connections waiting in the accept queue as it dares). After the end only a sample not yet closed
  * beside a running enumeration: then the minimum's rest comes one by one.
  */
 static bool
@@ -1029,7 +1030,8 @@ server_busy(const struct run *r)
 	bool running = r->smp.phases_end_ms < 0;
 	size_t i;
 
-	if (running && r->en.started)
+	if (running &&
+	    (r->en.started || rdd_plan_encryption_probes_coming(r->obs)))
 		return true;
 	if (!running && !r->en.started)
 		return false;
@@ -1129,6 +1131,8 @@ sample_start(struct run *r)
 		c->en_early = true;
 		atomic_fetch_add(&r->en.target.check_early, 1);
 	}
+	if (r->smp.phases_end_ms >= 0 && !r->en.started)
+		at = now; /* the minimum after the end: at once (netpath.h) */
 	r->next_connect_us = (at > now ? at : now) + CONNECT_PACE_US;
 	if (at > now) {
 		/* conn_connect sets the real start. */

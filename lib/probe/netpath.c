@@ -194,15 +194,13 @@ rdd_net_next_step(const struct rdd_net_info *net, double phases_end_ms,
 			return step(RDD_NET_IDLE, 0); /* asked again later */
 		if (running)
 			return step(RDD_NET_START, alongside_at(net, n, 0));
-		/* After the end the minimum's rest, closer together. */
-		if (n < min) {
-			double at = n > 0 ? net->samples[n - 1].start_ms +
-			                        RDD_NET_ALONGSIDE_GAP_MS
-			                  : 0;
-
-			return step(RDD_NET_START,
-			            at > phases_end_ms ? at : phases_end_ms);
-		}
+		/* After the end the minimum's rest, at once: the check's own
+		 * connections are done, the accept queue holds the three, and
+		 * every millisecond here is wall time the check did not
+		 * spend (beside a running TLS enumeration BUSY keeps them one
+		 * at a time). */
+		if (n < min)
+			return step(RDD_NET_START, phases_end_ms);
 	}
 	if (running)
 		return step(RDD_NET_IDLE, 0);

@@ -490,6 +490,26 @@ rdd_plan_encryption_probes(const struct rdd_observation *obs,
 	return n;
 }
 
+bool
+rdd_plan_encryption_probes_coming(const struct rdd_observation *obs)
+{
+	size_t i;
+	bool coming = false;
+
+	if (obs == NULL)
+		return false;
+	for (i = 0; i < obs->n_attempts && i < RDD_MAX_ATTEMPTS; i++) {
+		const struct rdd_attempt *at = &obs->attempts[i];
+
+		if (rdd_plan_is_encryption_probe(at->label))
+			return false; /* already opened */
+		if ((selected(at, RDD_PROTO_RDP) || legacy(at)) &&
+		    (at->mcs == RDD_MCS_NOT_RUN || rdp_security_works(at)))
+			coming = true;
+	}
+	return coming;
+}
+
 /* Index of the attempt labelled LABEL, or -1. */
 static int
 index_of(const struct rdd_observation *obs, const char *label)

@@ -1082,14 +1082,22 @@ test_encryption_probes(void **state)
 	a = add(&obs, "A", 0x0B, RSP, SSL);
 	mcs_done(a, RDD_MCS_OK, 0, 0, 0, "TLS"); /* not standard security */
 	add(&obs, "B", 0x01, RSP, SSL);
+	assert_false(rdd_plan_encryption_probes_coming(&obs));
 	c = add(&obs, "C", 0x00, RSP, RDP);
 	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 0);
+	/* Standard RDP security selected, its MCS Connect to come: the
+	 * probes may follow (the path samples keep out of their way). */
+	assert_true(rdd_plan_encryption_probes_coming(&obs));
 	mcs_done(c, RDD_MCS_OK, 15, 0, 0, "refused");
 	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 0);
+	assert_false(rdd_plan_encryption_probes_coming(&obs));
 	mcs_done(c, RDD_MCS_DISCONNECTED, -1, 0, 0, "DPUM");
 	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 0);
+	assert_false(rdd_plan_encryption_probes_coming(&obs));
 	mcs_done(c, RDD_MCS_OK, 0, 0x02, 3, "ok");
 	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 4);
+	assert_true(rdd_plan_encryption_probes_coming(&obs));
+	assert_false(rdd_plan_encryption_probes_coming(NULL));
 	for (i = 0; i < 4; i++) {
 		assert_string_equal(e[i].label, want[i].label);
 		assert_int_equal(e[i].requested, RDP);
@@ -1104,11 +1112,13 @@ test_encryption_probes(void **state)
 	/* Opened: not again. */
 	add(&obs, "E40", 0x00, RSP, RDP);
 	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 0);
+	assert_false(rdd_plan_encryption_probes_coming(&obs));
 
 	/* A pre-Vista server: a Connection Confirm without negotiation data
 	 * is standard RDP security too. */
 	fresh(&obs);
 	a = add(&obs, "A", 0x0B, LEGACY, 0);
+	assert_true(rdd_plan_encryption_probes_coming(&obs));
 	mcs_done(a, RDD_MCS_OK, 0, 0x08, 2, "ok");
 	assert_int_equal(rdd_plan_encryption_probes(&obs, e, 8), 4);
 }
