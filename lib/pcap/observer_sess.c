@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "pcap/observer_int.h"
+#include "probe/session.h"
 #include "wire/clientinfo.h"
 #include "wire/domain.h"
 #include "wire/license.h"
@@ -657,40 +658,6 @@ server_licensing(struct rdd_observer *o, struct rdd_cur body,
 }
 
 static void
-record_demand_active(struct rdd_session_info *in,
-                     const struct rdd_demand_active *da)
-{
-	size_t i;
-
-	in->has_demand_active = true;
-	in->share_id = da->share_id;
-	in->server_channel = da->pdu_source;
-	snprintf(in->source_descriptor, sizeof(in->source_descriptor), "%s",
-	         da->source_descriptor);
-	in->has_server_session_id = da->has_session_id;
-	in->server_session_id = da->session_id;
-	in->n_capsets = 0;
-	for (i = 0; i < da->n_caps_kept && i < RDD_MAX_SESSION_CAPSETS; i++) {
-		in->capsets[i].type = da->caps[i].type;
-		in->capsets[i].length = da->caps[i].length;
-		in->n_capsets++;
-	}
-	in->has_general = da->general.present;
-	in->os_major = da->general.os_major;
-	in->os_minor = da->general.os_minor;
-	in->general_extra_flags = da->general.extra_flags;
-	in->has_bitmap = da->bitmap.present;
-	in->desktop_width = da->bitmap.width;
-	in->desktop_height = da->bitmap.height;
-	in->bpp = da->bitmap.bpp;
-	in->has_vc = da->virtual_channel.present;
-	in->vc_flags = da->virtual_channel.flags;
-	in->vc_chunk_size = da->virtual_channel.has_chunk_size
-	                        ? da->virtual_channel.chunk_size
-	                        : 0;
-}
-
-static void
 demand_active(struct rdd_observer *o, const struct rdd_share_ctrl *ctrl,
               const struct rdd_tcp_meta *m)
 {
@@ -708,7 +675,7 @@ demand_active(struct rdd_observer *o, const struct rdd_share_ctrl *ctrl,
 	if (s->has_demand_active)
 		s->reactivations++;
 	o->walk = W_FINALIZE;
-	record_demand_active(s, &da);
+	rdd__session_record_demand_active(s, &da);
 	s->got_synchronize = s->got_cooperate = false;
 	s->got_granted_control = s->got_font_map = false;
 	event(o, RDD_STEP_DEMAND_ACTIVE, m, false,

@@ -24,6 +24,7 @@
 #include "rdpdoctor/observation.h"
 #include "rdpdoctor/probe.h"
 #include "wire/gcc.h"
+#include "wire/share.h"
 
 /* Fill OUT with N random bytes; 0 or -1. */
 typedef int (*rdd__random_cb)(void *ctx, uint8_t *out, size_t n);
@@ -98,5 +99,10 @@ void rdd__session_sent(struct rdd__session *s, size_t n);
 
 /* Finished (the record is complete; send what is pending, then close). */
 bool rdd__session_done(const struct rdd__session *s);
+
+/* Copy what a server's Demand Active says into IN (the walk, and pcap's
+ * observer reading a capture). */
+void rdd__session_record_demand_active(struct rdd_session_info *in,
+                                       const struct rdd_demand_active *da);
 
 #endif

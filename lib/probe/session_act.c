@@ -24,10 +24,11 @@
 #define DESKTOP_BPP 24
 #define VC_CHUNK 1600
 
-static void
-record_demand_active(struct rdd__session *s, const struct rdd_demand_active *da)
+/* The walk and pcap's observer record a Demand Active alike. */
+void
+rdd__session_record_demand_active(struct rdd_session_info *in,
+                                  const struct rdd_demand_active *da)
 {
-	struct rdd_session_info *in = s->info;
 	size_t i;
 
 	in->has_demand_active = true;
@@ -152,7 +153,7 @@ demand_active(struct rdd__session *s, const struct rdd_share_ctrl *ctrl,
 		                 in->reactivations);
 		return;
 	}
-	record_demand_active(s, &da);
+	rdd__session_record_demand_active(s->info, &da);
 	s->share_id = da.share_id;
 	s->server_channel = da.pdu_source;
 	rdd__session_event(s, RDD_STEP_DEMAND_ACTIVE, RDD_PHASE_ACTIVATION,
