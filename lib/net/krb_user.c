@@ -524,6 +524,68 @@ write_config(struct urun *u, char *path, size_t cap)
 	return 0;
 }
 
+/* MIT's AS and TGS step machines, alike for drive(): one step, and
+ * whether it wants another exchange. */
+typedef krb5_error_code (*step_fn)(krb5_context ctx, void *machine,
+                                   krb5_data *in, krb5_data *out,
+                                   krb5_data *realm, bool *more);
+
+static krb5_error_code
+as_one(krb5_context ctx, void *machine, krb5_data *in, krb5_data *out,
+       krb5_data *realm, bool *more)
+{
+	unsigned int flags = 0;
+	krb5_error_code ret =
+	    krb5_init_creds_step(ctx, machine, in, out, realm, &flags);
+
+	*more = (flags & KRB5_INIT_CREDS_STEP_FLAG_CONTINUE) != 0;
+	return ret;
+}
+
+static krb5_error_code
+tgs_one(krb5_context ctx, void *machine, krb5_data *in, krb5_data *out,
+        krb5_data *realm, bool *more)
+{
+	unsigned int flags = 0;
+	krb5_error_code ret =
+	    krb5_tkt_creds_step(ctx, machine, in, out, realm, &flags);
+
+	*more = (flags & KRB5_TKT_CREDS_STEP_FLAG_CONTINUE) != 0;
+	return ret;
+}
+
+/*
+ * Drive a step machine over rdpdoctor's own socket (exchange()), at most
+ * 16 messages: MIT's answer; *LOST when an exchange failed (u->timed_out
+ * says whether by the deadline), *UNFINISHED when it still wanted more.
+ */
+static krb5_error_code
+drive(struct urun *u, krb5_context ctx, step_fn step, void *machine, bool *lost,
+      bool *unfinished)
+{
+	krb5_data in = {0}, out = {0}, realm = {0};
+	krb5_error_code ret = 0;
+	bool more = false;
+
+	for (int i = 0; ret == 0 && i < 16; i++) {
+		more = false;
+		ret = step(ctx, machine, &in, &out, &realm, &more);
+		free(in.data);
+		in.data = NULL;
+		in.length = 0;
+		if (ret != 0 || !more)
+			break;
+		*lost = exchange(u, &out, &realm, &in) != 0;
+		krb5_free_data_contents(ctx, &out);
+		krb5_free_data_contents(ctx, &realm);
+		if (*lost)
+			break;
+	}
+	free(in.data);
+	*unfinished = ret == 0 && more && !*lost;
+	return ret;
+}
+
 static void
 as_step(struct urun *u, krb5_context ctx, krb5_principal client, krb5_ccache cc)
 {
@@ -533,8 +595,7 @@ as_step(struct urun *u, krb5_context ctx, krb5_principal client, krb5_ccache cc)
 	krb5_error_code ret;
 	krb5_creds creds;
 	uint64_t t0 = now_us();
-	krb5_data in = {0}, out = {0}, realm = {0};
-	unsigned int flags = 0;
+	bool lost = false, unfinished = false;
 
 	memset(&creds, 0, sizeof(creds));
 	ret = krb5_get_init_creds_opt_alloc(ctx, &opt);
@@ -547,28 +608,15 @@ as_step(struct urun *u, krb5_context ctx, krb5_principal client, krb5_ccache cc)
 	}
 	if (ret == 0)
 		ret = krb5_init_creds_set_password(ctx, icc, u->p->password);
-	for (int i = 0; ret == 0 && i < 16; i++) {
-		flags = 0;
-		ret = krb5_init_creds_step(ctx, icc, &in, &out, &realm, &flags);
-		free(in.data);
-		in.data = NULL;
-		in.length = 0;
-		if (ret != 0 || !(flags & KRB5_INIT_CREDS_STEP_FLAG_CONTINUE))
-			break;
-		if (exchange(u, &out, &realm, &in) != 0) {
-			krb5_free_data_contents(ctx, &out);
-			krb5_free_data_contents(ctx, &realm);
-			o->as_ms = since_ms(t0);
-			o->outcome = u->timed_out ? RDD_KRB_USER_TIMEOUT
-			                          : RDD_KRB_USER_ERROR;
-			goto out;
-		}
-		krb5_free_data_contents(ctx, &out);
-		krb5_free_data_contents(ctx, &realm);
-	}
-	free(in.data);
+	if (ret == 0)
+		ret = drive(u, ctx, as_one, icc, &lost, &unfinished);
 	o->as_ms = since_ms(t0);
-	if (ret == 0 && (flags & KRB5_INIT_CREDS_STEP_FLAG_CONTINUE)) {
+	if (lost) {
+		o->outcome =
+		    u->timed_out ? RDD_KRB_USER_TIMEOUT : RDD_KRB_USER_ERROR;
+		goto out;
+	}
+	if (unfinished) {
 		SAY(o->detail, sizeof(o->detail),
 		    "the AS exchange did not end after 16 messages");
 		o->outcome = RDD_KRB_USER_ERROR;
@@ -627,8 +675,7 @@ tgs_step(struct urun *u, krb5_context ctx, krb5_principal client,
 	krb5_creds in_creds;
 	krb5_error_code ret;
 	uint64_t t0 = now_us();
-	krb5_data in = {0}, out = {0}, realm = {0};
-	unsigned int flags = 0;
+	bool lost = false, unfinished = false;
 
 	u->last_code = -1;
 	o->has_ntstatus = false;
@@ -646,28 +693,15 @@ tgs_step(struct urun *u, krb5_context ctx, krb5_principal client,
 	in_creds.client = client;
 	in_creds.server = server;
 	ret = krb5_tkt_creds_init(ctx, cc, &in_creds, 0, &tcc);
-	for (int i = 0; ret == 0 && i < 16; i++) {
-		flags = 0;
-		ret = krb5_tkt_creds_step(ctx, tcc, &in, &out, &realm, &flags);
-		free(in.data);
-		in.data = NULL;
-		in.length = 0;
-		if (ret != 0 || !(flags & KRB5_TKT_CREDS_STEP_FLAG_CONTINUE))
-			break;
-		if (exchange(u, &out, &realm, &in) != 0) {
-			krb5_free_data_contents(ctx, &out);
-			krb5_free_data_contents(ctx, &realm);
-			o->tgs_ms = since_ms(t0);
-			o->outcome = u->timed_out ? RDD_KRB_USER_TIMEOUT
-			                          : RDD_KRB_USER_ERROR;
-			goto out;
-		}
-		krb5_free_data_contents(ctx, &out);
-		krb5_free_data_contents(ctx, &realm);
-	}
-	free(in.data);
+	if (ret == 0)
+		ret = drive(u, ctx, tgs_one, tcc, &lost, &unfinished);
 	o->tgs_ms = since_ms(t0);
-	if (ret == 0 && (flags & KRB5_TKT_CREDS_STEP_FLAG_CONTINUE)) {
+	if (lost) {
+		o->outcome =
+		    u->timed_out ? RDD_KRB_USER_TIMEOUT : RDD_KRB_USER_ERROR;
+		goto out;
+	}
+	if (unfinished) {
 		SAY(o->detail, sizeof(o->detail),
 		    "the TGS exchange did not end after 16 messages");
 		o->outcome = RDD_KRB_USER_ERROR;
