@@ -88,7 +88,7 @@ build(const uint8_t *data, size_t size)
 		rdd_cur_init(&c, out, b.len);
 		CHECK(rdd_tsgu_next(&c, &p) == 1 && rdd_cur_left(&c) == 0);
 		CHECK(p.type == RDD_TSGU_TUNNEL_AUTH &&
-		      p.body.len == 4 + 2 * n);
+		      p.body.len == 6 + 2 * strlen(name));
 	}
 	rdd_buf_init(&b, out, sizeof(out));
 	if (rdd_tsgu_build_channel_create(
