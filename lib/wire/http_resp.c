@@ -249,8 +249,13 @@ header(struct rdd_http_resp *r, const uint8_t *p, size_t n)
 		if ((v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f)
 			return -1;
 	trim(&v, &vn);
-	if (ieq(p, c, "WWW-Authenticate"))
-		return each_elem(r, v, vn, auth_elem);
+	if (ieq(p, c, "WWW-Authenticate")) {
+		/* A challenge we cannot read does not hide the status: it is
+		 * noted, and the schemes read before it are kept. */
+		if (each_elem(r, v, vn, auth_elem) != 0)
+			r->auth_malformed = true;
+		return 0;
+	}
 	if (ieq(p, c, "Content-Length"))
 		return content_length(r, v, vn);
 	if (ieq(p, c, "Transfer-Encoding"))

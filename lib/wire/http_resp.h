@@ -58,6 +58,7 @@ struct rdd_http_resp {
 	unsigned schemes; /* RDD_HTTP_AUTH_* */
 	/* The token after "NTLM " / "Negotiate " (base64), if one came. */
 	struct rdd_http_span ntlm_token, negotiate_token;
+	bool auth_malformed; /* a WWW-Authenticate value we could not read */
 	bool has_length;
 	uint64_t length;
 	bool chunked;
