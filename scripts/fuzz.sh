@@ -6,8 +6,9 @@
 #   --long [RUNS] (or: long [RUNS]): RUNS executions per target (default
 #     10000000), one target at a time; --max-time SECS stops a target
 #     earlier. Prints per target the runs, seconds, exec/s and libFuzzer's
-#     final coverage (cov: edges, ft: features), then merges what the run
-#     found back into fuzz/corpus/<name>, minimised: the named seeds stay,
+#     final coverage (cov: edges, ft: features) and the CPU seconds it
+#     used (on a shared machine the wall time says less), then merges what
+#     the run found back into fuzz/corpus/<name>, minimised: the named seeds stay,
 #     the files named by their SHA-1 (found by earlier runs) are replaced by
 #     the smallest set that keeps the coverage (-merge=1 into a fresh
 #     directory). TARGET names (x224, probe, ...) pick targets; default all.
@@ -50,6 +51,17 @@ if [ ! -f "$dir/build.ninja" ]; then
 	    -Dc_args=-fno-sanitize-recover=undefined >/dev/null || exit 1
 fi
 ninja -C "$dir" >/dev/null || { ninja -C "$dir"; exit 1; }
+# CPU seconds (user + system) used so far by this shell's children, from
+# `times` run by the shell itself into FILE: on a shared machine the wall
+# time alone says little about a target's speed.
+children_cpu() {
+	tail -n 1 "$1" | awk '{
+		n = split($1 " " $2, a, " "); s = 0
+		for (i = 1; i <= n; i++) {
+			split(a[i], b, "m"); sub("s", "", b[2]); s += b[1] * 60 + b[2]
+		}
+		printf "%.2f", s }'
+}
 p=0
 f=0
 for t in "$dir"/fuzz/fuzz_*; do
@@ -71,6 +83,8 @@ for t in "$dir"/fuzz/fuzz_*; do
 		args=(-max_total_time=15)
 	fi
 	start=$(date +%s.%N)
+	times >"$work.cpu"
+	cpu0=$(children_cpu "$work.cpu")
 	if "$t" "${args[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
 	    "$work" >"$work.log" 2>&1; then
 		ok=1
@@ -78,6 +92,9 @@ for t in "$dir"/fuzz/fuzz_*; do
 		ok=0
 	fi
 	end=$(date +%s.%N)
+	times >"$work.cpu"
+	cpu=$(awk -v a="$cpu0" -v b="$(children_cpu "$work.cpu")" \
+	    'BEGIN{printf "%.0f", b-a}')
 	if [ "$ok" = 1 ] && [ "$mode" = long ]; then
 		# The final status line: "#N DONE cov: C ft: F corp: ...".
 		done_runs=$(grep -Eo 'Done [0-9]+ runs' "$work.log" | tail -1 |
@@ -105,7 +122,8 @@ for t in "$dir"/fuzz/fuzz_*; do
 		fi
 		rm -rf "$fresh" "$work.merge"
 		echo "fuzz $name: ok runs=${done_runs:-?} seconds=$secs" \
-		    "exec/s=$rate cov=${cov:-?} ft=${ft:-?} corpus=$files"
+		    "cpu_seconds=$cpu exec/s=$rate cov=${cov:-?} ft=${ft:-?}" \
+		    "corpus=$files"
 		p=$((p + 1))
 	elif [ "$ok" = 1 ]; then
 		echo "fuzz $name: ok ($(grep -Eo 'Done [0-9]+ runs' "$work.log" | tail -1))"
@@ -115,7 +133,7 @@ for t in "$dir"/fuzz/fuzz_*; do
 		tail -n 30 "$work.log"
 		f=$((f + 1))
 	fi
-	rm -rf "$work" "$work.log"
+	rm -rf "$work" "$work.log" "$work.cpu"
 done
 echo "fuzz: $p passed, $f failed"
 [ "$f" -eq 0 ]
