@@ -17,6 +17,7 @@
  * once, a round trip gives the plaintext back, and the certificate's
  * signature_ok is the signature check's own answer.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,24 +43,36 @@ static const uint32_t methods[] = {
     RDD_ENCRYPTION_METHOD_FIPS,
 };
 
-/* A client and a server state sharing the keys of METHOD. */
+#define N_METHODS (sizeof(methods) / sizeof(methods[0]))
+
+/* The client's and the server's keys of each method, derived once: the
+ * randoms are fixed, so every input would derive the same ones again (it
+ * was twelve derivations per input, each hashing through OpenSSL). */
+static struct rdd_sec_keys client_keys[N_METHODS], server_keys[N_METHODS];
+static bool have_keys[N_METHODS];
+
+/* A client and a server state sharing the keys of method M (an index
+ * into methods). */
 static void
-make_pair(uint32_t method, struct rdd_sec **client, struct rdd_sec **server)
+make_pair(size_t m, struct rdd_sec **client, struct rdd_sec **server)
 {
 	uint8_t cr[RDD_CLIENT_RANDOM_LEN], sr[RDD_SERVER_RANDOM_LEN];
-	struct rdd_sec_keys k, sk;
+	struct rdd_sec_keys *k = &client_keys[m], *sk = &server_keys[m];
 	size_t i;
 
-	for (i = 0; i < sizeof(cr); i++) {
-		cr[i] = (uint8_t)(i + 1);
-		sr[i] = (uint8_t)(0xa0 ^ i);
+	if (!have_keys[m]) {
+		for (i = 0; i < sizeof(cr); i++) {
+			cr[i] = (uint8_t)(i + 1);
+			sr[i] = (uint8_t)(0xa0 ^ i);
+		}
+		CHECK(rdd_sec_derive_keys(methods[m], cr, sr, k) == 0);
+		*sk = *k;
+		memcpy(sk->encrypt, k->decrypt, sizeof(sk->encrypt));
+		memcpy(sk->decrypt, k->encrypt, sizeof(sk->decrypt));
+		have_keys[m] = true;
 	}
-	CHECK(rdd_sec_derive_keys(method, cr, sr, &k) == 0);
-	sk = k;
-	memcpy(sk.encrypt, k.decrypt, sizeof(sk.encrypt));
-	memcpy(sk.decrypt, k.encrypt, sizeof(sk.decrypt));
-	*client = rdd_sec_new(&k);
-	*server = rdd_sec_new(&sk);
+	*client = rdd_sec_new(k);
+	*server = rdd_sec_new(sk);
 	CHECK(*client != NULL && *server != NULL);
 }
 
@@ -115,7 +128,7 @@ genuine(struct rdd_sec *client, struct rdd_sec *s, uint16_t flags,
 /* The whole input as one PDU body, then a genuine PDU if it was
  * refused. */
 static void
-one_pdu(uint32_t method, const uint8_t *data, size_t size)
+one_pdu(size_t method, const uint8_t *data, size_t size)
 {
 	static uint8_t out[MAX_PDU];
 	struct rdd_sec *client, *server;
@@ -138,7 +151,7 @@ one_pdu(uint32_t method, const uint8_t *data, size_t size)
 
 /* Bodies behind one-byte lengths, on one state. */
 static void
-pdu_run(uint32_t method, const uint8_t *data, size_t size)
+pdu_run(size_t method, const uint8_t *data, size_t size)
 {
 	static uint8_t out[256];
 	struct rdd_sec *client, *server;
@@ -162,7 +175,7 @@ pdu_run(uint32_t method, const uint8_t *data, size_t size)
 
 /* The input as plaintext, both ways. */
 static void
-roundtrip(uint32_t method, const uint8_t *data, size_t size)
+roundtrip(size_t method, const uint8_t *data, size_t size)
 {
 	struct rdd_sec *client, *server;
 
@@ -217,10 +230,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(size >= 4 && rdd_cur_left(&in) == size - 4);
 	else
 		CHECK(size < 4 && rdd_cur_left(&in) == size);
-	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-		one_pdu(methods[i], data, size);
-		pdu_run(methods[i], data, size);
-		roundtrip(methods[i], data, size);
+	for (i = 0; i < N_METHODS; i++) {
+		one_pdu(i, data, size);
+		pdu_run(i, data, size);
+		roundtrip(i, data, size);
 	}
 	certificate(data, size);
 	return 0;

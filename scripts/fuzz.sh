@@ -1,13 +1,47 @@
 #!/usr/bin/env bash
-# fuzz.sh [smoke|long [RUNS]] - build the libFuzzer targets with clang
-# (-Dfuzz=true) and run each on its seed corpus.
-#   smoke (default, used by make test): a bounded run per target.
-#   long RUNS: RUNS executions per target (default 1000000), for the notes.
+# fuzz.sh [smoke | --long [RUNS] [--max-time SECS] [TARGET...]] - build the
+# libFuzzer targets with clang (-Dfuzz=true) and run each on its corpus.
+#   smoke (default, used by make test and CI): 15 s per target, corpora
+#     untouched.
+#   --long [RUNS] (or: long [RUNS]): RUNS executions per target (default
+#     10000000), one target at a time; --max-time SECS stops a target
+#     earlier. Prints per target the runs, seconds, exec/s and libFuzzer's
+#     final coverage (cov: edges, ft: features) and the CPU seconds it
+#     used (on a shared machine the wall time says less), then merges what
+#     the run found back into fuzz/corpus/<name>, minimised: the named seeds stay,
+#     the files named by their SHA-1 (found by earlier runs) are replaced by
+#     the smallest set that keeps the coverage (-merge=1 into a fresh
+#     directory). TARGET names (x224, probe, ...) pick targets; default all.
+#     Crash inputs are kept in build-fuzz/artifacts/.
 # Prints "fuzz: N passed, N failed" (one per target).
 set -uo pipefail
-cd "$(dirname "$0")/.."
-mode=${1:-smoke}
-runs=${2:-1000000}
+cd "$(dirname "$0")/.." || exit 1
+mode=smoke
+runs=10000000
+max_time=0
+only=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	smoke) mode=smoke ;;
+	long | --long)
+		mode=long
+		if [[ ${2:-} =~ ^[0-9]+$ ]]; then
+			runs=$2
+			shift
+		fi
+		;;
+	--max-time)
+		max_time=${2:?--max-time needs seconds}
+		shift
+		;;
+	-*)
+		echo "fuzz.sh: unknown option $1" >&2
+		exit 2
+		;;
+	*) only+=("$1") ;;
+	esac
+	shift
+done
 dir=build-fuzz
 # Undefined behaviour must stop the fuzzer, not scroll past.
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
@@ -17,21 +51,81 @@ if [ ! -f "$dir/build.ninja" ]; then
 	    -Dc_args=-fno-sanitize-recover=undefined >/dev/null || exit 1
 fi
 ninja -C "$dir" >/dev/null || { ninja -C "$dir"; exit 1; }
+# CPU seconds (user + system) used so far by this shell's children, from
+# `times` run by the shell itself into FILE: on a shared machine the wall
+# time alone says little about a target's speed.
+children_cpu() {
+	tail -n 1 "$1" | awk '{
+		n = split($1 " " $2, a, " "); s = 0
+		for (i = 1; i <= n; i++) {
+			split(a[i], b, "m"); sub("s", "", b[2]); s += b[1] * 60 + b[2]
+		}
+		printf "%.2f", s }'
+}
 p=0
 f=0
 for t in "$dir"/fuzz/fuzz_*; do
-	[ -f "$t" ] && [ -x "$t" ] || continue
+	if [ ! -f "$t" ] || [ ! -x "$t" ]; then continue; fi
 	name=$(basename "$t")
-	corpus=fuzz/corpus/${name#fuzz_}
+	short=${name#fuzz_}
+	if [ ${#only[@]} -gt 0 ] && [[ " ${only[*]} " != *" $short "* ]]; then
+		continue
+	fi
+	corpus=fuzz/corpus/$short
 	work=$(mktemp -d)
 	[ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null
 	if [ "$mode" = long ]; then
-		args=(-runs="$runs")
+		mkdir -p "$dir/artifacts"
+		args=(-runs="$runs" -print_final_stats=1
+		    -artifact_prefix="$dir/artifacts/$short-")
+		[ "$max_time" -gt 0 ] && args+=(-max_total_time="$max_time")
 	else
 		args=(-max_total_time=15)
 	fi
+	start=$(date +%s.%N)
+	times >"$work.cpu"
+	cpu0=$(children_cpu "$work.cpu")
 	if "$t" "${args[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
 	    "$work" >"$work.log" 2>&1; then
+		ok=1
+	else
+		ok=0
+	fi
+	end=$(date +%s.%N)
+	times >"$work.cpu"
+	cpu=$(awk -v a="$cpu0" -v b="$(children_cpu "$work.cpu")" \
+	    'BEGIN{printf "%.0f", b-a}')
+	if [ "$ok" = 1 ] && [ "$mode" = long ]; then
+		# The final status line: "#N DONE cov: C ft: F corp: ...".
+		done_runs=$(grep -Eo 'Done [0-9]+ runs' "$work.log" | tail -1 |
+		    grep -Eo '[0-9]+')
+		cov=$(grep -E '^#[0-9]+' "$work.log" | tail -1 |
+		    grep -Eo 'cov: [0-9]+' | grep -Eo '[0-9]+')
+		ft=$(grep -E '^#[0-9]+' "$work.log" | tail -1 |
+		    grep -Eo 'ft: [0-9]+' | grep -Eo '[0-9]+')
+		secs=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.0f", b-a}')
+		rate=$(awk -v r="${done_runs:-0}" -v a="$start" -v b="$end" \
+		    'BEGIN{printf "%.0f", r/(b-a)}')
+		# Minimise: named seeds first, then what adds coverage to them.
+		fresh=$(mktemp -d)
+		find "$corpus" -maxdepth 1 -type f \
+		    ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$fresh"/ \;
+		if "$t" -merge=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+		    "$fresh" "$work" >"$work.merge" 2>&1; then
+			rm -rf "$corpus"
+			mkdir -p "$corpus"
+			cp "$fresh"/. -r "$corpus"/
+			files=$(find "$corpus" -type f | wc -l)
+		else
+			files="merge failed"
+			tail -n 20 "$work.merge"
+		fi
+		rm -rf "$fresh" "$work.merge"
+		echo "fuzz $name: ok runs=${done_runs:-?} seconds=$secs" \
+		    "cpu_seconds=$cpu exec/s=$rate cov=${cov:-?} ft=${ft:-?}" \
+		    "corpus=$files"
+		p=$((p + 1))
+	elif [ "$ok" = 1 ]; then
 		echo "fuzz $name: ok ($(grep -Eo 'Done [0-9]+ runs' "$work.log" | tail -1))"
 		p=$((p + 1))
 	else
@@ -39,7 +133,7 @@ for t in "$dir"/fuzz/fuzz_*; do
 		tail -n 30 "$work.log"
 		f=$((f + 1))
 	fi
-	rm -rf "$work" "$work.log"
+	rm -rf "$work" "$work.log" "$work.cpu"
 done
 echo "fuzz: $p passed, $f failed"
 [ "$f" -eq 0 ]
