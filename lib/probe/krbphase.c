@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "probe/krbphase_text.h"
 #include "rdpdoctor/krbphase.h"
 #include "wire/krb.h"
 
@@ -142,9 +143,9 @@ rdd_krb_first_answer(const struct rdd_krb_info *k)
 	return NULL;
 }
 
-static void
-transport(char *buf, size_t cap, const char *name,
-          const struct rdd_krb_transport *t)
+void
+rdd__krb_transport_text(char *buf, size_t cap, const char *name,
+                        const struct rdd_krb_transport *t)
 {
 	switch (t->outcome) {
 	case RDD_KRB_ANSWERED:
@@ -245,8 +246,10 @@ rdd_krb_conclude(struct rdd_observation *obs)
 				all_silent = false;
 		ph->status =
 		    all_silent ? RDD_STATUS_TIMEOUT : RDD_STATUS_FAILED;
-		transport(u, sizeof(u), "88/udp", &k->kdcs[0].udp);
-		transport(t, sizeof(t), "88/tcp", &k->kdcs[0].tcp);
+		rdd__krb_transport_text(u, sizeof(u), "88/udp",
+		                        &k->kdcs[0].udp);
+		rdd__krb_transport_text(t, sizeof(t), "88/tcp",
+		                        &k->kdcs[0].tcp);
 		DETAIL(ph,
 		       "realm %s (from %s): no KDC answered (%zu tried; %s "
 		       "%s: %s, %s)",
@@ -255,8 +258,8 @@ rdd_krb_conclude(struct rdd_observation *obs)
 		return;
 	}
 	ph->status = RDD_STATUS_OK;
-	transport(u, sizeof(u), "88/udp", &a->udp);
-	transport(t, sizeof(t), "88/tcp", &a->tcp);
+	rdd__krb_transport_text(u, sizeof(u), "88/udp", &a->udp);
+	rdd__krb_transport_text(t, sizeof(t), "88/tcp", &a->tcp);
 	if (a->error_code >= 0) {
 		const char *n = rdd_krb_error_name(a->error_code);
 

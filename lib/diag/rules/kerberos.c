@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "diag/rules/rules.h"
+#include "probe/krbphase_text.h"
 #include "rdpdoctor/krbphase.h"
 #include "wire/krb.h"
 
@@ -20,27 +21,6 @@
 #define SKEW_WARN_S 60
 /* Kerberos' default tolerance (MIT clockskew, AD policy). */
 #define SKEW_LIMIT_S 300
-
-static void
-transport(char *buf, size_t cap, const char *name,
-          const struct rdd_krb_transport *t)
-{
-	switch (t->outcome) {
-	case RDD_KRB_ANSWERED:
-		snprintf(buf, cap, "%s answered in %.1f ms", name, t->ms);
-		break;
-	case RDD_KRB_NO_ANSWER:
-		snprintf(buf, cap, "%s silent for %.0f ms", name, t->ms);
-		break;
-	case RDD_KRB_REFUSED:
-		snprintf(buf, cap, "%s refused", name);
-		break;
-	default:
-		snprintf(buf, cap, "%s %s", name,
-		         rdd_krb_outcome_name(t->outcome));
-		break;
-	}
-}
 
 static void
 kdc_label(const struct rdd_krb_kdc *k, char *buf, size_t cap)
@@ -130,8 +110,8 @@ unreachable(struct ctx *c, const struct rdd_krb_info *k)
 	for (size_t i = 0; i < k->n_kdcs; i++) {
 		const struct rdd_krb_kdc *x = &k->kdcs[i];
 
-		transport(u, sizeof(u), "88/udp", &x->udp);
-		transport(t, sizeof(t), "88/tcp", &x->tcp);
+		rdd__krb_transport_text(u, sizeof(u), "88/udp", &x->udp);
+		rdd__krb_transport_text(t, sizeof(t), "88/tcp", &x->tcp);
 		if (i > 0)
 			rdd__append(ev, sizeof(ev), "; ");
 		kdc_label(x, ev, sizeof(ev));
@@ -154,8 +134,8 @@ udp_blocked(struct ctx *c, const struct rdd_krb_info *k)
 		    (x->udp.outcome != RDD_KRB_NO_ANSWER &&
 		     x->udp.outcome != RDD_KRB_REFUSED))
 			continue;
-		transport(u, sizeof(u), "88/udp", &x->udp);
-		transport(t, sizeof(t), "88/tcp", &x->tcp);
+		rdd__krb_transport_text(u, sizeof(u), "88/udp", &x->udp);
+		rdd__krb_transport_text(t, sizeof(t), "88/tcp", &x->tcp);
 		who[0] = '\0';
 		kdc_label(x, who, sizeof(who));
 		d = rdd__emit(c, RDD_CAUSE_KERBEROS_KDC_UDP_BLOCKED,
