@@ -39,6 +39,7 @@ negotiate-only      |--fault negotiate-only|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls
 http-403            |--fault http-403|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED
 http-404            |--fault http-404|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls /gt:http|20|133|does not support HTTP transport
 http-404-auto       |--fault http-404|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|Status Code: 404
+rpc-only            |--fault rpc-only|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|132|rpc_client_default_out_channel_recv.*ERRCONNECT_AUTHENTICATION_FAILED
 http-500            |--fault http-500|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED
 http-503            |--fault http-503|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED
 close-after-headers |--fault close-after-headers|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED

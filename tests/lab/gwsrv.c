@@ -29,7 +29,8 @@
  * list them): 401-forever, 401-after-auth, negotiate-only, http-NNN,
  * close-after-headers, stall-before-status, bad-ws-accept,
  * handshake-capability-mismatch, tunnel-create-error, max-connections,
- * tunnel-auth-denied, channel-rap-denied, close-channel, stall-relay;
+ * tunnel-auth-denied, channel-rap-denied, close-channel, stall-relay,
+ * rpc-only;
  * cert-expired / cert-wrong-name / cert-self-signed are the lab's choice
  * of --cert (gwsrv itself behaves).
  *
@@ -323,6 +324,7 @@ static const struct {
     {"channel-rap-denied", GW_F_CHANNEL_RAP_DENIED},
     {"close-channel", GW_F_CLOSE_CHANNEL},
     {"stall-relay", GW_F_STALL_RELAY},
+    {"rpc-only", GW_F_RPC_ONLY},
 };
 
 static int

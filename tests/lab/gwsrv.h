@@ -42,6 +42,7 @@ enum gw_fault {
 	GW_F_CHANNEL_RAP_DENIED,
 	GW_F_CLOSE_CHANNEL,
 	GW_F_STALL_RELAY,
+	GW_F_RPC_ONLY, /* 404 on RDG_*, 401 on RPC_* /rpc/rpcproxy.dll */
 };
 
 enum gw_transport { GW_T_BOTH, GW_T_WS, GW_T_HTTP };

@@ -512,9 +512,18 @@ gw_http_serve(struct gw_conn *c)
 			gw_stall(c, "fault stall-before-status");
 			break;
 		}
+		if (gw_opt.fault == GW_F_RPC_ONLY &&
+		    strncmp(q->method, "RPC_", 4) == 0 &&
+		    strncasecmp(q->path, "/rpc/rpcproxy.dll", 17) == 0) {
+			/* A 2008 R2 gateway: RPC over HTTP only, which wants
+			 * its own NTLM legs; this one never lets them in. */
+			if (respond(c, 401, offer_both, true) != 0)
+				break;
+			continue;
+		}
 		in = strcmp(q->method, "RDG_IN_DATA") == 0;
 		out_ = strcmp(q->method, "RDG_OUT_DATA") == 0;
-		if ((!in && !out_) ||
+		if ((!in && !out_) || gw_opt.fault == GW_F_RPC_ONLY ||
 		    strncasecmp(q->path, "/remoteDesktopGateway/", 22) != 0) {
 			/* RPC over HTTP (/rpc/rpcproxy.dll) and anything
 			 * else: not here. */
