@@ -53,6 +53,7 @@ finish() {
 	if [ "$have_lock" = 1 ]; then
 		lab unfault >/dev/null 2>&1
 		lab uninject >/dev/null 2>&1
+		lab gateway stop >/dev/null 2>&1
 		lab unimpair >/dev/null 2>&1
 	fi
 	if [ "$have_lock" = 1 ] && [ "${LAB_KEEP:-0}" != 1 ]; then
@@ -312,6 +313,11 @@ n=$((n + krb_ran))
 . "$HERE/rdpfile.bash"
 rdpfile_all "$FILTER"
 n=$((n + rdpfile_ran))
+# The lab RD Gateway (gwsrv, .34:443) against xfreerdp 2.11: healthy and
+# per fault switch, as tests/lab/gateway-scenarios.md records.
+. "$HERE/gateway-xfreerdp.bash"
+gateway_xfreerdp_all "$FILTER"
+n=$((n + gwx_ran))
 # rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
 . "$HERE/pcap.bash"
 pcap_all
