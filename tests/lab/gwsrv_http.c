@@ -197,7 +197,12 @@ read_head(struct gw_conn *c, struct gw_req *q)
 			return 1;
 		}
 		if (r < 0) {
-			logmsg("conn %d: malformed request head", c->id);
+			static const char bad[] =
+			    "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n"
+			    "Connection: close\r\n\r\n";
+
+			logmsg("conn %d: malformed request head: 400", c->id);
+			gw_write(c, bad, sizeof bad - 1);
 			return -1;
 		}
 		if (gw_now_ms() >= end) {
