@@ -55,6 +55,11 @@ tunnel-auth-denied  |--fault tunnel-auth-denied|gwuser.pw|/v:tls.rdpsrv.lab /sec
 channel-rap-denied  |--fault channel-rap-denied|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|131|E_PROXY_RAP_ACCESSDENIED
 close-channel       |--fault close-channel|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|131|rdg_process_close_packet
 stall-relay         |--fault stall-relay|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|8|124|gw:fault stall-relay after
+consent             |--fault consent|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|Could not read answer from stdin
+service-message     |--fault service-message -- --after-bytes 3000|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|0|rdpdoctor lab gateway: authorized use only
+reauth              |--fault reauth -- --after-bytes 3000|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|0|Unknown Control Packet received: C
+abort-relay         |--fault abort-relay -- --after-bytes 3000|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|147|ERRCONNECT_CONNECT_TRANSPORT_FAILED
+no-affinity         |--fault no-affinity|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls /gt:http,no-websockets|8|124|gw:could not find a corresponding OUT
 delay               |-- --delay-ms 300|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|0|Authentication only, exit status 0
 gateway-down        |STOP|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|143|ERRCONNECT_TLS_CONNECT_FAILED
 '

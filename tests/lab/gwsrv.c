@@ -8,7 +8,7 @@
  *         [--user DOMAIN\NAME --password-file FILE | --no-auth]
  *         [--transport both|ws|http] [--fault NAME] [--code N]
  *         [--connect-failed-code N] [--after-bytes N] [--delay-ms N]
- *         [--keepalive S] [--rap NAME,...] [--stall-max S]
+ *         [--keepalive S] [--rap NAME,...] [--stall-max S] [--message T]
  *         [--connect-timeout-ms N] [--duration S] [--max-conns N]
  *         [--pid-file FILE]
  *   gwsrv --self-test
@@ -30,7 +30,8 @@
  * close-after-headers, stall-before-status, bad-ws-accept,
  * handshake-capability-mismatch, tunnel-create-error, max-connections,
  * tunnel-auth-denied, channel-rap-denied, close-channel, stall-relay,
- * rpc-only;
+ * rpc-only, consent, service-message, reauth, abort-relay,
+ * no-affinity;
  * cert-expired / cert-wrong-name / cert-self-signed are the lab's choice
  * of --cert (gwsrv itself behaves).
  *
@@ -177,6 +178,8 @@ gw_write(struct gw_conn *c, const void *p, size_t n)
 void
 gw_shutdown(struct gw_conn *c)
 {
+	if (c->aborted)
+		return;
 	ERR_clear_error();
 	if (c->ssl != NULL && !c->eof)
 		SSL_shutdown(c->ssl);
@@ -325,6 +328,11 @@ static const struct {
     {"close-channel", GW_F_CLOSE_CHANNEL},
     {"stall-relay", GW_F_STALL_RELAY},
     {"rpc-only", GW_F_RPC_ONLY},
+    {"consent", GW_F_CONSENT},
+    {"service-message", GW_F_SERVICE_MESSAGE},
+    {"reauth", GW_F_REAUTH},
+    {"abort-relay", GW_F_ABORT_RELAY},
+    {"no-affinity", GW_F_NO_AFFINITY},
 };
 
 static int
@@ -406,6 +414,7 @@ usage(void)
 	    "       [--connect-failed-code N] [--after-bytes N] "
 	    "[--delay-ms N]\n"
 	    "       [--keepalive S] [--rap NAME,...] [--stall-max S]\n"
+	    "       [--message TEXT]\n"
 	    "       [--connect-timeout-ms N] [--duration S] [--max-conns N]"
 	    "\n       [--pid-file FILE]\n"
 	    "       gwsrv --self-test\n");
@@ -426,6 +435,7 @@ parse_args(int argc, char **argv)
 	gw_opt.max_conns = 100;
 	gw_opt.connect_ms = 5000;
 	gw_opt.fault_name = "none";
+	gw_opt.message = "rdpdoctor lab gateway: authorized use only.";
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i],
 		           *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -489,6 +499,10 @@ parse_args(int argc, char **argv)
 			if (strlen(val) >= sizeof gw_opt.rap)
 				return -1;
 			strcpy(gw_opt.rap, val);
+		} else if (strcmp(a, "--message") == 0) {
+			if (strlen(val) > 1000)
+				return -1;
+			gw_opt.message = val;
 		} else if (strcmp(a, "--stall-max") == 0) {
 			if (parse_int(val, 1, 3600, &v) != 0)
 				return -1;

@@ -42,7 +42,12 @@ enum gw_fault {
 	GW_F_CHANNEL_RAP_DENIED,
 	GW_F_CLOSE_CHANNEL,
 	GW_F_STALL_RELAY,
-	GW_F_RPC_ONLY, /* 404 on RDG_*, 401 on RPC_* /rpc/rpcproxy.dll */
+	GW_F_RPC_ONLY,        /* 404 on RDG_*, 401 on RPC_* /rpc/rpcproxy.dll */
+	GW_F_CONSENT,         /* TUNNEL_RESPONSE with a consent message */
+	GW_F_SERVICE_MESSAGE, /* SERVICE_MESSAGE after N bytes, relay on */
+	GW_F_REAUTH,          /* REAUTH_MESSAGE after N bytes, relay on */
+	GW_F_ABORT_RELAY,     /* TCP RST to the client after N bytes */
+	GW_F_NO_AFFINITY,     /* legacy: the IN never finds its OUT */
 };
 
 enum gw_transport { GW_T_BOTH, GW_T_WS, GW_T_HTTP };
@@ -67,7 +72,8 @@ struct gw_opts {
 	int duration_s;
 	int max_conns;
 	int connect_ms;
-	char rap[512]; /* comma-separated names, "" = any */
+	char rap[512];       /* comma-separated names, "" = any */
+	const char *message; /* consent and service messages (ASCII) */
 	struct inj_account acct;
 };
 
@@ -81,6 +87,7 @@ struct gw_conn {
 	uint8_t *buf; /* GW_BUF */
 	size_t len;
 	bool eof;
+	bool aborted; /* abort-relay: no close_notify, no FIN: RST at close */
 };
 
 /* Read at most once more into C->buf, waiting up to MS (0: do not wait

@@ -461,7 +461,8 @@ legacy_in(struct gw_conn *c, const struct gw_req *q)
 	int i;
 
 	pthread_mutex_lock(&pair_mu);
-	for (i = 0; i < PAIRS && p == NULL; i++)
+	for (i = 0; i < PAIRS && p == NULL && gw_opt.fault != GW_F_NO_AFFINITY;
+	     i++)
 		if (pairs[i].used && pairs[i].in == NULL &&
 		    strcmp(pairs[i].id, q->conn_id) == 0)
 			p = &pairs[i];

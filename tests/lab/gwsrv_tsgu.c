@@ -148,7 +148,8 @@ struct tun {
 	bool stalled; /* stall-relay */
 	bool closing; /* we sent CLOSE_CHANNEL */
 	bool end;
-	bool linger; /* after a refusal: let the client close first */
+	bool injected; /* service-message, reauth, abort-relay: done */
+	bool linger;   /* after a refusal: let the client close first */
 	int64_t close_deadline;
 	int64_t last;
 };
@@ -465,10 +466,34 @@ send_close(struct tun *t, bool response, uint32_t code)
 	return send_buf(t, &b);
 }
 
+/* HTTP_UNICODE_STRING of ASCII S, its NUL sent and counted. */
+static void
+put_ustring(struct rdd_buf *b, const char *s)
+{
+	size_t i, n = strlen(s);
+
+	rdd_buf_u16le(b, (uint16_t)(2 * (n + 1)));
+	for (i = 0; i < n; i++)
+		rdd_buf_u16le(b, (uint8_t)s[i]);
+	rdd_buf_u16le(b, 0);
+}
+
+/* packetLength of the packet in B, once built. */
+static void
+set_length(struct rdd_buf *b)
+{
+	if (!b->err && b->len >= RDD_TSGU_HEADER) {
+		b->p[4] = (uint8_t)b->len;
+		b->p[5] = (uint8_t)(b->len >> 8);
+		b->p[6] = (uint8_t)(b->len >> 16);
+		b->p[7] = (uint8_t)(b->len >> 24);
+	}
+}
+
 static int
 handle(struct tun *t, const struct rdd_tsgu_pkt *p)
 {
-	uint8_t o[64];
+	uint8_t o[2200];
 	struct rdd_buf b;
 	char ct[96], name[300];
 	uint32_t code = 0, caps;
@@ -512,20 +537,30 @@ handle(struct tun *t, const struct rdd_tsgu_pkt *p)
 		else if (gw_opt.fault == GW_F_MAX_CONNECTIONS)
 			code = fault_code(0x800759E6u);
 		gw_step_delay();
-		hdr(&b, RDD_TSGU_TUNNEL_RESPONSE, code == 0 ? 26 : 18);
-		rdd_buf_u16le(&b, 0); /* serverVersion */
+		hdr(&b, RDD_TSGU_TUNNEL_RESPONSE, 0); /* set_length */
+		rdd_buf_u16le(&b, 0);                 /* serverVersion */
 		rdd_buf_u32le(&b, code);
-		rdd_buf_u16le(&b, code == 0 ? RDD_TSGU_TUNNEL_RSP_TUNNEL_ID |
-		                                  RDD_TSGU_TUNNEL_RSP_CAPS
-		                            : 0);
+		fields = code == 0 ? RDD_TSGU_TUNNEL_RSP_TUNNEL_ID |
+		                         RDD_TSGU_TUNNEL_RSP_CAPS
+		                   : 0;
+		if (code == 0 && gw_opt.fault == GW_F_CONSENT)
+			fields |= RDD_TSGU_TUNNEL_RSP_CONSENT_MSG;
+		rdd_buf_u16le(&b, fields);
 		rdd_buf_u16le(&b, 0);
 		if (code == 0) {
 			rdd_buf_u32le(&b, __atomic_add_fetch(&tunnel_ids, 1,
 			                                     __ATOMIC_RELAXED));
 			rdd_buf_u32le(
 			    &b, caps & (RDD_TSGU_CAP_IDLE_TIMEOUT |
+			                RDD_TSGU_CAP_MESSAGING_CONSENT_SIGN |
 			                RDD_TSGU_CAP_MESSAGING_SERVICE_MSG));
 		}
+		if (fields & RDD_TSGU_TUNNEL_RSP_CONSENT_MSG) {
+			put_ustring(&b, gw_opt.message);
+			logmsg("conn %d: consent message '%s'", t->id,
+			       gw_opt.message);
+		}
+		set_length(&b);
 		logmsg("conn %d: -> TUNNEL_RESPONSE %s", t->id,
 		       code_text(code, ct, sizeof ct));
 		/* A DWORD code (positive) is no refusal for FreeRDP: go on
@@ -659,6 +694,46 @@ relay_target(struct tun *t)
 		return -1;
 	t->s2c += n;
 	t->last = gw_now_ms();
+	if (t->s2c >= gw_opt.after_bytes && !t->injected) {
+		uint8_t m[2100];
+		struct rdd_buf mb;
+
+		rdd_buf_init(&mb, m, sizeof m);
+		switch (gw_opt.fault) {
+		case GW_F_SERVICE_MESSAGE:
+			t->injected = true;
+			hdr(&mb, RDD_TSGU_SERVICE_MESSAGE, 0);
+			put_ustring(&mb, gw_opt.message);
+			set_length(&mb);
+			logmsg("conn %d: fault service-message after %ld bytes",
+			       t->id, t->s2c);
+			return send_buf(t, &mb);
+		case GW_F_REAUTH:
+			t->injected = true;
+			hdr(&mb, RDD_TSGU_REAUTH_MESSAGE, 16);
+			rdd_buf_u32le(&mb, 0x123456);
+			rdd_buf_u32le(&mb, 0);
+			logmsg("conn %d: fault reauth after %ld bytes: "
+			       "REAUTH_MESSAGE 0x123456",
+			       t->id, t->s2c);
+			return send_buf(t, &mb);
+		case GW_F_ABORT_RELAY: {
+			struct linger l = {.l_onoff = 1, .l_linger = 0};
+
+			t->injected = true;
+			logmsg(
+			    "conn %d: fault abort-relay after %ld bytes: RST",
+			    t->id, t->s2c);
+			setsockopt(t->out->fd, SOL_SOCKET, SO_LINGER, &l,
+			           sizeof l);
+			t->out->aborted = true;
+			t->end = true;
+			return 0;
+		}
+		default:
+			break;
+		}
+	}
 	if (t->s2c >= gw_opt.after_bytes) {
 		if (gw_opt.fault == GW_F_CLOSE_CHANNEL) {
 			t->closing = true;
