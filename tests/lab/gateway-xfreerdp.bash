@@ -61,6 +61,7 @@ reauth              |--fault reauth -- --after-bytes 3000|gwuser.pw|/v:tls.rdpsr
 abort-relay         |--fault abort-relay -- --after-bytes 3000|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|147|ERRCONNECT_CONNECT_TRANSPORT_FAILED
 no-affinity         |--fault no-affinity|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls /gt:http,no-websockets|8|124|gw:could not find a corresponding OUT
 delay               |-- --delay-ms 300|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|0|Authentication only, exit status 0
+syn-drop            |--fault syn-drop|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|25|141|freerdp_tcp_connect:.*ERRCONNECT_CONNECT_FAILED
 gateway-down        |STOP|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|143|ERRCONNECT_TLS_CONNECT_FAILED
 '
 

@@ -612,6 +612,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	inj_ntlm_set_names("GATEWAY", "gateway.rdpsrv.lab");
 	if (tls_setup() != 0)
 		return 1;
 	lfd = listen_on(gw_opt.listen);

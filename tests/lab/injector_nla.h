@@ -79,6 +79,11 @@ enum inj_ntlm_result {
 
 const char *inj_ntlm_result_name(enum inj_ntlm_result r);
 
+/* The NetBIOS and DNS names the CHALLENGE carries (static strings, ASCII,
+ * NB <= 15 characters); default INJECT / inject.rdpsrv.lab. Call before
+ * any CHALLENGE is built. */
+void inj_ntlm_set_names(const char *nb, const char *dns);
+
 /*
  * Read the client's NEGOTIATE (kept for the MIC) and write the CHALLENGE
  * into OUT: flags = the client's | TARGET_INFO, a random server challenge,

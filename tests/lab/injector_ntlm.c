@@ -38,9 +38,17 @@ static const char seal_c2s[] =
 static const char seal_s2c[] =
     "session key to server-to-client sealing key magic constant";
 
-/* The names the CHALLENGE gives; also what rdpdoctor's probe reads. */
-static const char nb_name[] = "INJECT";
-static const char dns_name[] = "inject.rdpsrv.lab";
+/* The names the CHALLENGE gives; also what rdpdoctor's probe reads. The
+ * lab gateway sets its own (inj_ntlm_set_names) before any thread runs. */
+static const char *nb_name = "INJECT";
+static const char *dns_name = "inject.rdpsrv.lab";
+
+void
+inj_ntlm_set_names(const char *nb, const char *dns)
+{
+	nb_name = nb;
+	dns_name = dns;
+}
 
 const char *
 inj_ntlm_result_name(enum inj_ntlm_result r)
