@@ -20,7 +20,8 @@ gwx_ran=0
 
 # NAME | lab gateway start options | password file | xfreerdp options |
 # seconds | exit status | extended regex over xfreerdp's output, or the
-# gateway log's (gw:REGEX)
+# gateway log's (gw:REGEX). xfreerdp options starting with "!": a whole
+# session (no +auth-only), which the timeout ends.
 GWX_TABLE='
 healthy-ws          | |gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|0|Authentication only, exit status 0
 healthy-legacy      | |gwuser.pw|/v:tls.rdpsrv.lab /sec:tls /gt:http,no-websockets|20|0|Authentication only, exit status 0
@@ -60,6 +61,7 @@ service-message     |--fault service-message -- --after-bytes 3000|gwuser.pw|/v:
 reauth              |--fault reauth -- --after-bytes 3000|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|0|Unknown Control Packet received: C
 abort-relay         |--fault abort-relay -- --after-bytes 3000|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|147|ERRCONNECT_CONNECT_TRANSPORT_FAILED
 no-affinity         |--fault no-affinity|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls /gt:http,no-websockets|8|124|gw:could not find a corresponding OUT
+keepalive           |-- --keepalive 1|gwuser.pw|!/v:tls.rdpsrv.lab /sec:tls -grab-keyboard|6|124|gw:keepalives: [1-9][0-9]* sent, [1-9][0-9]* received
 delay               |-- --delay-ms 300|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|0|Authentication only, exit status 0
 syn-drop            |--fault syn-drop|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|25|141|freerdp_tcp_connect:.*ERRCONNECT_CONNECT_FAILED
 gateway-down        |STOP|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|143|ERRCONNECT_TLS_CONNECT_FAILED
@@ -81,9 +83,17 @@ gwx_one() {
 			return
 		fi
 	fi
+	# XOPTS starting with "!": a whole session, not +auth-only (ended by
+	# timeout, rc 124).
+	local auth=+auth-only
+	case $xopts in !*)
+		auth=-auth-only
+		xopts=${xopts#!}
+		;;
+	esac
 	t0=${EPOCHREALTIME/./}
 	# shellcheck disable=SC2086 # XOPTS is options, split on purpose
-	lab exec timeout "$secs" xfreerdp +auth-only /u:lab /p:lab \
+	lab exec timeout "$secs" xfreerdp $auth /u:lab /p:lab \
 	    /g:gateway.rdpsrv.lab '/gu:LAB\gwuser' /from-stdin $xopts \
 	    <"$LAB_DIR/gateway/$pw" >"$out" 2>&1
 	rc=$?

@@ -149,7 +149,8 @@ struct tun {
 	bool closing; /* we sent CLOSE_CHANNEL */
 	bool end;
 	bool injected; /* service-message, reauth, abort-relay: done */
-	bool linger;   /* after a refusal: let the client close first */
+	unsigned ka_sent, ka_recv; /* KEEPALIVEs */
+	bool linger; /* after a refusal: let the client close first */
 	int64_t close_deadline;
 	int64_t last;
 };
@@ -621,8 +622,10 @@ handle(struct tun *t, const struct rdd_tsgu_pkt *p)
 		}
 		return 0;
 	case RDD_TSGU_KEEPALIVE:
-		if (t->state < S_DATA)
-			logmsg("conn %d: KEEPALIVE (echoed)", t->id);
+		/* The client's answer to ours, or its own: echo its own. */
+		t->ka_recv++;
+		if (t->ka_recv <= t->ka_sent)
+			return 0;
 		hdr(&b, RDD_TSGU_KEEPALIVE, 8);
 		return send_buf(t, &b);
 	case RDD_TSGU_CLOSE_CHANNEL:
@@ -827,6 +830,7 @@ gw_tunnel_run(struct gw_conn *out, struct gw_conn *in, bool ws)
 				why = "write failed";
 				break;
 			}
+			t.ka_sent++;
 			next_ka = now + (int64_t)gw_opt.keepalive_s * 1000;
 		}
 		wake = t.last + GW_IDLE_MS;
@@ -874,8 +878,9 @@ gw_tunnel_run(struct gw_conn *out, struct gw_conn *in, bool ws)
 			}
 		}
 	}
-	logmsg("conn %d: tunnel ends: %s (%ld bytes to the client)", t.id, why,
-	       t.s2c);
+	logmsg("conn %d: tunnel ends: %s (%ld bytes to the client; "
+	       "keepalives: %u sent, %u received)",
+	       t.id, why, t.s2c, t.ka_sent, t.ka_recv);
 	if (t.target >= 0)
 		close(t.target);
 	free(t.pk);
