@@ -284,101 +284,106 @@ now_ft(void)
 	       (uint64_t)ts.tv_nsec / 100;
 }
 
+/* 401 offering both schemes again (0), or -1 if it cannot be sent. */
+static int
+again(struct gw_conn *c)
+{
+	return respond(c, 401, offer_both, true) == 0 ? 0 : -1;
+}
+
+/* The NEGOTIATE: 401 with the CHALLENGE, under the client's scheme. */
+static int
+challenge_leg(struct gw_conn *c, struct inj_ntlm *n, const uint8_t *msg,
+              size_t len, bool neg)
+{
+	uint8_t out[4096];
+	char b64[6000], hdr[6100];
+	struct rdd_buf ob;
+
+	inj_ntlm_free(n);
+	memset(n, 0, sizeof *n);
+	rdd_buf_init(&ob, out, sizeof out);
+	if (inj_ntlm_challenge(n, msg, len, now_ft(), &ob) != 0 ||
+	    rdd_b64_encode(b64, sizeof b64, ob.p, ob.len) < 0) {
+		logmsg("conn %d: bad NTLM NEGOTIATE", c->id);
+		return again(c);
+	}
+	snprintf(hdr, sizeof hdr, "WWW-Authenticate: %s %s\r\n",
+	         neg ? "Negotiate" : "NTLM", b64);
+	logmsg("conn %d: NTLM NEGOTIATE: 401 with the CHALLENGE", c->id);
+	return respond(c, 401, hdr, true) == 0 ? 0 : -1;
+}
+
+/* The AUTHENTICATE: 1 signed in, else a 401 (0) or -1. */
+static int
+authenticate_leg(struct gw_conn *c, struct inj_ntlm *n, const uint8_t *msg,
+                 size_t len)
+{
+	char u[INJ_NAME_MAX], d[INJ_NAME_MAX];
+	enum inj_ntlm_result r;
+
+	r = inj_ntlm_authenticate(n, &gw_opt.acct, msg, len);
+	esc(u, sizeof u, n->user, sizeof n->user);
+	esc(d, sizeof d, n->domain, sizeof n->domain);
+	if (r == INJ_NTLM_OK && gw_opt.fault != GW_F_401_AFTER_AUTH) {
+		logmsg("conn %d: NTLM AUTHENTICATE: signed in as '%s\\%s'",
+		       c->id, d, u);
+		return 1;
+	}
+	logmsg("conn %d: NTLM AUTHENTICATE from '%s\\%s': %s%s", c->id, d, u,
+	       inj_ntlm_result_name(r),
+	       r == INJ_NTLM_OK ? " (fault 401-after-auth)" : "");
+	return again(c);
+}
+
 /*
- * One authentication leg. 1: signed in (the caller answers this request);
- * 0: a 401 was sent (next request); -1: close.
+ * One authentication leg of NTLM over HTTP (reference 5.2): no token, a
+ * NEGOTIATE, or the AUTHENTICATE after our CHALLENGE on this connection.
+ * An NTLM token is taken under "NTLM" or "Negotiate" (raw, not SPNEGO).
+ * 1: signed in (the caller answers this request); 0: a 401 was sent (next
+ * request); -1: close.
  */
 static int
 auth_leg(struct gw_conn *c, const struct gw_req *q, struct inj_ntlm *n,
          bool *challenged)
 {
-	uint8_t out[4096];
-	char b64[8192], hdr[8300];
-	struct rdd_buf ob;
+	uint8_t msg[sizeof q->auth_token * 3 / 4];
 	struct rdd_cur cur;
-	size_t tl;
-	enum inj_ntlm_result r;
+	size_t len;
 	int type;
-	bool neg;
+	bool neg, was = *challenged;
 
+	*challenged = false;
 	if (!q->has_auth || q->auth_token[0] == '\0') {
 		logmsg("conn %d: no Authorization: 401 offering Negotiate, "
 		       "NTLM",
 		       c->id);
-		return respond(c, 401, offer_both, true) == 0 ? 0 : -1;
+		return again(c);
 	}
 	neg = strcasecmp(q->auth_scheme, "Negotiate") == 0;
 	if (!neg && strcasecmp(q->auth_scheme, "NTLM") != 0) {
 		logmsg("conn %d: Authorization scheme not NTLM/Negotiate",
 		       c->id);
-		return respond(c, 401, offer_both, true) == 0 ? 0 : -1;
+		return again(c);
 	}
-	{
-		uint8_t *buf = malloc(4096);
-
-		if (buf == NULL)
-			return -1;
-		if (rdd_b64_decode(buf, 4096, &tl,
-		                   (const uint8_t *)q->auth_token,
-		                   strlen(q->auth_token)) != 0) {
-			free(buf);
-			logmsg("conn %d: Authorization token is not base64",
-			       c->id);
-			return respond(c, 401, offer_both, true) == 0 ? 0 : -1;
-		}
-		rdd_cur_init(&cur, buf, tl);
-		type = rdd_ntlm_has_signature(&cur)
-		           ? rdd_ntlm_message_type(&cur)
-		           : -1;
-		if (type == RDD_NTLM_NEGOTIATE) {
-			inj_ntlm_free(n);
-			memset(n, 0, sizeof *n);
-			rdd_buf_init(&ob, out, sizeof out);
-			if (inj_ntlm_challenge(n, buf, tl, now_ft(), &ob) !=
-			        0 ||
-			    rdd_b64_encode(b64, sizeof b64, ob.p, ob.len) < 0) {
-				free(buf);
-				logmsg("conn %d: bad NTLM NEGOTIATE", c->id);
-				return respond(c, 401, offer_both, true) == 0
-				           ? 0
-				           : -1;
-			}
-			free(buf);
-			*challenged = true;
-			snprintf(hdr, sizeof hdr, "WWW-Authenticate: %s %s\r\n",
-			         neg ? "Negotiate" : "NTLM", b64);
-			logmsg(
-			    "conn %d: NTLM NEGOTIATE: 401 with the CHALLENGE",
-			    c->id);
-			return respond(c, 401, hdr, true) == 0 ? 0 : -1;
-		}
-		if (type == RDD_NTLM_AUTHENTICATE && *challenged) {
-			char u[INJ_NAME_MAX], d[INJ_NAME_MAX];
-
-			r = inj_ntlm_authenticate(n, &gw_opt.acct, buf, tl);
-			free(buf);
-			*challenged = false;
-			esc(u, sizeof u, n->user, sizeof n->user);
-			esc(d, sizeof d, n->domain, sizeof n->domain);
-			if (r == INJ_NTLM_OK &&
-			    gw_opt.fault != GW_F_401_AFTER_AUTH) {
-				logmsg("conn %d: NTLM AUTHENTICATE: signed in "
-				       "as '%s\\%s'",
-				       c->id, d, u);
-				return 1;
-			}
-			logmsg("conn %d: NTLM AUTHENTICATE from '%s\\%s': %s%s",
-			       c->id, d, u, inj_ntlm_result_name(r),
-			       r == INJ_NTLM_OK ? " (fault 401-after-auth)"
-			                        : "");
-			return respond(c, 401, offer_both, true) == 0 ? 0 : -1;
-		}
-		free(buf);
-		logmsg("conn %d: NTLM message type %d out of turn", c->id,
-		       type);
-		*challenged = false;
-		return respond(c, 401, offer_both, true) == 0 ? 0 : -1;
+	if (rdd_b64_decode(msg, sizeof msg, &len,
+	                   (const uint8_t *)q->auth_token,
+	                   strlen(q->auth_token)) != 0) {
+		logmsg("conn %d: Authorization token is not base64", c->id);
+		return again(c);
 	}
+	rdd_cur_init(&cur, msg, len);
+	type = rdd_ntlm_has_signature(&cur) ? rdd_ntlm_message_type(&cur) : -1;
+	if (type == RDD_NTLM_NEGOTIATE) {
+		int r = challenge_leg(c, n, msg, len, neg);
+
+		*challenged = n->challenge_len > 0;
+		return r;
+	}
+	if (type == RDD_NTLM_AUTHENTICATE && was)
+		return authenticate_leg(c, n, msg, len);
+	logmsg("conn %d: not an NTLM message in turn (type %d)", c->id, type);
+	return again(c);
 }
 
 /* --- legacy pairing: OUT waits for its IN ------------------------------------ */
