@@ -65,7 +65,7 @@ struct gw_opts gw_opt;
 
 static SSL_CTX *srv_ctx;
 static pthread_mutex_t count_mu = PTHREAD_MUTEX_INITIALIZER;
-static int active, done_conns;
+static int active;
 
 int64_t
 gw_now_ms(void)
@@ -299,7 +299,6 @@ out:
 	free(a);
 	pthread_mutex_lock(&count_mu);
 	active--;
-	done_conns++;
 	pthread_mutex_unlock(&count_mu);
 	return NULL;
 }
@@ -637,11 +636,10 @@ main(int argc, char **argv)
 	for (;;) {
 		struct pollfd p = {.fd = lfd, .events = POLLIN};
 		int64_t left = end - gw_now_ms();
-		int n, fd, busy, finished;
+		int n, fd, busy;
 
 		pthread_mutex_lock(&count_mu);
 		busy = active;
-		finished = done_conns;
 		pthread_mutex_unlock(&count_mu);
 		if (left <= 0) {
 			logmsg("--duration over, exiting (%d connections open)",
@@ -657,7 +655,6 @@ main(int argc, char **argv)
 			usleep(50000);
 			continue;
 		}
-		(void)finished;
 		n = poll(&p, 1, left > 500 ? 500 : (int)left);
 		if (n <= 0)
 			continue;
