@@ -587,7 +587,17 @@ cmd_check(int argc, char **argv)
 		return RDD_EXIT_UNKNOWN;
 	}
 	opt.host = host;
+#ifdef _WIN32
+	/* No libresolv SRV lookups nor MIT krb5 in rdpdoctor.exe. */
+	if (opt.realm != NULL || opt.kdc != NULL) {
+		fprintf(stderr, "rdpdoctor: --realm and --kdc: the Windows "
+		                "build has no Kerberos phase\n");
+		return RDD_EXIT_UNKNOWN;
+	}
+	opt.kerberos = false;
+#else
 	opt.kerberos = true;
+#endif
 	opt.port = (uint16_t)(port > 0          ? port
 	                      : target_port > 0 ? target_port
 	                                        : 3389);
