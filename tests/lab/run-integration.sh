@@ -312,6 +312,10 @@ n=$((n + krb_ran))
 . "$HERE/rdpfile.bash"
 rdpfile_all "$FILTER"
 n=$((n + rdpfile_ran))
+# rdpdoctor.exe (the Windows build) under wine in rdpcli, against Linux's.
+. "$HERE/wine-check.bash"
+wine_check_all "$FILTER"
+n=$((n + wine_ran))
 # rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
 . "$HERE/pcap.bash"
 pcap_all
