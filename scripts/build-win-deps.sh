@@ -9,7 +9,9 @@
 # second run skips what is built. Needs deb-src lines for Debian (added as
 # /etc/apt/sources.list.d/rdpdoctor-src.sources when root and missing),
 # dpkg-dev, cmake and gcc-mingw-w64-x86-64 (scripts/install-deps.sh).
-# Runs under nice with at most two jobs; prints each library's seconds.
+# Runs under nice with at most two jobs (RDD_JOBS); prints the seconds each
+# library took, keeps its build output in DIR/NAME.log. On a 2-core
+# machine OpenSSL takes most of it (about 20 minutes under load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build-win/deps}
@@ -72,36 +74,34 @@ cmake_cross() {
 		-DCMAKE_RANLIB="$(command -v "$host-ranlib")" \
 		-DCMAKE_FIND_ROOT_PATH_MODE_PROGRAM=NEVER \
 		-DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" \
-		-DCMAKE_INSTALL_LIBDIR=lib -DBUILD_SHARED_LIBS=OFF "${@:3}" >/dev/null
+		-DCMAKE_INSTALL_LIBDIR=lib -DBUILD_SHARED_LIBS=OFF "${@:3}"
 }
 
 # ---- OpenSSL: libcrypto and libssl only (no apps, tests, docs), the
 # legacy provider (MD4, RC4 for NTLM and RDP Standard Security) built in.
 # (OpenSSL 3.0 has no no-apps/no-docs: build_libs and install_dev skip them.)
-if [ ! -e "$dir/openssl.done" ]; then
-	t0=$(date +%s)
-	s=$(fetch openssl)
-	(cd "$s" && nice -n 10 ./Configure mingw64 no-shared no-module no-tests \
-		no-dso no-engine no-async \
+build_openssl() {
+	local s
+	s=$(fetch openssl) || return 1
+	cd "$s" && nice -n 10 ./Configure mingw64 no-shared no-module \
+		no-tests no-dso no-engine no-async \
 		--cross-compile-prefix="$host-" --prefix="$prefix" \
-		--libdir=lib >/dev/null &&
-		nice -n 10 make -s -j"$jobs" build_libs >/dev/null &&
-		make -s install_dev >/dev/null)
-	echo "build-win-deps: openssl $(($(date +%s) - t0)) s"
-	touch "$dir/openssl.done"
-fi
+		--libdir=lib &&
+		nice -n 10 make -j"$jobs" build_libs &&
+		make install_dev
+}
 
 # ---- libuv: the static library uv_a, and a libuv.pc naming the Windows
 # libraries it needs (its own libuv-static.pc names libuv_a).
-if [ ! -e "$dir/libuv.done" ]; then
-	t0=$(date +%s)
-	s=$(fetch libuv1)
-	cmake_cross "$s" "$s/_build" -DLIBUV_BUILD_TESTS=OFF -DLIBUV_BUILD_BENCH=OFF
-	nice -n 10 cmake --build "$s/_build" --target uv_a -j"$jobs" >/dev/null
-	cp "$s/_build/libuv_a.a" "$prefix/lib/libuv.a"
-	cp -r "$s"/include/* "$prefix/include/"
-	v=$(sed -n 's/^Version: //p' "$s/_build/libuv-static.pc" 2>/dev/null || true)
-	[ -n "$v" ] || v=$(basename "$s" | sed 's/^libuv1-//')
+build_libuv() {
+	local s v
+	s=$(fetch libuv1) || return 1
+	cmake_cross "$s" "$s/_build" -DLIBUV_BUILD_TESTS=OFF \
+		-DLIBUV_BUILD_BENCH=OFF &&
+		nice -n 10 cmake --build "$s/_build" --target uv_a -j"$jobs" &&
+		cp "$s/_build/libuv_a.a" "$prefix/lib/libuv.a" &&
+		cp -r "$s"/include/* "$prefix/include/" || return 1
+	v=$(basename "$s" | sed 's/^libuv1-//')
 	cat >"$prefix/lib/pkgconfig/libuv.pc" <<EOF
 prefix=$prefix
 Name: libuv
@@ -110,33 +110,40 @@ Version: $v
 Libs: -L\${prefix}/lib -luv -lpsapi -luser32 -ladvapi32 -liphlpapi -luserenv -lws2_32 -ldbghelp -lole32 -lshell32
 Cflags: -I\${prefix}/include
 EOF
-	echo "build-win-deps: libuv $(($(date +%s) - t0)) s"
-	touch "$dir/libuv.done"
-fi
+}
 
-# ---- jansson: static, no docs, tests or examples.
-if [ ! -e "$dir/jansson.done" ]; then
-	t0=$(date +%s)
-	s=$(fetch jansson)
+# ---- jansson: static, no docs, tests or examples (its CMake writes
+# jansson.pc).
+build_jansson() {
+	local s
+	s=$(fetch jansson) || return 1
 	cmake_cross "$s" "$s/_build" -DJANSSON_BUILD_DOCS=OFF \
 		-DJANSSON_WITHOUT_TESTS=ON -DJANSSON_EXAMPLES=OFF \
-		-DJANSSON_BUILD_SHARED_LIBS=OFF
-	nice -n 10 cmake --build "$s/_build" -j"$jobs" >/dev/null
-	cmake --install "$s/_build" >/dev/null
-	if [ ! -e "$prefix/lib/pkgconfig/jansson.pc" ]; then
-		v=$(basename "$s" | sed 's/^jansson-//')
-		cat >"$prefix/lib/pkgconfig/jansson.pc" <<EOF
-prefix=$prefix
-Name: Jansson
-Description: Library for encoding, decoding and manipulating JSON data
-Version: $v
-Libs: -L\${prefix}/lib -ljansson
-Cflags: -I\${prefix}/include
-EOF
+		-DJANSSON_BUILD_SHARED_LIBS=OFF &&
+		nice -n 10 cmake --build "$s/_build" -j"$jobs" &&
+		cmake --install "$s/_build" &&
+		[ -e "$prefix/lib/pkgconfig/jansson.pc" ]
+}
+
+# step NAME: build_NAME once (a stamp file says it is done), its output in
+# DIR/NAME.log, shown when it fails.
+step() {
+	local name=$1 t0
+	[ -e "$dir/$name.done" ] && return 0
+	t0=$(date +%s)
+	if ! (set -e; "build_$name") >"$dir/$name.log" 2>&1; then
+		tail -n 30 "$dir/$name.log" >&2
+		echo "build-win-deps: $name failed (its output: $dir/$name.log)" >&2
+		exit 1
 	fi
-	echo "build-win-deps: jansson $(($(date +%s) - t0)) s"
-	touch "$dir/jansson.done"
-fi
+	touch "$dir/$name.done"
+	echo "build-win-deps: $name built in $(($(date +%s) - t0)) s"
+}
+
+step openssl
+step libuv
+step jansson
+
 # The second cross file of the Windows build (scripts/build-win.sh): these
 # libraries' .pc files, and no others.
 cat >"$dir/deps.cross" <<EOF

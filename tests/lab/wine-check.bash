@@ -16,6 +16,11 @@
 #                         nego-hybrid-required, exit 1
 #   wine-check-explain    `explain --json 0x904 0x7` and --version: the
 #                         same document and version line as Linux's
+#   wine-check-host-state `host --from-state FIXTURE --json` for six
+#                         fixtures of tests/unit/diag/host (healthy, many
+#                         faults, nothing readable, ...; all 28 would take
+#                         minutes under wine): the same document and exit
+#                         status as Linux's
 # Each check case runs `check --json --samples 0` with both binaries and
 # compares the exit status, verdict.failed_phase and the sorted finding
 # ids (path-quality net-* ids aside: they measure timing, and wine's
@@ -143,13 +148,45 @@ wine_explain() {
 	fi
 }
 
+# host --from-state: a server's saved state diagnosed the same anywhere.
+wine_host_state() {
+	local name=$1 f lrc wrc n=0 why=()
+	local root
+	root=$(cd "$HERE/../.." && pwd)
+	wine_boot
+	if [ "$wine_ready" != ok ]; then
+		wine_fail "$name" "$wine_ready"
+		return
+	fi
+	for f in healthy many-faults nothing-readable cert-key-missing \
+	    securitylayer-policy-wins tls12-server-disabled; do
+		f=$root/tests/unit/diag/host/$f.json
+		[ -f "$f" ] || { why+=("no $f"); continue; }
+		"$TOOL" host --from-state "$f" --json >"$work/host.linux.json" 2>&1
+		lrc=$?
+		(cd "$work" && timeout 60 ip netns exec rdpcli wine "$WIN_EXE" host \
+			--from-state "$f" --json >"$work/host.wine.crlf" 2>&1)
+		wrc=$?
+		tr -d '\r' <"$work/host.wine.crlf" >"$work/host.wine.json"
+		n=$((n + 1))
+		[ "$lrc" = "$wrc" ] || why+=("$(basename "$f"): exit $wrc, linux $lrc")
+		cmp -s "$work/host.linux.json" "$work/host.wine.json" ||
+			why+=("$(basename "$f"): the documents differ")
+	done
+	if [ ${#why[@]} -eq 0 ]; then
+		wine_ok "$name" "$n states, identical documents and exit status"
+	else
+		wine_fail "$name" "${why[*]:-no fixtures}"
+	fi
+}
+
 # wine_check_all FILTER: the cases whose names match FILTER; then wine's
 # server stopped (the prefix goes with the caller's work directory).
 wine_check_all() {
 	local name ca=$LAB_DIR/certs/ca/ca.crt
 	for name in wine-check-tls wine-check-tls-ca wine-check-refused \
 	    wine-check-expired wine-check-rdp wine-check-shadow \
-	    wine-check-explain; do
+	    wine-check-explain wine-check-host-state; do
 		[ -n "$1" ] && ! [[ $name =~ $1 ]] && continue
 		wine_ran=$((wine_ran + 1))
 		case $name in
@@ -170,6 +207,7 @@ wine_check_all() {
 		wine-check-shadow)
 			wine_check "$name" 1 - nego-hybrid-required '' -- shadow.rdpsrv.lab ;;
 		wine-check-explain) wine_explain "$name" ;;
+		wine-check-host-state) wine_host_state "$name" ;;
 		esac
 	done
 	if [ -n "$wine_ready" ] && [ -d "$work/wine" ]; then
