@@ -13,7 +13,9 @@
 # optional). Brings the lab down at the end unless LAB_KEEP=1, and ends
 # with exactly the line  lab: N passed, M failed
 # Then compares `check --tls-full` with `sslscan --rdp` on four servers
-# (vs-sslscan.bash; names vs-sslscan-*).
+# (vs-sslscan.bash; names vs-sslscan-*), and the other sourced suites,
+# among them rdpdoctor.exe under wine against this binary
+# (wine-check.bash; names wine-check-*; needs build-win/rdpdoctor.exe).
 #
 # Environment: LAB_KEEP=1 keeps the lab up; LAB_VERBOSE=1 prints the
 # findings of every scenario; LAB_DIR as for tests/lab/lab.
