@@ -110,6 +110,13 @@ check_usage(FILE *f)
 	    "\n"
 	    "exit status: 0 ok, 1 warning, 2 critical, 3 unknown\n",
 	    f);
+#ifdef _WIN32
+	fputs("\n"
+	      "This Windows build has no Kerberos phase (--realm and --kdc\n"
+	      "are refused); without --ca-file the chain is checked against\n"
+	      "Windows' Trusted Root Certification Authorities.\n",
+	      f);
+#endif
 }
 
 static void
