@@ -21,6 +21,11 @@
 #                         faults, nothing readable, ...; all 28 would take
 #                         minutes under wine): the same document and exit
 #                         status as Linux's
+#   wine-check-host-live  `rdpdoctor.exe host --json` with no file reads
+#                         the (wine) machine it runs on: the same
+#                         document, but for the reader's name, as
+#                         rdpdoctor-host.exe's state diagnosed by Linux's
+#                         `host --from-state`, and the same exit status
 # Each check case runs `check --json --samples 0` with both binaries and
 # compares the exit status, verdict.failed_phase and the sorted finding
 # ids (path-quality net-* ids aside: they measure timing, and wine's
@@ -180,13 +185,53 @@ wine_host_state() {
 	fi
 }
 
+# host without --from-state: the exe reads the machine it runs on.
+wine_host_live() {
+	local name=$1 root hrc lrc wrc why=()
+	root=$(cd "$HERE/../.." && pwd)
+	wine_boot
+	if [ "$wine_ready" != ok ]; then
+		wine_fail "$name" "$wine_ready"
+		return
+	fi
+	if ! "$root/scripts/build-win-host.sh" "$work/rdpdoctor-host.exe" >/dev/null 2>&1; then
+		wine_fail "$name" "scripts/build-win-host.sh failed"
+		return
+	fi
+	(cd "$work" && timeout 60 ip netns exec rdpcli wine "$work/rdpdoctor-host.exe" \
+		>"$work/live.state.crlf" 2>&1)
+	hrc=$?
+	tr -d '\r' <"$work/live.state.crlf" >"$work/live.state.json"
+	"$TOOL" host --from-state "$work/live.state.json" --json >"$work/live.linux.json" 2>&1
+	lrc=$?
+	(cd "$work" && timeout 60 ip netns exec rdpcli wine "$WIN_EXE" host --json \
+		>"$work/live.wine.crlf" 2>&1)
+	wrc=$?
+	tr -d '\r' <"$work/live.wine.crlf" >"$work/live.wine.json"
+	[ "$hrc" = 0 ] || why+=("rdpdoctor-host.exe exit $hrc")
+	[ "$wrc" = "$lrc" ] || why+=("exe exit $wrc, linux $lrc")
+	[ "$(jq -r .state.reader "$work/live.wine.json" 2>/dev/null)" = \
+		"rdpdoctor $("$TOOL" --version | head -1 | cut -d' ' -f2)" ] ||
+		why+=("the exe's state does not name rdpdoctor as its reader")
+	# One second may pass between the two reads.
+	local strip='walk(if type == "object" then del(.collected_at, .reader) else . end)'
+	cmp -s <(jq -S "$strip" "$work/live.linux.json") \
+		<(jq -S "$strip" "$work/live.wine.json") ||
+		why+=("the documents differ")
+	if [ ${#why[@]} -eq 0 ]; then
+		wine_ok "$name" "exit $wrc, $(jq -c '[.findings[].id]' "$work/live.wine.json")"
+	else
+		wine_fail "$name" "${why[*]}"
+	fi
+}
+
 # wine_check_all FILTER: the cases whose names match FILTER; then wine's
 # server stopped (the prefix goes with the caller's work directory).
 wine_check_all() {
 	local name ca=$LAB_DIR/certs/ca/ca.crt
 	for name in wine-check-tls wine-check-tls-ca wine-check-refused \
 	    wine-check-expired wine-check-rdp wine-check-shadow \
-	    wine-check-explain wine-check-host-state; do
+	    wine-check-explain wine-check-host-state wine-check-host-live; do
 		[ -n "$1" ] && ! [[ $name =~ $1 ]] && continue
 		wine_ran=$((wine_ran + 1))
 		case $name in
@@ -208,6 +253,7 @@ wine_check_all() {
 			wine_check "$name" 1 - nego-hybrid-required '' -- shadow.rdpsrv.lab ;;
 		wine-check-explain) wine_explain "$name" ;;
 		wine-check-host-state) wine_host_state "$name" ;;
+		wine-check-host-live) wine_host_live "$name" ;;
 		esac
 	done
 	if [ -n "$wine_ready" ] && [ -d "$work/wine" ]; then
