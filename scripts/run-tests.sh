@@ -126,7 +126,7 @@ fi
 # rdpdoctor.exe, the Windows build (scripts/build-win.sh): its libraries
 # cross-built from Debian's sources the first time (build-win/deps: about
 # 20-25 minutes on two busy cores, OpenSSL most of it; skipped once
-# built), then the exe (under a minute). The lab's wine-check-* cases run
+# built), then the exe (about 85 s from scratch). The lab's wine-check-* cases run
 # it under wine.
 echo "== windows build =="
 t_win=$(date +%s)
