@@ -5,6 +5,8 @@
 #               binary, man page, completions, library, headers, .pc
 #   make deb    the Debian packages, in build-deb/
 #   make deb-test  build them, dpkg -i, use, dpkg --purge (needs root)
+#   make win       rdpdoctor.exe (mingw-w64; its libraries from Debian's
+#                  sources the first time), in build-win/
 #   make win-host  rdpdoctor-host.exe (mingw-w64), in build-win/
 #   make host-wine-test  that exe under wine against registry fixtures
 BUILD ?= build
@@ -12,7 +14,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all deps build test demo fuzz format clean install deb deb-test \
-	win-host host-wine-test
+	win win-host host-wine-test
 
 all: build
 
@@ -43,6 +45,10 @@ deb: deps
 
 deb-test: deps
 	@tests/install/deb.sh
+
+# rdpdoctor.exe: the tool for Windows, cross-built (static PE32+).
+win: deps
+	@scripts/build-win.sh build-win/rdpdoctor.exe
 
 # The Windows reader of `rdpdoctor host`, cross-built (static PE32+).
 win-host: deps

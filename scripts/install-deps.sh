@@ -12,9 +12,13 @@ clang libclang-rt-14-dev clang-format"
 # The completion and install tests: zsh loads the zsh completion, man
 # renders the installed man page.
 INSTALL_PKGS="zsh man-db"
-# `rdpdoctor host`'s Windows reader: cross-built with mingw-w64 and tested
-# under wine (scripts/build-win-host.sh, tests/host-wine/run.sh).
-WIN_PKGS="gcc-mingw-w64-x86-64 wine64 wine"
+# `rdpdoctor host`'s Windows reader and rdpdoctor.exe: cross-built with
+# mingw-w64 and tested under wine (scripts/build-win-host.sh,
+# tests/host-wine/run.sh, scripts/build-win.sh, tests/lab/wine-check.bash).
+# rdpdoctor.exe's libraries are built from Debian's source packages
+# (scripts/build-win-deps.sh: apt-get source, dpkg-source, cmake; perl
+# and make for OpenSSL's Configure).
+WIN_PKGS="gcc-mingw-w64-x86-64 wine64 wine cmake dpkg-dev perl make"
 # The Debian package (make deb, tests/install/deb.sh).
 DEB_PKGS="debhelper dpkg-dev fakeroot"
 # The lab: real RDP servers and the tools to fault them, plus the peer

@@ -10,6 +10,8 @@
 #   4b. host-wine: rdpdoctor-host.exe cross-built with mingw-w64 and run
 #      under wine against registry fixtures, its state diagnosed by
 #      `rdpdoctor host --from-state` (tests/host-wine/run.sh, about a minute)
+#   4c. win: rdpdoctor.exe cross-built with mingw-w64 (scripts/build-win.sh;
+#      its libraries from Debian's sources, once: tens of minutes)
 #   5. the lab: rdpdoctor against real servers and faults in network
 #      namespaces (needs root; otherwise says why it is skipped)
 # Ends with one line "N passed, N failed" summing every stage.
@@ -118,6 +120,23 @@ if [ -n "$hp" ]; then
 	failed=$((failed + hf))
 elif ! echo "$out" | grep -q '^host-wine: SKIPPED'; then
 	echo "run-tests: the host-wine suite printed no summary" >&2
+	failed=$((failed + 1))
+fi
+
+# rdpdoctor.exe, the Windows build (scripts/build-win.sh): its libraries
+# cross-built from Debian's sources the first time (build-win/deps: about
+# 20-25 minutes on two busy cores, OpenSSL most of it; skipped once
+# built), then the exe (about 85 s from scratch). The lab's wine-check-* cases run
+# it under wine.
+echo "== windows build =="
+t_win=$(date +%s)
+if out=$(scripts/build-win.sh 2>&1); then
+	echo "$out" | tail -n 8
+	echo "win: 1 passed, 0 failed ($(($(date +%s) - t_win)) s)"
+	passed=$((passed + 1))
+else
+	echo "$out" | tail -n 40
+	echo "win: 0 passed, 1 failed ($(($(date +%s) - t_win)) s)"
 	failed=$((failed + 1))
 fi
 

@@ -110,6 +110,13 @@ check_usage(FILE *f)
 	    "\n"
 	    "exit status: 0 ok, 1 warning, 2 critical, 3 unknown\n",
 	    f);
+#ifdef _WIN32
+	fputs("\n"
+	      "This Windows build has no Kerberos phase (--realm and --kdc\n"
+	      "are refused); without --ca-file the chain is checked against\n"
+	      "Windows' Trusted Root Certification Authorities.\n",
+	      f);
+#endif
 }
 
 static void
@@ -587,7 +594,17 @@ cmd_check(int argc, char **argv)
 		return RDD_EXIT_UNKNOWN;
 	}
 	opt.host = host;
+#ifdef _WIN32
+	/* No libresolv SRV lookups nor MIT krb5 in rdpdoctor.exe. */
+	if (opt.realm != NULL || opt.kdc != NULL) {
+		fprintf(stderr, "rdpdoctor: --realm and --kdc: the Windows "
+		                "build has no Kerberos phase\n");
+		return RDD_EXIT_UNKNOWN;
+	}
+	opt.kerberos = false;
+#else
 	opt.kerberos = true;
+#endif
 	opt.port = (uint16_t)(port > 0          ? port
 	                      : target_port > 0 ? target_port
 	                                        : 3389);

@@ -3,7 +3,9 @@
  * (rdpdoctor/host.h). The state is read on the server by
  * rdpdoctor-host.exe (lib/host/win/, the only part that runs on Windows);
  * this command diagnoses a saved state anywhere (--from-state) and can
- * write it back normalised (--dump-state).
+ * write it back normalised (--dump-state). In rdpdoctor.exe, without
+ * --from-state, it reads the Windows server it runs on with the same
+ * reader.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,6 +15,9 @@
 
 #include "commands.h"
 #include "rdpdoctor/host.h"
+#ifdef _WIN32
+#include "host/win/reader.h"
+#endif
 
 /* A state file is a few kilobytes; refuse anything absurd. */
 #define STATE_MAX (1024 * 1024)
@@ -61,6 +66,13 @@ host_usage(FILE *f)
 	    "exit status: 0 ok, 1 warning, 2 critical, 3 unknown (usage,\n"
 	    "unreadable state)\n",
 	    f);
+#ifdef _WIN32
+	fputs("\n"
+	      "Without --from-state this Windows build reads the server it\n"
+	      "runs on, as rdpdoctor-host.exe does (run it elevated):\n"
+	      "rdpdoctor host, or rdpdoctor host --dump-state > FILE.\n",
+	      f);
+#endif
 }
 
 /* The whole of PATH (or stdin for "-"), NUL-terminated; NULL on error. */
@@ -131,6 +143,13 @@ cmd_host(int argc, char **argv)
 		host_usage(stderr);
 		return RDD_EXIT_UNKNOWN;
 	}
+#ifdef _WIN32
+	if (from == NULL) {
+		/* rdpdoctor.exe on the server: read it here and now. */
+		rdd_host_win_read(&st, "rdpdoctor " RDD_VERSION);
+		goto diagnose;
+	}
+#endif
 	if (from == NULL) {
 		fprintf(stderr,
 		        "rdpdoctor: this build cannot read a Windows server's "
@@ -152,6 +171,9 @@ cmd_host(int argc, char **argv)
 		fprintf(stderr, "rdpdoctor: %s: %s\n", from, err);
 		return RDD_EXIT_UNKNOWN;
 	}
+#ifdef _WIN32
+diagnose:
+#endif
 	if (dump) {
 		rc = rdd_host_state_write_json(stdout, &st);
 	} else {

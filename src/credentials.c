@@ -6,6 +6,9 @@
  * memory (no stdio buffer keeps a copy), and the buffer is wiped when
  * freed. The process also stops being dumpable once a password is held:
  * no core file and no /proc/PID/mem for other processes of the same user.
+ * The Windows build (rdpdoctor.exe) has none of mlock, prctl, termios or
+ * file modes: it reads the file (whose ACL is Windows' business), the
+ * environment, or the console with echo off (_getch).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef _WIN32
+#include <conio.h>
+#include <io.h>
+#define O_CLOEXEC O_BINARY
+#else
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <termios.h>
-#include <unistd.h>
+#endif
 
 #include <openssl/crypto.h>
 
@@ -90,9 +99,11 @@ secret_alloc(void)
 
 	if (p == NULL)
 		return NULL;
+#ifndef _WIN32
 	/* Best effort: an unprivileged process may be over its limit. */
 	(void)mlock(p, RDD_PASSWORD_MAX + 1);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 	return p;
 }
 
@@ -102,7 +113,9 @@ cred_free_password(char *pw)
 	if (pw == NULL)
 		return;
 	OPENSSL_cleanse(pw, RDD_PASSWORD_MAX + 1);
+#ifndef _WIN32
 	(void)munlock(pw, RDD_PASSWORD_MAX + 1);
+#endif
 	free(pw);
 }
 
@@ -162,7 +175,9 @@ from_file(const char *file, char *pw, char *err, size_t errcap)
 		         file);
 		goto fail;
 	}
-	/* A pipe or a terminal is private to who holds it; a file is not. */
+	/* A pipe or a terminal is private to who holds it; a file is not.
+	 * (Windows' st_mode has no group or others: its ACL decides.) */
+#ifndef _WIN32
 	if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
 		snprintf(err, errcap,
 		         "the password file '%s' can be read or written by "
@@ -170,6 +185,7 @@ from_file(const char *file, char *pw, char *err, size_t errcap)
 		         file, (unsigned)(st.st_mode & 0777), file);
 		goto fail;
 	}
+#endif
 	rc = read_line(fd, pw);
 	if (rc != 0) {
 		if (rc > 0)
@@ -213,10 +229,58 @@ from_env(char *pw, bool *found, char *err, size_t errcap)
 	 * /proc/PID/environ shows: overwrite it there, then drop the
 	 * variable. */
 	OPENSSL_cleanse(v, n);
+#ifdef _WIN32
+	(void)_putenv(RDD_PASSWORD_ENV "=");
+#else
 	unsetenv(RDD_PASSWORD_ENV);
+#endif
 	return 0;
 }
 
+#ifdef _WIN32
+/* The console, echo off: _getch reads a key without showing it. */
+static int
+from_tty(const char *tty, const char *prompt, char *pw, char *err,
+         size_t errcap)
+{
+	size_t n = 0;
+	int ch;
+
+	(void)tty;
+	if (!_isatty(_fileno(stdin))) {
+		snprintf(err, errcap,
+		         "no password: give --password-file FILE, set %s, or "
+		         "run rdpdoctor from a console to be asked",
+		         RDD_PASSWORD_ENV);
+		return -1;
+	}
+	fputs(prompt, stderr);
+	fflush(stderr);
+	for (;;) {
+		ch = _getch();
+		if (ch == '\r' || ch == '\n' || ch == EOF)
+			break;
+		if (ch == 3) { /* Ctrl-C */
+			OPENSSL_cleanse(pw, n);
+			fputs("\n", stderr);
+			snprintf(err, errcap, "no password: interrupted");
+			return -1;
+		}
+		if (n == RDD_PASSWORD_MAX) {
+			OPENSSL_cleanse(pw, n);
+			fputs("\n", stderr);
+			snprintf(err, errcap,
+			         "the password is longer than %d bytes",
+			         RDD_PASSWORD_MAX);
+			return -1;
+		}
+		pw[n++] = (char)ch;
+	}
+	pw[n] = '\0';
+	fputs("\n", stderr);
+	return 0;
+}
+#else
 /* The terminal's settings while echo is off, for the signal handler. The
  * one piece of state in this file: a handler has nowhere else to look. */
 static struct termios saved_tio;
@@ -289,6 +353,7 @@ from_tty(const char *tty, const char *prompt, char *pw, char *err,
 	}
 	return 0;
 }
+#endif
 
 char *
 cred_read_password(const char *file, const char *tty, const char *prompt,

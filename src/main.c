@@ -43,10 +43,12 @@ static const struct operand check_operands[] = {
     {NULL, OPERAND_TEXT, false},
 };
 
+#ifndef _WIN32
 static const struct operand scan_operands[] = {
     {"TARGET...", OPERAND_HOST, true},
     {NULL, OPERAND_TEXT, false},
 };
+#endif
 
 static const struct operand explain_operands[] = {
     {"CODE", OPERAND_CODE, false},
@@ -54,20 +56,24 @@ static const struct operand explain_operands[] = {
     {NULL, OPERAND_TEXT, false},
 };
 
+#ifndef _WIN32
 static const struct operand watch_operands[] = {
     {"HOST[:PORT]", OPERAND_HOST, false},
     {NULL, OPERAND_TEXT, false},
 };
+#endif
 
 static const struct operand report_operands[] = {
     {"FILE", OPERAND_TEXT, false},
     {NULL, OPERAND_TEXT, false},
 };
 
+#ifndef _WIN32
 static const struct operand pcap_operands[] = {
     {"FILE", OPERAND_TEXT, false},
     {NULL, OPERAND_TEXT, false},
 };
+#endif
 
 static const struct operand help_operands[] = {
     {"COMMAND", OPERAND_COMMAND, true},
@@ -79,16 +85,20 @@ static const struct command commands[] = {
      check_shortopts, check_optargs, check_operands},
     {"explain", "what an RDP error code means", cmd_explain, explain_longopts,
      explain_shortopts, NULL, explain_operands},
+#ifndef _WIN32
     {"scan", "check many RDP servers: NDJSON and a summary", cmd_scan,
      scan_longopts, scan_shortopts, scan_optargs, scan_operands},
     {"diff", "what changed between two stored scans", cmd_diff, diff_longopts,
      diff_shortopts, diff_optargs, NULL},
     {"watch", "check one RDP server again and again", cmd_watch, watch_longopts,
      watch_shortopts, watch_optargs, watch_operands},
+#endif
     {"report", "saved check results as an HTML page", cmd_report,
      report_longopts, report_shortopts, report_optargs, report_operands},
+#ifndef _WIN32
     {"pcap", "diagnose every RDP connection in a capture", cmd_pcap,
      pcap_longopts, pcap_shortopts, pcap_optargs, pcap_operands},
+#endif
     {"host", "the self-check of a Windows RDP server, from its state", cmd_host,
      host_longopts, host_shortopts, host_optargs, NULL},
     {"version", "the versions of rdpdoctor and its libraries", cmd_version,
@@ -111,6 +121,33 @@ static const struct {
 static void
 usage(FILE *f)
 {
+#ifdef _WIN32
+	fputs(
+	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
+	    "       rdpdoctor explain [options] CODE [EXTENDED]\n"
+	    "       rdpdoctor report --html OUT FILE\n"
+	    "       rdpdoctor host --from-state FILE [options]\n"
+	    "       rdpdoctor --version | --help\n"
+	    "\n"
+	    "commands:\n"
+	    "  check   diagnose one RDP server: every phase, timed, with\n"
+	    "          findings, fixes and a verdict (rdpdoctor check --help)\n"
+	    "  explain what an error code means (0x904 0x7, ERRINFO_*, "
+	    "NTSTATUS):\n"
+	    "          phases, ranked causes, the check findings that confirm\n"
+	    "          each, and fixes (rdpdoctor explain --help)\n"
+	    "  report  saved check --json results as an HTML page\n"
+	    "          (rdpdoctor report --help)\n"
+	    "  host    a Windows server's own self-check from the state\n"
+	    "          rdpdoctor-host.exe saved on it (rdpdoctor host --help)\n"
+	    "  version the version of rdpdoctor and of the OpenSSL, libuv\n"
+	    "          and jansson it runs with (also --version)\n"
+	    "\n"
+	    "This is the Windows build: it has no scan, diff, watch or pcap\n"
+	    "command, and check has no Kerberos phase (--realm, --kdc); use\n"
+	    "the Linux build for those. See rdpdoctor(1).\n",
+	    f);
+#else
 	fputs(
 	    "usage: rdpdoctor check [options] HOST[:PORT]\n"
 	    "       rdpdoctor scan [options] [TARGET...]\n"
@@ -149,6 +186,7 @@ usage(FILE *f)
 	    "\n"
 	    "See rdpdoctor(1).\n",
 	    f);
+#endif
 }
 
 static const struct command *

@@ -39,6 +39,14 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A libuv handle's socket, for setsockopt and shutdown: a descriptor on
+ * POSIX, a SOCKET behind the HANDLE libuv gives on Windows. */
+#ifdef _WIN32
+#define OS_SOCKET(fd) ((SOCKET)(fd))
+#else
+#define OS_SOCKET(fd) (fd)
+#endif
+
 struct run;
 
 /* One TCP connection: a plan entry driven by a probe, or a TCP-only probe
@@ -631,8 +639,8 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 
 		uv_tcp_init_ex(r->loop, &c->tcp, addr->sa_family);
 		if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0 ||
-		    setsockopt(fd, IPPROTO_TCP, TCP_MAXSEG, &mss,
-		               sizeof(mss)) != 0) {
+		    setsockopt(OS_SOCKET(fd), IPPROTO_TCP, TCP_MAXSEG,
+		               (const void *)&mss, sizeof(mss)) != 0) {
 			r->obs->net.mtu = RDD_MTU_NO_MSS;
 			c->mss = 0;
 		}
@@ -1075,7 +1083,7 @@ sample_connected(struct conn *c)
 	uv_os_fd_t fd;
 
 	if (uv_fileno((uv_handle_t *)&c->tcp, &fd) != 0 ||
-	    shutdown(fd, SHUT_WR) != 0 ||
+	    shutdown(OS_SOCKET(fd), SHUT_WR) != 0 ||
 	    uv_read_start((uv_stream_t *)&c->tcp, on_alloc, sample_read) != 0) {
 		conn_finish(c);
 		return;
@@ -1647,7 +1655,8 @@ add_address(struct run *r, const struct sockaddr *sa, socklen_t len)
 	}
 	size_t i;
 
-	if (r->n_addrs >= RDD_MAX_ADDRESSES || len > sizeof(r->addrs[0]))
+	if (r->n_addrs >= RDD_MAX_ADDRESSES ||
+	    (size_t)len > sizeof(r->addrs[0]))
 		return;
 	addr_to_str(sa, s, sizeof(s));
 	for (i = 0; i < r->n_addrs; i++)

@@ -19,7 +19,17 @@
  *     get_issuer and lookup_certs callbacks).
  * The verification sees the same certificates it would have seen in a
  * fully loaded store, since it only ever looks them up by subject name.
+ *
+ * On Windows (rdpdoctor.exe) the system's store is Windows' own: the
+ * certificates of the ROOT system store (Trusted Root Certification
+ * Authorities, the machine's and the user's), decoded up front, unless
+ * SSL_CERT_FILE or SSL_CERT_DIR names OpenSSL's places.
  */
+#ifdef _WIN32
+/* Before OpenSSL's headers, which undo wincrypt.h's X509_NAME macros. */
+#include <windows.h>
+#include <wincrypt.h>
+#endif
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -338,6 +348,49 @@ load_system(X509_STORE *st, char *err, size_t errcap)
 	return attach_file(st, file, false, err, errcap);
 }
 
+#ifdef _WIN32
+/* More certificates than any root store holds (Windows 10's: ~60 at
+ * first, a few hundred once automatic root update has fetched more). */
+#define MAX_WINDOWS_ROOTS 5000
+
+/*
+ * Windows' trusted roots as trust anchors. Windows fetches some roots on
+ * their first use (automatic root update): one it has never fetched is
+ * not in the store yet, and a chain to it is reported untrusted.
+ */
+static int
+load_windows_roots(X509_STORE *st, char *err, size_t errcap)
+{
+	HCERTSTORE h = CertOpenSystemStoreW(0, L"ROOT");
+	PCCERT_CONTEXT c = NULL;
+	int n;
+
+	if (h == NULL) {
+		snprintf(err, errcap,
+		         "cannot open Windows' root certificate store (error "
+		         "%lu)",
+		         (unsigned long)GetLastError());
+		return -1;
+	}
+	for (n = 0; n < MAX_WINDOWS_ROOTS &&
+	            (c = CertEnumCertificatesInStore(h, c)) != NULL;
+	     n++) {
+		const unsigned char *p = c->pbCertEncoded;
+		X509 *x = d2i_X509(NULL, &p, (long)c->cbCertEncoded);
+
+		if (x == NULL)
+			continue; /* not one OpenSSL reads: skipped */
+		(void)X509_STORE_add_cert(st, x); /* a duplicate is harmless */
+		X509_free(x);
+	}
+	if (c != NULL)
+		CertFreeCertificateContext(c);
+	CertCloseStore(h, 0);
+	ERR_clear_error();
+	return 0;
+}
+#endif
+
 void *
 rdd_trust_store_load(const char *ca_file, char *err, size_t errcap)
 {
@@ -355,6 +408,17 @@ rdd_trust_store_load(const char *ca_file, char *err, size_t errcap)
 		snprintf(err, errcap, "out of memory");
 		return NULL;
 	}
+#ifdef _WIN32
+	if (ca_file == NULL &&
+	    getenv(X509_get_default_cert_file_env()) == NULL &&
+	    getenv(X509_get_default_cert_dir_env()) == NULL) {
+		if (load_windows_roots(st, err, errcap) != 0) {
+			X509_STORE_free(st);
+			return NULL;
+		}
+		return st;
+	}
+#endif
 	if ((ca_file != NULL ? attach_file(st, ca_file, true, err, errcap)
 	                     : load_system(st, err, errcap)) != 0) {
 		X509_STORE_free(st);

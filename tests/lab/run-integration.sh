@@ -13,7 +13,9 @@
 # optional). Brings the lab down at the end unless LAB_KEEP=1, and ends
 # with exactly the line  lab: N passed, M failed
 # Then compares `check --tls-full` with `sslscan --rdp` on four servers
-# (vs-sslscan.bash; names vs-sslscan-*).
+# (vs-sslscan.bash; names vs-sslscan-*), and the other sourced suites,
+# among them rdpdoctor.exe under wine against this binary
+# (wine-check.bash; names wine-check-*; needs build-win/rdpdoctor.exe).
 #
 # Environment: LAB_KEEP=1 keeps the lab up; LAB_VERBOSE=1 prints the
 # findings of every scenario; LAB_DIR as for tests/lab/lab.
@@ -318,6 +320,10 @@ n=$((n + rdpfile_ran))
 . "$HERE/gateway-xfreerdp.bash"
 gateway_xfreerdp_all "$FILTER"
 n=$((n + gwx_ran))
+# rdpdoctor.exe (the Windows build) under wine in rdpcli, against Linux's.
+. "$HERE/wine-check.bash"
+wine_check_all "$FILTER"
+n=$((n + wine_ran))
 # rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
 . "$HERE/pcap.bash"
 pcap_all

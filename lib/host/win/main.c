@@ -2,10 +2,10 @@
  * main.c - rdpdoctor-host.exe: read this Windows server's RDP state and
  * print it as JSON, for `rdpdoctor host --from-state FILE` on any machine.
  *
- * A host-only program: the whole rdpdoctor does not cross-build cheaply
- * (libuv, OpenSSL and jansson are not packaged for mingw-w64), so this one
- * uses Win32 and the C library only, and writes the JSON by hand
- * (lib/host/state_write.c, which the Linux unit tests read back).
+ * A small read-only program: it uses Win32 and the C library only, and
+ * writes the JSON by hand (lib/host/state_write.c, which the Linux unit
+ * tests read back). The whole tool, rdpdoctor.exe (scripts/build-win.sh),
+ * has the same reader behind `rdpdoctor host` without --from-state.
  */
 #include <stdio.h>
 #include <stdlib.h>

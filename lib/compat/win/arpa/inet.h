@@ -1,0 +1,8 @@
+/* arpa/inet.h for the Windows build: Winsock (lib/compat/win/README.md). */
+#ifndef RDD_COMPAT_WIN_ARPA_INET_H
+#define RDD_COMPAT_WIN_ARPA_INET_H
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#endif
