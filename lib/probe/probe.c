@@ -1225,7 +1225,7 @@ credssp_timeout(struct rdd_probe *p, uint64_t now_us)
 		/* No ticket in time: NTLM, as Windows falls back. */
 		p->krb_decided = true;
 		snprintf(p->krb_why, sizeof(p->krb_why),
-		         "the Kerberos phase had no ticket for TERMSRV/%.200s "
+		         "the Kerberos phase had no ticket for TERMSRV/%.160s "
 		         "within %.1f s",
 		         p->server_name, (double)p->timeout_us / 1e6);
 		credssp_begin(p, now_us);
