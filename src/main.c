@@ -8,6 +8,7 @@
  * completions cannot drift from the options getopt parses.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -377,6 +378,11 @@ main(int argc, char **argv)
 		usage(stderr);
 		return RDD_EXIT_UNKNOWN;
 	}
+	/* MIT's GSSAPI (the Kerberos CredSSP logon) makes its own krb5
+	 * context, which would write a trace of the logon to $KRB5_TRACE:
+	 * rdpdoctor's own MIT contexts ignore it, and so must that one.
+	 * Here, before any thread exists. */
+	unsetenv("KRB5_TRACE");
 	if (strcmp(argv[1], "__options") == 0)
 		return dump_options();
 	for (i = 0; i < N_FLAGS; i++)

@@ -1019,6 +1019,16 @@ static void logon_lost(struct rdd_probe *p, enum rdd_logon_outcome o,
 
 static void krb_begin(struct rdd_probe *p, uint64_t now_us);
 
+/* The logon goes over NTLM: say why (the driver's reason). */
+static void
+ntlm_reason(const struct rdd_probe *p, struct rdd_logon_info *li)
+{
+	li->mech = RDD_LOGON_MECH_NTLM;
+	snprintf(li->mech_reason, sizeof(li->mech_reason), "%s",
+	         p->krb_why[0] != '\0' ? p->krb_why
+	                               : "no Kerberos ticket was asked for");
+}
+
 static void
 credssp_begin(struct rdd_probe *p, uint64_t now_us)
 {
@@ -1051,6 +1061,8 @@ credssp_begin(struct rdd_probe *p, uint64_t now_us)
 		krb_begin(p, now_us);
 		return;
 	}
+	if (p->creds != NULL)
+		ntlm_reason(p, &ci->logon);
 	n = rdd__nla_request(req, sizeof(req), p->credssp_spnego);
 	memcpy(p->nla_req, req, n);
 	p->nla_req_len = n;
@@ -1359,12 +1371,7 @@ logon_begin(struct rdd_probe *p, size_t pdu, uint64_t now_us)
 	size_t cert_len = 0, n = 0;
 
 	memset(li, 0, sizeof(*li));
-	li->mech = RDD_LOGON_MECH_NTLM;
-	snprintf(li->mech_reason, sizeof(li->mech_reason), "%s",
-	         p->krb_why[0] != '\0'
-	             ? p->krb_why
-	             : "no Kerberos realm for this check (--realm, "
-	               "user@REALM or DOMAIN\\user)");
+	ntlm_reason(p, li);
 	p->logon_start_us = now_us;
 	li->start_ms = rel_ms(p, now_us);
 	p->logon_step = LS_MSG4;

@@ -29,7 +29,8 @@ rdd__json_logon(struct jb *b, const struct rdd_observation *obs)
 	           rdd__j_name_or_null(rdd_logon_outcome_name(li->outcome)));
 	rdd__j_put(b, o, "detail", UNTRUSTED(li->detail));
 	rdd__j_put(b, o, "mechanism",
-	           li->outcome != RDD_LOGON_NOT_RUN
+	           li->outcome != RDD_LOGON_NOT_RUN ||
+	                   li->mech_reason[0] != '\0'
 	               ? rdd__j_name_or_null(rdd_logon_mech_name(li->mech))
 	               : json_null());
 	rdd__j_put(b, o, "mechanism_reason",
