@@ -241,11 +241,11 @@ krb_acc_start() {
 	if [ -n "$ft" ]; then
 		KRBACC_PASSWORD=rdd-alice-pw ip netns exec "$KRB_NS1" \
 		    faketime "$ft" "$KRB_ACC" --listen $KRB_NET.3:3389 \
-		    --keytab "$keytab" --max-conns 50 2>>"$KRB_DIR/acc.log" &
+		    --keytab "$keytab" --max-conns 1000 2>>"$KRB_DIR/acc.log" &
 	else
 		KRBACC_PASSWORD=rdd-alice-pw ip netns exec "$KRB_NS1" \
 		    "$KRB_ACC" --listen $KRB_NET.3:3389 --keytab "$keytab" \
-		    --max-conns 50 2>>"$KRB_DIR/acc.log" &
+		    --max-conns 1000 2>>"$KRB_DIR/acc.log" &
 	fi
 	echo $! >"$KRB_DIR/acc.pid"
 	for _ in $(seq 50); do
