@@ -20,6 +20,22 @@
 #define KRB_AP_ERR_MODIFIED 41
 #define KRB_AP_ERR_BADKEYVER 44
 
+bool
+rdd__krb_logon_named(int32_t code)
+{
+	switch (code) {
+	case RDD_KRB_ERR_SKEW:
+	case KRB_AP_ERR_TKT_NYV:
+	case KRB_AP_ERR_TKT_EXPIRED:
+	case KRB_AP_ERR_BADKEYVER:
+	case KRB_AP_ERR_BAD_INTEGRITY:
+	case KRB_AP_ERR_MODIFIED:
+		return true;
+	default:
+		return false;
+	}
+}
+
 void
 rdd__rules_kerberos_logon(struct ctx *c)
 {

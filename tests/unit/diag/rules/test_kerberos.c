@@ -540,6 +540,8 @@ test_krb_logon_errors(void **state)
 	f = expect(&diag, "kerberos-server-key-stale", RDD_SEV_CRITICAL);
 	assert_has(f->evidence, "(44)");
 	expect_none(&diag, "kerberos-clock-skew");
+	/* Not also an errorCode of 0 (there is none). */
+	expect_none(&diag, "credssp-error");
 
 	healthy(&obs);
 	krb_answered(&obs, 0, 6);
@@ -547,13 +549,18 @@ test_krb_logon_errors(void **state)
 	diagnose(&obs, &diag);
 	expect(&diag, "kerberos-server-key-stale", RDD_SEV_CRITICAL);
 
-	/* Another code: the logon's detail says it, no finding. */
+	/* Another code: a CredSSP error that names it. */
 	healthy(&obs);
 	krb_answered(&obs, 0, 6);
 	krb_logon_error(&obs, 60, false, 0);
+	snprintf(obs.credssp.logon.detail, sizeof(obs.credssp.logon.detail),
+	         "the server refused the Kerberos ticket with KRB-ERROR 60 "
+	         "KRB_ERR_GENERIC");
 	diagnose(&obs, &diag);
 	expect_none(&diag, "kerberos-server-key-stale");
 	expect_none(&diag, "kerberos-clock-skew");
+	f = expect(&diag, "credssp-error", RDD_SEV_CRITICAL);
+	assert_has(f->evidence, "KRB_ERR_GENERIC");
 
 	/* An NTLM logon with the same fields set means nothing here. */
 	healthy(&obs);
