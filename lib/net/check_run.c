@@ -1601,8 +1601,9 @@ krb_logon_waits(struct run *r, char *why, size_t cap)
 		snprintf(why, cap, "no password for a Kerberos ticket");
 	else if (src != RDD_KRB_REALM_OPTION && src != RDD_KRB_REALM_USER)
 		snprintf(why, cap,
-		         "no Kerberos realm was given (--realm, user@REALM or "
-		         "DOMAIN\\user): NTLM, as a client outside a domain");
+		         "no Kerberos realm was known before the connection "
+		         "(--realm, user@REALM or dns.domain\\user; a NetBIOS "
+		         "DOMAIN is no realm): NTLM");
 	else
 		return true;
 	return false;
