@@ -379,10 +379,13 @@ main(int argc, char **argv)
 		return RDD_EXIT_UNKNOWN;
 	}
 	/* MIT's GSSAPI (the Kerberos CredSSP logon) makes its own krb5
-	 * context, which would write a trace of the logon to $KRB5_TRACE:
-	 * rdpdoctor's own MIT contexts ignore it, and so must that one.
-	 * Here, before any thread exists. */
+	 * context, which would write a trace of the logon to $KRB5_TRACE
+	 * and read $KRB5_CONFIG or /etc/krb5.conf: rdpdoctor's own MIT
+	 * contexts do neither, and neither may that one (an empty
+	 * KRB5_CONFIG gives MIT an empty profile; the logon names the exact
+	 * principal and hands it the ticket). Here, before any thread. */
 	unsetenv("KRB5_TRACE");
+	setenv("KRB5_CONFIG", "", 1);
 	if (strcmp(argv[1], "__options") == 0)
 		return dump_options();
 	for (i = 0; i < N_FLAGS; i++)

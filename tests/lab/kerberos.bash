@@ -47,7 +47,8 @@
 # 10.209.0.3:3389 in kerberos-kdc, keytab of TERMSRV/krbrdp, kvno 3):
 #   kerberos-logon          alice: the logon goes over Kerberos (JSON
 #                           logon.mechanism), the acceptor's verdict is
-#                           "logon ok" with empty credentials
+#                           "logon ok" with empty credentials; a hostile
+#                           KRB5_CONFIG in the environment is not read
 #   kerberos-logon-full     --logon: the password delegated in authInfo and
 #                           checked by the acceptor; it is in no output
 #                           (text, -v, --json) and in no MIT trace
@@ -478,7 +479,11 @@ krb_case() {
 		fi
 		;;
 	kerberos-logon)
-		krb_logon_case "$name" alice rdd-alice-pw \
+		# A KRB5_CONFIG that MIT's GSSAPI must not read: it would
+		# permit no encryption type the ticket has.
+		printf '[libdefaults]\n permitted_enctypes = camellia128-cts-cmac\n' \
+		    >"$KRB_DIR/hostile.conf"
+		KRB5_CONFIG=$KRB_DIR/hostile.conf krb_logon_case "$name" alice rdd-alice-pw \
 		    'd["logon"]["outcome"]=="ok" and d["logon"]["mechanism"]=="kerberos" and d["logon"]["server_key_verified"] and "TERMSRV/krbrdp.rdplab.test@RDPLAB.TEST" in d["logon"]["mechanism_reason"] and d["logon"]["kerberos_error"] is None and d["logon"]["password_delegated"] is False and d["credssp"]["outcome"]=="ok" and "logon ok: Kerberos client alice@RDPLAB.TEST, CredSSP 6, pubKeyAuth verified, credentials empty" in open("'"$KRB_DIR"'/verdict").read()'
 		;;
 	kerberos-logon-full)
