@@ -1422,6 +1422,7 @@ krb_begin(struct rdd_probe *p, uint64_t now_us)
 	    p->verify_at + (int64_t)((now_us - p->t0_us) / 1000000);
 	size_t n = 0;
 
+	ci->spnego = true; /* Kerberos always goes in SPNEGO */
 	memset(li, 0, sizeof(*li));
 	li->mech = RDD_LOGON_MECH_KERBEROS;
 	snprintf(li->mech_reason, sizeof(li->mech_reason), "%s", p->krb_why);
