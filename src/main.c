@@ -8,6 +8,7 @@
  * completions cannot drift from the options getopt parses.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -415,6 +416,17 @@ main(int argc, char **argv)
 		usage(stderr);
 		return RDD_EXIT_UNKNOWN;
 	}
+	/* MIT's GSSAPI (the Kerberos CredSSP logon) makes its own krb5
+	 * context, which would write a trace of the logon to $KRB5_TRACE
+	 * and read $KRB5_CONFIG or /etc/krb5.conf: rdpdoctor's own MIT
+	 * contexts do neither, and neither may that one (an empty
+	 * KRB5_CONFIG gives MIT an empty profile; the logon names the exact
+	 * principal and hands it the ticket). Here, before any thread. The
+	 * Windows build has no MIT library. */
+#ifndef _WIN32
+	unsetenv("KRB5_TRACE");
+	setenv("KRB5_CONFIG", "", 1);
+#endif
 	if (strcmp(argv[1], "__options") == 0)
 		return dump_options();
 	for (i = 0; i < N_FLAGS; i++)

@@ -297,6 +297,13 @@ enum rdd_logon_not_sent {
 	RDD_LOGON_NS_WEAK_NTLM /* the CHALLENGE lacks required flags */
 };
 
+/* The mechanism that carried the logon: NTLM (raw NTLMSSP), or Kerberos
+ * inside SPNEGO with the Kerberos phase's service ticket. */
+enum rdd_logon_mech { RDD_LOGON_MECH_NTLM, RDD_LOGON_MECH_KERBEROS };
+
+/* "ntlm", "kerberos". */
+const char *rdd_logon_mech_name(enum rdd_logon_mech m);
+
 struct rdd_logon_info {
 	enum rdd_logon_outcome outcome;
 	enum rdd_logon_not_sent not_sent;
@@ -317,6 +324,16 @@ struct rdd_logon_info {
 	double answer_ms;      /* until the server's answer to it */
 	double ms;             /* until the logon step ended */
 	char detail[RDD_STR];
+	/* Which mechanism logged on, and why that one (in users' words). */
+	enum rdd_logon_mech mech;
+	char mech_reason[RDD_STR];
+	/* Kerberos: the KRB-ERROR the server sent inside CredSSP (in its
+	 * SPNEGO answer), RFC 4120 7.5.9 code, and its clock (stime) as the
+	 * server's minus ours, whole seconds. */
+	bool has_krb_error;
+	int32_t krb_error;
+	bool has_server_skew;
+	int64_t server_skew_s;
 };
 
 struct rdd_credssp_info {

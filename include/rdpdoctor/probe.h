@@ -71,6 +71,9 @@ struct rdd_probe_config {
 	 * to MCS and the walk; NULL: stop after the CHALLENGE, no
 	 * credentials. verify_at is also the logon's wall clock. */
 	const struct rdd_credentials *credentials;
+	/* With credentials: after TLS, wait (at most the phase timeout)
+	 * for rdd_probe_set_kerberos to say which mechanism logs on. */
+	bool await_kerberos;
 };
 
 struct rdd_probe;
@@ -118,6 +121,17 @@ void rdd_probe_set_session(struct rdd_probe *p, bool on);
  * CredSSP phase or the walk, changes nothing. */
 void rdd_probe_set_credentials(struct rdd_probe *p,
                                const struct rdd_credentials *creds);
+
+/*
+ * The Kerberos phase's decision for a probe with await_kerberos: CCACHE
+ * ("MEMORY:...", read until the probe is freed) holds a service ticket
+ * for TERMSRV/<server_name>@REALM, and the logon goes over Kerberos;
+ * CCACHE NULL: NTLM. WHY says why, in users' words (in the logon record).
+ * The first call counts; a probe waiting after TLS goes on at once.
+ */
+void rdd_probe_set_kerberos(struct rdd_probe *p, const char *ccache,
+                            const char *realm, const char *why,
+                            uint64_t now_us);
 
 /* The client's own address, for the Client Info PDU (FAMILY 4 or 6).
  * Without it the Client Info names 0.0.0.0. */

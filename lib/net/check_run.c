@@ -33,6 +33,7 @@
 #include "rdpdoctor/udpphase.h"
 #include "rdpdoctor/krbphase.h"
 #include "krb_run.h"
+#include "krb_user.h"
 #include "tlsenum_run.h"
 #include "eof_reset.h"
 #include "write_copy.h"
@@ -163,6 +164,10 @@ struct run {
 	/* The Kerberos phase (krb_run.c): started once, when its realm is
 	 * known (maybe_kerberos). */
 	bool krb_started;
+	/* A's logon waits for the phase's ticket (krb_logon_waits); the
+	 * MEMORY cache that holds it, destroyed when the check ends. */
+	bool krb_await, krb_over;
+	char krb_ccache[RDD_STR];
 };
 
 #define CONNECT_PACE_US 2000
@@ -242,6 +247,7 @@ on_handle_closed(uv_handle_t *h)
 
 static void maybe_retry(struct run *r);
 static void maybe_kerberos(struct run *r, bool final);
+static bool krb_logon_waits(struct run *r, char *why, size_t cap);
 static void maybe_enumerate(struct run *r);
 static void maybe_start_tls_full(struct run *r);
 static void maybe_c_walks(struct run *r);
@@ -725,6 +731,7 @@ open_entry(struct run *r, const struct rdd_plan_entry *e)
 	struct rdd_observation *obs = r->obs;
 	struct rdd_probe_config pcfg;
 	struct rdd_attempt *a;
+	char why[RDD_STR] = "";
 
 	if (obs->n_attempts >= NELEM(obs->attempts)) {
 		r->error = -1;
@@ -760,11 +767,21 @@ open_entry(struct run *r, const struct rdd_plan_entry *e)
 	}
 	/* One logon per check, on the default client's connection: a wrong
 	 * password must cost the account one failed attempt, not two. */
-	if (strcmp(e->label, "A") == 0 && !e->spnego)
+	if (strcmp(e->label, "A") == 0 && !e->spnego) {
 		pcfg.credentials = r->opt->credentials;
+		pcfg.await_kerberos = r->opt->credentials != NULL &&
+		                      !r->krb_over &&
+		                      krb_logon_waits(r, why, sizeof(why));
+		r->krb_await = pcfg.await_kerberos;
+	}
 	if (conn_open(r, (struct sockaddr *)&r->addrs[0], a->label, a, NULL,
-	              &pcfg) != 0)
+	              &pcfg) != 0) {
 		r->error = -1;
+		return;
+	}
+	if (pcfg.credentials != NULL && !pcfg.await_kerberos)
+		rdd_probe_set_kerberos(r->conns[r->n_conns - 1]->probe, NULL,
+		                       NULL, why, now_us());
 }
 
 /* A's plain NTLM NEGOTIATE was refused: repeat A with SPNEGO, once. */
@@ -1560,12 +1577,104 @@ start_connections(struct run *r)
 
 /* --- Kerberos ----------------------------------------------------------- */
 
+/*
+ * Whether A's logon can be Kerberos, as a Windows client chooses (reference
+ * 1.1): a password, a realm known before any answer (--realm, user@REALM,
+ * DOMAIN\user) and the target typed as a name. Else WHY says why NTLM.
+ */
+static bool
+krb_logon_waits(struct run *r, char *why, size_t cap)
+{
+	const struct rdd_check_options *opt = r->opt;
+	const struct rdd_credentials *cr = opt->credentials;
+	struct rdd_krb_realm_inputs in;
+	char realm[RDD_STR];
+	enum rdd_krb_realm_source src;
+
+	memset(&in, 0, sizeof(in));
+	in.option = opt->realm;
+	in.user = cr->user;
+	in.user_domain = cr->domain;
+	in.host = opt->host;
+	in.host_is_address = r->obs->host_is_address;
+	src = rdd_krb_choose_realm(&in, realm, sizeof(realm));
+	if (r->obs->host_is_address)
+		snprintf(why, cap,
+		         "the target was typed as an address: Windows does "
+		         "not use Kerberos for an address and logs on with "
+		         "NTLM");
+	else if (!opt->kerberos)
+		snprintf(why, cap, "the Kerberos phase is not run here");
+	else if (cr->password == NULL || cr->user[0] == '\0')
+		snprintf(why, cap, "no password for a Kerberos ticket");
+	else if (src != RDD_KRB_REALM_OPTION && src != RDD_KRB_REALM_USER)
+		snprintf(why, cap,
+		         "no Kerberos realm was known before the connection "
+		         "(--realm, user@REALM or dns.domain\\user; a NetBIOS "
+		         "DOMAIN is no realm): NTLM");
+	else
+		return true;
+	return false;
+}
+
+/* The phase is over: tell A's waiting logon which mechanism to use. */
+static void
+krb_decide(struct run *r)
+{
+	const struct rdd_krb_info *k = &r->obs->krb;
+	const struct rdd_krb_user *u = &k->user;
+	char why[RDD_STR];
+	size_t i;
+
+	r->krb_over = true;
+	if (!r->krb_await)
+		return;
+	r->krb_await = false;
+	if (r->krb_ccache[0] != '\0')
+		snprintf(why, sizeof(why),
+		         "the KDC issued a ticket for %.120s, as a Windows "
+		         "client logs on to a domain server by name",
+		         u->spn);
+	else if (u->outcome == RDD_KRB_USER_TGS_FAILED)
+		snprintf(why, sizeof(why),
+		         "no ticket for %.120s (KDC error %lld): Windows falls "
+		         "back to NTLM",
+		         u->spn, (long long)u->tgs_code);
+	else if (u->outcome == RDD_KRB_USER_AS_FAILED)
+		snprintf(why, sizeof(why),
+		         "the KDC refused the user (KDC error %lld): Windows "
+		         "falls back to NTLM",
+		         (long long)u->as_code);
+	else if (u->outcome == RDD_KRB_USER_NOT_RUN)
+		snprintf(why, sizeof(why),
+		         "no KDC of realm %.200s answered: Windows falls back "
+		         "to NTLM",
+		         k->realm);
+	else
+		snprintf(why, sizeof(why),
+		         "the Kerberos exchange with the KDC did not end (%s): "
+		         "Windows falls back to NTLM",
+		         rdd_krb_user_outcome_name(u->outcome));
+	for (i = 0; i < r->n_conns; i++)
+		if (r->conns[i]->probe != NULL &&
+		    strcmp(r->conns[i]->label, "A") == 0)
+			rdd_probe_set_kerberos(
+			    r->conns[i]->probe,
+			    r->krb_ccache[0] != '\0' ? r->krb_ccache : NULL,
+			    k->realm, why, now_us());
+	for (i = 0; i < r->n_conns; i++)
+		if (r->conns[i]->probe != NULL &&
+		    strcmp(r->conns[i]->label, "A") == 0)
+			conn_pump(r->conns[i]);
+}
+
 static void
 krb_done(void *ctx)
 {
 	struct run *r = ctx;
 
 	trace(r, "K", "Kerberos: done after %.1f ms", r->obs->krb.ms);
+	krb_decide(r);
 	unref(r);
 }
 
@@ -1630,8 +1739,14 @@ maybe_kerberos(struct run *r, bool final)
 	p.t0_us = r->t0_us;
 	p.trace = opt->trace;
 	p.trace_ctx = opt->trace_ctx;
+	if (p.password != NULL) {
+		p.ccache_out = r->krb_ccache;
+		p.ccache_cap = sizeof(r->krb_ccache);
+	}
 	if (rdd__krb_start(r->loop, &p, &r->obs->krb, krb_done, r) == 0)
 		ref(r, 1);
+	else
+		krb_decide(r);
 }
 
 /* --- resolution -------------------------------------------------------- */
@@ -1923,6 +2038,7 @@ free_run(struct run *r)
 
 	for (i = 0; i < r->n_conns; i++)
 		free(r->conns[i]);
+	rdd__krb_ccache_destroy(r->krb_ccache);
 	free(r->mcs);
 	for (i = 0; i < NELEM(r->session); i++)
 		free(r->session[i]);

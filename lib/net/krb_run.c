@@ -84,6 +84,9 @@ struct krun {
 	uv_work_t user_work;
 	struct rdd__krb_user_params up;
 	struct rdd_krb_user user;
+	char *ccache_out; /* the caller's */
+	size_t ccache_cap;
+	char ccache[RDD_STR]; /* written by the worker */
 	/* Filled by the lookup thread, read on the loop after it. */
 	size_t n;
 	struct sockaddr_storage addrs[RDD_KRB_MAX_KDCS];
@@ -140,6 +143,8 @@ user_done(uv_work_t *w, int status)
 
 	(void)status;
 	k->out->user = k->user;
+	if (k->ccache_out != NULL && k->ccache[0] != '\0')
+		snprintf(k->ccache_out, k->ccache_cap, "%s", k->ccache);
 	ktrace(k, "Kerberos: with the password: %s after %.0f ms",
 	       rdd_krb_user_outcome_name(k->user.outcome),
 	       k->user.as_ms + k->user.tgs_ms);
@@ -179,6 +184,10 @@ maybe_user(struct krun *k)
 	k->up.timeout_ms = k->timeout_ms;
 	k->up.trace = k->trace;
 	k->up.trace_ctx = k->trace_ctx;
+	if (k->ccache_out != NULL) {
+		k->up.ccache_out = k->ccache;
+		k->up.ccache_cap = sizeof(k->ccache);
+	}
 	k->user_work.data = k;
 	if (uv_queue_work(k->loop, &k->user_work, user_work, user_done) != 0)
 		return false;
@@ -866,6 +875,8 @@ rdd__krb_start(uv_loop_t *loop, const struct rdd__krb_params *p,
 	k->password = p->password;
 	if (p->host != NULL)
 		SAY(k->host, sizeof(k->host), "%s", p->host);
+	k->ccache_out = p->ccache_out;
+	k->ccache_cap = p->ccache_cap;
 	k->t0_us = p->t0_us;
 	k->start_us = mono_us();
 	k->work.data = k;

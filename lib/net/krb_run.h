@@ -24,6 +24,11 @@ struct rdd__krb_params {
 	const char *password;
 	const char *host;
 	uint64_t t0_us; /* the check's start (uv_hrtime / 1000) */
+	/* Not NULL: where the MEMORY cache holding the ticket for
+	 * TERMSRV/<host> is named when one came (krb_user.h), by the time
+	 * DONE is called; the caller destroys it. */
+	char *ccache_out;
+	size_t ccache_cap;
 	rdd_trace_cb trace;
 	void *trace_ctx;
 };

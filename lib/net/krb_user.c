@@ -723,6 +723,28 @@ out:
 }
 
 void
+rdd__krb_ccache_destroy(const char *name)
+{
+	const_profile_filespec_t files[1] = {NULL};
+	profile_t prof = NULL;
+	krb5_context ctx = NULL;
+	krb5_ccache cc = NULL;
+
+	if (name == NULL || strncmp(name, "MEMORY:", 7) != 0)
+		return;
+	/* An empty profile: nothing read from any krb5.conf. */
+	if (profile_init_flags(files, 0, &prof) != 0)
+		return;
+	if (krb5_init_context_profile(prof, KRB5_INIT_CONTEXT_SECURE, &ctx) ==
+	        0 &&
+	    krb5_cc_resolve(ctx, name, &cc) == 0)
+		krb5_cc_destroy(ctx, cc);
+	if (ctx != NULL)
+		krb5_free_context(ctx);
+	profile_release(prof);
+}
+
+void
 rdd__krb_user_run(const struct rdd__krb_user_params *p, struct rdd_krb_user *o)
 {
 	struct urun u;
@@ -793,6 +815,21 @@ rdd__krb_user_run(const struct rdd__krb_user_params *p, struct rdd_krb_user *o)
 	       o->spn);
 	tgs_step(&u, ctx, client, cc);
 out:
+	if (cc != NULL && p->ccache_out != NULL &&
+	    o->outcome == RDD_KRB_USER_TICKET && o->tgs_code < 0 &&
+	    o->tgs_ms > 0) {
+		char *full = NULL;
+
+		/* Kept for CredSSP over Kerberos: in memory only. */
+		if (krb5_cc_get_full_name(ctx, cc, &full) == 0 &&
+		    strlen(full) < p->ccache_cap) {
+			SAY(p->ccache_out, p->ccache_cap, "%s", full);
+			krb5_free_string(ctx, full);
+			krb5_cc_close(ctx, cc);
+			cc = NULL;
+		} else if (full != NULL)
+			krb5_free_string(ctx, full);
+	}
 	if (cc != NULL)
 		krb5_cc_destroy(ctx, cc);
 	if (client != NULL)

@@ -26,6 +26,11 @@ struct rdd__krb_user_params {
 	double timeout_ms;           /* for the whole exchange */
 	rdd_trace_cb trace;          /* may be NULL; called from this thread */
 	void *trace_ctx;
+	/* Not NULL: when the service ticket came, its MEMORY cache is kept
+	 * (not destroyed) and named here ("MEMORY:..."), for CredSSP over
+	 * Kerberos; the caller destroys it (rdd__krb_ccache_destroy). */
+	char *ccache_out;
+	size_t ccache_cap;
 };
 
 /*
@@ -36,6 +41,10 @@ struct rdd__krb_user_params {
  */
 void rdd__krb_user_run(const struct rdd__krb_user_params *p,
                        struct rdd_krb_user *out);
+
+/* Destroy the MEMORY cache NAME that rdd__krb_user_run kept. Safe on
+ * an empty NAME. */
+void rdd__krb_ccache_destroy(const char *name);
 
 /* A realm that may go into the private configuration: 1 to 255 of
  * A-Z a-z 0-9 . - _ (a realm from a server's NTLM CHALLENGE is

@@ -105,6 +105,14 @@ rdd_logon_outcome_name(enum rdd_logon_outcome o)
 }
 
 const char *
+rdd_logon_mech_name(enum rdd_logon_mech m)
+{
+	static const char *const n[] = {"ntlm", "kerberos"};
+
+	return lookup(n, NELEM(n), (unsigned)m);
+}
+
+const char *
 rdd_security_layer_name(enum rdd_security_layer l)
 {
 	static const char *const n[] = {"unknown", "rdp", "negotiate", "tls"};

@@ -43,6 +43,7 @@
 
 #include "rdpdoctor/probe.h"
 #include "probe/logon.h"
+#include "probe/logon_krb.h"
 #include "probe/mcsphase.h"
 #include "probe/nla.h"
 #include "probe/session.h"
@@ -86,7 +87,21 @@ struct rdd_probe {
 	/* The logon after the CHALLENGE (check --user). */
 	const struct rdd_credentials *creds;
 	struct rdd__logon *logon;
-	enum { LS_NONE, LS_MSG4, LS_EARLY, LS_DONE } logon_step;
+	enum {
+		LS_NONE,
+		LS_KRB_MSG2, /* Kerberos: the AP-REQ sent, the AP-REP awaited */
+		LS_MSG4,
+		LS_EARLY,
+		LS_DONE
+	} logon_step;
+	/* Kerberos (logon_krb.h): with krb_await, CredSSP waits after TLS
+	 * for the driver's rdd_probe_set_kerberos (krb_decided); krb_ccache
+	 * set: log on with Kerberos, else NTLM for krb_why. */
+	struct rdd__logon_krb *klogon;
+	bool krb_await, krb_decided, krb_held;
+	char *krb_ccache;
+	char *krb_realm;
+	char krb_why[RDD_STR];
 	uint64_t logon_start_us;
 	uint8_t nla_req[RDD_NLA_REQUEST_MAX]; /* message 1 as sent */
 	size_t nla_req_len;
@@ -267,6 +282,7 @@ rdd_probe_new(const struct rdd_probe_config *cfg, struct rdd_attempt *attempt,
 	p->trust_store = cfg->trust_store;
 	p->verify_at = cfg->verify_at;
 	p->creds = cfg->credentials;
+	p->krb_await = cfg->await_kerberos && cfg->credentials != NULL;
 	p->deadline_us = UINT64_MAX;
 	if (!own_records(p))
 		oom = true;
@@ -361,6 +377,31 @@ rdd_probe_set_credentials(struct rdd_probe *p,
 	p->creds = creds;
 }
 
+static void credssp_begin(struct rdd_probe *p, uint64_t now_us);
+
+void
+rdd_probe_set_kerberos(struct rdd_probe *p, const char *ccache,
+                       const char *realm, const char *why, uint64_t now_us)
+{
+	if (p == NULL || p->krb_decided)
+		return;
+	p->krb_decided = true;
+	snprintf(p->krb_why, sizeof(p->krb_why), "%s", why != NULL ? why : "");
+	if (ccache != NULL && realm != NULL) {
+		p->krb_ccache = strdup(ccache);
+		p->krb_realm = strdup(realm);
+		if (p->krb_ccache == NULL || p->krb_realm == NULL) {
+			free(p->krb_ccache);
+			free(p->krb_realm);
+			p->krb_ccache = p->krb_realm = NULL;
+			snprintf(p->krb_why, sizeof(p->krb_why),
+			         "out of memory for the Kerberos ticket");
+		}
+	}
+	if (p->krb_held && p->st == ST_CREDSSP)
+		credssp_begin(p, now_us);
+}
+
 void
 rdd_probe_set_client_address(struct rdd_probe *p, int family,
                              const char *address)
@@ -378,6 +419,9 @@ rdd_probe_free(struct rdd_probe *p)
 		return;
 	rdd__session_free(p->sess);
 	rdd__logon_free(p->logon);
+	rdd__logon_krb_free(p->klogon);
+	free(p->krb_ccache);
+	free(p->krb_realm);
 	rdd__tls_free(p->tls);
 	free(p->own);
 	free(p->own_mcs);
@@ -396,6 +440,8 @@ finish(struct rdd_probe *p)
 	p->deadline_us = UINT64_MAX;
 	rdd__logon_free(p->logon);
 	p->logon = NULL;
+	rdd__logon_krb_free(p->klogon);
+	p->klogon = NULL;
 	free(p->in);
 	p->in = NULL;
 	p->in_len = p->in_cap = 0;
@@ -886,6 +932,16 @@ tls_done(struct rdd_probe *p, uint64_t now_us)
 	       info.cipher);
 	if (p->tls_info != NULL)
 		*p->tls_info = info;
+	if (p->want_credssp && selects_hybrid(a) && p->creds != NULL &&
+	    p->krb_await && !p->krb_decided) {
+		/* The Kerberos phase decides the mechanism (its ticket). */
+		p->st = ST_CREDSSP;
+		p->krb_held = true;
+		p->phase_start_us = now_us;
+		p->deadline_us = add_sat(now_us, p->timeout_us);
+		tracef(p, "CredSSP waits for the Kerberos phase's ticket");
+		return;
+	}
 	if (p->want_credssp && selects_hybrid(a)) {
 		credssp_begin(p, now_us);
 		return;
@@ -955,9 +1011,23 @@ credssp_end(struct rdd_probe *p, enum rdd_credssp_outcome o, uint64_t now_us)
 }
 
 static void logon_begin(struct rdd_probe *p, size_t pdu, uint64_t now_us);
+static void krb_msg2(struct rdd_probe *p, size_t pdu, uint8_t *msg,
+                     uint64_t now_us);
 static void logon_process(struct rdd_probe *p, uint64_t now_us);
 static void logon_lost(struct rdd_probe *p, enum rdd_logon_outcome o,
                        const char *what, uint64_t now_us);
+
+static void krb_begin(struct rdd_probe *p, uint64_t now_us);
+
+/* The logon goes over NTLM: say why (the driver's reason). */
+static void
+ntlm_reason(const struct rdd_probe *p, struct rdd_logon_info *li)
+{
+	li->mech = RDD_LOGON_MECH_NTLM;
+	snprintf(li->mech_reason, sizeof(li->mech_reason), "%s",
+	         p->krb_why[0] != '\0' ? p->krb_why
+	                               : "no Kerberos ticket was asked for");
+}
 
 static void
 credssp_begin(struct rdd_probe *p, uint64_t now_us)
@@ -983,9 +1053,16 @@ credssp_begin(struct rdd_probe *p, uint64_t now_us)
 	p->logon_step = LS_NONE;
 
 	p->st = ST_CREDSSP;
+	p->krb_held = false;
 	p->phase_start_us = now_us;
 	p->deadline_us = add_sat(now_us, p->timeout_us);
 	p->rx = 0;
+	if (p->creds != NULL && p->krb_ccache != NULL) {
+		krb_begin(p, now_us);
+		return;
+	}
+	if (p->creds != NULL)
+		ntlm_reason(p, &ci->logon);
 	n = rdd__nla_request(req, sizeof(req), p->credssp_spnego);
 	memcpy(p->nla_req, req, n);
 	p->nla_req_len = n;
@@ -1079,6 +1156,8 @@ credssp_input(struct rdd_probe *p, const uint8_t *data, size_t len,
 		credssp_end(p, RDD_CREDSSP_ERROR, now_us);
 		return;
 	}
+	if (p->krb_held)
+		return; /* read once CredSSP has begun */
 	while (p->st == ST_CREDSSP) {
 		io = rdd__tls_read(p->tls, buf, sizeof(buf), &n, detail,
 		                   sizeof(detail));
@@ -1132,6 +1211,7 @@ credssp_closed(struct rdd_probe *p, bool reset, uint64_t now_us)
 {
 	char part[96];
 
+	p->krb_held = false;
 	if (p->logon_step != LS_NONE) {
 		logon_lost(p, RDD_LOGON_CLOSED,
 		           reset ? "connection reset by the server"
@@ -1153,6 +1233,16 @@ credssp_timeout(struct rdd_probe *p, uint64_t now_us)
 {
 	char part[96];
 
+	if (p->krb_held) {
+		/* No ticket in time: NTLM, as Windows falls back. */
+		p->krb_decided = true;
+		snprintf(p->krb_why, sizeof(p->krb_why),
+		         "the Kerberos phase had no ticket for TERMSRV/%.160s "
+		         "within %.1f s",
+		         p->server_name, (double)p->timeout_us / 1e6);
+		credssp_begin(p, now_us);
+		return;
+	}
 	if (p->logon_step != LS_NONE) {
 		logon_lost(p, RDD_LOGON_TIMEOUT, NULL, now_us);
 		return;
@@ -1193,6 +1283,8 @@ logon_end(struct rdd_probe *p, enum rdd_logon_outcome o, uint64_t now_us)
 	p->logon_step = LS_DONE;
 	rdd__logon_free(p->logon);
 	p->logon = NULL;
+	rdd__logon_krb_free(p->klogon);
+	p->klogon = NULL;
 	finish(p);
 }
 
@@ -1202,17 +1294,23 @@ logon_lost(struct rdd_probe *p, enum rdd_logon_outcome o, const char *what,
            uint64_t now_us)
 {
 	struct rdd_logon_info *li = &p->cinfo->logon;
-	const char *after = p->logon_step == LS_MSG4
-	                        ? "after AUTHENTICATE (message 3), without an "
-	                          "errorCode"
-	                        : "before the Early User Authorization Result";
+	const char *after =
+	    p->logon_step == LS_KRB_MSG2
+	        ? "after the Kerberos AP-REQ (message 1), without an answer"
+	    : p->logon_step == LS_MSG4
+	        ? (p->klogon != NULL ? "after pubKeyAuth (message 3), without "
+	                               "an errorCode"
+	                             : "after AUTHENTICATE (message 3), "
+	                               "without an errorCode")
+	        : "before the Early User Authorization Result";
 
 	if (o == RDD_LOGON_TIMEOUT)
 		snprintf(li->detail, sizeof(li->detail),
 		         "no answer within %.1f s %s",
 		         (double)p->timeout_us / 1e6,
-		         p->logon_step == LS_MSG4
-		             ? "to AUTHENTICATE (message 3)"
+		         p->logon_step == LS_KRB_MSG2 ? "to the Kerberos AP-REQ"
+		         : p->logon_step == LS_MSG4
+		             ? "to message 3"
 		             : "to the credentials (message 5)");
 	else
 		snprintf(li->detail, sizeof(li->detail), "%.120s %s",
@@ -1242,16 +1340,20 @@ logon_ok(struct rdd_probe *p, uint64_t now_us)
 
 	li->outcome = RDD_LOGON_OK;
 	li->ms = span_ms(p->logon_start_us, now_us);
-	snprintf(li->detail, sizeof(li->detail),
-	         "the server verified the password and proved its key "
-	         "(CredSSP %u)%s",
-	         (unsigned)li->version,
-	         li->has_early_result ? "; Early User Authorization: success"
-	                              : "");
+	snprintf(
+	    li->detail, sizeof(li->detail),
+	    "the server %s and proved its key "
+	    "(CredSSP %u)%s",
+	    li->mech == RDD_LOGON_MECH_KERBEROS ? "accepted the Kerberos ticket"
+	                                        : "verified the password",
+	    (unsigned)li->version,
+	    li->has_early_result ? "; Early User Authorization: success" : "");
 	tracef(p, "<- logon ok: %s", li->detail);
 	p->logon_step = LS_DONE;
 	rdd__logon_free(p->logon);
 	p->logon = NULL;
+	rdd__logon_krb_free(p->klogon);
+	p->klogon = NULL;
 	if (p->want_mcs) {
 		mcs_begin(p, now_us);
 		return;
@@ -1269,6 +1371,7 @@ logon_begin(struct rdd_probe *p, size_t pdu, uint64_t now_us)
 	size_t cert_len = 0, n = 0;
 
 	memset(li, 0, sizeof(*li));
+	ntlm_reason(p, li);
 	p->logon_start_us = now_us;
 	li->start_ms = rel_ms(p, now_us);
 	p->logon_step = LS_MSG4;
@@ -1300,6 +1403,118 @@ logon_begin(struct rdd_probe *p, size_t pdu, uint64_t now_us)
 	       li->domain, li->domain[0] != '\0' ? "\\" : "", li->user,
 	       (unsigned)li->version, n);
 	consume(p, pdu);
+	p->deadline_us = add_sat(now_us, p->timeout_us);
+	if (p->in_len > 0)
+		logon_process(p, now_us);
+}
+
+/* --- the logon over Kerberos (logon_krb.h) ------------------------------ */
+
+/* Message 1: the AP-REQ in SPNEGO; CredSSP's phase record stays open
+ * until the server's answer. */
+static void
+krb_begin(struct rdd_probe *p, uint64_t now_us)
+{
+	struct rdd_credssp_info *ci = p->cinfo;
+	struct rdd_logon_info *li = &ci->logon;
+	uint8_t *msg = malloc(RDD_LOGON_MSG_MAX);
+	int64_t now_unix =
+	    p->verify_at + (int64_t)((now_us - p->t0_us) / 1000000);
+	size_t n = 0;
+
+	ci->spnego = true; /* Kerberos always goes in SPNEGO */
+	memset(li, 0, sizeof(*li));
+	li->mech = RDD_LOGON_MECH_KERBEROS;
+	snprintf(li->mech_reason, sizeof(li->mech_reason), "%s", p->krb_why);
+	p->logon_start_us = now_us;
+	li->start_ms = rel_ms(p, now_us);
+	p->logon_step = LS_KRB_MSG2;
+	p->klogon = rdd__logon_krb_new(p->creds, p->server_name, p->krb_realm,
+	                               p->krb_ccache, now_unix, NULL);
+	if (msg == NULL || p->klogon == NULL) {
+		snprintf(li->detail, sizeof(li->detail), "out of memory");
+		li->outcome = RDD_LOGON_ERROR;
+	} else
+		n = rdd__logon_krb_msg1(p->klogon, msg, RDD_LOGON_MSG_MAX, li);
+	if (n == 0) {
+		free(msg);
+		snprintf(ci->detail, sizeof(ci->detail),
+		         "no Kerberos AP-REQ was sent: %.200s", li->detail);
+		credssp_record(p, RDD_CREDSSP_ERROR, now_us);
+		logon_end(p, li->outcome, now_us);
+		return;
+	}
+	if (logon_send(p, msg, n, now_us) != 0) {
+		free(msg);
+		return;
+	}
+	free(msg);
+	tracef(p,
+	       "-> CredSSP TSRequest version %d, Kerberos AP-REQ for "
+	       "TERMSRV/%s@%s in SPNEGO (%zu bytes)",
+	       RDD_CREDSSP_VERSION, p->server_name, p->krb_realm, n);
+	credssp_input(p, NULL, 0, now_us);
+}
+
+/* Message 2 (the first PDU bytes of p->in); then message 3. MSG is a
+ * buffer of RDD_LOGON_MSG_MAX, freed here. */
+static void
+krb_msg2(struct rdd_probe *p, size_t pdu, uint8_t *msg, uint64_t now_us)
+{
+	struct rdd_credssp_info *ci = p->cinfo;
+	struct rdd_logon_info *li = &ci->logon;
+	uint8_t *cert = malloc(RDD_TSREQUEST_MAX);
+	struct rdd_tsrequest req;
+	struct rdd_cur c;
+	enum rdd_logon_outcome o = RDD_LOGON_ERROR;
+	size_t cert_len = 0, n = 0;
+
+	rdd_cur_init(&c, p->in, pdu);
+	if (rdd_tsrequest_parse(&c, &req) == 0) {
+		ci->has_version = true;
+		ci->server_version = req.version;
+		ci->has_error_code = req.has_error_code;
+		ci->error_code = req.error_code;
+		snprintf(ci->detail, sizeof(ci->detail),
+		         "the server answered the Kerberos AP-REQ (CredSSP "
+		         "%u)",
+		         (unsigned)req.version);
+		credssp_record(
+		    p, req.has_error_code ? RDD_CREDSSP_ERROR : RDD_CREDSSP_OK,
+		    now_us);
+	} else {
+		snprintf(ci->detail, sizeof(ci->detail),
+		         "the server's answer to the Kerberos AP-REQ is not a "
+		         "TSRequest");
+		credssp_record(p, RDD_CREDSSP_MALFORMED, now_us);
+	}
+	if (cert == NULL) {
+		snprintf(li->detail, sizeof(li->detail), "out of memory");
+		li->outcome = RDD_LOGON_ERROR;
+	} else {
+		cert_len =
+		    rdd__tls_peer_cert_der(p->tls, cert, RDD_TSREQUEST_MAX);
+		o = rdd__logon_krb_msg2(p->klogon, p->in, pdu, cert, cert_len,
+		                        msg, RDD_LOGON_MSG_MAX, &n, li);
+	}
+	free(cert);
+	li->answer_ms = span_ms(p->logon_start_us, now_us);
+	if (o != RDD_LOGON_OK) {
+		free(msg);
+		logon_end(p, o, now_us);
+		return;
+	}
+	if (logon_send(p, msg, n, now_us) != 0) {
+		free(msg);
+		return;
+	}
+	free(msg);
+	tracef(p,
+	       "-> CredSSP TSRequest: pubKeyAuth (GSS_Wrap, CredSSP %u), %zu "
+	       "bytes",
+	       (unsigned)li->version, n);
+	consume(p, pdu);
+	p->logon_step = LS_MSG4;
 	p->deadline_us = add_sat(now_us, p->timeout_us);
 	if (p->in_len > 0)
 		logon_process(p, now_us);
@@ -1341,7 +1556,7 @@ logon_process(struct rdd_probe *p, uint64_t now_us)
 		logon_ok(p, now_us);
 		return;
 	}
-	if (p->logon_step != LS_MSG4)
+	if (p->logon_step != LS_MSG4 && p->logon_step != LS_KRB_MSG2)
 		return;
 	switch (rdd_tsrequest_frame(p->in, p->in_len, &pdu)) {
 	case RDD_TSREQ_NEED_MORE:
@@ -1365,8 +1580,14 @@ logon_process(struct rdd_probe *p, uint64_t now_us)
 		logon_end(p, RDD_LOGON_ERROR, now_us);
 		return;
 	}
-	o = rdd__logon_msg4(p->logon, p->in, pdu, msg, RDD_LOGON_MSG_MAX, &n,
-	                    li);
+	if (p->logon_step == LS_KRB_MSG2) {
+		krb_msg2(p, pdu, msg, now_us);
+		return;
+	}
+	o = p->klogon != NULL ? rdd__logon_krb_msg4(p->klogon, p->in, pdu, msg,
+	                                            RDD_LOGON_MSG_MAX, &n, li)
+	                      : rdd__logon_msg4(p->logon, p->in, pdu, msg,
+	                                        RDD_LOGON_MSG_MAX, &n, li);
 	if (o != RDD_LOGON_OK) {
 		free(msg);
 		logon_end(p, o, now_us);

@@ -7,6 +7,7 @@
 
 #include "rdpdoctor/codes.h"
 #include "report/json_int.h"
+#include "wire/krb.h"
 
 json_t *
 rdd__json_logon(struct jb *b, const struct rdd_observation *obs)
@@ -27,6 +28,24 @@ rdd__json_logon(struct jb *b, const struct rdd_observation *obs)
 	rdd__j_put(b, o, "outcome",
 	           rdd__j_name_or_null(rdd_logon_outcome_name(li->outcome)));
 	rdd__j_put(b, o, "detail", UNTRUSTED(li->detail));
+	rdd__j_put(b, o, "mechanism",
+	           li->outcome != RDD_LOGON_NOT_RUN ||
+	                   li->mech_reason[0] != '\0'
+	               ? rdd__j_name_or_null(rdd_logon_mech_name(li->mech))
+	               : json_null());
+	rdd__j_put(b, o, "mechanism_reason",
+	           li->mech_reason[0] != '\0' ? UNTRUSTED(li->mech_reason)
+	                                      : json_null());
+	rdd__j_put(b, o, "kerberos_error",
+	           li->has_krb_error ? json_integer(li->krb_error)
+	                             : json_null());
+	rdd__j_put(b, o, "kerberos_error_name",
+	           rdd__j_name_or_null(li->has_krb_error
+	                                   ? rdd_krb_error_name(li->krb_error)
+	                                   : NULL));
+	rdd__j_put(b, o, "server_clock_skew_s",
+	           li->has_server_skew ? json_integer(li->server_skew_s)
+	                               : json_null());
 	rdd__j_put(b, o, "not_sent_reason",
 	           li->outcome != RDD_LOGON_NOT_SENT ? json_null()
 	           : li->not_sent == RDD_LOGON_NS_ORACLE

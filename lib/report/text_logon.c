@@ -8,6 +8,7 @@
 
 #include "rdpdoctor/codes.h"
 #include "report/text_int.h"
+#include "wire/krb.h"
 
 static const char *
 outcome_words(const struct rdd_logon_info *li)
@@ -68,7 +69,35 @@ rdd__text_logon(struct ctx *c, const struct rdd_observation *obs)
 	}
 	snprintf(buf, sizeof(buf), "%s (%.1f ms)", outcome_words(li), li->ms);
 	rdd__t_cert_line(c, "result", buf);
-	if (li->version != 0) {
+	ESC(c, det, li->mech_reason);
+	snprintf(buf, sizeof(buf) - 1, "%s%s%.*s",
+	         li->mech == RDD_LOGON_MECH_KERBEROS ? "Kerberos" : "NTLM",
+	         det[0] != '\0' ? ": " : "", (int)(sizeof(buf) / 2), det);
+	rdd__t_cert_line(c, "mechanism", buf);
+	if (li->has_krb_error) {
+		const char *kn = rdd_krb_error_name(li->krb_error);
+
+		snprintf(buf, sizeof(buf),
+		         "%d %s (from the server, inside "
+		         "CredSSP)",
+		         (int)li->krb_error,
+		         kn != NULL ? kn : "(unknown code)");
+		rdd__t_cert_line(c, "krb error", buf);
+	}
+	if (li->has_server_skew) {
+		snprintf(buf, sizeof(buf),
+		         "%+lld s (the server's clock minus "
+		         "this machine's)",
+		         (long long)li->server_skew_s);
+		rdd__t_cert_line(c, "server clock", buf);
+	}
+	if (li->version != 0 && li->mech == RDD_LOGON_MECH_KERBEROS) {
+		snprintf(buf, sizeof(buf), "CredSSP %u, Kerberos in SPNEGO%s",
+		         (unsigned)li->version,
+		         li->pubkey_checked ? "; the server proved its TLS key"
+		                            : "");
+		rdd__t_cert_line(c, "protocol", buf);
+	} else if (li->version != 0) {
 		snprintf(buf, sizeof(buf),
 		         "CredSSP %u, NTLMv2 with flags 0x%08X%s",
 		         (unsigned)li->version, (unsigned)li->ntlm_flags,

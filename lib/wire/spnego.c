@@ -15,6 +15,63 @@ const uint8_t rdd_oid_spnego[6] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x02};
 const uint8_t rdd_oid_ntlm[10] = {0x2b, 0x06, 0x01, 0x04, 0x01,
                                   0x82, 0x37, 0x02, 0x02, 0x0a};
 
+/* 1.2.840.113554.1.2.2 */
+const uint8_t rdd_oid_krb5[9] = {0x2a, 0x86, 0x48, 0x86, 0xf7,
+                                 0x12, 0x01, 0x02, 0x02};
+/* 1.2.840.48018.1.2.2 */
+const uint8_t rdd_oid_ms_krb5[9] = {0x2a, 0x86, 0x48, 0x82, 0xf7,
+                                    0x12, 0x01, 0x02, 0x02};
+
+static size_t
+krb_mech_list_contents(void)
+{
+	return rdd_der_tlv_size(sizeof(rdd_oid_krb5)) +
+	       rdd_der_tlv_size(sizeof(rdd_oid_ms_krb5)) +
+	       rdd_der_tlv_size(sizeof(rdd_oid_ntlm));
+}
+
+int
+rdd_spnego_krb_mech_list(struct rdd_buf *b)
+{
+	rdd_der_put_head(b, RDD_DER_SEQUENCE, krb_mech_list_contents());
+	rdd_der_put_bytes(b, RDD_DER_OID, rdd_oid_krb5, sizeof(rdd_oid_krb5));
+	rdd_der_put_bytes(b, RDD_DER_OID, rdd_oid_ms_krb5,
+	                  sizeof(rdd_oid_ms_krb5));
+	rdd_der_put_bytes(b, RDD_DER_OID, rdd_oid_ntlm, sizeof(rdd_oid_ntlm));
+	return b->err ? -1 : 0;
+}
+
+int
+rdd_spnego_build_init_krb(struct rdd_buf *b, const uint8_t *mech_token,
+                          size_t len)
+{
+	size_t mech_list, mech_types, octets, mtok, seq, ctx0, body;
+	size_t start = b->len;
+
+	if (mech_token == NULL || len == 0)
+		return -1;
+	mech_list = rdd_der_tlv_size(krb_mech_list_contents());
+	mech_types = rdd_der_tlv_size(mech_list); /* [0] */
+	octets = rdd_der_tlv_size(len);
+	mtok = rdd_der_tlv_size(octets); /* [2] */
+	seq = rdd_der_tlv_size(mech_types + mtok);
+	ctx0 = rdd_der_tlv_size(seq);
+	body = rdd_der_tlv_size(sizeof(rdd_oid_spnego)) + ctx0;
+
+	rdd_der_put_head(b, RDD_DER_APP(0), body);
+	rdd_der_put_bytes(b, RDD_DER_OID, rdd_oid_spnego,
+	                  sizeof(rdd_oid_spnego));
+	rdd_der_put_head(b, RDD_DER_CTX(0), seq);
+	rdd_der_put_head(b, RDD_DER_SEQUENCE, mech_types + mtok);
+	rdd_der_put_head(b, RDD_DER_CTX(0), mech_list);
+	(void)rdd_spnego_krb_mech_list(b);
+	rdd_der_put_head(b, RDD_DER_CTX(2), octets);
+	rdd_der_put_bytes(b, RDD_DER_OCTET_STRING, mech_token, len);
+	if (b->err || b->len - start != rdd_der_tlv_size(body))
+		return -1;
+	return 0;
+}
+
 int
 rdd_spnego_build_init(struct rdd_buf *b, const uint8_t *mech_token, size_t len)
 {
@@ -70,6 +127,7 @@ rdd_spnego_parse_resp(struct rdd_cur *c, struct rdd_spnego_resp *out)
 	r.neg_state = -1;
 	rdd_cur_init(&r.mech, NULL, 0);
 	rdd_cur_init(&r.token, NULL, 0);
+	rdd_cur_init(&r.mic, NULL, 0);
 	if (rdd_der_get(&in, RDD_DER_CTX(1), &outer) != 0 ||
 	    rdd_der_get(&outer, RDD_DER_SEQUENCE, &seq) != 0 ||
 	    rdd_cur_left(&outer) != 0)
@@ -105,6 +163,7 @@ rdd_spnego_parse_resp(struct rdd_cur *c, struct rdd_spnego_resp *out)
 		if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
 			return -1;
 		r.has_mic = true;
+		r.mic = v;
 	}
 	if (rdd_cur_left(&seq) != 0)
 		return -1;
@@ -127,6 +186,15 @@ rdd_spnego_mech_is_ntlm(const struct rdd_spnego_resp *r)
 {
 	return r->has_mech &&
 	       rdd_der_equal(&r->mech, rdd_oid_ntlm, sizeof(rdd_oid_ntlm));
+}
+
+bool
+rdd_spnego_mech_is_krb5(const struct rdd_spnego_resp *r)
+{
+	return r->has_mech &&
+	       (rdd_der_equal(&r->mech, rdd_oid_krb5, sizeof(rdd_oid_krb5)) ||
+	        rdd_der_equal(&r->mech, rdd_oid_ms_krb5,
+	                      sizeof(rdd_oid_ms_krb5)));
 }
 
 const char *

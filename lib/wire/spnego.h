@@ -33,6 +33,11 @@
 
 extern const uint8_t rdd_oid_spnego[6];
 extern const uint8_t rdd_oid_ntlm[10];
+/* Kerberos 5, 1.2.840.113554.1.2.2 (RFC 4121), and the legacy
+ * mis-encoding Windows also lists, 1.2.840.48018.1.2.2 ([MS-SPNG]
+ * 3.1.5.2). */
+extern const uint8_t rdd_oid_krb5[9];
+extern const uint8_t rdd_oid_ms_krb5[9];
 
 struct rdd_spnego_resp {
 	int neg_state; /* -1 when absent */
@@ -41,6 +46,7 @@ struct rdd_spnego_resp {
 	bool has_token;
 	struct rdd_cur token; /* responseToken, borrowed */
 	bool has_mic;
+	struct rdd_cur mic; /* mechListMIC, borrowed */
 };
 
 /*
@@ -50,6 +56,24 @@ struct rdd_spnego_resp {
  */
 int rdd_spnego_build_init(struct rdd_buf *b, const uint8_t *mech_token,
                           size_t len);
+
+/*
+ * The mechTypes a Kerberos logon offers, as the DER SEQUENCE OF MechType
+ * that a mechListMIC covers (RFC 4178 5): Kerberos 5, the MS Kerberos
+ * OID, NTLM. Returns 0, or -1 with B's error flag set.
+ */
+int rdd_spnego_krb_mech_list(struct rdd_buf *b);
+
+/*
+ * Write a NegTokenInit offering rdd_spnego_krb_mech_list()'s mechanisms
+ * with MECH_TOKEN (LEN bytes: the Kerberos InitialContextToken carrying
+ * the AP-REQ) as the optimistic token for the first. Returns 0, or -1.
+ */
+int rdd_spnego_build_init_krb(struct rdd_buf *b, const uint8_t *mech_token,
+                              size_t len);
+
+/* True when the response names Kerberos (either OID) as the mechanism. */
+bool rdd_spnego_mech_is_krb5(const struct rdd_spnego_resp *r);
 
 /*
  * Parse the NegTokenResp at the start of C (one whole token) and advance

@@ -43,6 +43,25 @@
 #                           no output, MIT's trace file stays empty
 #                           (KRB5_INIT_CONTEXT_SECURE), no private
 #                           krb5.conf is left in TMPDIR
+# CredSSP over Kerberos against tests/lab/krbacceptor (krbrdp.rdplab.test,
+# 10.209.0.3:3389 in kerberos-kdc, keytab of TERMSRV/krbrdp, kvno 3):
+#   kerberos-logon          alice: the logon goes over Kerberos (JSON
+#                           logon.mechanism), the acceptor's verdict is
+#                           "logon ok" with empty credentials; a hostile
+#                           KRB5_CONFIG in the environment is not read
+#   kerberos-logon-full     --logon: the password delegated in authInfo and
+#                           checked by the acceptor; it is in no output
+#                           (text, -v, --json) and in no MIT trace
+#   kerberos-logon-password a wrong password: kerberos-preauth-failed, so
+#                           the logon goes over NTLM (and says why); the
+#                           acceptor speaks Kerberos only and refuses it
+#   kerberos-logon-stale    the acceptor's keytab holds the old key (kvno
+#                           2): KRB_AP_ERR_BADKEYVER inside CredSSP,
+#                           kerberos-server-key-stale (critical)
+#   kerberos-logon-skew     the acceptor under faketime +10 minutes:
+#                           KRB_AP_ERR_SKEW with its clock, kerberos-clock-
+#                           skew (critical), the server's skew within 2 s
+#                           of +600
 # Every check exits 2: nothing listens on rdsh's 3389 (tcp-refused), so the
 # exit code is asserted together with the finding and its severity.
 #
@@ -150,6 +169,7 @@ no-hosts
 host-record=dc1.rdplab.test,$KRB_NET.1
 host-record=rdsh.rdplab.test,$KRB_NET.1
 host-record=nospn.rdplab.test,$KRB_NET.1
+host-record=krbrdp.rdplab.test,$KRB_NET.3
 srv-host=_kerberos._udp.rdplab.test,dc1.rdplab.test,88
 srv-host=_kerberos._tcp.rdplab.test,dc1.rdplab.test,88
 local=/rdplab.test/
@@ -172,7 +192,10 @@ EOC
 	    "addprinc -pw rdd-expired-pw expired" \
 	    "modprinc -pwexpire now expired" \
 	    "addprinc -pw rdd-cam-pw -e camellia256-cts-cmac:normal camonly" \
-	    "addprinc -randkey TERMSRV/rdsh.rdplab.test"; do
+	    "addprinc -randkey TERMSRV/rdsh.rdplab.test" \
+	    "addprinc -randkey TERMSRV/krbrdp.rdplab.test" \
+	    "ktadd -k $KRB_DIR/stale.keytab TERMSRV/krbrdp.rdplab.test" \
+	    "ktadd -k $KRB_DIR/rdp.keytab TERMSRV/krbrdp.rdplab.test"; do
 		env KRB5_CONFIG="$KRB_DIR/krb5.conf" \
 		    KRB5_KDC_PROFILE="$KRB_DIR/kdc.conf" kadmin.local -q "$q" \
 		    >>"$KRB_DIR/setup.log" 2>&1 || return 1
@@ -184,6 +207,7 @@ EOC
 	ip link set "$KRB_NSP"-v2 netns "$KRB_NS2"
 	ip -n "$KRB_NS1" addr add $KRB_NET.1/24 dev "$KRB_NSP"-v1
 	ip -n "$KRB_NS2" addr add $KRB_NET.2/24 dev "$KRB_NSP"-v2
+	ip -n "$KRB_NS1" addr add $KRB_NET.3/24 dev "$KRB_NSP"-v1
 	ip -n "$KRB_NS1" link set lo up
 	ip -n "$KRB_NS2" link set lo up
 	ip -n "$KRB_NS1" link set "$KRB_NSP"-v1 up
@@ -201,8 +225,74 @@ EOC
 	krb_kdc_start
 }
 
+# The Kerberos CredSSP acceptor (tests/lab/krbacceptor.c) on
+# krbrdp.rdplab.test:3389, with KEYTAB, optionally under FAKETIME; the
+# password a delegated logon must carry in its environment, never argv.
+KRB_ACC=${LAB_BUILD:-$(dirname "$TOOL")/..}/tests/lab/krbacceptor
+
+krb_acc_pids() {
+	local p
+	for p in $(ip netns pids "$KRB_NS1" 2>/dev/null); do
+		[ "$(cat /proc/"$p"/comm 2>/dev/null)" = krbacceptor ] && echo "$p"
+	done
+}
+
+krb_acc_start() {
+	local keytab=$1 ft=${2:-} _
+	if [ -n "$ft" ]; then
+		KRBACC_PASSWORD=rdd-alice-pw ip netns exec "$KRB_NS1" \
+		    faketime "$ft" "$KRB_ACC" --listen $KRB_NET.3:3389 \
+		    --keytab "$keytab" --max-conns 1000 2>>"$KRB_DIR/acc.log" &
+	else
+		KRBACC_PASSWORD=rdd-alice-pw ip netns exec "$KRB_NS1" \
+		    "$KRB_ACC" --listen $KRB_NET.3:3389 --keytab "$keytab" \
+		    --max-conns 1000 2>>"$KRB_DIR/acc.log" &
+	fi
+	echo $! >"$KRB_DIR/acc.pid"
+	for _ in $(seq 50); do
+		ip netns exec "$KRB_NS1" ss -Hltn 'sport = :3389' 2>/dev/null |
+		    grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+krb_acc_stop() {
+	local pid pids _
+	pid=$(cat "$KRB_DIR/acc.pid" 2>/dev/null)
+	pids=$(krb_acc_pids)
+	# shellcheck disable=SC2086 # a list of PIDs
+	[ -n "$pid$pids" ] && kill $pid $pids 2>/dev/null
+	[ -n "$pid" ] && wait "$pid" 2>/dev/null
+	for _ in $(seq 50); do
+		[ -z "$(krb_acc_pids)" ] && break
+		sleep 0.1
+	done
+	rm -f "$KRB_DIR/acc.pid"
+}
+
+# krb_logon_case NAME USER PASSWORD EXPR [ARGS...]: check --user USER
+# against krbrdp.rdplab.test; EXPR (krb_jq, with l = the logon object)
+# must hold and the acceptor's verdict for it is in $KRB_DIR/verdict.
+krb_logon_case() {
+	local name=$1 user=$2 pw=$3 expr=$4 out=$work/krb-$1.json v before
+	shift 4
+	before=$(wc -l <"$KRB_DIR/acc.log")
+	RDPDOCTOR_PASSWORD=$pw krb_check "$out" --realm $KRB_REALM \
+	    --user "$user" "$@" krbrdp.rdplab.test
+	tail -n +$((before + 1)) "$KRB_DIR/acc.log" | grep 'verdict:' \
+	    >"$KRB_DIR/verdict"
+	v=$(krb_jq "$out" "$expr")
+	if [ "$v" = True ]; then
+		krb_ok "$name" "$(krb_jq "$out" '"%s over %s in %.1f ms (answer %.1f ms), CredSSP %s; %s" % (d["logon"]["outcome"], d["logon"]["mechanism"], d["logon"]["ms"] or 0, d["logon"]["answer_ms"] or 0, d["logon"]["credssp_version"], d["logon"]["detail"][:90])')"
+	else
+		krb_fail "$name" "rc $(cat "$out.rc") logon $(krb_jq "$out" 'd.get("logon")') ids $(krb_jq "$out" 'ids') acceptor: $(cat "$KRB_DIR/verdict") $(head -c 300 "$out.err")"
+	fi
+}
+
 krb_down() {
 	[ -n "${KRB_DIR:-}" ] || return 0
+	krb_acc_stop
 	krb_kdc_stop
 	local pid
 	pid=$(cat "$KRB_DIR/dnsmasq.pid" 2>/dev/null)
@@ -388,6 +478,69 @@ krb_case() {
 			krb_fail "$name" "$(krb_jq "$out" 'k') wall $(cat "$out.ms") ms"
 		fi
 		;;
+	kerberos-logon)
+		# A KRB5_CONFIG that MIT's GSSAPI must not read: it would
+		# permit no encryption type the ticket has.
+		printf '[libdefaults]\n permitted_enctypes = camellia128-cts-cmac\n' \
+		    >"$KRB_DIR/hostile.conf"
+		KRB5_CONFIG=$KRB_DIR/hostile.conf krb_logon_case "$name" alice rdd-alice-pw \
+		    'd["logon"]["outcome"]=="ok" and d["logon"]["mechanism"]=="kerberos" and d["logon"]["server_key_verified"] and "TERMSRV/krbrdp.rdplab.test@RDPLAB.TEST" in d["logon"]["mechanism_reason"] and d["logon"]["kerberos_error"] is None and d["logon"]["password_delegated"] is False and d["credssp"]["outcome"]=="ok" and "logon ok: Kerberos client alice@RDPLAB.TEST, CredSSP 6, pubKeyAuth verified, credentials empty" in open("'"$KRB_DIR"'/verdict").read()'
+		;;
+	kerberos-logon-full)
+		# The password in no output (text, -v, --json), in no MIT trace
+		# and not in the acceptor's log; the acceptor checked it.
+		local pw=rdd-alice-pw f
+		: >"$work/krb-trace"
+		: >"$KRB_DIR/leaks"
+		for f in text verbose; do
+			case $f in
+			text) set -- ;;
+			verbose) set -- -v ;;
+			esac
+			# shellcheck disable=SC2016 # $0 and $@ are the inner shell's
+			KRB5_TRACE=$work/krb-trace RDPDOCTOR_PASSWORD=$pw \
+			    ip netns exec "$KRB_NS2" unshare -m sh -c \
+			    'mount --bind "$0" /etc/resolv.conf && exec "$@"' \
+			    "$KRB_DIR/resolv.conf" "$TOOL" check --no-udp \
+			    --samples 0 -t $KRB_TIMEOUT --realm $KRB_REALM \
+			    --user alice --logon "$@" krbrdp.rdplab.test \
+			    >"$out.$f" 2>"$out.$f.err"
+			grep -qF -- "$pw" "$out.$f" "$out.$f.err" &&
+			    echo "$f" >>"$KRB_DIR/leaks"
+		done
+		grep -q 'Kerberos AP-REQ for TERMSRV/krbrdp' "$out.verbose.err" ||
+		    echo "(no Kerberos logon under -v)" >>"$KRB_DIR/leaks"
+		[ -s "$work/krb-trace" ] && echo "KRB5_TRACE file" >>"$KRB_DIR/leaks"
+		KRB5_TRACE=$work/krb-trace krb_logon_case "$name" alice "$pw" \
+		    'd["logon"]["outcome"]=="ok" and d["logon"]["mechanism"]=="kerberos" and d["logon"]["password_delegated"] and "credentials delegated (password right)" in open("'"$KRB_DIR"'/verdict").read() and "'"$pw"'" not in open("'"$out"'").read()+open("'"$out.err"'").read()+open("'"$KRB_DIR"'/acc.log").read() and open("'"$work"'/krb-trace").read()=="" and open("'"$KRB_DIR"'/leaks").read()==""' \
+		    --logon
+		;;
+	kerberos-logon-password)
+		krb_logon_case "$name" alice rdd-wrong-pw \
+		    'd["logon"]["mechanism"]=="ntlm" and "KDC refused the user" in d["logon"]["mechanism_reason"] and "kerberos-preauth-failed" in ids and d["credssp"]["error_code"]==0xC00000BB'
+		;;
+	kerberos-logon-stale)
+		krb_acc_stop
+		if ! krb_acc_start "$KRB_DIR/stale.keytab"; then
+			krb_fail "$name" "the acceptor did not start"
+			return
+		fi
+		krb_logon_case "$name" alice rdd-alice-pw \
+		    'd["logon"]["outcome"]=="refused" and d["logon"]["mechanism"]=="kerberos" and d["logon"]["kerberos_error"]==44 and '"$(krb_sev_expr kerberos-server-key-stale critical)"
+		krb_acc_stop
+		krb_acc_start "$KRB_DIR/rdp.keytab"
+		;;
+	kerberos-logon-skew)
+		krb_acc_stop
+		if ! krb_acc_start "$KRB_DIR/rdp.keytab" '+10 minutes'; then
+			krb_fail "$name" "the acceptor under faketime did not start"
+			return
+		fi
+		krb_logon_case "$name" alice rdd-alice-pw \
+		    'd["logon"]["outcome"]=="refused" and d["logon"]["kerberos_error"]==37 and abs(d["logon"]["server_clock_skew_s"]-600)<=2 and '"$(krb_sev_expr kerberos-clock-skew critical)"
+		krb_acc_stop
+		krb_acc_start "$KRB_DIR/rdp.keytab"
+		;;
 	kerberos-user-secret)
 		local pw=rdd-alice-pw leaks=() f tmp=$work/krb-tmp
 		rm -rf "$tmp"
@@ -436,7 +589,8 @@ kerberos_all() {
 	    kerberos-user-ticket kerberos-user-spn kerberos-user-password \
 	    kerberos-user-locked kerberos-user-expired kerberos-user-unknown \
 	    kerberos-user-etype kerberos-user-skew kerberos-user-dropped \
-	    kerberos-user-secret; do
+	    kerberos-user-secret kerberos-logon kerberos-logon-full \
+	    kerberos-logon-password kerberos-logon-stale kerberos-logon-skew; do
 		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
 		names+=("$name")
 	done
@@ -445,6 +599,7 @@ kerberos_all() {
 	for name in krb5kdc kdb5_util kadmin.local dnsmasq faketime; do
 		command -v $name >/dev/null || missing="$missing $name"
 	done
+	[ -x "$KRB_ACC" ] || missing="$missing $KRB_ACC" 
 	if [ -n "$missing" ]; then
 		for name in "${names[@]}"; do
 			krb_fail "$name" "not installed:$missing" \
@@ -459,6 +614,10 @@ kerberos_all() {
 		done
 		krb_down
 		return 0
+	fi
+	if ! krb_acc_start "$KRB_DIR/rdp.keytab"; then
+		echo "note: the Kerberos CredSSP acceptor did not start:" \
+		    "$(tail -2 "$KRB_DIR/acc.log" 2>/dev/null)"
 	fi
 	for name in "${names[@]}"; do
 		krb_case "$name"

@@ -216,6 +216,9 @@ rdd__krb_ntlm_fallback(const struct rdd_observation *obs, uint32_t *why)
 	const struct rdd_credssp_info *cs = &obs->credssp;
 
 	*why = 0;
+	/* A Kerberos logon says nothing of NTLM. */
+	if (cs->logon.mech == RDD_LOGON_MECH_KERBEROS)
+		return 0;
 	if (cs->logon.outcome == RDD_LOGON_OK)
 		return 1;
 	if (cs->logon.has_error_code && ntlm_status(cs->logon.error_code)) {

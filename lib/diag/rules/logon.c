@@ -62,12 +62,28 @@ refused(struct ctx *c, const struct rdd_logon_info *li, const char *who)
 	enum rdd_cause cause = cause_of(li->error_code);
 	struct draft *d;
 
+	if (li->has_krb_error) {
+		/* A KRB-ERROR inside CredSSP: kerberos_logon.c names the
+		 * ones it knows; the others are said here. */
+		if (rdd__krb_logon_named(li->krb_error))
+			return;
+		d = rdd__emit(c, RDD_CAUSE_CREDSSP_ERROR, "%s (user %s)",
+		              li->detail, who);
+		rdd__raise_severity(d, RDD_SEV_CRITICAL);
+		rdd__set_headline(d,
+		                  "the server refuses the Kerberos ticket of "
+		                  "%s (KRB-ERROR %d)",
+		                  who, (int)li->krb_error);
+		return;
+	}
 	d = rdd__emit(
 	    c, cause,
-	    "the server answered the logon of %s (NTLM "
-	    "AUTHENTICATE, CredSSP %u) with errorCode 0x%08X %s%s%s%s "
-	    "after %.0f ms",
-	    who, (unsigned)li->version, (unsigned)li->error_code,
+	    "the server answered the logon of %s (%s, CredSSP %u) with "
+	    "errorCode 0x%08X %s%s%s%s after %.0f ms",
+	    who,
+	    li->mech == RDD_LOGON_MECH_KERBEROS ? "Kerberos AP-REQ"
+	                                        : "NTLM AUTHENTICATE",
+	    (unsigned)li->version, (unsigned)li->error_code,
 	    code != NULL ? code->name : "(not a known NTSTATUS)",
 	    code != NULL ? " (" : "", code != NULL ? code->message : "",
 	    code != NULL ? ")" : "", li->answer_ms);

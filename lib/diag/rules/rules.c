@@ -53,6 +53,7 @@ rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out)
 	rdd__rules_udp(c);
 	rdd__rules_network(c);
 	rdd__rules_kerberos(c);
+	rdd__rules_kerberos_logon(c);
 	rdd__rules_client(c);
 
 	rdd__sort_drafts(c);

@@ -127,6 +127,10 @@ void rdd__rules_session(struct ctx *c);
 void rdd__rules_udp(struct ctx *c);
 void rdd__rules_network(struct ctx *c);
 void rdd__rules_kerberos(struct ctx *c);
+/* A KRB-ERROR inside CredSSP after the AP-REQ (kerberos_logon.c). */
+void rdd__rules_kerberos_logon(struct ctx *c);
+/* Whether rdd__rules_kerberos_logon names KRB-ERROR CODE. */
+bool rdd__krb_logon_named(int32_t code);
 /* After a Kerberos failure: 1 the NTLM logon worked, -1 the server refused
  * NTLM (*WHY its NTSTATUS), 0 not known (kerberos.c). */
 int rdd__krb_ntlm_fallback(const struct rdd_observation *obs, uint32_t *why);

@@ -110,6 +110,7 @@ static const struct {
     {"kerberos-account-restricted", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
     {"kerberos-wrong-realm", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
     {"kerberos-etype-unsupported", RDD_PHASE_KERBEROS, RDD_SEV_WARNING, true},
+    {"kerberos-server-key-stale", RDD_PHASE_CREDSSP, RDD_SEV_CRITICAL, true},
     {"kerberos-ntlm-blocked", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
     {"host-rdp-disabled", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
     {"host-termservice-stopped", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
@@ -302,7 +303,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 93);
+	assert_int_equal(n, 94);
 }
 
 static void

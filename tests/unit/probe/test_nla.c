@@ -32,6 +32,7 @@
 #include <openssl/x509.h>
 
 #include "probe/nla.h"
+#include "rdpdoctor/check.h"
 #include "rdpdoctor/probe.h"
 #include "wire/credssp.h"
 
@@ -779,6 +780,89 @@ test_probe_ssl_no_credssp(void **state)
 	finish_run(&r);
 }
 
+/*
+ * With credentials and await_kerberos, CredSSP waits after TLS for the
+ * Kerberos phase (rdd_probe_set_kerberos): nothing is sent meanwhile; no
+ * ticket (NULL) means NTLM, with the driver's reason in the logon record;
+ * no decision within the phase timeout means NTLM too.
+ */
+static void
+krb_wait_start(struct run *r, const struct rdd_credentials *cr)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->a.label, sizeof(r->a.label), "A");
+	r->cfg.requested_protocols = 0x0B;
+	r->cfg.tls = true;
+	r->cfg.credssp = true;
+	r->cfg.server_name = "rdsh.rdplab.test";
+	r->cfg.phase_timeout_us = TIMEOUT;
+	r->cfg.t0_us = T0;
+	r->cfg.trace = trace_collect;
+	r->cfg.trace_ctx = &r->log;
+	r->cfg.credentials = cr;
+	r->cfg.await_kerberos = true;
+	tls_peer_init(&r->s, cert, key, 0);
+	r->p = rdd_probe_new(&r->cfg, &r->a, &r->tls);
+	assert_non_null(r->p);
+	rdd_probe_set_credssp_record(r->p, &r->ci);
+	r->now = T0 + STEP;
+	rdd_probe_start(r->p, r->now);
+	rdd_probe_sent(r->p, 19);
+	rdd_probe_recv(r->p, cc_hybrid, sizeof(cc_hybrid), r->now);
+	tls_peer_handshake(&r->s, r->p, &r->a, &r->now, STEP);
+	assert_int_equal(r->a.tls, RDD_TLS_OK);
+	assert_false(rdd_probe_done(r->p));
+	assert_int_equal(rdd_probe_pending(r->p, NULL), 0);
+	assert_true(trace_has(&r->log, "CredSSP waits for the Kerberos"));
+	assert_int_equal(r->ci.outcome, RDD_CREDSSP_NOT_RUN);
+}
+
+static void
+test_probe_kerberos_wait(void **state)
+{
+	static const struct rdd_credentials cr = {
+	    .user = "alice", .domain = "", .password = "pw"};
+	struct run r;
+	int got;
+
+	(void)state;
+	/* The phase says: no ticket. */
+	krb_wait_start(&r, &cr);
+	r.now += STEP;
+	rdd_probe_set_kerberos(r.p, NULL, NULL, "no ticket: KDC error 7",
+	                       r.now);
+	tls_peer_from_probe(&r.s, r.p);
+	got = SSL_read(r.s.ssl, r.req, sizeof(r.req));
+	ERR_clear_error();
+	assert_true(got > 0); /* the NTLM NEGOTIATE went out */
+	assert_true(trace_has(&r.log, "-> CredSSP TSRequest version 6, NTLM"));
+	assert_int_equal(r.ci.logon.mech, RDD_LOGON_MECH_NTLM);
+	assert_string_equal(r.ci.logon.mech_reason, "no ticket: KDC error 7");
+	/* A second decision changes nothing. */
+	rdd_probe_set_kerberos(r.p, "MEMORY:x", "R", "late", r.now);
+	assert_string_equal(r.ci.logon.mech_reason, "no ticket: KDC error 7");
+	finish_run(&r);
+
+	/* No decision in time: NTLM, saying so. */
+	krb_wait_start(&r, &cr);
+	assert_int_equal(rdd_probe_deadline(r.p), r.now + TIMEOUT);
+	rdd_probe_tick(r.p, r.now + TIMEOUT - 1);
+	assert_int_equal(rdd_probe_pending(r.p, NULL), 0);
+	rdd_probe_tick(r.p, r.now + TIMEOUT);
+	assert_true(rdd_probe_pending(r.p, NULL) > 0);
+	assert_int_equal(r.ci.logon.mech, RDD_LOGON_MECH_NTLM);
+	assert_non_null(strstr(r.ci.logon.mech_reason,
+	                       "had no ticket for TERMSRV/rdsh.rdplab.test"));
+	finish_run(&r);
+
+	/* The server closes while the probe waits. */
+	krb_wait_start(&r, &cr);
+	rdd_probe_peer_closed(r.p, false, r.now + STEP);
+	assert_true(rdd_probe_done(r.p));
+	assert_int_equal(r.ci.outcome, RDD_CREDSSP_CLOSED);
+	finish_run(&r);
+}
+
 /* HYBRID selected but CredSSP not asked for: done after TLS. */
 static void
 test_probe_not_asked(void **state)
@@ -835,6 +919,7 @@ main(void)
 	    cmocka_unit_test(test_probe_alert),
 	    cmocka_unit_test(test_probe_ssl_no_credssp),
 	    cmocka_unit_test(test_probe_not_asked),
+	    cmocka_unit_test(test_probe_kerberos_wait),
 	    cmocka_unit_test(test_probe_no_record),
 	};
 

@@ -23,6 +23,14 @@ extern const uint8_t il_p4[183];
 extern const uint8_t il_p6[64];
 extern const uint8_t il_p7[255];
 
+/* CredSSP over Kerberos, the lab acceptor's SPNEGO answers: accept with
+ * the AP-REP; rejects with KRB_AP_ERR_BADKEYVER and KRB_AP_ERR_SKEW (its
+ * clock +600 s). */
+#define KRB_LAB_CAPTURED_AT 1796619153
+extern const uint8_t krb_lab_accept[186];
+extern const uint8_t krb_lab_stale[131];
+extern const uint8_t krb_lab_skew[131];
+
 /* The MCS Connect-Initial and Connect-Response of [MS-RDPBCGR] 4.1.3 and
  * 4.1.4, and of RDP-003.pcap (XP mstsc to Windows 2000 Server): whole
  * PDUs, TPKT header included. test_gcc reads their GCC user data, the

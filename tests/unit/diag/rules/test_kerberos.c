@@ -501,7 +501,78 @@ test_krb_user_timeout_and_blocked(void **state)
 	expect_none(&diag, "kerberos-ntlm-blocked");
 }
 
+/* A KRB-ERROR inside CredSSP after the AP-REQ (kerberos_logon.c), as the
+ * lab acceptor sends them (tests/lab/krbacceptor.c). */
+static void
+krb_logon_error(struct rdd_observation *o, int32_t code, bool skew,
+                int64_t skew_s)
+{
+	struct rdd_logon_info *li = &o->credssp.logon;
+
+	o->credentials.given = true;
+	li->outcome = RDD_LOGON_REFUSED;
+	li->mech = RDD_LOGON_MECH_KERBEROS;
+	li->has_krb_error = true;
+	li->krb_error = code;
+	li->has_server_skew = skew;
+	li->server_skew_s = skew_s;
+}
+
+static void
+test_krb_logon_errors(void **state)
+{
+	const struct rdd_finding *f;
+
+	(void)state;
+	healthy(&obs);
+	krb_answered(&obs, 0, 6);
+	krb_logon_error(&obs, 37, true, 600);
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-clock-skew", RDD_SEV_CRITICAL);
+	assert_has(f->evidence, "KRB_AP_ERR_SKEW (37)");
+	assert_has(f->evidence, "600 s ahead of this machine's");
+	expect_none(&diag, "kerberos-server-key-stale");
+
+	healthy(&obs);
+	krb_answered(&obs, 0, 6);
+	krb_logon_error(&obs, 44, true, 0);
+	diagnose(&obs, &diag);
+	f = expect(&diag, "kerberos-server-key-stale", RDD_SEV_CRITICAL);
+	assert_has(f->evidence, "(44)");
+	expect_none(&diag, "kerberos-clock-skew");
+	/* Not also an errorCode of 0 (there is none). */
+	expect_none(&diag, "credssp-error");
+
+	healthy(&obs);
+	krb_answered(&obs, 0, 6);
+	krb_logon_error(&obs, 41, false, 0);
+	diagnose(&obs, &diag);
+	expect(&diag, "kerberos-server-key-stale", RDD_SEV_CRITICAL);
+
+	/* Another code: a CredSSP error that names it. */
+	healthy(&obs);
+	krb_answered(&obs, 0, 6);
+	krb_logon_error(&obs, 60, false, 0);
+	snprintf(obs.credssp.logon.detail, sizeof(obs.credssp.logon.detail),
+	         "the server refused the Kerberos ticket with KRB-ERROR 60 "
+	         "KRB_ERR_GENERIC");
+	diagnose(&obs, &diag);
+	expect_none(&diag, "kerberos-server-key-stale");
+	expect_none(&diag, "kerberos-clock-skew");
+	f = expect(&diag, "credssp-error", RDD_SEV_CRITICAL);
+	assert_has(f->evidence, "KRB_ERR_GENERIC");
+
+	/* An NTLM logon with the same fields set means nothing here. */
+	healthy(&obs);
+	krb_answered(&obs, 0, 6);
+	krb_logon_error(&obs, 44, false, 0);
+	obs.credssp.logon.mech = RDD_LOGON_MECH_NTLM;
+	diagnose(&obs, &diag);
+	expect_none(&diag, "kerberos-server-key-stale");
+}
+
 const struct CMUnitTest rules_kerberos_tests[] = {
+    cmocka_unit_test(test_krb_logon_errors),
     cmocka_unit_test(test_krb_user_as_errors),
     cmocka_unit_test(test_krb_user_spn),
     cmocka_unit_test(test_krb_user_timeout_and_blocked),
