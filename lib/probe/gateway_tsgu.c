@@ -88,7 +88,7 @@ channel_open(struct rdd_gw *g, uint64_t now)
 	rdd__gw_step(g, RDD_GW_STEP_DATA, now);
 	in->outcome = RDD_GW_OK;
 	snprintf(in->detail, sizeof(in->detail),
-	         "channel %u to %s port %u open",
+	         "channel %u to %.120s port %u open",
 	         (unsigned)in->channel_id, in->resource,
 	         (unsigned)in->resource_port);
 	if (g->attempt != NULL) {
