@@ -242,31 +242,57 @@ print_header(struct ctx *c, const struct rdd_observation *obs)
 	        v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)obs->port);
 	if (addr[0] != '\0' && strcmp(addr, host) != 0)
 		fprintf(c->out, " (%s)", addr);
+	if (obs->gateway.present) {
+		char gw[ESC_CAP(RDD_STR)];
+
+		ESC(c, gw, obs->gateway.host);
+		fprintf(c->out, " via the RD Gateway %s:%u", gw,
+		        (unsigned)obs->gateway.port);
+	}
 	fprintf(c->out, "  %s\n", utc(when, sizeof(when), obs->checked_at));
+}
+
+/* The phases in the order they happen: through a gateway, its own
+ * phases come first. */
+static int
+phase_at(const struct rdd_observation *obs, int k)
+{
+	static const int gw_first[] = {
+	    RDD_PHASE_GATEWAY_TLS,    RDD_PHASE_GATEWAY_HTTP,
+	    RDD_PHASE_GATEWAY_TUNNEL, RDD_PHASE_GATEWAY_CHANNEL,
+	};
+	int n = (int)(sizeof(gw_first) / sizeof(gw_first[0]));
+
+	if (!obs->gateway.present)
+		return k;
+	if (k < n)
+		return gw_first[k];
+	return k - n; /* the phases before the gateway's in the enum */
 }
 
 static void
 print_phases(struct ctx *c, const struct rdd_observation *obs)
 {
 	char detail[ESC_CAP(RDD_STR)];
-	int i;
+	int k, w = obs->gateway.present ? 16 : 11;
 
 	rdd__t_heading(c, "Phases");
-	for (i = 0; i < RDD_PHASE_COUNT; i++) {
+	for (k = 0; k < RDD_PHASE_COUNT; k++) {
+		int i = phase_at(obs, k);
 		const struct rdd_phase_result *p = &obs->phases[i];
 		const char *st = rdd_status_name(p->status);
 
 		if (!p->present)
 			continue;
-		fprintf(c->out, "  %-11s", rdd_phase_name(i));
+		fprintf(c->out, "  %-*s", w, rdd_phase_name(i));
 		rdd__t_colored_field(c, rdd__t_status_color(p->status),
 		                     st ? st : "?", 8);
 		rdd__t_duration(c, p->status != RDD_STATUS_SKIPPED, p->ms);
 		ESC(c, detail, p->detail);
 		rdd__t_rest(c, p->status != RDD_STATUS_SKIPPED, "", detail,
-		            2 + 11 + 8 + 10 + 2);
+		            2 + w + 8 + 10 + 2);
 	}
-	fprintf(c->out, "  %-19s", "total");
+	fprintf(c->out, "  %-*s", w + 8, "total");
 	rdd__t_duration(c, true, obs->total_ms);
 	fputc('\n', c->out);
 }
