@@ -499,7 +499,8 @@ cmd_check(int argc, char **argv)
 				return RDD_EXIT_UNKNOWN;
 			}
 			opt.gateway = gw_host;
-			opt.gateway_port = gw_port > 0 ? (uint16_t)gw_port : 443;
+			opt.gateway_port =
+			    gw_port > 0 ? (uint16_t)gw_port : 443;
 			break;
 		case OPT_GATEWAY_USER:
 			gw_user = optarg;

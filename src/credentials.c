@@ -300,10 +300,9 @@ cred_read_password(const char *file, const char *tty, const char *prompt,
 }
 
 char *
-cred_read_password_from(const char *file, const char *env,
-                        const char *file_opt, const char *tty,
-                        const char *prompt, enum cred_source *source,
-                        char *err, size_t errcap)
+cred_read_password_from(const char *file, const char *env, const char *file_opt,
+                        const char *tty, const char *prompt,
+                        enum cred_source *source, char *err, size_t errcap)
 {
 	char *pw = secret_alloc();
 	bool found = false;

@@ -911,7 +911,6 @@ struct rdd_session_info {
 	bool sent_disconnect; /* our Disconnect Provider Ultimatum */
 };
 
-
 /*
  * The RD Gateway in front of the target (check --gateway GW[:PORT];
  * shared/reference/gateway.md): the walk of lib/probe/gateway.c, step by
@@ -936,24 +935,24 @@ const char *rdd_gw_step_name(enum rdd_gw_step s);
 
 enum rdd_gw_outcome {
 	RDD_GW_NOT_RUN,
-	RDD_GW_OK,              /* the channel is open (step DATA) */
-	RDD_GW_DNS_FAILED,      /* the gateway's name did not resolve */
-	RDD_GW_TCP_FAILED,      /* see tcp */
-	RDD_GW_TLS_FAILED,      /* see tls_outcome */
-	RDD_GW_HTTP_STATUS,     /* an HTTP status that ends the walk */
-	RDD_GW_AUTH_FAILED,     /* 401 after our NTLM AUTHENTICATE, or to our
+	RDD_GW_OK,            /* the channel is open (step DATA) */
+	RDD_GW_DNS_FAILED,    /* the gateway's name did not resolve */
+	RDD_GW_TCP_FAILED,    /* see tcp */
+	RDD_GW_TLS_FAILED,    /* see tls_outcome */
+	RDD_GW_HTTP_STATUS,   /* an HTTP status that ends the walk */
+	RDD_GW_AUTH_FAILED,   /* 401 after our NTLM AUTHENTICATE, or to our
 	                           NEGOTIATE without a CHALLENGE */
-	RDD_GW_AUTH_KERBEROS,   /* 401 offering Negotiate only (no NTLM) */
+	RDD_GW_AUTH_KERBEROS, /* 401 offering Negotiate only (no NTLM) */
 	RDD_GW_AUTH_NO_CREDENTIALS, /* 401, and no credentials were given */
-	RDD_GW_RPC_ONLY,        /* 404 to RDG_OUT_DATA, 401 on /rpc */
-	RDD_GW_LEGACY_ONLY,     /* 200 to the upgrade: legacy HTTP transport */
-	RDD_GW_BAD_UPGRADE,     /* 101 with a wrong Sec-WebSocket-Accept */
-	RDD_GW_REFUSED,         /* an MS-TSGU error code (see code) */
-	RDD_GW_CLOSED,          /* closed (or a WebSocket close) mid-step */
+	RDD_GW_RPC_ONLY,            /* 404 to RDG_OUT_DATA, 401 on /rpc */
+	RDD_GW_LEGACY_ONLY, /* 200 to the upgrade: legacy HTTP transport */
+	RDD_GW_BAD_UPGRADE, /* 101 with a wrong Sec-WebSocket-Accept */
+	RDD_GW_REFUSED,     /* an MS-TSGU error code (see code) */
+	RDD_GW_CLOSED,      /* closed (or a WebSocket close) mid-step */
 	RDD_GW_RESET,
-	RDD_GW_TIMEOUT,         /* no (complete) answer within the timeout */
-	RDD_GW_MALFORMED,       /* an answer that does not parse */
-	RDD_GW_ERROR            /* our side could not go on (see detail) */
+	RDD_GW_TIMEOUT,   /* no (complete) answer within the timeout */
+	RDD_GW_MALFORMED, /* an answer that does not parse */
+	RDD_GW_ERROR      /* our side could not go on (see detail) */
 };
 /* "not_run", "ok", "dns_failed", "tcp_failed", "tls_failed",
  * "http_status", "auth_failed", "auth_kerberos", "auth_no_credentials",
@@ -984,18 +983,18 @@ struct rdd_gateway_info {
 	uint8_t alert_desc;
 	struct rdd_tls_info tls;
 	/* HTTP. */
-	unsigned requests;  /* HTTP requests sent */
-	uint16_t status;    /* the last status; 0 none */
-	char reason[64];    /* its reason phrase (untrusted) */
-	char server[64];    /* Server header (untrusted) */
-	unsigned schemes;   /* WWW-Authenticate schemes offered (1 NTLM,
+	unsigned requests;    /* HTTP requests sent */
+	uint16_t status;      /* the last status; 0 none */
+	char reason[64];      /* its reason phrase (untrusted) */
+	char server[64];      /* Server header (untrusted) */
+	unsigned schemes;     /* WWW-Authenticate schemes offered (1 NTLM,
 	                       2 Negotiate, 4 Basic, 8 other) */
-	bool ntlm;          /* we signed in with NTLM */
+	bool ntlm;            /* we signed in with NTLM */
 	bool channel_binding; /* ... with the TLS channel binding */
-	uint16_t rpc_status; /* the /rpc probe after a 404; 0 none */
-	char transport[16];  /* "websocket", "legacy", "rpc" or "" */
-	bool credentials;    /* gateway credentials were given */
-	char user[256];      /* the account as given (no password) */
+	uint16_t rpc_status;  /* the /rpc probe after a 404; 0 none */
+	char transport[16];   /* "websocket", "legacy", "rpc" or "" */
+	bool credentials;     /* gateway credentials were given */
+	char user[256];       /* the account as given (no password) */
 	char domain[256];
 	/* MS-TSGU: the refusal's code and the step that gave it. */
 	bool has_code;

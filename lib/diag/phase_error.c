@@ -77,8 +77,7 @@ http_reason(unsigned st)
 
 /* The gateway's name, TCP connection or TLS handshake. */
 static int
-gateway_tls_error(const struct rdd_gateway_info *g,
-                  struct rdd_phase_error *out)
+gateway_tls_error(const struct rdd_gateway_info *g, struct rdd_phase_error *out)
 {
 	if (g->resolve_errname[0] != '\0') {
 		set(out, "dns", g->resolve_gai != 0, g->resolve_gai,

@@ -366,8 +366,8 @@ gw_tcp_failed(struct conn *c, enum rdd_tcp_outcome o, int status, double ms,
 		g->tcp_errno = -status;
 #endif
 	}
-	snprintf(g->detail, sizeof(g->detail), "TCP to the gateway %.100s: %.120s",
-	         g->address, err);
+	snprintf(g->detail, sizeof(g->detail),
+	         "TCP to the gateway %.100s: %.120s", g->address, err);
 }
 
 /* --- probe pumping ---------------------------------------------------- */
@@ -460,8 +460,7 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	if (c->finished)
 		return;
 	if (nread > 0) {
-		cp_recv(c, (const uint8_t *)buf->base, (size_t)nread,
-		        now_us());
+		cp_recv(c, (const uint8_t *)buf->base, (size_t)nread, now_us());
 	} else if (nread == UV_EOF) {
 		bool reset = rdd__eof_was_reset(&c->tcp);
 
@@ -753,8 +752,8 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 			g.t0_us = r->t0_us;
 			g.trace = r->opt->trace;
 			g.trace_ctx = r->opt->trace_ctx;
-			c->gw = rdd_gw_new(&g, &r->obs->gateway, c->probe,
-			                   attempt);
+			c->gw =
+			    rdd_gw_new(&g, &r->obs->gateway, c->probe, attempt);
 			if (c->gw == NULL) {
 				c->probe = NULL;
 				return -1;
@@ -1691,10 +1690,10 @@ start_connections(struct run *r)
 		for (i = 0; i < n; i++)
 			if (strcmp(plan[i].label, "A") == 0) {
 				open_entry(r, &plan[i]);
-				snprintf(obs->attempts[obs->n_attempts - 1]
-				             .address,
-				         sizeof(obs->attempts[0].address),
-				         "%s", "via the gateway");
+				snprintf(
+				    obs->attempts[obs->n_attempts - 1].address,
+				    sizeof(obs->attempts[0].address), "%s",
+				    "via the gateway");
 				break;
 			}
 		return;
@@ -1869,9 +1868,8 @@ resolve_finish(struct run *r, uint64_t now)
 			g->outcome = RDD_GW_DNS_FAILED;
 			snprintf(g->resolve_error, sizeof(g->resolve_error),
 			         "%s", r->obs->resolve_error);
-			snprintf(g->resolve_errname,
-			         sizeof(g->resolve_errname), "%s",
-			         r->obs->resolve_errname);
+			snprintf(g->resolve_errname, sizeof(g->resolve_errname),
+			         "%s", r->obs->resolve_errname);
 			g->resolve_gai = r->obs->resolve_gai;
 			snprintf(g->detail, sizeof(g->detail),
 			         "the gateway's name %.100s: %.120s",

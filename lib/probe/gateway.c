@@ -210,8 +210,7 @@ tls_done(struct rdd_gw *g, uint64_t now)
 	rdd__tls_fill_info(g->tls, &in->tls, "GW", g->cfg.gateway_host);
 	rdd__tls_verify_chain(g->tls, g->cfg.trust_store, g->cfg.verify_at,
 	                      &in->tls.cert);
-	tracef(g, "TLS to the gateway: %s %s", in->tls.version,
-	       in->tls.cipher);
+	tracef(g, "TLS to the gateway: %s %s", in->tls.version, in->tls.cipher);
 	rdd__gw_step(g, RDD_GW_STEP_HTTP, now);
 	g->state = GW_HTTP;
 	rdd__gw_http_begin(g, now);
@@ -280,7 +279,8 @@ rdd_gw_recv(struct rdd_gw *g, const uint8_t *data, size_t len, uint64_t now)
 			return;
 		case RDD__TLS_DONE:
 			tls_done(g, now);
-			read_app(g, NULL, 0, now); /* records after the flight */
+			read_app(g, NULL, 0,
+			         now); /* records after the flight */
 			return;
 		}
 		return;

@@ -25,8 +25,7 @@
 /* Seconds from 1601-01-01 to 1970-01-01. */
 #define FILETIME_EPOCH 11644473600ULL
 
-static void
-tracef(struct rdd_gw *g, const char *fmt, ...)
+static void tracef(struct rdd_gw *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -62,8 +61,8 @@ rdd__gw_cbt(const uint8_t *der, size_t der_len, uint8_t out[16])
 	x = d2i_X509(NULL, &q, (long)der_len);
 	if (x == NULL)
 		return -1;
-	if (OBJ_find_sigid_algs(X509_get_signature_nid(x), &md_nid,
-	                        &pk_nid) == 1 &&
+	if (OBJ_find_sigid_algs(X509_get_signature_nid(x), &md_nid, &pk_nid) ==
+	        1 &&
 	    md_nid != NID_md5 && md_nid != NID_sha1 && md_nid != NID_undef)
 		md = EVP_get_digestbynid(md_nid);
 	if (md == NULL)
@@ -99,8 +98,7 @@ make_guid(struct rdd_gw *g, const uint8_t *r)
 }
 
 static int
-send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len,
-         uint64_t now)
+send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 {
 	uint8_t buf[REQ_CAP];
 	struct rdd_buf b;
@@ -125,10 +123,11 @@ send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len,
 		return -1;
 	}
 	g->info->requests++;
-	tracef(g, "-> RDG_OUT_DATA /remoteDesktopGateway/ (WebSocket upgrade%s)",
-	       token == NULL                  ? ", no sign-in"
-	       : g->req == GW_REQ_FIRST       ? ", NTLM NEGOTIATE"
-	                                      : ", NTLM AUTHENTICATE");
+	tracef(g,
+	       "-> RDG_OUT_DATA /remoteDesktopGateway/ (WebSocket upgrade%s)",
+	       token == NULL            ? ", no sign-in"
+	       : g->req == GW_REQ_FIRST ? ", NTLM NEGOTIATE"
+	                                : ", NTLM AUTHENTICATE");
 	return rdd__gw_write(g, buf, b.len, now);
 }
 
@@ -235,10 +234,10 @@ send_authenticate(struct rdd_gw *g, uint64_t now)
 	in.workstation = "";
 	in.target_spn = spn;
 	in.channel_bindings = g->have_cbt ? g->cbt : NULL;
-	in.now_filetime = ((uint64_t)(g->cfg.verify_at > 0 ? g->cfg.verify_at
-	                                                   : 0) +
-	                   FILETIME_EPOCH) *
-	                  10000000ULL;
+	in.now_filetime =
+	    ((uint64_t)(g->cfg.verify_at > 0 ? g->cfg.verify_at : 0) +
+	     FILETIME_EPOCH) *
+	    10000000ULL;
 	memcpy(in.client_challenge, rnd, 8);
 	memcpy(in.exported_session_key, rnd + 8, 16);
 	memset(&sec, 0, sizeof(sec));
@@ -337,12 +336,13 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		in->rpc_status = st;
 		if (st == 401 || st == 200) {
 			snprintf(in->transport, sizeof(in->transport), "rpc");
-			rdd__gw_fail(g, RDD_GW_RPC_ONLY, now,
-			             "404 to RDG_OUT_DATA on /remoteDesktopGateway/"
-			             ", HTTP %u to RPC_IN_DATA on "
-			             "/rpc/rpcproxy.dll: the gateway speaks only "
-			             "RPC over HTTP",
-			             (unsigned)st);
+			rdd__gw_fail(
+			    g, RDD_GW_RPC_ONLY, now,
+			    "404 to RDG_OUT_DATA on /remoteDesktopGateway/"
+			    ", HTTP %u to RPC_IN_DATA on "
+			    "/rpc/rpcproxy.dll: the gateway speaks only "
+			    "RPC over HTTP",
+			    (unsigned)st);
 		} else {
 			rdd__gw_fail(g, RDD_GW_HTTP_STATUS, now,
 			             "HTTP 404 to RDG_OUT_DATA on "
@@ -359,10 +359,11 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 	switch (st) {
 	case 101:
 		if (!rdd_http_resp_ws_ok(r, g->ws_key)) {
-			rdd__gw_fail(g, RDD_GW_BAD_UPGRADE, now,
-			             "101 Switching Protocols without a valid "
-			             "WebSocket upgrade (Upgrade, Connection or "
-			             "Sec-WebSocket-Accept wrong)");
+			rdd__gw_fail(
+			    g, RDD_GW_BAD_UPGRADE, now,
+			    "101 Switching Protocols without a valid "
+			    "WebSocket upgrade (Upgrade, Connection or "
+			    "Sec-WebSocket-Accept wrong)");
 			return n;
 		}
 		snprintf(in->transport, sizeof(in->transport), "websocket");
@@ -371,33 +372,37 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		return n;
 	case 200:
 		snprintf(in->transport, sizeof(in->transport), "legacy");
-		rdd__gw_fail(g, RDD_GW_LEGACY_ONLY, now,
-		             "200 to the WebSocket upgrade: the gateway offers "
-		             "only the legacy HTTP transport (two connections), "
-		             "which rdpdoctor does not walk yet");
+		rdd__gw_fail(
+		    g, RDD_GW_LEGACY_ONLY, now,
+		    "200 to the WebSocket upgrade: the gateway offers "
+		    "only the legacy HTTP transport (two connections), "
+		    "which rdpdoctor does not walk yet");
 		return n;
 	case 401:
 		schemes_text(r->schemes, sch, sizeof(sch));
 		if (g->req == GW_REQ_AUTH) {
-			rdd__gw_fail(g, RDD_GW_AUTH_FAILED, now,
-			             "401 after the NTLM AUTHENTICATE: the gateway "
-			             "refused the credentials (offers %s)",
-			             sch);
+			rdd__gw_fail(
+			    g, RDD_GW_AUTH_FAILED, now,
+			    "401 after the NTLM AUTHENTICATE: the gateway "
+			    "refused the credentials (offers %s)",
+			    sch);
 			return n;
 		}
 		if (g->cfg.credentials == NULL) {
-			rdd__gw_fail(g, RDD_GW_AUTH_NO_CREDENTIALS, now,
-			             "401: the gateway asks for sign-in (offers "
-			             "%s) and no credentials were given",
-			             sch);
+			rdd__gw_fail(
+			    g, RDD_GW_AUTH_NO_CREDENTIALS, now,
+			    "401: the gateway asks for sign-in (offers "
+			    "%s) and no credentials were given",
+			    sch);
 			return n;
 		}
 		if (r->ntlm_token.len > 0) {
 			if (!skip_body(g)) {
-				rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-				             "401 with an NTLM CHALLENGE but no "
-				             "body length: the sign-in cannot "
-				             "go on on this connection");
+				rdd__gw_fail(
+				    g, RDD_GW_MALFORMED, now,
+				    "401 with an NTLM CHALLENGE but no "
+				    "body length: the sign-in cannot "
+				    "go on on this connection");
 				return n;
 			}
 			send_authenticate(g, now);
@@ -406,10 +411,11 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		}
 		if (!(r->schemes & RDD_HTTP_AUTH_NTLM) &&
 		    (r->schemes & RDD_HTTP_AUTH_NEGOTIATE)) {
-			rdd__gw_fail(g, RDD_GW_AUTH_KERBEROS, now,
-			             "401 offering %s only, no NTLM: the gateway "
-			             "requires Kerberos",
-			             sch);
+			rdd__gw_fail(
+			    g, RDD_GW_AUTH_KERBEROS, now,
+			    "401 offering %s only, no NTLM: the gateway "
+			    "requires Kerberos",
+			    sch);
 			return n;
 		}
 		rdd__gw_fail(g, RDD_GW_AUTH_FAILED, now,
@@ -428,9 +434,10 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		(void)send_rpc_probe(g, now);
 		return 0;
 	default:
-		rdd__gw_fail(g, RDD_GW_HTTP_STATUS, now,
-		             "HTTP %u to RDG_OUT_DATA on /remoteDesktopGateway/",
-		             (unsigned)st);
+		rdd__gw_fail(
+		    g, RDD_GW_HTTP_STATUS, now,
+		    "HTTP %u to RDG_OUT_DATA on /remoteDesktopGateway/",
+		    (unsigned)st);
 		return n;
 	}
 }
@@ -450,10 +457,11 @@ rdd__gw_http_recv(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 				rc = rdd_http_body_next(&g->body, &in, &data);
 			} while (rc == 0 && rdd_cur_left(&in) > 0);
 			if (rc < 0) {
-				rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-				             "the body of HTTP %u is not framed "
-				             "as its head says",
-				             (unsigned)g->info->status);
+				rdd__gw_fail(
+				    g, RDD_GW_MALFORMED, now,
+				    "the body of HTTP %u is not framed "
+				    "as its head says",
+				    (unsigned)g->info->status);
 				return;
 			}
 			p += n - rdd_cur_left(&in);
@@ -466,12 +474,13 @@ rdd__gw_http_recv(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 			int rc = rdd_http_resp_feed(&g->resp, p, n, &used);
 
 			if (rc < 0) {
-				rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-				             "the gateway's answer is not HTTP/1.1 "
-				             "(or its head is over %u bytes or %u "
-				             "lines)",
-				             (unsigned)RDD_HTTP_MAX_HEAD,
-				             (unsigned)RDD_HTTP_MAX_HEADERS);
+				rdd__gw_fail(
+				    g, RDD_GW_MALFORMED, now,
+				    "the gateway's answer is not HTTP/1.1 "
+				    "(or its head is over %u bytes or %u "
+				    "lines)",
+				    (unsigned)RDD_HTTP_MAX_HEAD,
+				    (unsigned)RDD_HTTP_MAX_HEADERS);
 				return;
 			}
 			p += used;
@@ -489,9 +498,10 @@ bool
 rdd__gw_http_closed(struct rdd_gw *g, uint64_t now)
 {
 	if (g->req == GW_REQ_RPC) {
-		rdd__gw_fail(g, RDD_GW_HTTP_STATUS, now,
-		             "HTTP 404 to RDG_OUT_DATA on /remoteDesktopGateway/, "
-		             "and the connection closed on RPC_IN_DATA");
+		rdd__gw_fail(
+		    g, RDD_GW_HTTP_STATUS, now,
+		    "HTTP 404 to RDG_OUT_DATA on /remoteDesktopGateway/, "
+		    "and the connection closed on RPC_IN_DATA");
 		return true;
 	}
 	return false;

@@ -62,7 +62,7 @@ struct rdd_gw {
 	/* HTTP. */
 	struct rdd_http_resp resp;
 	enum gw_req req;
-	bool skipping;    /* reading the body of an answer we go past */
+	bool skipping; /* reading the body of an answer we go past */
 	struct rdd_http_body body;
 	bool after_skip;  /* what to send once the body is read: */
 	bool send_auth;   /*   the AUTHENTICATE request */

@@ -19,8 +19,7 @@
 	(RDD_TSGU_CAP_QUAR_SOH | RDD_TSGU_CAP_MESSAGING_CONSENT_SIGN |         \
 	 RDD_TSGU_CAP_MESSAGING_SERVICE_MSG)
 
-static void
-tracef(struct rdd_gw *g, const char *fmt, ...)
+static void tracef(struct rdd_gw *g, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -88,9 +87,8 @@ channel_open(struct rdd_gw *g, uint64_t now)
 	rdd__gw_step(g, RDD_GW_STEP_DATA, now);
 	in->outcome = RDD_GW_OK;
 	snprintf(in->detail, sizeof(in->detail),
-	         "channel %u to %.120s port %u open",
-	         (unsigned)in->channel_id, in->resource,
-	         (unsigned)in->resource_port);
+	         "channel %u to %.120s port %u open", (unsigned)in->channel_id,
+	         in->resource, (unsigned)in->resource_port);
 	if (g->attempt != NULL) {
 		g->attempt->tcp = RDD_TCP_OK;
 		g->attempt->tcp_start_ms = in->channel_start_ms;
@@ -234,7 +232,7 @@ step_answer(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 	             in->step == RDD_GW_STEP_HANDSHAKE ? "HANDSHAKE_REQUEST"
 	             : in->step == RDD_GW_STEP_TUNNEL_CREATE ? "TUNNEL_CREATE"
 	             : in->step == RDD_GW_STEP_TUNNEL_AUTH   ? "TUNNEL_AUTH"
-	                                                     : "CHANNEL_CREATE");
+	                                                   : "CHANNEL_CREATE");
 }
 
 static void
@@ -325,10 +323,11 @@ tsgu_bytes(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-			             "not an MS-TSGU packet (packetLength below 8 "
-			             "or over %u)",
-			             (unsigned)RDD_TSGU_MAX_PACKET);
+			rdd__gw_fail(
+			    g, RDD_GW_MALFORMED, now,
+			    "not an MS-TSGU packet (packetLength below 8 "
+			    "or over %u)",
+			    (unsigned)RDD_TSGU_MAX_PACKET);
 			return;
 		}
 		on_packet(g, &pk, now);
@@ -400,8 +399,8 @@ rdd__gw_ws_recv(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 			rdd__gw_random(g, mask, sizeof(mask));
 			rdd_buf_init(&b, g->frame, GW_FRAME_CAP);
 			if (rdd_ws_build_frame(&b, RDD_WS_OP_PONG, true, mask,
-			                       ctl, rdd_cur_left(&f.payload)) ==
-			    0)
+			                       ctl,
+			                       rdd_cur_left(&f.payload)) == 0)
 				(void)rdd__gw_write(g, g->frame, b.len, now);
 			break;
 		case RDD_WS_OP_CLOSE:

@@ -38,11 +38,24 @@ rdd_gw_step_name(enum rdd_gw_step s)
 }
 
 static const char *const gw_outcome_names[] = {
-    "not_run",     "ok",        "dns_failed",    "tcp_failed",
-    "tls_failed",  "http_status", "auth_failed", "auth_kerberos",
-    "auth_no_credentials", "rpc_only", "legacy_only", "bad_upgrade",
-    "refused",     "closed",    "reset",         "timeout",
-    "malformed",   "error",
+    "not_run",
+    "ok",
+    "dns_failed",
+    "tcp_failed",
+    "tls_failed",
+    "http_status",
+    "auth_failed",
+    "auth_kerberos",
+    "auth_no_credentials",
+    "rpc_only",
+    "legacy_only",
+    "bad_upgrade",
+    "refused",
+    "closed",
+    "reset",
+    "timeout",
+    "malformed",
+    "error",
 };
 
 const char *

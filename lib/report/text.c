@@ -258,8 +258,10 @@ static int
 phase_at(const struct rdd_observation *obs, int k)
 {
 	static const int gw_first[] = {
-	    RDD_PHASE_GATEWAY_TLS,    RDD_PHASE_GATEWAY_HTTP,
-	    RDD_PHASE_GATEWAY_TUNNEL, RDD_PHASE_GATEWAY_CHANNEL,
+	    RDD_PHASE_GATEWAY_TLS,
+	    RDD_PHASE_GATEWAY_HTTP,
+	    RDD_PHASE_GATEWAY_TUNNEL,
+	    RDD_PHASE_GATEWAY_CHANNEL,
 	};
 	int n = (int)(sizeof(gw_first) / sizeof(gw_first[0]));
 

@@ -65,9 +65,9 @@ rule_cert(struct ctx *c, const struct rdd_gateway_info *g)
 		    rdd__fmt_date(cert->not_after, true, date, sizeof(date)),
 		    rdd__fmt_span(now - cert->not_after, span, sizeof(span)),
 		    cert->subject);
-		rdd__set_headline(d, "the RD Gateway's certificate expired %s",
-		                  rdd__fmt_date(cert->not_after, false, date,
-		                                sizeof(date)));
+		rdd__set_headline(
+		    d, "the RD Gateway's certificate expired %s",
+		    rdd__fmt_date(cert->not_after, false, date, sizeof(date)));
 	} else if (now > 0 && cert->not_before > now) {
 		d = rdd__emit(
 		    c, RDD_CAUSE_GATEWAY_CERT_EXPIRED,
@@ -76,39 +76,38 @@ rule_cert(struct ctx *c, const struct rdd_gateway_info *g)
 		    rdd__fmt_date(cert->not_before, true, date, sizeof(date)),
 		    rdd__fmt_span(cert->not_before - now, span, sizeof(span)),
 		    cert->subject);
-		rdd__set_headline(d,
-		                  "the RD Gateway's certificate is not valid yet");
+		rdd__set_headline(
+		    d, "the RD Gateway's certificate is not valid yet");
 	}
 	if (cert->name_match == 0) {
 		size_t i;
 
-		d = rdd__emit(c, RDD_CAUSE_GATEWAY_CERT_NAME_MISMATCH,
-		              "gateway name %s; certificate %s%s",
-		              cert->name_checked[0] ? cert->name_checked
-		                                    : g->host,
-		              cert->common_name[0] ? "CN=" : "no CN",
-		              cert->common_name);
+		d = rdd__emit(
+		    c, RDD_CAUSE_GATEWAY_CERT_NAME_MISMATCH,
+		    "gateway name %s; certificate %s%s",
+		    cert->name_checked[0] ? cert->name_checked : g->host,
+		    cert->common_name[0] ? "CN=" : "no CN", cert->common_name);
 		for (i = 0; d != NULL && i < cert->n_san && i < RDD_MAX_SAN;
 		     i++)
 			rdd__append(d->f.evidence, sizeof(d->f.evidence),
 			            "%s%s", i == 0 ? ", SAN " : ", ",
 			            cert->san[i]);
-		rdd__set_headline(d, "the RD Gateway's certificate is not for "
-		                     "the name %s",
+		rdd__set_headline(d,
+		                  "the RD Gateway's certificate is not for "
+		                  "the name %s",
 		                  g->host);
 	}
 	if (cert->self_signed) {
 		d = rdd__emit(c, RDD_CAUSE_GATEWAY_CERT_UNTRUSTED,
 		              "gateway %s: self-signed (issuer = subject: %s)",
 		              g->host, cert->issuer);
-		rdd__set_headline(d,
-		                  "the RD Gateway's certificate is self-signed");
+		rdd__set_headline(
+		    d, "the RD Gateway's certificate is self-signed");
 	} else if (cert->trusted == 0) {
-		d = rdd__emit(c, RDD_CAUSE_GATEWAY_CERT_UNTRUSTED,
-		              "gateway %s: issuer %s: %s", g->host,
-		              cert->issuer,
-		              cert->trust_error[0] ? cert->trust_error
-		                                   : "not trusted");
+		d = rdd__emit(
+		    c, RDD_CAUSE_GATEWAY_CERT_UNTRUSTED,
+		    "gateway %s: issuer %s: %s", g->host, cert->issuer,
+		    cert->trust_error[0] ? cert->trust_error : "not trusted");
 		rdd__set_headline(d, "the RD Gateway's certificate does not "
 		                     "chain to a trusted root");
 	}
@@ -128,15 +127,17 @@ name_forms(const char *host, char *dst, size_t cap)
 		         "computer's FQDN or NetBIOS name instead",
 		         host);
 	else if (dot != NULL)
-		snprintf(dst, cap,
-		         "%.100s is an FQDN: the policy may list the NetBIOS name "
-		         "%.*s or the IP address instead",
-		         host, (int)(dot - host > 63 ? 63 : dot - host), host);
+		snprintf(
+		    dst, cap,
+		    "%.100s is an FQDN: the policy may list the NetBIOS name "
+		    "%.*s or the IP address instead",
+		    host, (int)(dot - host > 63 ? 63 : dot - host), host);
 	else
-		snprintf(dst, cap,
-		         "%.100s is a NetBIOS name: the policy may list the FQDN "
-		         "or the IP address instead",
-		         host);
+		snprintf(
+		    dst, cap,
+		    "%.100s is a NetBIOS name: the policy may list the FQDN "
+		    "or the IP address instead",
+		    host);
 }
 
 static void
@@ -161,13 +162,14 @@ rule_refused(struct ctx *c, const struct rdd_gateway_info *g)
 		d = rdd__emit(c, RDD_CAUSE_GATEWAY_CAPABILITY_MISMATCH, "%s",
 		              g->detail);
 		rdd__set_headline(d, "the RD Gateway refused the %s (%s)",
-		                  rdd_gw_step_name(g->step), code_name(g->code));
+		                  rdd_gw_step_name(g->step),
+		                  code_name(g->code));
 		return;
 	case 0x800759DBu: /* E_PROXY_NAP_ACCESSDENIED */
 	case 0x800759EDu: /* E_PROXY_QUARANTINE_ACCESSDENIED */
 		d = rdd__emit(c, RDD_CAUSE_GATEWAY_CONNECTION_POLICY_DENIED,
-		              "%s (signed in as %s%s%s)", g->detail,
-		              g->domain, g->domain[0] ? "\\" : "",
+		              "%s (signed in as %s%s%s)", g->detail, g->domain,
+		              g->domain[0] ? "\\" : "",
 		              g->user[0] ? g->user : "nobody");
 		rdd__set_headline(d, "the RD Gateway's connection policy (CAP) "
 		                     "refuses the user");
@@ -193,14 +195,16 @@ rule_refused(struct ctx *c, const struct rdd_gateway_info *g)
 	case 0x800759E6u: /* E_PROXY_MAXCONNECTIONSREACHED */
 		d = rdd__emit(c, RDD_CAUSE_GATEWAY_MAX_CONNECTIONS, "%s",
 		              g->detail);
-		rdd__set_headline(d, "the RD Gateway has reached its connection "
-		                     "limit");
+		rdd__set_headline(d,
+		                  "the RD Gateway has reached its connection "
+		                  "limit");
 		return;
 	default:
 		d = rdd__emit_in(c, RDD_CAUSE_GATEWAY_ERROR, ph, "%s at %s",
 		                 g->detail, rdd_gw_step_name(g->step));
 		rdd__set_headline(d, "the RD Gateway refused the %s (%s)",
-		                  rdd_gw_step_name(g->step), code_name(g->code));
+		                  rdd_gw_step_name(g->step),
+		                  code_name(g->code));
 		return;
 	}
 }
@@ -215,21 +219,23 @@ rule_http(struct ctx *c, const struct rdd_gateway_info *g)
 		d = rdd__emit(c, RDD_CAUSE_GATEWAY_NOT_FOUND, "%s%s%s",
 		              g->detail, g->server[0] ? "; Server: " : "",
 		              g->server);
-		rdd__set_headline(d, "%s is not an RD Gateway with the HTTP "
-		                     "transport (HTTP %u)",
+		rdd__set_headline(d,
+		                  "%s is not an RD Gateway with the HTTP "
+		                  "transport (HTTP %u)",
 		                  g->host, st);
 	} else if (st == 403 || st == 405 || st == 501 ||
 	           (st >= 300 && st < 400)) {
 		d = rdd__emit(c, RDD_CAUSE_GATEWAY_FORBIDDEN, "%s (%s)%s%s",
-		              g->detail, g->reason, g->server[0] ? "; Server: " : "",
-		              g->server);
-		rdd__set_headline(d, "the gateway's web server refuses the "
-		                     "request (HTTP %u)",
+		              g->detail, g->reason,
+		              g->server[0] ? "; Server: " : "", g->server);
+		rdd__set_headline(d,
+		                  "the gateway's web server refuses the "
+		                  "request (HTTP %u)",
 		                  st);
 	} else if (st >= 500) {
 		d = rdd__emit(c, RDD_CAUSE_GATEWAY_UNAVAILABLE, "%s (%s)%s%s",
-		              g->detail, g->reason, g->server[0] ? "; Server: " : "",
-		              g->server);
+		              g->detail, g->reason,
+		              g->server[0] ? "; Server: " : "", g->server);
 		rdd__set_headline(d, "the RD Gateway is unavailable (HTTP %u)",
 		                  st);
 	} else {
@@ -256,28 +262,29 @@ rdd__rules_gateway(struct ctx *c)
 		return;
 	case RDD_GW_OK:
 		if (g->close_channel) {
-			d = rdd__emit(c, RDD_CAUSE_GATEWAY_CLOSED,
-			              "CLOSE_CHANNEL 0x%08X %s at %.0f ms, after "
-			              "%llu bytes from the computer",
-			              g->close_status, code_name(g->close_status),
-			              g->close_at_ms,
-			              (unsigned long long)g->bytes_received);
-			rdd__set_headline(d,
-			                  "the RD Gateway closed the channel (%s)",
-			                  code_name(g->close_status));
+			d = rdd__emit(
+			    c, RDD_CAUSE_GATEWAY_CLOSED,
+			    "CLOSE_CHANNEL 0x%08X %s at %.0f ms, after "
+			    "%llu bytes from the computer",
+			    g->close_status, code_name(g->close_status),
+			    g->close_at_ms,
+			    (unsigned long long)g->bytes_received);
+			rdd__set_headline(
+			    d, "the RD Gateway closed the channel (%s)",
+			    code_name(g->close_status));
 		}
 		return;
 	case RDD_GW_DNS_FAILED:
 	case RDD_GW_TCP_FAILED:
-		d = rdd__emit(c, RDD_CAUSE_GATEWAY_UNREACHABLE, "%s", g->detail);
+		d = rdd__emit(c, RDD_CAUSE_GATEWAY_UNREACHABLE, "%s",
+		              g->detail);
 		rdd__set_headline(d, "the RD Gateway %s cannot be reached",
 		                  g->host);
 		return;
 	case RDD_GW_TLS_FAILED:
-		d = rdd__emit_in(c, RDD_CAUSE_GATEWAY_ERROR,
-		                 RDD_PHASE_GATEWAY_TLS,
-		                 "TLS with the gateway %s failed: %s", g->host,
-		                 g->detail);
+		d = rdd__emit_in(
+		    c, RDD_CAUSE_GATEWAY_ERROR, RDD_PHASE_GATEWAY_TLS,
+		    "TLS with the gateway %s failed: %s", g->host, g->detail);
 		rdd__set_headline(d, "TLS with the RD Gateway fails");
 		return;
 	case RDD_GW_HTTP_STATUS:
@@ -314,21 +321,23 @@ rdd__rules_gateway(struct ctx *c)
 	case RDD_GW_RESET:
 		if (g->step == RDD_GW_STEP_TLS) {
 			d = rdd__emit_in(c, RDD_CAUSE_GATEWAY_ERROR,
-			                 RDD_PHASE_GATEWAY_TLS, "%s", g->detail);
+			                 RDD_PHASE_GATEWAY_TLS, "%s",
+			                 g->detail);
 			rdd__set_headline(d, "TLS with the RD Gateway fails");
 			return;
 		}
 		d = rdd__emit_in(c, RDD_CAUSE_GATEWAY_CLOSED, ph, "%s at %s",
 		                 g->detail, rdd_gw_step_name(g->step));
-		rdd__set_headline(d, "the RD Gateway closed the connection at %s",
+		rdd__set_headline(d,
+		                  "the RD Gateway closed the connection at %s",
 		                  rdd_gw_step_name(g->step));
 		return;
 	case RDD_GW_TIMEOUT:
 		if (g->step <= RDD_GW_STEP_TCP) {
 			d = rdd__emit(c, RDD_CAUSE_GATEWAY_UNREACHABLE, "%s",
 			              g->detail);
-			rdd__set_headline(d, "the RD Gateway %s does not answer",
-			                  g->host);
+			rdd__set_headline(
+			    d, "the RD Gateway %s does not answer", g->host);
 			return;
 		}
 		d = rdd__emit_in(c, RDD_CAUSE_GATEWAY_ERROR, ph, "%s at %s",

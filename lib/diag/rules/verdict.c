@@ -134,7 +134,7 @@ rdd__verdict(struct ctx *c, struct rdd_diagnosis *out)
 	    obs->phases[RDD_PHASE_RESOLVE].status == RDD_STATUS_TIMEOUT;
 
 	sum[0] = '\0';
-	if (obs->n_attempts == 0 && !resolve_failed) {
+	if (obs->n_attempts == 0 && !resolve_failed && !obs->gateway.present) {
 		out->status = RDD_VERDICT_UNKNOWN;
 		out->failed_phase = -1;
 		rdd__append(sum, cap,
