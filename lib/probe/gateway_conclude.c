@@ -75,6 +75,17 @@ rdd_gw_conclude(struct rdd_observation *obs)
 	         (unsigned)g->resource_port);
 	phase(g, &ph[RDD_PHASE_GATEWAY_CHANNEL], RDD_GW_STEP_CHANNEL,
 	      RDD_GW_STEP_CHANNEL, g->channel_start_ms, g->channel_ms, d);
+	if (g->step == RDD_GW_STEP_DATA && g->close_channel) {
+		/* Open, then closed by the gateway during the target's walk. */
+		snprintf(d, sizeof(d),
+		         "channel %u to %.120s port %u closed by the gateway "
+		         "(CLOSE_CHANNEL 0x%08X) at %.0f ms",
+		         (unsigned)g->channel_id, g->resource,
+		         (unsigned)g->resource_port, (unsigned)g->close_status,
+		         g->close_at_ms);
+		set(&ph[RDD_PHASE_GATEWAY_CHANNEL], RDD_STATUS_FAILED,
+		    g->channel_start_ms, g->channel_ms, d);
+	}
 
 	/* The target's name and TCP connection are the gateway's. */
 	ph[RDD_PHASE_RESOLVE].present = false;

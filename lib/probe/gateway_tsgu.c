@@ -265,6 +265,8 @@ on_packet(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 		}
 		in->close_channel = true;
 		in->close_status = status;
+		in->has_code = true;
+		in->code = status;
 		in->close_at_ms = rdd__gw_ms(g, now);
 		tracef(g, "<- CLOSE_CHANNEL 0x%08X", (unsigned)status);
 		SEND_PKT(g, now, rdd_tsgu_build_close(&b_, true, 0));

@@ -14,6 +14,13 @@ first_failed_phase(const struct rdd_observation *obs)
 {
 	int p;
 
+	/* Through a gateway its phases come first: a channel it closed
+	 * explains the target's phase that broke off. */
+	for (p = RDD_PHASE_GATEWAY_TLS;
+	     obs->gateway.present && p <= RDD_PHASE_GATEWAY_CHANNEL; p++)
+		if (obs->phases[p].status == RDD_STATUS_FAILED ||
+		    obs->phases[p].status == RDD_STATUS_TIMEOUT)
+			return p;
 	/* UDP and network measurements do not stop a default client. */
 	for (p = RDD_PHASE_RESOLVE; p <= RDD_PHASE_ACTIVATION; p++)
 		if (obs->phases[p].status == RDD_STATUS_FAILED ||
