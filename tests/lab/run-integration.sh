@@ -312,6 +312,10 @@ n=$((n + krb_ran))
 . "$HERE/rdpfile.bash"
 rdpfile_all "$FILTER"
 n=$((n + rdpfile_ran))
+# check --gateway through the lab's RD Gateway (gwsrv), every fault switch.
+. "$HERE/gateway-check.bash"
+gateway_check_all "$FILTER"
+n=$((n + gwc_ran))
 # rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
 . "$HERE/pcap.bash"
 pcap_all
