@@ -322,7 +322,7 @@ cp_sent(struct conn *c, size_t n)
 	if (c->gw != NULL)
 		rdd_gw_sent(c->gw, n);
 	else
-		cp_sent(c, n);
+		rdd_probe_sent(c->probe, n);
 }
 
 static bool
