@@ -600,6 +600,20 @@ cmd_check(int argc, char **argv)
 		}
 		snprintf(host, sizeof(host), "%s", use.host);
 		target_port = use.port;
+		/* gatewayusagemethod:i:1: mstsc always goes through the
+		 * file's gateway, and so does the check (unless --gateway
+		 * names another). */
+		if (opt.gateway == NULL &&
+		    rdpf->v[RDD_RDPK_GATEWAYHOSTNAME].set &&
+		    rdpf->v[RDD_RDPK_GATEWAYHOSTNAME].s[0] != '\0' &&
+		    rdpf->v[RDD_RDPK_GATEWAYUSAGEMETHOD].set &&
+		    rdpf->v[RDD_RDPK_GATEWAYUSAGEMETHOD].i == 1 &&
+		    parse_target(rdpf->v[RDD_RDPK_GATEWAYHOSTNAME].s, gw_host,
+		                 sizeof(gw_host), &gw_port) == 0) {
+			opt.gateway = gw_host;
+			opt.gateway_port =
+			    gw_port > 0 ? (uint16_t)gw_port : 443;
+		}
 	} else if (parse_target(argv[optind], host, sizeof(host),
 	                        &target_port) != 0) {
 		fprintf(stderr, "rdpdoctor: bad target '%s'\n", argv[optind]);

@@ -233,6 +233,15 @@ gateway_notes(struct notes *ns, const struct rdd_rdpfile *f,
 	}
 	switch (um->i) {
 	case 1:
+		if (obs != NULL && obs->gateway.present) {
+			note(ns, "gateway-walked", RDD_NOTE_INFO, um->line,
+			     "mstsc connects through the RD Gateway %s "
+			     "(gatewayusagemethod:i:1, always), and so did "
+			     "this check: the gateway's phases come first, "
+			     "then %s:%u's own through its channel.%s",
+			     gw, use->host, use->port, profile);
+			break;
+		}
 		note(ns, "gateway-not-walked", RDD_NOTE_WARNING, um->line,
 		     "mstsc connects through the RD Gateway %s "
 		     "(gatewayusagemethod:i:1, always). rdpdoctor cannot walk "
