@@ -20,6 +20,8 @@
 #                                gateway-resource-policy-denied, the evidence
 #                                suggesting the NetBIOS form
 #   gateway-check-wrong-password gateway-auth-failed (401 after NTLM)
+#   gateway-check-shadow-logon   alice's NLA logon to the FreeRDP shadow
+#                                server through the channel, activation
 #   gateway-check-no-listener    nothing on the gateway's port:
 #                                gateway-unreachable (ECONNREFUSED)
 #
@@ -58,15 +60,16 @@ gwc_stop() {
 	[ -n "${GWC_START:-}" ] || lab gateway stop >/dev/null 2>&1
 }
 
-# gwc_check NAME TARGET [PASSWORD_FILE [GW]]: the check through the
-# gateway; JSON, stderr, exit status and seconds in $work/NAME.*.
+# gwc_check NAME TARGET [PASSWORD_FILE [GW [OPTIONS...]]]: the check
+# through the gateway; JSON, stderr, exit status and ms in $work/NAME.*.
 gwc_check() {
 	local name=$1 target=$2 pw=${3:-$LAB_DIR/gateway/gwuser.pw}
 	local gw=${4:-$GWC_GW} t0=${EPOCHREALTIME/./}
+	shift 4 2>/dev/null || shift $#
 	ip netns exec rdpcli "$TOOL" check --json --timeout 2 --samples 0 \
 	    --no-udp --ca-file "$LAB_DIR/certs/ca/ca.crt" --gateway "$gw" \
 	    --gateway-user 'LAB\gwuser' --gateway-password-file "$pw" \
-	    "$target" >"$work/$name.out" 2>"$work/$name.err"
+	    "$@" "$target" >"$work/$name.out" 2>"$work/$name.err"
 	echo $? >"$work/$name.rc"
 	echo $(((${EPOCHREALTIME/./} - t0) / 1000)) >"$work/$name.ms"
 }
@@ -165,6 +168,22 @@ gwc_wrong_password() {
 	    gwc_ok $name "401 after AUTHENTICATE"
 }
 
+# NLA through the tunnel: alice logs on to the FreeRDP shadow server.
+gwc_logon() {
+	local name=gateway-check-shadow-logon
+	gwc_start none || { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name shadow.rdpsrv.lab "" "" --user alice \
+	    --password-file "$LAB_DIR/shadow/alice.pw"
+	if jq -e '.logon.outcome == "ok" and
+	    (.phases[] | select(.phase == "activation") | .status) == "ok"
+	    and .gateway.outcome == "ok"' "$work/$name.out" >/dev/null 2>&1 &&
+	    [ "$(cat "$work/$name.rc")" -le 1 ]; then
+		gwc_ok $name "NLA logon and activation through the channel"
+	else
+		gwc_fail $name "rc $(cat "$work/$name.rc"): $(jq -c '[.logon.outcome, .verdict.summary]' "$work/$name.out" 2>/dev/null)"
+	fi
+}
+
 gwc_no_listener() {
 	local name=gateway-check-no-listener
 	gwc_check $name tls.rdpsrv.lab "" "${GWC_GW%%:*}:4433"
@@ -227,12 +246,13 @@ gateway_check_all() {
 		    '^gateway-'
 	fi
 	for name in gateway-check-rap-name gateway-check-wrong-password \
-	    gateway-check-no-listener; do
+	    gateway-check-shadow-logon gateway-check-no-listener; do
 		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
 		gwc_ran=$((gwc_ran + 1))
 		case $name in
 		*rap-name) gwc_rap ;;
 		*wrong-password) gwc_wrong_password ;;
+		*shadow-logon) gwc_logon ;;
 		*no-listener) gwc_no_listener ;;
 		esac
 	done
