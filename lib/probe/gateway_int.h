@@ -82,6 +82,9 @@ struct rdd_gw {
 	uint8_t frame[GW_FRAME_CAP];
 	uint8_t pkt[RDD_TSGU_HEADER + 2 + RDD_TSGU_MAX_DATA];
 	bool ws_fragmented; /* a data frame without FIN came */
+	/* fuzz/fuzz_gateway.c only: what the walk writes is dropped, so
+	 * that the layers above TLS run without a TLS peer. */
+	bool sink;
 };
 
 double rdd__gw_ms(const struct rdd_gw *g, uint64_t now_us);
