@@ -209,7 +209,7 @@ tls_done(struct rdd_gw *g, uint64_t now)
 	struct rdd_gateway_info *in = g->info;
 
 	in->tls_outcome = RDD_TLS_OK;
-	rdd__tls_fill_info(g->tls, &in->tls, "GW", g->cfg.gateway_host);
+	rdd__tls_fill_info(g->tls, &in->tls, "", g->cfg.gateway_host);
 	rdd__tls_verify_chain(g->tls, g->cfg.trust_store, g->cfg.verify_at,
 	                      &in->tls.cert);
 	tracef(g, "TLS to the gateway: %s %s", in->tls.version, in->tls.cipher);

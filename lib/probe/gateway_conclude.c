@@ -96,6 +96,15 @@ rdd_gw_conclude(struct rdd_observation *obs)
 		set(&ph[RDD_PHASE_TCP], RDD_STATUS_OK, g->channel_start_ms,
 		    g->channel_ms, d);
 	} else {
+		int p;
+
 		ph[RDD_PHASE_TCP].present = false;
+		/* Not "TCP connection failed": the gateway stopped first. */
+		for (p = RDD_PHASE_X224; p <= RDD_PHASE_ACTIVATION; p++)
+			if (ph[p].present && ph[p].status == RDD_STATUS_SKIPPED)
+				snprintf(
+				    ph[p].detail, sizeof(ph[p].detail),
+				    "not reached: the gateway's channel to "
+				    "the target did not open");
 	}
 }
