@@ -340,6 +340,23 @@ rdd__rules_gateway(struct ctx *c)
 			    d, "the RD Gateway %s does not answer", g->host);
 			return;
 		}
+		if (g->step == RDD_GW_STEP_CHANNEL) {
+			/* The gateway answers CHANNEL_CREATE once its own
+			 * connect to the target ends: a dropped port keeps
+			 * it trying longer than the check waits. */
+			d = rdd__emit(
+			    c, RDD_CAUSE_GATEWAY_TARGET_UNREACHABLE,
+			    "no CHANNEL_RESPONSE for %s port %u: %s; "
+			    "the gateway is most likely still "
+			    "trying to connect to it (a dropped port)",
+			    g->resource, (unsigned)g->resource_port, g->detail);
+			rdd__set_headline(
+			    d,
+			    "the RD Gateway gets no answer from %s "
+			    "port %u",
+			    g->resource, (unsigned)g->resource_port);
+			return;
+		}
 		d = rdd__emit_in(c, RDD_CAUSE_GATEWAY_ERROR, ph, "%s at %s",
 		                 g->detail, rdd_gw_step_name(g->step));
 		rdd__set_headline(d, "the RD Gateway does not answer at %s",

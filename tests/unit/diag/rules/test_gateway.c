@@ -183,6 +183,10 @@ test_gateway_http(void **state)
 	expect_at("gateway-error", RDD_PHASE_GATEWAY_HTTP);
 	assert_int_equal(obs.phases[RDD_PHASE_GATEWAY_HTTP].status,
 	                 RDD_STATUS_TIMEOUT);
+	/* No CHANNEL_RESPONSE in time: the gateway still connecting. */
+	gw(RDD_GW_TIMEOUT, RDD_GW_STEP_CHANNEL, "no answer");
+	expect_at("gateway-target-unreachable", RDD_PHASE_GATEWAY_CHANNEL);
+	assert_has(diag.summary, "no answer from");
 }
 
 static void
