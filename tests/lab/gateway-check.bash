@@ -13,6 +13,9 @@
 #                                healthy gateway: gateway-target-unreachable
 #                                (E_PROXY_TS_CONNECTFAILED), not a RAP
 #                                refusal and not a certificate problem
+#   gateway-check-target-dropped dropped.rdpsrv.lab (SYN dropped): no
+#                                CHANNEL_RESPONSE within the timeout, the
+#                                gateway still connecting: the same finding
 #   gateway-check-target-expired expired.rdpsrv.lab: the gateway phases ok,
 #                                the target's own cert-expired in phase tls
 #   gateway-check-rap-name       a RAP that lists only the NetBIOS name TLS:
@@ -237,6 +240,12 @@ gateway_check_all() {
 	if [ -z "$filter" ] || [[ $name =~ $filter ]]; then
 		gwc_ran=$((gwc_ran + 1))
 		gwc_target $name refused.rdpsrv.lab gateway-target-unreachable \
+		    gateway-channel 'policy|cert'
+	fi
+	name=gateway-check-target-dropped
+	if [ -z "$filter" ] || [[ $name =~ $filter ]]; then
+		gwc_ran=$((gwc_ran + 1))
+		gwc_target $name dropped.rdpsrv.lab gateway-target-unreachable \
 		    gateway-channel 'policy|cert'
 	fi
 	name=gateway-check-target-expired
