@@ -100,6 +100,17 @@ check_usage(FILE *f)
 	    "                       a password, for their clock and etypes\n"
 	    "      --kdc HOST[:PORT]  the KDC to ask (default: DNS SRV\n"
 	    "                       _kerberos._udp/_tcp of the realm)\n"
+	    "      --gateway GW[:PORT]  reach the target through this RD\n"
+	    "                       Gateway (HTTPS, port 443 by default):\n"
+	    "                       its certificate, sign-in, tunnel and\n"
+	    "                       channel, then the target's walk inside\n"
+	    "      --gateway-user [DOMAIN\\]NAME  sign in to the gateway as\n"
+	    "                       NAME (default: --user's account, as\n"
+	    "                       mstsc does); the password comes from\n"
+	    "                       --gateway-password-file, else\n"
+	    "                       RDPDOCTOR_GATEWAY_PASSWORD, else the\n"
+	    "                       terminal\n"
+	    "      --gateway-password-file FILE  the gateway's password\n"
 	    "      --client-error CODE[/EXT]  the error the client showed\n"
 	    "                       (0x904/0x7): the report leads with the\n"
 	    "                       findings that explain it\n"
@@ -201,6 +212,7 @@ enum { OPT_STOP_AFTER = 500, OPT_LICENSING, OPT_CHANNELS };
 enum { OPT_USER = 600, OPT_PASSWORD_FILE, OPT_LOGON };
 enum { OPT_HTML = 700, OPT_NAGIOS };
 enum { OPT_REALM = 800, OPT_KDC };
+enum { OPT_GATEWAY = 820, OPT_GATEWAY_USER, OPT_GATEWAY_PASSWORD_FILE };
 
 /* A saved connection file: the operand ends in ".rdp" (any case). */
 static bool
@@ -323,6 +335,10 @@ const struct option check_longopts[] = {
     {"nagios", no_argument, NULL, OPT_NAGIOS},
     {"realm", required_argument, NULL, OPT_REALM},
     {"kdc", required_argument, NULL, OPT_KDC},
+    {"gateway", required_argument, NULL, OPT_GATEWAY},
+    {"gateway-user", required_argument, NULL, OPT_GATEWAY_USER},
+    {"gateway-password-file", required_argument, NULL,
+     OPT_GATEWAY_PASSWORD_FILE},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -336,6 +352,7 @@ const struct cmd_optarg check_optargs[] = {
     {"licensing", licensing_values, false},
     {"ca-file", NULL, true},
     {"password-file", NULL, true},
+    {"gateway-password-file", NULL, true},
     {"html", NULL, true},
     {NULL, NULL, false},
 };
@@ -354,6 +371,11 @@ cmd_check(int argc, char **argv)
 	uint32_t ce_code = 0, ce_ext = 0;
 	int ch, port = -1, target_port = -1, rc, port_udp;
 	const char *ca_file = NULL, *user = NULL, *password_file = NULL;
+	const char *gw_user = NULL, *gw_password_file = NULL;
+	char gw_host[RDD_STR];
+	int gw_port = -1;
+	static struct rdd_credentials gw_creds;
+	char *gw_password = NULL;
 	static const char *channel_names[MAX_CHANNELS];
 	static struct rdd_credentials creds;
 	char *password = NULL;
@@ -474,6 +496,25 @@ cmd_check(int argc, char **argv)
 			}
 			opt.realm = optarg;
 			break;
+		case OPT_GATEWAY:
+			if (parse_target(optarg, gw_host, sizeof(gw_host),
+			                 &gw_port) != 0) {
+				fprintf(stderr,
+				        "rdpdoctor: bad gateway '%s' (GW or "
+				        "GW:PORT)\n",
+				        optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			opt.gateway = gw_host;
+			opt.gateway_port =
+			    gw_port > 0 ? (uint16_t)gw_port : 443;
+			break;
+		case OPT_GATEWAY_USER:
+			gw_user = optarg;
+			break;
+		case OPT_GATEWAY_PASSWORD_FILE:
+			gw_password_file = optarg;
+			break;
 		case OPT_KDC:
 			if (optarg[0] == '\0' || strlen(optarg) > 255 ||
 			    strpbrk(optarg, " \t/") != NULL ||
@@ -566,6 +607,20 @@ cmd_check(int argc, char **argv)
 		}
 		snprintf(host, sizeof(host), "%s", use.host);
 		target_port = use.port;
+		/* gatewayusagemethod:i:1: mstsc always goes through the
+		 * file's gateway, and so does the check (unless --gateway
+		 * names another). */
+		if (opt.gateway == NULL &&
+		    rdpf->v[RDD_RDPK_GATEWAYHOSTNAME].set &&
+		    rdpf->v[RDD_RDPK_GATEWAYHOSTNAME].s[0] != '\0' &&
+		    rdpf->v[RDD_RDPK_GATEWAYUSAGEMETHOD].set &&
+		    rdpf->v[RDD_RDPK_GATEWAYUSAGEMETHOD].i == 1 &&
+		    parse_target(rdpf->v[RDD_RDPK_GATEWAYHOSTNAME].s, gw_host,
+		                 sizeof(gw_host), &gw_port) == 0) {
+			opt.gateway = gw_host;
+			opt.gateway_port =
+			    gw_port > 0 ? (uint16_t)gw_port : 443;
+		}
 	} else if (parse_target(argv[optind], host, sizeof(host),
 	                        &target_port) != 0) {
 		fprintf(stderr, "rdpdoctor: bad target '%s'\n", argv[optind]);
@@ -586,6 +641,17 @@ cmd_check(int argc, char **argv)
 	    (html != NULL && strcmp(html, "-") == 0 && (json || nagios))) {
 		fprintf(stderr, "rdpdoctor: one of --json, --nagios and "
 		                "--html - on standard output\n");
+		return RDD_EXIT_UNKNOWN;
+	}
+	if ((gw_user != NULL || gw_password_file != NULL) &&
+	    opt.gateway == NULL) {
+		fprintf(stderr, "rdpdoctor: --gateway-user and "
+		                "--gateway-password-file need --gateway\n");
+		return RDD_EXIT_UNKNOWN;
+	}
+	if (gw_user == NULL && gw_password_file != NULL) {
+		fprintf(stderr, "rdpdoctor: --gateway-password-file needs "
+		                "--gateway-user\n");
 		return RDD_EXIT_UNKNOWN;
 	}
 	if (user == NULL && (password_file != NULL || logon)) {
@@ -642,6 +708,37 @@ cmd_check(int argc, char **argv)
 		creds.logon = logon;
 		opt.credentials = &creds;
 	}
+	if (gw_user != NULL) {
+		char prompt[2 * RDD_STR], err[RDD_STR];
+		enum cred_source gsrc;
+
+		if (cred_parse_user(gw_user, &gw_creds, err, sizeof(err)) !=
+		    0) {
+			fprintf(stderr, "rdpdoctor: bad --gateway-user: %s\n",
+			        err);
+			cred_free_password(password);
+			rdd_trust_store_free(opt.trust_store);
+			return RDD_EXIT_UNKNOWN;
+		}
+		snprintf(prompt, sizeof(prompt),
+		         "Password for %s on the gateway %s: ", gw_user,
+		         opt.gateway);
+		gw_password = cred_read_password_from(
+		    gw_password_file, RDD_GATEWAY_PASSWORD_ENV,
+		    "--gateway-password-file", "/dev/tty", prompt, &gsrc, err,
+		    sizeof(err));
+		if (gw_password == NULL) {
+			fprintf(stderr, "rdpdoctor: %s\n", err);
+			cred_free_password(password);
+			rdd_trust_store_free(opt.trust_store);
+			return RDD_EXIT_UNKNOWN;
+		}
+		gw_creds.password = gw_password;
+		opt.gateway_credentials = &gw_creds;
+	} else if (opt.gateway != NULL && opt.credentials != NULL) {
+		/* mstsc's default: the same credentials for the gateway. */
+		opt.gateway_credentials = opt.credentials;
+	}
 	obs = calloc(1, sizeof(*obs));
 	diag = calloc(1, sizeof(*diag));
 	if (obs == NULL || diag == NULL) {
@@ -649,6 +746,7 @@ cmd_check(int argc, char **argv)
 		free(obs);
 		free(diag);
 		cred_free_password(password);
+		cred_free_password(gw_password);
 		rdd_trust_store_free(opt.trust_store);
 		return RDD_EXIT_UNKNOWN;
 	}
@@ -660,10 +758,13 @@ cmd_check(int argc, char **argv)
 		rc = RDD_EXIT_UNKNOWN;
 		goto out;
 	}
-	/* The password is not needed past the check. */
+	/* The passwords are not needed past the check. */
 	cred_free_password(password);
 	password = NULL;
 	creds.password = NULL;
+	cred_free_password(gw_password);
+	gw_password = NULL;
+	gw_creds.password = NULL;
 	rdd_diagnose(obs, diag);
 	if (client_error)
 		rdd_diagnose_client_error(diag, ce_code, has_ext, ce_ext);
@@ -722,6 +823,7 @@ cmd_check(int argc, char **argv)
 	}
 out:
 	cred_free_password(password);
+	cred_free_password(gw_password);
 	if (fflush(stdout) != 0)
 		rc = RDD_EXIT_UNKNOWN;
 	free(obs);

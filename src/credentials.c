@@ -208,9 +208,9 @@ fail:
 }
 
 static int
-from_env(char *pw, bool *found, char *err, size_t errcap)
+from_env(const char *env, char *pw, bool *found, char *err, size_t errcap)
 {
-	char *v = getenv(RDD_PASSWORD_ENV);
+	char *v = getenv(env);
 	size_t n;
 
 	*found = v != NULL;
@@ -218,8 +218,8 @@ from_env(char *pw, bool *found, char *err, size_t errcap)
 		return 0;
 	n = strlen(v);
 	if (n > RDD_PASSWORD_MAX) {
-		snprintf(err, errcap, "%s is longer than %d bytes",
-		         RDD_PASSWORD_ENV, RDD_PASSWORD_MAX);
+		snprintf(err, errcap, "%s is longer than %d bytes", env,
+		         RDD_PASSWORD_MAX);
 		OPENSSL_cleanse(v, n);
 		return -1;
 	}
@@ -230,9 +230,13 @@ from_env(char *pw, bool *found, char *err, size_t errcap)
 	 * variable. */
 	OPENSSL_cleanse(v, n);
 #ifdef _WIN32
-	(void)_putenv(RDD_PASSWORD_ENV "=");
+	{
+		char unset[64];
+		snprintf(unset, sizeof(unset), "%s=", env);
+		(void)_putenv(unset);
+	}
 #else
-	unsetenv(RDD_PASSWORD_ENV);
+	unsetenv(env);
 #endif
 	return 0;
 }
@@ -296,8 +300,8 @@ restore_and_reraise(int sig)
 }
 
 static int
-from_tty(const char *tty, const char *prompt, char *pw, char *err,
-         size_t errcap)
+from_tty(const char *tty, const char *env, const char *file_opt,
+         const char *prompt, char *pw, char *err, size_t errcap)
 {
 	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
 	struct sigaction sa, old[sizeof(sigs) / sizeof(sigs[0])];
@@ -310,9 +314,9 @@ from_tty(const char *tty, const char *prompt, char *pw, char *err,
 		if (fd >= 0)
 			close(fd);
 		snprintf(err, errcap,
-		         "no password: give --password-file FILE, set %s, or "
-		         "run rdpdoctor from a terminal to be asked",
-		         RDD_PASSWORD_ENV);
+		         "no password: give %s FILE, set %s, or run "
+		         "rdpdoctor from a terminal to be asked",
+		         file_opt, env);
 		return -1;
 	}
 	if (tcgetattr(fd, &tio) != 0) {
@@ -359,6 +363,16 @@ char *
 cred_read_password(const char *file, const char *tty, const char *prompt,
                    enum cred_source *source, char *err, size_t errcap)
 {
+	return cred_read_password_from(file, RDD_PASSWORD_ENV,
+	                               "--password-file", tty, prompt, source,
+	                               err, errcap);
+}
+
+char *
+cred_read_password_from(const char *file, const char *env, const char *file_opt,
+                        const char *tty, const char *prompt,
+                        enum cred_source *source, char *err, size_t errcap)
+{
 	char *pw = secret_alloc();
 	bool found = false;
 
@@ -370,14 +384,14 @@ cred_read_password(const char *file, const char *tty, const char *prompt,
 		*source = CRED_FROM_FILE;
 		if (from_file(file, pw, err, errcap) == 0)
 			return pw;
-	} else if (from_env(pw, &found, err, errcap) != 0) {
+	} else if (from_env(env, pw, &found, err, errcap) != 0) {
 		*source = CRED_FROM_ENV;
 	} else if (found) {
 		*source = CRED_FROM_ENV;
 		return pw;
 	} else {
 		*source = CRED_FROM_TTY;
-		if (from_tty(tty, prompt, pw, err, errcap) == 0)
+		if (from_tty(tty, env, file_opt, prompt, pw, err, errcap) == 0)
 			return pw;
 	}
 	cred_free_password(pw);

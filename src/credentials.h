@@ -12,6 +12,8 @@
 
 /* The environment variable a password may come from. */
 #define RDD_PASSWORD_ENV "RDPDOCTOR_PASSWORD"
+/* ... and the RD Gateway's password (check --gateway-user). */
+#define RDD_GATEWAY_PASSWORD_ENV "RDPDOCTOR_GATEWAY_PASSWORD"
 
 /*
  * Fill C's user and domain from ARG: "DOMAIN\\user" is split; "user@domain"
@@ -40,6 +42,13 @@ enum cred_source { CRED_FROM_FILE, CRED_FROM_ENV, CRED_FROM_TTY };
 char *cred_read_password(const char *file, const char *tty, const char *prompt,
                          enum cred_source *source, char *err, size_t errcap);
 
+/* The same with another environment variable ENV (the gateway's:
+ * RDD_GATEWAY_PASSWORD_ENV) and FILE_OPT naming the file option in the
+ * error text. */
+char *cred_read_password_from(const char *file, const char *env,
+                              const char *file_opt, const char *tty,
+                              const char *prompt, enum cred_source *source,
+                              char *err, size_t errcap);
 void cred_free_password(char *pw);
 
 #endif

@@ -207,6 +207,14 @@ struct rdd_check_options {
 	const char *realm;
 	const char *kdc;
 	bool kerberos; /* check: run the phase when a realm is known */
+	/* --gateway GW[:PORT]: reach the target through this RD Gateway
+	 * (one connection, the default client's, walked through the
+	 * gateway's channel; no other connection to the target, no path
+	 * samples, RDP-UDP or Kerberos). NULL: direct. gateway_port 0: 443.
+	 * gateway_credentials (NULL: none) sign in to the gateway. */
+	const char *gateway;
+	uint16_t gateway_port;
+	const struct rdd_credentials *gateway_credentials;
 };
 
 /*

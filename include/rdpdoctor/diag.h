@@ -49,7 +49,7 @@ const struct rdd_cause_info *rdd_cause_info(enum rdd_cause c);
 /* The cause whose id is ID, or -1. */
 int rdd_cause_from_id(const char *id);
 
-#define RDD_MAX_FINDINGS 96
+#define RDD_MAX_FINDINGS 128
 #define RDD_EVIDENCE 512
 
 struct rdd_finding {

@@ -39,6 +39,13 @@ enum rdd_phase {
 	RDD_PHASE_UDP,
 	RDD_PHASE_NETWORK,
 	RDD_PHASE_KERBEROS,
+	/* Through an RD Gateway (check --gateway): TCP and TLS to the
+	 * gateway, its HTTP sign-in and transport, the MS-TSGU handshake,
+	 * tunnel and tunnel authorization, and the channel to the target. */
+	RDD_PHASE_GATEWAY_TLS,
+	RDD_PHASE_GATEWAY_HTTP,
+	RDD_PHASE_GATEWAY_TUNNEL,
+	RDD_PHASE_GATEWAY_CHANNEL,
 	RDD_PHASE_COUNT
 };
 
@@ -921,6 +928,130 @@ struct rdd_session_info {
 	bool sent_disconnect; /* our Disconnect Provider Ultimatum */
 };
 
+/*
+ * The RD Gateway in front of the target (check --gateway GW[:PORT];
+ * shared/reference/gateway.md): the walk of lib/probe/gateway.c, step by
+ * step, and what the gateway said. Strings from the gateway (HTTP reason
+ * and Server, consent and service messages) are untrusted.
+ */
+enum rdd_gw_step {
+	RDD_GW_STEP_NONE,
+	RDD_GW_STEP_RESOLVE,       /* the gateway's name */
+	RDD_GW_STEP_TCP,           /* TCP to the gateway */
+	RDD_GW_STEP_TLS,           /* TLS to the gateway */
+	RDD_GW_STEP_HTTP,          /* RDG_OUT_DATA, sign-in, transport */
+	RDD_GW_STEP_HANDSHAKE,     /* HANDSHAKE_REQUEST / RESPONSE */
+	RDD_GW_STEP_TUNNEL_CREATE, /* TUNNEL_CREATE / RESPONSE */
+	RDD_GW_STEP_TUNNEL_AUTH,   /* TUNNEL_AUTH / RESPONSE (CAP) */
+	RDD_GW_STEP_CHANNEL,       /* CHANNEL_CREATE / RESPONSE (RAP) */
+	RDD_GW_STEP_DATA           /* the target's walk through the channel */
+};
+/* "none", "resolve", "tcp", "tls", "http", "handshake", "tunnel_create",
+ * "tunnel_auth", "channel", "data". */
+const char *rdd_gw_step_name(enum rdd_gw_step s);
+
+enum rdd_gw_outcome {
+	RDD_GW_NOT_RUN,
+	RDD_GW_OK,            /* the channel is open (step DATA) */
+	RDD_GW_DNS_FAILED,    /* the gateway's name did not resolve */
+	RDD_GW_TCP_FAILED,    /* see tcp */
+	RDD_GW_TLS_FAILED,    /* see tls_outcome */
+	RDD_GW_HTTP_STATUS,   /* an HTTP status that ends the walk */
+	RDD_GW_AUTH_FAILED,   /* 401 after our NTLM AUTHENTICATE, or to our
+	                           NEGOTIATE without a CHALLENGE */
+	RDD_GW_AUTH_KERBEROS, /* 401 offering Negotiate only (no NTLM) */
+	RDD_GW_AUTH_NO_CREDENTIALS, /* 401, and no credentials were given */
+	RDD_GW_RPC_ONLY,            /* 404 to RDG_OUT_DATA, 401 on /rpc */
+	RDD_GW_LEGACY_ONLY, /* 200 to the upgrade: legacy HTTP transport */
+	RDD_GW_BAD_UPGRADE, /* 101 with a wrong Sec-WebSocket-Accept */
+	RDD_GW_REFUSED,     /* an MS-TSGU error code (see code) */
+	RDD_GW_CLOSED,      /* closed (or a WebSocket close) mid-step */
+	RDD_GW_RESET,
+	RDD_GW_TIMEOUT,   /* no (complete) answer within the timeout */
+	RDD_GW_MALFORMED, /* an answer that does not parse */
+	RDD_GW_ERROR      /* our side could not go on (see detail) */
+};
+/* "not_run", "ok", "dns_failed", "tcp_failed", "tls_failed",
+ * "http_status", "auth_failed", "auth_kerberos", "auth_no_credentials",
+ * "rpc_only", "legacy_only", "bad_upgrade", "refused", "closed", "reset",
+ * "timeout", "malformed", "error". */
+const char *rdd_gw_outcome_name(enum rdd_gw_outcome o);
+
+struct rdd_gateway_info {
+	bool present; /* check --gateway */
+	char host[RDD_STR];
+	uint16_t port;
+	char address[RDD_ADDR_STR];
+	enum rdd_gw_step step; /* the last step begun */
+	enum rdd_gw_outcome outcome;
+	char detail[RDD_STR];
+	/* The gateway's name and its TCP connection. */
+	char resolve_error[RDD_STR];
+	char resolve_errname[32];
+	int resolve_gai;
+	enum rdd_tcp_outcome tcp;
+	char tcp_error[RDD_STR];
+	char tcp_errname[32];
+	int tcp_errno;
+	/* TLS: the outcome, the alert, and the gateway's certificate
+	 * (judged like the target's, as its own subject). */
+	enum rdd_tls_outcome tls_outcome;
+	uint8_t alert_level;
+	uint8_t alert_desc;
+	struct rdd_tls_info tls;
+	/* HTTP. */
+	unsigned requests;    /* HTTP requests sent */
+	uint16_t status;      /* the last status; 0 none */
+	char reason[64];      /* its reason phrase (untrusted) */
+	char server[64];      /* Server header (untrusted) */
+	unsigned schemes;     /* WWW-Authenticate schemes offered (1 NTLM,
+	                       2 Negotiate, 4 Basic, 8 other) */
+	bool ntlm;            /* we signed in with NTLM */
+	bool channel_binding; /* ... with the TLS channel binding */
+	uint16_t rpc_status;  /* the /rpc probe after a 404; 0 none */
+	char transport[16];   /* "websocket", "legacy", "rpc" or "" */
+	bool credentials;     /* gateway credentials were given */
+	char user[256];       /* the account as given (no password) */
+	char domain[256];
+	/* MS-TSGU: the refusal's code and the step that gave it. */
+	bool has_code;
+	uint32_t code;
+	uint16_t server_version;
+	uint16_t ext_auth; /* HANDSHAKE_RESPONSE */
+	bool has_tunnel_id;
+	uint32_t tunnel_id;
+	bool has_caps;
+	uint32_t caps; /* negotiated */
+	bool has_consent;
+	char consent[RDD_STR]; /* UTF-8 of the consent message (untrusted) */
+	bool has_redir;
+	uint32_t redir_flags;
+	bool has_idle;
+	uint32_t idle_timeout; /* minutes */
+	/* The channel: what was asked for and what came back. */
+	char resource[RDD_STR];
+	uint16_t resource_port;
+	bool has_channel_id;
+	uint32_t channel_id;
+	/* Through the channel. */
+	uint64_t bytes_sent;     /* DATA payload bytes to the target */
+	uint64_t bytes_received; /* ... from it */
+	unsigned keepalives;
+	bool close_channel; /* the gateway sent CLOSE_CHANNEL */
+	uint32_t close_status;
+	double close_at_ms;
+	bool has_service_message;
+	char service_message[RDD_STR]; /* untrusted */
+	bool ws_close;                 /* a WebSocket close frame came */
+	uint16_t ws_close_code;        /* 0: none in it */
+	/* When each step began and how long it took (the phases). */
+	double tls_start_ms, tls_ms; /* TCP connect to TLS done */
+	double http_start_ms, http_ms;
+	double tunnel_start_ms, tunnel_ms;
+	double channel_start_ms, channel_ms;
+	double tcp_ms; /* connect() to connected */
+};
+
 struct rdd_observation {
 	/* Target as the user gave it, and what it resolved to. */
 	char host[RDD_STR];
@@ -981,6 +1112,8 @@ struct rdd_observation {
 
 	/* Kerberos without credentials (phase kerberos). */
 	struct rdd_krb_info krb;
+	/* The RD Gateway (check --gateway; phases gateway-*). */
+	struct rdd_gateway_info gateway;
 };
 
 /* Zero a session record and set its "unknown" markers. */

@@ -15,6 +15,7 @@
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/diag.h"
 #include "wire/tlsrec.h"
+#include "wire/tsgu.h"
 
 static const struct rdd_attempt *
 default_attempt(const struct rdd_observation *obs)
@@ -52,6 +53,48 @@ credssp_code(struct rdd_phase_error *out, uint32_t v)
 {
 	set(out, (v >> 30) == 3 ? "ntstatus" : "hresult", true, v,
 	    table_name(RDD_TABLE_CREDSSP, v));
+}
+
+/* The standard reason phrase of the statuses a gateway gives. */
+static const char *
+http_reason(unsigned st)
+{
+	switch (st) {
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "";
+	}
+}
+
+/* The gateway's name, TCP connection or TLS handshake. */
+static int
+gateway_tls_error(const struct rdd_gateway_info *g, struct rdd_phase_error *out)
+{
+	if (g->resolve_errname[0] != '\0') {
+		set(out, "dns", g->resolve_gai != 0, g->resolve_gai,
+		    g->resolve_errname);
+		return 0;
+	}
+	if (g->tcp_errname[0] != '\0') {
+		set(out, "socket", g->tcp_errno > 0, g->tcp_errno,
+		    g->tcp_errname);
+		return 0;
+	}
+	if (g->tls_outcome == RDD_TLS_ALERT) {
+		set(out, "tls-alert", true, g->alert_desc,
+		    rdd_tls_alert_name(g->alert_desc));
+		return 0;
+	}
+	return -1;
 }
 
 int
@@ -95,6 +138,23 @@ rdd_phase_error(const struct rdd_observation *obs, enum rdd_phase p,
 			return -1;
 		set(out, "tls-alert", true, a->alert_desc,
 		    rdd_tls_alert_name(a->alert_desc));
+		return 0;
+	case RDD_PHASE_GATEWAY_TLS:
+		return gateway_tls_error(&obs->gateway, out);
+	case RDD_PHASE_GATEWAY_HTTP:
+		if (obs->gateway.status == 0)
+			return -1;
+		set(out, "http", true, obs->gateway.status,
+		    obs->gateway.reason[0] != '\0'
+		        ? obs->gateway.reason
+		        : http_reason(obs->gateway.status));
+		return 0;
+	case RDD_PHASE_GATEWAY_TUNNEL:
+	case RDD_PHASE_GATEWAY_CHANNEL:
+		if (!obs->gateway.has_code)
+			return -1;
+		set(out, "hresult", true, obs->gateway.code,
+		    rdd_tsgu_code_name(obs->gateway.code));
 		return 0;
 	case RDD_PHASE_CREDSSP:
 		if (ci->logon.outcome != RDD_LOGON_NOT_RUN &&

@@ -29,6 +29,7 @@
 #include <uv.h>
 
 #include "rdpdoctor/check.h"
+#include "rdpdoctor/gateway.h"
 #include "rdpdoctor/netpath.h"
 #include "rdpdoctor/udpphase.h"
 #include "rdpdoctor/krbphase.h"
@@ -63,6 +64,9 @@ struct conn {
 	struct sockaddr_storage addr;
 	bool finished;
 	struct rdd_probe *probe;
+	/* Through a gateway (--gateway): the machine that drives PROBE
+	 * (owns it); NULL for a direct connection. */
+	struct rdd_gw *gw;
 	struct rdd_attempt *attempt;   /* plan connections */
 	struct rdd_alt_address *alt;   /* TCP-only connections */
 	struct rdd_net_sample *sample; /* path samples (TCP-only) */
@@ -168,6 +172,10 @@ struct run {
 	 * MEMORY cache that holds it, destroyed when the check ends. */
 	bool krb_await, krb_over;
 	char krb_ccache[RDD_STR];
+	/* --gateway: the name resolved and connected to is the gateway's
+	 * (on gw_port); attempt A is walked through it, alone. */
+	const char *gw_host;
+	uint16_t gw_port;
 };
 
 #define CONNECT_PACE_US 2000
@@ -239,7 +247,11 @@ on_handle_closed(uv_handle_t *h)
 	struct run *r = c->run;
 
 	if (--c->open_handles == 0) {
-		rdd_probe_free(c->probe);
+		if (c->gw != NULL)
+			rdd_gw_free(c->gw); /* and its inner probe */
+		else
+			rdd_probe_free(c->probe);
+		c->gw = NULL;
 		c->probe = NULL;
 	}
 	unref(r);
@@ -282,6 +294,96 @@ conn_finish(struct conn *c)
 	samples_step(c->run);
 }
 
+/* --- the probe, direct or through the gateway's machine ------------- */
+
+static void
+cp_start(struct conn *c, uint64_t now)
+{
+	if (c->gw != NULL)
+		rdd_gw_start(c->gw, now);
+	else
+		rdd_probe_start(c->probe, now);
+}
+
+static void
+cp_recv(struct conn *c, const uint8_t *p, size_t n, uint64_t now)
+{
+	if (c->gw != NULL)
+		rdd_gw_recv(c->gw, p, n, now);
+	else
+		rdd_probe_recv(c->probe, p, n, now);
+}
+
+static void
+cp_closed(struct conn *c, bool reset, uint64_t now)
+{
+	if (c->gw != NULL)
+		rdd_gw_peer_closed(c->gw, reset, now);
+	else
+		rdd_probe_peer_closed(c->probe, reset, now);
+}
+
+static size_t
+cp_pending(struct conn *c, const uint8_t **data)
+{
+	return c->gw != NULL ? rdd_gw_pending(c->gw, data)
+	                     : rdd_probe_pending(c->probe, data);
+}
+
+static void
+cp_sent(struct conn *c, size_t n)
+{
+	if (c->gw != NULL)
+		rdd_gw_sent(c->gw, n);
+	else
+		rdd_probe_sent(c->probe, n);
+}
+
+static bool
+cp_done(const struct conn *c)
+{
+	return c->gw != NULL ? rdd_gw_done(c->gw) : rdd_probe_done(c->probe);
+}
+
+static uint64_t
+cp_deadline(const struct conn *c)
+{
+	return c->gw != NULL ? rdd_gw_deadline(c->gw)
+	                     : rdd_probe_deadline(c->probe);
+}
+
+static void
+cp_tick(struct conn *c, uint64_t now)
+{
+	if (c->gw != NULL)
+		rdd_gw_tick(c->gw, now);
+	else
+		rdd_probe_tick(c->probe, now);
+}
+
+/* The TCP connection to the gateway failed (O, ERR; STATUS 0: timeout). */
+static void
+gw_tcp_failed(struct conn *c, enum rdd_tcp_outcome o, int status, double ms,
+              const char *err)
+{
+	struct rdd_gateway_info *g = &c->run->obs->gateway;
+
+	g->step = RDD_GW_STEP_TCP;
+	g->outcome = RDD_GW_TCP_FAILED;
+	g->tcp = o;
+	g->tls_ms = ms;
+	snprintf(g->tcp_error, sizeof(g->tcp_error), "%s", err);
+	if (status != 0) {
+		snprintf(g->tcp_errname, sizeof(g->tcp_errname), "%s",
+		         uv_err_name(status));
+#ifndef _WIN32
+		g->tcp_errno = -status;
+#endif
+	}
+	snprintf(g->detail, sizeof(g->detail),
+	         "TCP to the gateway %.100s: %.120s", g->address, err);
+}
+
 /* --- probe pumping ---------------------------------------------------- */
 
 static void on_timer(uv_timer_t *t);
@@ -306,7 +408,7 @@ on_write(void *ctx, int status)
 	      status == UV_ECONNRESET || status == UV_EPIPE
 	          ? "reset by the server"
 	          : uv_strerror(status));
-	rdd_probe_peer_closed(c->probe, true, now_us());
+	cp_closed(c, true, now_us());
 	conn_pump(c);
 	conn_finish(c);
 }
@@ -321,7 +423,7 @@ conn_pump(struct conn *c)
 
 	if (c->finished)
 		return;
-	while ((n = rdd_probe_pending(c->probe, &data)) > 0) {
+	while ((n = cp_pending(c, &data)) > 0) {
 		int rc = rdd__write_copy((uv_stream_t *)&c->tcp, data, n,
 		                         on_write, c);
 
@@ -330,11 +432,11 @@ conn_pump(struct conn *c)
 			conn_finish(c);
 			return;
 		}
-		rdd_probe_sent(c->probe, n);
+		cp_sent(c, n);
 		if (rc != 0)
 			break; /* the read side will see the error */
 	}
-	if (rdd_probe_done(c->probe)) {
+	if (cp_done(c)) {
 		conn_finish(c);
 		return;
 	}
@@ -345,7 +447,7 @@ conn_pump(struct conn *c)
 		maybe_c_walks(c->run);
 		samples_step(c->run); /* an X.224 answer may free the way */
 	}
-	deadline = rdd_probe_deadline(c->probe);
+	deadline = cp_deadline(c);
 	if (deadline == UINT64_MAX) {
 		uv_timer_stop(&c->timer);
 		return;
@@ -372,20 +474,19 @@ on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	if (c->finished)
 		return;
 	if (nread > 0) {
-		rdd_probe_recv(c->probe, (const uint8_t *)buf->base,
-		               (size_t)nread, now_us());
+		cp_recv(c, (const uint8_t *)buf->base, (size_t)nread, now_us());
 	} else if (nread == UV_EOF) {
 		bool reset = rdd__eof_was_reset(&c->tcp);
 
 		trace(c->run, c->label, "<- connection %s",
 		      reset ? "reset by the server (seen by the send)"
 		            : "closed by the server");
-		rdd_probe_peer_closed(c->probe, reset, now_us());
+		cp_closed(c, reset, now_us());
 	} else if (nread < 0) {
 		trace(c->run, c->label, "<- connection %s",
 		      nread == UV_ECONNRESET ? "reset by the server"
 		                             : uv_strerror((int)nread));
-		rdd_probe_peer_closed(c->probe, true, now_us());
+		cp_closed(c, true, now_us());
 	}
 	conn_pump(c);
 	if (c->probe != NULL)
@@ -408,7 +509,16 @@ on_timer(uv_timer_t *t)
 	}
 	if (!c->connected) {
 		/* The SYN went unanswered: give up on the connect. */
-		if (c->attempt != NULL) {
+		if (c->gw != NULL) {
+			char e[RDD_STR];
+
+			snprintf(e, sizeof(e), "no answer to SYN within %.1f s",
+			         c->run->opt->timeout_s);
+			gw_tcp_failed(c, RDD_TCP_TIMEOUT, 0,
+			              (double)(now_us() - c->connect_start_us) /
+			                  1000.0,
+			              e);
+		} else if (c->attempt != NULL) {
 			c->attempt->tcp = RDD_TCP_TIMEOUT;
 			c->attempt->tcp_ms =
 			    (double)(now_us() - c->connect_start_us) / 1000.0;
@@ -429,7 +539,7 @@ on_timer(uv_timer_t *t)
 		conn_finish(c);
 		return;
 	}
-	rdd_probe_tick(c->probe, now_us());
+	cp_tick(c, now_us());
 	conn_pump(c);
 }
 
@@ -530,7 +640,13 @@ on_connect(uv_connect_t *req, int status)
 	if (status != 0) {
 		enum rdd_tcp_outcome o = tcp_outcome(status);
 
-		if (c->attempt != NULL) {
+		if (c->gw != NULL) {
+			char e[RDD_STR];
+
+			snprintf(e, sizeof(e), "%s (%s)", uv_strerror(status),
+			         uv_err_name(status));
+			gw_tcp_failed(c, o, status, ms, e);
+		} else if (c->attempt != NULL) {
 			c->attempt->tcp = o;
 			c->attempt->tcp_ms = ms;
 			snprintf(c->attempt->tcp_error,
@@ -563,14 +679,20 @@ on_connect(uv_connect_t *req, int status)
 		conn_finish(c);
 		return;
 	}
-	c->attempt->tcp = RDD_TCP_OK;
-	c->attempt->tcp_ms = ms;
+	if (c->gw != NULL) {
+		/* The target's TCP fields come from the channel's answer. */
+		c->run->obs->gateway.tcp = RDD_TCP_OK;
+		c->run->obs->gateway.tcp_ms = ms;
+	} else {
+		c->attempt->tcp = RDD_TCP_OK;
+		c->attempt->tcp_ms = ms;
+	}
 	client_address(c);
 	uv_tcp_nodelay(&c->tcp, 1);
 	uv_timer_stop(&c->timer);
-	rdd_probe_start(c->probe, now);
+	cp_start(c, now);
 	if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0) {
-		rdd_probe_peer_closed(c->probe, true, now);
+		cp_closed(c, true, now);
 		conn_finish(c);
 		return;
 	}
@@ -629,6 +751,27 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 			         calloc(1, sizeof(*r->session[k]))) == NULL)
 				return -1;
 			rdd_probe_set_session_record(c->probe, r->session[k]);
+		}
+		if (r->gw_host != NULL) {
+			struct rdd_gateway_config g;
+
+			memset(&g, 0, sizeof(g));
+			g.gateway_host = r->gw_host;
+			g.target_host = r->opt->host;
+			g.target_port = r->opt->port;
+			g.credentials = r->opt->gateway_credentials;
+			g.trust_store = r->opt->trust_store;
+			g.verify_at = r->obs->checked_at;
+			g.phase_timeout_us = r->timeout_us;
+			g.t0_us = r->t0_us;
+			g.trace = r->opt->trace;
+			g.trace_ctx = r->opt->trace_ctx;
+			c->gw =
+			    rdd_gw_new(&g, &r->obs->gateway, c->probe, attempt);
+			if (c->gw == NULL) {
+				c->probe = NULL;
+				return -1;
+			}
 		}
 	}
 	memcpy(&c->addr, addr,
@@ -689,16 +832,26 @@ conn_connect(struct conn *c)
 
 	addr_to_str((struct sockaddr *)&c->addr, a, sizeof(a));
 	c->connect_start_us = now_us();
-	if (c->attempt != NULL)
+	if (c->gw != NULL)
+		r->obs->gateway.tls_start_ms = ms_since(r, c->connect_start_us);
+	else if (c->attempt != NULL)
 		c->attempt->tcp_start_ms = ms_since(r, c->connect_start_us);
 	if (c->sample != NULL)
 		c->sample->start_ms = ms_since(r, c->connect_start_us);
-	trace(r, c->label, "connecting to %s port %u", a, r->opt->port);
+	trace(r, c->label, "connecting to %s%s port %u", a,
+	      c->gw != NULL ? " (the gateway)" : "",
+	      c->gw != NULL ? r->gw_port : r->opt->port);
 	rc = uv_tcp_connect(&c->connect_req, &c->tcp,
 	                    (struct sockaddr *)&c->addr, on_connect);
 	if (rc != 0) {
 		/* Synchronous failure (e.g. no route for this family). */
-		if (c->attempt != NULL) {
+		if (c->gw != NULL) {
+			char e[RDD_STR];
+
+			snprintf(e, sizeof(e), "%s (%s)", uv_strerror(rc),
+			         uv_err_name(rc));
+			gw_tcp_failed(c, tcp_outcome(rc), rc, 0, e);
+		} else if (c->attempt != NULL) {
 			c->attempt->tcp = tcp_outcome(rc);
 			snprintf(c->attempt->tcp_error,
 			         sizeof(c->attempt->tcp_error), "%s (%s)",
@@ -790,7 +943,8 @@ maybe_retry(struct run *r)
 {
 	struct rdd_plan_entry e;
 
-	if (r->retried || r->n_addrs == 0 || !rdd_plan_spnego_retry(r->obs, &e))
+	if (r->retried || r->n_addrs == 0 || r->gw_host != NULL ||
+	    !rdd_plan_spnego_retry(r->obs, &e))
 		return;
 	r->plain = malloc(sizeof(*r->plain));
 	if (r->plain == NULL) {
@@ -811,7 +965,7 @@ maybe_enumerate(struct run *r)
 	struct rdd_plan_entry e[RDD_MAX_ATTEMPTS];
 	size_t i, n;
 
-	if (r->n_addrs == 0)
+	if (r->n_addrs == 0 || r->gw_host != NULL)
 		return;
 	n = rdd_plan_encryption_probes(r->obs, e, NELEM(e));
 	if (n > 0)
@@ -918,7 +1072,8 @@ maybe_start_tls_full(struct run *r)
 	int pending = 0;
 	bool answered = false;
 
-	if (!r->opt->tls_full || r->en.started || r->n_addrs == 0)
+	if (!r->opt->tls_full || r->en.started || r->n_addrs == 0 ||
+	    r->gw_host != NULL)
 		return;
 	for (i = 0; i < r->n_conns; i++) {
 		const struct conn *c = r->conns[i];
@@ -959,7 +1114,7 @@ maybe_mtu_retry(struct run *r)
 	struct rdd_probe_config pcfg;
 	size_t i;
 
-	if (r->mtu_started || r->n_addrs == 0 ||
+	if (r->mtu_started || r->n_addrs == 0 || r->gw_host != NULL ||
 	    !rdd_plan_mtu_retry(r->obs, &e))
 		return;
 	r->mtu_started = true;
@@ -1297,6 +1452,8 @@ samples_begin(struct run *r)
 {
 	struct rdd_net_info *net = &r->obs->net;
 
+	if (r->gw_host != NULL)
+		return; /* the path to the target is the gateway's */
 	rdd_net_plan(net, r->opt->samples);
 	if (!net->present)
 		return;
@@ -1492,7 +1649,7 @@ start_udp(struct run *r)
 	int rc;
 	size_t i;
 
-	if (r->opt->no_udp || r->n_addrs == 0)
+	if (r->opt->no_udp || r->n_addrs == 0 || r->gw_host != NULL)
 		return;
 	ui->port = port;
 	ui->version_offered = rdd_udp_syn_version(0);
@@ -1544,10 +1701,28 @@ start_connections(struct run *r)
 	struct rdd_observation *obs = r->obs;
 
 	for (i = 0; i < r->n_addrs; i++)
-		set_port(&r->addrs[i], r->opt->port);
+		set_port(&r->addrs[i],
+		         r->gw_host != NULL ? r->gw_port : r->opt->port);
 	maybe_kerberos(r, r->n_addrs == 0);
 	if (r->n_addrs == 0)
 		return;
+	if (r->gw_host != NULL) {
+		/* One connection, the default client's, through the
+		 * gateway: its address is the gateway's. */
+		snprintf(obs->gateway.address, sizeof(obs->gateway.address),
+		         "%s", obs->addresses[0]);
+		n = rdd_plan_entries(plan, NELEM(plan));
+		for (i = 0; i < n; i++)
+			if (strcmp(plan[i].label, "A") == 0) {
+				open_entry(r, &plan[i]);
+				snprintf(
+				    obs->attempts[obs->n_attempts - 1].address,
+				    sizeof(obs->attempts[0].address), "%s",
+				    "via the gateway");
+				break;
+			}
+		return;
+	}
 	snprintf(obs->address, sizeof(obs->address), "%s", obs->addresses[0]);
 
 	n = rdd_plan_entries(plan, NELEM(plan));
@@ -1696,7 +1871,7 @@ maybe_kerberos(struct run *r, bool final)
 	char realm[RDD_STR], cname[RDD_STR];
 	char *at;
 
-	if (r->krb_started || !opt->kerberos)
+	if (r->krb_started || !opt->kerberos || r->gw_host != NULL)
 		return;
 	memset(&in, 0, sizeof(in));
 	in.option = opt->realm;
@@ -1806,6 +1981,37 @@ resolve_finish(struct run *r, uint64_t now)
 	ph->present = true;
 	ph->start_ms = 0;
 	ph->ms = ms_since(r, now);
+	if (r->gw_host != NULL) {
+		struct rdd_gateway_info *g = &r->obs->gateway;
+
+		/* The gateway's name, not the target's: its record. */
+		g->step = RDD_GW_STEP_RESOLVE;
+		g->tls_start_ms = 0;
+		g->tls_ms = ph->ms;
+		if (r->n_addrs == 0) {
+			g->outcome = RDD_GW_DNS_FAILED;
+			snprintf(g->resolve_error, sizeof(g->resolve_error),
+			         "%s", r->obs->resolve_error);
+			snprintf(g->resolve_errname, sizeof(g->resolve_errname),
+			         "%s", r->obs->resolve_errname);
+			g->resolve_gai = r->obs->resolve_gai;
+			snprintf(g->detail, sizeof(g->detail),
+			         "the gateway's name %.100s: %.120s",
+			         r->gw_host, r->obs->resolve_error);
+			r->obs->resolve_error[0] = '\0';
+			r->obs->resolve_errname[0] = '\0';
+			r->obs->resolve_gai = 0;
+			if (ph->status == RDD_STATUS_TIMEOUT)
+				g->outcome = RDD_GW_TIMEOUT;
+			ph->status = RDD_STATUS_SKIPPED;
+			return;
+		}
+		ph->status = RDD_STATUS_SKIPPED;
+		trace(r, "-", "resolved the gateway %s to %s", r->gw_host,
+		      r->obs->addresses[0]);
+		start_connections(r);
+		return;
+	}
 	if (r->n_addrs == 0) {
 		if (ph->status != RDD_STATUS_TIMEOUT)
 			ph->status = RDD_STATUS_FAILED;
@@ -1924,8 +2130,11 @@ start_resolve(struct run *r)
 	struct addrinfo hints;
 	int rc;
 
-	if (literal_address(r, r->opt->host)) {
-		r->obs->host_is_address = true;
+	const char *host = r->gw_host != NULL ? r->gw_host : r->opt->host;
+
+	if (literal_address(r, host)) {
+		if (r->gw_host == NULL)
+			r->obs->host_is_address = true;
 		resolve_finish(r, now_us());
 		return;
 	}
@@ -1942,9 +2151,8 @@ start_resolve(struct run *r)
 	r->resolve_timer_open = true;
 	uv_timer_start(&r->resolve_timer, on_resolve_timeout,
 	               r->timeout_us / 1000, 0);
-	trace(r, "-", "resolving %s", r->opt->host);
-	rc = uv_getaddrinfo(r->loop, &r->gai, on_resolved, r->opt->host, NULL,
-	                    &hints);
+	trace(r, "-", "resolving %s", host);
+	rc = uv_getaddrinfo(r->loop, &r->gai, on_resolved, host, NULL, &hints);
 	if (rc == 0) {
 		ref(r, 1);
 		r->gai_pending = true;
@@ -1999,6 +2207,7 @@ complete(struct run *r)
 			rdd_plan_mcs_merge(obs, r->mcs);
 		session_merge(r);
 		rdd_plan_conclude(obs);
+		rdd_gw_conclude(obs);
 		/* Not started beside the check (no X.224 answer came):
 		 * after it. */
 		if (opt->tls_full && !r->en.started &&
@@ -2064,6 +2273,22 @@ start(uv_loop_t *loop, uint8_t *rbuf, size_t rbuf_len,
 	r->obs = obs;
 	snprintf(obs->host, sizeof(obs->host), "%s", opt->host);
 	obs->port = opt->port;
+	if (opt->gateway != NULL && opt->gateway[0] != '\0') {
+		r->gw_host = opt->gateway;
+		r->gw_port = opt->gateway_port != 0 ? opt->gateway_port : 443;
+		obs->gateway.present = true;
+		snprintf(obs->gateway.host, sizeof(obs->gateway.host), "%s",
+		         opt->gateway);
+		obs->gateway.port = r->gw_port;
+		if (opt->gateway_credentials != NULL) {
+			obs->gateway.credentials = true;
+			snprintf(obs->gateway.user, sizeof(obs->gateway.user),
+			         "%s", opt->gateway_credentials->user);
+			snprintf(obs->gateway.domain,
+			         sizeof(obs->gateway.domain), "%s",
+			         opt->gateway_credentials->domain);
+		}
+	}
 	obs->timeout_s = opt->timeout_s;
 	obs->checked_at = (int64_t)time(NULL);
 	if (opt->credentials != NULL) {

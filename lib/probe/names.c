@@ -20,7 +20,50 @@ static const char *const phase_names[RDD_PHASE_COUNT] = {
     [RDD_PHASE_UDP] = "udp",
     [RDD_PHASE_NETWORK] = "network",
     [RDD_PHASE_KERBEROS] = "kerberos",
+    [RDD_PHASE_GATEWAY_TLS] = "gateway-tls",
+    [RDD_PHASE_GATEWAY_HTTP] = "gateway-http",
+    [RDD_PHASE_GATEWAY_TUNNEL] = "gateway-tunnel",
+    [RDD_PHASE_GATEWAY_CHANNEL] = "gateway-channel",
 };
+
+static const char *const gw_step_names[] = {
+    "none",      "resolve",       "tcp",         "tls",     "http",
+    "handshake", "tunnel_create", "tunnel_auth", "channel", "data",
+};
+
+const char *
+rdd_gw_step_name(enum rdd_gw_step s)
+{
+	return (unsigned)s < NELEM(gw_step_names) ? gw_step_names[s] : NULL;
+}
+
+static const char *const gw_outcome_names[] = {
+    "not_run",
+    "ok",
+    "dns_failed",
+    "tcp_failed",
+    "tls_failed",
+    "http_status",
+    "auth_failed",
+    "auth_kerberos",
+    "auth_no_credentials",
+    "rpc_only",
+    "legacy_only",
+    "bad_upgrade",
+    "refused",
+    "closed",
+    "reset",
+    "timeout",
+    "malformed",
+    "error",
+};
+
+const char *
+rdd_gw_outcome_name(enum rdd_gw_outcome o)
+{
+	return (unsigned)o < NELEM(gw_outcome_names) ? gw_outcome_names[o]
+	                                             : NULL;
+}
 
 const char *
 rdd_phase_name(enum rdd_phase phase)

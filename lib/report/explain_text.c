@@ -46,6 +46,14 @@ phase_label(enum rdd_phase p)
 		return "network path";
 	case RDD_PHASE_KERBEROS:
 		return "Kerberos (KDC)";
+	case RDD_PHASE_GATEWAY_TLS:
+		return "RD Gateway: connection and certificate";
+	case RDD_PHASE_GATEWAY_HTTP:
+		return "RD Gateway: HTTP sign-in and transport";
+	case RDD_PHASE_GATEWAY_TUNNEL:
+		return "RD Gateway: tunnel (connection policy)";
+	case RDD_PHASE_GATEWAY_CHANNEL:
+		return "RD Gateway: channel (resource policy, target)";
 	case RDD_PHASE_COUNT:
 		break;
 	}

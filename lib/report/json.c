@@ -21,6 +21,7 @@
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
 #include "report/json_int.h"
+#include "wire/tsgu.h"
 #include "rdpdoctor/krbphase.h"
 #include "rdpdoctor/tlscompat.h"
 #include "wire/krb.h"
@@ -1259,6 +1260,115 @@ build_mcs(struct jb *b, const struct rdd_observation *obs)
 	return o;
 }
 
+/* The RD Gateway (docs/json.md "gateway"): null without --gateway. */
+static json_t *
+build_gateway(struct jb *b, const struct rdd_observation *obs)
+{
+	const struct rdd_gateway_info *g = &obs->gateway;
+	json_t *o, *t;
+
+	if (!g->present)
+		return json_null();
+	if ((o = json_object()) == NULL) {
+		b->err = -1;
+		return NULL;
+	}
+	rdd__j_put(b, o, "host", UNTRUSTED(g->host));
+	rdd__j_put(b, o, "port", json_integer(g->port));
+	rdd__j_put(b, o, "address", UNTRUSTED_OR_NULL(g->address));
+	rdd__j_put(b, o, "outcome",
+	           rdd__j_name_or_null(rdd_gw_outcome_name(g->outcome)));
+	rdd__j_put(b, o, "step",
+	           rdd__j_name_or_null(rdd_gw_step_name(g->step)));
+	rdd__j_put(b, o, "detail", UNTRUSTED_OR_NULL(g->detail));
+	rdd__j_put(b, o, "tcp",
+	           rdd__j_name_or_null(rdd_tcp_outcome_name(g->tcp)));
+	rdd__j_put(b, o, "tcp_ms",
+	           g->tcp == RDD_TCP_OK ? rdd__j_ms_value(g->tcp_ms)
+	                                : json_null());
+	if (g->tls.present) {
+		if ((t = json_object()) == NULL) {
+			b->err = -1;
+			json_decref(o);
+			return NULL;
+		}
+		rdd__j_put(b, t, "version", UNTRUSTED_OR_NULL(g->tls.version));
+		rdd__j_put(b, t, "cipher", UNTRUSTED_OR_NULL(g->tls.cipher));
+		rdd__j_put(b, t, "certificate",
+		           build_cert(b, &g->tls.cert, obs->checked_at));
+		rdd__j_put(b, o, "tls", t);
+	} else {
+		rdd__j_put(b, o, "tls", json_null());
+	}
+	rdd__j_put(b, o, "tls_outcome",
+	           rdd__j_name_or_null(rdd_tls_outcome_name(g->tls_outcome)));
+	rdd__j_put(b, o, "requests", json_integer(g->requests));
+	rdd__j_put(b, o, "http_status",
+	           g->status != 0 ? json_integer(g->status) : json_null());
+	rdd__j_put(b, o, "http_reason", UNTRUSTED_OR_NULL(g->reason));
+	rdd__j_put(b, o, "server", UNTRUSTED_OR_NULL(g->server));
+	if ((t = json_array()) == NULL) {
+		b->err = -1;
+		json_decref(o);
+		return NULL;
+	}
+	if (g->schemes & 0x01u)
+		rdd__j_push(b, t, json_string("NTLM"));
+	if (g->schemes & 0x02u)
+		rdd__j_push(b, t, json_string("Negotiate"));
+	if (g->schemes & 0x04u)
+		rdd__j_push(b, t, json_string("Basic"));
+	if (g->schemes & 0x08u)
+		rdd__j_push(b, t, json_string("other"));
+	rdd__j_put(b, o, "auth_schemes", t);
+	rdd__j_put(b, o, "user",
+	           g->credentials ? UNTRUSTED(g->user) : json_null());
+	rdd__j_put(b, o, "domain",
+	           g->credentials ? UNTRUSTED(g->domain) : json_null());
+	rdd__j_put(b, o, "ntlm", json_boolean(g->ntlm));
+	rdd__j_put(b, o, "channel_binding", json_boolean(g->channel_binding));
+	rdd__j_put(b, o, "rpc_status",
+	           g->rpc_status != 0 ? json_integer(g->rpc_status)
+	                              : json_null());
+	rdd__j_put(b, o, "transport", UNTRUSTED_OR_NULL(g->transport));
+	rdd__j_put(b, o, "code",
+	           g->has_code ? json_integer(g->code) : json_null());
+	rdd__j_put(b, o, "code_name",
+	           g->has_code
+	               ? rdd__j_name_or_null(rdd_tsgu_code_name(g->code))
+	               : json_null());
+	rdd__j_put(b, o, "tunnel_id",
+	           g->has_tunnel_id ? json_integer(g->tunnel_id) : json_null());
+	rdd__j_put(b, o, "caps",
+	           g->has_caps ? json_integer(g->caps) : json_null());
+	rdd__j_put(b, o, "consent_message",
+	           g->has_consent ? UNTRUSTED(g->consent) : json_null());
+	rdd__j_put(b, o, "redirection_flags",
+	           g->has_redir ? json_integer(g->redir_flags) : json_null());
+	rdd__j_put(b, o, "idle_timeout_min",
+	           g->has_idle ? json_integer(g->idle_timeout) : json_null());
+	rdd__j_put(b, o, "resource", UNTRUSTED_OR_NULL(g->resource));
+	rdd__j_put(b, o, "resource_port",
+	           g->resource_port != 0 ? json_integer(g->resource_port)
+	                                 : json_null());
+	rdd__j_put(b, o, "channel_id",
+	           g->has_channel_id ? json_integer(g->channel_id)
+	                             : json_null());
+	rdd__j_put(b, o, "bytes_sent", json_integer((json_int_t)g->bytes_sent));
+	rdd__j_put(b, o, "bytes_received",
+	           json_integer((json_int_t)g->bytes_received));
+	rdd__j_put(b, o, "keepalives", json_integer(g->keepalives));
+	rdd__j_put(b, o, "close_status",
+	           g->close_channel ? json_integer(g->close_status)
+	                            : json_null());
+	rdd__j_put(b, o, "service_message",
+	           g->has_service_message ? UNTRUSTED(g->service_message)
+	                                  : json_null());
+	rdd__j_put(b, o, "websocket_close_code",
+	           g->ws_close ? json_integer(g->ws_close_code) : json_null());
+	return o;
+}
+
 static json_t *
 build_document(struct jb *b, const struct rdd_observation *obs,
                const struct rdd_diagnosis *diag)
@@ -1291,6 +1401,7 @@ build_document(struct jb *b, const struct rdd_observation *obs,
 	rdd__j_put(b, root, "network", build_network(b, obs));
 	rdd__j_put(b, root, "udp", build_udp(b, obs));
 	rdd__j_put(b, root, "kerberos", build_kerberos(b, obs));
+	rdd__j_put(b, root, "gateway", build_gateway(b, obs));
 	rdd__j_put(b, root, "alternate_addresses", build_alternates(b, obs));
 	rdd__j_put(b, root, "findings", build_findings(b, diag));
 	rdd__j_put(b, root, "verdict", build_verdict(b, diag));

@@ -233,6 +233,28 @@ gateway_notes(struct notes *ns, const struct rdd_rdpfile *f,
 	}
 	switch (um->i) {
 	case 1:
+		if (obs != NULL && obs->gateway.present) {
+			char used[2 * RDD_STR];
+
+			rdd_escape_terminal(used, sizeof(used),
+			                    obs->gateway.host);
+			note(ns, "gateway-walked", RDD_NOTE_INFO, um->line,
+			     "mstsc connects through the RD Gateway %s "
+			     "(gatewayusagemethod:i:1, always), and this check "
+			     "went through %s%s: the gateway's phases come "
+			     "first, then %s:%u's own through its channel.%s",
+			     gw,
+			     strncmp(gh->s, obs->gateway.host,
+			             strlen(obs->gateway.host)) == 0
+			         ? "it"
+			         : used,
+			     strncmp(gh->s, obs->gateway.host,
+			             strlen(obs->gateway.host)) == 0
+			         ? ""
+			         : " (--gateway)",
+			     use->host, use->port, profile);
+			break;
+		}
 		note(ns, "gateway-not-walked", RDD_NOTE_WARNING, um->line,
 		     "mstsc connects through the RD Gateway %s "
 		     "(gatewayusagemethod:i:1, always). rdpdoctor cannot walk "

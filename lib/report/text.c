@@ -22,6 +22,7 @@
 #include "rdpdoctor/codes.h"
 #include "rdpdoctor/report.h"
 #include "report/text_int.h"
+#include "wire/tsgu.h"
 #include "rdpdoctor/tlscompat.h"
 #include "wire/tlshello.h"
 #include "wire/gcc.h"
@@ -242,31 +243,59 @@ print_header(struct ctx *c, const struct rdd_observation *obs)
 	        v6 ? "[" : "", host, v6 ? "]" : "", (unsigned)obs->port);
 	if (addr[0] != '\0' && strcmp(addr, host) != 0)
 		fprintf(c->out, " (%s)", addr);
+	if (obs->gateway.present) {
+		char gw[ESC_CAP(RDD_STR)];
+
+		ESC(c, gw, obs->gateway.host);
+		fprintf(c->out, " via the RD Gateway %s:%u", gw,
+		        (unsigned)obs->gateway.port);
+	}
 	fprintf(c->out, "  %s\n", utc(when, sizeof(when), obs->checked_at));
+}
+
+/* The phases in the order they happen: through a gateway, its own
+ * phases come first. */
+static int
+phase_at(const struct rdd_observation *obs, int k)
+{
+	static const int gw_first[] = {
+	    RDD_PHASE_GATEWAY_TLS,
+	    RDD_PHASE_GATEWAY_HTTP,
+	    RDD_PHASE_GATEWAY_TUNNEL,
+	    RDD_PHASE_GATEWAY_CHANNEL,
+	};
+	int n = (int)(sizeof(gw_first) / sizeof(gw_first[0]));
+
+	if (!obs->gateway.present)
+		return k;
+	if (k < n)
+		return gw_first[k];
+	return k - n; /* the phases before the gateway's in the enum */
 }
 
 static void
 print_phases(struct ctx *c, const struct rdd_observation *obs)
 {
 	char detail[ESC_CAP(RDD_STR)];
-	int i;
+	int k, w = obs->gateway.present ? 16 : 11;
 
 	rdd__t_heading(c, "Phases");
-	for (i = 0; i < RDD_PHASE_COUNT; i++) {
+	for (k = 0; k < RDD_PHASE_COUNT; k++) {
+		int i = phase_at(obs, k);
 		const struct rdd_phase_result *p = &obs->phases[i];
 		const char *st = rdd_status_name(p->status);
 
 		if (!p->present)
 			continue;
-		fprintf(c->out, "  %-11s", rdd_phase_name(i));
+		fprintf(c->out, "  %-*s", w, rdd_phase_name(i));
 		rdd__t_colored_field(c, rdd__t_status_color(p->status),
 		                     st ? st : "?", 8);
 		rdd__t_duration(c, p->status != RDD_STATUS_SKIPPED, p->ms);
 		ESC(c, detail, p->detail);
 		rdd__t_rest(c, p->status != RDD_STATUS_SKIPPED, "", detail,
-		            2 + 11 + 8 + 10 + 2);
+		            2 + w + 8 + 10 + 2);
 	}
-	fprintf(c->out, "  %-19s", "total");
+	fprintf(c->out, "  %-*s", w + 8, "total");
 	rdd__t_duration(c, true, obs->total_ms);
 	fputc('\n', c->out);
 }
@@ -571,9 +600,9 @@ print_san(struct ctx *c, const struct rdd_cert *cert)
 }
 
 static void
-print_certificate(struct ctx *c, const struct rdd_observation *obs)
+print_cert_block(struct ctx *c, const char *heading,
+                 const struct rdd_tls_info *t, int64_t now)
 {
-	const struct rdd_tls_info *t = &obs->tls;
 	const struct rdd_cert *cert = &t->cert;
 	char ver[ESC_CAP(sizeof(t->version))],
 	    cipher[ESC_CAP(sizeof(t->cipher))];
@@ -583,7 +612,7 @@ print_certificate(struct ctx *c, const struct rdd_observation *obs)
 
 	if (!t->present)
 		return;
-	rdd__t_heading(c, "Certificate");
+	rdd__t_heading(c, heading);
 	ESC(c, ver, t->version);
 	ESC(c, cipher, t->cipher);
 	ESC(c, att, t->attempt);
@@ -597,7 +626,7 @@ print_certificate(struct ctx *c, const struct rdd_observation *obs)
 	rdd__t_cert_line(c, "subject", ESC(c, buf, cert->subject));
 	rdd__t_cert_line(c, "issuer", ESC(c, buf, cert->issuer));
 	print_san(c, cert);
-	print_validity(c, cert, obs->checked_at);
+	print_validity(c, cert, now);
 	ESC(c, key, cert->key_type);
 	if (cert->key_bits > 0)
 		snprintf(line, sizeof(line), "%s %d bits", key[0] ? key : "?",
@@ -640,6 +669,83 @@ print_certificate(struct ctx *c, const struct rdd_observation *obs)
 		         cert->trusted ? "" : ESC(c, buf, cert->trust_error));
 		rdd__t_cert_line(c, "trust", line);
 	}
+}
+
+static void
+print_certificate(struct ctx *c, const struct rdd_observation *obs)
+{
+	print_cert_block(c, "Certificate", &obs->tls, obs->checked_at);
+}
+
+/* check --gateway: what the gateway said at each step, and its own
+ * certificate. */
+static void
+print_gateway(struct ctx *c, const struct rdd_observation *obs)
+{
+	const struct rdd_gateway_info *g = &obs->gateway;
+	char a[ESC_CAP(RDD_STR)], b[ESC_CAP(RDD_STR)];
+	char line[2 * ESC_CAP(RDD_STR) + 128];
+	const char *n;
+
+	if (!g->present)
+		return;
+	rdd__t_heading(c, "RD Gateway");
+	ESC(c, a, g->host);
+	ESC(c, b, g->address);
+	snprintf(line, sizeof(line), "%s port %u%s%s%s", a, (unsigned)g->port,
+	         b[0] ? " (" : "", b, b[0] ? ")" : "");
+	rdd__t_cert_line(c, "gateway", line);
+	snprintf(line, sizeof(line), "%s at %s",
+	         rdd_gw_outcome_name(g->outcome), rdd_gw_step_name(g->step));
+	rdd__t_cert_line(c, "outcome", line);
+	if (g->status != 0) {
+		ESC(c, a, g->reason);
+		ESC(c, b, g->server);
+		snprintf(line, sizeof(line), "%u %s, %u request%s%s%s",
+		         (unsigned)g->status, a, g->requests,
+		         g->requests == 1 ? "" : "s", b[0] ? ", Server: " : "",
+		         b);
+		rdd__t_cert_line(c, "http", line);
+	}
+	if (g->credentials) {
+		ESC(c, a, g->domain);
+		ESC(c, b, g->user);
+		snprintf(line, sizeof(line), "%s%s%s%s%s", a, a[0] ? "\\" : "",
+		         b, g->ntlm ? ", NTLM" : "",
+		         g->channel_binding ? " with channel binding" : "");
+		rdd__t_cert_line(c, "sign-in", line);
+	}
+	if (g->transport[0] != '\0')
+		rdd__t_cert_line(c, "transport", g->transport);
+	if (g->has_tunnel_id) {
+		snprintf(line, sizeof(line), "id %u, capabilities 0x%02X",
+		         (unsigned)g->tunnel_id, (unsigned)g->caps);
+		rdd__t_cert_line(c, "tunnel", line);
+	}
+	if (g->has_redir || g->has_idle) {
+		snprintf(line, sizeof(line),
+		         "redirection flags 0x%08X, idle time limit %u min",
+		         (unsigned)g->redir_flags, (unsigned)g->idle_timeout);
+		rdd__t_cert_line(c, "policy", line);
+	}
+	if (g->resource[0] != '\0') {
+		ESC(c, a, g->resource);
+		snprintf(line, sizeof(line), "%s port %u%s", a,
+		         (unsigned)g->resource_port,
+		         g->has_channel_id ? ", channel open" : "");
+		rdd__t_cert_line(c, "resource", line);
+	}
+	if (g->has_code) {
+		n = rdd_tsgu_code_name(g->code);
+		snprintf(line, sizeof(line), "0x%08X %s", (unsigned)g->code,
+		         n != NULL ? n : "(unknown code)");
+		rdd__t_cert_line(c, "code", line);
+	}
+	if (g->has_consent)
+		rdd__t_cert_line(c, "consent", ESC(c, a, g->consent));
+	if (g->has_service_message)
+		rdd__t_cert_line(c, "message", ESC(c, a, g->service_message));
+	print_cert_block(c, "Gateway certificate", &g->tls, obs->checked_at);
 }
 
 /* check --tls-full: versions, suites (with their strength and the
@@ -1196,6 +1302,7 @@ rdd_report_text(FILE *out, const struct rdd_observation *obs,
 	print_negotiation(&c, obs);
 	if (c.verbose)
 		print_alternates(&c, obs);
+	print_gateway(&c, obs);
 	print_certificate(&c, obs);
 	print_tls_enum(&c, obs);
 	print_server_identity(&c, obs);

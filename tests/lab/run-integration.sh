@@ -324,6 +324,10 @@ n=$((n + gwx_ran))
 . "$HERE/wine-check.bash"
 wine_check_all "$FILTER"
 n=$((n + wine_ran))
+# check --gateway through the lab's RD Gateway (gwsrv), every fault switch.
+. "$HERE/gateway-check.bash"
+gateway_check_all "$FILTER"
+n=$((n + gwc_ran))
 # rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
 . "$HERE/pcap.bash"
 pcap_all

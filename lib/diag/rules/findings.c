@@ -77,7 +77,11 @@ rdd__emit_in(struct ctx *c, enum rdd_cause cause, enum rdd_phase phase,
 	d = vemit(c, cause, fmt, ap);
 	va_end(ap);
 	if (d != NULL &&
-	    (phase == RDD_PHASE_LICENSING || phase == RDD_PHASE_ACTIVATION))
+	    (phase == RDD_PHASE_LICENSING || phase == RDD_PHASE_ACTIVATION ||
+	     phase == RDD_PHASE_GATEWAY_TLS ||
+	     phase == RDD_PHASE_GATEWAY_HTTP ||
+	     phase == RDD_PHASE_GATEWAY_TUNNEL ||
+	     phase == RDD_PHASE_GATEWAY_CHANNEL))
 		d->f.phase = phase;
 	return d;
 }

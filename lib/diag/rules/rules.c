@@ -41,6 +41,7 @@ rdd_diagnose(const struct rdd_observation *obs, struct rdd_diagnosis *out)
 
 	/* In phase order; the list is sorted afterwards anyway. */
 	rdd__rules_resolve(c);
+	rdd__rules_gateway(c);
 	rdd__rules_tcp(c);
 	rdd__rules_x224(c);
 	rdd__rules_tls(c);

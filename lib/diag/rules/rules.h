@@ -115,6 +115,8 @@ rdd__attempt_by_label(const struct rdd_observation *obs, const char *label);
 /* --- the rules, one entry per file, in phase order ------------------------ */
 
 void rdd__rules_resolve(struct ctx *c);
+/* The RD Gateway in front of the target (check --gateway). */
+void rdd__rules_gateway(struct ctx *c);
 void rdd__rules_tcp(struct ctx *c);
 void rdd__rules_x224(struct ctx *c);
 void rdd__rules_tls(struct ctx *c);

@@ -14,6 +14,13 @@ first_failed_phase(const struct rdd_observation *obs)
 {
 	int p;
 
+	/* Through a gateway its phases come first: a channel it closed
+	 * explains the target's phase that broke off. */
+	for (p = RDD_PHASE_GATEWAY_TLS;
+	     obs->gateway.present && p <= RDD_PHASE_GATEWAY_CHANNEL; p++)
+		if (obs->phases[p].status == RDD_STATUS_FAILED ||
+		    obs->phases[p].status == RDD_STATUS_TIMEOUT)
+			return p;
 	/* UDP and network measurements do not stop a default client. */
 	for (p = RDD_PHASE_RESOLVE; p <= RDD_PHASE_ACTIVATION; p++)
 		if (obs->phases[p].status == RDD_STATUS_FAILED ||
@@ -134,7 +141,7 @@ rdd__verdict(struct ctx *c, struct rdd_diagnosis *out)
 	    obs->phases[RDD_PHASE_RESOLVE].status == RDD_STATUS_TIMEOUT;
 
 	sum[0] = '\0';
-	if (obs->n_attempts == 0 && !resolve_failed) {
+	if (obs->n_attempts == 0 && !resolve_failed && !obs->gateway.present) {
 		out->status = RDD_VERDICT_UNKNOWN;
 		out->failed_phase = -1;
 		rdd__append(sum, cap,

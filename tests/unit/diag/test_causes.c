@@ -130,6 +130,29 @@ static const struct {
     {"host-licensing-not-configured", RDD_PHASE_LICENSING, RDD_SEV_WARNING,
      true},
     {"host-license-server-missing", RDD_PHASE_LICENSING, RDD_SEV_WARNING, true},
+    {"gateway-unreachable", RDD_PHASE_GATEWAY_TLS, RDD_SEV_CRITICAL, true},
+    {"gateway-cert-expired", RDD_PHASE_GATEWAY_TLS, RDD_SEV_CRITICAL, true},
+    {"gateway-cert-name-mismatch", RDD_PHASE_GATEWAY_TLS, RDD_SEV_CRITICAL,
+     true},
+    {"gateway-cert-untrusted", RDD_PHASE_GATEWAY_TLS, RDD_SEV_CRITICAL, true},
+    {"gateway-auth-failed", RDD_PHASE_GATEWAY_HTTP, RDD_SEV_CRITICAL, true},
+    {"gateway-auth-kerberos-only", RDD_PHASE_GATEWAY_HTTP, RDD_SEV_CRITICAL,
+     true},
+    {"gateway-forbidden", RDD_PHASE_GATEWAY_HTTP, RDD_SEV_CRITICAL, true},
+    {"gateway-not-found", RDD_PHASE_GATEWAY_HTTP, RDD_SEV_CRITICAL, true},
+    {"gateway-unavailable", RDD_PHASE_GATEWAY_HTTP, RDD_SEV_CRITICAL, true},
+    {"gateway-capability-mismatch", RDD_PHASE_GATEWAY_TUNNEL, RDD_SEV_CRITICAL,
+     true},
+    {"gateway-connection-policy-denied", RDD_PHASE_GATEWAY_TUNNEL,
+     RDD_SEV_CRITICAL, true},
+    {"gateway-resource-policy-denied", RDD_PHASE_GATEWAY_CHANNEL,
+     RDD_SEV_CRITICAL, true},
+    {"gateway-target-unreachable", RDD_PHASE_GATEWAY_CHANNEL, RDD_SEV_CRITICAL,
+     true},
+    {"gateway-max-connections", RDD_PHASE_GATEWAY_TUNNEL, RDD_SEV_CRITICAL,
+     true},
+    {"gateway-closed", RDD_PHASE_GATEWAY_CHANNEL, RDD_SEV_CRITICAL, true},
+    {"gateway-error", RDD_PHASE_GATEWAY_TUNNEL, RDD_SEV_CRITICAL, true},
 };
 
 static const struct rdd_cause_info *
@@ -303,7 +326,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 94);
+	assert_int_equal(n, 110);
 }
 
 static void

@@ -238,21 +238,36 @@ test_healthy_top_level(void **state)
 	struct rdd_diagnosis d;
 	char *text;
 	json_t *root, *tool, *target, *addrs;
-	static const char *const order[] = {
-	    "schema",       "tool",     "checked_at",
-	    "timeout_s",    "total_ms", "target",
-	    "client_error", "phases",   "negotiation",
-	    "tls",          "credssp",  "logon",
-	    "mcs",          "session",  "network",
-	    "udp",          "kerberos", "alternate_addresses",
-	    "findings",     "verdict",  NULL};
+	static const char *const order[] = {"schema",
+	                                    "tool",
+	                                    "checked_at",
+	                                    "timeout_s",
+	                                    "total_ms",
+	                                    "target",
+	                                    "client_error",
+	                                    "phases",
+	                                    "negotiation",
+	                                    "tls",
+	                                    "credssp",
+	                                    "logon",
+	                                    "mcs",
+	                                    "session",
+	                                    "network",
+	                                    "udp",
+	                                    "kerberos",
+	                                    "gateway",
+	                                    "alternate_addresses",
+	                                    "findings",
+	                                    "verdict",
+	                                    NULL};
 
 	(void)state;
 	fixture_healthy(&obs, &d);
 	root = render(&obs, &d, &text);
 
-	assert_int_equal(json_object_size(root), 20);
+	assert_int_equal(json_object_size(root), 21);
 	assert_null_key(root, "udp");
+	assert_null_key(root, "gateway");
 	/* No realm known: no Kerberos phase. */
 	assert_null_key(root, "kerberos");
 	/* No path samples in this fixture. */

@@ -179,6 +179,11 @@ diagnose(const struct rdd_observation *o, struct rdd_diagnosis *out)
 			            f->phase == RDD_PHASE_ACTIVATION);
 		/* A logon refused over NLA is phase credssp; one refused
 		 * after activation (--logon without NLA), activation. */
+		/* The gateway's catch-all and close: the step's phase. */
+		else if (f->cause == RDD_CAUSE_GATEWAY_ERROR ||
+		         f->cause == RDD_CAUSE_GATEWAY_CLOSED)
+			assert_true(f->phase >= RDD_PHASE_GATEWAY_TLS &&
+			            f->phase <= RDD_PHASE_GATEWAY_CHANNEL);
 		else if (f->cause == RDD_CAUSE_LOGON_FAILED ||
 		         f->cause == RDD_CAUSE_LOGON_PASSWORD_EXPIRED ||
 		         f->cause == RDD_CAUSE_LOGON_NOT_PERMITTED)

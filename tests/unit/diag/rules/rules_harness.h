@@ -113,6 +113,7 @@ RULES_TESTS(session);
 RULES_TESTS(network);
 RULES_TESTS(kerberos);
 RULES_TESTS(host);
+RULES_TESTS(gateway);
 #undef RULES_TESTS
 
 #endif

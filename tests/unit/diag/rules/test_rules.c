@@ -49,6 +49,7 @@ main(void)
 	    {"network", rules_network_tests, &rules_network_n_tests},
 	    {"kerberos", rules_kerberos_tests, &rules_kerberos_n_tests},
 	    {"host", rules_host_tests, &rules_host_n_tests},
+	    {"gateway", rules_gateway_tests, &rules_gateway_n_tests},
 	};
 	const struct CMUnitTest coverage[] = {
 	    cmocka_unit_test(test_every_detectable_cause_emitted),

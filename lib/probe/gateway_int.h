@@ -1,0 +1,128 @@
+/*
+ * gateway_int.h - what the files of the gateway walk share (internal to
+ * lib/probe): gateway.c (TLS, the machine's entry points),
+ * gateway_http.c (the HTTP request, 401 sign-in with NTLM, the upgrade),
+ * gateway_tsgu.c (WebSocket frames, MS-TSGU steps, the channel and the
+ * inner probe), gateway_conclude.c (the phases).
+ */
+#ifndef RDD_PROBE_GATEWAY_INT_H
+#define RDD_PROBE_GATEWAY_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "probe/tls.h"
+#include "rdpdoctor/check.h"
+#include "rdpdoctor/gateway.h"
+#include "wire/crypto.h"
+#include "wire/cursor.h"
+#include "wire/http_resp.h"
+#include "wire/ntlm.h"
+#include "wire/ntlm_auth.h"
+#include "wire/tsgu.h"
+#include "wire/websocket.h"
+
+enum gw_state {
+	GW_IDLE, /* TCP not up yet */
+	GW_TLS,
+	GW_HTTP, /* requests and answers until the 101 */
+	GW_WS,   /* MS-TSGU steps over WebSocket, before the channel */
+	GW_DATA, /* the channel is open: the inner probe runs */
+	GW_DONE
+};
+
+/* What the last HTTP request was. */
+enum gw_req {
+	GW_REQ_FIRST, /* RDG_OUT_DATA, NEGOTIATE or no Authorization */
+	GW_REQ_AUTH,  /* RDG_OUT_DATA with the AUTHENTICATE */
+	GW_REQ_RPC    /* RPC_IN_DATA on /rpc after a 404 */
+};
+
+#define GW_OUT_CAP 65536
+#define GW_FRAME_CAP (RDD_TSGU_MAX_PACKET + 16)
+/* Decrypted bytes not yet a whole WebSocket frame, and MS-TSGU bytes
+ * not yet a whole packet. */
+#define GW_WIN_CAP (RDD_TSGU_MAX_PACKET + 16)
+#define GW_TIN_CAP (2 * RDD_TSGU_MAX_PACKET)
+
+struct rdd_gw {
+	struct rdd_gateway_config cfg;
+	struct rdd_gateway_info *info;
+	struct rdd_probe *inner;
+	struct rdd_attempt *attempt;
+	enum gw_state state;
+	uint64_t step_deadline;
+	size_t rnd_used;
+
+	struct rdd__tls *tls;
+	uint8_t out[GW_OUT_CAP]; /* TLS bytes handed out by pending() */
+	size_t out_len, out_off;
+
+	/* HTTP. */
+	struct rdd_http_resp resp;
+	enum gw_req req;
+	bool skipping; /* reading the body of an answer we go past */
+	struct rdd_http_body body;
+	bool after_skip;  /* what to send once the body is read: */
+	bool send_auth;   /*   the AUTHENTICATE request */
+	bool send_rpc;    /*   the /rpc probe */
+	char conn_id[40]; /* "{GUID}" */
+	char ws_key[32];
+	uint8_t negotiate[RDD_NTLM_NEGOTIATE_LEN];
+	size_t negotiate_len;
+	uint8_t cbt[16]; /* MsvAvChannelBindings */
+	bool have_cbt;
+
+	/* WebSocket and MS-TSGU. */
+	uint8_t win[GW_WIN_CAP];
+	size_t win_len;
+	uint8_t tin[GW_TIN_CAP];
+	size_t tin_len;
+	uint8_t frame[GW_FRAME_CAP];
+	uint8_t pkt[RDD_TSGU_HEADER + 2 + RDD_TSGU_MAX_DATA];
+	bool ws_fragmented; /* a data frame without FIN came */
+	/* fuzz/fuzz_gateway.c only: what the walk writes is dropped, so
+	 * that the layers above TLS run without a TLS peer. */
+	bool sink;
+};
+
+double rdd__gw_ms(const struct rdd_gw *g, uint64_t now_us);
+/* N random bytes (the tests' fixed ones when configured). */
+void rdd__gw_random(struct rdd_gw *g, uint8_t *out, size_t n);
+/* End the walk with O at the current step (detail printf-style). */
+void rdd__gw_fail(struct rdd_gw *g, enum rdd_gw_outcome o, uint64_t now,
+                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void rdd__gw_step(struct rdd_gw *g, enum rdd_gw_step s, uint64_t now);
+void rdd__gw_tls_failed(struct rdd_gw *g, uint64_t now);
+/* Application bytes into TLS: 0, or -1 (the walk failed). */
+int rdd__gw_write(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now);
+int rdd__gw_send_packet(struct rdd_gw *g, const uint8_t *pkt, size_t n,
+                        uint64_t now);
+
+/* gateway_http.c */
+void rdd__gw_http_begin(struct rdd_gw *g, uint64_t now);
+void rdd__gw_http_recv(struct rdd_gw *g, const uint8_t *p, size_t n,
+                       uint64_t now);
+/* The connection closed while in HTTP: true when that was handled (the
+ * /rpc probe's answer, a body that ends with the connection). */
+bool rdd__gw_http_closed(struct rdd_gw *g, uint64_t now);
+/*
+ * The channel binding token of NTLM over HTTP (reference 5.2): MD5 of a
+ * gss_channel_bindings_struct with no addresses and the application data
+ * "tls-server-end-point:" + the certificate's hash (RFC 5929 4.1: the
+ * signature's hash, SHA-256 for MD5 and SHA-1). 0, or -1.
+ */
+int rdd__gw_cbt(const uint8_t *der, size_t der_len, uint8_t out[16]);
+
+/* gateway_tsgu.c */
+void rdd__gw_ws_begin(struct rdd_gw *g, const uint8_t *rest, size_t n,
+                      uint64_t now);
+void rdd__gw_ws_recv(struct rdd_gw *g, const uint8_t *p, size_t n,
+                     uint64_t now);
+/* The connection to the gateway ended while the inner probe ran. */
+void rdd__gw_inner_closed(struct rdd_gw *g, bool reset, uint64_t now);
+/* Send what the inner probe has, as DATA packets; end when it is done. */
+void rdd__gw_pump_inner(struct rdd_gw *g, uint64_t now);
+
+#endif

@@ -1,0 +1,270 @@
+# gateway-check.bash - sourced by run-integration.sh: `check --gateway`
+# through the lab's RD Gateway (gwsrv, `lab gateway start --fault NAME`,
+# gateway.rdpsrv.lab:443, account LAB\gwuser) to the lab's servers
+# (issue 23):
+#   gateway-check-healthy        tls.rdpsrv.lab (xrdp) through a healthy
+#                                gateway: the four gateway phases ok
+#                                (WebSocket, NTLM with channel binding),
+#                                then the target's walk to activation; the
+#                                same exit status as the direct check
+#   gateway-check-FAULT          each fault switch: exit 2, its finding id
+#                                and the phase of that finding
+#   gateway-check-target-refused refused.rdpsrv.lab (port closed) behind a
+#                                healthy gateway: gateway-target-unreachable
+#                                (E_PROXY_TS_CONNECTFAILED), not a RAP
+#                                refusal and not a certificate problem
+#   gateway-check-target-dropped dropped.rdpsrv.lab (SYN dropped): no
+#                                CHANNEL_RESPONSE within the timeout, the
+#                                gateway still connecting: the same finding
+#   gateway-check-target-expired expired.rdpsrv.lab: the gateway phases ok,
+#                                the target's own cert-expired in phase tls
+#   gateway-check-rap-name       a RAP that lists only the NetBIOS name TLS:
+#                                tls.rdpsrv.lab refused as
+#                                gateway-resource-policy-denied, the evidence
+#                                suggesting the NetBIOS form
+#   gateway-check-wrong-password gateway-auth-failed (401 after NTLM)
+#   gateway-check-shadow-logon   alice's NLA logon to the FreeRDP shadow
+#                                server through the channel, activation
+#   gateway-check-no-listener    nothing on the gateway's port:
+#                                gateway-unreachable (ECONNREFUSED)
+#
+# GWC_START (a command taking FAULT [gwsrv options]) and GWC_GW (GW:PORT)
+# replace `lab gateway start` and gateway.rdpsrv.lab for a private gateway.
+# Uses from the caller: TOOL, work, passed, failed, LAB_DIR, lab().
+# shellcheck disable=SC2154 # set by the caller
+
+gwc_ran=0
+GWC_GW=${GWC_GW:-gateway.rdpsrv.lab}
+
+gwc_ok() {
+	echo "ok   $1${2:+ ($2)}"
+	passed=$((passed + 1))
+}
+
+gwc_fail() {
+	echo "FAIL $1: $2"
+	failed=$((failed + 1))
+	mkdir -p "$LAB_BUILD/lab-failures"
+	cp "$work/$1.out" "$LAB_BUILD/lab-failures/$1.json" 2>/dev/null
+}
+
+# gwc_start FAULT [gwsrv options...]: the lab gateway with FAULT.
+gwc_start() {
+	if [ -n "${GWC_START:-}" ]; then
+		"$GWC_START" "$@" >/dev/null 2>&1
+	else
+		local f=$1
+		shift
+		lab gateway start --fault "$f" 120 ${1:+--} "$@" >/dev/null 2>&1
+	fi
+}
+
+gwc_stop() {
+	[ -n "${GWC_START:-}" ] || lab gateway stop >/dev/null 2>&1
+}
+
+# gwc_check NAME TARGET [PASSWORD_FILE [GW [OPTIONS...]]]: the check
+# through the gateway; JSON, stderr, exit status and ms in $work/NAME.*.
+gwc_check() {
+	local name=$1 target=$2 pw=${3:-$LAB_DIR/gateway/gwuser.pw}
+	local gw=${4:-$GWC_GW} t0=${EPOCHREALTIME/./}
+	shift 4 2>/dev/null || shift $#
+	ip netns exec rdpcli "$TOOL" check --json --timeout 2 --samples 0 \
+	    --no-udp --ca-file "$LAB_DIR/certs/ca/ca.crt" --gateway "$gw" \
+	    --gateway-user 'LAB\gwuser' --gateway-password-file "$pw" \
+	    "$@" "$target" >"$work/$name.out" 2>"$work/$name.err"
+	echo $? >"$work/$name.rc"
+	echo $(((${EPOCHREALTIME/./} - t0) / 1000)) >"$work/$name.ms"
+}
+
+# gwc_expect NAME RC ID PHASE: exit status, a finding ID in PHASE.
+gwc_expect() {
+	local name=$1 want_rc=$2 id=$3 phase=$4 rc why=()
+	rc=$(cat "$work/$name.rc")
+	if ! jq -e . "$work/$name.out" >/dev/null 2>&1; then
+		gwc_fail "$name" "no JSON (rc $rc): $(head -c 300 "$work/$name.err")"
+		return 1
+	fi
+	[ "$rc" = "$want_rc" ] || why+=("exit $rc, want $want_rc")
+	jq -e --arg id "$id" --arg ph "$phase" \
+	    'any(.findings[]; .id == $id and .phase == $ph)' \
+	    "$work/$name.out" >/dev/null ||
+	    why+=("no $id in $phase: $(jq -c '[.findings[] | [.id, .phase]]' "$work/$name.out")")
+	if [ ${#why[@]} -gt 0 ]; then
+		gwc_fail "$name" "${why[*]}"
+		return 1
+	fi
+	return 0
+}
+
+gwc_healthy() {
+	local name=gateway-check-healthy why=() direct rc
+	gwc_start none || { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab
+	rc=$(cat "$work/$name.rc")
+	ip netns exec rdpcli "$TOOL" check --timeout 2 --samples 0 --no-udp \
+	    --ca-file "$LAB_DIR/certs/ca/ca.crt" tls.rdpsrv.lab >/dev/null 2>&1
+	direct=$?
+	jq -e . "$work/$name.out" >/dev/null 2>&1 ||
+	    { gwc_fail $name "no JSON (rc $rc)"; return; }
+	[ "$rc" = "$direct" ] || why+=("exit $rc, direct check $direct")
+	jq -e '[.phases[] | select(.phase | startswith("gateway-")) | .status]
+	    == ["ok", "ok", "ok", "ok"]' "$work/$name.out" >/dev/null ||
+	    why+=("gateway phases $(jq -c '[.phases[] | select(.phase | startswith("gateway-")) | [.phase, .status]]' "$work/$name.out")")
+	jq -e '(.phases[] | select(.phase == "activation") | .status) == "ok"' \
+	    "$work/$name.out" >/dev/null || why+=("activation not reached")
+	jq -e '.gateway.transport == "websocket" and .gateway.ntlm == true
+	    and .gateway.channel_binding == true
+	    and .gateway.outcome == "ok" and .gateway.requests == 2' \
+	    "$work/$name.out" >/dev/null ||
+	    why+=("gateway $(jq -c '.gateway | {transport, ntlm, outcome, requests}' "$work/$name.out")")
+	if [ ${#why[@]} -gt 0 ]; then
+		gwc_fail $name "${why[*]}"
+	else
+		gwc_ok $name "$(cat "$work/$name.ms") ms, $(jq -r '[.phases[] | select(.phase | startswith("gateway-")) | "\(.phase) \(.ms)"] | join(", ")' "$work/$name.out")"
+	fi
+}
+
+# gwc_fault FAULT ID PHASE [TARGET]: a fault switch, its finding.
+gwc_fault() {
+	local fault=$1 id=$2 phase=$3 target=${4:-tls.rdpsrv.lab}
+	local name=gateway-check-$fault
+	gwc_start "$fault" || { gwc_fail "$name" "the lab gateway did not start"; return; }
+	gwc_check "$name" "$target"
+	gwc_expect "$name" 2 "$id" "$phase" &&
+	    gwc_ok "$name" "$id in $phase, $(cat "$work/$name.ms") ms"
+}
+
+gwc_target() {
+	local name=$1 target=$2 id=$3 phase=$4 not=$5
+	gwc_start none || { gwc_fail "$name" "the lab gateway did not start"; return; }
+	gwc_check "$name" "$target"
+	gwc_expect "$name" 2 "$id" "$phase" || return
+	if jq -e --arg n "$not" 'any(.findings[]; .id | test($n))' \
+	    "$work/$name.out" >/dev/null; then
+		gwc_fail "$name" "also $(jq -c '[.findings[].id]' "$work/$name.out")"
+		return
+	fi
+	gwc_ok "$name" "$id in $phase"
+}
+
+gwc_rap() {
+	local name=gateway-check-rap-name
+	gwc_start none --rap TLS || { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab
+	gwc_expect $name 2 gateway-resource-policy-denied gateway-channel || return
+	jq -e '(.findings[] | select(.id == "gateway-resource-policy-denied")
+	    | .evidence | test("NetBIOS name tls"))
+	    and (.phases[] | select(.phase == "gateway-channel")
+	    | .error == {layer: "hresult", code: 2147965402,
+	                 name: "E_PROXY_RAP_ACCESSDENIED"})' \
+	    "$work/$name.out" >/dev/null ||
+	    { gwc_fail $name "evidence or error: $(jq -c '[.findings[0].evidence, (.phases[] | select(.phase == "gateway-channel") | .error)]' "$work/$name.out")"; return; }
+	gwc_ok $name "NetBIOS form suggested"
+}
+
+gwc_wrong_password() {
+	local name=gateway-check-wrong-password
+	gwc_start none || { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab "$LAB_DIR/gateway/wrong.pw"
+	gwc_expect $name 2 gateway-auth-failed gateway-http &&
+	    gwc_ok $name "401 after AUTHENTICATE"
+}
+
+# NLA through the tunnel: alice logs on to the FreeRDP shadow server.
+gwc_logon() {
+	local name=gateway-check-shadow-logon
+	gwc_start none || { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name shadow.rdpsrv.lab "" "" --user alice \
+	    --password-file "$LAB_DIR/shadow/alice.pw"
+	if jq -e '.logon.outcome == "ok" and
+	    (.phases[] | select(.phase == "activation") | .status) == "ok"
+	    and .gateway.outcome == "ok"' "$work/$name.out" >/dev/null 2>&1 &&
+	    [ "$(cat "$work/$name.rc")" -le 1 ]; then
+		gwc_ok $name "NLA logon and activation through the channel"
+	else
+		gwc_fail $name "rc $(cat "$work/$name.rc"): $(jq -c '[.logon.outcome, .verdict.summary]' "$work/$name.out" 2>/dev/null)"
+	fi
+}
+
+gwc_no_listener() {
+	local name=gateway-check-no-listener
+	gwc_check $name tls.rdpsrv.lab "" "${GWC_GW%%:*}:4433"
+	gwc_expect $name 2 gateway-unreachable gateway-tls || return
+	jq -e '(.phases[] | select(.phase == "gateway-tls") | .error.layer)
+	    == "socket"' "$work/$name.out" >/dev/null ||
+	    { gwc_fail $name "no socket error"; return; }
+	gwc_ok $name "refused"
+}
+
+# gateway_check_all FILTER: the scenarios whose name matches FILTER.
+gateway_check_all() {
+	local filter=$1 spec name f id ph
+	local faults=(
+	    "cert-expired:gateway-cert-expired:gateway-tls"
+	    "cert-wrong-name:gateway-cert-name-mismatch:gateway-tls"
+	    "cert-self-signed:gateway-cert-untrusted:gateway-tls"
+	    "401-forever:gateway-auth-failed:gateway-http"
+	    "401-after-auth:gateway-auth-failed:gateway-http"
+	    "negotiate-only:gateway-auth-kerberos-only:gateway-http"
+	    "http-302:gateway-forbidden:gateway-http"
+	    "http-403:gateway-forbidden:gateway-http"
+	    "http-404:gateway-not-found:gateway-http"
+	    "http-410:gateway-not-found:gateway-http"
+	    "http-500:gateway-unavailable:gateway-http"
+	    "http-501:gateway-forbidden:gateway-http"
+	    "http-503:gateway-unavailable:gateway-http"
+	    "close-after-headers:gateway-closed:gateway-http"
+	    "stall-before-status:gateway-error:gateway-http"
+	    "bad-ws-accept:gateway-error:gateway-http"
+	    "handshake-capability-mismatch:gateway-capability-mismatch:gateway-tunnel"
+	    "tunnel-create-error:gateway-error:gateway-tunnel"
+	    "max-connections:gateway-max-connections:gateway-tunnel"
+	    "tunnel-auth-denied:gateway-connection-policy-denied:gateway-tunnel"
+	    "channel-rap-denied:gateway-resource-policy-denied:gateway-channel"
+	    "close-channel:gateway-closed:gateway-channel"
+	)
+	for name in gateway-check-healthy; do
+		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
+		gwc_ran=$((gwc_ran + 1))
+		gwc_healthy
+	done
+	for spec in "${faults[@]}"; do
+		IFS=: read -r f id ph <<<"$spec"
+		name=gateway-check-$f
+		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
+		gwc_ran=$((gwc_ran + 1))
+		gwc_fault "$f" "$id" "$ph"
+	done
+	name=gateway-check-target-refused
+	if [ -z "$filter" ] || [[ $name =~ $filter ]]; then
+		gwc_ran=$((gwc_ran + 1))
+		gwc_target $name refused.rdpsrv.lab gateway-target-unreachable \
+		    gateway-channel 'policy|cert'
+	fi
+	name=gateway-check-target-dropped
+	if [ -z "$filter" ] || [[ $name =~ $filter ]]; then
+		gwc_ran=$((gwc_ran + 1))
+		gwc_target $name dropped.rdpsrv.lab gateway-target-unreachable \
+		    gateway-channel 'policy|cert'
+	fi
+	name=gateway-check-target-expired
+	if [ -z "$filter" ] || [[ $name =~ $filter ]]; then
+		gwc_ran=$((gwc_ran + 1))
+		gwc_target $name expired.rdpsrv.lab cert-expired tls \
+		    '^gateway-'
+	fi
+	for name in gateway-check-rap-name gateway-check-wrong-password \
+	    gateway-check-shadow-logon gateway-check-no-listener; do
+		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
+		gwc_ran=$((gwc_ran + 1))
+		case $name in
+		*rap-name) gwc_rap ;;
+		*wrong-password) gwc_wrong_password ;;
+		*shadow-logon) gwc_logon ;;
+		*no-listener) gwc_no_listener ;;
+		esac
+	done
+	[ $gwc_ran -gt 0 ] && gwc_stop
+	return 0
+}
