@@ -35,6 +35,7 @@
 #include "krb_run.h"
 #include "tlsenum_run.h"
 #include "eof_reset.h"
+#include "tcp_rtt.h"
 #include "write_copy.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -57,8 +58,12 @@ struct conn {
 	struct rdd_attempt *attempt;   /* plan connections */
 	struct rdd_alt_address *alt;   /* TCP-only connections */
 	struct rdd_net_sample *sample; /* path samples (TCP-only) */
-	int mss;                       /* > 0: TCP_MAXSEG before connect */
-	bool en_early;                 /* counted in en.target.check_early */
+	/* One of the check's opening connections (A, B, C): by default its
+	 * handshake is a path sample too (rdd_net_own_sample). */
+	bool opening;
+	struct rdd_net_sample *own;
+	int mss;       /* > 0: TCP_MAXSEG before connect */
+	bool en_early; /* counted in en.target.check_early */
 	uint64_t connect_start_us;
 	char label[8];
 };
@@ -107,6 +112,7 @@ struct run {
 	 * apart: a burst of SYNs overflows small listen queues (xrdp's
 	 * backlog is 2), and each dropped SYN costs a one-second retransmit. */
 	uint64_t next_connect_us;
+	bool opening; /* the plan's opening connections are being opened */
 	/* The MTU black-hole retry (rdd_plan_mtu_retry): its own attempt,
 	 * kept out of obs->attempts. */
 	bool mtu_started;
@@ -243,12 +249,29 @@ static void mtu_retry_done(struct run *r);
 static void samples_step(struct run *r);
 static void sample_connected(struct conn *c);
 
+/* The handshake of C, one of the check's opening connections, has ended
+ * with O after MS: so has its path sample, if it is one. */
+static void
+own_end(struct conn *c, enum rdd_sample_outcome o, double ms)
+{
+	if (c->own == NULL || c->own->outcome != RDD_SAMPLE_NOT_RUN)
+		return;
+	c->own->outcome = o;
+	c->own->rtt_ms = ms;
+}
+
 static void
 conn_finish(struct conn *c)
 {
 	if (c->finished)
 		return;
 	c->finished = true;
+	/* Ended before its handshake did (an error of ours): neither
+	 * answered nor lost. */
+	own_end(c, RDD_SAMPLE_CUT_SHORT,
+	        c->connect_start_us != 0
+	            ? (double)(now_us() - c->connect_start_us) / 1000.0
+	            : 0);
 	en_early_done(c);
 	if (c->attempt == &c->run->mtu_attempt)
 		mtu_retry_done(c->run);
@@ -398,6 +421,7 @@ on_timer(uv_timer_t *t)
 			c->attempt->tcp = RDD_TCP_TIMEOUT;
 			c->attempt->tcp_ms =
 			    (double)(now_us() - c->connect_start_us) / 1000.0;
+			own_end(c, RDD_SAMPLE_TIMEOUT, c->attempt->tcp_ms);
 			snprintf(c->attempt->tcp_error,
 			         sizeof(c->attempt->tcp_error),
 			         "no answer to SYN within %.1f s",
@@ -504,6 +528,26 @@ maybe_c_walks(struct run *r)
 		}
 }
 
+/*
+ * A path sample's RTT: the kernel's (tcp_rtt.h), not MS, the time the loop
+ * took to see the connect complete (for connection A that held the setup
+ * of the check's other connections), unless MS shows a retransmission
+ * (its step is what rdd_net_summarize counts as a lost SYN) or the kernel
+ * does not say.
+ */
+static double
+sample_rtt_ms(const struct conn *c, double ms)
+{
+	double k = rdd__tcp_rtt_ms(&c->tcp);
+
+	if (k < 0 || k > ms || ms >= 900)
+		return ms;
+	if (k < ms - 0.05)
+		trace(c->run, c->label,
+		      "path sample: %.3f ms by the kernel's clock", k);
+	return k;
+}
+
 static void
 on_connect(uv_connect_t *req, int status)
 {
@@ -519,6 +563,12 @@ on_connect(uv_connect_t *req, int status)
 		if (c->attempt != NULL) {
 			c->attempt->tcp = o;
 			c->attempt->tcp_ms = ms;
+			/* A SYN unanswered to the end is lost (as a sample's
+			 * timeout); refused or unreachable is no path. */
+			own_end(c,
+			        o == RDD_TCP_TIMEOUT ? RDD_SAMPLE_TIMEOUT
+			                             : RDD_SAMPLE_FAILED,
+			        ms);
 			snprintf(c->attempt->tcp_error,
 			         sizeof(c->attempt->tcp_error), "%s (%s)",
 			         uv_strerror(status), uv_err_name(status));
@@ -539,7 +589,7 @@ on_connect(uv_connect_t *req, int status)
 	trace(c->run, c->label, "TCP connected in %.3f ms", ms);
 	if (c->sample != NULL) {
 		c->sample->outcome = RDD_SAMPLE_OK;
-		c->sample->rtt_ms = ms;
+		c->sample->rtt_ms = sample_rtt_ms(c, ms);
 		sample_connected(c);
 		return;
 	}
@@ -551,6 +601,7 @@ on_connect(uv_connect_t *req, int status)
 	}
 	c->attempt->tcp = RDD_TCP_OK;
 	c->attempt->tcp_ms = ms;
+	own_end(c, RDD_SAMPLE_OK, sample_rtt_ms(c, ms));
 	client_address(c);
 	uv_tcp_nodelay(&c->tcp, 1);
 	uv_timer_stop(&c->timer);
@@ -589,6 +640,7 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 	c->run = r;
 	c->attempt = attempt;
 	c->alt = alt;
+	c->opening = r->opening && attempt != NULL;
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	if (attempt != NULL) {
 		/* The first completed handshake keeps the TLS record. */
@@ -679,6 +731,9 @@ conn_connect(struct conn *c)
 		c->attempt->tcp_start_ms = ms_since(r, c->connect_start_us);
 	if (c->sample != NULL)
 		c->sample->start_ms = ms_since(r, c->connect_start_us);
+	if (c->opening && c->own == NULL)
+		c->own = rdd_net_own_sample(&r->obs->net, c->label,
+		                            ms_since(r, c->connect_start_us));
 	trace(r, c->label, "connecting to %s port %u", a, r->opt->port);
 	rc = uv_tcp_connect(&c->connect_req, &c->tcp,
 	                    (struct sockaddr *)&c->addr, on_connect);
@@ -690,6 +745,7 @@ conn_connect(struct conn *c)
 			         sizeof(c->attempt->tcp_error), "%s (%s)",
 			         uv_strerror(rc), uv_err_name(rc));
 			tcp_native_error(c->attempt, rc);
+			own_end(c, RDD_SAMPLE_FAILED, 0);
 		} else if (c->sample != NULL) {
 			c->sample->outcome = RDD_SAMPLE_FAILED;
 		} else {
@@ -1014,15 +1070,16 @@ phases_running(const struct run *r)
 }
 
 /*
- * The server may still be busy with one of our connections. While the
- * phases run: one of the check's has no X.224 answer yet (awaits_x224,
- * or the MTU retry: it may still wait in the accept queue, and a server
- * slow to answer is busy with the check's own work), or it has not closed
- * a sample yet (sample_connected, bounded by a timer of its own), or the
- * encryption probes are still to come (four connections at once fill
- * xrdp's accept queue by themselves), or the TLS enumeration runs (it
- * keeps as many connections waiting in the accept queue as it dares). After the end only a sample not yet closed
- * beside a running enumeration: then the minimum's rest comes one by one.
+ * No sample may start now. While the phases run: one of the check's own
+ * TCP connections is open (a plan connection, another address's, the MTU
+ * retry: a sample beside them is one more connection the server accepts
+ * and sets up while it works for the check, and one more in its accept
+ * queue), or the encryption probes are still to come, or the TLS
+ * enumeration runs (it keeps as many connections waiting in the accept
+ * queue as it dares), or the server has not closed the last sample yet
+ * (sample_connected, bounded by a timer of its own). After the end only a
+ * sample not yet closed beside a running enumeration: then the minimum's
+ * rest comes one by one.
  */
 static bool
 server_busy(const struct run *r)
@@ -1040,8 +1097,7 @@ server_busy(const struct run *r)
 
 		if (c->finished)
 			continue;
-		if (running && c->attempt != NULL &&
-		    c->attempt->x224 == RDD_X224_NOT_RUN)
+		if (running && c->sample == NULL)
 			return true;
 		if (c->sample != NULL && c->connected)
 			return true;
@@ -1272,7 +1328,8 @@ samples_begin(struct run *r)
 {
 	struct rdd_net_info *net = &r->obs->net;
 
-	rdd_net_plan(net, r->opt->samples);
+	/* rdd_net_plan ran before the opening connections
+	 * (start_connections). */
 	if (!net->present)
 		return;
 	uv_timer_init(r->loop, &r->smp.timer);
@@ -1290,11 +1347,12 @@ samples_begin(struct run *r)
 		          1000.0);
 	else
 		trace(r, "S",
-		      "path samples beside the check: %d first, %d ms apart, "
-		      "then one every %d ms until its last phase ends (at "
-		      "most %d)",
-		      RDD_NET_ALONGSIDE_MIN, RDD_NET_ALONGSIDE_GAP_MS,
-		      RDD_NET_ALONGSIDE_INTERVAL_MS, RDD_NET_ALONGSIDE_MAX);
+		      "path samples: the handshakes of the check's opening "
+		      "connections (%zu), then, while none of its TCP "
+		      "connections is open, one every %d ms until its last "
+		      "phase ends (at most %d)",
+		      net->n_own, RDD_NET_ALONGSIDE_INTERVAL_MS,
+		      RDD_NET_ALONGSIDE_MAX);
 	samples_step(r);
 }
 
@@ -1525,7 +1583,11 @@ start_connections(struct run *r)
 		return;
 	snprintf(obs->address, sizeof(obs->address), "%s", obs->addresses[0]);
 
+	/* The samples' plan first: by default the opening connections'
+	 * handshakes are samples (rdd_net_own_sample). */
+	rdd_net_plan(&obs->net, r->opt->samples);
 	n = rdd_plan_entries(plan, NELEM(plan));
+	r->opening = true;
 	for (i = 0; i < n; i++) {
 		/* --depth quick: X.224 and A's TLS handshake only. */
 		if (r->opt->quick) {
@@ -1535,6 +1597,7 @@ start_connections(struct run *r)
 		}
 		open_entry(r, &plan[i]);
 	}
+	r->opening = false;
 	start_udp(r);
 	for (i = 1; i < r->n_addrs && obs->n_alt < NELEM(obs->alt); i++) {
 		struct rdd_alt_address *alt = &obs->alt[obs->n_alt++];
