@@ -55,9 +55,13 @@
  * to their own end.
  *
  * With --samples N (RDD_NET_MODE_SPREAD), N samples, connections of
- * their own, at fixed times from RDD_NET_SAMPLE_FIRST_MS on,
- * RDD_NET_SAMPLE_INTERVAL_MS apart, a longer measurement: the check
- * waits for them all. The check's own handshakes are not among them.
+ * their own, from RDD_NET_SAMPLE_FIRST_MS on, RDD_NET_SAMPLE_INTERVAL_MS
+ * apart, a longer measurement: the check waits for them all. The check's
+ * own handshakes are not among them. None starts while one of the
+ * check's connections has no X.224 answer yet (it may still wait in the
+ * accept queue: against xrdp on a loaded machine a sample at 10 ms lost
+ * its SYN there and showed as loss) or the server has not closed the
+ * last sample; the next comes 100 ms after a late one.
  */
 #define RDD_NET_SAMPLES_ALONGSIDE SIZE_MAX
 #define RDD_NET_DEFAULT_SAMPLES RDD_NET_SAMPLES_ALONGSIDE
@@ -122,8 +126,8 @@ struct rdd_net_step {
  * the check's last phase ended, < 0 while one runs; CHECK_RTT_MS the
  * check's own TCP connect time, < 0 when none was answered. BUSY: one
  * of the check's own TCP connections is open, or the server may still be
- * busy with one of our connections (above): then no sample starts beside
- * the check (--samples N keeps its fixed times).
+ * busy with one of our connections (above): then no sample starts (with
+ * --samples N the driver's BUSY is the narrower rule above).
  * Pure: the driver asks again whenever a sample ends or the server closes
  * one, a connection of the check gets its X.224 answer or ends, the
  * phases end, or AT_MS comes.

@@ -1070,21 +1070,24 @@ phases_running(const struct run *r)
 }
 
 /*
- * No sample may start now. While the phases run: one of the check's own
- * TCP connections is open (a plan connection, another address's, the MTU
- * retry: a sample beside them is one more connection the server accepts
- * and sets up while it works for the check, and one more in its accept
- * queue), or the encryption probes are still to come, or the TLS
- * enumeration runs (it keeps as many connections waiting in the accept
- * queue as it dares), or the server has not closed the last sample yet
- * (sample_connected, bounded by a timer of its own). After the end only a
- * sample not yet closed beside a running enumeration: then the minimum's
- * rest comes one by one.
+ * No sample may start now. While the phases run: the encryption probes
+ * are still to come, or the TLS enumeration runs (it keeps as many
+ * connections waiting in the accept queue as it dares), or the server has
+ * not closed the last sample yet (sample_connected, bounded by a timer of
+ * its own), or, by default, one of the check's own TCP connections is
+ * open (a plan connection, another address's, the MTU retry: a sample
+ * beside them is one more connection the server accepts and sets up while
+ * it works for the check), with --samples N one of them has no X.224
+ * answer yet (it may still wait in the accept queue, where a sample's SYN
+ * could find no room: a 1 s retransmission taken for loss). After the end
+ * only a sample not yet closed beside a running enumeration: then the
+ * minimum's rest comes one by one.
  */
 static bool
 server_busy(const struct run *r)
 {
 	bool running = r->smp.phases_end_ms < 0;
+	bool alongside = r->obs->net.mode == RDD_NET_MODE_ALONGSIDE;
 	size_t i;
 
 	if (running &&
@@ -1097,7 +1100,9 @@ server_busy(const struct run *r)
 
 		if (c->finished)
 			continue;
-		if (running && c->sample == NULL)
+		if (running && c->sample == NULL &&
+		    (alongside || c->attempt == NULL ||
+		     c->attempt->x224 == RDD_X224_NOT_RUN))
 			return true;
 		if (c->sample != NULL && c->connected)
 			return true;

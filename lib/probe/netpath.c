@@ -184,11 +184,16 @@ rdd_net_next_step(const struct rdd_net_info *net, double phases_end_ms,
 			rtt = s->rtt_ms;
 	}
 	if (n < most) {
-		/* --samples N: today's fixed schedule, whatever happens. */
+		/* --samples N: 100 ms apart from 10 ms on, each as far
+		 * after the one before however late that one came (while
+		 * BUSY the server's accept queue may be full). */
+		if (!alongside && busy)
+			return step(RDD_NET_IDLE, 0); /* asked again later */
 		if (!alongside)
 			return step(RDD_NET_START,
-			            RDD_NET_SAMPLE_FIRST_MS +
-			                (double)n * RDD_NET_SAMPLE_INTERVAL_MS);
+			            n == 0 ? RDD_NET_SAMPLE_FIRST_MS
+			                   : net->samples[n - 1].start_ms +
+			                         RDD_NET_SAMPLE_INTERVAL_MS);
 		if ((running || n < min) && busy)
 			return step(RDD_NET_IDLE, 0); /* asked again later */
 		if (running)
