@@ -1353,11 +1353,10 @@ samples_begin(struct run *r)
 	else
 		trace(r, "S",
 		      "path samples: the handshakes of the check's opening "
-		      "connections (%zu), then, while none of its TCP "
-		      "connections is open, one every %d ms until its last "
-		      "phase ends (at most %d)",
-		      net->n_own, RDD_NET_ALONGSIDE_INTERVAL_MS,
-		      RDD_NET_ALONGSIDE_MAX);
+		      "connections, then, while none of its TCP connections "
+		      "is open, one every %d ms until its last phase ends "
+		      "(at most %d in all)",
+		      RDD_NET_ALONGSIDE_INTERVAL_MS, RDD_NET_ALONGSIDE_MAX);
 	samples_step(r);
 }
 
