@@ -1077,9 +1077,11 @@ phases_running(const struct run *r)
  * its own), or, by default, one of the check's own TCP connections is
  * open (a plan connection, another address's, the MTU retry: a sample
  * beside them is one more connection the server accepts and sets up while
- * it works for the check), with --samples N one of them has no X.224
- * answer yet (it may still wait in the accept queue, where a sample's SYN
- * could find no room: a 1 s retransmission taken for loss). After the end
+ * it works for the check), with --samples N one of them is connected
+ * but has no X.224 answer yet (it may still wait in the accept queue,
+ * where a sample's SYN could find no room: a 1 s retransmission taken for
+ * loss; one not even connected is not there, and a port that drops SYNs
+ * must not hold the samples back to the check's end). After the end
  * only a sample not yet closed beside a running enumeration: then the
  * minimum's rest comes one by one.
  */
@@ -1101,8 +1103,8 @@ server_busy(const struct run *r)
 		if (c->finished)
 			continue;
 		if (running && c->sample == NULL &&
-		    (alongside || c->attempt == NULL ||
-		     c->attempt->x224 == RDD_X224_NOT_RUN))
+		    (alongside || (c->connected && c->attempt != NULL &&
+		                   c->attempt->x224 == RDD_X224_NOT_RUN)))
 			return true;
 		if (c->sample != NULL && c->connected)
 			return true;
