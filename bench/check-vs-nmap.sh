@@ -5,8 +5,10 @@
 # `nmap -p 3389 --script rdp-enum-encryption,rdp-ntlm-info`, per lab
 # server, in the same run, the three taking turns run after run. Prints
 # medians, the ratios default / --samples 0 (what the default samples
-# cost; the goal is at most 1.2) and nmap / default, and how many samples
-# the default check took. Needs root (the lab's namespaces).
+# cost; the goal is at most 1.2; with the spread of the run-by-run
+# ratios) and nmap / default, and how many samples the default check
+# took (the check's own handshakes + connections of their own). Needs
+# root (the lab's namespaces).
 #
 # Every command runs inside the lab's client namespace, against the lab's
 # own servers: no traffic leaves the namespaces. Each run is timed inside
@@ -40,6 +42,8 @@ trap cleanup EXIT
 
 # Median of the numbers on stdin (one per line).
 median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.4f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+# Their quartiles, "Q1-Q3" (nearest rank).
+quartiles() { sort -n | awk '{a[NR]=$1} END {q1=int((NR+3)/4); q3=int((3*NR+3)/4); if (q1<1) q1=1; printf "%.2f-%.2f\n", a[q1], a[q3]}'; }
 
 # one FILE CMD...: run CMD in the client namespace (its output in
 # $work/out), append its wall time in seconds to FILE.
@@ -51,8 +55,8 @@ one() {
 	     t1=$EPOCHREALTIME; echo "$t1 - $t0" | bc -l' _ "$@" >>"$f"
 }
 
-printf '%-22s %9s %9s %9s %7s %7s %9s %8s %7s\n' server default_s samples0_s \
-    nmap_s def/s0 "(pairs)" nmap/def samples wait_ms
+printf '%-22s %9s %9s %9s %7s %7s %10s %9s %8s %7s\n' server default_s samples0_s \
+    nmap_s def/s0 "(pairs)" "pairs_q1-q3" nmap/def samples wait_ms
 for target in "xrdp-negotiate 10.201.0.14" "xrdp-tls 10.201.0.12" \
     "xrdp-rdp 10.201.0.11" "shadow-nla 10.201.0.15"; do
 	set -- $target
@@ -74,9 +78,10 @@ for target in "xrdp-negotiate 10.201.0.14" "xrdp-tls 10.201.0.12" \
 			case $(((i + j) % 3)) in
 			0)
 				one "$work/def" "$rdpdoctor" check --json "$addr"
-				# The samples the default took (answered+cut short)
-				# and how long it waited for them after its last phase.
-				jq -r '.network | "\(.samples_answered)+\(.samples_cut_short) \(.samples_wait_ms)"' \
+				# The samples the default took (the check's own
+				# handshakes + connections of their own) and how long
+				# it waited for them after its last phase.
+				jq -r '.network | "\(.samples_own // 0)+\((.samples | length) - (.samples_own // 0)) \(.samples_wait_ms)"' \
 				    "$work/out" >>"$work/n" 2>/dev/null || echo "? 0" >>"$work/n"
 				;;
 			1) one "$work/s0" "$rdpdoctor" check --json --samples 0 "$addr" ;;
@@ -89,16 +94,18 @@ for target in "xrdp-negotiate 10.201.0.14" "xrdp-tls 10.201.0.12" \
 	s=$(median <"$work/s0")
 	n=$(median <"$work/nmap")
 	p=$(median <"$work/pairs")
+	q=$(quartiles <"$work/pairs")
 	k=$(awk '{print $1}' "$work/n" | sort | uniq -c | sort -rn | awk 'NR==1{print $2}')
 	w=$(awk '{print $2}' "$work/n" | median)
-	printf '%-22s %9.3f %9.3f %9.3f %7.2f %7.2f %8.1fx %8s %7.1f\n' "$name (.${addr##*.})" \
-	    "$d" "$s" "$n" "$(echo "$d / $s" | bc -l)" "$p" "$(echo "$n / $d" | bc -l)" "$k" "$w"
+	printf '%-22s %9.3f %9.3f %9.3f %7.2f %7.2f %10s %8.1fx %8s %7.1f\n' "$name (.${addr##*.})" \
+	    "$d" "$s" "$n" "$(echo "$d / $s" | bc -l)" "$p" "$q" "$(echo "$n / $d" | bc -l)" "$k" "$w"
 done
 echo "medians of $runs runs each (the three commands in turn, the order turning run by run,"
 echo "0.3 s apart, after one round not counted);"
 echo "default_s: rdpdoctor check, samples0_s: rdpdoctor check --samples 0,"
 echo "nmap_s: nmap -Pn -n -p 3389 --script $nmap_scripts;"
 echo "def/s0: ratio of the medians (goal <= 1.2), (pairs): median of the run-by-run"
-echo "ratios; nmap/def: higher is rdpdoctor faster; samples: the default's path"
-echo "samples, answered+cut short (the most frequent); wait_ms: the median time the default"
+echo "ratios, pairs_q1-q3: their first and third quartiles; nmap/def: higher is"
+echo "rdpdoctor faster; samples: the default's path samples, the check's own"
+echo "handshakes + connections of their own (the most frequent); wait_ms: the median time the default"
 echo "waited for its samples after the check's last phase (network.samples_wait_ms)"

@@ -17,49 +17,51 @@
 /*
  * When the samples are taken (docs/json.md "network"):
  *
- * By default (RDD_NET_SAMPLES_ALONGSIDE) beside the check's phases, so
- * that they cost no wall time (rdd_net_alongside_at_ms): the minimum,
- * RDD_NET_ALONGSIDE_MIN (the least net-jitter judges), first, from
- * RDD_NET_ALONGSIDE_FIRST_MS on, RDD_NET_ALONGSIDE_GAP_MS apart, so that
- * it has ended before even a short check has (~13 ms against xrdp on a
- * LAN); then one every RDD_NET_ALONGSIDE_INTERVAL_MS, at most
- * RDD_NET_ALONGSIDE_MAX in all, until the check's last phase ends.
+ * By default (RDD_NET_SAMPLES_ALONGSIDE) they cost neither wall time nor
+ * connections: the TCP handshakes of the check's own opening connections
+ * (the plan's A, B and C, rdd_plan_entries) are the samples, as many as
+ * the minimum RDD_NET_ALONGSIDE_MIN (the least net-jitter judges). Each
+ * connection of its own would be one more the server accepts and sets up
+ * (xrdp forks for it, ~4 ms of CPU; FreeRDP's shadow server spends ~50
+ * ms), beside the check's own work: on a server short of CPU that was
+ * wall time (1.37x against xrdp TLS in the lab). The opening connections
+ * start together into an idle server, and the smallest accept queue seen
+ * (xrdp's, 3) holds the three; the later ones (the encryption probes,
+ * retries, the MTU retry with its small MSS) are not samples: they come
+ * in bursts while the server is busy with the check's others, and a SYN
+ * a full accept queue drops (a 1 s retransmission, seen on 1 in 8 checks
+ * of xrdp with --samples 0) would be taken for loss on the path.
  *
- * Never a burst, and never in the way of the check's own connections:
- * every sample is a connection the server must accept and set up (xrdp
- * forks for it, ~4 ms of CPU; FreeRDP's shadow server spends ~50 ms), and
- * a SYN that finds a full accept queue is dropped (xrdp's holds 3) and
- * costs a 1 s retransmission, which would be taken for loss on the path.
- * So while the phases run no sample starts while the server is busy with
- * one of ours (rdd_net_next_step's BUSY): while one of the check's
- * connections has no X.224 answer yet (it may still wait in the accept
- * queue, and a server slow to answer is busy with the check's own work),
- * or while it has not yet closed the last sample (the client half-closes
- * each sample once connected and waits for the server's close, at most
- * RDD_NET_ACCEPT_WAIT_MS), or while the encryption probes of standard RDP
- * security are still to come (rdd_plan_encryption_probes_coming: their
- * four connections at once fill xrdp's accept queue by themselves, and a
- * sample there cost one of them a SYN and a second); each connect is paced like the check's own;
- * and each comes as far after the one before as above, however late that
- * one came.
+ * More, connections of their own, only when they cost the check nothing:
+ * while its phases still run but none of its TCP connections is open
+ * (the RDP-UDP probe or Kerberos still waits), one every
+ * RDD_NET_ALONGSIDE_INTERVAL_MS, never while the server has not closed
+ * the last one (the client half-closes each sample once connected and
+ * waits for the server's close, at most RDD_NET_ACCEPT_WAIT_MS) or while
+ * the --tls-full enumeration runs (rdd_net_next_step's BUSY), at most
+ * RDD_NET_ALONGSIDE_MAX samples in all, the check's own included.
  *
- * After the end none is started, except the minimum: those not started
- * yet start at once, together, unpaced (the check's own connections are
- * done, and the accept queue holds the three: a gap between them would
- * be wall time the check did not spend; beside a TLS enumeration still
- * running, one at a time, whenever the server is no longer BUSY),
- * and the check waits for the minimum's end (answer, failure or timeout:
- * a lost SYN there is seen). The server's work for them comes after the
- * check.
- * The others still in flight get a grace of RDD_NET_GRACE_RTTS round trips
- * (RDD_NET_GRACE_MIN_MS to _MAX_MS) after the later of the two ends and
- * are then cut short: neither answered nor lost. Where the check's own
- * connects got no answer there is no path to measure: no sample is
- * started after its end, and those in flight run to their own end.
+ * After the end none is started, except the minimum's rest when the
+ * check's own opening connections did not give it (a plan of fewer): those
+ * start at once, together, unpaced (the check's own connections are done,
+ * and the accept queue holds the three; beside a TLS enumeration still
+ * running, one at a time, whenever the server is no longer BUSY), and the
+ * check waits for the minimum's end (answer, failure or timeout: a lost
+ * SYN there is seen). The others still in flight get a grace of
+ * RDD_NET_GRACE_RTTS round trips (RDD_NET_GRACE_MIN_MS to _MAX_MS) after
+ * the later of the two ends and are then cut short: neither answered nor
+ * lost. Where the check's own connects got no answer there is no path to
+ * measure: no sample is started after its end, and those in flight run
+ * to their own end.
  *
- * With --samples N (RDD_NET_MODE_SPREAD), N samples at fixed times from
- * RDD_NET_SAMPLE_FIRST_MS on, RDD_NET_SAMPLE_INTERVAL_MS apart, a longer
- * measurement: the check waits for them all.
+ * With --samples N (RDD_NET_MODE_SPREAD), N samples, connections of
+ * their own, from RDD_NET_SAMPLE_FIRST_MS on, RDD_NET_SAMPLE_INTERVAL_MS
+ * apart, a longer measurement: the check waits for them all. The check's
+ * own handshakes are not among them. None starts while one of the
+ * check's connections has no X.224 answer yet (it may still wait in the
+ * accept queue: against xrdp on a loaded machine a sample at 10 ms lost
+ * its SYN there and showed as loss) or the server has not closed the
+ * last sample; the next comes 100 ms after a late one.
  */
 #define RDD_NET_SAMPLES_ALONGSIDE SIZE_MAX
 #define RDD_NET_DEFAULT_SAMPLES RDD_NET_SAMPLES_ALONGSIDE
@@ -67,8 +69,6 @@
 #define RDD_NET_SAMPLE_INTERVAL_MS 100
 #define RDD_NET_ALONGSIDE_MIN 3
 #define RDD_NET_ALONGSIDE_MAX 8
-#define RDD_NET_ALONGSIDE_FIRST_MS 5
-#define RDD_NET_ALONGSIDE_GAP_MS 3
 #define RDD_NET_ALONGSIDE_INTERVAL_MS 20
 #define RDD_NET_ACCEPT_WAIT_MS 20
 #define RDD_NET_GRACE_RTTS 3
@@ -124,9 +124,10 @@ struct rdd_net_step {
  * The next step of NET's schedule (above). A sample i < n_samples whose
  * outcome is still RDD_SAMPLE_NOT_RUN is in flight. PHASES_END_MS is when
  * the check's last phase ended, < 0 while one runs; CHECK_RTT_MS the
- * check's own TCP connect time, < 0 when none was answered. BUSY: the
- * server may still be busy with one of our connections (above): then no
- * sample starts beside the check (--samples N keeps its fixed times).
+ * check's own TCP connect time, < 0 when none was answered. BUSY: one
+ * of the check's own TCP connections is open, or the server may still be
+ * busy with one of our connections (above): then no sample starts (with
+ * --samples N the driver's BUSY is the narrower rule above).
  * Pure: the driver asks again whenever a sample ends or the server closes
  * one, a connection of the check gets its X.224 answer or ends, the
  * phases end, or AT_MS comes.
@@ -135,10 +136,14 @@ struct rdd_net_step rdd_net_next_step(const struct rdd_net_info *net,
                                       double phases_end_ms, double check_rtt_ms,
                                       bool busy);
 
-/* When sample I starts beside the check while its phases run and
- * nothing delays it, in ms since the check started (5, 8, 11, 31, 51,
- * ...). */
-double rdd_net_alongside_at_ms(size_t i);
+/*
+ * By default (RDD_NET_MODE_ALONGSIDE) the handshake of the check's opening
+ * connection LABEL, started at START_MS, is the next sample: returns it,
+ * in flight (RDD_SAMPLE_NOT_RUN, conn set to LABEL), or NULL in another
+ * mode or when the check has taken its RDD_NET_ALONGSIDE_MAX.
+ */
+struct rdd_net_sample *rdd_net_own_sample(struct rdd_net_info *net,
+                                          const char *label, double start_ms);
 
 /* The grace of the samples in flight at the end, from RTT_MS (< 0: none
  * measured: the most). */

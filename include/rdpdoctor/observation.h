@@ -472,8 +472,9 @@ struct rdd_alt_address {
 };
 
 /*
- * The path (phase "network"): repeated TCP handshakes to the port, taken
- * beside the check's phases (the default) or spread over time (--samples
+ * The path (phase "network"): repeated TCP handshakes to the port (by
+ * default the check's own opening connections', and more beside the
+ * check's phases when they cost nothing; or spread over time, --samples
  * N), and the MTU black-hole retry. Each sample is the time from connect()
  * to the SYN-ACK; a lost SYN or SYN-ACK shows as a retransmission step of
  * about one second (Linux's initial RTO: 1 s, then 2 s more), a sample
@@ -504,6 +505,10 @@ struct rdd_net_sample {
 	enum rdd_sample_outcome outcome;
 	double start_ms; /* when the connect started */
 	double rtt_ms;   /* connect() to SYN-ACK, as measured */
+	/* By default the handshakes of the check's opening connections
+	 * (A, B, C) are samples too: the connection's label; "" for a
+	 * sample that is a connection of its own. */
+	char conn[8];
 };
 
 /* The MTU black-hole retry: attempt A's X.224 exchange worked but its TLS
@@ -519,9 +524,10 @@ enum rdd_mtu_retry {
 struct rdd_net_info {
 	bool present; /* samples were taken */
 	enum rdd_net_mode mode;
-	/* --samples N; alongside: the samples the check started. */
+	/* --samples N; alongside: the samples the check took. */
 	size_t n_requested;
 	size_t n_min; /* samples the check waits for to the end */
+	size_t n_own; /* of the samples, the check's own handshakes */
 	struct rdd_net_sample samples[RDD_MAX_SAMPLES];
 	size_t n_samples; /* started */
 	/* Wall time the samples added after the check's last phase ended. */

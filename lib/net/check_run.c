@@ -37,6 +37,7 @@
 #include "krb_user.h"
 #include "tlsenum_run.h"
 #include "eof_reset.h"
+#include "tcp_rtt.h"
 #include "write_copy.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -70,8 +71,15 @@ struct conn {
 	struct rdd_attempt *attempt;   /* plan connections */
 	struct rdd_alt_address *alt;   /* TCP-only connections */
 	struct rdd_net_sample *sample; /* path samples (TCP-only) */
-	int mss;                       /* > 0: TCP_MAXSEG before connect */
-	bool en_early;                 /* counted in en.target.check_early */
+	/* One of the check's opening connections (A, B, C): by default its
+	 * handshake is a path sample too (rdd_net_own_sample). */
+	bool opening;
+	struct rdd_net_sample *own;
+	/* Held back (not paced yet): the server's accept queue may be full
+	 * of the check's connections (ACCEPT_QUEUE_HOLDS, release_held). */
+	bool held;
+	int mss;       /* > 0: TCP_MAXSEG before connect */
+	bool en_early; /* counted in en.target.check_early */
 	uint64_t connect_start_us;
 	char label[8];
 };
@@ -120,6 +128,7 @@ struct run {
 	 * apart: a burst of SYNs overflows small listen queues (xrdp's
 	 * backlog is 2), and each dropped SYN costs a one-second retransmit. */
 	uint64_t next_connect_us;
+	bool opening; /* the plan's opening connections are being opened */
 	/* The MTU black-hole retry (rdd_plan_mtu_retry): its own attempt,
 	 * kept out of obs->attempts. */
 	bool mtu_started;
@@ -179,6 +188,16 @@ struct run {
 };
 
 #define CONNECT_PACE_US 2000
+
+/*
+ * The check's connections that may wait in the server's accept queue at
+ * once: xrdp's (listen backlog 2) holds 3, and a SYN that finds it full
+ * is dropped and retransmitted a second later. The opening three fit;
+ * the four encryption probes of standard RDP security did not: against
+ * xrdp negotiate on the loaded lab machine 4 to 5 checks in 20 lost
+ * EFIPS's SYN (1.2 s instead of 0.2 s), with or without path samples.
+ */
+#define ACCEPT_QUEUE_HOLDS 3
 
 static uint64_t
 now_us(void)
@@ -268,6 +287,20 @@ static void maybe_mtu_retry(struct run *r);
 static void mtu_retry_done(struct run *r);
 static void samples_step(struct run *r);
 static void sample_connected(struct conn *c);
+static void conn_paced(struct conn *c);
+static int unaccepted(const struct run *r);
+static void release_held(struct run *r);
+
+/* The handshake of C, one of the check's opening connections, has ended
+ * with O after MS: so has its path sample, if it is one. */
+static void
+own_end(struct conn *c, enum rdd_sample_outcome o, double ms)
+{
+	if (c->own == NULL || c->own->outcome != RDD_SAMPLE_NOT_RUN)
+		return;
+	c->own->outcome = o;
+	c->own->rtt_ms = ms;
+}
 
 static void
 conn_finish(struct conn *c)
@@ -275,6 +308,12 @@ conn_finish(struct conn *c)
 	if (c->finished)
 		return;
 	c->finished = true;
+	/* Ended before its handshake did (an error of ours): neither
+	 * answered nor lost. */
+	own_end(c, RDD_SAMPLE_CUT_SHORT,
+	        c->connect_start_us != 0
+	            ? (double)(now_us() - c->connect_start_us) / 1000.0
+	            : 0);
 	en_early_done(c);
 	if (c->attempt == &c->run->mtu_attempt)
 		mtu_retry_done(c->run);
@@ -287,6 +326,7 @@ conn_finish(struct conn *c)
 		maybe_start_tls_full(c->run);
 	}
 	uv_timer_stop(&c->timer);
+	release_held(c->run);
 	if (!uv_is_closing((uv_handle_t *)&c->tcp))
 		uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
 	if (!uv_is_closing((uv_handle_t *)&c->timer))
@@ -440,8 +480,10 @@ conn_pump(struct conn *c)
 		conn_finish(c);
 		return;
 	}
-	if (c->attempt != NULL && c->attempt->x224 != RDD_X224_NOT_RUN)
+	if (c->attempt != NULL && c->attempt->x224 != RDD_X224_NOT_RUN) {
 		en_early_done(c);
+		release_held(c->run);
+	}
 	if (c->attempt != NULL) {
 		maybe_start_tls_full(c->run);
 		maybe_c_walks(c->run);
@@ -522,6 +564,7 @@ on_timer(uv_timer_t *t)
 			c->attempt->tcp = RDD_TCP_TIMEOUT;
 			c->attempt->tcp_ms =
 			    (double)(now_us() - c->connect_start_us) / 1000.0;
+			own_end(c, RDD_SAMPLE_TIMEOUT, c->attempt->tcp_ms);
 			snprintf(c->attempt->tcp_error,
 			         sizeof(c->attempt->tcp_error),
 			         "no answer to SYN within %.1f s",
@@ -628,6 +671,26 @@ maybe_c_walks(struct run *r)
 		}
 }
 
+/*
+ * A path sample's RTT: the kernel's (tcp_rtt.h), not MS, the time the loop
+ * took to see the connect complete (for connection A that held the setup
+ * of the check's other connections), unless MS shows a retransmission
+ * (its step is what rdd_net_summarize counts as a lost SYN) or the kernel
+ * does not say.
+ */
+static double
+sample_rtt_ms(const struct conn *c, double ms)
+{
+	double k = rdd__tcp_rtt_ms(&c->tcp);
+
+	if (k < 0 || k > ms || ms >= 900)
+		return ms;
+	if (k < ms - 0.05)
+		trace(c->run, c->label,
+		      "path sample: %.3f ms by the kernel's clock", k);
+	return k;
+}
+
 static void
 on_connect(uv_connect_t *req, int status)
 {
@@ -649,6 +712,12 @@ on_connect(uv_connect_t *req, int status)
 		} else if (c->attempt != NULL) {
 			c->attempt->tcp = o;
 			c->attempt->tcp_ms = ms;
+			/* A SYN unanswered to the end is lost (as a sample's
+			 * timeout); refused or unreachable is no path. */
+			own_end(c,
+			        o == RDD_TCP_TIMEOUT ? RDD_SAMPLE_TIMEOUT
+			                             : RDD_SAMPLE_FAILED,
+			        ms);
 			snprintf(c->attempt->tcp_error,
 			         sizeof(c->attempt->tcp_error), "%s (%s)",
 			         uv_strerror(status), uv_err_name(status));
@@ -669,7 +738,7 @@ on_connect(uv_connect_t *req, int status)
 	trace(c->run, c->label, "TCP connected in %.3f ms", ms);
 	if (c->sample != NULL) {
 		c->sample->outcome = RDD_SAMPLE_OK;
-		c->sample->rtt_ms = ms;
+		c->sample->rtt_ms = sample_rtt_ms(c, ms);
 		sample_connected(c);
 		return;
 	}
@@ -687,6 +756,8 @@ on_connect(uv_connect_t *req, int status)
 		c->attempt->tcp = RDD_TCP_OK;
 		c->attempt->tcp_ms = ms;
 	}
+	if (c->own != NULL)
+		own_end(c, RDD_SAMPLE_OK, sample_rtt_ms(c, ms));
 	client_address(c);
 	uv_tcp_nodelay(&c->tcp, 1);
 	uv_timer_stop(&c->timer);
@@ -725,6 +796,7 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 	c->run = r;
 	c->attempt = attempt;
 	c->alt = alt;
+	c->opening = r->opening && attempt != NULL;
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	if (attempt != NULL) {
 		/* The first completed handshake keeps the TLS record. */
@@ -807,19 +879,79 @@ conn_open(struct run *r, const struct sockaddr *addr, const char *label,
 		c->waiting = true;
 		return 0;
 	}
+	c->held = true; /* not counted by unaccepted while it decides */
+	if (attempt != NULL && !r->opening &&
+	    unaccepted(r) >= ACCEPT_QUEUE_HOLDS) {
+		trace(r, c->label,
+		      "held back: %d of the check's connections may still "
+		      "wait in the server's accept queue",
+		      ACCEPT_QUEUE_HOLDS);
+		c->waiting = true;
+		return 0;
+	}
+	c->held = false;
 	if (attempt != NULL) {
-		uint64_t now = now_us(), at = r->next_connect_us;
-
-		r->next_connect_us = (at > now ? at : now) + CONNECT_PACE_US;
-		if (at > now) {
-			c->waiting = true;
-			uv_timer_start(&c->timer, on_timer,
-			               (at - now + 999) / 1000, 0);
-			return 0;
-		}
+		conn_paced(c);
+		return 0;
 	}
 	conn_connect(c);
 	return 0;
+}
+
+/* Connect C (a plan connection) now or, paced, CONNECT_PACE_US after the
+ * last. */
+static void
+conn_paced(struct conn *c)
+{
+	struct run *r = c->run;
+	uint64_t now = now_us(), at = r->next_connect_us;
+
+	r->next_connect_us = (at > now ? at : now) + CONNECT_PACE_US;
+	if (at > now) {
+		c->waiting = true;
+		uv_timer_start(&c->timer, on_timer, (at - now + 999) / 1000, 0);
+		return;
+	}
+	c->waiting = false;
+	conn_connect(c);
+}
+
+/* The check's connections that may be in the server's accept queue: plan
+ * connections (the MTU retry included) not held back, not ended, without
+ * their X.224 answer. */
+static int
+unaccepted(const struct run *r)
+{
+	int k = 0;
+	size_t i;
+
+	for (i = 0; i < r->n_conns; i++) {
+		const struct conn *c = r->conns[i];
+
+		if (c->attempt != NULL && !c->held && !c->finished &&
+		    c->attempt->x224 == RDD_X224_NOT_RUN)
+			k++;
+	}
+	return k;
+}
+
+/* Let the connections held back go, as the accept queue has room. */
+static void
+release_held(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_conns; i++) {
+		struct conn *c = r->conns[i];
+
+		if (!c->held || c->finished)
+			continue;
+		if (unaccepted(r) >= ACCEPT_QUEUE_HOLDS)
+			return;
+		c->held = false;
+		trace(r, c->label, "released: room in the accept queue");
+		conn_paced(c);
+	}
 }
 
 /* Start C's TCP connect now, bounded by the phase timeout. */
@@ -838,6 +970,9 @@ conn_connect(struct conn *c)
 		c->attempt->tcp_start_ms = ms_since(r, c->connect_start_us);
 	if (c->sample != NULL)
 		c->sample->start_ms = ms_since(r, c->connect_start_us);
+	if (c->opening && c->own == NULL)
+		c->own = rdd_net_own_sample(&r->obs->net, c->label,
+		                            ms_since(r, c->connect_start_us));
 	trace(r, c->label, "connecting to %s%s port %u", a,
 	      c->gw != NULL ? " (the gateway)" : "",
 	      c->gw != NULL ? r->gw_port : r->opt->port);
@@ -857,6 +992,7 @@ conn_connect(struct conn *c)
 			         sizeof(c->attempt->tcp_error), "%s (%s)",
 			         uv_strerror(rc), uv_err_name(rc));
 			tcp_native_error(c->attempt, rc);
+			own_end(c, RDD_SAMPLE_FAILED, 0);
 		} else if (c->sample != NULL) {
 			c->sample->outcome = RDD_SAMPLE_FAILED;
 		} else {
@@ -1194,20 +1330,26 @@ phases_running(const struct run *r)
 }
 
 /*
- * The server may still be busy with one of our connections. While the
- * phases run: one of the check's has no X.224 answer yet (awaits_x224,
- * or the MTU retry: it may still wait in the accept queue, and a server
- * slow to answer is busy with the check's own work), or it has not closed
- * a sample yet (sample_connected, bounded by a timer of its own), or the
- * encryption probes are still to come (four connections at once fill
- * xrdp's accept queue by themselves), or the TLS enumeration runs (it
- * keeps as many connections waiting in the accept queue as it dares). After the end only a sample not yet closed
- * beside a running enumeration: then the minimum's rest comes one by one.
+ * No sample may start now. While the phases run: the encryption probes
+ * are still to come, or the TLS enumeration runs (it keeps as many
+ * connections waiting in the accept queue as it dares), or the server has
+ * not closed the last sample yet (sample_connected, bounded by a timer of
+ * its own), or, by default, one of the check's own TCP connections is
+ * open (a plan connection, another address's, the MTU retry: a sample
+ * beside them is one more connection the server accepts and sets up while
+ * it works for the check), with --samples N one of them is connected
+ * but has no X.224 answer yet (it may still wait in the accept queue,
+ * where a sample's SYN could find no room: a 1 s retransmission taken for
+ * loss; one not even connected is not there, and a port that drops SYNs
+ * must not hold the samples back to the check's end). After the end
+ * only a sample not yet closed beside a running enumeration: then the
+ * minimum's rest comes one by one.
  */
 static bool
 server_busy(const struct run *r)
 {
 	bool running = r->smp.phases_end_ms < 0;
+	bool alongside = r->obs->net.mode == RDD_NET_MODE_ALONGSIDE;
 	size_t i;
 
 	if (running &&
@@ -1220,8 +1362,9 @@ server_busy(const struct run *r)
 
 		if (c->finished)
 			continue;
-		if (running && c->attempt != NULL &&
-		    c->attempt->x224 == RDD_X224_NOT_RUN)
+		if (running && c->sample == NULL &&
+		    (alongside || (c->connected && c->attempt != NULL &&
+		                   c->attempt->x224 == RDD_X224_NOT_RUN)))
 			return true;
 		if (c->sample != NULL && c->connected)
 			return true;
@@ -1454,7 +1597,8 @@ samples_begin(struct run *r)
 
 	if (r->gw_host != NULL)
 		return; /* the path to the target is the gateway's */
-	rdd_net_plan(net, r->opt->samples);
+	/* rdd_net_plan ran before the opening connections
+	 * (start_connections). */
 	if (!net->present)
 		return;
 	uv_timer_init(r->loop, &r->smp.timer);
@@ -1472,10 +1616,10 @@ samples_begin(struct run *r)
 		          1000.0);
 	else
 		trace(r, "S",
-		      "path samples beside the check: %d first, %d ms apart, "
-		      "then one every %d ms until its last phase ends (at "
-		      "most %d)",
-		      RDD_NET_ALONGSIDE_MIN, RDD_NET_ALONGSIDE_GAP_MS,
+		      "path samples: the handshakes of the check's opening "
+		      "connections, then, while none of its TCP connections "
+		      "is open, one every %d ms until its last phase ends "
+		      "(at most %d in all)",
 		      RDD_NET_ALONGSIDE_INTERVAL_MS, RDD_NET_ALONGSIDE_MAX);
 	samples_step(r);
 }
@@ -1725,7 +1869,11 @@ start_connections(struct run *r)
 	}
 	snprintf(obs->address, sizeof(obs->address), "%s", obs->addresses[0]);
 
+	/* The samples' plan first: by default the opening connections'
+	 * handshakes are samples (rdd_net_own_sample). */
+	rdd_net_plan(&obs->net, r->opt->samples);
 	n = rdd_plan_entries(plan, NELEM(plan));
+	r->opening = true;
 	for (i = 0; i < n; i++) {
 		/* --depth quick: X.224 and A's TLS handshake only. */
 		if (r->opt->quick) {
@@ -1735,6 +1883,7 @@ start_connections(struct run *r)
 		}
 		open_entry(r, &plan[i]);
 	}
+	r->opening = false;
 	start_udp(r);
 	for (i = 1; i < r->n_addrs && obs->n_alt < NELEM(obs->alt); i++) {
 		struct rdd_alt_address *alt = &obs->alt[obs->n_alt++];

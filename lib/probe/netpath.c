@@ -84,7 +84,7 @@ rdd_net_plan(struct rdd_net_info *net, size_t samples)
 {
 	if (net == NULL)
 		return;
-	net->n_samples = 0;
+	net->n_samples = net->n_own = 0;
 	net->present = samples > 0;
 	if (samples == 0) {
 		net->mode = RDD_NET_MODE_NONE;
@@ -101,6 +101,25 @@ rdd_net_plan(struct rdd_net_info *net, size_t samples)
 	}
 }
 
+struct rdd_net_sample *
+rdd_net_own_sample(struct rdd_net_info *net, const char *label, double start_ms)
+{
+	struct rdd_net_sample *s;
+
+	if (net == NULL || net->mode != RDD_NET_MODE_ALONGSIDE ||
+	    net->n_samples >= net->n_requested ||
+	    net->n_samples >= RDD_MAX_SAMPLES)
+		return NULL;
+	s = &net->samples[net->n_samples++];
+	memset(s, 0, sizeof(*s));
+	s->outcome = RDD_SAMPLE_NOT_RUN;
+	s->start_ms = start_ms;
+	snprintf(s->conn, sizeof(s->conn), "%s",
+	         label != NULL && label[0] != '\0' ? label : "?");
+	net->n_own++;
+	return s;
+}
+
 double
 rdd_net_grace_ms(double rtt_ms)
 {
@@ -109,18 +128,6 @@ rdd_net_grace_ms(double rtt_ms)
 	if (rtt_ms < 0 || g > RDD_NET_GRACE_MAX_MS)
 		return RDD_NET_GRACE_MAX_MS;
 	return g < RDD_NET_GRACE_MIN_MS ? RDD_NET_GRACE_MIN_MS : g;
-}
-
-double
-rdd_net_alongside_at_ms(size_t i)
-{
-	if (i < RDD_NET_ALONGSIDE_MIN)
-		return RDD_NET_ALONGSIDE_FIRST_MS +
-		       (double)i * RDD_NET_ALONGSIDE_GAP_MS;
-	return RDD_NET_ALONGSIDE_FIRST_MS +
-	       (double)(RDD_NET_ALONGSIDE_MIN - 1) * RDD_NET_ALONGSIDE_GAP_MS +
-	       (double)(i - RDD_NET_ALONGSIDE_MIN + 1) *
-	           RDD_NET_ALONGSIDE_INTERVAL_MS;
 }
 
 static struct rdd_net_step
@@ -133,22 +140,14 @@ step(enum rdd_net_action action, double at_ms)
 	return st;
 }
 
-/* Beside the check: the start of sample N, at NOT_BEFORE_MS or later,
- * spaced from the last as rdd_net_alongside_at_ms spaces them (so that a
- * wait does not turn into a burst). */
+/* Beside the check: the start of sample N, RDD_NET_ALONGSIDE_INTERVAL_MS
+ * after the one before (so that a wait does not turn into a burst). */
 static double
-alongside_at(const struct rdd_net_info *net, size_t n, double not_before_ms)
+alongside_at(const struct rdd_net_info *net, size_t n)
 {
-	double at;
-
-	if (n == 0)
-		at = RDD_NET_ALONGSIDE_FIRST_MS;
-	else
-		at =
-		    net->samples[n - 1].start_ms +
-		    (n < RDD_NET_ALONGSIDE_MIN ? RDD_NET_ALONGSIDE_GAP_MS
-		                               : RDD_NET_ALONGSIDE_INTERVAL_MS);
-	return at > not_before_ms ? at : not_before_ms;
+	return n == 0 ? 0
+	              : net->samples[n - 1].start_ms +
+	                    RDD_NET_ALONGSIDE_INTERVAL_MS;
 }
 
 struct rdd_net_step
@@ -185,16 +184,22 @@ rdd_net_next_step(const struct rdd_net_info *net, double phases_end_ms,
 			rtt = s->rtt_ms;
 	}
 	if (n < most) {
-		/* --samples N: today's fixed schedule, whatever happens. */
+		/* --samples N: 100 ms apart from 10 ms on, each as far
+		 * after the one before however late that one came (while
+		 * BUSY the server's accept queue may be full). */
+		if (!alongside && busy)
+			return step(RDD_NET_IDLE, 0); /* asked again later */
 		if (!alongside)
 			return step(RDD_NET_START,
-			            RDD_NET_SAMPLE_FIRST_MS +
-			                (double)n * RDD_NET_SAMPLE_INTERVAL_MS);
+			            n == 0 ? RDD_NET_SAMPLE_FIRST_MS
+			                   : net->samples[n - 1].start_ms +
+			                         RDD_NET_SAMPLE_INTERVAL_MS);
 		if ((running || n < min) && busy)
 			return step(RDD_NET_IDLE, 0); /* asked again later */
 		if (running)
-			return step(RDD_NET_START, alongside_at(net, n, 0));
-		/* After the end the minimum's rest, at once: the check's own
+			return step(RDD_NET_START, alongside_at(net, n));
+		/* After the end the minimum's rest (when the check's own
+		 * handshakes did not give it), at once: the check's own
 		 * connections are done, the accept queue holds the three, and
 		 * every millisecond here is wall time the check did not
 		 * spend (beside a running TLS enumeration BUSY keeps them one
@@ -245,9 +250,23 @@ rdd_net_summarize(struct rdd_net_info *net, double timeout_ms)
 	if (net == NULL)
 		return;
 	net->n_answered = net->n_clean = net->n_cut_short = 0;
-	/* Beside the check, as many were asked for as it started. */
+	/* Beside the check, as many were asked for as it took. */
 	if (net->mode == RDD_NET_MODE_ALONGSIDE)
 		net->n_requested = net->n_samples;
+	net->n_own = 0;
+	for (i = 0; i < net->n_samples && i < RDD_MAX_SAMPLES; i++) {
+		if (net->samples[i].outcome == RDD_SAMPLE_OK)
+			have_base = true;
+		if (net->samples[i].conn[0] != '\0')
+			net->n_own++;
+	}
+	/* Beside the check, the check's own connects alone and none
+	 * answered: they measure no path, and the phase tcp says what
+	 * happened to them ("no sample taken"). */
+	if (net->mode == RDD_NET_MODE_ALONGSIDE && !have_base &&
+	    net->n_own == net->n_samples)
+		net->n_samples = net->n_own = net->n_requested = 0;
+	have_base = false;
 	net->n_lost_syn = net->n_syn_sent = 0;
 	net->loss_pct = net->rtt_min_ms = net->rtt_median_ms = 0;
 	net->rtt_p95_ms = net->rtt_max_ms = net->jitter_ms = 0;
@@ -309,11 +328,42 @@ rdd_net_summarize(struct rdd_net_info *net, double timeout_ms)
 	net->rtt_p95_ms = percentile(rtt, n, 95.0);
 }
 
-/* How the samples were taken, after the figures: "; beside the check"
- * or "; --samples N, 100 ms apart: the check waited W ms for them". */
+/* The labels of the check's own connections among the samples: "A, B
+ * and C". */
+static void
+own_labels(const struct rdd_net_info *net, char *dst, size_t cap)
+{
+	size_t i, k = 0,
+	          n = net->n_samples < RDD_MAX_SAMPLES ? net->n_samples
+	                                               : RDD_MAX_SAMPLES;
+	size_t w = 0;
+
+	dst[0] = '\0';
+	for (i = 0; i < n && w < cap; i++) {
+		const char *sep;
+		int m;
+
+		if (net->samples[i].conn[0] == '\0')
+			continue;
+		k++;
+		sep = k == 1 ? "" : k == net->n_own ? " and " : ", ";
+		m = snprintf(dst + w, cap - w, "%s%.7s", sep,
+		             net->samples[i].conn);
+		if (m < 0)
+			return;
+		w += (size_t)m;
+	}
+}
+
+/* How the samples were taken, after the figures: "; the check's own
+ * connections A, B and C[, 2 more beside the check]" or "; --samples N,
+ * 100 ms apart: the check waited W ms for them". */
 static int
 mode_note(const struct rdd_net_info *net, char *dst, size_t cap)
 {
+	char own[48], cut[64] = "";
+	size_t extra;
+
 	if (net->mode == RDD_NET_MODE_SPREAD)
 		return snprintf(
 		    dst, cap,
@@ -322,12 +372,20 @@ mode_note(const struct rdd_net_info *net, char *dst, size_t cap)
 		    net->n_requested, RDD_NET_SAMPLE_INTERVAL_MS, net->wait_ms);
 	if (net->mode != RDD_NET_MODE_ALONGSIDE)
 		return 0;
+	extra = net->n_samples > net->n_own ? net->n_samples - net->n_own : 0;
 	if (net->n_cut_short > 0)
-		return snprintf(dst, cap,
-		                "; beside the check, %zu cut short by its "
-		                "end",
-		                net->n_cut_short);
-	return snprintf(dst, cap, "; beside the check");
+		snprintf(cut, sizeof(cut), ", %zu cut short by its end",
+		         net->n_cut_short);
+	own_labels(net, own, sizeof(own));
+	if (net->n_own == 0)
+		return snprintf(dst, cap, "; beside the check%s", cut);
+	if (extra == 0)
+		return snprintf(dst, cap, "; the check's own connection%s %s%s",
+		                net->n_own == 1 ? "" : "s", own, cut);
+	return snprintf(dst, cap,
+	                "; the check's own connection%s %s, %zu more beside "
+	                "the check%s",
+	                net->n_own == 1 ? "" : "s", own, extra, cut);
 }
 
 void

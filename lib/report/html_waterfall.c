@@ -577,7 +577,14 @@ rdd__h_rtt_chart(struct hw *w, const json_t *network)
 		rdd__h_num(w, cw * 0.7);
 		rdd__h_raw(w, "\" height=\"");
 		rdd__h_num(w, bh);
-		rdd__h_printf(w, "\"><title>sample %zu: ", i + 1);
+		rdd__h_printf(w, "\"><title>sample %zu", i + 1);
+		if (rdd__h_str(e, "connection") != NULL) {
+			/* The handshake of one of the check's connections. */
+			rdd__h_raw(w, " (connection ");
+			rdd__h_text(w, rdd__h_str(e, "connection"));
+			rdd__h_raw(w, ")");
+		}
+		rdd__h_raw(w, ": ");
 		rdd__h_text(w, out);
 		rdd__h_printf(w, ", %.3f ms</title></rect>\n", ms);
 		if (n <= 16) {

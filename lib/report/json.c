@@ -729,6 +729,7 @@ build_network(struct jb *b, const struct rdd_observation *obs)
 	rdd__j_put(b, o, "samples_mode",
 	           rdd__j_name_or_null(net_mode_name(n->mode)));
 	rdd__j_put(b, o, "samples_min", json_integer((json_int_t)n->n_min));
+	rdd__j_put(b, o, "samples_own", json_integer((json_int_t)n->n_own));
 	rdd__j_put(b, o, "samples_clean", json_integer((json_int_t)n->n_clean));
 	rdd__j_put(b, o, "samples_cut_short",
 	           json_integer((json_int_t)n->n_cut_short));
@@ -765,6 +766,9 @@ build_network(struct jb *b, const struct rdd_observation *obs)
 		           sm->outcome != RDD_SAMPLE_NOT_RUN
 		               ? rdd__j_ms_value(sm->rtt_ms)
 		               : json_null());
+		rdd__j_put(b, e, "connection",
+		           sm->conn[0] != '\0' ? json_string(sm->conn)
+		                               : json_null());
 		rdd__j_push(b, arr, e);
 	}
 	rdd__j_put(b, o, "samples", arr);

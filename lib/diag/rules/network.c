@@ -66,13 +66,23 @@ count(const struct rdd_net_info *net, enum rdd_sample_outcome o)
 	return k;
 }
 
-/* "; 2 more cut short by the end of the check, not counted" or "". */
+/* "; 3 of them the check's own connections' handshakes" (by default)
+ * and "; 2 more cut short by the end of the check, not counted", or "". */
 static void
 cut_note(const struct rdd_net_info *net, char *dst, size_t cap)
 {
+	int w = 0;
+
 	dst[0] = '\0';
+	if (net->n_own > 0)
+		w = snprintf(dst, cap,
+		             "; %zu of them the check's own connections' "
+		             "handshakes",
+		             net->n_own);
+	if (w < 0 || (size_t)w >= cap)
+		return;
 	if (net->n_cut_short > 0)
-		snprintf(dst, cap,
+		snprintf(dst + w, cap - (size_t)w,
 		         "; %zu more cut short by the end of the check, not "
 		         "counted",
 		         net->n_cut_short);
@@ -89,7 +99,7 @@ rdd__rules_network(struct ctx *c)
 {
 	const struct rdd_net_info *net = &c->obs->net;
 	struct draft *d;
-	char cut[96];
+	char cut[160];
 	size_t counted = net->n_samples > net->n_cut_short
 	                     ? net->n_samples - net->n_cut_short
 	                     : 0;
@@ -101,10 +111,10 @@ rdd__rules_network(struct ctx *c)
 			d = rdd__emit(
 			    c, RDD_CAUSE_NET_HIGH_LATENCY,
 			    "median RTT %.1f ms over %zu TCP handshakes "
-			    "(min %.1f, p95 %.1f ms; threshold %.0f ms)",
+			    "(min %.1f, p95 %.1f ms; threshold %.0f ms)%s",
 			    net->rtt_median_ms, net->n_answered,
 			    net->rtt_min_ms, net->rtt_p95_ms,
-			    RDD_NET_LATENCY_MS);
+			    RDD_NET_LATENCY_MS, cut);
 			rdd__set_headline(
 			    d, "the round trip to the server is %.0f ms",
 			    net->rtt_median_ms);

@@ -144,6 +144,46 @@ test_net_cut_short(void **state)
 	expect_none(&diag, "net-jitter");
 }
 
+/* By default the samples are the handshakes of the check's own A, B
+ * and C: the findings say how many of their samples those are. */
+static void
+test_net_own_handshakes(void **state)
+{
+	static const char *own[] = {"A", "B", "C"};
+	static const double rtt[] = {20, 1020, 120, 25};
+	const struct rdd_finding *f;
+
+	(void)state;
+	healthy(&obs);
+	rdd_net_plan(&obs.net, RDD_NET_SAMPLES_ALONGSIDE);
+	for (size_t i = 0; i < 4; i++) {
+		struct rdd_net_sample *sm =
+		    i < 3 ? rdd_net_own_sample(&obs.net, own[i], 2.0 * i)
+		          : &obs.net.samples[obs.net.n_samples++];
+
+		assert_non_null(sm);
+		sm->outcome = RDD_SAMPLE_OK;
+		sm->rtt_ms = rtt[i];
+		if (i == 3)
+			sm->start_ms = 1100;
+	}
+	rdd_net_summarize(&obs.net, 5000);
+	rdd_net_conclude(&obs);
+	diagnose(&obs, &diag);
+	f = expect(&diag, "net-packet-loss", RDD_SEV_WARNING);
+	assert_has(f->evidence, "1 of 5 SYN exchanges lost (20.0%) over 4 "
+	                        "samples: 3 answered at once, 1 after a "
+	                        "retransmission, 0 never answered; 3 of them "
+	                        "the check's own connections' handshakes");
+	f = expect(&diag, "net-jitter", RDD_SEV_WARNING);
+	assert_has(f->evidence, "over 3 clean samples of 4");
+	assert_has(f->evidence, "; 3 of them the check's own connections' "
+	                        "handshakes");
+	assert_has(obs.phases[RDD_PHASE_NETWORK].detail,
+	           "; the check's own connections A, B and C, 1 more beside "
+	           "the check");
+}
+
 static void
 test_net_all_lost_is_not_loss(void **state)
 {
@@ -295,6 +335,7 @@ const struct CMUnitTest rules_network_tests[] = {
     cmocka_unit_test(test_net_latency_loss),
     cmocka_unit_test(test_net_jitter),
     cmocka_unit_test(test_net_cut_short),
+    cmocka_unit_test(test_net_own_handshakes),
     cmocka_unit_test(test_net_all_lost_is_not_loss),
     cmocka_unit_test(test_net_path_names_cause_of_timeout),
     cmocka_unit_test(test_net_mtu_blackhole),
