@@ -244,8 +244,8 @@ from_env(const char *env, char *pw, bool *found, char *err, size_t errcap)
 #ifdef _WIN32
 /* The console, echo off: _getch reads a key without showing it. */
 static int
-from_tty(const char *tty, const char *prompt, char *pw, char *err,
-         size_t errcap)
+from_tty(const char *tty, const char *env, const char *file_opt,
+         const char *prompt, char *pw, char *err, size_t errcap)
 {
 	size_t n = 0;
 	int ch;
@@ -253,9 +253,9 @@ from_tty(const char *tty, const char *prompt, char *pw, char *err,
 	(void)tty;
 	if (!_isatty(_fileno(stdin))) {
 		snprintf(err, errcap,
-		         "no password: give --password-file FILE, set %s, or "
-		         "run rdpdoctor from a console to be asked",
-		         RDD_PASSWORD_ENV);
+		         "no password: give %s FILE, set %s, or run rdpdoctor "
+		         "from a console to be asked",
+		         file_opt, env);
 		return -1;
 	}
 	fputs(prompt, stderr);
