@@ -58,6 +58,11 @@
 #   kerberos-logon-stale    the acceptor's keytab holds the old key (kvno
 #                           2): KRB_AP_ERR_BADKEYVER inside CredSSP,
 #                           kerberos-server-key-stale (critical)
+#   kerberos-ntlm-blocked   alice on nospnrdp.rdplab.test (the acceptor's
+#                           address, no TERMSRV SPN for that name):
+#                           kerberos-spn-missing, and the acceptor refuses
+#                           the NTLM fallback: kerberos-ntlm-blocked
+#                           (critical)
 #   kerberos-logon-skew     the acceptor under faketime +10 minutes:
 #                           KRB_AP_ERR_SKEW with its clock, kerberos-clock-
 #                           skew (critical), the server's skew within 2 s
@@ -170,6 +175,7 @@ host-record=dc1.rdplab.test,$KRB_NET.1
 host-record=rdsh.rdplab.test,$KRB_NET.1
 host-record=nospn.rdplab.test,$KRB_NET.1
 host-record=krbrdp.rdplab.test,$KRB_NET.3
+host-record=nospnrdp.rdplab.test,$KRB_NET.3
 srv-host=_kerberos._udp.rdplab.test,dc1.rdplab.test,88
 srv-host=_kerberos._tcp.rdplab.test,dc1.rdplab.test,88
 local=/rdplab.test/
@@ -519,6 +525,10 @@ krb_case() {
 		krb_logon_case "$name" alice rdd-wrong-pw \
 		    'd["logon"]["mechanism"]=="ntlm" and "KDC refused the user" in d["logon"]["mechanism_reason"] and "kerberos-preauth-failed" in ids and d["credssp"]["error_code"]==0xC00000BB'
 		;;
+	kerberos-ntlm-blocked)
+		krb_user_case "$name" alice rdd-alice-pw nospnrdp.rdplab.test \
+		    'k["user"]["tgs_code"]==7 and d["logon"]["mechanism"]=="ntlm" and d["credssp"]["error_code"]==0xC00000BB and "kerberos-spn-missing" in ids and '"$(krb_sev_expr kerberos-ntlm-blocked critical)"
+		;;
 	kerberos-logon-stale)
 		krb_acc_stop
 		if ! krb_acc_start "$KRB_DIR/stale.keytab"; then
@@ -590,7 +600,8 @@ kerberos_all() {
 	    kerberos-user-locked kerberos-user-expired kerberos-user-unknown \
 	    kerberos-user-etype kerberos-user-skew kerberos-user-dropped \
 	    kerberos-user-secret kerberos-logon kerberos-logon-full \
-	    kerberos-logon-password kerberos-logon-stale kerberos-logon-skew; do
+	    kerberos-logon-password kerberos-ntlm-blocked kerberos-logon-stale \
+	    kerberos-logon-skew; do
 		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
 		names+=("$name")
 	done
