@@ -18,8 +18,9 @@
 
 #include "probe/gateway_int.h"
 
-static void
-tracef(struct rdd_gw *g, const char *fmt, ...)
+/* One line of -v trace, labelled GW (for every gateway_*.c). */
+void
+rdd__gw_tracef(struct rdd_gw *g, const char *fmt, ...)
 {
 	char line[RDD_STR];
 	va_list ap;
@@ -97,8 +98,8 @@ rdd__gw_fail(struct rdd_gw *g, enum rdd_gw_outcome o, uint64_t now,
 	va_start(ap, fmt);
 	vsnprintf(g->info->detail, sizeof(g->info->detail), fmt, ap);
 	va_end(ap);
-	tracef(g, "gateway %s at %s: %s", rdd_gw_outcome_name(o),
-	       rdd_gw_step_name(g->info->step), g->info->detail);
+	rdd__gw_tracef(g, "gateway %s at %s: %s", rdd_gw_outcome_name(o),
+	               rdd_gw_step_name(g->info->step), g->info->detail);
 	if (g->tls != NULL && g->state > GW_TLS)
 		rdd__tls_close_notify(g->tls);
 	g->state = GW_DONE;
@@ -185,7 +186,8 @@ rdd_gw_start(struct rdd_gw *g, uint64_t now)
 		return;
 	}
 	g->state = GW_TLS;
-	tracef(g, "-> TLS ClientHello to the gateway %s", g->cfg.gateway_host);
+	rdd__gw_tracef(g, "-> TLS ClientHello to the gateway %s",
+	               g->cfg.gateway_host);
 	if (rdd__tls_start(g->tls) == RDD__TLS_FAILED)
 		rdd__gw_tls_failed(g, now);
 }
@@ -212,7 +214,8 @@ tls_done(struct rdd_gw *g, uint64_t now)
 	rdd__tls_fill_info(g->tls, &in->tls, "", g->cfg.gateway_host);
 	rdd__tls_verify_chain(g->tls, g->cfg.trust_store, g->cfg.verify_at,
 	                      &in->tls.cert);
-	tracef(g, "TLS to the gateway: %s %s", in->tls.version, in->tls.cipher);
+	rdd__gw_tracef(g, "TLS to the gateway: %s %s", in->tls.version,
+	               in->tls.cipher);
 	rdd__gw_step(g, RDD_GW_STEP_HTTP, now);
 	g->state = GW_HTTP;
 	rdd__gw_http_begin(g, now);
@@ -249,13 +252,14 @@ read_app(struct rdd_gw *g, const uint8_t *data, size_t len, uint64_t now)
 		case RDD__TLS_IO_AGAIN:
 			return;
 		case RDD__TLS_IO_CLOSED:
-			tracef(g, "<- TLS close_notify from the gateway");
+			rdd__gw_tracef(g,
+			               "<- TLS close_notify from the gateway");
 			rdd_gw_peer_closed(g, false, now);
 			return;
 		case RDD__TLS_IO_ALERT:
 		case RDD__TLS_IO_ERROR:
 		default:
-			tracef(g, "<- TLS: %s", detail);
+			rdd__gw_tracef(g, "<- TLS: %s", detail);
 			if (g->state == GW_DATA) {
 				rdd__gw_inner_closed(g, false, now);
 				return;

@@ -25,23 +25,6 @@
 /* Seconds from 1601-01-01 to 1970-01-01. */
 #define FILETIME_EPOCH 11644473600ULL
 
-static void tracef(struct rdd_gw *g, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-tracef(struct rdd_gw *g, const char *fmt, ...)
-{
-	char line[RDD_STR];
-	va_list ap;
-
-	if (g->cfg.trace == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	g->cfg.trace(g->cfg.trace_ctx, "GW", line);
-}
-
 int
 rdd__gw_cbt(const uint8_t *der, size_t der_len, uint8_t out[16])
 {
@@ -123,11 +106,11 @@ send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 		return -1;
 	}
 	g->info->requests++;
-	tracef(g,
-	       "-> RDG_OUT_DATA /remoteDesktopGateway/ (WebSocket upgrade%s)",
-	       token == NULL            ? ", no sign-in"
-	       : g->req == GW_REQ_FIRST ? ", NTLM NEGOTIATE"
-	                                : ", NTLM AUTHENTICATE");
+	rdd__gw_tracef(
+	    g, "-> RDG_OUT_DATA /remoteDesktopGateway/ (WebSocket upgrade%s)",
+	    token == NULL            ? ", no sign-in"
+	    : g->req == GW_REQ_FIRST ? ", NTLM NEGOTIATE"
+	                             : ", NTLM AUTHENTICATE");
 	return rdd__gw_write(g, buf, b.len, now);
 }
 
@@ -152,8 +135,9 @@ send_rpc_probe(struct rdd_gw *g, uint64_t now)
 	}
 	g->req = GW_REQ_RPC;
 	g->info->requests++;
-	tracef(g, "-> RPC_IN_DATA /rpc/rpcproxy.dll (is it an RPC-over-HTTP "
-	          "gateway?)");
+	rdd__gw_tracef(
+	    g, "-> RPC_IN_DATA /rpc/rpcproxy.dll (is it an RPC-over-HTTP "
+	       "gateway?)");
 	return rdd__gw_write(g, (const uint8_t *)buf, (size_t)n, now);
 }
 
@@ -327,7 +311,7 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 	char sch[64];
 	uint16_t st = r->status;
 
-	tracef(g, "<- HTTP %u", (unsigned)st);
+	rdd__gw_tracef(g, "<- HTTP %u", (unsigned)st);
 	if (st >= 100 && st < 200 && st != 101) {
 		rdd_http_resp_init(&g->resp); /* 100 Continue and the like */
 		return 0;

@@ -87,6 +87,10 @@ struct rdd_gw {
 	bool sink;
 };
 
+/* One line of -v trace, labelled GW. */
+void rdd__gw_tracef(struct rdd_gw *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 double rdd__gw_ms(const struct rdd_gw *g, uint64_t now_us);
 /* N random bytes (the tests' fixed ones when configured). */
 void rdd__gw_random(struct rdd_gw *g, uint8_t *out, size_t n);

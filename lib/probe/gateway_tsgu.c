@@ -19,23 +19,6 @@
 	(RDD_TSGU_CAP_QUAR_SOH | RDD_TSGU_CAP_MESSAGING_CONSENT_SIGN |         \
 	 RDD_TSGU_CAP_MESSAGING_SERVICE_MSG)
 
-static void tracef(struct rdd_gw *g, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-tracef(struct rdd_gw *g, const char *fmt, ...)
-{
-	char line[RDD_STR];
-	va_list ap;
-
-	if (g->cfg.trace == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	g->cfg.trace(g->cfg.trace_ctx, "GW", line);
-}
-
 static const char *
 pkt_name(uint16_t type)
 {
@@ -73,7 +56,7 @@ void
 rdd__gw_ws_begin(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 {
 	rdd__gw_step(g, RDD_GW_STEP_HANDSHAKE, now);
-	tracef(g, "-> HANDSHAKE_REQUEST 1.0");
+	rdd__gw_tracef(g, "-> HANDSHAKE_REQUEST 1.0");
 	SEND_PKT(g, now, rdd_tsgu_build_handshake(&b_, RDD_TSGU_EXT_AUTH_NONE));
 	if (n > 0)
 		rdd__gw_ws_recv(g, rest, n, now);
@@ -118,7 +101,8 @@ step_answer(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 			             "HANDSHAKE_RESPONSE too short");
 			return;
 		}
-		tracef(g, "<- HANDSHAKE_RESPONSE 0x%08X", (unsigned)r.error);
+		rdd__gw_tracef(g, "<- HANDSHAKE_RESPONSE 0x%08X",
+		               (unsigned)r.error);
 		if (r.error != 0) {
 			refused(g, r.error, now, "HANDSHAKE_RESPONSE");
 			return;
@@ -126,7 +110,8 @@ step_answer(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 		in->server_version = r.server_version;
 		in->ext_auth = r.ext_auth;
 		rdd__gw_step(g, RDD_GW_STEP_TUNNEL_CREATE, now);
-		tracef(g, "-> TUNNEL_CREATE caps 0x%02X", (unsigned)GW_CAPS);
+		rdd__gw_tracef(g, "-> TUNNEL_CREATE caps 0x%02X",
+		               (unsigned)GW_CAPS);
 		SEND_PKT(g, now,
 		         rdd_tsgu_build_tunnel_create(&b_, GW_CAPS, NULL, 0));
 		return;
@@ -143,7 +128,8 @@ step_answer(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 			             "TUNNEL_RESPONSE too short");
 			return;
 		}
-		tracef(g, "<- TUNNEL_RESPONSE 0x%08X", (unsigned)r.status);
+		rdd__gw_tracef(g, "<- TUNNEL_RESPONSE 0x%08X",
+		               (unsigned)r.status);
 		if (r.status != 0) {
 			refused(g, r.status, now, "TUNNEL_RESPONSE");
 			return;
@@ -164,7 +150,8 @@ step_answer(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 			                    &r.consent);
 		}
 		rdd__gw_step(g, RDD_GW_STEP_TUNNEL_AUTH, now);
-		tracef(g, "-> TUNNEL_AUTH client name %s", g->cfg.client_name);
+		rdd__gw_tracef(g, "-> TUNNEL_AUTH client name %s",
+		               g->cfg.client_name);
 		SEND_PKT(g, now,
 		         rdd_tsgu_build_tunnel_auth(&b_, g->cfg.client_name));
 		return;
@@ -181,7 +168,8 @@ step_answer(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 			             "TUNNEL_AUTH_RESPONSE too short");
 			return;
 		}
-		tracef(g, "<- TUNNEL_AUTH_RESPONSE 0x%08X", (unsigned)r.error);
+		rdd__gw_tracef(g, "<- TUNNEL_AUTH_RESPONSE 0x%08X",
+		               (unsigned)r.error);
 		if (r.error != 0) {
 			refused(g, r.error, now, "TUNNEL_AUTH_RESPONSE");
 			return;
@@ -195,8 +183,9 @@ step_answer(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 		         g->cfg.target_host);
 		in->resource_port = g->cfg.target_port;
 		names[0] = g->cfg.target_host;
-		tracef(g, "-> CHANNEL_CREATE %s port %u", g->cfg.target_host,
-		       (unsigned)g->cfg.target_port);
+		rdd__gw_tracef(g, "-> CHANNEL_CREATE %s port %u",
+		               g->cfg.target_host,
+		               (unsigned)g->cfg.target_port);
 		SEND_PKT(g, now,
 		         rdd_tsgu_build_channel_create(&b_, names, 1,
 		                                       g->cfg.target_port));
@@ -214,7 +203,8 @@ step_answer(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 			             "CHANNEL_RESPONSE too short");
 			return;
 		}
-		tracef(g, "<- CHANNEL_RESPONSE 0x%08X", (unsigned)r.error);
+		rdd__gw_tracef(g, "<- CHANNEL_RESPONSE 0x%08X",
+		               (unsigned)r.error);
 		if (r.error != 0) {
 			refused(g, r.error, now, "CHANNEL_RESPONSE");
 			return;
@@ -255,7 +245,7 @@ on_packet(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 		}
 		return;
 	case RDD_TSGU_REAUTH_MESSAGE:
-		tracef(g, "<- REAUTH_MESSAGE (not answered)");
+		rdd__gw_tracef(g, "<- REAUTH_MESSAGE (not answered)");
 		return;
 	case RDD_TSGU_CLOSE_CHANNEL:
 		if (rdd_tsgu_parse_close(pk->body, &status) != 0) {
@@ -268,7 +258,7 @@ on_packet(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 		in->has_code = true;
 		in->code = status;
 		in->close_at_ms = rdd__gw_ms(g, now);
-		tracef(g, "<- CLOSE_CHANNEL 0x%08X", (unsigned)status);
+		rdd__gw_tracef(g, "<- CLOSE_CHANNEL 0x%08X", (unsigned)status);
 		SEND_PKT(g, now, rdd_tsgu_build_close(&b_, true, 0));
 		if (g->state == GW_DATA) {
 			rdd__gw_inner_closed(g, false, now);
@@ -294,7 +284,7 @@ on_packet(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 		return;
 	default:
 		if (g->state == GW_DATA) {
-			tracef(g, "<- %s ignored", pkt_name(pk->type));
+			rdd__gw_tracef(g, "<- %s ignored", pkt_name(pk->type));
 			return;
 		}
 		step_answer(g, pk, now);
@@ -448,7 +438,8 @@ rdd__gw_pump_inner(struct rdd_gw *g, uint64_t now)
 		rdd_probe_sent(g->inner, n);
 	}
 	if (g->state == GW_DATA && rdd_probe_done(g->inner)) {
-		tracef(g, "the target's walk is over: closing the tunnel");
+		rdd__gw_tracef(g,
+		               "the target's walk is over: closing the tunnel");
 		rdd__tls_close_notify(g->tls);
 		g->state = GW_DONE;
 	}
