@@ -127,7 +127,7 @@ listener_check(const struct out *o, const struct rdd_host_state *st,
 	const struct rdd_phase_result *tcp = &obs->phases[RDD_PHASE_TCP];
 	const struct rdd_cert *served = &obs->tls.cert;
 	const char *exp_src, *exp = rdd_host_expected_thumbprint(st, &exp_src);
-	char host[ESC_CAP(RDD_STR)], a[96], b[96];
+	char host[ESC_CAP(RDD_STR)], a[64], b[64];
 	uint32_t x;
 	const char *src;
 
@@ -143,14 +143,16 @@ listener_check(const struct out *o, const struct rdd_host_state *st,
 	    : tcp->status == RDD_STATUS_OK      ? "connected"
 	    : tcp->status == RDD_STATUS_TIMEOUT ? "no answer (timeout)"
 	                                        : "connection failed");
-	if (exp != NULL)
-		snprintf(a, sizeof(a), "%s (%s)", exp, exp_src);
-	else
-		snprintf(a, sizeof(a), "not readable here");
-	row(o, "certificate", a,
+	row(o, "certificate", exp != NULL ? exp : "not readable here",
 	    obs->tls.present && served->present && served->sha1[0]
 	        ? served->sha1
 	        : "none received");
+	if (exp != NULL)
+		row(o, "  which",
+		    strcmp(exp_src, "configured") == 0
+		        ? "SSLCertificateSHA1Hash"
+		        : "self-signed (no SSLCertificateSHA1Hash)",
+		    "");
 	src = rdd_host_effective(&st->security_layer, &x);
 	if (src != NULL)
 		snprintf(a, sizeof(a), "%u (%s)", (unsigned)x,
