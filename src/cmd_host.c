@@ -82,7 +82,8 @@ host_usage(FILE *f)
 	fputs("\n"
 	      "Without --from-state this Windows build reads the server it\n"
 	      "runs on, as rdpdoctor-host.exe does (run it elevated):\n"
-	      "rdpdoctor host, or rdpdoctor host --dump-state > FILE.\n",
+	      "rdpdoctor host, or rdpdoctor host --dump-state > FILE;\n"
+	      "rdpdoctor host --check also checks its own listener.\n",
 	      f);
 #endif
 }

@@ -5,7 +5,8 @@
 # in a network namespace of this test's own (hostchkw-PID, deleted at the
 # end), with a state whose thumbprint is the served certificate's (no
 # mismatch) and one with another thumbprint and NLA required
-# (host-listener-cert-mismatch, host-policy-not-effective). EXE defaults
+# (host-listener-cert-mismatch, host-policy-not-effective), and the exe's
+# own read of the (wine) server before its check. EXE defaults
 # to build-win/rdpdoctor.exe (scripts/build-win.sh). Wine makes a
 # program's sockets in wineserver: the prefix's wineserver is started in
 # the namespace first, and every wine command runs there. Ends with
@@ -140,4 +141,13 @@ run_case match 1 host-nla-off \
 state other.json 0123456789ABCDEF0123456789ABCDEF01234567 1
 run_case other 1 "host-listener-cert-mismatch host-policy-not-effective" \
 	"" false
+# rdpdoctor.exe reads the (wine) server it runs on, then checks 127.0.0.1.
+timeout 120 ip netns exec "$ns" wine "$exe" host --json --check \
+	>live.out 2>live.err
+if grep -q "\"served\": \"$thumb\"" live.out &&
+	grep -q '"reader": "rdpdoctor ' live.out; then
+	ok "live read, then the listener's certificate"
+else
+	bad live "no live state or no served thumbprint: $(head -c 300 live.err)"
+fi
 finish
