@@ -110,7 +110,10 @@ static void
 row(const struct out *o, const char *label, const char *state,
     const char *check)
 {
-	fprintf(o->f, "  %-22s %-42s %s\n", label, state, check);
+	if (check[0] == '\0')
+		fprintf(o->f, "  %-22s %s\n", label, state);
+	else
+		fprintf(o->f, "  %-22s %-42s %s\n", label, state, check);
 }
 
 static const char *
@@ -134,13 +137,22 @@ listener_check(const struct out *o, const struct rdd_host_state *st,
 	rdd_escape_terminal(host, sizeof(host), obs->host);
 	fprintf(o->f, "\n%sListener check%s  %s port %u\n", sgr(o, "\033[1m"),
 	        sgr(o, "\033[0m"), host, (unsigned)obs->port);
+	if (obs->phases[RDD_PHASE_RESOLVE].present &&
+	    obs->phases[RDD_PHASE_RESOLVE].status != RDD_STATUS_OK &&
+	    obs->phases[RDD_PHASE_RESOLVE].status != RDD_STATUS_SKIPPED) {
+		char why[ESC_CAP(RDD_STR)];
+
+		rdd_escape_terminal(why, sizeof(why),
+		                    obs->phases[RDD_PHASE_RESOLVE].detail);
+		fprintf(o->f, "  the name did not resolve: %s\n", why);
+	}
 	row(o, "", "host state", "listener (check)");
 	row(o, "listening",
 	    st->listening.read != RDD_HOST_SET ? "not readable here"
 	    : st->listening.value              ? "yes"
 	                                       : "no",
-	    !tcp->present                       ? "not run"
-	    : tcp->status == RDD_STATUS_OK      ? "connected"
+	    !tcp->present || tcp->status == RDD_STATUS_SKIPPED ? "not reached"
+	    : tcp->status == RDD_STATUS_OK                     ? "connected"
 	    : tcp->status == RDD_STATUS_TIMEOUT ? "no answer (timeout)"
 	                                        : "connection failed");
 	row(o, "certificate", exp != NULL ? exp : "not readable here",
