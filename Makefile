@@ -56,6 +56,7 @@ win-host: deps
 
 host-wine-test: deps build
 	@tests/host-wine/run.sh $(BUILD)
+	@if [ -f build-win/rdpdoctor.exe ]; then tests/host-wine/check.sh $(BUILD); fi
 
 fuzz: deps
 	@scripts/fuzz.sh

@@ -12,6 +12,9 @@
 #      `rdpdoctor host --from-state` (tests/host-wine/run.sh, about a minute)
 #   4c. win: rdpdoctor.exe cross-built with mingw-w64 (scripts/build-win.sh;
 #      its libraries from Debian's sources, once: tens of minutes)
+#   4d. host --check under wine: that exe's `host --from-state --check`
+#      against fleetsrv in a namespace of its own (tests/host-wine/check.sh,
+#      about 15 s)
 #   5. the lab: rdpdoctor against real servers and faults in network
 #      namespaces (needs root; otherwise says why it is skipped)
 # Ends with one line "N passed, N failed" summing every stage.
@@ -137,6 +140,19 @@ if out=$(scripts/build-win.sh 2>&1); then
 else
 	echo "$out" | tail -n 40
 	echo "win: 0 passed, 1 failed ($(($(date +%s) - t_win)) s)"
+	failed=$((failed + 1))
+fi
+
+echo "== host --check under wine =="
+out=$(tests/host-wine/check.sh build 2>&1)
+echo "$out" | tail -n 20
+hp=$(echo "$out" | awk '/^host-wine-check: [0-9]+ passed, [0-9]+ failed/{print $2}' | tail -1)
+hf=$(echo "$out" | awk '/^host-wine-check: [0-9]+ passed, [0-9]+ failed/{print $4}' | tail -1)
+if [ -n "$hp" ]; then
+	passed=$((passed + hp))
+	failed=$((failed + hf))
+elif ! echo "$out" | grep -q '^host-wine-check: SKIPPED'; then
+	echo "run-tests: the host-wine-check suite printed no summary" >&2
 	failed=$((failed + 1))
 fi
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "rdpdoctor/check.h"
 #include "rdpdoctor/host.h"
 #ifdef _WIN32
 #include "host/win/reader.h"
@@ -22,11 +23,12 @@
 /* A state file is a few kilobytes; refuse anything absurd. */
 #define STATE_MAX (1024 * 1024)
 
-enum { OPT_FROM_STATE = 256, OPT_DUMP_STATE, OPT_NO_COLOR };
+enum { OPT_FROM_STATE = 256, OPT_DUMP_STATE, OPT_NO_COLOR, OPT_CHECK };
 
 const struct option host_longopts[] = {
     {"from-state", required_argument, NULL, OPT_FROM_STATE},
     {"dump-state", no_argument, NULL, OPT_DUMP_STATE},
+    {"check", no_argument, NULL, OPT_CHECK},
     {"json", no_argument, NULL, 'j'},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"help", no_argument, NULL, 'h'},
@@ -45,6 +47,8 @@ host_usage(FILE *f)
 {
 	fputs(
 	    "usage: rdpdoctor host --from-state FILE [options]\n"
+	    "       rdpdoctor host --from-state FILE --check "
+	    "[HOST[:PORT]]\n"
 	    "\n"
 	    "The Windows server's own self-check: the listener and Group\n"
 	    "Policy values (the policy value wins), the RDP certificate and\n"
@@ -58,6 +62,14 @@ host_usage(FILE *f)
 	    "                         (- reads standard input)\n"
 	    "      --dump-state       write the state as JSON instead of\n"
 	    "                         diagnosing it\n"
+	    "      --check            also check the server's own listener\n"
+	    "                         (HOST, default 127.0.0.1, on the\n"
+	    "                         state's PortNumber unless :PORT is\n"
+	    "                         given) and compare: the certificate\n"
+	    "                         it serves against the configured one,\n"
+	    "                         SecurityLayer and NLA against what it\n"
+	    "                         negotiates, listening against the TCP\n"
+	    "                         connection; both views side by side\n"
 	    "  -j, --json             the diagnosis as JSON (docs/json.md)\n"
 	    "      --no-color         no colour (also: NO_COLOR set, not a "
 	    "TTY)\n"
@@ -70,9 +82,38 @@ host_usage(FILE *f)
 	fputs("\n"
 	      "Without --from-state this Windows build reads the server it\n"
 	      "runs on, as rdpdoctor-host.exe does (run it elevated):\n"
-	      "rdpdoctor host, or rdpdoctor host --dump-state > FILE.\n",
+	      "rdpdoctor host, or rdpdoctor host --dump-state > FILE;\n"
+	      "rdpdoctor host --check also checks its own listener.\n",
 	      f);
 #endif
+}
+
+/*
+ * host --check: the ordinary check of the server's own listener, quick
+ * (TCP, the three X.224 requests, A's TLS handshake and its certificate;
+ * no path samples, no RDP-UDP, no CredSSP), on HOST at the state's
+ * PortNumber unless PORT (>= 0) is given.
+ */
+static int
+check_listener(const struct rdd_host_state *st, const char *host, int port,
+               struct rdd_observation *obs, struct rdd_diagnosis *cdiag)
+{
+	struct rdd_check_options opt = {.host = host, .timeout_s = 5};
+
+	if (port > 0)
+		opt.port = (uint16_t)port;
+	else if (st->port.read == RDD_HOST_SET && st->port.value > 0 &&
+	         st->port.value <= 65535)
+		opt.port = (uint16_t)st->port.value;
+	else
+		opt.port = 3389;
+	opt.quick = true;
+	opt.no_udp = true;
+	opt.samples = 0;
+	if (rdd_check_run(&opt, obs) != 0)
+		return -1;
+	rdd_diagnose(obs, cdiag);
+	return 0;
 }
 
 /* The whole of PATH (or stdin for "-"), NUL-terminated; NULL on error. */
@@ -110,10 +151,13 @@ cmd_host(int argc, char **argv)
 	static struct rdd_host_state st;
 	static struct rdd_diagnosis d;
 	const char *from = NULL;
-	bool json = false, dump = false, no_color = false;
-	char err[256], *text;
+	bool json = false, dump = false, no_color = false, check = false;
+	char err[256], *text, target[RDD_STR] = "127.0.0.1";
+	int target_port = -1;
 	size_t len = 0;
 	int ch, rc;
+	struct rdd_observation *obs = NULL;
+	struct rdd_diagnosis *cdiag = NULL;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, host_shortopts, host_longopts,
@@ -131,6 +175,9 @@ cmd_host(int argc, char **argv)
 		case OPT_NO_COLOR:
 			no_color = true;
 			break;
+		case OPT_CHECK:
+			check = true;
+			break;
 		case 'h':
 			host_usage(stdout);
 			return 0;
@@ -139,7 +186,16 @@ cmd_host(int argc, char **argv)
 			return RDD_EXIT_UNKNOWN;
 		}
 	}
-	if (optind != argc || (dump && json)) {
+	if (check && optind < argc) {
+		if (parse_target(argv[optind], target, sizeof(target),
+		                 &target_port) != 0) {
+			fprintf(stderr, "rdpdoctor: bad target '%s'\n",
+			        argv[optind]);
+			return RDD_EXIT_UNKNOWN;
+		}
+		optind++;
+	}
+	if (optind != argc || (dump && json) || (dump && check)) {
 		host_usage(stderr);
 		return RDD_EXIT_UNKNOWN;
 	}
@@ -174,16 +230,34 @@ cmd_host(int argc, char **argv)
 #ifdef _WIN32
 diagnose:
 #endif
+	if (check) {
+		obs = calloc(1, sizeof(*obs));
+		cdiag = calloc(1, sizeof(*cdiag));
+		if (obs == NULL || cdiag == NULL ||
+		    check_listener(&st, target, target_port, obs, cdiag) != 0) {
+			fprintf(stderr, "rdpdoctor: %s\n",
+			        obs == NULL || cdiag == NULL
+			            ? "out of memory"
+			            : "internal error during the check");
+			free(obs);
+			free(cdiag);
+			return RDD_EXIT_UNKNOWN;
+		}
+	}
 	if (dump) {
 		rc = rdd_host_state_write_json(stdout, &st);
 	} else {
-		rdd_diagnose_host(&st, &d);
-		rc = json ? rdd_report_host_json(stdout, &st, &d)
-		          : rdd_report_host_text(
-		                stdout, &st, &d,
-		                !no_color && getenv("NO_COLOR") == NULL &&
-		                    isatty(STDOUT_FILENO));
+		bool color = !no_color && getenv("NO_COLOR") == NULL &&
+		             isatty(STDOUT_FILENO);
+
+		rdd_diagnose_host_check(&st, obs, &d);
+		rc = json ? rdd_report_host_check_json(stdout, &st, &d, obs,
+		                                       cdiag)
+		          : rdd_report_host_check_text(stdout, &st, &d, obs,
+		                                       color);
 	}
+	free(obs);
+	free(cdiag);
 	if (rc != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "rdpdoctor: cannot write the report\n");
 		return RDD_EXIT_UNKNOWN;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "rdpdoctor/diag.h"
+#include "rdpdoctor/observation.h"
 
 /* The version of the state JSON ("rdpdoctor_host_state"). */
 #define RDD_HOST_STATE_VERSION 1
@@ -179,6 +180,25 @@ void rdd_diagnose_host(const struct rdd_host_state *st,
                        struct rdd_diagnosis *out);
 
 /*
+ * The thumbprint the listener should serve: SSLCertificateSHA1Hash
+ * (*SOURCE "configured"), or the self-signed certificate when none is
+ * configured ("self-signed"); NULL when the state cannot tell.
+ */
+const char *rdd_host_expected_thumbprint(const struct rdd_host_state *st,
+                                         const char **source);
+
+/*
+ * `host --check`: rdd_diagnose_host() plus the state against OBS, a check
+ * of the host's own listener: the certificate it serves against the
+ * configured one, SecurityLayer and UserAuthentication against what it
+ * negotiated, the listening socket against the TCP connection. Pure
+ * function of ST and OBS.
+ */
+void rdd_diagnose_host_check(const struct rdd_host_state *st,
+                             const struct rdd_observation *obs,
+                             struct rdd_diagnosis *out);
+
+/*
  * Read a state from its JSON text (DATA, LEN bytes). Returns 0, or -1
  * with a reason in ERR (cap bytes). Unknown members are ignored; a
  * missing member stays "not readable here".
@@ -194,5 +214,17 @@ int rdd_report_host_json(FILE *out, const struct rdd_host_state *st,
 /* The diagnosis as text for a terminal; COLOR adds ANSI colors. */
 int rdd_report_host_text(FILE *out, const struct rdd_host_state *st,
                          const struct rdd_diagnosis *d, bool color);
+/*
+ * The same for `host --check`: OBS and CHECK_DIAG are the check of the
+ * listener; both views side by side ("listener_check" in JSON, with the
+ * check's own document under "check"). OBS NULL: as above.
+ */
+int rdd_report_host_check_json(FILE *out, const struct rdd_host_state *st,
+                               const struct rdd_diagnosis *d,
+                               const struct rdd_observation *obs,
+                               const struct rdd_diagnosis *check_diag);
+int rdd_report_host_check_text(FILE *out, const struct rdd_host_state *st,
+                               const struct rdd_diagnosis *d,
+                               const struct rdd_observation *obs, bool color);
 
 #endif

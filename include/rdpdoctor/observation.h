@@ -216,6 +216,9 @@ struct rdd_cert {
 	int key_bits;
 	char signature[64]; /* e.g. "sha256WithRSAEncryption" */
 	char sha256[65];    /* hex fingerprint of the DER */
+	/* SHA-1 of the DER, 40 uppercase hex digits: the thumbprint Windows
+	 * shows and stores (SSLCertificateSHA1Hash); "" when unknown. */
+	char sha1[41];
 	/* Name check against the host or address the user gave:
 	 * -1 not checked, 0 mismatch, 1 match. */
 	int name_match;

@@ -991,6 +991,14 @@ fingerprint(X509 *x, struct rdd_cert *out)
 		out->sha256[2 * i + 1] = hex[md[i] & 0xf];
 	}
 	out->sha256[2 * n] = '\0';
+	out->sha1[0] = '\0';
+	if (X509_digest(x, EVP_sha1(), md, &n) != 1 || n != 20)
+		return;
+	for (i = 0; i < n; i++) {
+		out->sha1[2 * i] = "0123456789ABCDEF"[md[i] >> 4];
+		out->sha1[2 * i + 1] = "0123456789ABCDEF"[md[i] & 0xf];
+	}
+	out->sha1[2 * n] = '\0';
 }
 
 static void

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
 #include "rdpdoctor/host.h"
+#include "rdpdoctor/report.h"
 #include "report/json_int.h"
 
 static const char *const profile_names[3] = {"Domain", "Private", "Public"};
@@ -645,9 +647,92 @@ build_findings(struct jb *b, const struct rdd_diagnosis *d)
 	return arr;
 }
 
+static json_t *
+tristate(int v)
+{
+	return v < 0 ? json_null() : json_boolean(v != 0);
+}
+
+/* "listener_check": the state and the check of its listener, side by
+ * side, then the check's own document. */
+static json_t *
+build_listener_check(struct jb *b, const struct rdd_host_state *st,
+                     const struct rdd_observation *obs,
+                     const struct rdd_diagnosis *check_diag)
+{
+	json_t *o = obj_or_fail(b), *v;
+	const struct rdd_phase_result *tcp = &obs->phases[RDD_PHASE_TCP];
+	const struct rdd_cert *served = &obs->tls.cert;
+	const char *exp_src, *exp = rdd_host_expected_thumbprint(st, &exp_src);
+	const char *src;
+	uint32_t x;
+
+	if (o == NULL)
+		return NULL;
+	rdd__j_put(b, o, "target", UNTRUSTED(obs->host));
+	rdd__j_put(b, o, "port", json_integer(obs->port));
+	if ((v = obj_or_fail(b)) != NULL) {
+		rdd__j_put(b, v, "state",
+		           st->listening.read == RDD_HOST_SET
+		               ? json_boolean(st->listening.value != 0)
+		               : json_null());
+		rdd__j_put(b, v, "check",
+		           tcp->present
+		               ? json_string(rdd_status_name(tcp->status))
+		               : json_null());
+		rdd__j_put(b, o, "listening", v);
+	}
+	if ((v = obj_or_fail(b)) != NULL) {
+		rdd__j_put(b, v, "state",
+		           exp != NULL ? json_string(exp) : json_null());
+		rdd__j_put(b, v, "state_source",
+		           exp != NULL ? json_string(exp_src) : json_null());
+		rdd__j_put(b, v, "served",
+		           obs->tls.present && served->present &&
+		                   served->sha1[0] != '\0'
+		               ? json_string(served->sha1)
+		               : json_null());
+		rdd__j_put(
+		    b, v, "match",
+		    exp == NULL || !obs->tls.present || !served->present ||
+		            served->sha1[0] == '\0'
+		        ? json_null()
+		        : json_boolean(strcasecmp(served->sha1, exp) == 0));
+		rdd__j_put(b, o, "certificate", v);
+	}
+	if ((v = obj_or_fail(b)) != NULL) {
+		src = rdd_host_effective(&st->security_layer, &x);
+		rdd__j_put(b, v, "state", src ? json_integer(x) : json_null());
+		rdd__j_put(b, v, "check",
+		           obs->security_layer != RDD_SECLAYER_UNKNOWN
+		               ? json_string(rdd_security_layer_name(
+		                     obs->security_layer))
+		               : json_null());
+		rdd__j_put(b, o, "security_layer", v);
+	}
+	if ((v = obj_or_fail(b)) != NULL) {
+		src = rdd_host_effective(&st->user_authentication, &x);
+		rdd__j_put(b, v, "state",
+		           src ? json_boolean(x != 0) : json_null());
+		rdd__j_put(b, v, "check", tristate(obs->nla_required));
+		rdd__j_put(b, o, "nla", v);
+	}
+	rdd__j_put(b, o, "check", rdd_report_json_doc(obs, check_diag));
+	return o;
+}
+
 int
 rdd_report_host_json(FILE *out, const struct rdd_host_state *st,
                      const struct rdd_diagnosis *d)
+{
+	return rdd_report_host_check_json(out, st, d, NULL, NULL);
+}
+
+int
+rdd_report_host_check_json(FILE *out, const struct rdd_host_state *st,
+                           const struct rdd_diagnosis *d,
+                           const struct rdd_observation *obs,
+                           const struct rdd_diagnosis *check_diag)
 {
 	struct jb b = {0};
 	json_t *top = obj_or_fail(&b), *v;
@@ -676,6 +761,9 @@ rdd_report_host_json(FILE *out, const struct rdd_host_state *st,
 		rdd__j_put(&b, top, "host", v);
 	}
 	rdd__j_put(&b, top, "state", build_state(&b, st));
+	if (obs != NULL && check_diag != NULL)
+		rdd__j_put(&b, top, "listener_check",
+		           build_listener_check(&b, st, obs, check_diag));
 	rdd__j_put(&b, top, "findings", build_findings(&b, d));
 	if ((v = obj_or_fail(&b)) != NULL) {
 		rdd__j_put(&b, v, "status",

@@ -106,9 +106,97 @@ steps(const struct out *o, const char *label, const char *s)
 	}
 }
 
+static void
+row(const struct out *o, const char *label, const char *state,
+    const char *check)
+{
+	if (check[0] == '\0')
+		fprintf(o->f, "  %-22s %s\n", label, state);
+	else
+		fprintf(o->f, "  %-22s %-42s %s\n", label, state, check);
+}
+
+static const char *
+yes_no(int v, const char *yes, const char *no)
+{
+	return v < 0 ? "unknown" : v ? yes : no;
+}
+
+/* The state and the check of its listener, side by side. */
+static void
+listener_check(const struct out *o, const struct rdd_host_state *st,
+               const struct rdd_observation *obs)
+{
+	const struct rdd_phase_result *tcp = &obs->phases[RDD_PHASE_TCP];
+	const struct rdd_cert *served = &obs->tls.cert;
+	const char *exp_src, *exp = rdd_host_expected_thumbprint(st, &exp_src);
+	char host[ESC_CAP(RDD_STR)], a[64], b[64];
+	uint32_t x;
+	const char *src;
+
+	rdd_escape_terminal(host, sizeof(host), obs->host);
+	fprintf(o->f, "\n%sListener check%s  %s port %u\n", sgr(o, "\033[1m"),
+	        sgr(o, "\033[0m"), host, (unsigned)obs->port);
+	if (obs->phases[RDD_PHASE_RESOLVE].present &&
+	    obs->phases[RDD_PHASE_RESOLVE].status != RDD_STATUS_OK &&
+	    obs->phases[RDD_PHASE_RESOLVE].status != RDD_STATUS_SKIPPED) {
+		char why[ESC_CAP(RDD_STR)];
+
+		rdd_escape_terminal(why, sizeof(why),
+		                    obs->phases[RDD_PHASE_RESOLVE].detail);
+		fprintf(o->f, "  the name did not resolve: %s\n", why);
+	}
+	row(o, "", "host state", "listener (check)");
+	row(o, "listening",
+	    st->listening.read != RDD_HOST_SET ? "not readable here"
+	    : st->listening.value              ? "yes"
+	                                       : "no",
+	    !tcp->present || tcp->status == RDD_STATUS_SKIPPED ? "not reached"
+	    : tcp->status == RDD_STATUS_OK                     ? "connected"
+	    : tcp->status == RDD_STATUS_TIMEOUT ? "no answer (timeout)"
+	                                        : "connection failed");
+	row(o, "certificate", exp != NULL ? exp : "not readable here",
+	    obs->tls.present && served->present && served->sha1[0]
+	        ? served->sha1
+	        : "none received");
+	if (exp != NULL)
+		row(o, "  which",
+		    strcmp(exp_src, "configured") == 0
+		        ? "SSLCertificateSHA1Hash"
+		        : "self-signed (no SSLCertificateSHA1Hash)",
+		    "");
+	src = rdd_host_effective(&st->security_layer, &x);
+	if (src != NULL)
+		snprintf(a, sizeof(a), "%u (%s)", (unsigned)x,
+		         layer_name(x) != NULL ? layer_name(x) : "other");
+	else
+		snprintf(a, sizeof(a), "not set or not readable");
+	snprintf(b, sizeof(b), "%s",
+	         obs->security_layer == RDD_SECLAYER_RDP ? "RDP only"
+	         : obs->security_layer == RDD_SECLAYER_NEGOTIATE
+	             ? "Negotiate (RDP and TLS)"
+	         : obs->security_layer == RDD_SECLAYER_TLS ? "TLS required"
+	                                                   : "unknown");
+	row(o, "SecurityLayer", a, b);
+	src = rdd_host_effective(&st->user_authentication, &x);
+	row(o, "NLA",
+	    src == NULL ? "not set or not readable"
+	    : x         ? "required"
+	                : "not required",
+	    yes_no(obs->nla_required, "required", "not required"));
+}
+
 int
 rdd_report_host_text(FILE *f, const struct rdd_host_state *st,
                      const struct rdd_diagnosis *d, bool color)
+{
+	return rdd_report_host_check_text(f, st, d, NULL, color);
+}
+
+int
+rdd_report_host_check_text(FILE *f, const struct rdd_host_state *st,
+                           const struct rdd_diagnosis *d,
+                           const struct rdd_observation *obs, bool color)
 {
 	struct out o = {f, color};
 	char buf[ESC_CAP(RDD_EVIDENCE)];
@@ -150,6 +238,8 @@ rdd_report_host_text(FILE *f, const struct rdd_host_state *st,
 		                                         : "not readable here");
 	}
 
+	if (obs != NULL)
+		listener_check(&o, st, obs);
 	fprintf(f, "\n%sFindings%s\n", sgr(&o, "\033[1m"), sgr(&o, "\033[0m"));
 	if (d->n_findings == 0)
 		fprintf(f, "  none\n");

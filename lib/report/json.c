@@ -417,6 +417,7 @@ build_cert(struct jb *b, const struct rdd_cert *c, int64_t now)
 	           c->key_bits > 0 ? json_integer(c->key_bits) : json_null());
 	rdd__j_put(b, o, "signature", UNTRUSTED_OR_NULL(c->signature));
 	rdd__j_put(b, o, "sha256", UNTRUSTED(c->sha256));
+	rdd__j_put(b, o, "sha1", UNTRUSTED_OR_NULL(c->sha1));
 	if (c->name_match < 0) {
 		rdd__j_put(b, o, "name_checked", json_null());
 		rdd__j_put(b, o, "name_match", json_null());

@@ -7,6 +7,7 @@
  * readable is never guessed from, so no finding comes from it.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "diag/rules/rules.h"
 #include "rdpdoctor/host.h"
@@ -345,8 +346,98 @@ rules_licensing(struct ctx *c, const struct rdd_host_state *st)
 	          source_words(src, "RCM\\Licensing Core"));
 }
 
-void
-rdd_diagnose_host(const struct rdd_host_state *st, struct rdd_diagnosis *out)
+const char *
+rdd_host_expected_thumbprint(const struct rdd_host_state *st,
+                             const char **source)
+{
+	if (st->configured_cert.read == RDD_HOST_SET) {
+		*source = "configured";
+		return st->configured_cert.hex;
+	}
+	/* Without SSLCertificateSHA1Hash the listener uses the self-signed
+	 * certificate of the "Remote Desktop" store. */
+	if (st->configured_cert.read == RDD_HOST_ABSENT &&
+	    st->self_signed_cert.read == RDD_HOST_SET) {
+		*source = "self-signed";
+		return st->self_signed_cert.hex;
+	}
+	*source = NULL;
+	return NULL;
+}
+
+static bool
+tcp_failed(const struct rdd_observation *obs)
+{
+	const struct rdd_phase_result *p = &obs->phases[RDD_PHASE_TCP];
+
+	return p->present && (p->status == RDD_STATUS_FAILED ||
+	                      p->status == RDD_STATUS_TIMEOUT);
+}
+
+/* The state against what the check of the listener saw (host --check). */
+static void
+rules_listener(struct ctx *c, const struct rdd_host_state *st,
+               const struct rdd_observation *obs)
+{
+	const struct rdd_phase_result *tcp = &obs->phases[RDD_PHASE_TCP];
+	const struct rdd_cert *served = &obs->tls.cert;
+	const char *exp_src, *exp;
+	uint32_t layer, nla;
+	const char *lsrc = rdd_host_effective(&st->security_layer, &layer);
+	const char *nsrc = rdd_host_effective(&st->user_authentication, &nla);
+	enum rdd_security_layer got = obs->security_layer;
+
+	if (tcp_failed(obs)) {
+		if (is_set(&st->listening, 1))
+			rdd__emit(c, RDD_CAUSE_HOST_LISTENER_NOT_ANSWERING,
+			          "the state shows a socket listening on port "
+			          "%u; the check's TCP connection to %s port "
+			          "%u: %s",
+			          rdp_port(st), obs->host, (unsigned)obs->port,
+			          tcp->detail[0] ? tcp->detail
+			          : tcp->status == RDD_STATUS_TIMEOUT
+			              ? "timed out"
+			              : "failed");
+		return;
+	}
+	exp = rdd_host_expected_thumbprint(st, &exp_src);
+	if (obs->tls.present && served->present && served->sha1[0] != '\0' &&
+	    exp != NULL && strcasecmp(served->sha1, exp) != 0)
+		rdd__emit(c, RDD_CAUSE_HOST_LISTENER_CERT_MISMATCH,
+		          "the listener serves %s; the %s is %s", served->sha1,
+		          strcmp(exp_src, "configured") == 0
+		              ? "configured SSLCertificateSHA1Hash"
+		              : "self-signed certificate (no "
+		                "SSLCertificateSHA1Hash)",
+		          exp);
+	if (nsrc != NULL && nla != 0 && obs->nla_required == 0)
+		rdd__emit(c, RDD_CAUSE_HOST_POLICY_NOT_EFFECTIVE,
+		          "UserAuthentication = %u (from %s) requires NLA, "
+		          "but the listener accepted a connection without it",
+		          (unsigned)nla,
+		          source_words(nsrc, "the RDP-Tcp listener"));
+	if (nsrc != NULL && nla == 0 && obs->nla_required == 1)
+		rdd__emit(c, RDD_CAUSE_HOST_POLICY_NOT_EFFECTIVE,
+		          "UserAuthentication = 0 (from %s), but the listener "
+		          "requires NLA",
+		          source_words(nsrc, "the RDP-Tcp listener"));
+	if (lsrc != NULL && layer == 2 &&
+	    (got == RDD_SECLAYER_RDP || got == RDD_SECLAYER_NEGOTIATE))
+		rdd__emit(c, RDD_CAUSE_HOST_POLICY_NOT_EFFECTIVE,
+		          "SecurityLayer = 2 (TLS, from %s), but the listener "
+		          "accepted standard RDP security",
+		          source_words(lsrc, "the RDP-Tcp listener"));
+	if (lsrc != NULL && layer == 0 &&
+	    (got == RDD_SECLAYER_TLS || got == RDD_SECLAYER_NEGOTIATE))
+		rdd__emit(c, RDD_CAUSE_HOST_POLICY_NOT_EFFECTIVE,
+		          "SecurityLayer = 0 (RDP, from %s), but the listener "
+		          "negotiated TLS",
+		          source_words(lsrc, "the RDP-Tcp listener"));
+}
+
+static void
+diagnose(const struct rdd_host_state *st, const struct rdd_observation *obs,
+         struct rdd_diagnosis *out)
 {
 	struct ctx local;
 	struct ctx *c = &local;
@@ -360,6 +451,8 @@ rdd_diagnose_host(const struct rdd_host_state *st, struct rdd_diagnosis *out)
 	rules_schannel(c, st);
 	rules_cert(c, st);
 	rules_licensing(c, st);
+	if (obs != NULL)
+		rules_listener(c, st, obs);
 	rdd__sort_drafts(c);
 
 	memset(out, 0, sizeof(*out));
@@ -399,4 +492,18 @@ rdd_diagnose_host(const struct rdd_host_state *st, struct rdd_diagnosis *out)
 		rdd__append(out->summary, sizeof(out->summary),
 		            "No problem found in what could be read");
 	}
+}
+
+void
+rdd_diagnose_host(const struct rdd_host_state *st, struct rdd_diagnosis *out)
+{
+	diagnose(st, NULL, out);
+}
+
+void
+rdd_diagnose_host_check(const struct rdd_host_state *st,
+                        const struct rdd_observation *obs,
+                        struct rdd_diagnosis *out)
+{
+	diagnose(st, obs, out);
 }

@@ -130,6 +130,9 @@ static const struct {
     {"host-licensing-not-configured", RDD_PHASE_LICENSING, RDD_SEV_WARNING,
      true},
     {"host-license-server-missing", RDD_PHASE_LICENSING, RDD_SEV_WARNING, true},
+    {"host-listener-cert-mismatch", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
+    {"host-policy-not-effective", RDD_PHASE_X224, RDD_SEV_WARNING, true},
+    {"host-listener-not-answering", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
     {"gateway-unreachable", RDD_PHASE_GATEWAY_TLS, RDD_SEV_CRITICAL, true},
     {"gateway-cert-expired", RDD_PHASE_GATEWAY_TLS, RDD_SEV_CRITICAL, true},
     {"gateway-cert-name-mismatch", RDD_PHASE_GATEWAY_TLS, RDD_SEV_CRITICAL,
@@ -326,7 +329,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 110);
+	assert_int_equal(n, 113);
 }
 
 static void

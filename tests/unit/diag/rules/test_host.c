@@ -380,7 +380,259 @@ test_every_truncation(void **state)
 	free(text);
 }
 
+/* ---- host --check: the state against a check of its listener -------- */
+
+static void
+load_healthy(struct rdd_host_state *st)
+{
+	char path[512], err[256], *text;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/healthy.json", RDD_HOST_FIXTURES);
+	text = slurp(path, &len);
+	if (rdd_host_state_from_json(text, len, st, err, sizeof(err)) != 0)
+		fail_msg("healthy.json: %s", err);
+	free(text);
+}
+
+/* What the check of a healthy listener (TLS required, NLA) would see,
+ * serving the self-signed certificate of healthy.json. */
+static void
+healthy_obs(struct rdd_observation *lo)
+{
+	rdd_observation_init(lo);
+	snprintf(lo->host, sizeof(lo->host), "127.0.0.1");
+	lo->port = 3389;
+	lo->phases[RDD_PHASE_TCP].present = true;
+	lo->phases[RDD_PHASE_TCP].status = RDD_STATUS_OK;
+	lo->security_layer = RDD_SECLAYER_TLS;
+	lo->nla_required = 1;
+	lo->tls.present = true;
+	lo->tls.cert.present = true;
+	/* Lowercase: thumbprints compare without regard to case. */
+	snprintf(lo->tls.cert.sha1, sizeof(lo->tls.cert.sha1), "%s",
+	         "420628cf7c744efec6f1461f3e393ee7fa3afeb1");
+}
+
+/* Diagnose with OBS; the finding of ID (NULL when absent). Every finding
+ * is a host one, with evidence; causes are recorded for test_rules. */
+static const struct rdd_finding *
+check_find(const struct rdd_host_state *st, const struct rdd_observation *lo,
+           struct rdd_diagnosis *d, const char *id)
+{
+	const struct rdd_finding *hit = NULL;
+	size_t i;
+
+	rdd_diagnose_host_check(st, lo, d);
+	for (i = 0; i < d->n_findings; i++) {
+		const struct rdd_cause_info *ci =
+		    rdd_cause_info(d->findings[i].cause);
+
+		assert_non_null(ci);
+		assert_true(strncmp(ci->id, "host-", 5) == 0);
+		assert_true(d->findings[i].evidence[0] != '\0');
+		emitted[d->findings[i].cause] = true;
+		if (id != NULL && strcmp(ci->id, id) == 0)
+			hit = &d->findings[i];
+	}
+	return hit;
+}
+
+static void
+test_check_agrees(void **state)
+{
+	static struct rdd_host_state st;
+	static struct rdd_observation lo;
+	static struct rdd_diagnosis d, plain;
+	const char *src;
+
+	(void)state;
+	load_healthy(&st);
+	healthy_obs(&lo);
+	assert_string_equal(rdd_host_expected_thumbprint(&st, &src),
+	                    "420628CF7C744EFEC6F1461F3E393EE7FA3AFEB1");
+	assert_string_equal(src, "self-signed");
+	check_find(&st, &lo, &d, NULL);
+	rdd_diagnose_host(&st, &plain);
+	/* Nothing more than the state alone gives. */
+	assert_int_equal(d.n_findings, plain.n_findings);
+	assert_int_equal(d.status, plain.status);
+	assert_int_equal(d.status, RDD_VERDICT_OK);
+}
+
+static void
+test_check_cert_mismatch(void **state)
+{
+	static struct rdd_host_state st;
+	static struct rdd_observation lo;
+	static struct rdd_diagnosis d;
+	const struct rdd_finding *f;
+	const char *src;
+
+	(void)state;
+	load_healthy(&st);
+	healthy_obs(&lo);
+	snprintf(lo.tls.cert.sha1, sizeof(lo.tls.cert.sha1), "%s",
+	         "0123456789ABCDEF0123456789ABCDEF01234567");
+	f = check_find(&st, &lo, &d, "host-listener-cert-mismatch");
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence, "0123456789ABCDEF0123"));
+	assert_non_null(strstr(f->evidence, "420628CF7C744EFEC6F1"));
+	assert_non_null(strstr(f->evidence, "self-signed"));
+	assert_int_equal(d.status, RDD_VERDICT_WARNING);
+
+	/* A configured thumbprint is the one expected. */
+	st.configured_cert.read = RDD_HOST_SET;
+	snprintf(st.configured_cert.hex, sizeof(st.configured_cert.hex), "%s",
+	         "0123456789ABCDEF0123456789ABCDEF01234567");
+	assert_string_equal(rdd_host_expected_thumbprint(&st, &src),
+	                    "0123456789ABCDEF0123456789ABCDEF01234567");
+	assert_string_equal(src, "configured");
+	assert_null(check_find(&st, &lo, &d, "host-listener-cert-mismatch"));
+
+	/* No certificate received, or none known: nothing compared. */
+	healthy_obs(&lo);
+	lo.tls.present = false;
+	assert_null(check_find(&st, &lo, &d, "host-listener-cert-mismatch"));
+	healthy_obs(&lo);
+	st.configured_cert.read = RDD_HOST_UNREADABLE;
+	assert_null(rdd_host_expected_thumbprint(&st, &src));
+	assert_null(check_find(&st, &lo, &d, "host-listener-cert-mismatch"));
+}
+
+static void
+test_check_policy_not_effective(void **state)
+{
+	static struct rdd_host_state st;
+	static struct rdd_observation lo;
+	static struct rdd_diagnosis d;
+	const struct rdd_finding *f;
+
+	(void)state;
+	load_healthy(&st);
+	/* NLA required by the state, the listener accepts TLS alone. */
+	healthy_obs(&lo);
+	lo.nla_required = 0;
+	f = check_find(&st, &lo, &d, "host-policy-not-effective");
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence, "UserAuthentication = 1"));
+	/* TLS required, the listener allows standard RDP security. */
+	healthy_obs(&lo);
+	lo.security_layer = RDD_SECLAYER_NEGOTIATE;
+	f = check_find(&st, &lo, &d, "host-policy-not-effective");
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence, "SecurityLayer = 2"));
+	assert_null(strstr(f->evidence, "UserAuthentication"));
+	/* The policy value is the one compared, and named. */
+	healthy_obs(&lo);
+	lo.nla_required = 1;
+	st.user_authentication.policy.read = RDD_HOST_SET;
+	st.user_authentication.policy.value = 0;
+	f = check_find(&st, &lo, &d, "host-policy-not-effective");
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence, "Group Policy"));
+	/* SecurityLayer 0 but the listener negotiated TLS. */
+	load_healthy(&st);
+	st.security_layer.local.value = 0;
+	healthy_obs(&lo);
+	f = check_find(&st, &lo, &d, "host-policy-not-effective");
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence, "SecurityLayer = 0"));
+	/* Unknown on the listener's side: nothing compared. */
+	load_healthy(&st);
+	healthy_obs(&lo);
+	lo.nla_required = -1;
+	lo.security_layer = RDD_SECLAYER_UNKNOWN;
+	assert_null(check_find(&st, &lo, &d, "host-policy-not-effective"));
+}
+
+static void
+test_check_not_answering(void **state)
+{
+	static struct rdd_host_state st;
+	static struct rdd_observation lo;
+	static struct rdd_diagnosis d;
+	const struct rdd_finding *f;
+
+	(void)state;
+	load_healthy(&st);
+	healthy_obs(&lo);
+	lo.phases[RDD_PHASE_TCP].status = RDD_STATUS_FAILED;
+	snprintf(lo.phases[RDD_PHASE_TCP].detail,
+	         sizeof(lo.phases[RDD_PHASE_TCP].detail), "connection refused");
+	/* Nothing else is compared once TCP failed. */
+	lo.nla_required = 0;
+	f = check_find(&st, &lo, &d, "host-listener-not-answering");
+	assert_non_null(f);
+	assert_non_null(strstr(f->evidence, "connection refused"));
+	assert_null(check_find(&st, &lo, &d, "host-policy-not-effective"));
+	assert_int_equal(d.status, RDD_VERDICT_CRITICAL);
+	/* The state did not see a listener either: host-listener-missing
+	 * tells it already. */
+	st.listening.value = 0;
+	assert_null(check_find(&st, &lo, &d, "host-listener-not-answering"));
+	st.listening.read = RDD_HOST_UNREADABLE;
+	assert_null(check_find(&st, &lo, &d, "host-listener-not-answering"));
+}
+
+/* Both views in the reports: JSON "listener_check", text section. */
+static void
+test_check_reports(void **state)
+{
+	static struct rdd_host_state st;
+	static struct rdd_observation lo;
+	static struct rdd_diagnosis d, cd;
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *mem;
+	json_t *doc, *lc;
+	json_error_t jerr;
+
+	(void)state;
+	load_healthy(&st);
+	healthy_obs(&lo);
+	snprintf(lo.tls.cert.sha1, sizeof(lo.tls.cert.sha1), "%s",
+	         "0123456789ABCDEF0123456789ABCDEF01234567");
+	rdd_diagnose(&lo, &cd);
+	rdd_diagnose_host_check(&st, &lo, &d);
+	mem = open_memstream(&out, &outlen);
+	assert_non_null(mem);
+	assert_int_equal(rdd_report_host_check_json(mem, &st, &d, &lo, &cd), 0);
+	fclose(mem);
+	doc = json_loads(out, 0, &jerr);
+	assert_non_null(doc);
+	lc = json_object_get(doc, "listener_check");
+	assert_non_null(lc);
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_object_get(lc, "certificate"), "served")),
+	                    "0123456789ABCDEF0123456789ABCDEF01234567");
+	assert_string_equal(json_string_value(json_object_get(
+	                        json_object_get(lc, "certificate"), "state")),
+	                    "420628CF7C744EFEC6F1461F3E393EE7FA3AFEB1");
+	assert_true(json_is_false(
+	    json_object_get(json_object_get(lc, "certificate"), "match")));
+	assert_true(json_is_object(json_object_get(lc, "check")));
+	json_decref(doc);
+	free(out);
+	out = NULL;
+	mem = open_memstream(&out, &outlen);
+	assert_non_null(mem);
+	assert_int_equal(rdd_report_host_check_text(mem, &st, &d, &lo, false),
+	                 0);
+	fclose(mem);
+	assert_non_null(strstr(out, "Listener check"));
+	assert_non_null(
+	    strstr(out, "0123456789ABCDEF0123456789ABCDEF01234567"));
+	assert_non_null(strstr(out, "host-listener-cert-mismatch"));
+	free(out);
+}
+
 const struct CMUnitTest rules_host_tests[] = {
+    cmocka_unit_test(test_check_agrees),
+    cmocka_unit_test(test_check_cert_mismatch),
+    cmocka_unit_test(test_check_policy_not_effective),
+    cmocka_unit_test(test_check_not_answering),
+    cmocka_unit_test(test_check_reports),
     cmocka_unit_test(test_fixtures),
     cmocka_unit_test(test_policy_wins),
     cmocka_unit_test(test_policy_evidence),
