@@ -46,6 +46,17 @@ struct rdd__logon {
 	size_t spk_len;
 };
 
+int
+rdd__logon_seed_fill(struct rdd__logon_seed *out,
+                     const struct rdd__logon_seed *seed)
+{
+	if (seed != NULL) {
+		*out = *seed;
+		return 0;
+	}
+	return rdd_random_bytes((uint8_t *)out, sizeof(*out)) != 0 ? -1 : 0;
+}
+
 struct rdd__logon *
 rdd__logon_new(const struct rdd_credentials *creds, const char *host,
                int64_t now_unix, const struct rdd__logon_seed *seed)
@@ -60,9 +71,7 @@ rdd__logon_new(const struct rdd_credentials *creds, const char *host,
 		now_unix = 0;
 	l->now_filetime =
 	    (uint64_t)(now_unix + FILETIME_UNIX_OFFSET) * UINT64_C(10000000);
-	if (seed != NULL)
-		l->seed = *seed;
-	else if (rdd_random_bytes((uint8_t *)&l->seed, sizeof(l->seed)) != 0) {
+	if (rdd__logon_seed_fill(&l->seed, seed) != 0) {
 		free(l);
 		return NULL;
 	}

@@ -35,6 +35,11 @@ struct rdd__logon_seed {
 	uint8_t nonce[32];
 };
 
+/* OUT = *SEED, or random bytes when SEED is NULL (NTLM and Kerberos
+ * logons alike). Returns 0, or -1 when no random bytes could be had. */
+int rdd__logon_seed_fill(struct rdd__logon_seed *out,
+                         const struct rdd__logon_seed *seed);
+
 /*
  * Start a logon for CREDS (read until rdd__logon_free; the password is
  * never copied). HOST names the server in the SPN "TERMSRV/HOST".

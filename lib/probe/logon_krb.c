@@ -97,9 +97,7 @@ rdd__logon_krb_new(const struct rdd_credentials *creds, const char *host,
 	snprintf(l->principal, sizeof(l->principal), "TERMSRV/%s@%s", host,
 	         realm);
 	snprintf(l->ccache, sizeof(l->ccache), "%s", ccache);
-	if (seed != NULL)
-		l->seed = *seed;
-	else if (rdd_random_bytes((uint8_t *)&l->seed, sizeof(l->seed)) != 0) {
+	if (rdd__logon_seed_fill(&l->seed, seed) != 0) {
 		free(l);
 		return NULL;
 	}
