@@ -12,7 +12,8 @@
 #     the files named by their SHA-1 (found by earlier runs) are replaced by
 #     the smallest set that keeps the coverage (-merge=1 into a fresh
 #     directory). TARGET names (x224, probe, ...) pick targets; default all.
-#     Crash inputs are kept in build-fuzz/artifacts/.
+#     Crash inputs are kept in build-fuzz/artifacts/. FUZZ_TIMEOUT=SECS
+#     sets libFuzzer's per-input -timeout (default 10, wall time).
 # Prints "fuzz: N passed, N failed" (one per target).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
@@ -43,6 +44,9 @@ while [ $# -gt 0 ]; do
 	shift
 done
 dir=build-fuzz
+# libFuzzer's -timeout counts wall time: a long run on a loaded machine can
+# raise it (FUZZ_TIMEOUT=60) so that waiting for a core is not a "hang".
+timeout=${FUZZ_TIMEOUT:-10}
 # Undefined behaviour must stop the fuzzer, not scroll past.
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 if [ ! -f "$dir/build.ninja" ]; then
@@ -85,7 +89,7 @@ for t in "$dir"/fuzz/fuzz_*; do
 	start=$(date +%s.%N)
 	times >"$work.cpu"
 	cpu0=$(children_cpu "$work.cpu")
-	if "$t" "${args[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+	if "$t" "${args[@]}" -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
 	    "$work" >"$work.log" 2>&1; then
 		ok=1
 	else
@@ -110,7 +114,7 @@ for t in "$dir"/fuzz/fuzz_*; do
 		fresh=$(mktemp -d)
 		find "$corpus" -maxdepth 1 -type f \
 		    ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$fresh"/ \;
-		if "$t" -merge=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+		if "$t" -merge=1 -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
 		    "$fresh" "$work" >"$work.merge" 2>&1; then
 			rm -rf "$corpus"
 			mkdir -p "$corpus"
