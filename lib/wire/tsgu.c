@@ -256,10 +256,63 @@ blob(struct rdd_cur *c, struct rdd_cur *out)
 	return 0;
 }
 
+/* The optional fields of a response: present when their bit is set in
+ * fieldsPresent, in the order of the bits; a set bit with too few bytes
+ * left is RDD_TSGU_BAD_OPTIONAL. */
+static int
+opt_u32(struct rdd_cur *c, uint16_t fields, uint16_t bit, uint32_t *v,
+        bool *has)
+{
+	if ((fields & bit) == 0)
+		return 0;
+	if (rdd_cur_u32le(c, v) != 0)
+		return RDD_TSGU_BAD_OPTIONAL;
+	*has = true;
+	return 0;
+}
+
+static int
+opt_u16(struct rdd_cur *c, uint16_t fields, uint16_t bit, uint16_t *v,
+        bool *has)
+{
+	if ((fields & bit) == 0)
+		return 0;
+	if (rdd_cur_u16le(c, v) != 0)
+		return RDD_TSGU_BAD_OPTIONAL;
+	*has = true;
+	return 0;
+}
+
+static int
+opt_blob(struct rdd_cur *c, uint16_t fields, uint16_t bit, struct rdd_cur *v,
+         bool *has)
+{
+	if ((fields & bit) == 0)
+		return 0;
+	if (blob(c, v) != 0)
+		return RDD_TSGU_BAD_OPTIONAL;
+	*has = true;
+	return 0;
+}
+
+/* errorCode, fieldsPresent and reserved: the head of the tunnel
+ * authorization and channel responses. */
+static int
+error_head(struct rdd_cur *c, uint32_t *error, uint16_t *fields)
+{
+	uint16_t reserved;
+
+	if (rdd_cur_u32le(c, error) != 0 || rdd_cur_u16le(c, fields) != 0 ||
+	    rdd_cur_u16le(c, &reserved) != 0)
+		return -1;
+	return 0;
+}
+
 int
 rdd_tsgu_parse_tunnel_rsp(struct rdd_cur body, struct rdd_tsgu_tunnel_rsp *r)
 {
 	uint16_t reserved;
+	int e;
 
 	memset(r, 0, sizeof(*r));
 	if (rdd_cur_u16le(&body, &r->server_version) != 0 ||
@@ -267,85 +320,54 @@ rdd_tsgu_parse_tunnel_rsp(struct rdd_cur body, struct rdd_tsgu_tunnel_rsp *r)
 	    rdd_cur_u16le(&body, &r->fields) != 0 ||
 	    rdd_cur_u16le(&body, &reserved) != 0)
 		return -1;
-	if ((r->fields & RDD_TSGU_TUNNEL_RSP_TUNNEL_ID) != 0) {
-		if (rdd_cur_u32le(&body, &r->tunnel_id) != 0)
-			return RDD_TSGU_BAD_OPTIONAL;
-		r->has_tunnel_id = true;
-	}
-	if ((r->fields & RDD_TSGU_TUNNEL_RSP_CAPS) != 0) {
-		if (rdd_cur_u32le(&body, &r->caps) != 0)
-			return RDD_TSGU_BAD_OPTIONAL;
-		r->has_caps = true;
-	}
+	if ((e = opt_u32(&body, r->fields, RDD_TSGU_TUNNEL_RSP_TUNNEL_ID,
+	                 &r->tunnel_id, &r->has_tunnel_id)) != 0 ||
+	    (e = opt_u32(&body, r->fields, RDD_TSGU_TUNNEL_RSP_CAPS, &r->caps,
+	                 &r->has_caps)) != 0)
+		return e;
 	if ((r->fields & RDD_TSGU_TUNNEL_RSP_SOH_REQ) != 0) {
 		if (rdd_cur_copy(&body, r->nonce, sizeof(r->nonce)) != 0 ||
 		    blob(&body, &r->server_cert) != 0)
 			return RDD_TSGU_BAD_OPTIONAL;
 		r->has_soh_req = true;
 	}
-	if ((r->fields & RDD_TSGU_TUNNEL_RSP_CONSENT_MSG) != 0) {
-		if (blob(&body, &r->consent) != 0)
-			return RDD_TSGU_BAD_OPTIONAL;
-		r->has_consent = true;
-	}
-	return 0;
+	return opt_blob(&body, r->fields, RDD_TSGU_TUNNEL_RSP_CONSENT_MSG,
+	                &r->consent, &r->has_consent);
 }
 
 int
 rdd_tsgu_parse_tunnel_auth_rsp(struct rdd_cur body,
                                struct rdd_tsgu_tunnel_auth_rsp *r)
 {
-	uint16_t reserved;
+	int e;
 
 	memset(r, 0, sizeof(*r));
-	if (rdd_cur_u32le(&body, &r->error) != 0 ||
-	    rdd_cur_u16le(&body, &r->fields) != 0 ||
-	    rdd_cur_u16le(&body, &reserved) != 0)
+	if (error_head(&body, &r->error, &r->fields) != 0)
 		return -1;
-	if ((r->fields & RDD_TSGU_AUTH_RSP_REDIR_FLAGS) != 0) {
-		if (rdd_cur_u32le(&body, &r->redir_flags) != 0)
-			return RDD_TSGU_BAD_OPTIONAL;
-		r->has_redir = true;
-	}
-	if ((r->fields & RDD_TSGU_AUTH_RSP_IDLE_TIMEOUT) != 0) {
-		if (rdd_cur_u32le(&body, &r->idle_timeout) != 0)
-			return RDD_TSGU_BAD_OPTIONAL;
-		r->has_idle = true;
-	}
-	if ((r->fields & RDD_TSGU_AUTH_RSP_SOH_RESPONSE) != 0) {
-		if (blob(&body, &r->soh) != 0)
-			return RDD_TSGU_BAD_OPTIONAL;
-		r->has_soh = true;
-	}
-	return 0;
+	if ((e = opt_u32(&body, r->fields, RDD_TSGU_AUTH_RSP_REDIR_FLAGS,
+	                 &r->redir_flags, &r->has_redir)) != 0 ||
+	    (e = opt_u32(&body, r->fields, RDD_TSGU_AUTH_RSP_IDLE_TIMEOUT,
+	                 &r->idle_timeout, &r->has_idle)) != 0)
+		return e;
+	return opt_blob(&body, r->fields, RDD_TSGU_AUTH_RSP_SOH_RESPONSE,
+	                &r->soh, &r->has_soh);
 }
 
 int
 rdd_tsgu_parse_channel_rsp(struct rdd_cur body, struct rdd_tsgu_channel_rsp *r)
 {
-	uint16_t reserved;
+	int e;
 
 	memset(r, 0, sizeof(*r));
-	if (rdd_cur_u32le(&body, &r->error) != 0 ||
-	    rdd_cur_u16le(&body, &r->fields) != 0 ||
-	    rdd_cur_u16le(&body, &reserved) != 0)
+	if (error_head(&body, &r->error, &r->fields) != 0)
 		return -1;
-	if ((r->fields & RDD_TSGU_CHANNEL_RSP_CHANNELID) != 0) {
-		if (rdd_cur_u32le(&body, &r->channel_id) != 0)
-			return RDD_TSGU_BAD_OPTIONAL;
-		r->has_channel_id = true;
-	}
-	if ((r->fields & RDD_TSGU_CHANNEL_RSP_UDPPORT) != 0) {
-		if (rdd_cur_u16le(&body, &r->udp_port) != 0)
-			return RDD_TSGU_BAD_OPTIONAL;
-		r->has_udp_port = true;
-	}
-	if ((r->fields & RDD_TSGU_CHANNEL_RSP_AUTHNCOOKIE) != 0) {
-		if (blob(&body, &r->cookie) != 0)
-			return RDD_TSGU_BAD_OPTIONAL;
-		r->has_cookie = true;
-	}
-	return 0;
+	if ((e = opt_u32(&body, r->fields, RDD_TSGU_CHANNEL_RSP_CHANNELID,
+	                 &r->channel_id, &r->has_channel_id)) != 0 ||
+	    (e = opt_u16(&body, r->fields, RDD_TSGU_CHANNEL_RSP_UDPPORT,
+	                 &r->udp_port, &r->has_udp_port)) != 0)
+		return e;
+	return opt_blob(&body, r->fields, RDD_TSGU_CHANNEL_RSP_AUTHNCOOKIE,
+	                &r->cookie, &r->has_cookie);
 }
 
 int
