@@ -586,6 +586,27 @@ drive(struct urun *u, krb5_context ctx, step_fn step, void *machine, bool *lost,
 	return ret;
 }
 
+/* After drive(): true, with the outcome and detail set, when the
+ * exchange was lost or did not end. */
+static bool
+drive_failed(struct urun *u, bool lost, bool unfinished, const char *what)
+{
+	struct rdd_krb_user *o = u->out;
+
+	if (lost) {
+		o->outcome =
+		    u->timed_out ? RDD_KRB_USER_TIMEOUT : RDD_KRB_USER_ERROR;
+		return true;
+	}
+	if (unfinished) {
+		SAY(o->detail, sizeof(o->detail),
+		    "the %s exchange did not end after 16 messages", what);
+		o->outcome = RDD_KRB_USER_ERROR;
+		return true;
+	}
+	return false;
+}
+
 static void
 as_step(struct urun *u, krb5_context ctx, krb5_principal client, krb5_ccache cc)
 {
@@ -611,17 +632,8 @@ as_step(struct urun *u, krb5_context ctx, krb5_principal client, krb5_ccache cc)
 	if (ret == 0)
 		ret = drive(u, ctx, as_one, icc, &lost, &unfinished);
 	o->as_ms = since_ms(t0);
-	if (lost) {
-		o->outcome =
-		    u->timed_out ? RDD_KRB_USER_TIMEOUT : RDD_KRB_USER_ERROR;
+	if (drive_failed(u, lost, unfinished, "AS"))
 		goto out;
-	}
-	if (unfinished) {
-		SAY(o->detail, sizeof(o->detail),
-		    "the AS exchange did not end after 16 messages");
-		o->outcome = RDD_KRB_USER_ERROR;
-		goto out;
-	}
 	if (ret != 0) {
 		o->as_code = protocol_code(ret);
 		/* MIT's "Generic preauthentication failure" after a 25
@@ -696,17 +708,8 @@ tgs_step(struct urun *u, krb5_context ctx, krb5_principal client,
 	if (ret == 0)
 		ret = drive(u, ctx, tgs_one, tcc, &lost, &unfinished);
 	o->tgs_ms = since_ms(t0);
-	if (lost) {
-		o->outcome =
-		    u->timed_out ? RDD_KRB_USER_TIMEOUT : RDD_KRB_USER_ERROR;
+	if (drive_failed(u, lost, unfinished, "TGS"))
 		goto out;
-	}
-	if (unfinished) {
-		SAY(o->detail, sizeof(o->detail),
-		    "the TGS exchange did not end after 16 messages");
-		o->outcome = RDD_KRB_USER_ERROR;
-		goto out;
-	}
 	if (ret != 0) {
 		o->tgs_code = protocol_code(ret);
 		if (o->tgs_code < 0 && u->last_code >= 0)
