@@ -642,7 +642,9 @@ main(int argc, char **argv)
 	       gw_opt.transport == GW_T_WS     ? "ws"
 	       : gw_opt.transport == GW_T_HTTP ? "http"
 	                                       : "both",
-	       gw_opt.no_auth                  ? "none"
+	       gw_opt.no_auth ? "none"
+	       : gw_opt.fault == GW_F_NEGOTIATE_NO_NTLM
+	           ? "Negotiate (NTLM inside refused) "
 	       : gw_opt.auth == GW_A_NEGOTIATE ? "Negotiate (NTLM inside) "
 	                                       : "NTLM or Negotiate ",
 	       gw_opt.acct.domain, gw_opt.acct.domain[0] != '\0' ? "\\" : "",
