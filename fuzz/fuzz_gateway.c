@@ -70,6 +70,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	g->sink = true;
 	snprintf(g->ws_key, sizeof(g->ws_key), "AQIDBAUGBwgJCgAAAAAAAA==");
+	/* What rdd__gw_http_begin would set: the requests after a 401 carry
+	 * it. */
+	snprintf(g->conn_id, sizeof(g->conn_id),
+	         "{01020304-0506-4708-8900-000000000000}");
 	if (mode & 1) {
 		g->state = GW_WS;
 		rdd__gw_ws_begin(g, NULL, 0, now);

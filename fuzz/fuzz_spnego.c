@@ -71,7 +71,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(size == 0 || memcmp(out + b.len - size, data, size) == 0);
 		rdd_cur_init(&c, out, b.len);
 		CHECK(rdd_spnego_parse_init(&c, &in) == 0);
-		CHECK(rdd_cur_left(&c) == 0 && in.first_ntlm && in.n_mechs == 1);
+		CHECK(rdd_cur_left(&c) == 0 && in.first_ntlm &&
+		      in.n_mechs == 1);
 		CHECK(in.token.len == size);
 	} else {
 		CHECK(b.err);
@@ -81,12 +82,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * bytes, a MIC. */
 	rdd_buf_init(&b, out, sizeof(out));
 	if (rdd_spnego_build_resp(&b, size > 0 ? data[0] & 3 : -1, NULL, 0,
-	                          data, size, data, size < 16 ? size : 16) ==
-	    0) {
+	                          data, size, data,
+	                          size < 16 ? size : 16) == 0) {
 		rdd_cur_init(&c, out, b.len);
 		CHECK(rdd_spnego_parse_resp(&c, &r) == 0);
 		CHECK(rdd_cur_left(&c) == 0 && r.has_token && r.has_mic);
-		CHECK(r.token.len == size && r.mic.len == (size < 16 ? size : 16));
+		CHECK(r.token.len == size &&
+		      r.mic.len == (size < 16 ? size : 16));
 		CHECK(size == 0 || memcmp(r.token.p, data, size) == 0);
 	}
 	return 0;
