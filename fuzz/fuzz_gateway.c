@@ -3,7 +3,10 @@
  * (lib/probe/gateway_http.c, gateway_tsgu.c): the gateway's decrypted
  * bytes played by the fuzzer, from the HTTP answer (first input byte
  * even) or from the first WebSocket frame after the 101 (odd), fed in
- * chunks whose sizes the input chooses; once a channel opens, the inner
+ * chunks whose sizes the input chooses (the first byte's bit 7: with
+ * credentials, so that the sign-in runs: NTLM's CHALLENGE raw, or a 401
+ * offering Negotiate only, then the SPNEGO tokens of NTLM inside
+ * Negotiate and the last token's mechListMIC); once a channel opens, the inner
  * probe (X.224 onwards) reads what the DATA packets carry. What the walk
  * writes is dropped (the machine's sink), so no TLS peer is needed.
  *
@@ -30,6 +33,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint8_t rnd[64] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+	static struct rdd_credentials cr = {"user", "DOM", "secret", false};
+	static const struct rdd_ntlm_version v = {10, 0, 17763, 15};
 	struct rdd_gateway_config c;
 	struct rdd_probe_config pc;
 	struct rdd_gateway_info info;
@@ -58,17 +63,32 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.target_port = 3389;
 	c.phase_timeout_us = 5000000;
 	c.fixed_random = rnd;
+	if (mode & 0x80)
+		c.credentials = &cr;
 	g = rdd_gw_new(&c, &info, inner, &att);
 	if (g == NULL)
 		return 0;
 	g->sink = true;
 	snprintf(g->ws_key, sizeof(g->ws_key), "AQIDBAUGBwgJCgAAAAAAAA==");
+	/* What rdd__gw_http_begin would set: the requests after a 401 carry
+	 * it. */
+	snprintf(g->conn_id, sizeof(g->conn_id),
+	         "{01020304-0506-4708-8900-000000000000}");
 	if (mode & 1) {
 		g->state = GW_WS;
 		rdd__gw_ws_begin(g, NULL, 0, now);
 	} else {
 		g->state = GW_HTTP;
 		info.step = RDD_GW_STEP_HTTP;
+		if (mode & 0x80) {
+			struct rdd_buf b;
+
+			rdd_buf_init(&b, g->negotiate, sizeof(g->negotiate));
+			if (rdd_ntlm_build_negotiate(&b, RDD_NTLM_PROBE_FLAGS,
+			                             &v) == 0 &&
+			    !b.err)
+				g->negotiate_len = b.len;
+		}
 	}
 	while (off < size && g->state != GW_DONE) {
 		k = (size_t)(mode >> 1) % 64 + 1;

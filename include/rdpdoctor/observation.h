@@ -1022,6 +1022,14 @@ struct rdd_gateway_info {
 	bool credentials;     /* gateway credentials were given */
 	char user[256];       /* the account as given (no password) */
 	char domain[256];
+	/* The sign-in: the Authorization scheme ("NTLM", "Negotiate"; ""
+	 * none sent), the mechanism ("ntlm"), why, and under Negotiate the
+	 * gateway's mechListMIC in its last token ("verified", "bad",
+	 * "absent", "malformed"; "" otherwise). */
+	char auth_scheme[12];
+	char auth_mechanism[12];
+	char auth_reason[RDD_STR];
+	char auth_server_mic[12];
 	/* MS-TSGU: the refusal's code and the step that gave it. */
 	bool has_code;
 	uint32_t code;

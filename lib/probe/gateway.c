@@ -431,5 +431,6 @@ rdd_gw_free(struct rdd_gw *g)
 	rdd__tls_free(g->tls);
 	rdd_probe_free(g->inner);
 	rdd_wipe(g->negotiate, sizeof(g->negotiate));
+	rdd__gw_auth_free(g);
 	free(g);
 }

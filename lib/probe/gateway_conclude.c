@@ -62,7 +62,10 @@ rdd_gw_conclude(struct rdd_observation *obs)
 	         strcmp(g->transport, "websocket") == 0 ? "WebSocket"
 	                                                : g->transport,
 	         g->requests, g->requests == 1 ? "" : "s",
-	         g->ntlm ? ", NTLM sign-in" : ", no sign-in asked",
+	         !g->ntlm ? ", no sign-in asked"
+	         : strcmp(g->auth_scheme, "Negotiate") == 0
+	             ? ", NTLM sign-in inside Negotiate"
+	             : ", NTLM sign-in",
 	         g->ntlm && g->channel_binding ? " with channel binding" : "");
 	phase(g, &ph[RDD_PHASE_GATEWAY_HTTP], RDD_GW_STEP_HTTP,
 	      RDD_GW_STEP_HTTP, g->http_start_ms, g->http_ms, d);

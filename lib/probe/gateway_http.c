@@ -94,7 +94,7 @@ send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 	q.user_agent = "MS-RDGateway/1.0";
 	q.ws_key = g->ws_key;
 	if (token != NULL) {
-		q.auth_scheme = "NTLM";
+		q.auth_scheme = g->nego ? "Negotiate" : "NTLM";
 		q.auth_token = token;
 		q.auth_len = token_len;
 	}
@@ -110,8 +110,18 @@ send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 	    g, "-> RDG_OUT_DATA /remoteDesktopGateway/ (WebSocket upgrade%s)",
 	    token == NULL            ? ", no sign-in"
 	    : g->req == GW_REQ_FIRST ? ", NTLM NEGOTIATE"
-	                             : ", NTLM AUTHENTICATE");
+	    : g->req == GW_REQ_NEGO  ? ", Negotiate: NTLM NEGOTIATE in SPNEGO"
+	    : g->req == GW_REQ_NEGO_AUTH ? ", Negotiate: NTLM AUTHENTICATE in "
+	                                   "SPNEGO with mechListMIC"
+	                                 : ", NTLM AUTHENTICATE");
 	return rdd__gw_write(g, buf, b.len, now);
+}
+
+int
+rdd__gw_send_auth(struct rdd_gw *g, const uint8_t *token, size_t len,
+                  uint64_t now)
+{
+	return send_rdg(g, token, len, now);
 }
 
 static int
@@ -179,6 +189,8 @@ rdd__gw_http_begin(struct rdd_gw *g, uint64_t now)
 		return;
 	}
 	g->negotiate_len = b.len;
+	rdd__gw_auth_note(g, "NTLM", "ntlm",
+	                  "NTLM sent with the first request, as FreeRDP does");
 	(void)send_rdg(g, g->negotiate, g->negotiate_len, now);
 }
 
@@ -342,6 +354,7 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 	in->schemes |= r->schemes;
 	switch (st) {
 	case 101:
+		rdd__gw_nego_final(g, now);
 		if (!rdd_http_resp_ws_ok(r, g->ws_key)) {
 			rdd__gw_fail(
 			    g, RDD_GW_BAD_UPGRADE, now,
@@ -355,6 +368,7 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		rdd__gw_ws_begin(g, rest, n, now);
 		return n;
 	case 200:
+		rdd__gw_nego_final(g, now);
 		snprintf(in->transport, sizeof(in->transport), "legacy");
 		rdd__gw_fail(
 		    g, RDD_GW_LEGACY_ONLY, now,
@@ -371,6 +385,37 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 			    "refused the credentials (offers %s)",
 			    sch);
 			return n;
+		}
+		if (g->req == GW_REQ_NEGO_AUTH) {
+			rdd__gw_fail(
+			    g, RDD_GW_AUTH_FAILED, now,
+			    "401 after the NTLM AUTHENTICATE inside Negotiate: "
+			    "the gateway refused the credentials (offers %s)",
+			    sch);
+			return n;
+		}
+		if (g->req == GW_REQ_NEGO) {
+			if (r->negotiate_token.len == 0) {
+				rdd__gw_fail(
+				    g, RDD_GW_AUTH_KERBEROS, now,
+				    "401 offering %s again, without a "
+				    "token, to NTLM inside Negotiate "
+				    "(SPNEGO): the gateway refuses NTLM "
+				    "and requires Kerberos",
+				    sch);
+				return n;
+			}
+			if (!skip_body(g)) {
+				rdd__gw_fail(
+				    g, RDD_GW_MALFORMED, now,
+				    "401 with a Negotiate token but no "
+				    "body length: the sign-in cannot go on "
+				    "on this connection");
+				return n;
+			}
+			rdd__gw_nego_challenge(g, now);
+			rdd_http_resp_init(&g->resp);
+			return 0;
 		}
 		if (g->cfg.credentials == NULL) {
 			rdd__gw_fail(
@@ -395,12 +440,20 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		}
 		if (!(r->schemes & RDD_HTTP_AUTH_NTLM) &&
 		    (r->schemes & RDD_HTTP_AUTH_NEGOTIATE)) {
-			rdd__gw_fail(
-			    g, RDD_GW_AUTH_KERBEROS, now,
-			    "401 offering %s only, no NTLM: the gateway "
-			    "requires Kerberos",
-			    sch);
-			return n;
+			/* IIS with the Negotiate provider only: NTLM may
+			 * still go inside Negotiate. */
+			if (!skip_body(g)) {
+				rdd__gw_fail(
+				    g, RDD_GW_MALFORMED, now,
+				    "401 offering %s only, but no body "
+				    "length: the sign-in cannot go on on "
+				    "this connection",
+				    sch);
+				return n;
+			}
+			rdd__gw_nego_begin(g, now);
+			rdd_http_resp_init(&g->resp);
+			return 0;
 		}
 		rdd__gw_fail(g, RDD_GW_AUTH_FAILED, now,
 		             "401 to the NTLM NEGOTIATE without a CHALLENGE "

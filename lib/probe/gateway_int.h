@@ -34,9 +34,11 @@ enum gw_state {
 
 /* What the last HTTP request was. */
 enum gw_req {
-	GW_REQ_FIRST, /* RDG_OUT_DATA, NEGOTIATE or no Authorization */
-	GW_REQ_AUTH,  /* RDG_OUT_DATA with the AUTHENTICATE */
-	GW_REQ_RPC    /* RPC_IN_DATA on /rpc after a 404 */
+	GW_REQ_FIRST,    /* RDG_OUT_DATA, NEGOTIATE or no Authorization */
+	GW_REQ_AUTH,     /* RDG_OUT_DATA with the AUTHENTICATE */
+	GW_REQ_RPC,      /* RPC_IN_DATA on /rpc after a 404 */
+	GW_REQ_NEGO,     /* Negotiate: SPNEGO NegTokenInit with NEGOTIATE */
+	GW_REQ_NEGO_AUTH /* Negotiate: NegTokenResp with AUTHENTICATE */
 };
 
 #define GW_OUT_CAP 65536
@@ -73,6 +75,10 @@ struct rdd_gw {
 	size_t negotiate_len;
 	uint8_t cbt[16]; /* MsvAvChannelBindings */
 	bool have_cbt;
+	/* Negotiate (gateway_auth.c): the sign-in went under that scheme;
+	 * the NTLM keys for the mechListMICs. */
+	bool nego;
+	struct rdd_ntlm_sec nego_sec;
 
 	/* WebSocket and MS-TSGU. */
 	uint8_t win[GW_WIN_CAP];
@@ -118,6 +124,33 @@ bool rdd__gw_http_closed(struct rdd_gw *g, uint64_t now);
  * signature's hash, SHA-256 for MD5 and SHA-1). 0, or -1.
  */
 int rdd__gw_cbt(const uint8_t *der, size_t der_len, uint8_t out[16]);
+
+/* gateway_http.c: send the RDG_OUT_DATA request with TOKEN under the
+ * sign-in's scheme (Negotiate once g->nego, else NTLM). 0 or -1. */
+int rdd__gw_send_auth(struct rdd_gw *g, const uint8_t *token, size_t len,
+                      uint64_t now);
+
+/* gateway_auth.c */
+/* The sign-in's scheme, mechanism and why (gateway.auth in JSON). */
+void rdd__gw_auth_note(struct rdd_gw *g, const char *scheme, const char *mech,
+                       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A 401 offering Negotiate and not NTLM: NTLM's NEGOTIATE again, inside
+ * a SPNEGO NegTokenInit under Authorization: Negotiate. */
+void rdd__gw_nego_begin(struct rdd_gw *g, uint64_t now);
+/* The 401 with a Negotiate token to it: the CHALLENGE in its NegTokenResp
+ * answered with the AUTHENTICATE and the mechListMIC, or the finding (a
+ * reject or another mechanism: NTLM refused inside Negotiate). */
+void rdd__gw_nego_challenge(struct rdd_gw *g, uint64_t now);
+/* The 101 or 200 after the Negotiate AUTHENTICATE: its last token, and
+ * the gateway's mechListMIC checked (gateway.auth.server_mic). */
+void rdd__gw_nego_final(struct rdd_gw *g, uint64_t now);
+/* Base64 B64 (B64_LEN bytes) into BUF (CAP), parsed as one whole
+ * NegTokenResp into OUT (borrowing BUF). 0, or -1. */
+struct rdd_spnego_resp;
+int rdd__gw_nego_decode(const uint8_t *b64, size_t b64_len, uint8_t *buf,
+                        size_t cap, struct rdd_spnego_resp *out);
+void rdd__gw_auth_free(struct rdd_gw *g);
 
 /* gateway_tsgu.c */
 void rdd__gw_ws_begin(struct rdd_gw *g, const uint8_t *rest, size_t n,

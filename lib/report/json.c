@@ -1332,6 +1332,25 @@ build_gateway(struct jb *b, const struct rdd_observation *obs)
 	           g->credentials ? UNTRUSTED(g->domain) : json_null());
 	rdd__j_put(b, o, "ntlm", json_boolean(g->ntlm));
 	rdd__j_put(b, o, "channel_binding", json_boolean(g->channel_binding));
+	if (g->auth_scheme[0] != '\0') {
+		json_t *a = json_object();
+
+		if (a == NULL) {
+			b->err = -1;
+			json_decref(o);
+			return NULL;
+		}
+		rdd__j_put(b, a, "scheme", json_string(g->auth_scheme));
+		rdd__j_put(b, a, "mechanism",
+		           UNTRUSTED_OR_NULL(g->auth_mechanism));
+		rdd__j_put(b, a, "mechanism_reason",
+		           UNTRUSTED_OR_NULL(g->auth_reason));
+		rdd__j_put(b, a, "server_mic",
+		           UNTRUSTED_OR_NULL(g->auth_server_mic));
+		rdd__j_put(b, o, "auth", a);
+	} else {
+		rdd__j_put(b, o, "auth", json_null());
+	}
 	rdd__j_put(b, o, "rpc_status",
 	           g->rpc_status != 0 ? json_integer(g->rpc_status)
 	                              : json_null());

@@ -710,9 +710,16 @@ print_gateway(struct ctx *c, const struct rdd_observation *obs)
 	if (g->credentials) {
 		ESC(c, a, g->domain);
 		ESC(c, b, g->user);
-		snprintf(line, sizeof(line), "%s%s%s%s%s", a, a[0] ? "\\" : "",
-		         b, g->ntlm ? ", NTLM" : "",
-		         g->channel_binding ? " with channel binding" : "");
+		snprintf(line, sizeof(line), "%s%s%s%s%s%s", a,
+		         a[0] ? "\\" : "", b,
+		         !g->ntlm ? ""
+		         : strcmp(g->auth_scheme, "Negotiate") == 0
+		             ? ", NTLM inside Negotiate"
+		             : ", NTLM",
+		         g->channel_binding ? " with channel binding" : "",
+		         strcmp(g->auth_server_mic, "verified") == 0
+		             ? ", the gateway's mechListMIC verified"
+		             : "");
 		rdd__t_cert_line(c, "sign-in", line);
 	}
 	if (g->transport[0] != '\0')

@@ -325,6 +325,37 @@ rdd_ntlm_unseal(struct rdd_ntlm_sec *sec, const uint8_t *in, size_t len,
 	return rc;
 }
 
+int
+rdd_ntlm_sign(struct rdd_ntlm_sec *sec, const uint8_t *msg, size_t len,
+              uint8_t sig[RDD_NTLM_SIGNATURE_LEN])
+{
+	int rc;
+
+	if (sec == NULL || sec->send.seal == NULL || sig == NULL ||
+	    (len > 0 && msg == NULL))
+		return -1;
+	rc = signature(&sec->send, msg, len, sig);
+	sec->send.seq++;
+	return rc;
+}
+
+int
+rdd_ntlm_verify(struct rdd_ntlm_sec *sec, const uint8_t *msg, size_t len,
+                const uint8_t *sig, size_t sig_len)
+{
+	uint8_t want[RDD_NTLM_SIGNATURE_LEN];
+	int rc = -1;
+
+	if (sec == NULL || sec->recv.seal == NULL || (len > 0 && msg == NULL))
+		return -1;
+	if (signature(&sec->recv, msg, len, want) == 0 && sig != NULL &&
+	    sig_len == sizeof(want) &&
+	    CRYPTO_memcmp(sig, want, sizeof(want)) == 0)
+		rc = 0;
+	sec->recv.seq++;
+	return rc;
+}
+
 /* --- the AUTHENTICATE_MESSAGE ------------------------------------------ */
 
 int

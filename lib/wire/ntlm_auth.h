@@ -112,6 +112,25 @@ int rdd_ntlm_seal(struct rdd_ntlm_sec *sec, const uint8_t *msg, size_t len,
 int rdd_ntlm_unseal(struct rdd_ntlm_sec *sec, const uint8_t *in, size_t len,
                     uint8_t *out);
 
+/*
+ * GSS_GetMIC ([MS-NLMP] 3.4.4.2, extended session security and key
+ * exchange): the 16-byte SIGNATURE of LEN bytes of MSG in the send
+ * direction, the message itself not sealed (what SPNEGO's mechListMIC is,
+ * [MS-SPNG] 3.1.5.1; session.md C.3). The send sequence number advances.
+ * Returns 0 or -1.
+ */
+int rdd_ntlm_sign(struct rdd_ntlm_sec *sec, const uint8_t *msg, size_t len,
+                  uint8_t sig[RDD_NTLM_SIGNATURE_LEN]);
+
+/*
+ * GSS_VerifyMIC: SIG (LEN_SIG bytes) is the server's SIGNATURE of MSG in
+ * the receive direction. Returns 0 when it verifies, -1 otherwise (a
+ * signature that is not 16 bytes included). The receive sequence number
+ * advances either way.
+ */
+int rdd_ntlm_verify(struct rdd_ntlm_sec *sec, const uint8_t *msg, size_t len,
+                    const uint8_t *sig, size_t sig_len);
+
 /* Free the RC4 handles and wipe every key. Safe on a zeroed struct. */
 void rdd_ntlm_sec_free(struct rdd_ntlm_sec *sec);
 

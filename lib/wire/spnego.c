@@ -116,6 +116,123 @@ explicit_one(struct rdd_cur *field, uint8_t type, struct rdd_cur *out)
 }
 
 int
+rdd_spnego_ntlm_mech_list(struct rdd_buf *b)
+{
+	rdd_der_put_head(b, RDD_DER_SEQUENCE,
+	                 rdd_der_tlv_size(sizeof(rdd_oid_ntlm)));
+	rdd_der_put_bytes(b, RDD_DER_OID, rdd_oid_ntlm, sizeof(rdd_oid_ntlm));
+	return b->err ? -1 : 0;
+}
+
+int
+rdd_spnego_build_resp(struct rdd_buf *b, int neg_state, const uint8_t *mech,
+                      size_t mech_len, const uint8_t *token, size_t len,
+                      const uint8_t *mic, size_t mic_len)
+{
+	size_t state = 0, smech = 0, tok = 0, m = 0, seq;
+	size_t start = b->len;
+
+	if (neg_state > 255 || (mech != NULL && mech_len == 0))
+		return -1;
+	if (neg_state >= 0)
+		state = rdd_der_tlv_size(rdd_der_tlv_size(1));
+	if (mech != NULL)
+		smech = rdd_der_tlv_size(rdd_der_tlv_size(mech_len));
+	if (token != NULL)
+		tok = rdd_der_tlv_size(rdd_der_tlv_size(len));
+	if (mic != NULL)
+		m = rdd_der_tlv_size(rdd_der_tlv_size(mic_len));
+	seq = state + smech + tok + m;
+	rdd_der_put_head(b, RDD_DER_CTX(1), rdd_der_tlv_size(seq));
+	rdd_der_put_head(b, RDD_DER_SEQUENCE, seq);
+	if (neg_state >= 0) {
+		uint8_t v = (uint8_t)neg_state;
+
+		rdd_der_put_head(b, RDD_DER_CTX(0), rdd_der_tlv_size(1));
+		rdd_der_put_bytes(b, RDD_DER_ENUMERATED, &v, 1);
+	}
+	if (mech != NULL) {
+		rdd_der_put_head(b, RDD_DER_CTX(1), rdd_der_tlv_size(mech_len));
+		rdd_der_put_bytes(b, RDD_DER_OID, mech, mech_len);
+	}
+	if (token != NULL) {
+		rdd_der_put_head(b, RDD_DER_CTX(2), rdd_der_tlv_size(len));
+		rdd_der_put_bytes(b, RDD_DER_OCTET_STRING, token, len);
+	}
+	if (mic != NULL) {
+		rdd_der_put_head(b, RDD_DER_CTX(3), rdd_der_tlv_size(mic_len));
+		rdd_der_put_bytes(b, RDD_DER_OCTET_STRING, mic, mic_len);
+	}
+	if (b->err || b->len - start != rdd_der_tlv_size(rdd_der_tlv_size(seq)))
+		return -1;
+	return 0;
+}
+
+int
+rdd_spnego_parse_init(struct rdd_cur *c, struct rdd_spnego_init *out)
+{
+	struct rdd_cur in = *c, body, oid, ctx0, seq, field, list, mech, v;
+	struct rdd_spnego_init r;
+	const uint8_t *list_at;
+	bool present;
+
+	memset(&r, 0, sizeof(r));
+	if (rdd_der_get(&in, RDD_DER_APP(0), &body) != 0 ||
+	    rdd_der_get(&body, RDD_DER_OID, &oid) != 0 ||
+	    !rdd_der_equal(&oid, rdd_oid_spnego, sizeof(rdd_oid_spnego)) ||
+	    rdd_der_get(&body, RDD_DER_CTX(0), &ctx0) != 0 ||
+	    rdd_cur_left(&body) != 0 ||
+	    rdd_der_get(&ctx0, RDD_DER_SEQUENCE, &seq) != 0 ||
+	    rdd_cur_left(&ctx0) != 0)
+		return -1;
+	/* mechTypes [0] MechTypeList: required. */
+	if (rdd_der_get(&seq, RDD_DER_CTX(0), &field) != 0)
+		return -1;
+	list_at = field.p;
+	if (rdd_der_get(&field, RDD_DER_SEQUENCE, &list) != 0 ||
+	    rdd_cur_left(&field) != 0)
+		return -1;
+	rdd_cur_init(&r.mech_list, list_at, (size_t)(field.p - list_at));
+	while (rdd_cur_left(&list) > 0) {
+		if (rdd_der_get(&list, RDD_DER_OID, &mech) != 0 ||
+		    rdd_cur_left(&mech) == 0)
+			return -1;
+		if (rdd_der_equal(&mech, rdd_oid_ntlm, sizeof(rdd_oid_ntlm))) {
+			r.has_ntlm = true;
+			if (r.n_mechs == 0)
+				r.first_ntlm = true;
+		}
+		r.n_mechs++;
+	}
+	if (r.n_mechs == 0)
+		return -1;
+	/* reqFlags [1]: read past. */
+	if (rdd_der_get_optional(&seq, RDD_DER_CTX(1), &field, &present) != 0)
+		return -1;
+	if (rdd_der_get_optional(&seq, RDD_DER_CTX(2), &field, &present) != 0)
+		return -1;
+	if (present) {
+		if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
+			return -1;
+		r.has_token = true;
+		r.token = v;
+	}
+	if (rdd_der_get_optional(&seq, RDD_DER_CTX(3), &field, &present) != 0)
+		return -1;
+	if (present) {
+		if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
+			return -1;
+		r.has_mic = true;
+		r.mic = v;
+	}
+	if (rdd_cur_left(&seq) != 0)
+		return -1;
+	*c = in;
+	*out = r;
+	return 0;
+}
+
+int
 rdd_spnego_parse_resp(struct rdd_cur *c, struct rdd_spnego_resp *out)
 {
 	struct rdd_cur in = *c, outer, seq, field, v;

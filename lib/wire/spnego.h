@@ -72,6 +72,42 @@ int rdd_spnego_krb_mech_list(struct rdd_buf *b);
 int rdd_spnego_build_init_krb(struct rdd_buf *b, const uint8_t *mech_token,
                               size_t len);
 
+/*
+ * The DER MechTypeList {NTLM} that rdd_spnego_build_init() sends, which
+ * the mechListMIC of NTLM in SPNEGO covers ([MS-SPNG] 3.1.5.1; session.md
+ * C.3: 30 0c 06 0a <NTLM OID>). Returns 0, or -1 with B's error flag.
+ */
+int rdd_spnego_ntlm_mech_list(struct rdd_buf *b);
+
+/*
+ * Write a NegTokenResp: negState when NEG_STATE >= 0, supportedMech when
+ * MECH (MECH_LEN bytes of OID contents) is given, responseToken when
+ * TOKEN is given, mechListMIC when MIC is given. Returns 0, or -1.
+ */
+int rdd_spnego_build_resp(struct rdd_buf *b, int neg_state, const uint8_t *mech,
+                          size_t mech_len, const uint8_t *token, size_t len,
+                          const uint8_t *mic, size_t mic_len);
+
+/* A client's NegTokenInit (RFC 4178 4.2.1), as read by an acceptor (the
+ * lab gateway). */
+struct rdd_spnego_init {
+	struct rdd_cur mech_list; /* the MechTypeList TLV, whole (MIC input) */
+	unsigned n_mechs;
+	bool first_ntlm; /* NTLM is the first (the optimistic token's) mech */
+	bool has_ntlm;   /* NTLM is listed */
+	bool has_token;
+	struct rdd_cur token; /* mechToken, borrowed */
+	bool has_mic;
+	struct rdd_cur mic; /* mechListMIC, borrowed */
+};
+
+/*
+ * Parse the InitialContextToken carrying a NegTokenInit at the start of C
+ * (one whole token; reqFlags is skipped) and advance past it. Returns 0,
+ * or -1 with C untouched.
+ */
+int rdd_spnego_parse_init(struct rdd_cur *c, struct rdd_spnego_init *out);
+
 /* True when the response names Kerberos (either OID) as the mechanism. */
 bool rdd_spnego_mech_is_krb5(const struct rdd_spnego_resp *r);
 

@@ -23,6 +23,15 @@
 #                                gateway-resource-policy-denied, the evidence
 #                                suggesting the NetBIOS form
 #   gateway-check-wrong-password gateway-auth-failed (401 after NTLM)
+#   gateway-check-negotiate      a gateway offering only Negotiate
+#                                (gwsrv --auth negotiate): NTLM inside
+#                                SPNEGO, both mechListMICs, the target's
+#                                walk to activation; gateway.auth says so
+#   gateway-check-negotiate-wrong-password  the same gateway, a wrong
+#                                password: gateway-auth-failed
+#   gateway-check-negotiate-no-ntlm  Negotiate offered but NTLM inside it
+#                                rejected: gateway-auth-kerberos-only, the
+#                                evidence saying NTLM was refused inside
 #   gateway-check-shadow-logon   alice's NLA logon to the FreeRDP shadow
 #                                server through the channel, activation
 #   gateway-check-no-listener    nothing on the gateway's port:
@@ -171,6 +180,58 @@ gwc_wrong_password() {
 	    gwc_ok $name "401 after AUTHENTICATE"
 }
 
+# Negotiate only (IIS with the Negotiate provider alone): NTLM in SPNEGO.
+gwc_negotiate() {
+	local name=gateway-check-negotiate why=()
+	gwc_start none --auth negotiate ||
+	    { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab
+	jq -e . "$work/$name.out" >/dev/null 2>&1 ||
+	    { gwc_fail $name "no JSON (rc $(cat "$work/$name.rc"))"; return; }
+	jq -e '[.phases[] | select(.phase | startswith("gateway-")) | .status]
+	    == ["ok", "ok", "ok", "ok"]' "$work/$name.out" >/dev/null ||
+	    why+=("gateway phases $(jq -c '[.phases[] | select(.phase | startswith("gateway-")) | [.phase, .status]]' "$work/$name.out")")
+	jq -e '(.phases[] | select(.phase == "activation") | .status) == "ok"' \
+	    "$work/$name.out" >/dev/null || why+=("activation not reached")
+	jq -e '.gateway.auth_schemes == ["Negotiate"] and .gateway.ntlm
+	    and .gateway.channel_binding and .gateway.requests == 3
+	    and .gateway.auth.scheme == "Negotiate"
+	    and .gateway.auth.mechanism == "ntlm"
+	    and (.gateway.auth.mechanism_reason | test("not NTLM"))
+	    and .gateway.auth.server_mic == "verified"' \
+	    "$work/$name.out" >/dev/null ||
+	    why+=("gateway $(jq -c '.gateway | {auth_schemes, requests, auth, outcome, detail}' "$work/$name.out")")
+	if [ ${#why[@]} -gt 0 ]; then
+		gwc_fail $name "${why[*]}"
+	else
+		gwc_ok $name "NTLM inside Negotiate, mechListMIC verified, $(jq -r '.phases[] | select(.phase == "gateway-http") | "gateway-http \(.ms) ms"' "$work/$name.out")"
+	fi
+}
+
+gwc_negotiate_wrong_password() {
+	local name=gateway-check-negotiate-wrong-password
+	gwc_start none --auth negotiate ||
+	    { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab "$LAB_DIR/gateway/wrong.pw"
+	gwc_expect $name 2 gateway-auth-failed gateway-http || return
+	jq -e '.gateway.detail | test("inside Negotiate")' "$work/$name.out" \
+	    >/dev/null || { gwc_fail $name "detail $(jq -c .gateway.detail "$work/$name.out")"; return; }
+	gwc_ok $name "401 after the AUTHENTICATE inside Negotiate"
+}
+
+gwc_negotiate_no_ntlm() {
+	local name=gateway-check-negotiate-no-ntlm
+	gwc_start negotiate-no-ntlm ||
+	    { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab
+	gwc_expect $name 2 gateway-auth-kerberos-only gateway-http || return
+	jq -e '(.findings[] | select(.id == "gateway-auth-kerberos-only")
+	    | .evidence | test("NTLM inside Negotiate"))
+	    and .gateway.requests == 2' "$work/$name.out" >/dev/null ||
+	    { gwc_fail $name "evidence $(jq -c '[(.findings[0].evidence), .gateway.requests]' "$work/$name.out")"; return; }
+	gwc_ok $name "NTLM refused inside Negotiate"
+}
+
 # NLA through the tunnel: alice logs on to the FreeRDP shadow server.
 gwc_logon() {
 	local name=gateway-check-shadow-logon
@@ -255,11 +316,16 @@ gateway_check_all() {
 		    '^gateway-'
 	fi
 	for name in gateway-check-rap-name gateway-check-wrong-password \
+	    gateway-check-negotiate gateway-check-negotiate-wrong-password \
+	    gateway-check-negotiate-no-ntlm \
 	    gateway-check-shadow-logon gateway-check-no-listener; do
 		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
 		gwc_ran=$((gwc_ran + 1))
 		case $name in
 		*rap-name) gwc_rap ;;
+		*negotiate) gwc_negotiate ;;
+		*negotiate-wrong-password) gwc_negotiate_wrong_password ;;
+		*negotiate-no-ntlm) gwc_negotiate_no_ntlm ;;
 		*wrong-password) gwc_wrong_password ;;
 		*shadow-logon) gwc_logon ;;
 		*no-listener) gwc_no_listener ;;

@@ -39,6 +39,8 @@ cert-self-signed    |--fault cert-self-signed|gwuser.pw|/v:tls.rdpsrv.lab /sec:t
 401-forever         |--fault 401-forever|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED
 401-after-auth      |--fault 401-after-auth|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|155|ERRCONNECT_ACCESS_DENIED
 negotiate-only      |--fault negotiate-only|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED
+negotiate-auth      |-- --auth negotiate|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED
+negotiate-no-ntlm   |--fault negotiate-no-ntlm|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED
 http-403            |--fault http-403|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|ERRCONNECT_SECURITY_NEGO_CONNECT_FAILED
 http-404            |--fault http-404|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls /gt:http|20|133|does not support HTTP transport
 http-404-auto       |--fault http-404|gwuser.pw|/v:tls.rdpsrv.lab /sec:tls|20|133|Status Code: 404

@@ -6,7 +6,8 @@
  *
  *   gwsrv --listen ADDR:PORT --cert FILE --key FILE --hosts FILE
  *         [--user DOMAIN\NAME --password-file FILE | --no-auth]
- *         [--transport both|ws|http] [--fault NAME] [--code N]
+ *         [--transport both|ws|http] [--auth both|negotiate]
+ *         [--fault NAME] [--code N]
  *         [--connect-failed-code N] [--after-bytes N] [--delay-ms N]
  *         [--keepalive S] [--rap NAME,...] [--stall-max S] [--message T]
  *         [--connect-timeout-ms N] [--duration S] [--max-conns N]
@@ -18,7 +19,9 @@
  * WWW-Authenticate NTLM and Negotiate, the CHALLENGE, the AUTHENTICATE
  * checked as NTLMv2 against the one account: NTProofStr from the NT hash
  * of the password read from --password-file, and the MIC; code shared with
- * the injector, injector_ntlm.c); then WebSocket (101) or the legacy
+ * the injector, injector_ntlm.c), raw or inside SPNEGO under Negotiate
+ * (with the mechListMIC checked and answered); --auth negotiate offers
+ * only Negotiate (IIS with the Negotiate provider alone); then WebSocket (101) or the legacy
  * two-request transport (OUT 200 + 10 seed bytes, IN 200, IN chunked);
  * then the MS-TSGU packets: handshake, tunnel create, tunnel authorize,
  * channel create (a TCP connection to the named target, names resolved
@@ -31,7 +34,8 @@
  * handshake-capability-mismatch, tunnel-create-error, max-connections,
  * tunnel-auth-denied, channel-rap-denied, close-channel, stall-relay,
  * rpc-only, consent, service-message, reauth, abort-relay,
- * no-affinity;
+ * no-affinity, negotiate-no-ntlm (Negotiate only, NTLM inside it
+ * refused: the true Kerberos-only gateway);
  * cert-expired / cert-wrong-name / cert-self-signed are the lab's choice
  * of --cert (gwsrv itself behaves).
  *
@@ -332,6 +336,7 @@ static const struct {
     {"reauth", GW_F_REAUTH},
     {"abort-relay", GW_F_ABORT_RELAY},
     {"no-affinity", GW_F_NO_AFFINITY},
+    {"negotiate-no-ntlm", GW_F_NEGOTIATE_NO_NTLM},
 };
 
 static int
@@ -409,7 +414,8 @@ usage(void)
 	    "usage: gwsrv --listen ADDR:PORT --cert FILE --key FILE "
 	    "--hosts FILE\n"
 	    "       [--user DOMAIN\\NAME --password-file FILE | --no-auth]\n"
-	    "       [--transport both|ws|http] [--fault NAME] [--code N]\n"
+	    "       [--transport both|ws|http] [--auth both|negotiate]\n"
+	    "       [--fault NAME] [--code N]\n"
 	    "       [--connect-failed-code N] [--after-bytes N] "
 	    "[--delay-ms N]\n"
 	    "       [--keepalive S] [--rap NAME,...] [--stall-max S]\n"
@@ -467,6 +473,13 @@ parse_args(int argc, char **argv)
 				gw_opt.transport = GW_T_WS;
 			else if (strcmp(val, "http") == 0)
 				gw_opt.transport = GW_T_HTTP;
+			else
+				return -1;
+		} else if (strcmp(a, "--auth") == 0) {
+			if (strcmp(val, "both") == 0)
+				gw_opt.auth = GW_A_BOTH;
+			else if (strcmp(val, "negotiate") == 0)
+				gw_opt.auth = GW_A_NEGOTIATE;
 			else
 				return -1;
 		} else if (strcmp(a, "--fault") == 0) {
@@ -629,9 +642,13 @@ main(int argc, char **argv)
 	       gw_opt.transport == GW_T_WS     ? "ws"
 	       : gw_opt.transport == GW_T_HTTP ? "http"
 	                                       : "both",
-	       gw_opt.no_auth ? "none" : "NTLM ", gw_opt.acct.domain,
-	       gw_opt.acct.domain[0] != '\0' ? "\\" : "", gw_opt.acct.user,
-	       gw_opt.duration_s);
+	       gw_opt.no_auth ? "none"
+	       : gw_opt.fault == GW_F_NEGOTIATE_NO_NTLM
+	           ? "Negotiate (NTLM inside refused) "
+	       : gw_opt.auth == GW_A_NEGOTIATE ? "Negotiate (NTLM inside) "
+	                                       : "NTLM or Negotiate ",
+	       gw_opt.acct.domain, gw_opt.acct.domain[0] != '\0' ? "\\" : "",
+	       gw_opt.acct.user, gw_opt.duration_s);
 	end = gw_now_ms() + (int64_t)gw_opt.duration_s * 1000;
 	for (;;) {
 		struct pollfd p = {.fd = lfd, .events = POLLIN};

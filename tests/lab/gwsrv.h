@@ -48,7 +48,11 @@ enum gw_fault {
 	GW_F_REAUTH,          /* REAUTH_MESSAGE after N bytes, relay on */
 	GW_F_ABORT_RELAY,     /* TCP RST to the client after N bytes */
 	GW_F_NO_AFFINITY,     /* legacy: the IN never finds its OUT */
+	GW_F_NEGOTIATE_NO_NTLM, /* Negotiate only, NTLM inside it refused */
 };
+
+/* What the 401 offers and which scheme may carry NTLM (--auth). */
+enum gw_auth { GW_A_BOTH, GW_A_NEGOTIATE };
 
 enum gw_transport { GW_T_BOTH, GW_T_WS, GW_T_HTTP };
 
@@ -65,6 +69,7 @@ struct gw_opts {
 	uint32_t connect_failed_code;
 	enum gw_transport transport;
 	bool no_auth;
+	enum gw_auth auth;
 	int delay_ms;
 	int keepalive_s;
 	long after_bytes;
@@ -88,6 +93,9 @@ struct gw_conn {
 	size_t len;
 	bool eof;
 	bool aborted; /* abort-relay: no close_notify, no FIN: RST at close */
+	/* Negotiate: the last WWW-Authenticate header (with its CRLF) that
+	 * the 101 or 200 ending the sign-in carries, then cleared. */
+	char auth_final[160];
 };
 
 /* Read at most once more into C->buf, waiting up to MS (0: do not wait

@@ -19,8 +19,12 @@
 #include "wire/crypto.h"
 #include "wire/http_resp.h"
 #include "wire/ntlm.h"
+#include "wire/spnego.h"
 
 #define HEAD_MAX 8192
+/* First bytes of a SPNEGO NegTokenInit / NegTokenResp. */
+#define RDD_DER_APP0 0x60
+#define RDD_DER_CTX1 0xa1
 #define HEADERS_MAX 64
 
 struct gw_req {
@@ -260,10 +264,13 @@ respond(struct gw_conn *c, int st, const char *headers, bool len0)
 
 	gw_step_delay();
 	n = snprintf(head, sizeof head,
-	             "HTTP/1.1 %d %s\r\nServer: rdpdoctor-lab-gateway\r\n%s%s"
+	             "HTTP/1.1 %d %s\r\nServer: rdpdoctor-lab-gateway\r\n%s%s%s"
 	             "\r\n",
 	             st, reason_of(st), headers,
+	             st == 101 || st == 200 ? c->auth_final : "",
 	             len0 ? "Content-Length: 0\r\n" : "");
+	if (st == 101 || st == 200)
+		c->auth_final[0] = '\0';
 	if (n < 0 || (size_t)n >= sizeof head)
 		return -1;
 	logmsg("conn %d: -> %d %s", c->id, st, reason_of(st));
@@ -284,27 +291,89 @@ now_ft(void)
 	       (uint64_t)ts.tv_nsec / 100;
 }
 
-/* 401 offering both schemes again (0), or -1 if it cannot be sent. */
+static const char offer_negotiate[] = "WWW-Authenticate: Negotiate\r\n";
+
+/* Negotiate only: --auth negotiate, or NTLM refused inside it. */
+static bool
+negotiate_only(void)
+{
+	return gw_opt.auth == GW_A_NEGOTIATE ||
+	       gw_opt.fault == GW_F_NEGOTIATE_NO_NTLM;
+}
+
+/* 401 offering the schemes again (0), or -1 if it cannot be sent. */
 static int
 again(struct gw_conn *c)
 {
-	return respond(c, 401, offer_both, true) == 0 ? 0 : -1;
+	return respond(c, 401, negotiate_only() ? offer_negotiate : offer_both,
+	               true) == 0
+	           ? 0
+	           : -1;
+}
+
+/* 401 with "WWW-Authenticate: Negotiate <base64 of TOK>" (0), or -1. */
+static int
+negotiate_401(struct gw_conn *c, const uint8_t *tok, size_t len)
+{
+	char b64[6000], hdr[6100];
+
+	if (rdd_b64_encode(b64, sizeof b64, tok, len) < 0)
+		return -1;
+	snprintf(hdr, sizeof hdr, "WWW-Authenticate: Negotiate %s\r\n", b64);
+	return respond(c, 401, hdr, true) == 0 ? 0 : -1;
+}
+
+/* SPNEGO under Negotiate: the MechTypeList of the client's NegTokenInit
+ * (the mechListMICs cover it), kept per connection. */
+struct gw_spnego {
+	bool on;
+	uint8_t mech_list[256];
+	size_t mech_list_len;
+};
+
+/* negState reject, nothing else (RFC 4178 4.2.2). */
+static int
+reject_401(struct gw_conn *c)
+{
+	uint8_t tok[16];
+	struct rdd_buf b;
+
+	rdd_buf_init(&b, tok, sizeof tok);
+	if (rdd_spnego_build_resp(&b, RDD_SPNEGO_REJECT, NULL, 0, NULL, 0, NULL,
+	                          0) != 0)
+		return -1;
+	return negotiate_401(c, tok, b.len);
 }
 
 /* The NEGOTIATE: 401 with the CHALLENGE, under the client's scheme. */
 static int
 challenge_leg(struct gw_conn *c, struct inj_ntlm *n, const uint8_t *msg,
-              size_t len, bool neg)
+              size_t len, bool neg, bool spnego)
 {
-	uint8_t out[4096];
+	uint8_t out[4096], wrapped[4200];
 	char b64[6000], hdr[6100];
-	struct rdd_buf ob;
+	struct rdd_buf ob, wb;
 
 	inj_ntlm_free(n);
 	memset(n, 0, sizeof *n);
 	rdd_buf_init(&ob, out, sizeof out);
-	if (inj_ntlm_challenge(n, msg, len, now_ft(), &ob) != 0 ||
-	    rdd_b64_encode(b64, sizeof b64, ob.p, ob.len) < 0) {
+	if (inj_ntlm_challenge(n, msg, len, now_ft(), &ob) != 0) {
+		logmsg("conn %d: bad NTLM NEGOTIATE", c->id);
+		return again(c);
+	}
+	if (spnego) {
+		/* NegTokenResp {accept-incomplete, NTLM, CHALLENGE}. */
+		rdd_buf_init(&wb, wrapped, sizeof wrapped);
+		if (rdd_spnego_build_resp(&wb, RDD_SPNEGO_ACCEPT_INCOMPLETE,
+		                          rdd_oid_ntlm, sizeof rdd_oid_ntlm,
+		                          ob.p, ob.len, NULL, 0) != 0)
+			return -1;
+		logmsg("conn %d: SPNEGO NTLM NEGOTIATE: 401 with the "
+		       "CHALLENGE in a NegTokenResp",
+		       c->id);
+		return negotiate_401(c, wb.p, wb.len);
+	}
+	if (rdd_b64_encode(b64, sizeof b64, ob.p, ob.len) < 0) {
 		logmsg("conn %d: bad NTLM NEGOTIATE", c->id);
 		return again(c);
 	}
@@ -314,10 +383,49 @@ challenge_leg(struct gw_conn *c, struct inj_ntlm *n, const uint8_t *msg,
 	return respond(c, 401, hdr, true) == 0 ? 0 : -1;
 }
 
-/* The AUTHENTICATE: 1 signed in, else a 401 (0) or -1. */
+/* The mechListMIC of the client's last SPNEGO token (MIC, MIC_LEN; MIC
+ * NULL: absent), required once the AUTHENTICATE carries an NTLM MIC
+ * ([MS-SPNG] 3.1.5.1); then the server's, in C->auth_final. 0 or -1. */
+static int
+spnego_mics(struct gw_conn *c, struct inj_ntlm *n, const struct gw_spnego *sp,
+            const uint8_t *mic, size_t mic_len)
+{
+	uint8_t mine[16], tok[64];
+	char b64[128];
+	struct rdd_buf b;
+
+	if (mic == NULL && n->has_mic) {
+		logmsg("conn %d: SPNEGO: no mechListMIC with an NTLM MIC",
+		       c->id);
+		return -1;
+	}
+	if (mic != NULL &&
+	    inj_ntlm_verify_mic(n, sp->mech_list, sp->mech_list_len, mic,
+	                        mic_len) != 0) {
+		logmsg("conn %d: SPNEGO: the client's mechListMIC does not "
+		       "verify",
+		       c->id);
+		return -1;
+	}
+	rdd_buf_init(&b, tok, sizeof tok);
+	if (inj_ntlm_get_mic(n, sp->mech_list, sp->mech_list_len, mine) != 0 ||
+	    rdd_spnego_build_resp(&b, RDD_SPNEGO_ACCEPT_COMPLETED, NULL, 0,
+	                          NULL, 0, mine, sizeof mine) != 0 ||
+	    rdd_b64_encode(b64, sizeof b64, b.p, b.len) < 0)
+		return -1;
+	snprintf(c->auth_final, sizeof c->auth_final,
+	         "WWW-Authenticate: Negotiate %s\r\n", b64);
+	logmsg("conn %d: SPNEGO: mechListMIC %s, ours in the last token", c->id,
+	       mic != NULL ? "verified" : "absent (no NTLM MIC)");
+	return 0;
+}
+
+/* The AUTHENTICATE: 1 signed in, else a 401 (0) or -1. SP: it came in
+ * a SPNEGO NegTokenResp with the mechListMIC MIC (or NULL). */
 static int
 authenticate_leg(struct gw_conn *c, struct inj_ntlm *n, const uint8_t *msg,
-                 size_t len)
+                 size_t len, const struct gw_spnego *sp, const uint8_t *mic,
+                 size_t mic_len)
 {
 	char u[INJ_NAME_MAX], d[INJ_NAME_MAX];
 	enum inj_ntlm_result r;
@@ -325,9 +433,12 @@ authenticate_leg(struct gw_conn *c, struct inj_ntlm *n, const uint8_t *msg,
 	r = inj_ntlm_authenticate(n, &gw_opt.acct, msg, len);
 	esc(u, sizeof u, n->user, sizeof n->user);
 	esc(d, sizeof d, n->domain, sizeof n->domain);
+	if (r == INJ_NTLM_OK && sp != NULL &&
+	    spnego_mics(c, n, sp, mic, mic_len) != 0)
+		return again(c);
 	if (r == INJ_NTLM_OK && gw_opt.fault != GW_F_401_AFTER_AUTH) {
-		logmsg("conn %d: NTLM AUTHENTICATE: signed in as '%s\\%s'",
-		       c->id, d, u);
+		logmsg("conn %d: NTLM AUTHENTICATE%s: signed in as '%s\\%s'",
+		       c->id, sp != NULL ? " in SPNEGO" : "", d, u);
 		return 1;
 	}
 	logmsg("conn %d: NTLM AUTHENTICATE from '%s\\%s': %s%s", c->id, d, u,
@@ -343,9 +454,80 @@ authenticate_leg(struct gw_conn *c, struct inj_ntlm *n, const uint8_t *msg,
  * 1: signed in (the caller answers this request); 0: a 401 was sent (next
  * request); -1: close.
  */
+/* A SPNEGO token under Negotiate (MSG, LEN): the NegTokenInit with the
+ * NEGOTIATE, or the NegTokenResp with the AUTHENTICATE after our
+ * CHALLENGE (WAS). As auth_leg. */
+static int
+spnego_leg(struct gw_conn *c, struct inj_ntlm *n, struct gw_spnego *sp,
+           const uint8_t *msg, size_t len, bool was, bool *challenged)
+{
+	struct rdd_spnego_init in;
+	struct rdd_spnego_resp rs;
+	struct rdd_cur cur;
+
+	rdd_cur_init(&cur, msg, len);
+	if (msg[0] == RDD_DER_APP0) {
+		int r;
+
+		sp->on = false;
+		if (rdd_spnego_parse_init(&cur, &in) != 0 ||
+		    rdd_cur_left(&cur) != 0) {
+			logmsg("conn %d: Negotiate token is not a SPNEGO "
+			       "NegTokenInit",
+			       c->id);
+			return again(c);
+		}
+		if (gw_opt.fault == GW_F_NEGOTIATE_NO_NTLM) {
+			logmsg("conn %d: SPNEGO offering %sNTLM: reject "
+			       "(fault negotiate-no-ntlm: NTLM is blocked)",
+			       c->id, in.has_ntlm ? "" : "no ");
+			return reject_401(c);
+		}
+		if (!in.first_ntlm || !in.has_token ||
+		    in.mech_list.len > sizeof sp->mech_list) {
+			logmsg("conn %d: SPNEGO without NTLM first with its "
+			       "token (%u mechanisms): reject (this gateway "
+			       "knows NTLM only)",
+			       c->id, in.n_mechs);
+			return reject_401(c);
+		}
+		memcpy(sp->mech_list, in.mech_list.p, in.mech_list.len);
+		sp->mech_list_len = in.mech_list.len;
+		rdd_cur_init(&cur, in.token.p, in.token.len);
+		if (!rdd_ntlm_has_signature(&cur) ||
+		    rdd_ntlm_message_type(&cur) != RDD_NTLM_NEGOTIATE) {
+			logmsg("conn %d: SPNEGO NTLM token is not a "
+			       "NEGOTIATE",
+			       c->id);
+			return again(c);
+		}
+		r = challenge_leg(c, n, in.token.p, in.token.len, true, true);
+		*challenged = n->challenge_len > 0;
+		sp->on = *challenged;
+		return r;
+	}
+	if (!was || !sp->on || rdd_spnego_parse_resp(&cur, &rs) != 0 ||
+	    rdd_cur_left(&cur) != 0 || !rs.has_token) {
+		logmsg("conn %d: Negotiate token is not the AUTHENTICATE's "
+		       "NegTokenResp in turn",
+		       c->id);
+		return again(c);
+	}
+	rdd_cur_init(&cur, rs.token.p, rs.token.len);
+	if (!rdd_ntlm_has_signature(&cur) ||
+	    rdd_ntlm_message_type(&cur) != RDD_NTLM_AUTHENTICATE) {
+		logmsg("conn %d: SPNEGO token is not an NTLM AUTHENTICATE",
+		       c->id);
+		return again(c);
+	}
+	return authenticate_leg(c, n, rs.token.p, rs.token.len, sp,
+	                        rs.has_mic ? rs.mic.p : NULL,
+	                        rs.has_mic ? rs.mic.len : 0);
+}
+
 static int
 auth_leg(struct gw_conn *c, const struct gw_req *q, struct inj_ntlm *n,
-         bool *challenged)
+         struct gw_spnego *sp, bool *challenged)
 {
 	uint8_t msg[sizeof q->auth_token * 3 / 4];
 	struct rdd_cur cur;
@@ -355,33 +537,44 @@ auth_leg(struct gw_conn *c, const struct gw_req *q, struct inj_ntlm *n,
 
 	*challenged = false;
 	if (!q->has_auth || q->auth_token[0] == '\0') {
-		logmsg("conn %d: no Authorization: 401 offering Negotiate, "
-		       "NTLM",
-		       c->id);
+		logmsg("conn %d: no Authorization: 401 offering %s", c->id,
+		       negotiate_only() ? "Negotiate" : "Negotiate, NTLM");
 		return again(c);
 	}
 	neg = strcasecmp(q->auth_scheme, "Negotiate") == 0;
-	if (!neg && strcasecmp(q->auth_scheme, "NTLM") != 0) {
-		logmsg("conn %d: Authorization scheme not NTLM/Negotiate",
-		       c->id);
+	if (!neg &&
+	    (strcasecmp(q->auth_scheme, "NTLM") != 0 || negotiate_only())) {
+		logmsg("conn %d: Authorization scheme %s not offered", c->id,
+		       strcasecmp(q->auth_scheme, "NTLM") == 0 ? "NTLM"
+		                                               : "other");
 		return again(c);
 	}
 	if (rdd_b64_decode(msg, sizeof msg, &len,
 	                   (const uint8_t *)q->auth_token,
-	                   strlen(q->auth_token)) != 0) {
+	                   strlen(q->auth_token)) != 0 ||
+	    len == 0) {
 		logmsg("conn %d: Authorization token is not base64", c->id);
 		return again(c);
 	}
+	if (neg && (msg[0] == RDD_DER_APP0 || msg[0] == RDD_DER_CTX1))
+		return spnego_leg(c, n, sp, msg, len, was, challenged);
+	if (gw_opt.fault == GW_F_NEGOTIATE_NO_NTLM) {
+		logmsg("conn %d: raw NTLM under Negotiate: refused (fault "
+		       "negotiate-no-ntlm)",
+		       c->id);
+		return again(c);
+	}
+	sp->on = false;
 	rdd_cur_init(&cur, msg, len);
 	type = rdd_ntlm_has_signature(&cur) ? rdd_ntlm_message_type(&cur) : -1;
 	if (type == RDD_NTLM_NEGOTIATE) {
-		int r = challenge_leg(c, n, msg, len, neg);
+		int r = challenge_leg(c, n, msg, len, neg, false);
 
 		*challenged = n->challenge_len > 0;
 		return r;
 	}
 	if (type == RDD_NTLM_AUTHENTICATE && was)
-		return authenticate_leg(c, n, msg, len);
+		return authenticate_leg(c, n, msg, len, NULL, NULL, 0);
 	logmsg("conn %d: not an NTLM message in turn (type %d)", c->id, type);
 	return again(c);
 }
@@ -493,11 +686,12 @@ gw_http_serve(struct gw_conn *c)
 {
 	struct gw_req *q = malloc(sizeof *q);
 	struct inj_ntlm *ntlm = calloc(1, sizeof *ntlm);
+	struct gw_spnego *sp = calloc(1, sizeof *sp);
 	bool authed = gw_opt.no_auth, challenged = false;
 	char m[32], path[140], cid[90];
 	int nreq, r;
 
-	if (q == NULL || ntlm == NULL)
+	if (q == NULL || ntlm == NULL || sp == NULL)
 		goto out;
 	for (nreq = 0; nreq < GW_MAX_REQUESTS; nreq++) {
 		bool in, out_;
@@ -566,7 +760,7 @@ gw_http_serve(struct gw_conn *c)
 			continue;
 		}
 		if (!authed) {
-			r = auth_leg(c, q, ntlm, &challenged);
+			r = auth_leg(c, q, ntlm, sp, &challenged);
 			if (r < 0)
 				break;
 			if (r == 0)
@@ -625,6 +819,7 @@ out:
 	if (ntlm != NULL)
 		inj_ntlm_free(ntlm);
 	free(ntlm);
+	free(sp);
 	free(q);
 }
 

@@ -112,6 +112,14 @@ int inj_ntlm_unseal(struct inj_ntlm *n, const uint8_t *in, size_t len,
 int inj_ntlm_seal(struct inj_ntlm *n, const uint8_t *msg, size_t len,
                   uint8_t *out);
 
+/* SPNEGO's mechListMIC ([MS-SPNG] 3.1.5.1): check the client's GSS_GetMIC
+ * SIG (SIG_LEN bytes) over MSG (0 or -1), and make the server's (16
+ * bytes into OUT; 0 or -1). Each advances its direction's sequence. */
+int inj_ntlm_verify_mic(struct inj_ntlm *n, const uint8_t *msg, size_t len,
+                        const uint8_t *sig, size_t sig_len);
+int inj_ntlm_get_mic(struct inj_ntlm *n, const uint8_t *msg, size_t len,
+                     uint8_t out[16]);
+
 void inj_ntlm_free(struct inj_ntlm *n);
 
 /* Check the above against [MS-NLMP] 4.2.4 (session.md N.5): the

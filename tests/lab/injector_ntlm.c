@@ -523,6 +523,41 @@ inj_ntlm_seal(struct inj_ntlm *n, const uint8_t *msg, size_t len, uint8_t *out)
 	return 0;
 }
 
+int
+inj_ntlm_verify_mic(struct inj_ntlm *n, const uint8_t *msg, size_t len,
+                    const uint8_t *sig, size_t sig_len)
+{
+	struct inj_ntlm_dir *d = &n->c2s;
+	struct rdd_cur c;
+	uint32_t ver, seq;
+	uint8_t got[8], want[8];
+	int ok;
+
+	if (d->seal == NULL || sig == NULL || sig_len != 16)
+		return -1;
+	rdd_cur_init(&c, sig, 16);
+	if (rdd_cur_u32le(&c, &ver) != 0 || rdd_cur_copy(&c, got, 8) != 0 ||
+	    rdd_cur_u32le(&c, &seq) != 0 || checksum(n, d, msg, len, want) != 0)
+		return -1;
+	ok = ver == 1 && seq == d->seq && memcmp(got, want, 8) == 0;
+	d->seq++;
+	return ok ? 0 : -1;
+}
+
+int
+inj_ntlm_get_mic(struct inj_ntlm *n, const uint8_t *msg, size_t len,
+                 uint8_t out[16])
+{
+	struct inj_ntlm_dir *d = &n->s2c;
+
+	if (d->seal == NULL || checksum(n, d, msg, len, out + 4) != 0)
+		return -1;
+	le32(out, 1);
+	le32(out + 12, d->seq);
+	d->seq++;
+	return 0;
+}
+
 void
 inj_ntlm_free(struct inj_ntlm *n)
 {

@@ -25,6 +25,8 @@
 #include "rdpdoctor/gateway.h"
 #include "rdpdoctor/probe.h"
 #include "wire/http_resp.h"
+#include "wire/ntlm_auth_int.h"
+#include "wire/spnego.h"
 #include "wire/websocket.h"
 
 static EVP_PKEY *key;
@@ -131,8 +133,16 @@ pump(struct gwt *t)
 	}
 }
 
+static void start_creds(struct gwt *t, const struct rdd_credentials *cr);
+
 static void
 start(struct gwt *t)
+{
+	start_creds(t, NULL);
+}
+
+static void
+start_creds(struct gwt *t, const struct rdd_credentials *cr)
 {
 	struct rdd_gateway_config c;
 	struct rdd_probe_config pc;
@@ -154,6 +164,7 @@ start(struct gwt *t)
 	c.target_port = 3389;
 	c.phase_timeout_us = TIMEOUT_US;
 	c.t0_us = T0;
+	c.credentials = cr;
 	t->g = rdd_gw_new(&c, &t->info, inner, &t->att);
 	assert_non_null(t->g);
 	t->now = T0 + 1000;
@@ -552,6 +563,241 @@ test_gw_cbt(void **state)
 	OPENSSL_free(der);
 }
 
+/* [MS-NLMP] 4.2.4.3: a CHALLENGE with every flag the client requires. */
+static const uint8_t nlmp_challenge[] = {
+    0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00, 0x02, 0x00, 0x00, 0x00,
+    0x0c, 0x00, 0x0c, 0x00, 0x38, 0x00, 0x00, 0x00, 0x33, 0x82, 0x8a, 0xe2,
+    0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x24, 0x00, 0x24, 0x00, 0x44, 0x00, 0x00, 0x00,
+    0x06, 0x00, 0x70, 0x17, 0x00, 0x00, 0x00, 0x0f, 0x53, 0x00, 0x65, 0x00,
+    0x72, 0x00, 0x76, 0x00, 0x65, 0x00, 0x72, 0x00, 0x02, 0x00, 0x0c, 0x00,
+    0x44, 0x00, 0x6f, 0x00, 0x6d, 0x00, 0x61, 0x00, 0x69, 0x00, 0x6e, 0x00,
+    0x01, 0x00, 0x0c, 0x00, 0x53, 0x00, 0x65, 0x00, 0x72, 0x00, 0x76, 0x00,
+    0x65, 0x00, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+static const uint8_t ntlm_list[] = {0x30, 0x0c, 0x06, 0x0a, 0x2b, 0x06, 0x01,
+                                    0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
+
+/* The next request's "Authorization: SCHEME <token>", decoded into OUT;
+ * the request's WebSocket key into KEY. Returns the token's length. */
+static size_t
+read_auth(struct gwt *t, const char *scheme, uint8_t *out, size_t cap,
+          char *wskey, size_t kcap)
+{
+	char req[16384], want[64];
+	size_t n = srv_read(t, (uint8_t *)req, sizeof(req) - 1), len = 0;
+	const char *a, *e, *k;
+
+	req[n] = '\0';
+	snprintf(want, sizeof(want), "Authorization: %s ", scheme);
+	a = strstr(req, want);
+	assert_non_null(a);
+	a += strlen(want);
+	e = strstr(a, "\r\n");
+	assert_non_null(e);
+	assert_int_equal(
+	    rdd_b64_decode(out, cap, &len, (const uint8_t *)a, (size_t)(e - a)),
+	    0);
+	k = strstr(req, "Sec-WebSocket-Key: ");
+	assert_non_null(k);
+	k += strlen("Sec-WebSocket-Key: ");
+	e = strstr(k, "\r\n");
+	snprintf(wskey, kcap, "%.*s", (int)(e - k), k);
+	return len;
+}
+
+/* "HTTP/1.1 STATUS ...\r\nWWW-Authenticate: Negotiate <TOK>" + REST. */
+static void
+negotiate_answer(struct gwt *t, const char *status, const uint8_t *tok,
+                 size_t len, const char *rest)
+{
+	char b64[8192], rsp[9000];
+
+	assert_true(rdd_b64_encode(b64, sizeof(b64), tok, len) > 0);
+	snprintf(rsp, sizeof(rsp),
+	         "HTTP/1.1 %s\r\nWWW-Authenticate: Negotiate %s\r\n%s", status,
+	         b64, rest);
+	srv_answer(t, rsp);
+}
+
+/* How the Negotiate sign-in goes on after the CHALLENGE. */
+enum nego_end {
+	NEGO_OK,       /* 101 with the server's good mechListMIC */
+	NEGO_BAD_MIC,  /* 101 with a wrong one */
+	NEGO_401,      /* 401 after the AUTHENTICATE */
+	NEGO_REJECT,   /* reject instead of the CHALLENGE */
+	NEGO_BARE_401, /* 401 Negotiate without a token to the SPNEGO */
+	NEGO_KRB_MECH  /* the 401's token picks Kerberos */
+};
+
+static void
+negotiate_walk(enum nego_end end)
+{
+	static struct rdd_credentials cr = {"gwuser", "LAB", "Passw0rd!",
+	                                    false};
+	uint8_t neg[256], tok[8192], out[512], mic[16], smic[16];
+	struct rdd_spnego_init in;
+	struct rdd_spnego_resp r;
+	struct rdd_ntlm_sec server;
+	struct rdd_buf b;
+	struct rdd_cur c;
+	size_t neg_len, len;
+	char k[64], acc[29], rsp[512];
+	struct gwt t;
+
+	start_creds(&t, &cr);
+	/* 1: raw NTLM NEGOTIATE; the 401 offers Negotiate only, with a
+	 * body to read past. */
+	neg_len = read_auth(&t, "NTLM", neg, sizeof(neg), k, sizeof(k));
+	assert_string_equal(t.info.auth_scheme, "NTLM");
+	srv_answer(&t, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	               "Negotiate\r\nContent-Length: 5\r\n\r\nnope\n");
+	assert_false(rdd_gw_done(t.g));
+	/* 2: the same NEGOTIATE in a NegTokenInit offering NTLM. */
+	len = read_auth(&t, "Negotiate", tok, sizeof(tok), k, sizeof(k));
+	rdd_cur_init(&c, tok, len);
+	assert_int_equal(rdd_spnego_parse_init(&c, &in), 0);
+	assert_true(in.first_ntlm && in.n_mechs == 1 && in.has_token);
+	assert_int_equal(in.token.len, neg_len);
+	assert_memory_equal(in.token.p, neg, neg_len);
+	assert_string_equal(t.info.auth_scheme, "Negotiate");
+	assert_string_equal(t.info.auth_mechanism, "ntlm");
+	rdd_buf_init(&b, out, sizeof(out));
+	if (end == NEGO_BARE_401) {
+		srv_answer(&t, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+		               "Negotiate\r\nContent-Length: 0\r\n\r\n");
+		assert_int_equal(t.info.outcome, RDD_GW_AUTH_KERBEROS);
+		assert_non_null(strstr(t.info.detail, "NTLM inside Negotiate"));
+		assert_int_equal(t.info.requests, 2);
+		finish(&t);
+		return;
+	}
+	if (end == NEGO_REJECT || end == NEGO_KRB_MECH) {
+		assert_int_equal(
+		    rdd_spnego_build_resp(
+		        &b, end == NEGO_REJECT ? RDD_SPNEGO_REJECT : 1,
+		        end == NEGO_KRB_MECH ? rdd_oid_krb5 : NULL,
+		        end == NEGO_KRB_MECH ? sizeof(rdd_oid_krb5) : 0, NULL,
+		        0, NULL, 0),
+		    0);
+		negotiate_answer(&t, "401 Unauthorized", out, b.len,
+		                 "Content-Length: 0\r\n\r\n");
+		assert_int_equal(t.info.outcome, RDD_GW_AUTH_KERBEROS);
+		assert_non_null(strstr(
+		    t.info.detail, end == NEGO_REJECT ? "reject" : "Kerberos"));
+		finish(&t);
+		return;
+	}
+	assert_int_equal(rdd_spnego_build_resp(
+	                     &b, 1, rdd_oid_ntlm, sizeof(rdd_oid_ntlm),
+	                     nlmp_challenge, sizeof(nlmp_challenge), NULL, 0),
+	                 0);
+	negotiate_answer(&t, "401 Unauthorized", out, b.len,
+	                 "Content-Length: 0\r\n\r\n");
+	/* 3: the AUTHENTICATE in a NegTokenResp with the mechListMIC. */
+	len = read_auth(&t, "Negotiate", tok, sizeof(tok), k, sizeof(k));
+	rdd_cur_init(&c, tok, len);
+	assert_int_equal(rdd_spnego_parse_resp(&c, &r), 0);
+	assert_true(r.has_token && r.has_mic);
+	assert_int_equal(r.neg_state, -1);
+	assert_int_equal(r.mic.len, 16);
+	rdd_cur_init(&c, r.token.p, r.token.len);
+	assert_int_equal(rdd_ntlm_message_type(&c), RDD_NTLM_AUTHENTICATE);
+	assert_true(t.info.ntlm && t.info.channel_binding);
+	assert_int_equal(t.info.requests, 3);
+	/* The gateway's side of the keys checks the client's MIC. */
+	assert_int_equal(rdd__ntlm_sec_init(&server,
+	                                    t.g->nego_sec.exported_session_key,
+	                                    t.g->nego_sec.flags, true),
+	                 0);
+	assert_int_equal(rdd_ntlm_verify(&server, ntlm_list, sizeof(ntlm_list),
+	                                 r.mic.p, r.mic.len),
+	                 0);
+	assert_int_equal(
+	    rdd_ntlm_sign(&server, ntlm_list, sizeof(ntlm_list), smic), 0);
+	rdd_ntlm_sec_free(&server);
+	if (end == NEGO_401) {
+		srv_answer(&t, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+		               "Negotiate\r\nContent-Length: 0\r\n\r\n");
+		assert_int_equal(t.info.outcome, RDD_GW_AUTH_FAILED);
+		assert_non_null(strstr(t.info.detail, "inside Negotiate"));
+		finish(&t);
+		return;
+	}
+	memcpy(mic, smic, sizeof(mic));
+	if (end == NEGO_BAD_MIC)
+		mic[9] ^= 0x40;
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(
+	    rdd_spnego_build_resp(&b, 0, NULL, 0, NULL, 0, mic, sizeof(mic)),
+	    0);
+	assert_int_equal(rdd_ws_accept(k, acc), 0);
+	snprintf(rsp, sizeof(rsp),
+	         "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	         "Sec-WebSocket-Accept: %s\r\n\r\n",
+	         acc);
+	negotiate_answer(&t, "101 Switching Protocols", out, b.len, rsp);
+	assert_int_equal(t.info.status, 101);
+	assert_string_equal(t.info.transport, "websocket");
+	assert_string_equal(t.info.auth_server_mic,
+	                    end == NEGO_OK ? "verified" : "bad");
+	assert_false(rdd_gw_done(t.g));
+	finish(&t);
+}
+
+/* A gateway offering Negotiate only: NTLM inside SPNEGO, and each way it
+ * can end. */
+static void
+test_gw_negotiate(void **state)
+{
+	(void)state;
+	negotiate_walk(NEGO_OK);
+	negotiate_walk(NEGO_BAD_MIC);
+	negotiate_walk(NEGO_401);
+	negotiate_walk(NEGO_REJECT);
+	negotiate_walk(NEGO_BARE_401);
+	negotiate_walk(NEGO_KRB_MECH);
+}
+
+/* Gateway tokens that do not parse, and every truncation of one: a
+ * finding (malformed), never a crash. */
+static void
+test_gw_negotiate_malformed(void **state)
+{
+	static struct rdd_credentials cr = {"gwuser", "LAB", "Passw0rd!",
+	                                    false};
+	uint8_t tok[1024], out[512];
+	struct rdd_spnego_resp r;
+	struct rdd_buf b;
+	size_t n, whole;
+	char k[64];
+	struct gwt t;
+
+	(void)state;
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(rdd_spnego_build_resp(
+	                     &b, 1, rdd_oid_ntlm, sizeof(rdd_oid_ntlm),
+	                     nlmp_challenge, sizeof(nlmp_challenge), NULL, 0),
+	                 0);
+	whole = b.len;
+	assert_int_equal(rdd__gw_nego_decode((const uint8_t *)"AA==", 4, tok,
+	                                     sizeof(tok), &r),
+	                 -1);
+	for (n = 1; n < whole; n++) {
+		start_creds(&t, &cr);
+		(void)read_auth(&t, "NTLM", tok, sizeof(tok), k, sizeof(k));
+		srv_answer(&t, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate:"
+		               " Negotiate\r\nContent-Length: 0\r\n\r\n");
+		(void)read_auth(&t, "Negotiate", tok, sizeof(tok), k,
+		                sizeof(k));
+		negotiate_answer(&t, "401 Unauthorized", out, n,
+		                 "Content-Length: 0\r\n\r\n");
+		assert_int_equal(t.info.outcome, RDD_GW_MALFORMED);
+		finish(&t);
+	}
+}
+
 int
 main(void)
 {
@@ -564,6 +810,8 @@ main(void)
 	    cmocka_unit_test(test_gw_silence),
 	    cmocka_unit_test(test_gw_close_channel),
 	    cmocka_unit_test(test_gw_cbt),
+	    cmocka_unit_test(test_gw_negotiate),
+	    cmocka_unit_test(test_gw_negotiate_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

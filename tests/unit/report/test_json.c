@@ -231,6 +231,57 @@ test_kerberos_user(void **state)
 	free(text);
 }
 
+/* gateway.auth: null without a sign-in; the scheme, mechanism, why and
+ * the gateway's mechListMIC under Negotiate. */
+static void
+test_gateway_auth(void **state)
+{
+	struct rdd_observation obs;
+	struct rdd_diagnosis d;
+	struct rdd_gateway_info *g = &obs.gateway;
+	char *text;
+	json_t *root, *a;
+
+	(void)state;
+	fixture_healthy(&obs, &d);
+	g->present = true;
+	snprintf(g->host, sizeof(g->host), "gw.example");
+	g->port = 443;
+	root = render(&obs, &d, &text);
+	assert_true(json_is_null(get(get(root, "gateway"), "auth")));
+	json_decref(root);
+	free(text);
+
+	g->credentials = true;
+	g->ntlm = true;
+	g->requests = 3;
+	snprintf(g->auth_scheme, sizeof(g->auth_scheme), "Negotiate");
+	snprintf(g->auth_mechanism, sizeof(g->auth_mechanism), "ntlm");
+	snprintf(g->auth_reason, sizeof(g->auth_reason),
+	         "offers Negotiate and not NTLM\x1b[31m");
+	snprintf(g->auth_server_mic, sizeof(g->auth_server_mic), "verified");
+	root = render(&obs, &d, &text);
+	a = get(get(root, "gateway"), "auth");
+	assert_string_equal(get_str(a, "scheme"), "Negotiate");
+	assert_string_equal(get_str(a, "mechanism"), "ntlm");
+	assert_string_equal(get_str(a, "mechanism_reason"),
+	                    "offers Negotiate and not NTLM\x1b[31m");
+	assert_string_equal(get_str(a, "server_mic"), "verified");
+	assert_int_equal(json_object_size(a), 4);
+	json_decref(root);
+	free(text);
+
+	/* Raw NTLM: no mechListMIC. */
+	snprintf(g->auth_scheme, sizeof(g->auth_scheme), "NTLM");
+	g->auth_server_mic[0] = '\0';
+	root = render(&obs, &d, &text);
+	a = get(get(root, "gateway"), "auth");
+	assert_string_equal(get_str(a, "scheme"), "NTLM");
+	assert_true(json_is_null(get(a, "server_mic")));
+	json_decref(root);
+	free(text);
+}
+
 static void
 test_healthy_top_level(void **state)
 {
@@ -1582,6 +1633,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_healthy_top_level),
 	    cmocka_unit_test(test_kerberos_user),
+	    cmocka_unit_test(test_gateway_auth),
 	    cmocka_unit_test(test_client_error),
 	    cmocka_unit_test(test_healthy_phases),
 	    cmocka_unit_test(test_healthy_negotiation),

@@ -694,6 +694,60 @@ test_spec_wrap(void **state)
 	assert_zeroed(&client);
 }
 
+/* GSS_GetMIC / VerifyMIC (the mechListMIC of NTLM in SPNEGO, session.md
+ * C.3): VERSION 1, the HMAC's first 8 bytes RC4'd with the direction's
+ * fresh handle, the sequence number; each side checks the other's. */
+static void
+test_sign_verify(void **state)
+{
+	static const uint8_t list[] = {0x30, 0x0c, 0x06, 0x0a, 0x2b,
+	                               0x06, 0x01, 0x04, 0x01, 0x82,
+	                               0x37, 0x02, 0x02, 0x0a};
+	struct rdd_ntlm_sec client, server;
+	uint8_t esk[16], sig[16], ssig[16], mac[16], want[16], seq0[4] = {0};
+	struct rdd_iov parts[2] = {{seq0, 4}, {list, sizeof(list)}};
+
+	(void)state;
+	memset(esk, 0x55, sizeof(esk));
+	assert_int_equal(rdd__ntlm_sec_init(&client, esk, 0xe2888235, false),
+	                 0);
+	assert_int_equal(rdd__ntlm_sec_init(&server, esk, 0xe2888235, true), 0);
+	assert_int_equal(rdd_ntlm_sign(&client, list, sizeof(list), sig), 0);
+	assert_int_equal(client.send.seq, 1);
+	/* Recomputed from the 4.2.4 keys, independently. */
+	assert_int_equal(rdd_hmac_md5(mac, want_sign_c2s, 16, parts, 2), 0);
+	memset(want, 0, sizeof(want));
+	want[0] = 1;
+	assert_int_equal(rdd_rc4_once(want_seal_c2s, 16, mac, want + 4, 8), 0);
+	assert_memory_equal(sig, want, sizeof(want));
+	/* The server verifies it; a changed byte, a short one do not. */
+	assert_int_equal(
+	    rdd_ntlm_verify(&server, list, sizeof(list), sig, sizeof(sig)), 0);
+	assert_int_equal(server.recv.seq, 1);
+	assert_int_equal(rdd_ntlm_sign(&server, list, sizeof(list), ssig), 0);
+	assert_int_equal(rdd_ntlm_verify(&client, list, sizeof(list), ssig, 15),
+	                 -1);
+	assert_int_equal(client.recv.seq, 1);
+	rdd_ntlm_sec_free(&client);
+	assert_int_equal(rdd__ntlm_sec_init(&client, esk, 0xe2888235, false),
+	                 0);
+	ssig[6] ^= 1;
+	assert_int_equal(rdd_ntlm_verify(&client, list, sizeof(list), ssig, 16),
+	                 -1);
+	ssig[6] ^= 1;
+	rdd_ntlm_sec_free(&client);
+	assert_int_equal(rdd__ntlm_sec_init(&client, esk, 0xe2888235, false),
+	                 0);
+	assert_int_equal(rdd_ntlm_verify(&client, list, sizeof(list), ssig, 16),
+	                 0);
+	/* No keys: -1. */
+	rdd_ntlm_sec_free(&client);
+	assert_int_equal(rdd_ntlm_sign(&client, list, sizeof(list), sig), -1);
+	assert_int_equal(rdd_ntlm_verify(&client, list, sizeof(list), ssig, 16),
+	                 -1);
+	rdd_ntlm_sec_free(&server);
+}
+
 static void
 test_round_trip(void **state)
 {
@@ -1381,6 +1435,7 @@ main(void)
 	    cmocka_unit_test(test_keys),
 	    cmocka_unit_test(test_spec_wrap),
 	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_sign_verify),
 	    cmocka_unit_test(test_chromium_av_list_and_proof),
 	    cmocka_unit_test(test_chromium_mic),
 	    cmocka_unit_test(test_authenticate_spec_challenge),

@@ -211,6 +211,145 @@ test_every_truncation(void **state)
 	}
 }
 
+/* session.md C.3: the MechTypeList {NTLM} a mechListMIC covers. */
+static const uint8_t ntlm_list[] = {0x30, 0x0c, 0x06, 0x0a, 0x2b, 0x06, 0x01,
+                                    0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
+
+static void
+test_ntlm_mech_list(void **state)
+{
+	uint8_t out[32];
+	struct rdd_buf b;
+
+	(void)state;
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(rdd_spnego_ntlm_mech_list(&b), 0);
+	assert_int_equal(b.len, sizeof(ntlm_list));
+	assert_memory_equal(out, ntlm_list, sizeof(ntlm_list));
+	/* The same bytes as inside the NegTokenInit sent. */
+	assert_memory_equal(init_head + 16, ntlm_list, sizeof(ntlm_list));
+	rdd_buf_init(&b, out, sizeof(ntlm_list) - 1);
+	assert_int_equal(rdd_spnego_ntlm_mech_list(&b), -1);
+}
+
+/* The gateway's 401 token (the protocol.md 4.6 vector, rebuilt), the
+ * client's AUTHENTICATE token and the gateway's last token (session.md
+ * C.3: a1 1b 30 19 a0 03 0a 01 00 a3 12 04 10 <MIC>). */
+static void
+test_build_resp(void **state)
+{
+	static const uint8_t final_head[] = {0xa1, 0x1b, 0x30, 0x19, 0xa0,
+	                                     0x03, 0x0a, 0x01, 0x00, 0xa3,
+	                                     0x12, 0x04, 0x10};
+	uint8_t out[512], mic[16], tok[200];
+	struct rdd_spnego_resp r;
+	struct rdd_buf b;
+	struct rdd_cur c;
+	size_t n;
+
+	(void)state;
+	memset(mic, 0x5a, sizeof(mic));
+	memset(tok, 0x33, sizeof(tok));
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(rdd_spnego_build_resp(
+	                     &b, RDD_SPNEGO_ACCEPT_INCOMPLETE, rdd_oid_ntlm,
+	                     sizeof(rdd_oid_ntlm), nlmp_challenge,
+	                     sizeof(nlmp_challenge), NULL, 0),
+	                 0);
+	assert_int_equal(b.len, sizeof(resp));
+	assert_memory_equal(out, resp, sizeof(resp));
+
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(rdd_spnego_build_resp(&b, -1, NULL, 0, tok,
+	                                       sizeof(tok), mic, sizeof(mic)),
+	                 0);
+	rdd_cur_init(&c, out, b.len);
+	assert_int_equal(rdd_spnego_parse_resp(&c, &r), 0);
+	assert_int_equal(rdd_cur_left(&c), 0);
+	assert_int_equal(r.neg_state, -1);
+	assert_false(r.has_mech);
+	assert_true(r.has_token && r.has_mic);
+	assert_int_equal(rdd_cur_left(&r.token), sizeof(tok));
+	assert_memory_equal(r.token.p, tok, sizeof(tok));
+	assert_int_equal(rdd_cur_left(&r.mic), sizeof(mic));
+	assert_memory_equal(r.mic.p, mic, sizeof(mic));
+	for (n = 0; n < b.len; n++) {
+		rdd_cur_init(&c, out, n);
+		assert_int_equal(rdd_spnego_parse_resp(&c, &r), -1);
+		assert_int_equal(rdd_cur_left(&c), n);
+	}
+
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(rdd_spnego_build_resp(&b, RDD_SPNEGO_ACCEPT_COMPLETED,
+	                                       NULL, 0, NULL, 0, mic,
+	                                       sizeof(mic)),
+	                 0);
+	assert_int_equal(b.len, sizeof(final_head) + sizeof(mic));
+	assert_memory_equal(out, final_head, sizeof(final_head));
+
+	/* Too small: -1; a bad state or an empty OID: -1. */
+	rdd_buf_init(&b, out, 20);
+	assert_int_equal(
+	    rdd_spnego_build_resp(&b, 1, NULL, 0, tok, sizeof(tok), NULL, 0),
+	    -1);
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(
+	    rdd_spnego_build_resp(&b, 256, NULL, 0, NULL, 0, NULL, 0), -1);
+	assert_int_equal(
+	    rdd_spnego_build_resp(&b, 0, rdd_oid_ntlm, 0, NULL, 0, NULL, 0),
+	    -1);
+}
+
+/* What the lab gateway reads: our NegTokenInit and the Kerberos one. */
+static void
+test_parse_init(void **state)
+{
+	uint8_t out[256], ap[40];
+	struct rdd_spnego_init in;
+	struct rdd_buf b;
+	struct rdd_cur c;
+	size_t n, len;
+
+	(void)state;
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(
+	    rdd_spnego_build_init(&b, negotiate, sizeof(negotiate)), 0);
+	len = b.len;
+	rdd_cur_init(&c, out, len);
+	assert_int_equal(rdd_spnego_parse_init(&c, &in), 0);
+	assert_int_equal(rdd_cur_left(&c), 0);
+	assert_int_equal(in.n_mechs, 1);
+	assert_true(in.has_ntlm && in.first_ntlm && in.has_token);
+	assert_false(in.has_mic);
+	assert_int_equal(rdd_cur_left(&in.mech_list), sizeof(ntlm_list));
+	assert_memory_equal(in.mech_list.p, ntlm_list, sizeof(ntlm_list));
+	assert_int_equal(rdd_cur_left(&in.token), sizeof(negotiate));
+	assert_memory_equal(in.token.p, negotiate, sizeof(negotiate));
+	for (n = 0; n < len; n++) {
+		rdd_cur_init(&c, out, n);
+		assert_int_equal(rdd_spnego_parse_init(&c, &in), -1);
+		assert_int_equal(rdd_cur_left(&c), n);
+	}
+	/* A NegTokenResp is not a NegTokenInit. */
+	rdd_cur_init(&c, resp, sizeof(resp));
+	assert_int_equal(rdd_spnego_parse_init(&c, &in), -1);
+	/* Another OID than SPNEGO's. */
+	out[4] ^= 0x01;
+	rdd_cur_init(&c, out, len);
+	assert_int_equal(rdd_spnego_parse_init(&c, &in), -1);
+
+	/* Kerberos first, NTLM listed third. */
+	memset(ap, 0x6e, sizeof(ap));
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(rdd_spnego_build_init_krb(&b, ap, sizeof(ap)), 0);
+	rdd_cur_init(&c, out, b.len);
+	assert_int_equal(rdd_spnego_parse_init(&c, &in), 0);
+	assert_int_equal(in.n_mechs, 3);
+	assert_true(in.has_ntlm);
+	assert_false(in.first_ntlm);
+	assert_int_equal(rdd_cur_left(&in.token), sizeof(ap));
+}
+
 static void
 test_looks_like(void **state)
 {
@@ -235,6 +374,9 @@ main(void)
 	    cmocka_unit_test(test_parse_errors),
 	    cmocka_unit_test(test_every_truncation),
 	    cmocka_unit_test(test_looks_like),
+	    cmocka_unit_test(test_ntlm_mech_list),
+	    cmocka_unit_test(test_build_resp),
+	    cmocka_unit_test(test_parse_init),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

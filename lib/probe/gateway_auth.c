@@ -1,0 +1,279 @@
+/*
+ * gateway_auth.c - the gateway sign-in under Negotiate (gateway_int.h):
+ * NTLM inside SPNEGO, for a gateway whose 401 offers Negotiate and not
+ * NTLM (IIS with only the Negotiate provider: it still takes NTLM inside
+ * SPNEGO unless NTLM is blocked), and what the sign-in's mechanism was.
+ *
+ *   C: RDG_OUT_DATA  Authorization: Negotiate <NegTokenInit {NTLM;
+ *                    mechToken = NEGOTIATE}>
+ *   S: 401  WWW-Authenticate: Negotiate <NegTokenResp {accept-incomplete,
+ *           NTLM, CHALLENGE}>       (or no token, or reject: NTLM refused)
+ *   C: RDG_OUT_DATA  Authorization: Negotiate <NegTokenResp {AUTHENTICATE,
+ *                    mechListMIC}>
+ *   S: 101 / 200, maybe WWW-Authenticate: Negotiate <NegTokenResp
+ *           {accept-completed, mechListMIC}>     (or 401: refused)
+ *
+ * The mechListMIC is NTLM's GSS_GetMIC over the MechTypeList as sent,
+ * mandatory once the AUTHENTICATE carries a MIC ([MS-SPNG] 3.1.5.1,
+ * RFC 4178 5; shared/reference/session.md C.3); the server's is checked
+ * with the receive direction's key (its first use, so no RC4 reset is
+ * needed: nothing is sealed after the sign-in). The same NEGOTIATE bytes
+ * go in the SPNEGO token as in the first, raw request: the AUTHENTICATE's
+ * MIC covers them.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "probe/gateway_int.h"
+#include "wire/spnego.h"
+
+#define CHALLENGE_CAP 4096
+/* A NegTokenResp around a CHALLENGE: the CHALLENGE and a few heads. */
+#define RESP_CAP (CHALLENGE_CAP + 64)
+/* Seconds from 1601-01-01 to 1970-01-01. */
+#define FILETIME_EPOCH 11644473600ULL
+
+void
+rdd__gw_auth_note(struct rdd_gw *g, const char *scheme, const char *mech,
+                  const char *fmt, ...)
+{
+	struct rdd_gateway_info *in = g->info;
+	va_list ap;
+
+	snprintf(in->auth_scheme, sizeof(in->auth_scheme), "%s", scheme);
+	snprintf(in->auth_mechanism, sizeof(in->auth_mechanism), "%s", mech);
+	va_start(ap, fmt);
+	vsnprintf(in->auth_reason, sizeof(in->auth_reason), fmt, ap);
+	va_end(ap);
+}
+
+void
+rdd__gw_auth_free(struct rdd_gw *g)
+{
+	rdd_ntlm_sec_free(&g->nego_sec);
+}
+
+/* The MechTypeList our NegTokenInit sent. */
+static size_t
+mech_list(uint8_t *out, size_t cap)
+{
+	struct rdd_buf b;
+
+	rdd_buf_init(&b, out, cap);
+	return rdd_spnego_ntlm_mech_list(&b) == 0 ? b.len : 0;
+}
+
+void
+rdd__gw_nego_begin(struct rdd_gw *g, uint64_t now)
+{
+	uint8_t tok[RDD_NTLM_NEGOTIATE_LEN + 64];
+	struct rdd_buf b;
+
+	rdd_buf_init(&b, tok, sizeof(tok));
+	if (g->negotiate_len == 0 ||
+	    rdd_spnego_build_init(&b, g->negotiate, g->negotiate_len) != 0) {
+		rdd__gw_fail(g, RDD_GW_ERROR, now, "SPNEGO NegTokenInit");
+		return;
+	}
+	g->nego = true;
+	g->req = GW_REQ_NEGO;
+	rdd__gw_auth_note(
+	    g, "Negotiate", "ntlm",
+	    "the gateway offers Negotiate and not NTLM: NTLM inside "
+	    "Negotiate (SPNEGO); Kerberos to the gateway is not tried");
+	(void)rdd__gw_send_auth(g, tok, b.len, now);
+}
+
+/* The AUTHENTICATE for CHAL into OUT, the session's keys into
+ * g->nego_sec. 0, or -1 with the walk failed. */
+static int
+authenticate(struct rdd_gw *g, const uint8_t *chal, size_t chal_len,
+             struct rdd_buf *out, uint64_t now)
+{
+	const struct rdd_credentials *cr = g->cfg.credentials;
+	char spn[RDD_STR + 8];
+	struct rdd_ntlm_auth_input in;
+	enum rdd_ntlm_auth_result r;
+	uint32_t missing = 0;
+	uint8_t rnd[24];
+
+	snprintf(spn, sizeof(spn), "HTTP/%s", g->cfg.gateway_host);
+	rdd__gw_random(g, rnd, sizeof(rnd));
+	memset(&in, 0, sizeof(in));
+	in.negotiate = g->negotiate;
+	in.negotiate_len = g->negotiate_len;
+	in.challenge = chal;
+	in.challenge_len = chal_len;
+	in.user = cr->user;
+	in.domain = cr->domain;
+	in.password = cr->password != NULL ? cr->password : "";
+	in.workstation = "";
+	in.target_spn = spn;
+	in.channel_bindings = g->have_cbt ? g->cbt : NULL;
+	in.now_filetime =
+	    ((uint64_t)(g->cfg.verify_at > 0 ? g->cfg.verify_at : 0) +
+	     FILETIME_EPOCH) *
+	    10000000ULL;
+	memcpy(in.client_challenge, rnd, 8);
+	memcpy(in.exported_session_key, rnd + 8, 16);
+	rdd_ntlm_sec_free(&g->nego_sec);
+	r = rdd_ntlm_authenticate(out, &in, &g->nego_sec, &missing);
+	rdd_wipe(&in, sizeof(in));
+	rdd_wipe(rnd, sizeof(rnd));
+	switch (r) {
+	case RDD_NTLM_AUTH_OK:
+		return 0;
+	case RDD_NTLM_AUTH_MALFORMED:
+		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+		             "the NTLM CHALLENGE inside the gateway's "
+		             "Negotiate token is malformed");
+		break;
+	case RDD_NTLM_AUTH_DOWNGRADE:
+		rdd__gw_fail(g, RDD_GW_ERROR, now,
+		             "the gateway's NTLM CHALLENGE lacks flags 0x%08x "
+		             "(weak NTLM): no credentials were sent",
+		             (unsigned)missing);
+		break;
+	case RDD_NTLM_AUTH_TOO_LONG:
+		rdd__gw_fail(g, RDD_GW_ERROR, now,
+		             "the user name, domain or the gateway's target "
+		             "information is too long for NTLM");
+		break;
+	default:
+		rdd__gw_fail(g, RDD_GW_ERROR, now,
+		             "NTLM needs MD4 and RC4, which this OpenSSL does "
+		             "not offer (no legacy provider)");
+		break;
+	}
+	rdd_ntlm_sec_free(&g->nego_sec);
+	return -1;
+}
+
+int
+rdd__gw_nego_decode(const uint8_t *b64, size_t b64_len, uint8_t *buf,
+                    size_t cap, struct rdd_spnego_resp *out)
+{
+	struct rdd_cur c;
+	size_t len = 0;
+
+	if (rdd_b64_decode(buf, cap, &len, b64, b64_len) != 0 || len == 0)
+		return -1;
+	rdd_cur_init(&c, buf, len);
+	if (rdd_spnego_parse_resp(&c, out) != 0 || rdd_cur_left(&c) != 0)
+		return -1;
+	return 0;
+}
+
+void
+rdd__gw_nego_challenge(struct rdd_gw *g, uint64_t now)
+{
+	struct rdd_cur tok =
+	    rdd_http_resp_span(&g->resp, g->resp.negotiate_token);
+	uint8_t raw[RESP_CAP], auth[RDD_NTLM_AUTHENTICATE_MAX];
+	uint8_t wrapped[RDD_NTLM_AUTHENTICATE_MAX + 64], list[32];
+	uint8_t mic[RDD_NTLM_SIGNATURE_LEN];
+	struct rdd_spnego_resp r;
+	struct rdd_buf b, w;
+	size_t list_len;
+
+	if (rdd__gw_nego_decode(tok.p, rdd_cur_left(&tok), raw, sizeof(raw),
+	                        &r) != 0) {
+		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+		             "the 401's Negotiate token is not a SPNEGO "
+		             "NegTokenResp (base64, DER)");
+		return;
+	}
+	if (r.neg_state == RDD_SPNEGO_REJECT) {
+		rdd__gw_fail(g, RDD_GW_AUTH_KERBEROS, now,
+		             "401 with a Negotiate token that rejects NTLM "
+		             "inside Negotiate (SPNEGO negState reject): the "
+		             "gateway refuses NTLM and requires Kerberos");
+		return;
+	}
+	if (r.has_mech && !rdd_spnego_mech_is_ntlm(&r)) {
+		rdd__gw_fail(g, RDD_GW_AUTH_KERBEROS, now,
+		             "401 with a Negotiate token that picks %s, not "
+		             "the NTLM offered inside Negotiate: the gateway "
+		             "requires Kerberos",
+		             rdd_spnego_mech_is_krb5(&r) ? "Kerberos"
+		                                         : "another mechanism");
+		return;
+	}
+	if (!r.has_token ||
+	    (r.neg_state >= 0 && r.neg_state != RDD_SPNEGO_ACCEPT_INCOMPLETE)) {
+		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+		             "the 401's Negotiate token carries no NTLM "
+		             "CHALLENGE (negState %s)",
+		             r.neg_state < 0 ? "absent"
+		             : rdd_spnego_neg_state_name(r.neg_state) != NULL
+		                 ? rdd_spnego_neg_state_name(r.neg_state)
+		                 : "unknown");
+		return;
+	}
+	rdd_buf_init(&b, auth, sizeof(auth));
+	if (authenticate(g, r.token.p, rdd_cur_left(&r.token), &b, now) != 0)
+		return;
+	list_len = mech_list(list, sizeof(list));
+	rdd_buf_init(&w, wrapped, sizeof(wrapped));
+	if (list_len == 0 ||
+	    rdd_ntlm_sign(&g->nego_sec, list, list_len, mic) != 0 ||
+	    rdd_spnego_build_resp(&w, -1, NULL, 0, auth, b.len, mic,
+	                          sizeof(mic)) != 0) {
+		rdd_wipe(auth, sizeof(auth));
+		rdd__gw_fail(g, RDD_GW_ERROR, now,
+		             "the SPNEGO token with the NTLM AUTHENTICATE");
+		return;
+	}
+	rdd_wipe(auth, sizeof(auth));
+	g->info->ntlm = true;
+	g->info->channel_binding = g->have_cbt;
+	g->req = GW_REQ_NEGO_AUTH;
+	(void)rdd__gw_send_auth(g, wrapped, w.len, now);
+	rdd_wipe(wrapped, sizeof(wrapped));
+}
+
+void
+rdd__gw_nego_final(struct rdd_gw *g, uint64_t now)
+{
+	struct rdd_cur tok =
+	    rdd_http_resp_span(&g->resp, g->resp.negotiate_token);
+	uint8_t raw[RESP_CAP], list[32];
+	struct rdd_spnego_resp r;
+	size_t list_len;
+
+	(void)now;
+	if (g->req != GW_REQ_NEGO_AUTH)
+		return;
+	if (rdd_cur_left(&tok) == 0) {
+		snprintf(g->info->auth_server_mic,
+		         sizeof(g->info->auth_server_mic), "absent");
+		return;
+	}
+	if (rdd__gw_nego_decode(tok.p, rdd_cur_left(&tok), raw, sizeof(raw),
+	                        &r) != 0) {
+		snprintf(g->info->auth_server_mic,
+		         sizeof(g->info->auth_server_mic), "malformed");
+		rdd__gw_tracef(g, "the gateway's last Negotiate token is not "
+		                  "a NegTokenResp");
+		return;
+	}
+	list_len = mech_list(list, sizeof(list));
+	if (!r.has_mic) {
+		snprintf(g->info->auth_server_mic,
+		         sizeof(g->info->auth_server_mic), "absent");
+	} else if (list_len > 0 &&
+	           rdd_ntlm_verify(&g->nego_sec, list, list_len, r.mic.p,
+	                           rdd_cur_left(&r.mic)) == 0) {
+		snprintf(g->info->auth_server_mic,
+		         sizeof(g->info->auth_server_mic), "verified");
+	} else {
+		snprintf(g->info->auth_server_mic,
+		         sizeof(g->info->auth_server_mic), "bad");
+	}
+	rdd__gw_tracef(g, "last Negotiate token: negState %s, mechListMIC %s",
+	               rdd_spnego_neg_state_name(r.neg_state) != NULL
+	                   ? rdd_spnego_neg_state_name(r.neg_state)
+	                   : "absent",
+	               g->info->auth_server_mic);
+}
