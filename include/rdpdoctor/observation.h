@@ -1072,11 +1072,11 @@ struct rdd_gateway_info {
 	int in_tcp_errno;
 	enum rdd_tls_outcome in_tls_outcome;
 	uint8_t in_alert_desc;
-	unsigned in_requests;    /* of requests: those on the IN channel */
-	uint16_t in_status;      /* the IN channel's last HTTP status */
-	bool in_cert_differs;    /* its certificate is not the OUT's */
-	struct rdd_cert in_cert; /* ... then this one, judged */
-	unsigned seed_bytes;     /* the OUT 200's seed, skipped */
+	unsigned in_requests;       /* of requests: those on the IN channel */
+	uint16_t in_status;         /* the IN channel's last HTTP status */
+	bool in_cert_differs;       /* its certificate is not the OUT's */
+	struct rdd_tls_info in_tls; /* ... then this one, judged */
+	unsigned seed_bytes;        /* the OUT 200's seed, skipped */
 	double in_start_ms, in_tcp_ms, in_tls_ms, in_http_ms;
 };
 

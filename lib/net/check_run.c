@@ -536,6 +536,8 @@ on_in_connect(uv_connect_t *req, int status)
 		return;
 	}
 	c->in_connected = true;
+	/* Small chunks back to back: no Nagle wait on the delayed ACK. */
+	uv_tcp_nodelay(&c->in_tcp, 1);
 	trace(c->run, c->label, "IN channel: TCP connected");
 	uv_read_start((uv_stream_t *)&c->in_tcp, on_alloc, on_in_read);
 	rdd_gw_in_connected(c->gw, now_us());

@@ -413,19 +413,14 @@ in_cert(struct rdd_gw *g)
 	g->lg.have_cbt =
 	    nb > 0 && rdd__gw_cbt(a + CERT_CAP, nb, g->lg.cbt) == 0;
 	if (na != nb || memcmp(a, a + CERT_CAP, na) != 0) {
-		struct rdd_tls_info *ti = calloc(1, sizeof(*ti));
+		struct rdd_tls_info *ti = &g->info->in_tls;
 
 		g->info->in_cert_differs = true;
 		rdd__gw_tracef(g, "the IN channel's certificate is not the "
 		                  "OUT channel's");
-		if (ti != NULL) {
-			rdd__tls_fill_info(g->lg.tls, ti, "",
-			                   g->cfg.gateway_host);
-			rdd__tls_verify_chain(g->lg.tls, g->cfg.trust_store,
-			                      g->cfg.verify_at, &ti->cert);
-			g->info->in_cert = ti->cert;
-			free(ti);
-		}
+		rdd__tls_fill_info(g->lg.tls, ti, "", g->cfg.gateway_host);
+		rdd__tls_verify_chain(g->lg.tls, g->cfg.trust_store,
+		                      g->cfg.verify_at, &ti->cert);
 	}
 	free(a);
 }
