@@ -176,6 +176,12 @@ void rdd__gw_legacy_out_recv(struct rdd_gw *g, const uint8_t *p, size_t n,
 int rdd__gw_legacy_send(struct rdd_gw *g, const uint8_t *pkt, size_t n,
                         uint64_t now);
 void rdd__gw_legacy_free(struct rdd_gw *g);
+/* Decrypted bytes of the IN channel (its HTTP answers). */
+void rdd__gw_legacy_in_bytes(struct rdd_gw *g, const uint8_t *p, size_t n,
+                             uint64_t now);
+/* fuzz/fuzz_gateway.c only (with sink): the IN channel as if its TLS
+ * handshake had just ended, no request sent. */
+void rdd__gw_legacy_in_fake(struct rdd_gw *g);
 
 /* gateway_tsgu.c */
 /* MS-TSGU bytes (out of WebSocket frames or the OUT channel's body). */

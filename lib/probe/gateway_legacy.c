@@ -328,8 +328,9 @@ in_on_head(struct rdd_gw *g, uint64_t now)
 }
 
 /* Decrypted bytes of the IN channel: HTTP answers. */
-static void
-in_app_bytes(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
+void
+rdd__gw_legacy_in_bytes(struct rdd_gw *g, const uint8_t *p, size_t n,
+                        uint64_t now)
 {
 	int guard;
 
@@ -460,7 +461,7 @@ in_read(struct rdd_gw *g, const uint8_t *data, size_t len, uint64_t now)
 		switch (rdd__tls_read(g->lg.tls, buf, sizeof(buf), &n, detail,
 		                      sizeof(detail))) {
 		case RDD__TLS_IO_DATA:
-			in_app_bytes(g, buf, n, now);
+			rdd__gw_legacy_in_bytes(g, buf, n, now);
 			continue;
 		case RDD__TLS_IO_AGAIN:
 			return;
@@ -482,6 +483,15 @@ in_read(struct rdd_gw *g, const uint8_t *data, size_t len, uint64_t now)
 			return;
 		}
 	}
+}
+
+void
+rdd__gw_legacy_in_fake(struct rdd_gw *g)
+{
+	g->lg.in = GW_IN_HTTP;
+	g->lg.req = GW_REQ_FIRST;
+	g->info->connections = 2;
+	rdd_http_resp_init(&g->lg.resp);
 }
 
 /* --- the IN channel: the driver's side -------------------------------- */
