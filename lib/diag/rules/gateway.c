@@ -284,12 +284,19 @@ rdd__rules_gateway(struct ctx *c)
 		return;
 	case RDD_GW_DNS_FAILED:
 	case RDD_GW_TCP_FAILED:
-		/* The IN channel's connection (legacy) is in gateway-http. */
-		d = g->step == RDD_GW_STEP_HTTP_IN
-		        ? rdd__emit_in(c, RDD_CAUSE_GATEWAY_UNREACHABLE, ph,
-		                       "%s", g->detail)
-		        : rdd__emit(c, RDD_CAUSE_GATEWAY_UNREACHABLE, "%s",
-		                    g->detail);
+		if (g->step == RDD_GW_STEP_HTTP_IN) {
+			/* The first connection worked: not unreachable, a
+			 * second one refused (legacy transport, gateway-http). */
+			d = rdd__emit_in(c, RDD_CAUSE_GATEWAY_ERROR, ph, "%s",
+			                 g->detail);
+			rdd__set_headline(
+			    d, "the RD Gateway refuses the second "
+			       "connection its legacy HTTP transport "
+			       "needs");
+			return;
+		}
+		d = rdd__emit(c, RDD_CAUSE_GATEWAY_UNREACHABLE, "%s",
+		              g->detail);
 		rdd__set_headline(d, "the RD Gateway %s cannot be reached",
 		                  g->host);
 		return;
@@ -346,11 +353,9 @@ rdd__rules_gateway(struct ctx *c)
 		                  rdd_gw_step_name(g->step));
 		return;
 	case RDD_GW_TIMEOUT:
-		if (g->step <= RDD_GW_STEP_TCP ||
-		    (g->step == RDD_GW_STEP_HTTP_IN &&
-		     g->in_tcp == RDD_TCP_TIMEOUT)) {
-			d = rdd__emit_in(c, RDD_CAUSE_GATEWAY_UNREACHABLE, ph,
-			                 "%s", g->detail);
+		if (g->step <= RDD_GW_STEP_TCP) {
+			d = rdd__emit(c, RDD_CAUSE_GATEWAY_UNREACHABLE, "%s",
+			              g->detail);
 			rdd__set_headline(
 			    d, "the RD Gateway %s does not answer", g->host);
 			return;
