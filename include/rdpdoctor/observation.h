@@ -1076,7 +1076,7 @@ struct rdd_gateway_info {
 	uint16_t in_status;         /* the IN channel's last HTTP status */
 	bool in_cert_differs;       /* its certificate is not the OUT's */
 	struct rdd_tls_info in_tls; /* ... then this one, judged */
-	unsigned seed_bytes;        /* the OUT 200's seed, skipped */
+	unsigned filler_bytes;      /* the OUT 200's seed, skipped */
 	double in_start_ms, in_tcp_ms, in_tls_ms, in_http_ms;
 };
 

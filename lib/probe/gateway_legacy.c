@@ -68,14 +68,14 @@ out_data(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 
 	if (g->lg.in != GW_IN_OPEN) {
 		/* Nothing but the seed can come before our first packet. */
-		g->info->seed_bytes += (unsigned)(n > 0xffffu ? 0xffffu : n);
+		g->info->filler_bytes += (unsigned)(n > 0xffffu ? 0xffffu : n);
 		g->lg.seed_left =
 		    n >= g->lg.seed_left ? 0 : g->lg.seed_left - (unsigned)n;
 		return;
 	}
 	k = n < g->lg.seed_left ? n : g->lg.seed_left;
 	g->lg.seed_left -= (unsigned)k;
-	g->info->seed_bytes += (unsigned)k;
+	g->info->filler_bytes += (unsigned)k;
 	if (n > k)
 		rdd__gw_tsgu_bytes(g, p + k, n - k, now);
 }

@@ -1304,7 +1304,7 @@ build_gateway_in(struct jb *b, const struct rdd_gateway_info *g, int64_t now)
 	rdd__j_put(b, o, "certificate",
 	           g->in_cert_differs ? build_cert(b, &g->in_tls.cert, now)
 	                              : json_null());
-	rdd__j_put(b, o, "seed_bytes", json_integer(g->seed_bytes));
+	rdd__j_put(b, o, "filler_bytes", json_integer(g->filler_bytes));
 	return o;
 }
 

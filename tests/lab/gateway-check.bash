@@ -251,7 +251,7 @@ gwc_legacy_healthy() {
 	    and .gateway.in_channel.tls == "ok"
 	    and .gateway.in_channel.requests == 3
 	    and .gateway.in_channel.same_certificate == true
-	    and .gateway.in_channel.seed_bytes == 10
+	    and .gateway.in_channel.filler_bytes == 10
 	    and .gateway.bytes_received > 0' \
 	    "$work/$name.out" >/dev/null ||
 	    why+=("gateway $(jq -c '.gateway | {transport, connections, outcome, requests, in_channel}' "$work/$name.out")")

@@ -381,7 +381,7 @@ test_lg_healthy_walk(void **state)
 	assert_false(t.info.in_cert_differs);
 	in_open(&t);
 	rest_of_walk(&t, false);
-	assert_int_equal(t.info.seed_bytes, 10);
+	assert_int_equal(t.info.filler_bytes, 10);
 	assert_int_equal(t.info.requests, 3);
 	assert_int_equal(t.att.tcp, RDD_TCP_OK);
 	rdd_observation_init(&obs);
@@ -464,7 +464,7 @@ test_lg_out_chunked_every_split(void **state)
 		in_pkt(&t);
 		assert_memory_equal(t.pkt, want_tunnel_create,
 		                    sizeof(want_tunnel_create));
-		assert_int_equal(t.info.seed_bytes, 10);
+		assert_int_equal(t.info.filler_bytes, 10);
 		assert_int_equal(t.info.step, RDD_GW_STEP_TUNNEL_CREATE);
 		finish(&t);
 	}
@@ -497,7 +497,7 @@ test_lg_seed_100(void **state)
 	in_connect(&t, cert, key);
 	in_open(&t);
 	rest_of_walk(&t, false);
-	assert_int_equal(t.info.seed_bytes, 100);
+	assert_int_equal(t.info.filler_bytes, 100);
 	finish(&t);
 }
 
