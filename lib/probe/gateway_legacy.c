@@ -108,6 +108,10 @@ rdd__gw_legacy_out_recv(struct rdd_gw *g, const uint8_t *p, size_t n,
 		if (rdd_cur_left(&c) == 0)
 			return;
 	}
+	if (g->state != GW_DONE)
+		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+		             "the OUT channel's body comes in chunks too small "
+		             "to read");
 }
 
 /* --- the IN channel: requests ----------------------------------------- */
