@@ -718,8 +718,8 @@ print_gateway(struct ctx *c, const struct rdd_observation *obs)
 	if (strcmp(g->transport, "legacy") == 0) {
 		/* Two connections: OUT (above) and IN. */
 		snprintf(line, sizeof(line),
-		         "legacy HTTP, 2 connections: OUT, IN (TCP %s %.1f ms, "
-		         "TLS %s, %u request%s%s)",
+		         "legacy HTTP, OUT and IN connections (IN: TCP %s "
+		         "%.1f ms, TLS %s, %u request%s%s)",
 		         rdd_tcp_outcome_name(g->in_tcp), g->in_tcp_ms,
 		         rdd_tls_outcome_name(g->in_tls_outcome),
 		         g->in_requests, g->in_requests == 1 ? "" : "s",
