@@ -57,6 +57,9 @@
 #
 # GWC_START (a command taking FAULT [gwsrv options]) and GWC_GW (GW:PORT)
 # replace `lab gateway start` and gateway.rdpsrv.lab for a private gateway.
+# The legacy cases start it with GWC_TRANSPORT=http (both-websocket with
+# both) in the environment: a GWC_START command must pass it on as
+# `--transport`.
 # Uses from the caller: TOOL, work, passed, failed, LAB_DIR, lab().
 # shellcheck disable=SC2154 # set by the caller
 
