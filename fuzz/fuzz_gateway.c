@@ -1,12 +1,15 @@
 /*
  * fuzz_gateway.c - libFuzzer target for the gateway walk above TLS
- * (lib/probe/gateway_http.c, gateway_tsgu.c): the gateway's decrypted
- * bytes played by the fuzzer, from the HTTP answer (first input byte
- * even) or from the first WebSocket frame after the 101 (odd), fed in
- * chunks whose sizes the input chooses (the first byte's bit 7: with
- * credentials, so that the sign-in runs: NTLM's CHALLENGE raw, or a 401
- * offering Negotiate only, then the SPNEGO tokens of NTLM inside
- * Negotiate and the last token's mechListMIC); once a channel opens, the inner
+ * (lib/probe/gateway_http.c, gateway_legacy.c, gateway_tsgu.c): the
+ * gateway's decrypted bytes played by the fuzzer, from the HTTP answer
+ * (first input byte even) or from the first WebSocket frame after the 101
+ * (odd), fed in chunks whose sizes the input chooses (the first byte's
+ * bit 7: with credentials, so that the sign-in runs: NTLM's CHALLENGE raw,
+ * or a 401 offering Negotiate only, then the SPNEGO tokens of NTLM inside
+ * Negotiate and the last token's mechListMIC). After a 200 (the
+ * legacy HTTP transport) the bytes that follow are the IN channel's
+ * answers until it opens, then the OUT channel's body (seed, then
+ * MS-TSGU packets without WebSocket framing). Once a channel opens, the inner
  * probe (X.224 onwards) reads what the DATA packets carry. What the walk
  * writes is dropped (the machine's sink), so no TLS peer is needed.
  *
@@ -94,8 +97,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		k = (size_t)(mode >> 1) % 64 + 1;
 		if (k > size - off)
 			k = size - off;
+		if (g->lg.on && g->lg.in == GW_IN_WANT) {
+			rdd__gw_legacy_in_fake(g);
+			continue;
+		}
 		if (g->state == GW_HTTP)
 			rdd__gw_http_recv(g, data + off, k, now);
+		else if (g->lg.on && g->lg.in == GW_IN_HTTP)
+			rdd__gw_legacy_in_bytes(g, data + off, k, now);
+		else if (g->lg.on)
+			rdd__gw_legacy_out_recv(g, data + off, k, now);
 		else
 			rdd__gw_ws_recv(g, data + off, k, now);
 		off += k;

@@ -2,11 +2,14 @@
  * gateway.h - the walk through an RD Gateway (sans-I/O), in the probe's
  * style (probe.h): TLS to the gateway (OpenSSL memory BIOs), the
  * RDG_OUT_DATA request with the WebSocket upgrade, the 401 sign-in with
- * NTLM (with the TLS channel binding), the MS-TSGU handshake, tunnel
+ * NTLM (with the TLS channel binding), and, when the gateway answers 200
+ * (the legacy HTTP transport), the second connection with RDG_IN_DATA
+ * and its own sign-in; the MS-TSGU handshake, tunnel
  * create, tunnel authorize and channel create to HOST:PORT; then the
  * target's own walk (an inner rdd_probe, from X.224 on) through the
- * channel: its bytes go out as DATA packets in WebSocket frames in TLS,
- * and the DATA received is fed to it.
+ * channel: its bytes go out as DATA packets in WebSocket frames in TLS
+ * (legacy: in chunks of the IN channel's body), and the DATA received
+ * (legacy: in the OUT channel's body) is fed to it.
  *
  * shared/reference/gateway.md: sub-phases (0), transports (1), packets
  * (2), codes (3), NTLM over HTTP (5.2), classification (9). The driver
@@ -71,6 +74,27 @@ uint64_t rdd_gw_deadline(const struct rdd_gw *g);
 void rdd_gw_tick(struct rdd_gw *g, uint64_t now_us);
 bool rdd_gw_done(const struct rdd_gw *g);
 void rdd_gw_free(struct rdd_gw *g);
+
+/*
+ * The legacy HTTP transport (reference 1.3) needs a second connection to
+ * the gateway, the IN channel: once in_wanted() says so, the driver
+ * connects TCP to the same address and reports it (in_connected, or
+ * in_failed with the connect's outcome, libuv's error name and the
+ * errno), then moves bytes both ways as for the first (in_recv,
+ * in_pending, in_sent, in_peer_closed). The machine's deadline and
+ * done() cover both connections: when it is done, the driver closes the
+ * second as well.
+ */
+bool rdd_gw_in_wanted(const struct rdd_gw *g);
+void rdd_gw_in_connected(struct rdd_gw *g, uint64_t now_us);
+void rdd_gw_in_failed(struct rdd_gw *g, enum rdd_tcp_outcome o,
+                      const char *errname, int err_no, const char *err,
+                      uint64_t now_us);
+void rdd_gw_in_recv(struct rdd_gw *g, const uint8_t *data, size_t len,
+                    uint64_t now_us);
+void rdd_gw_in_peer_closed(struct rdd_gw *g, bool reset, uint64_t now_us);
+size_t rdd_gw_in_pending(struct rdd_gw *g, const uint8_t **data);
+void rdd_gw_in_sent(struct rdd_gw *g, size_t n);
 
 /* The inner probe (for the driver's client address). */
 struct rdd_probe *rdd_gw_inner(struct rdd_gw *g);

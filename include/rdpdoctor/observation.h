@@ -949,14 +949,16 @@ enum rdd_gw_step {
 	RDD_GW_STEP_TCP,           /* TCP to the gateway */
 	RDD_GW_STEP_TLS,           /* TLS to the gateway */
 	RDD_GW_STEP_HTTP,          /* RDG_OUT_DATA, sign-in, transport */
+	RDD_GW_STEP_HTTP_IN,       /* legacy transport: the IN channel's
+	                              TCP, TLS, RDG_IN_DATA and sign-in */
 	RDD_GW_STEP_HANDSHAKE,     /* HANDSHAKE_REQUEST / RESPONSE */
 	RDD_GW_STEP_TUNNEL_CREATE, /* TUNNEL_CREATE / RESPONSE */
 	RDD_GW_STEP_TUNNEL_AUTH,   /* TUNNEL_AUTH / RESPONSE (CAP) */
 	RDD_GW_STEP_CHANNEL,       /* CHANNEL_CREATE / RESPONSE (RAP) */
 	RDD_GW_STEP_DATA           /* the target's walk through the channel */
 };
-/* "none", "resolve", "tcp", "tls", "http", "handshake", "tunnel_create",
- * "tunnel_auth", "channel", "data". */
+/* "none", "resolve", "tcp", "tls", "http", "http_in", "handshake",
+ * "tunnel_create", "tunnel_auth", "channel", "data". */
 const char *rdd_gw_step_name(enum rdd_gw_step s);
 
 enum rdd_gw_outcome {
@@ -971,10 +973,11 @@ enum rdd_gw_outcome {
 	RDD_GW_AUTH_KERBEROS, /* 401 offering Negotiate only (no NTLM) */
 	RDD_GW_AUTH_NO_CREDENTIALS, /* 401, and no credentials were given */
 	RDD_GW_RPC_ONLY,            /* 404 to RDG_OUT_DATA, 401 on /rpc */
-	RDD_GW_LEGACY_ONLY, /* 200 to the upgrade: legacy HTTP transport */
-	RDD_GW_BAD_UPGRADE, /* 101 with a wrong Sec-WebSocket-Accept */
-	RDD_GW_REFUSED,     /* an MS-TSGU error code (see code) */
-	RDD_GW_CLOSED,      /* closed (or a WebSocket close) mid-step */
+	RDD_GW_LEGACY_ONLY,         /* (no longer set: the legacy transport is
+	                       walked; kept for the names' order) */
+	RDD_GW_BAD_UPGRADE,         /* 101 with a wrong Sec-WebSocket-Accept */
+	RDD_GW_REFUSED,             /* an MS-TSGU error code (see code) */
+	RDD_GW_CLOSED,              /* closed (or a WebSocket close) mid-step */
 	RDD_GW_RESET,
 	RDD_GW_TIMEOUT,   /* no (complete) answer within the timeout */
 	RDD_GW_MALFORMED, /* an answer that does not parse */
@@ -1067,6 +1070,22 @@ struct rdd_gateway_info {
 	double tunnel_start_ms, tunnel_ms;
 	double channel_start_ms, channel_ms;
 	double tcp_ms; /* connect() to connected */
+	/* The legacy HTTP transport's second connection, the IN channel
+	 * (transport "legacy"; connections 2): its TCP connect, TLS
+	 * handshake and RDG_IN_DATA requests, timed from its connect; its
+	 * certificate is judged too when it is not the OUT channel's. */
+	unsigned connections; /* TLS connections to the gateway: 1 or 2 */
+	enum rdd_tcp_outcome in_tcp;
+	char in_tcp_errname[32];
+	int in_tcp_errno;
+	enum rdd_tls_outcome in_tls_outcome;
+	uint8_t in_alert_desc;
+	unsigned in_requests;       /* of requests: those on the IN channel */
+	uint16_t in_status;         /* the IN channel's last HTTP status */
+	bool in_cert_differs;       /* its certificate is not the OUT's */
+	struct rdd_tls_info in_tls; /* ... then this one, judged */
+	unsigned filler_bytes;      /* the OUT 200's seed, skipped */
+	double in_start_ms, in_tcp_ms, in_tls_ms, in_http_ms;
 };
 
 struct rdd_observation {

@@ -307,7 +307,7 @@ static const struct hint_row rows[] = {
      {"Give the load balancer in front of the gateways source-IP or "
       "cookie affinity, so that both HTTP requests of a connection reach "
       "the same gateway.",
-      "", "gateway-error", "gateway-http"}},
+      "", "gateway-closed", "gateway-tunnel"}},
     {RDD_TABLE_GW_EVENT,
      301,
      {FIX_RAP, "", "gateway-resource-policy-denied", "gateway-channel"}},

@@ -142,6 +142,20 @@ rdd_phase_error(const struct rdd_observation *obs, enum rdd_phase p,
 	case RDD_PHASE_GATEWAY_TLS:
 		return gateway_tls_error(&obs->gateway, out);
 	case RDD_PHASE_GATEWAY_HTTP:
+		/* Legacy transport: the IN channel's own connection. */
+		if (obs->gateway.step == RDD_GW_STEP_HTTP_IN &&
+		    obs->gateway.in_tcp_errname[0] != '\0') {
+			set(out, "socket", obs->gateway.in_tcp_errno > 0,
+			    obs->gateway.in_tcp_errno,
+			    obs->gateway.in_tcp_errname);
+			return 0;
+		}
+		if (obs->gateway.step == RDD_GW_STEP_HTTP_IN &&
+		    obs->gateway.in_tls_outcome == RDD_TLS_ALERT) {
+			set(out, "tls-alert", true, obs->gateway.in_alert_desc,
+			    rdd_tls_alert_name(obs->gateway.in_alert_desc));
+			return 0;
+		}
 		if (obs->gateway.status == 0)
 			return -1;
 		set(out, "http", true, obs->gateway.status,

@@ -68,6 +68,11 @@ struct conn {
 	/* Through a gateway (--gateway): the machine that drives PROBE
 	 * (owns it); NULL for a direct connection. */
 	struct rdd_gw *gw;
+	/* ... and, for the gateway's legacy HTTP transport, its second
+	 * connection to the same address (the IN channel; gw_in_pump). */
+	uv_tcp_t in_tcp;
+	uv_connect_t in_req;
+	bool in_open, in_connected, in_done;
 	struct rdd_attempt *attempt;   /* plan connections */
 	struct rdd_alt_address *alt;   /* TCP-only connections */
 	struct rdd_net_sample *sample; /* path samples (TCP-only) */
@@ -327,6 +332,8 @@ conn_finish(struct conn *c)
 	}
 	uv_timer_stop(&c->timer);
 	release_held(c->run);
+	if (c->in_open && !uv_is_closing((uv_handle_t *)&c->in_tcp))
+		uv_close((uv_handle_t *)&c->in_tcp, on_handle_closed);
 	if (!uv_is_closing((uv_handle_t *)&c->tcp))
 		uv_close((uv_handle_t *)&c->tcp, on_handle_closed);
 	if (!uv_is_closing((uv_handle_t *)&c->timer))
@@ -453,6 +460,130 @@ on_write(void *ctx, int status)
 	conn_finish(c);
 }
 
+static enum rdd_tcp_outcome tcp_outcome(int status);
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+
+/* The gateway's IN channel (legacy transport): its end, its bytes. */
+static void
+in_end(struct conn *c, bool reset)
+{
+	if (c->in_done)
+		return;
+	c->in_done = true;
+	if (c->in_connected)
+		uv_read_stop((uv_stream_t *)&c->in_tcp);
+	rdd_gw_in_peer_closed(c->gw, reset, now_us());
+}
+
+static void
+on_in_write(void *ctx, int status)
+{
+	struct conn *c = ctx;
+
+	if (status >= 0 || status == UV_ECANCELED || c->finished)
+		return;
+	trace(c->run, c->label, "<- IN channel %s (on send)",
+	      uv_strerror(status));
+	in_end(c, true);
+	conn_pump(c);
+}
+
+static void
+on_in_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct conn *c = s->data;
+
+	if (c->finished || c->in_done)
+		return;
+	if (nread > 0) {
+		rdd_gw_in_recv(c->gw, (const uint8_t *)buf->base, (size_t)nread,
+		               now_us());
+	} else if (nread < 0) {
+		bool reset = nread != UV_EOF || rdd__eof_was_reset(&c->in_tcp);
+
+		trace(c->run, c->label, "<- IN channel %s",
+		      reset ? "reset by the gateway" : "closed by the gateway");
+		in_end(c, reset);
+	}
+	conn_pump(c);
+}
+
+static void
+in_connect_failed(struct conn *c, int status)
+{
+	c->in_done = true;
+	rdd_gw_in_failed(c->gw, tcp_outcome(status), uv_err_name(status),
+#ifndef _WIN32
+	                 -status,
+#else
+	                 0,
+#endif
+	                 uv_strerror(status), now_us());
+}
+
+static void
+on_in_connect(uv_connect_t *req, int status)
+{
+	struct conn *c = req->data;
+
+	if (status == UV_ECANCELED || c->finished)
+		return;
+	if (status < 0) {
+		trace(c->run, c->label, "IN channel: TCP connect failed: %s",
+		      uv_strerror(status));
+		in_connect_failed(c, status);
+		conn_pump(c);
+		return;
+	}
+	c->in_connected = true;
+	/* Small chunks back to back: no Nagle wait on the delayed ACK. */
+	uv_tcp_nodelay(&c->in_tcp, 1);
+	trace(c->run, c->label, "IN channel: TCP connected");
+	uv_read_start((uv_stream_t *)&c->in_tcp, on_alloc, on_in_read);
+	rdd_gw_in_connected(c->gw, now_us());
+	conn_pump(c);
+}
+
+/* Open the IN channel when the machine asks, send what it has for it. */
+static void
+gw_in_pump(struct conn *c)
+{
+	const uint8_t *data;
+	size_t n;
+	int rc;
+
+	if (!c->in_open && rdd_gw_in_wanted(c->gw)) {
+		c->in_open = true;
+		uv_tcp_init(c->run->loop, &c->in_tcp);
+		c->in_tcp.data = c;
+		c->in_req.data = c;
+		c->open_handles++;
+		ref(c->run, 1);
+		trace(c->run, c->label,
+		      "-> second TCP connection to the gateway (the legacy "
+		      "transport's IN channel)");
+		rc = uv_tcp_connect(&c->in_req, &c->in_tcp,
+		                    (const struct sockaddr *)&c->addr,
+		                    on_in_connect);
+		if (rc != 0)
+			in_connect_failed(c, rc);
+		return;
+	}
+	if (!c->in_connected || c->in_done)
+		return;
+	while ((n = rdd_gw_in_pending(c->gw, &data)) > 0) {
+		rc = rdd__write_copy((uv_stream_t *)&c->in_tcp, data, n,
+		                     on_in_write, c);
+		if (rc == RDD__WRITE_NOMEM) {
+			c->run->error = -1;
+			return;
+		}
+		rdd_gw_in_sent(c->gw, n);
+		if (rc != 0)
+			break;
+	}
+}
+
 /* Send what the probe wants sent, re-arm the timer, finish when done. */
 static void
 conn_pump(struct conn *c)
@@ -476,6 +607,8 @@ conn_pump(struct conn *c)
 		if (rc != 0)
 			break; /* the read side will see the error */
 	}
+	if (c->gw != NULL)
+		gw_in_pump(c);
 	if (cp_done(c)) {
 		conn_finish(c);
 		return;

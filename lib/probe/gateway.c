@@ -70,6 +70,7 @@ step_end(struct rdd_gw *g, uint64_t now)
 		in->tls_ms = ms - in->tls_start_ms;
 		break;
 	case RDD_GW_STEP_HTTP:
+	case RDD_GW_STEP_HTTP_IN:
 		in->http_ms = ms - in->http_start_ms;
 		break;
 	case RDD_GW_STEP_HANDSHAKE:
@@ -102,6 +103,9 @@ rdd__gw_fail(struct rdd_gw *g, enum rdd_gw_outcome o, uint64_t now,
 	               rdd_gw_step_name(g->info->step), g->info->detail);
 	if (g->tls != NULL && g->state > GW_TLS)
 		rdd__tls_close_notify(g->tls);
+	if (g->lg.tls != NULL && g->lg.in > GW_IN_TLS &&
+	    g->lg.in < GW_IN_CLOSED)
+		rdd__tls_close_notify(g->lg.tls);
 	g->state = GW_DONE;
 }
 
@@ -147,7 +151,8 @@ rdd__gw_write(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 	return 0;
 }
 
-/* One MS-TSGU packet in one masked binary frame. */
+/* One MS-TSGU packet in one masked binary frame (legacy: one chunk of
+ * the IN channel's body). */
 int
 rdd__gw_send_packet(struct rdd_gw *g, const uint8_t *pkt, size_t n,
                     uint64_t now)
@@ -155,6 +160,8 @@ rdd__gw_send_packet(struct rdd_gw *g, const uint8_t *pkt, size_t n,
 	struct rdd_buf b;
 	uint8_t mask[4];
 
+	if (g->lg.on)
+		return rdd__gw_legacy_send(g, pkt, n, now);
 	rdd__gw_random(g, mask, sizeof(mask));
 	rdd_buf_init(&b, g->frame, GW_FRAME_CAP);
 	if (rdd_ws_build_frame(&b, RDD_WS_OP_BINARY, true, mask, pkt, n) != 0 ||
@@ -216,6 +223,7 @@ tls_done(struct rdd_gw *g, uint64_t now)
 	                      &in->tls.cert);
 	rdd__gw_tracef(g, "TLS to the gateway: %s %s", in->tls.version,
 	               in->tls.cipher);
+	in->connections = 1;
 	rdd__gw_step(g, RDD_GW_STEP_HTTP, now);
 	g->state = GW_HTTP;
 	rdd__gw_http_begin(g, now);
@@ -227,6 +235,8 @@ app_bytes(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 {
 	if (g->state == GW_HTTP)
 		rdd__gw_http_recv(g, p, n, now);
+	else if (g->lg.on)
+		rdd__gw_legacy_out_recv(g, p, n, now);
 	else if (g->state == GW_WS || g->state == GW_DATA)
 		rdd__gw_ws_recv(g, p, n, now);
 }
@@ -291,6 +301,7 @@ rdd_gw_recv(struct rdd_gw *g, const uint8_t *data, size_t len, uint64_t now)
 		}
 		return;
 	case GW_HTTP:
+	case GW_LEGACY_IN:
 	case GW_WS:
 	case GW_DATA:
 		read_app(g, data, len, now);
@@ -322,10 +333,13 @@ rdd_gw_peer_closed(struct rdd_gw *g, bool reset, uint64_t now)
 		/* fall through */
 	default:
 		rdd__gw_fail(g, reset ? RDD_GW_RESET : RDD_GW_CLOSED, now,
-		             "the gateway %s the connection %s",
+		             "the gateway %s the %s %s",
 		             reset ? "reset" : "closed",
-		             g->state == GW_HTTP
-		                 ? "before answering the HTTP request"
+		             g->lg.on ? "OUT channel" : "connection",
+		             g->state == GW_HTTP ? "before answering the HTTP "
+		                                   "request"
+		             : g->state == GW_LEGACY_IN
+		                 ? "while the IN channel was set up"
 		                 : "without an answer");
 		return;
 	}
@@ -378,8 +392,19 @@ rdd_gw_tick(struct rdd_gw *g, uint64_t now)
 		return;
 	if (g->state == GW_TLS)
 		g->info->tls_outcome = RDD_TLS_TIMEOUT;
+	if (g->state == GW_LEGACY_IN && g->lg.in == GW_IN_WANT) {
+		g->info->in_tcp = RDD_TCP_TIMEOUT;
+		rdd__gw_fail(g, RDD_GW_TIMEOUT, now,
+		             "no TCP connection to the gateway for the IN "
+		             "channel within %.1f s",
+		             (double)g->cfg.phase_timeout_us / 1e6);
+		return;
+	}
+	if (g->state == GW_LEGACY_IN && g->lg.in == GW_IN_TLS)
+		g->info->in_tls_outcome = RDD_TLS_TIMEOUT;
 	rdd__gw_fail(g, RDD_GW_TIMEOUT, now,
-	             "no (complete) answer from the gateway within %.1f s",
+	             "no (complete) answer from the gateway%s within %.1f s",
+	             g->state == GW_LEGACY_IN ? " on the IN channel" : "",
 	             (double)g->cfg.phase_timeout_us / 1e6);
 }
 
@@ -429,6 +454,7 @@ rdd_gw_free(struct rdd_gw *g)
 	if (g == NULL)
 		return;
 	rdd__tls_free(g->tls);
+	rdd__gw_legacy_free(g);
 	rdd_probe_free(g->inner);
 	rdd_wipe(g->negotiate, sizeof(g->negotiate));
 	rdd__gw_auth_free(g);

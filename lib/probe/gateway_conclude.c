@@ -58,17 +58,19 @@ rdd_gw_conclude(struct rdd_observation *obs)
 	         g->tls.cipher, g->host, g->address, (unsigned)g->port);
 	phase(g, &ph[RDD_PHASE_GATEWAY_TLS], RDD_GW_STEP_RESOLVE,
 	      RDD_GW_STEP_TLS, g->tls_start_ms, g->tls_ms, d);
-	snprintf(d, sizeof(d), "%s transport after %u request%s%s%s",
+	snprintf(d, sizeof(d), "%s transport after %u request%s%s%s%s",
 	         strcmp(g->transport, "websocket") == 0 ? "WebSocket"
+	         : strcmp(g->transport, "legacy") == 0  ? "legacy HTTP"
 	                                                : g->transport,
 	         g->requests, g->requests == 1 ? "" : "s",
+	         g->connections == 2 ? " on 2 connections (OUT, IN)" : "",
 	         !g->ntlm ? ", no sign-in asked"
 	         : strcmp(g->auth_scheme, "Negotiate") == 0
 	             ? ", NTLM sign-in inside Negotiate"
 	             : ", NTLM sign-in",
 	         g->ntlm && g->channel_binding ? " with channel binding" : "");
 	phase(g, &ph[RDD_PHASE_GATEWAY_HTTP], RDD_GW_STEP_HTTP,
-	      RDD_GW_STEP_HTTP, g->http_start_ms, g->http_ms, d);
+	      RDD_GW_STEP_HTTP_IN, g->http_start_ms, g->http_ms, d);
 	snprintf(d, sizeof(d), "handshake, tunnel %u created and authorized",
 	         (unsigned)g->tunnel_id);
 	phase(g, &ph[RDD_PHASE_GATEWAY_TUNNEL], RDD_GW_STEP_HANDSHAKE,

@@ -194,13 +194,12 @@ rdd__gw_http_begin(struct rdd_gw *g, uint64_t now)
 	(void)send_rdg(g, g->negotiate, g->negotiate_len, now);
 }
 
-/* Answer the CHALLENGE of the 401 with the AUTHENTICATE. */
-static void
-send_authenticate(struct rdd_gw *g, uint64_t now)
+size_t
+rdd__gw_ntlm_answer(struct rdd_gw *g, struct rdd_cur tok, const uint8_t *cbt,
+                    uint8_t *auth, uint64_t now)
 {
 	const struct rdd_credentials *cr = g->cfg.credentials;
-	struct rdd_cur tok = rdd_http_resp_span(&g->resp, g->resp.ntlm_token);
-	uint8_t chal[CHALLENGE_CAP], auth[RDD_NTLM_AUTHENTICATE_MAX];
+	uint8_t chal[CHALLENGE_CAP];
 	char spn[RDD_STR + 8];
 	struct rdd_ntlm_auth_input in;
 	struct rdd_ntlm_sec sec;
@@ -215,7 +214,7 @@ send_authenticate(struct rdd_gw *g, uint64_t now)
 	    chal_len == 0) {
 		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
 		             "the 401's NTLM token is not base64");
-		return;
+		return 0;
 	}
 	snprintf(spn, sizeof(spn), "HTTP/%s", g->cfg.gateway_host);
 	rdd__gw_random(g, rnd, sizeof(rnd));
@@ -229,7 +228,7 @@ send_authenticate(struct rdd_gw *g, uint64_t now)
 	in.password = cr->password != NULL ? cr->password : "";
 	in.workstation = "";
 	in.target_spn = spn;
-	in.channel_bindings = g->have_cbt ? g->cbt : NULL;
+	in.channel_bindings = cbt;
 	in.now_filetime =
 	    ((uint64_t)(g->cfg.verify_at > 0 ? g->cfg.verify_at : 0) +
 	     FILETIME_EPOCH) *
@@ -237,7 +236,7 @@ send_authenticate(struct rdd_gw *g, uint64_t now)
 	memcpy(in.client_challenge, rnd, 8);
 	memcpy(in.exported_session_key, rnd + 8, 16);
 	memset(&sec, 0, sizeof(sec));
-	rdd_buf_init(&b, auth, sizeof(auth));
+	rdd_buf_init(&b, auth, RDD_NTLM_AUTHENTICATE_MAX);
 	r = rdd_ntlm_authenticate(&b, &in, &sec, &missing);
 	rdd_wipe(&in, sizeof(in));
 	rdd_wipe(rnd, sizeof(rnd));
@@ -248,34 +247,49 @@ send_authenticate(struct rdd_gw *g, uint64_t now)
 	case RDD_NTLM_AUTH_MALFORMED:
 		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
 		             "the gateway's NTLM CHALLENGE is malformed");
-		return;
+		return 0;
 	case RDD_NTLM_AUTH_DOWNGRADE:
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
 		             "the gateway's NTLM CHALLENGE lacks flags 0x%08x "
 		             "(weak NTLM): no credentials were sent",
 		             (unsigned)missing);
-		return;
+		return 0;
 	case RDD_NTLM_AUTH_TOO_LONG:
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
 		             "the user name, domain or the gateway's target "
 		             "information is too long for NTLM");
-		return;
+		return 0;
 	default:
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
 		             "NTLM needs MD4 and RC4, which this OpenSSL does "
 		             "not offer (no legacy provider)");
-		return;
+		return 0;
 	}
 	g->info->ntlm = true;
+	return b.len;
+}
+
+/* Answer the CHALLENGE of the 401 with the AUTHENTICATE. */
+static void
+send_authenticate(struct rdd_gw *g, uint64_t now)
+{
+	uint8_t auth[RDD_NTLM_AUTHENTICATE_MAX];
+	size_t n;
+
+	n = rdd__gw_ntlm_answer(
+	    g, rdd_http_resp_span(&g->resp, g->resp.ntlm_token),
+	    g->have_cbt ? g->cbt : NULL, auth, now);
+	if (n == 0)
+		return;
 	g->info->channel_binding = g->have_cbt;
 	g->req = GW_REQ_AUTH;
-	(void)send_rdg(g, auth, b.len, now);
+	(void)send_rdg(g, auth, n, now);
 	rdd_wipe(auth, sizeof(auth));
 }
 
 /* Names of the offered schemes, for the detail line. */
-static void
-schemes_text(unsigned s, char *dst, size_t cap)
+void
+rdd__gw_schemes_text(unsigned s, char *dst, size_t cap)
 {
 	snprintf(dst, cap, "%s%s%s%s%s", s == 0 ? "none" : "",
 	         (s & RDD_HTTP_AUTH_NTLM) ? "NTLM " : "",
@@ -369,15 +383,12 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		return n;
 	case 200:
 		rdd__gw_nego_final(g, now);
-		snprintf(in->transport, sizeof(in->transport), "legacy");
-		rdd__gw_fail(
-		    g, RDD_GW_LEGACY_ONLY, now,
-		    "200 to the WebSocket upgrade: the gateway offers "
-		    "only the legacy HTTP transport (two connections), "
-		    "which rdpdoctor does not walk yet");
+		/* An old gateway, or WebSocket turned off: the legacy
+		 * transport (gateway_legacy.c). */
+		rdd__gw_legacy_begin(g, rest, n, now);
 		return n;
 	case 401:
-		schemes_text(r->schemes, sch, sizeof(sch));
+		rdd__gw_schemes_text(r->schemes, sch, sizeof(sch));
 		if (g->req == GW_REQ_AUTH) {
 			rdd__gw_fail(
 			    g, RDD_GW_AUTH_FAILED, now,

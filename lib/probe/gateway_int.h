@@ -3,7 +3,9 @@
  * lib/probe): gateway.c (TLS, the machine's entry points),
  * gateway_http.c (the HTTP request, 401 sign-in with NTLM, the upgrade),
  * gateway_tsgu.c (WebSocket frames, MS-TSGU steps, the channel and the
- * inner probe), gateway_conclude.c (the phases).
+ * inner probe), gateway_legacy.c (the legacy HTTP transport: the OUT
+ * channel's body, the IN channel's connection, sign-in and chunks),
+ * gateway_conclude.c (the phases).
  */
 #ifndef RDD_PROBE_GATEWAY_INT_H
 #define RDD_PROBE_GATEWAY_INT_H
@@ -26,9 +28,10 @@
 enum gw_state {
 	GW_IDLE, /* TCP not up yet */
 	GW_TLS,
-	GW_HTTP, /* requests and answers until the 101 */
-	GW_WS,   /* MS-TSGU steps over WebSocket, before the channel */
-	GW_DATA, /* the channel is open: the inner probe runs */
+	GW_HTTP,      /* requests and answers until the 101 */
+	GW_LEGACY_IN, /* legacy: OUT 200 came, the IN channel is set up */
+	GW_WS,        /* MS-TSGU steps (over WebSocket, or legacy OUT/IN) */
+	GW_DATA,      /* the channel is open: the inner probe runs */
 	GW_DONE
 };
 
@@ -47,6 +50,37 @@ enum gw_req {
  * not yet a whole packet. */
 #define GW_WIN_CAP (RDD_TSGU_MAX_PACKET + 16)
 #define GW_TIN_CAP (2 * RDD_TSGU_MAX_PACKET)
+
+/* The legacy transport's IN channel (gateway_legacy.c). */
+enum gw_in_state {
+	GW_IN_NONE,
+	GW_IN_WANT, /* the driver is asked for a second TCP connection */
+	GW_IN_TLS,
+	GW_IN_HTTP, /* RDG_IN_DATA and its sign-in, until the 200 */
+	GW_IN_OPEN, /* the chunked RDG_IN_DATA is sent: packets as chunks */
+	GW_IN_CLOSED
+};
+
+struct gw_legacy {
+	bool on; /* the transport is legacy: packets as IN chunks, the
+	            OUT 200's body read as the packet stream */
+	/* The OUT channel's body (after the 200's head). */
+	struct rdd_http_body out_body;
+	unsigned seed_left;
+	/* The IN channel. */
+	enum gw_in_state in;
+	struct rdd__tls *tls;
+	uint8_t out[GW_OUT_CAP];
+	size_t out_len, out_off;
+	struct rdd_http_resp resp;
+	enum gw_req req;
+	bool skipping;
+	struct rdd_http_body body;
+	uint8_t cbt[16];
+	bool have_cbt;
+	uint64_t in_t0; /* its connect began */
+	uint8_t chunk[GW_FRAME_CAP];
+};
 
 struct rdd_gw {
 	struct rdd_gateway_config cfg;
@@ -88,6 +122,7 @@ struct rdd_gw {
 	uint8_t frame[GW_FRAME_CAP];
 	uint8_t pkt[RDD_TSGU_HEADER + 2 + RDD_TSGU_MAX_DATA];
 	bool ws_fragmented; /* a data frame without FIN came */
+	struct gw_legacy lg;
 	/* fuzz/fuzz_gateway.c only: what the walk writes is dropped, so
 	 * that the layers above TLS run without a TLS peer. */
 	bool sink;
@@ -152,7 +187,39 @@ int rdd__gw_nego_decode(const uint8_t *b64, size_t b64_len, uint8_t *buf,
                         size_t cap, struct rdd_spnego_resp *out);
 void rdd__gw_auth_free(struct rdd_gw *g);
 
+/*
+ * The AUTHENTICATE answering the CHALLENGE TOK (base64, from a 401) to
+ * NEGOTIATE, with the channel binding CBT (or NULL), into AUTH
+ * (RDD_NTLM_AUTHENTICATE_MAX bytes). Its length, or 0 when the walk
+ * failed (recorded).
+ */
+size_t rdd__gw_ntlm_answer(struct rdd_gw *g, struct rdd_cur tok,
+                           const uint8_t *cbt, uint8_t *auth, uint64_t now);
+/* "NTLM", "NTLM Negotiate", ... for a detail line. */
+void rdd__gw_schemes_text(unsigned s, char *dst, size_t cap);
+
+/* gateway_legacy.c */
+/* The OUT request got 200: the legacy transport; REST/N follow the head. */
+void rdd__gw_legacy_begin(struct rdd_gw *g, const uint8_t *rest, size_t n,
+                          uint64_t now);
+/* Decrypted bytes of the OUT channel (the 200's body). */
+void rdd__gw_legacy_out_recv(struct rdd_gw *g, const uint8_t *p, size_t n,
+                             uint64_t now);
+/* One MS-TSGU packet as one chunk of the IN channel's body. */
+int rdd__gw_legacy_send(struct rdd_gw *g, const uint8_t *pkt, size_t n,
+                        uint64_t now);
+void rdd__gw_legacy_free(struct rdd_gw *g);
+/* Decrypted bytes of the IN channel (its HTTP answers). */
+void rdd__gw_legacy_in_bytes(struct rdd_gw *g, const uint8_t *p, size_t n,
+                             uint64_t now);
+/* fuzz/fuzz_gateway.c only (with sink): the IN channel as if its TLS
+ * handshake had just ended, no request sent. */
+void rdd__gw_legacy_in_fake(struct rdd_gw *g);
+
 /* gateway_tsgu.c */
+/* MS-TSGU bytes (out of WebSocket frames or the OUT channel's body). */
+void rdd__gw_tsgu_bytes(struct rdd_gw *g, const uint8_t *p, size_t n,
+                        uint64_t now);
 void rdd__gw_ws_begin(struct rdd_gw *g, const uint8_t *rest, size_t n,
                       uint64_t now);
 void rdd__gw_ws_recv(struct rdd_gw *g, const uint8_t *p, size_t n,

@@ -293,8 +293,8 @@ on_packet(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 }
 
 /* Whole MS-TSGU packets from g->tin. */
-static void
-tsgu_bytes(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
+void
+rdd__gw_tsgu_bytes(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 {
 	struct rdd_cur c;
 	struct rdd_tsgu_pkt pk;
@@ -383,8 +383,8 @@ rdd__gw_ws_recv(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 		case RDD_WS_OP_BINARY:
 		case RDD_WS_OP_TEXT:
 		case RDD_WS_OP_CONT:
-			tsgu_bytes(g, f.payload.p, rdd_cur_left(&f.payload),
-			           now);
+			rdd__gw_tsgu_bytes(g, f.payload.p,
+			                   rdd_cur_left(&f.payload), now);
 			break;
 		case RDD_WS_OP_PING:
 			memcpy(ctl, f.payload.p, rdd_cur_left(&f.payload));
@@ -441,6 +441,8 @@ rdd__gw_pump_inner(struct rdd_gw *g, uint64_t now)
 		rdd__gw_tracef(g,
 		               "the target's walk is over: closing the tunnel");
 		rdd__tls_close_notify(g->tls);
+		if (g->lg.tls != NULL && g->lg.in == GW_IN_OPEN)
+			rdd__tls_close_notify(g->lg.tls);
 		g->state = GW_DONE;
 	}
 }

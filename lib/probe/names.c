@@ -27,7 +27,7 @@ static const char *const phase_names[RDD_PHASE_COUNT] = {
 };
 
 static const char *const gw_step_names[] = {
-    "none",      "resolve",       "tcp",         "tls",     "http",
+    "none",      "resolve",       "tcp",         "tls",     "http", "http_in",
     "handshake", "tunnel_create", "tunnel_auth", "channel", "data",
 };
 

@@ -1266,6 +1266,48 @@ build_mcs(struct jb *b, const struct rdd_observation *obs)
 }
 
 /* The RD Gateway (docs/json.md "gateway"): null without --gateway. */
+/* The legacy transport's IN channel (null for WebSocket). */
+static json_t *
+build_gateway_in(struct jb *b, const struct rdd_gateway_info *g, int64_t now)
+{
+	json_t *o;
+	bool tcp_ok = g->in_tcp == RDD_TCP_OK;
+	bool tls_ok = g->in_tls_outcome == RDD_TLS_OK;
+
+	if (strcmp(g->transport, "legacy") != 0)
+		return json_null();
+	if ((o = json_object()) == NULL) {
+		b->err = -1;
+		return NULL;
+	}
+	rdd__j_put(b, o, "tcp",
+	           rdd__j_name_or_null(rdd_tcp_outcome_name(g->in_tcp)));
+	rdd__j_put(b, o, "tcp_ms",
+	           g->in_tcp != RDD_TCP_NOT_RUN ? rdd__j_ms_value(g->in_tcp_ms)
+	                                        : json_null());
+	rdd__j_put(
+	    b, o, "tls",
+	    rdd__j_name_or_null(rdd_tls_outcome_name(g->in_tls_outcome)));
+	rdd__j_put(b, o, "tls_ms",
+	           tcp_ok && tls_ok ? rdd__j_ms_value(g->in_tls_ms)
+	                            : json_null());
+	rdd__j_put(b, o, "requests", json_integer(g->in_requests));
+	rdd__j_put(b, o, "http_status",
+	           g->in_status != 0 ? json_integer(g->in_status)
+	                             : json_null());
+	rdd__j_put(b, o, "http_ms",
+	           g->step > RDD_GW_STEP_HTTP_IN
+	               ? rdd__j_ms_value(g->in_http_ms)
+	               : json_null());
+	rdd__j_put(b, o, "same_certificate",
+	           tls_ok ? json_boolean(!g->in_cert_differs) : json_null());
+	rdd__j_put(b, o, "certificate",
+	           g->in_cert_differs ? build_cert(b, &g->in_tls.cert, now)
+	                              : json_null());
+	rdd__j_put(b, o, "filler_bytes", json_integer(g->filler_bytes));
+	return o;
+}
+
 static json_t *
 build_gateway(struct jb *b, const struct rdd_observation *obs)
 {
@@ -1390,6 +1432,8 @@ build_gateway(struct jb *b, const struct rdd_observation *obs)
 	                                  : json_null());
 	rdd__j_put(b, o, "websocket_close_code",
 	           g->ws_close ? json_integer(g->ws_close_code) : json_null());
+	rdd__j_put(b, o, "connections", json_integer(g->connections));
+	rdd__j_put(b, o, "in_channel", build_gateway_in(b, g, obs->checked_at));
 	return o;
 }
 

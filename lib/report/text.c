@@ -722,8 +722,19 @@ print_gateway(struct ctx *c, const struct rdd_observation *obs)
 		             : "");
 		rdd__t_cert_line(c, "sign-in", line);
 	}
-	if (g->transport[0] != '\0')
+	if (strcmp(g->transport, "legacy") == 0) {
+		/* Two connections: OUT (above) and IN. */
+		snprintf(line, sizeof(line),
+		         "legacy HTTP, OUT and IN connections (IN: TCP %s "
+		         "%.1f ms, TLS %s, %u request%s%s)",
+		         rdd_tcp_outcome_name(g->in_tcp), g->in_tcp_ms,
+		         rdd_tls_outcome_name(g->in_tls_outcome),
+		         g->in_requests, g->in_requests == 1 ? "" : "s",
+		         g->in_cert_differs ? ", another certificate" : "");
+		rdd__t_cert_line(c, "transport", line);
+	} else if (g->transport[0] != '\0') {
 		rdd__t_cert_line(c, "transport", g->transport);
+	}
 	if (g->has_tunnel_id) {
 		snprintf(line, sizeof(line), "id %u, capabilities 0x%02X",
 		         (unsigned)g->tunnel_id, (unsigned)g->caps);
@@ -753,6 +764,9 @@ print_gateway(struct ctx *c, const struct rdd_observation *obs)
 	if (g->has_service_message)
 		rdd__t_cert_line(c, "message", ESC(c, a, g->service_message));
 	print_cert_block(c, "Gateway certificate", &g->tls, obs->checked_at);
+	if (g->in_cert_differs)
+		print_cert_block(c, "Gateway certificate (IN channel)",
+		                 &g->in_tls, obs->checked_at);
 }
 
 /* check --tls-full: versions, suites (with their strength and the

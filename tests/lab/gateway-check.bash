@@ -36,9 +36,39 @@
 #                                server through the channel, activation
 #   gateway-check-no-listener    nothing on the gateway's port:
 #                                gateway-unreachable (ECONNREFUSED)
+# The legacy HTTP transport (`lab gateway start --transport http`: 200 to
+# the upgrade, OUT + IN connections), and xfreerdp 2.11's words against
+# the same gateway (+auth-only, default /gt:auto, which goes legacy on the
+# 200; checked 2026-12-07):
+#   gateway-check-legacy-healthy       tls.rdpsrv.lab: the four gateway
+#                                      phases ok on 2 connections (5
+#                                      requests, NTLM on each), the target's
+#                                      walk to activation, the direct
+#                                      check's exit status
+#                                      [xfreerdp rc 0, "Authentication
+#                                      only, exit status 0"]
+#   gateway-check-legacy-shadow-logon  alice's NLA logon through the
+#                                      legacy channel [rc 0, same words]
+#   gateway-check-legacy-rap-denied    channel-rap-denied:
+#                                      gateway-resource-policy-denied with
+#                                      0x800759DA [rc 131, "channel response
+#                                      errorCode=E_PROXY_RAP_ACCESSDENIED"]
+#   gateway-check-legacy-target-refused refused.rdpsrv.lab:
+#                                      gateway-target-unreachable, no policy
+#                                      finding [rc 131, "channel response
+#                                      errorCode=E_PROXY_TS_CONNECTFAILED"]
+#   gateway-check-legacy-no-affinity   the IN channel finds no OUT (event
+#                                      210): gateway-closed in
+#                                      gateway-tunnel within the timeout
+#                                      [xfreerdp hangs: killed, rc 124]
+#   gateway-check-both-websocket       `--transport both`: WebSocket
+#                                      chosen, one connection [rc 0]
 #
 # GWC_START (a command taking FAULT [gwsrv options]) and GWC_GW (GW:PORT)
 # replace `lab gateway start` and gateway.rdpsrv.lab for a private gateway.
+# The legacy cases start it with GWC_TRANSPORT=http (both-websocket with
+# both) in the environment: a GWC_START command must pass it on as
+# `--transport`.
 # Uses from the caller: TOOL, work, passed, failed, LAB_DIR, lab().
 # shellcheck disable=SC2154 # set by the caller
 
@@ -64,7 +94,9 @@ gwc_start() {
 	else
 		local f=$1
 		shift
-		lab gateway start --fault "$f" 120 ${1:+--} "$@" >/dev/null 2>&1
+		# shellcheck disable=SC2086 # GWC_TRANSPORT: an option, or none
+		lab gateway start --fault "$f" ${GWC_TRANSPORT:+--transport $GWC_TRANSPORT} \
+		    120 ${1:+--} "$@" >/dev/null 2>&1
 	fi
 }
 
@@ -258,6 +290,91 @@ gwc_no_listener() {
 	gwc_ok $name "refused"
 }
 
+# The legacy HTTP transport: the walk on two connections, to activation.
+gwc_legacy_healthy() {
+	local name=gateway-check-legacy-healthy why=() direct rc
+	GWC_TRANSPORT=http gwc_start none ||
+	    { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab
+	rc=$(cat "$work/$name.rc")
+	ip netns exec rdpcli "$TOOL" check --timeout 2 --samples 0 --no-udp \
+	    --ca-file "$LAB_DIR/certs/ca/ca.crt" tls.rdpsrv.lab >/dev/null 2>&1
+	direct=$?
+	jq -e . "$work/$name.out" >/dev/null 2>&1 ||
+	    { gwc_fail $name "no JSON (rc $rc)"; return; }
+	[ "$rc" = "$direct" ] || why+=("exit $rc, direct check $direct")
+	jq -e '[.phases[] | select(.phase | startswith("gateway-")) | .status]
+	    == ["ok", "ok", "ok", "ok"]' "$work/$name.out" >/dev/null ||
+	    why+=("gateway phases $(jq -c '[.phases[] | select(.phase | startswith("gateway-")) | [.phase, .status]]' "$work/$name.out")")
+	jq -e '(.phases[] | select(.phase == "activation") | .status) == "ok"' \
+	    "$work/$name.out" >/dev/null || why+=("activation not reached")
+	jq -e '.gateway.transport == "legacy" and .gateway.connections == 2
+	    and .gateway.ntlm == true and .gateway.channel_binding == true
+	    and .gateway.outcome == "ok" and .gateway.requests == 5
+	    and .gateway.in_channel.tcp == "ok"
+	    and .gateway.in_channel.tls == "ok"
+	    and .gateway.in_channel.requests == 3
+	    and .gateway.in_channel.same_certificate == true
+	    and .gateway.in_channel.filler_bytes == 10
+	    and .gateway.bytes_received > 0' \
+	    "$work/$name.out" >/dev/null ||
+	    why+=("gateway $(jq -c '.gateway | {transport, connections, outcome, requests, in_channel}' "$work/$name.out")")
+	if [ ${#why[@]} -gt 0 ]; then
+		gwc_fail $name "${why[*]}"
+	else
+		gwc_ok $name "$(cat "$work/$name.ms") ms, $(jq -r '[.phases[] | select(.phase | startswith("gateway-")) | "\(.phase) \(.ms)"] | join(", ")' "$work/$name.out"), IN channel tcp $(jq -r .gateway.in_channel.tcp_ms "$work/$name.out") tls $(jq -r .gateway.in_channel.tls_ms "$work/$name.out") http $(jq -r .gateway.in_channel.http_ms "$work/$name.out")"
+	fi
+}
+
+gwc_legacy_logon() {
+	local name=gateway-check-legacy-shadow-logon
+	GWC_TRANSPORT=http gwc_start none ||
+	    { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name shadow.rdpsrv.lab "" "" --user alice \
+	    --password-file "$LAB_DIR/shadow/alice.pw"
+	if jq -e '.logon.outcome == "ok" and
+	    (.phases[] | select(.phase == "activation") | .status) == "ok"
+	    and .gateway.outcome == "ok" and .gateway.transport == "legacy"
+	    and .gateway.connections == 2' "$work/$name.out" >/dev/null 2>&1 &&
+	    [ "$(cat "$work/$name.rc")" -le 1 ]; then
+		gwc_ok $name "NLA logon and activation through the legacy channel"
+	else
+		gwc_fail $name "rc $(cat "$work/$name.rc"): $(jq -c '[.logon.outcome, .gateway.transport, .verdict.summary]' "$work/$name.out" 2>/dev/null)"
+	fi
+}
+
+# gwc_legacy NAME FAULT TARGET ID PHASE NOT [JQ]: a refusal on the legacy
+# transport: ID in PHASE, no finding matching NOT, JQ true.
+gwc_legacy() {
+	local name=$1 fault=$2 target=$3 id=$4 phase=$5 not=$6
+	local q=${7:-true}
+	GWC_TRANSPORT=http gwc_start "$fault" ||
+	    { gwc_fail "$name" "the lab gateway did not start"; return; }
+	gwc_check "$name" "$target"
+	gwc_expect "$name" 2 "$id" "$phase" || return
+	if jq -e --arg n "$not" 'any(.findings[]; .id | test($n))' \
+	    "$work/$name.out" >/dev/null; then
+		gwc_fail "$name" "also $(jq -c '[.findings[].id]' "$work/$name.out")"
+		return
+	fi
+	jq -e ".gateway.transport == \"legacy\" and ($q)" "$work/$name.out" \
+	    >/dev/null ||
+	    { gwc_fail "$name" "$(jq -c '.gateway | {transport, step, code, detail}' "$work/$name.out")"; return; }
+	gwc_ok "$name" "$id in $phase, $(cat "$work/$name.ms") ms"
+}
+
+gwc_both_ws() {
+	local name=gateway-check-both-websocket
+	GWC_TRANSPORT=both gwc_start none ||
+	    { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab
+	jq -e '.gateway.transport == "websocket" and .gateway.connections == 1
+	    and .gateway.in_channel == null and .gateway.outcome == "ok"' \
+	    "$work/$name.out" >/dev/null 2>&1 ||
+	    { gwc_fail $name "$(jq -c '.gateway | {transport, connections, outcome}' "$work/$name.out" 2>/dev/null)"; return; }
+	gwc_ok $name "WebSocket, 1 connection"
+}
+
 # gateway_check_all FILTER: the scenarios whose name matches FILTER.
 gateway_check_all() {
 	local filter=$1 spec name f id ph
@@ -329,6 +446,31 @@ gateway_check_all() {
 		*wrong-password) gwc_wrong_password ;;
 		*shadow-logon) gwc_logon ;;
 		*no-listener) gwc_no_listener ;;
+		esac
+	done
+	for name in gateway-check-legacy-healthy \
+	    gateway-check-legacy-shadow-logon gateway-check-legacy-rap-denied \
+	    gateway-check-legacy-target-refused gateway-check-legacy-no-affinity \
+	    gateway-check-both-websocket; do
+		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
+		gwc_ran=$((gwc_ran + 1))
+		case $name in
+		*legacy-healthy) gwc_legacy_healthy ;;
+		*legacy-shadow-logon) gwc_legacy_logon ;;
+		*legacy-rap-denied)
+			gwc_legacy $name channel-rap-denied tls.rdpsrv.lab \
+			    gateway-resource-policy-denied gateway-channel \
+			    'unreachable|cert' '.gateway.code == 2147965402' ;;
+		*legacy-target-refused)
+			gwc_legacy $name none refused.rdpsrv.lab \
+			    gateway-target-unreachable gateway-channel \
+			    'policy|cert' '.gateway.code == 2147965405' ;;
+		*legacy-no-affinity)
+			gwc_legacy $name no-affinity tls.rdpsrv.lab \
+			    gateway-closed gateway-tunnel 'policy|cert' \
+			    '(.gateway.detail | test("event 210"))
+			     and .gateway.step == "handshake"' ;;
+		*both-websocket) gwc_both_ws ;;
 		esac
 	done
 	[ $gwc_ran -gt 0 ] && gwc_stop

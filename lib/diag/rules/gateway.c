@@ -19,6 +19,7 @@ step_phase(enum rdd_gw_step s)
 {
 	switch (s) {
 	case RDD_GW_STEP_HTTP:
+	case RDD_GW_STEP_HTTP_IN:
 		return RDD_PHASE_GATEWAY_HTTP;
 	case RDD_GW_STEP_HANDSHAKE:
 	case RDD_GW_STEP_TUNNEL_CREATE:
@@ -48,10 +49,12 @@ code_name(uint32_t code)
 	return n != NULL ? n : "an unknown code";
 }
 
+/* CERT: the gateway's (or, legacy transport, the IN channel's when it is
+ * another one: CHAN names it). */
 static void
-rule_cert(struct ctx *c, const struct rdd_gateway_info *g)
+rule_cert(struct ctx *c, const struct rdd_gateway_info *g,
+          const struct rdd_cert *cert, const char *chan)
 {
-	const struct rdd_cert *cert = &g->tls.cert;
 	int64_t now = c->obs->checked_at;
 	char date[48], span[48];
 	struct draft *d;
@@ -61,7 +64,8 @@ rule_cert(struct ctx *c, const struct rdd_gateway_info *g)
 	if (now > 0 && cert->not_after != 0 && cert->not_after < now) {
 		d = rdd__emit(
 		    c, RDD_CAUSE_GATEWAY_CERT_EXPIRED,
-		    "gateway %s: notAfter %s, %s ago; subject %s", g->host,
+		    "gateway %s%s: notAfter %s, %s ago; subject %s", g->host,
+		    chan,
 		    rdd__fmt_date(cert->not_after, true, date, sizeof(date)),
 		    rdd__fmt_span(now - cert->not_after, span, sizeof(span)),
 		    cert->subject);
@@ -71,8 +75,8 @@ rule_cert(struct ctx *c, const struct rdd_gateway_info *g)
 	} else if (now > 0 && cert->not_before > now) {
 		d = rdd__emit(
 		    c, RDD_CAUSE_GATEWAY_CERT_EXPIRED,
-		    "gateway %s: notBefore %s, %s in the future; subject %s",
-		    g->host,
+		    "gateway %s%s: notBefore %s, %s in the future; subject %s",
+		    g->host, chan,
 		    rdd__fmt_date(cert->not_before, true, date, sizeof(date)),
 		    rdd__fmt_span(cert->not_before - now, span, sizeof(span)),
 		    cert->subject);
@@ -84,8 +88,8 @@ rule_cert(struct ctx *c, const struct rdd_gateway_info *g)
 
 		d = rdd__emit(
 		    c, RDD_CAUSE_GATEWAY_CERT_NAME_MISMATCH,
-		    "gateway name %s; certificate %s%s",
-		    cert->name_checked[0] ? cert->name_checked : g->host,
+		    "gateway name %s%s; certificate %s%s",
+		    cert->name_checked[0] ? cert->name_checked : g->host, chan,
 		    cert->common_name[0] ? "CN=" : "no CN", cert->common_name);
 		for (i = 0; d != NULL && i < cert->n_san && i < RDD_MAX_SAN;
 		     i++)
@@ -98,15 +102,16 @@ rule_cert(struct ctx *c, const struct rdd_gateway_info *g)
 		                  g->host);
 	}
 	if (cert->self_signed) {
-		d = rdd__emit(c, RDD_CAUSE_GATEWAY_CERT_UNTRUSTED,
-		              "gateway %s: self-signed (issuer = subject: %s)",
-		              g->host, cert->issuer);
+		d = rdd__emit(
+		    c, RDD_CAUSE_GATEWAY_CERT_UNTRUSTED,
+		    "gateway %s%s: self-signed (issuer = subject: %s)", g->host,
+		    chan, cert->issuer);
 		rdd__set_headline(
 		    d, "the RD Gateway's certificate is self-signed");
 	} else if (cert->trusted == 0) {
 		d = rdd__emit(
 		    c, RDD_CAUSE_GATEWAY_CERT_UNTRUSTED,
-		    "gateway %s: issuer %s: %s", g->host, cert->issuer,
+		    "gateway %s%s: issuer %s: %s", g->host, chan, cert->issuer,
 		    cert->trust_error[0] ? cert->trust_error : "not trusted");
 		rdd__set_headline(d, "the RD Gateway's certificate does not "
 		                     "chain to a trusted root");
@@ -255,7 +260,10 @@ rdd__rules_gateway(struct ctx *c)
 
 	if (!g->present)
 		return;
-	rule_cert(c, g);
+	rule_cert(c, g, &g->tls.cert, "");
+	if (g->in_cert_differs)
+		rule_cert(c, g, &g->in_tls.cert,
+		          " (IN channel, another certificate)");
 	ph = step_phase(g->step);
 	switch (g->outcome) {
 	case RDD_GW_NOT_RUN:
@@ -276,6 +284,17 @@ rdd__rules_gateway(struct ctx *c)
 		return;
 	case RDD_GW_DNS_FAILED:
 	case RDD_GW_TCP_FAILED:
+		if (g->step == RDD_GW_STEP_HTTP_IN) {
+			/* The first connection worked: not unreachable, a
+			 * second one refused (legacy transport, gateway-http). */
+			d = rdd__emit_in(c, RDD_CAUSE_GATEWAY_ERROR, ph, "%s",
+			                 g->detail);
+			rdd__set_headline(
+			    d, "the RD Gateway refuses the second "
+			       "connection its legacy HTTP transport "
+			       "needs");
+			return;
+		}
 		d = rdd__emit(c, RDD_CAUSE_GATEWAY_UNREACHABLE, "%s",
 		              g->detail);
 		rdd__set_headline(d, "the RD Gateway %s cannot be reached",
@@ -283,7 +302,8 @@ rdd__rules_gateway(struct ctx *c)
 		return;
 	case RDD_GW_TLS_FAILED:
 		d = rdd__emit_in(
-		    c, RDD_CAUSE_GATEWAY_ERROR, RDD_PHASE_GATEWAY_TLS,
+		    c, RDD_CAUSE_GATEWAY_ERROR,
+		    g->step == RDD_GW_STEP_HTTP_IN ? ph : RDD_PHASE_GATEWAY_TLS,
 		    "TLS with the gateway %s failed: %s", g->host, g->detail);
 		rdd__set_headline(d, "TLS with the RD Gateway fails");
 		return;

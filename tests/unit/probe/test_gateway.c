@@ -455,8 +455,6 @@ test_gw_http(void **state)
 	http_answer("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM\r\n"
 	            "WWW-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n",
 	            RDD_GW_AUTH_NO_CREDENTIALS, 401);
-	http_answer("HTTP/1.1 200 OK\r\n\r\n0123456789", RDD_GW_LEGACY_ONLY,
-	            200);
 	http_answer("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
 	            "Connection: Upgrade\r\nSec-WebSocket-Accept: "
 	            "AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n",

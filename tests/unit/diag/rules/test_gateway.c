@@ -137,6 +137,68 @@ test_gateway_cert(void **state)
 	expect_none(&diag, "cert-untrusted");
 }
 
+/* The legacy transport's second connection (step http_in): its
+ * failures in gateway-http with their native code, its certificate
+ * judged when it is another one. */
+static void
+test_gateway_legacy_in(void **state)
+{
+	struct rdd_gateway_info *g;
+	struct rdd_phase_error e;
+	const struct rdd_finding *f;
+
+	(void)state;
+	g = gw(RDD_GW_TCP_FAILED, RDD_GW_STEP_HTTP_IN,
+	       "TCP to the gateway 192.0.2.1 for the IN channel: refused");
+	snprintf(g->transport, sizeof(g->transport), "legacy");
+	g->status = 200;
+	g->in_tcp = RDD_TCP_REFUSED;
+	snprintf(g->in_tcp_errname, sizeof(g->in_tcp_errname), "ECONNREFUSED");
+	g->in_tcp_errno = 111;
+	f = expect_at("gateway-error", RDD_PHASE_GATEWAY_HTTP);
+	assert_has(f->evidence, "IN channel");
+	assert_int_equal(obs.phases[RDD_PHASE_GATEWAY_TLS].status,
+	                 RDD_STATUS_OK);
+	assert_int_equal(obs.phases[RDD_PHASE_GATEWAY_HTTP].status,
+	                 RDD_STATUS_FAILED);
+	assert_int_equal(rdd_phase_error(&obs, RDD_PHASE_GATEWAY_HTTP, &e), 0);
+	assert_string_equal(e.layer, "socket");
+	assert_string_equal(e.name, "ECONNREFUSED");
+
+	g = gw(RDD_GW_TLS_FAILED, RDD_GW_STEP_HTTP_IN,
+	       "TLS on the IN channel: alert handshake_failure");
+	g->in_tcp = RDD_TCP_OK;
+	g->in_tls_outcome = RDD_TLS_ALERT;
+	g->in_alert_desc = 40;
+	expect_at("gateway-error", RDD_PHASE_GATEWAY_HTTP);
+	assert_int_equal(rdd_phase_error(&obs, RDD_PHASE_GATEWAY_HTTP, &e), 0);
+	assert_string_equal(e.layer, "tls-alert");
+
+	g = gw(RDD_GW_HTTP_STATUS, RDD_GW_STEP_HTTP_IN,
+	       "HTTP 403 to RDG_IN_DATA");
+	g->status = 403;
+	g->in_status = 403;
+	expect_at("gateway-forbidden", RDD_PHASE_GATEWAY_HTTP);
+	assert_int_equal(rdd_phase_error(&obs, RDD_PHASE_GATEWAY_HTTP, &e), 0);
+	assert_string_equal(e.layer, "http");
+
+	g = gw(RDD_GW_TIMEOUT, RDD_GW_STEP_HTTP_IN,
+	       "no TCP connection to the gateway for the IN channel");
+	g->in_tcp = RDD_TCP_TIMEOUT;
+	expect_at("gateway-error", RDD_PHASE_GATEWAY_HTTP);
+	assert_int_equal(obs.phases[RDD_PHASE_GATEWAY_HTTP].status,
+	                 RDD_STATUS_TIMEOUT);
+
+	/* Walked: the OUT certificate good, the IN one self-signed. */
+	g = gw(RDD_GW_OK, RDD_GW_STEP_DATA, "");
+	g->in_cert_differs = true;
+	g->in_tls.present = true;
+	g->in_tls.cert = g->tls.cert;
+	g->in_tls.cert.self_signed = true;
+	f = expect_at("gateway-cert-untrusted", RDD_PHASE_GATEWAY_TLS);
+	assert_has(f->evidence, "IN channel");
+}
+
 static void
 test_gateway_http(void **state)
 {
@@ -270,6 +332,7 @@ const struct CMUnitTest rules_gateway_tests[] = {
     cmocka_unit_test(test_gateway_healthy),
     cmocka_unit_test(test_gateway_unreachable),
     cmocka_unit_test(test_gateway_cert),
+    cmocka_unit_test(test_gateway_legacy_in),
     cmocka_unit_test(test_gateway_http),
     cmocka_unit_test(test_gateway_refusals),
     cmocka_unit_test(test_gateway_closed),

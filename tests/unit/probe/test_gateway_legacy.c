@@ -1,0 +1,643 @@
+/*
+ * test_gateway_legacy.c - lib/probe/gateway_legacy.c: the walk through an
+ * RD Gateway over the legacy HTTP transport (reference 1.3), against two
+ * in-memory TLS servers (probe_harness), OUT and IN: 200 to the upgrade
+ * with a seed, the second connection asked of the driver, RDG_IN_DATA
+ * with the same RDG-Connection-Id, 200, the chunked request with each
+ * packet one chunk, the MS-TSGU steps answered in the OUT body (raw, no
+ * WebSocket), to the target's X.224 answer through the channel. Then the
+ * OUT body chunked and split at every byte, a 100-byte seed, and each
+ * failure of the new steps with its step and code: IN refused, IN HTTP
+ * 403, IN closed after the chunked request (event 210), IN silent
+ * (deadline), OUT 200 with an empty body, the OUT body ending early.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "probe/gateway_int.h"
+#include "probe_harness.h"
+#include "rdpdoctor/gateway.h"
+#include "rdpdoctor/probe.h"
+
+static EVP_PKEY *key, *key2;
+static X509 *cert, *cert2;
+
+#define T0 1000000ull
+#define TIMEOUT_US 5000000ull
+
+/* [MS-TSGU] 4.2.1 values (reference 8.1), as in test_gateway.c. */
+static const uint8_t handshake_rsp[] = {0x02, 0x00, 0x00, 0x00, 0x12, 0x00,
+                                        0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                        0x01, 0x00, 0x00, 0x00, 0x03, 0x00};
+static const uint8_t tunnel_rsp[] = {0x05, 0x00, 0x00, 0x00, 0x1a, 0x00, 0x00,
+                                     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                     0x03, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00,
+                                     0x00, 0x3f, 0x00, 0x00, 0x00};
+static const uint8_t tunnel_auth_rsp[] = {
+    0x07, 0x00, 0x00, 0x00, 0x18, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+static const uint8_t channel_rsp[] = {0x09, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00,
+                                      0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+                                      0x00, 0x00, 0x01, 0x00, 0x00, 0x00};
+static const uint8_t rap_denied[] = {0x09, 0x00, 0x00, 0x00, 0x10, 0x00,
+                                     0x00, 0x00, 0xda, 0x59, 0x07, 0x80,
+                                     0x00, 0x00, 0x00, 0x00};
+static const uint8_t want_handshake[] = {0x01, 0x00, 0x00, 0x00, 0x0e,
+                                         0x00, 0x00, 0x00, 0x01, 0x00,
+                                         0x00, 0x00, 0x00, 0x00};
+static const uint8_t want_tunnel_create[] = {0x04, 0x00, 0x00, 0x00, 0x10, 0x00,
+                                             0x00, 0x00, 0x0d, 0x00, 0x00, 0x00,
+                                             0x00, 0x00, 0x00, 0x00};
+static const uint8_t seed[10] = {0xab, 0xcd, 0xab, 0xcd, 0xab,
+                                 0xcd, 0xab, 0xcd, 0xab, 0xcd};
+
+struct lgt {
+	struct tls_peer out, in;
+	bool in_up;
+	struct rdd_gw *g;
+	struct rdd_gateway_info info;
+	struct rdd_attempt att;
+	uint64_t now;
+	char conn_id[64];
+	uint8_t pkt[70000];
+	size_t pkt_len;
+	/* The IN channel's body as the server reads it (chunks). */
+	struct rdd_http_body in_body;
+	uint8_t in_raw[70000];
+	size_t in_raw_len;
+};
+
+static int
+setup(void **state)
+{
+	(void)state;
+	if (self_signed("gw.example.com", 7, &key, &cert) != 0)
+		return -1;
+	return self_signed("gw.example.com", 8, &key2, &cert2);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	EVP_PKEY_free(key2);
+	X509_free(cert2);
+	return 0;
+}
+
+/* Move bytes on both connections until nothing moves. */
+static void
+pump(struct lgt *t)
+{
+	static uint8_t buf[70000];
+	const uint8_t *d;
+	size_t n;
+	int got, i;
+
+	for (i = 0; i < 100; i++) {
+		bool moved = false;
+
+		while ((n = rdd_gw_pending(t->g, &d)) > 0) {
+			assert_int_equal(BIO_write(t->out.rbio, d, (int)n),
+			                 (int)n);
+			rdd_gw_sent(t->g, n);
+			moved = true;
+		}
+		if (!SSL_is_init_finished(t->out.ssl))
+			(void)SSL_do_handshake(t->out.ssl);
+		while ((got = BIO_read(t->out.wbio, buf, sizeof(buf))) > 0) {
+			rdd_gw_recv(t->g, buf, (size_t)got, t->now);
+			moved = true;
+		}
+		if (t->in_up) {
+			while ((n = rdd_gw_in_pending(t->g, &d)) > 0) {
+				assert_int_equal(
+				    BIO_write(t->in.rbio, d, (int)n), (int)n);
+				rdd_gw_in_sent(t->g, n);
+				moved = true;
+			}
+			if (!SSL_is_init_finished(t->in.ssl))
+				(void)SSL_do_handshake(t->in.ssl);
+			while ((got = BIO_read(t->in.wbio, buf, sizeof(buf))) >
+			       0) {
+				rdd_gw_in_recv(t->g, buf, (size_t)got, t->now);
+				moved = true;
+			}
+		}
+		if (!moved)
+			break;
+	}
+}
+
+static void
+start(struct lgt *t)
+{
+	struct rdd_gateway_config c;
+	struct rdd_probe_config pc;
+	struct rdd_probe *inner;
+
+	memset(t, 0, sizeof(*t));
+	tls_peer_init(&t->out, cert, key, 0);
+	memset(&pc, 0, sizeof(pc));
+	pc.requested_protocols =
+	    RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX;
+	pc.server_name = "rdp.example";
+	pc.phase_timeout_us = TIMEOUT_US;
+	pc.t0_us = T0;
+	inner = rdd_probe_new(&pc, &t->att, NULL);
+	assert_non_null(inner);
+	memset(&c, 0, sizeof(c));
+	c.gateway_host = "gw.example.com";
+	c.target_host = "rdp.example";
+	c.target_port = 3389;
+	c.phase_timeout_us = TIMEOUT_US;
+	c.t0_us = T0;
+	t->g = rdd_gw_new(&c, &t->info, inner, &t->att);
+	assert_non_null(t->g);
+	t->now = T0 + 1000;
+	rdd_gw_start(t->g, t->now);
+	pump(t);
+	assert_int_equal(t->info.tls_outcome, RDD_TLS_OK);
+}
+
+static void
+finish(struct lgt *t)
+{
+	rdd_gw_free(t->g);
+	tls_peer_free(&t->out);
+	if (t->in_up)
+		tls_peer_free(&t->in);
+}
+
+static size_t
+peer_read(struct lgt *t, struct tls_peer *s, char *buf, size_t cap)
+{
+	int n;
+
+	pump(t);
+	n = SSL_read(s->ssl, buf, (int)cap - 1);
+	if (n <= 0)
+		n = 0;
+	buf[n] = '\0';
+	return (size_t)n;
+}
+
+static void
+peer_write(struct lgt *t, struct tls_peer *s, const void *p, size_t n)
+{
+	assert_int_equal(SSL_write(s->ssl, p, (int)n), (int)n);
+	pump(t);
+}
+
+/* The value of header NAME in REQ into OUT. */
+static void
+header(const char *req, const char *name, char *out, size_t cap)
+{
+	const char *k = strstr(req, name), *e;
+
+	assert_non_null(k);
+	k += strlen(name);
+	e = strstr(k, "\r\n");
+	assert_non_null(e);
+	snprintf(out, cap, "%.*s", (int)(e - k), k);
+}
+
+/* OUT: the upgrade request, answered 200 with HEAD's headers and then
+ * BODY (the seed, its framing as the test wants). */
+static void
+out_200(struct lgt *t, const char *head, const void *body, size_t n)
+{
+	char req[16384];
+
+	peer_read(t, &t->out, req, sizeof(req));
+	assert_non_null(strstr(req, "RDG_OUT_DATA /remoteDesktopGateway/"));
+	assert_non_null(strstr(req, "Upgrade: websocket\r\n"));
+	header(req, "RDG-Connection-Id: ", t->conn_id, sizeof(t->conn_id));
+	peer_write(t, &t->out, head, strlen(head));
+	if (n > 0)
+		peer_write(t, &t->out, body, n);
+	assert_int_equal(t->info.status, 200);
+	assert_string_equal(t->info.transport, "legacy");
+	assert_int_equal(t->info.step, RDD_GW_STEP_HTTP_IN);
+	assert_true(rdd_gw_in_wanted(t->g));
+	assert_false(rdd_gw_done(t->g));
+}
+
+/* The driver connected the IN channel; its TLS handshake runs. */
+static void
+in_connect(struct lgt *t, X509 *c, EVP_PKEY *k)
+{
+	tls_peer_init(&t->in, c, k, 0);
+	t->in_up = true;
+	t->now += 500;
+	rdd_gw_in_connected(t->g, t->now);
+	assert_false(rdd_gw_in_wanted(t->g));
+	pump(t);
+	assert_int_equal(t->info.in_tcp, RDD_TCP_OK);
+	assert_int_equal(t->info.in_tls_outcome, RDD_TLS_OK);
+	assert_int_equal(t->info.connections, 2);
+}
+
+/* IN: RDG_IN_DATA with the OUT's Connection-Id, no upgrade; answered. */
+static void
+in_request(struct lgt *t, const char *answer)
+{
+	char req[16384], id[64];
+
+	peer_read(t, &t->in, req, sizeof(req));
+	assert_non_null(strstr(req, "RDG_IN_DATA /remoteDesktopGateway/ "
+	                            "HTTP/1.1\r\n"));
+	assert_null(strstr(req, "Upgrade"));
+	assert_non_null(strstr(req, "Content-Length: 0\r\n"));
+	header(req, "RDG-Connection-Id: ", id, sizeof(id));
+	assert_string_equal(id, t->conn_id);
+	peer_write(t, &t->in, answer, strlen(answer));
+}
+
+/* The client's next packet, one chunk of the IN channel's body (after
+ * what t->in_raw holds already). */
+static void
+in_pkt(struct lgt *t)
+{
+	char buf[70000];
+	struct rdd_cur c, data;
+	int i;
+
+	t->pkt_len = 0;
+	for (i = 0; i < 4; i++) {
+		size_t n;
+
+		if (t->in_raw_len == 0) {
+			n = peer_read(t, &t->in, buf, sizeof(buf));
+			assert_true(n > 0);
+			memcpy(t->in_raw, buf, n);
+			t->in_raw_len = n;
+		}
+		rdd_cur_init(&c, t->in_raw, t->in_raw_len);
+		while (rdd_cur_left(&c) > 0) {
+			assert_true(
+			    rdd_http_body_next(&t->in_body, &c, &data) >= 0);
+			memcpy(t->pkt + t->pkt_len, data.p,
+			       rdd_cur_left(&data));
+			t->pkt_len += rdd_cur_left(&data);
+		}
+		t->in_raw_len = 0;
+		if (t->pkt_len >= 8 &&
+		    (size_t)(t->pkt[4] | t->pkt[5] << 8) == t->pkt_len)
+			return;
+	}
+	fail_msg("no whole packet on the IN channel (%zu bytes)", t->pkt_len);
+}
+
+/* IN: 200, then the chunked request and the HANDSHAKE_REQUEST chunk. */
+static void
+in_open(struct lgt *t)
+{
+	char req[16384];
+	const char *body;
+	size_t n;
+
+	in_request(t, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	n = peer_read(t, &t->in, req, sizeof(req));
+	assert_non_null(strstr(req, "RDG_IN_DATA /remoteDesktopGateway/"));
+	assert_non_null(strstr(req, "Transfer-Encoding: chunked\r\n"));
+	assert_null(strstr(req, "Authorization"));
+	body = strstr(req, "\r\n\r\n");
+	assert_non_null(body);
+	body += 4;
+	/* The first chunk: "E\r\n" + HANDSHAKE_REQUEST + "\r\n". */
+	rdd_http_body_init(&t->in_body, RDD_HTTP_BODY_CHUNKED, 0);
+	t->in_raw_len = n - (size_t)(body - req);
+	memcpy(t->in_raw, body, t->in_raw_len);
+	in_pkt(t);
+	assert_int_equal(t->pkt_len, sizeof(want_handshake));
+	assert_memory_equal(t->pkt, want_handshake, sizeof(want_handshake));
+	assert_int_equal(t->info.step, RDD_GW_STEP_HANDSHAKE);
+	assert_int_equal(t->info.in_requests, 2);
+}
+
+/* The rest of the walk, the gateway's packets raw in the OUT body (or,
+ * CHUNKED, each in a chunk), to the target's Connection Request. */
+static void
+rest_of_walk(struct lgt *t, bool chunked)
+{
+	const uint8_t *pk[4] = {handshake_rsp, tunnel_rsp, tunnel_auth_rsp,
+	                        channel_rsp};
+	size_t pn[4] = {sizeof(handshake_rsp), sizeof(tunnel_rsp),
+	                sizeof(tunnel_auth_rsp), sizeof(channel_rsp)};
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (chunked) {
+			char h[16];
+
+			snprintf(h, sizeof(h), "%zx\r\n", pn[i]);
+			peer_write(t, &t->out, h, strlen(h));
+		}
+		peer_write(t, &t->out, pk[i], pn[i]);
+		if (chunked)
+			peer_write(t, &t->out, "\r\n", 2);
+		in_pkt(t);
+		if (i == 0)
+			assert_memory_equal(t->pkt, want_tunnel_create,
+			                    sizeof(want_tunnel_create));
+		if (i == 1)
+			assert_int_equal(t->pkt[0], RDD_TSGU_TUNNEL_AUTH);
+		if (i == 2)
+			assert_int_equal(t->pkt[0], RDD_TSGU_CHANNEL_CREATE);
+	}
+	/* The target's Connection Request in a DATA packet. */
+	assert_int_equal(t->info.outcome, RDD_GW_OK);
+	assert_int_equal(t->info.step, RDD_GW_STEP_DATA);
+	assert_int_equal(t->pkt[0], RDD_TSGU_DATA);
+	assert_int_equal(t->pkt[10], 0x03); /* TPKT */
+}
+
+static const char out_close[] =
+    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n";
+
+static void
+test_lg_healthy_walk(void **state)
+{
+	struct lgt t;
+	struct rdd_observation obs;
+
+	(void)state;
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	in_connect(&t, cert, key);
+	assert_false(t.info.in_cert_differs);
+	in_open(&t);
+	rest_of_walk(&t, false);
+	assert_int_equal(t.info.filler_bytes, 10);
+	assert_int_equal(t.info.requests, 3);
+	assert_int_equal(t.att.tcp, RDD_TCP_OK);
+	rdd_observation_init(&obs);
+	obs.gateway = t.info;
+	rdd_gw_conclude(&obs);
+	assert_int_equal(obs.phases[RDD_PHASE_GATEWAY_HTTP].status,
+	                 RDD_STATUS_OK);
+	assert_non_null(strstr(obs.phases[RDD_PHASE_GATEWAY_HTTP].detail,
+	                       "legacy HTTP transport after 3 requests on 2 "
+	                       "connections"));
+	assert_int_equal(obs.phases[RDD_PHASE_GATEWAY_CHANNEL].status,
+	                 RDD_STATUS_OK);
+	finish(&t);
+}
+
+/* A RAP refusal in the OUT body: the step and the code, as WebSocket. */
+static void
+test_lg_rap_denied(void **state)
+{
+	struct lgt t;
+
+	(void)state;
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	in_connect(&t, cert, key);
+	in_open(&t);
+	peer_write(&t, &t.out, handshake_rsp, sizeof(handshake_rsp));
+	in_pkt(&t);
+	peer_write(&t, &t.out, tunnel_rsp, sizeof(tunnel_rsp));
+	in_pkt(&t);
+	peer_write(&t, &t.out, tunnel_auth_rsp, sizeof(tunnel_auth_rsp));
+	in_pkt(&t);
+	peer_write(&t, &t.out, rap_denied, sizeof(rap_denied));
+	assert_int_equal(t.info.outcome, RDD_GW_REFUSED);
+	assert_int_equal(t.info.step, RDD_GW_STEP_CHANNEL);
+	assert_int_equal(t.info.code, 0x800759DAu);
+	assert_true(rdd_gw_done(t.g));
+	finish(&t);
+}
+
+/*
+ * The OUT body chunked, its bytes (seed chunk and the handshake answer's
+ * chunk) split at every byte: the same walk each time. Seed bytes that
+ * come after the IN channel opened are still skipped (up to 10).
+ */
+static void
+test_lg_out_chunked_every_split(void **state)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: "
+	                           "chunked\r\n\r\n";
+	uint8_t body[128];
+	size_t n = 0, k;
+
+	(void)state;
+	memcpy(body, "a\r\n", 3);
+	n = 3;
+	memcpy(body + n, seed, 10);
+	n += 10;
+	memcpy(body + n, "\r\n12\r\n", 6);
+	n += 6;
+	memcpy(body + n, handshake_rsp, sizeof(handshake_rsp));
+	n += sizeof(handshake_rsp);
+	memcpy(body + n, "\r\n", 2);
+	n += 2;
+	for (k = 0; k <= n; k++) {
+		/* The seed's bytes before K come before the IN channel;
+		 * the rest in two writes split at K. */
+		size_t pre = k < 13 ? k : 13;
+		struct lgt t;
+
+		start(&t);
+		out_200(&t, head, body, pre);
+		in_connect(&t, cert, key);
+		in_open(&t);
+		if (k > pre)
+			peer_write(&t, &t.out, body + pre, k - pre);
+		if (n > (k > pre ? k : pre))
+			peer_write(&t, &t.out, body + (k > pre ? k : pre),
+			           n - (k > pre ? k : pre));
+		in_pkt(&t);
+		assert_memory_equal(t.pkt, want_tunnel_create,
+		                    sizeof(want_tunnel_create));
+		assert_int_equal(t.info.filler_bytes, 10);
+		assert_int_equal(t.info.step, RDD_GW_STEP_TUNNEL_CREATE);
+		finish(&t);
+	}
+	/* And the whole walk with every packet chunked. */
+	{
+		struct lgt t;
+
+		start(&t);
+		out_200(&t, head,
+		        "a\r\n\xab\xcd\xab\xcd\xab\xcd\xab\xcd\xab\xcd\r\n",
+		        15);
+		in_connect(&t, cert, key);
+		in_open(&t);
+		rest_of_walk(&t, true);
+		finish(&t);
+	}
+}
+
+/* [MS-TSGU]'s 100-byte seed, all before the IN channel: skipped. */
+static void
+test_lg_seed_100(void **state)
+{
+	uint8_t s100[100];
+	struct lgt t;
+
+	(void)state;
+	memset(s100, 0xab, sizeof(s100));
+	start(&t);
+	out_200(&t, out_close, s100, sizeof(s100));
+	in_connect(&t, cert, key);
+	in_open(&t);
+	rest_of_walk(&t, false);
+	assert_int_equal(t.info.filler_bytes, 100);
+	finish(&t);
+}
+
+/* The IN channel on another certificate: judged on its own. */
+static void
+test_lg_other_cert(void **state)
+{
+	struct lgt t;
+
+	(void)state;
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	in_connect(&t, cert2, key2);
+	assert_true(t.info.in_cert_differs);
+	assert_true(t.info.in_tls.cert.present);
+	finish(&t);
+}
+
+/* Each failure of the new steps: its step, outcome and native code. */
+static void
+test_lg_failures(void **state)
+{
+	struct lgt t;
+	char req[4096];
+
+	(void)state;
+	/* OUT 200 with an empty body: no OUT channel. */
+	start(&t);
+	peer_read(&t, &t.out, req, sizeof(req));
+	peer_write(&t, &t.out, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+	           38);
+	assert_int_equal(t.info.outcome, RDD_GW_MALFORMED);
+	assert_false(rdd_gw_in_wanted(t.g));
+	finish(&t);
+
+	/* The IN channel's TCP connect refused. */
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	rdd_gw_in_failed(t.g, RDD_TCP_REFUSED, "ECONNREFUSED", 111,
+	                 "connection refused", t.now + 100);
+	assert_int_equal(t.info.outcome, RDD_GW_TCP_FAILED);
+	assert_int_equal(t.info.step, RDD_GW_STEP_HTTP_IN);
+	assert_int_equal(t.info.in_tcp, RDD_TCP_REFUSED);
+	assert_string_equal(t.info.in_tcp_errname, "ECONNREFUSED");
+	assert_true(rdd_gw_done(t.g));
+	finish(&t);
+
+	/* No TCP connection for the IN channel: the deadline. */
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	assert_int_equal(rdd_gw_deadline(t.g), t.now + TIMEOUT_US);
+	rdd_gw_tick(t.g, t.now + TIMEOUT_US - 1);
+	assert_false(rdd_gw_done(t.g));
+	rdd_gw_tick(t.g, t.now + TIMEOUT_US);
+	assert_int_equal(t.info.outcome, RDD_GW_TIMEOUT);
+	assert_int_equal(t.info.in_tcp, RDD_TCP_TIMEOUT);
+	finish(&t);
+
+	/* HTTP 403 to RDG_IN_DATA. */
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	in_connect(&t, cert, key);
+	in_request(&t, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(t.info.outcome, RDD_GW_HTTP_STATUS);
+	assert_int_equal(t.info.status, 403);
+	assert_int_equal(t.info.in_status, 403);
+	assert_int_equal(t.info.step, RDD_GW_STEP_HTTP_IN);
+	finish(&t);
+
+	/* 401 on the IN channel without credentials. */
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	in_connect(&t, cert, key);
+	in_request(&t, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	               "NTLM\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(t.info.outcome, RDD_GW_AUTH_NO_CREDENTIALS);
+	assert_int_equal(t.info.step, RDD_GW_STEP_HTTP_IN);
+	finish(&t);
+
+	/* The IN channel closed after the chunked request: event 210. */
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	in_connect(&t, cert, key);
+	in_open(&t);
+	rdd_gw_in_peer_closed(t.g, false, t.now);
+	assert_int_equal(t.info.outcome, RDD_GW_CLOSED);
+	assert_int_equal(t.info.step, RDD_GW_STEP_HANDSHAKE);
+	assert_non_null(strstr(t.info.detail, "event 210"));
+	finish(&t);
+
+	/* A silent OUT channel after the handshake request: the deadline;
+	 * a trickle of seed-like bytes does not move it. */
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	in_connect(&t, cert, key);
+	in_open(&t);
+	peer_write(&t, &t.out, "\x02", 1);
+	rdd_gw_tick(t.g, t.now + TIMEOUT_US);
+	assert_int_equal(t.info.outcome, RDD_GW_TIMEOUT);
+	assert_int_equal(t.info.step, RDD_GW_STEP_HANDSHAKE);
+	finish(&t);
+
+	/* The OUT body (Content-Length) ends before the handshake answer. */
+	start(&t);
+	out_200(&t, "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\n", seed,
+	        sizeof(seed));
+	in_connect(&t, cert, key);
+	in_open(&t);
+	peer_write(&t, &t.out, handshake_rsp, 4);
+	assert_int_equal(t.info.outcome, RDD_GW_CLOSED);
+	assert_int_equal(t.info.step, RDD_GW_STEP_HANDSHAKE);
+	finish(&t);
+
+	/* A status on the IN channel once it is open. */
+	start(&t);
+	out_200(&t, out_close, seed, sizeof(seed));
+	in_connect(&t, cert, key);
+	in_open(&t);
+	{
+		static const char e500[] = "HTTP/1.1 500 Internal Server "
+		                           "Error\r\nContent-Length: 0\r\n\r\n";
+
+		peer_write(&t, &t.in, e500, strlen(e500));
+	}
+	assert_int_equal(t.info.outcome, RDD_GW_HTTP_STATUS);
+	assert_int_equal(t.info.in_status, 500);
+	finish(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_lg_healthy_walk),
+	    cmocka_unit_test(test_lg_rap_denied),
+	    cmocka_unit_test(test_lg_out_chunked_every_split),
+	    cmocka_unit_test(test_lg_seed_100),
+	    cmocka_unit_test(test_lg_other_cert),
+	    cmocka_unit_test(test_lg_failures),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
