@@ -795,6 +795,13 @@ run_scan(int argc, char **argv, struct scan_args *a,
 	                      : rdd_scan_default_concurrency(1024);
 	so->rate = a->rate;
 	so->gateway_concurrency = (size_t)a->gw_concurrency;
+	if (n_gw > 0) {
+		size_t cap = a->gw_concurrency > 0
+		                 ? (size_t)a->gw_concurrency
+		                 : RDD_SCAN_GATEWAY_CONCURRENCY;
+
+		o->gateway_cap = cap < so->concurrency ? cap : so->concurrency;
+	}
 	so->result = scan_out_result;
 	so->progress = o->progress ? scan_out_progress : NULL;
 	so->ctx = o;
