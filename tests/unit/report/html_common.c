@@ -16,7 +16,8 @@
 #include "html_common.h"
 
 const char *const html_real_docs[N_REAL] = {"nego.json", "license-error.json",
-                                            "tls-full.json", "shadow-nla.json"};
+                                            "tls-full.json", "shadow-nla.json",
+                                            "gateway.json"};
 
 json_t *
 load_doc(const char *name)

@@ -20,7 +20,7 @@
 
 /* The lab documents both tests render (RDD_DOCS_DIR). */
 extern const char *const html_real_docs[];
-#define N_REAL 4
+#define N_REAL 5
 
 /* RDD_DOCS_DIR/NAME, parsed (the test fails if it does not parse). */
 json_t *load_doc(const char *name);

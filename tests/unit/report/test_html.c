@@ -174,6 +174,55 @@ test_text_code(void **state)
 
 /* ---- pages of real documents ------------------------------------------ */
 
+/* Through an RD Gateway (docs/gateway.json: its phases last in the
+ * document's fixed order) the waterfall's rows follow the walk: the
+ * gateway's four phases, then the target's through the channel, each row
+ * below the one before. */
+static void
+test_waterfall_gateway_order(void **state)
+{
+	static const char *const walk[] = {"gateway-tls",
+	                                   "gateway-http",
+	                                   "gateway-tunnel",
+	                                   "gateway-channel",
+	                                   "tcp",
+	                                   "x224",
+	                                   "tls",
+	                                   "mcs",
+	                                   "licensing",
+	                                   "activation"};
+	json_t *doc = load_doc("gateway.json");
+	char *page = render(doc);
+	const char *svg = strstr(page, "<svg class=\"waterfall\"");
+	const char *end = svg != NULL ? strstr(svg, "</svg>") : NULL;
+	const char *p = svg;
+	double last_y = -1;
+	size_t i = 0;
+
+	(void)state;
+	assert_non_null(end);
+	assert_int_equal(json_array_size(json_object_get(doc, "phases")),
+	                 sizeof(walk) / sizeof(walk[0]));
+	while ((p = strstr(p, "<rect class=\"bar ")) != NULL && p < end) {
+		char key[64];
+		const char *y = strstr(p, " y=\"");
+
+		assert_true(i < sizeof(walk) / sizeof(walk[0]));
+		snprintf(key, sizeof(key), "data-phase=\"%s\"", walk[i]);
+		if (strncmp(strstr(p, "data-phase="), key, strlen(key)) != 0)
+			fail_msg("row %zu: want %s, got %.40s", i, walk[i],
+			         strstr(p, "data-phase="));
+		assert_non_null(y);
+		assert_true(strtod(y + 4, NULL) > last_y);
+		last_y = strtod(y + 4, NULL);
+		i++;
+		p++;
+	}
+	assert_int_equal(i, sizeof(walk) / sizeof(walk[0]));
+	free(page);
+	json_decref(doc);
+}
+
 static void
 test_frame(void **state)
 {
@@ -636,6 +685,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_waterfall_gateway_order),
 	    cmocka_unit_test(test_escape_vectors),
 	    cmocka_unit_test(test_escape_truncation),
 	    cmocka_unit_test(test_escape_stream),
