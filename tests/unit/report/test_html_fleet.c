@@ -567,11 +567,55 @@ test_write_error(void **state)
 	json_decref(doc);
 }
 
+/* scan --gateway with a wrong password (docs/scan-gateway-wrong-password
+ * .ndjson, from the lab): the first host's gateway-auth-failed, four hosts
+ * not reached. The page names the gateway once with its counts and the
+ * host that showed the failure; the four are unknown (not unreachable),
+ * each row says so; the table has the gateway column. */
+static void
+test_scan_gateway(void **state)
+{
+	json_t *docs[8];
+	FILE *f;
+	char path[512], *line = NULL, *page;
+	size_t cap = 0, n = 0, i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/scan-gateway-wrong-password.ndjson",
+	         RDD_DOCS_DIR);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (n < 8 && getline(&line, &cap, f) > 0) {
+		docs[n] = json_loads(line, 0, NULL);
+		assert_non_null(docs[n]);
+		n++;
+	}
+	free(line);
+	fclose(f);
+	assert_int_equal(n, 5);
+	page = render_scan(docs, n, NULL);
+	check_structure(page, true);
+	assert_int_equal(count(page, "<table id=\"by-gateway\">"), 1);
+	expect(page, "<tr data-gateway=\"gateway.rdpsrv.lab:443\" "
+	             "data-hosts=\"5\" data-not-reached=\"4\">");
+	expect(page, "gateway-http for <a href=\"#h1-host\">");
+	assert_int_equal(count(page, "data-kind=\"unknown\" data-host="), 4);
+	assert_int_equal(count(page, "data-kind=\"unreachable\" data-host="),
+	                 0);
+	assert_int_equal(count(page, "not reached</span></td>"), 4);
+	expect(page, "<button type=\"button\" class=\"sort\">gateway"
+	             "</button>");
+	for (i = 0; i < n; i++)
+		json_decref(docs[i]);
+	free(page);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_scan_counts),
+	    cmocka_unit_test(test_scan_gateway),
 	    cmocka_unit_test(test_scan_order),
 	    cmocka_unit_test(test_scan_script),
 	    cmocka_unit_test(test_scan_hostile),
