@@ -18,7 +18,8 @@
 #                                gateway-auth-failed (the first target), four
 #                                gateway-not-reached naming it, exit 3, and
 #                                exactly one NTLM AUTHENTICATE in the
-#                                gateway's log (no further sign-in)
+#                                gateway's log (no further sign-in); the
+#                                --db history's rows say the same
 #   gateway-scan-http-503        a gateway answering 503 to everything: one
 #                                gateway-unavailable, the rest not reached,
 #                                one request in the gateway's log; the
@@ -142,8 +143,9 @@ gws_failed() {
 	local name=$1 fault=$2 pw=$3 id=$4 phase=$5 signins=$6 requests=$7
 	local why=() first n
 	gwc_start "$fault" || { gws_fail "$name" "the lab gateway did not start"; return; }
-	gws_scan "$name" "$pw" --gateway "$GWC_GW" tls.rdpsrv.lab \
-	    shadow.rdpsrv.lab refused.rdpsrv.lab 10.201.0.12 10.201.0.15
+	gws_scan "$name" "$pw" --gateway "$GWC_GW" --db "$work/$name.db" \
+	    tls.rdpsrv.lab shadow.rdpsrv.lab refused.rdpsrv.lab 10.201.0.12 \
+	    10.201.0.15
 	[ "$(cat "$work/$name.rc")" = 3 ] ||
 	    why+=("exit $(cat "$work/$name.rc"), want 3")
 	first=$(jq -r -s "[.[] | select(.gateway.not_reached == null)] |
@@ -162,6 +164,15 @@ gws_failed() {
 	    why+=("$(grep -c 'NTLM AUTHENTICATE' "$work/$name.gwlog") sign-ins, want $signins")
 	[ "$(grep -c 'RDG_OUT_DATA' "$work/$name.gwlog")" = "$requests" ] ||
 	    why+=("$(grep -c 'RDG_OUT_DATA' "$work/$name.gwlog") requests, want $requests")
+	# The history's rows (docs/history.md): the gateway of each, the
+	# four not reached with its name, status unknown.
+	n=$(sqlite3 "$work/$name.db" "SELECT count(*) FROM latest_results
+	    WHERE json_extract(document, '\$.gateway.host') = '$GWC_GW'
+	    AND ((status = 'unknown' AND failed_phase IS NULL AND
+	          json_extract(document, '\$.gateway.not_reached.by')
+	          = '$first:3389')
+	      OR (status = 'critical' AND failed_phase = '$phase'))" 2>&1)
+	[ "$n" = 5 ] || why+=("history: $n rows")
 	grep -q "failed in $phase for $first:3389 ($id); 4 hosts not reached through it" \
 	    "$work/$name.sum" || why+=("summary: $(grep -A1 'failed in' "$work/$name.sum" | head -2)")
 	if [ ${#why[@]} -gt 0 ]; then
