@@ -276,7 +276,8 @@ read_list(const char *path, struct rdd_targets *l, struct rdd_excludes *ex,
 	return rc;
 }
 
-/* Every host "HOST PORT" of an earlier scan's NDJSON, to skip. */
+/* Every host "HOST PORT" of an earlier scan's NDJSON, to skip (not those
+ * not reached through their gateway: they were not checked). */
 static int
 read_resume(const char *path, char ***done, size_t *n)
 {
@@ -293,6 +294,11 @@ read_resume(const char *path, char ***done, size_t *n)
 		doc = json_loads(line, 0, NULL);
 		host = json_object_get(json_object_get(doc, "target"), "host");
 		port = json_object_get(json_object_get(doc, "target"), "port");
+		/* Not reached through a failed gateway: not checked, so
+		 * checked this time. */
+		if (json_is_object(json_object_get(
+		        json_object_get(doc, "gateway"), "not_reached")))
+			host = NULL;
 		if (json_is_string(host) && json_is_integer(port)) {
 			if (*n == room) {
 				char **nd;
@@ -350,7 +356,7 @@ parse_args(int argc, char **argv, struct scan_args *a,
            struct rdd_check_options *co)
 {
 	char *end;
-	int ch, port = -1;
+	int ch, port;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, scan_shortopts, scan_longopts,
@@ -443,9 +449,15 @@ parse_args(int argc, char **argv, struct scan_args *a,
 			a->html = optarg;
 			break;
 		case OPT_GATEWAY:
+			port = -1;
 			if (parse_target(optarg, a->gw_host, sizeof(a->gw_host),
-			                 &port) != 0)
+			                 &port) != 0) {
+				fprintf(stderr,
+				        "rdpdoctor: bad gateway '%s' (GW or "
+				        "GW:PORT)\n",
+				        optarg);
 				return -1;
+			}
 			a->gw_port = port > 0 ? (uint16_t)port : 443;
 			co->gateway = a->gw_host;
 			co->gateway_port = a->gw_port;
