@@ -259,6 +259,20 @@ drain_failed(struct scan *s)
 	}
 }
 
+/* Out of memory: start nothing more (the targets waiting are dropped,
+ * as those not started). */
+static void
+stop_starting(struct scan *s)
+{
+	size_t k;
+
+	s->error = -1;
+	s->next = s->n;
+	for (k = 0; k < s->n_groups; k++)
+		s->groups[k].len = 0;
+	s->queued = 0;
+}
+
 static bool
 can_start(const struct scan *s, const struct gwgroup *g)
 {
@@ -325,8 +339,7 @@ pick(struct scan *s)
 		if (can_start(s, g))
 			return i;
 		if (enqueue(s, g, i) != 0) {
-			s->error = -1;
-			s->next = s->n;
+			stop_starting(s);
 			return NO_GROUP;
 		}
 	}
@@ -472,9 +485,7 @@ try_start(struct scan *s)
 		if ((i = pick(s)) == NO_GROUP)
 			break; /* the rest wait for their gateway */
 		if (!start_one(s, sl, i)) {
-			s->error = -1;
-			s->next = s->n; /* out of memory: stop starting */
-			s->queued = 0;
+			stop_starting(s); /* out of memory */
 			break;
 		}
 		if (rate > 0)
