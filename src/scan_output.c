@@ -304,7 +304,7 @@ gateways_summary(const struct scan_out *o, FILE *f)
 			fprintf(
 			    f,
 			    "  %-10s   failed in %s for %s (%s); %zu host%s "
-			    "not reached through it: no further sign-in\n",
+			    "not reached through it: not tried again\n",
 			    "", g->failed_phase, host,
 			    g->failed_id[0] ? g->failed_id : "see its line",
 			    g->not_reached, g->not_reached == 1 ? "" : "s");

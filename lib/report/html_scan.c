@@ -606,7 +606,7 @@ by_gateway(struct hw *w, const struct host *hosts, size_t n)
 			                          "failed_phase"));
 			rdd__h_raw(w, " for ");
 			host_link(w, hosts, g->failed_for);
-			rdd__h_raw(w, ": no further sign-in");
+			rdd__h_raw(w, ": not tried again");
 		} else {
 			rdd__h_raw(w, "<span class=\"muted\">-</span>");
 		}
