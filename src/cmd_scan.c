@@ -532,7 +532,9 @@ add_rdp_file(struct rdd_targets *l, struct scan_args *a, const char *path)
 	}
 	rt = &a->rdp[a->n_rdp];
 	memset(rt, 0, sizeof(*rt));
-	src = rdd_scan_gateway_pick(NULL, 0, f, rt->gw, sizeof(rt->gw),
+	/* With --gateway the file's gateway is not used (nor judged). */
+	src = rdd_scan_gateway_pick(a->gw_host[0] != '\0' ? a->gw_host : NULL,
+	                            a->gw_port, f, rt->gw, sizeof(rt->gw),
 	                            &rt->gw_port, err, sizeof(err));
 	if (src < 0) {
 		fprintf(stderr, "rdpdoctor: %s: %s\n", path, err);
