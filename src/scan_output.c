@@ -53,7 +53,8 @@ static void
 count_gateway(struct scan_out *o, const json_t *doc, const json_t *gw)
 {
 	const char *host = json_string_value(json_object_get(gw, "host"));
-	const json_t *v = json_object_get(doc, "verdict"), *ph, *f;
+	const json_t *v = json_object_get(doc, "verdict"), *ph, *f, *tgt;
+	const char *th;
 	const char *fp = json_string_value(json_object_get(v, "failed_phase"));
 	struct scan_gateway *g = NULL;
 	char name[300];
@@ -105,22 +106,21 @@ count_gateway(struct scan_out *o, const json_t *doc, const json_t *gw)
 	     strcmp(fp, "gateway-http") != 0 &&
 	     strcmp(fp, "gateway-tunnel") != 0))
 		return;
+	tgt = json_object_get(doc, "target");
+	th = json_string_value(json_object_get(tgt, "host"));
 	snprintf(g->failed_host, sizeof(g->failed_host), "%s:%lld",
-	         json_string_value(
-	             json_object_get(json_object_get(doc, "target"), "host"))
-	             ?: "?",
-	         (long long)json_integer_value(
-	             json_object_get(json_object_get(doc, "target"), "port")));
+	         th != NULL ? th : "?",
+	         (long long)json_integer_value(json_object_get(tgt, "port")));
 	snprintf(g->failed_phase, sizeof(g->failed_phase), "%s", fp);
 	json_array_foreach(json_object_get(doc, "findings"), i, f)
 	{
 		const char *fph =
 		    json_string_value(json_object_get(f, "phase"));
 
-		if (fph != NULL && strcmp(fph, fp) == 0) {
-			snprintf(g->failed_id, sizeof(g->failed_id), "%s",
-			         json_string_value(json_object_get(f, "id"))
-			             ?: "?");
+		const char *id = json_string_value(json_object_get(f, "id"));
+
+		if (fph != NULL && id != NULL && strcmp(fph, fp) == 0) {
+			snprintf(g->failed_id, sizeof(g->failed_id), "%s", id);
 			break;
 		}
 	}
