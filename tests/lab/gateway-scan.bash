@@ -31,11 +31,19 @@
 #                                file; with --gateway both go through the
 #                                option's gateway (the option wins)
 #
+# LAB_GATEWAY_PORT (tests/lab/lab) runs the suite on a gateway of its own
+# on that port of .34 (its own log), beside the shared one on 443.
+#
 # Uses from the caller: TOOL, work, passed, failed, LAB_DIR, lab(), and
-# gateway-check.bash's gwc_start, gwc_stop, GWC_GW.
+# gateway-check.bash's gwc_start, gwc_stop.
 # shellcheck disable=SC2154 # set by the caller
 
 gws_ran=0
+GWS_PORT=${LAB_GATEWAY_PORT:-443}
+GWS_HOST=gateway.rdpsrv.lab
+GWS_GW=$GWS_HOST:$GWS_PORT
+GWS_LOG=$LAB_DIR/log/gateway.log
+[ "$GWS_PORT" = 443 ] || GWS_LOG=$LAB_DIR/log/gateway-$GWS_PORT.log
 
 gws_ok() {
 	echo "ok   $1${2:+ ($2)}"
@@ -56,7 +64,7 @@ gws_fail() {
 gws_scan() {
 	local name=$1 pw=$2 t0 n0
 	shift 2
-	n0=$(wc -l <"$LAB_DIR/log/gateway.log" 2>/dev/null || echo 0)
+	n0=$(wc -l <"$GWS_LOG" 2>/dev/null || echo 0)
 	t0=${EPOCHREALTIME/./}
 	ip netns exec rdpcli "$TOOL" scan --timeout 2 --samples 0 --no-udp \
 	    --ca-file "$LAB_DIR/certs/ca/ca.crt" \
@@ -64,7 +72,7 @@ gws_scan() {
 	    -o "$work/$name.ndjson" "$@" >"$work/$name.sum" 2>"$work/$name.err"
 	echo $? >"$work/$name.rc"
 	echo $(((${EPOCHREALTIME/./} - t0) / 1000)) >"$work/$name.ms"
-	tail -n +$((n0 + 1)) "$LAB_DIR/log/gateway.log" >"$work/$name.gwlog"
+	tail -n +$((n0 + 1)) "$GWS_LOG" >"$work/$name.gwlog"
 }
 
 # gws_line NAME HOST FILTER: the line of HOST passes the jq FILTER.
@@ -77,7 +85,7 @@ gws_line() {
 gws_fleet() {
 	local name=gateway-scan-fleet why=() h gw_ok tls_ok refused_ok
 	gwc_start none || { gws_fail $name "the lab gateway did not start"; return; }
-	gws_scan $name "$LAB_DIR/gateway/gwuser.pw" --gateway "$GWC_GW" \
+	gws_scan $name "$LAB_DIR/gateway/gwuser.pw" --gateway "$GWS_GW" \
 	    --gateway-concurrency 2 --html "$work/$name.html" \
 	    tls.rdpsrv.lab shadow.rdpsrv.lab refused.rdpsrv.lab \
 	    10.201.0.12 10.201.0.15 10.201.0.17
@@ -85,7 +93,7 @@ gws_fleet() {
 	    why+=("exit $(cat "$work/$name.rc"), want 2")
 	[ "$(jq -s length "$work/$name.ndjson" 2>/dev/null)" = 6 ] ||
 	    why+=("$(jq -s length "$work/$name.ndjson" 2>/dev/null) lines")
-	gw_ok='.gateway.host == "'"$GWC_GW"'" and .gateway.port == 443
+	gw_ok='.gateway.host == "'"$GWS_HOST"'" and .gateway.port == '"$GWS_PORT"'
 	    and .gateway.not_reached == null'
 	tls_ok="$gw_ok"' and .verdict.status == "warning"
 	    and ([.phases[] | select(.phase | startswith("gateway-")) | .status]
@@ -112,7 +120,7 @@ gws_fleet() {
 	done
 	grep -q "at most 2 at once)" "$work/$name.sum" ||
 	    why+=("not at most 2 at once: $(head -1 "$work/$name.sum")")
-	grep -q "^  gateway    $GWC_GW:443: 6 hosts, at most 2 at once through it" \
+	grep -q "^  gateway    $GWS_GW: 6 hosts, at most 2 at once through it" \
 	    "$work/$name.sum" || why+=("no gateway block in the summary")
 	grep -q "gateway-channel  ok 4 .*, failed 2" "$work/$name.sum" ||
 	    why+=("gateway-channel counts: $(grep gateway-channel "$work/$name.sum")")
@@ -143,7 +151,7 @@ gws_failed() {
 	local name=$1 fault=$2 pw=$3 id=$4 phase=$5 signins=$6 requests=$7
 	local why=() first n
 	gwc_start "$fault" || { gws_fail "$name" "the lab gateway did not start"; return; }
-	gws_scan "$name" "$pw" --gateway "$GWC_GW" --db "$work/$name.db" \
+	gws_scan "$name" "$pw" --gateway "$GWS_GW" --db "$work/$name.db" \
 	    tls.rdpsrv.lab shadow.rdpsrv.lab refused.rdpsrv.lab 10.201.0.12 \
 	    10.201.0.15
 	[ "$(cat "$work/$name.rc")" = 3 ] ||
@@ -167,7 +175,7 @@ gws_failed() {
 	# The history's rows (docs/history.md): the gateway of each, the
 	# four not reached with its name, status unknown.
 	n=$(sqlite3 "$work/$name.db" "SELECT count(*) FROM latest_results
-	    WHERE json_extract(document, '\$.gateway.host') = '$GWC_GW'
+	    WHERE json_extract(document, '\$.gateway.host') = '$GWS_HOST'
 	    AND ((status = 'unknown' AND failed_phase IS NULL AND
 	          json_extract(document, '\$.gateway.not_reached.by')
 	          = '$first:3389')
@@ -186,12 +194,12 @@ gws_rdp_files() {
 	local name=gateway-scan-rdp-files why=() d=$work/gateway-scan-rdp
 	mkdir -p "$d"
 	printf 'full address:s:tls.rdpsrv.lab\r\ngatewayhostname:s:%s\r\ngatewayusagemethod:i:1\r\n' \
-	    "$GWC_GW" | iconv -f UTF-8 -t UTF-16LE | { printf '\xff\xfe'; cat; } >"$d/always.rdp"
+	    "$GWS_GW" | iconv -f UTF-8 -t UTF-16LE | { printf '\xff\xfe'; cat; } >"$d/always.rdp"
 	printf 'full address:s:shadow.rdpsrv.lab:3389\ngatewayhostname:s:%s\ngatewayusagemethod:i:0\n' \
-	    "$GWC_GW" >"$d/never.rdp"
+	    "$GWS_GW" >"$d/never.rdp"
 	gwc_start none || { gws_fail $name "the lab gateway did not start"; return; }
 	gws_scan $name "$LAB_DIR/gateway/gwuser.pw" "$d/always.rdp" "$d/never.rdp"
-	gws_line $name tls.rdpsrv.lab '.gateway.host == "'"$GWC_GW"'"
+	gws_line $name tls.rdpsrv.lab '.gateway.host == "'"$GWS_HOST"'"
 	    and .target_given == "'"$d/always.rdp"'"
 	    and (.phases[] | select(.phase == "gateway-channel") | .status) == "ok"' ||
 	    why+=("always.rdp: $(jq -c -s '.[] | select(.target.host == "tls.rdpsrv.lab") | [.target_given, .gateway.host]' "$work/$name.ndjson" 2>/dev/null)")
@@ -200,7 +208,7 @@ gws_rdp_files() {
 	    and (.phases[] | select(.phase == "tls") | .status) == "ok"' ||
 	    why+=("never.rdp: $(jq -c -s '.[] | select(.target.host == "shadow.rdpsrv.lab") | [.target_given, .gateway]' "$work/$name.ndjson" 2>/dev/null)")
 	# The option wins over both files: the gateway by its address.
-	gws_scan $name-option "$LAB_DIR/gateway/gwuser.pw" --gateway 10.201.0.34 \
+	gws_scan $name-option "$LAB_DIR/gateway/gwuser.pw" --gateway "10.201.0.34:$GWS_PORT" \
 	    "$d/always.rdp" "$d/never.rdp"
 	[ "$(jq -s '[.[] | select(.gateway.host == "10.201.0.34"
 	    and (.phases[] | select(.phase == "gateway-tunnel") | .status) == "ok")]
