@@ -8,11 +8,15 @@
  * would not reveal are checked with abort(): the kept problems never
  * exceed the cap or the count, every line number is within the lines
  * read, every kept string is terminated within its field, and the secret
- * settings keep no value.
+ * settings keep no value. Each parsed file is also given to the gateway
+ * choice of `scan` (lib/scan/gateway_pick.c): a gateway it picks fits its
+ * buffer, is not empty and has a port, and the file's choice only ever
+ * comes with gatewayusagemethod:i:1.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "scan/gateway_pick.h"
 #include "wire/rdpfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,6 +28,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 static struct rdd_rdpfile f;
+
+static void
+check_gateway(void)
+{
+	char host[64], err[128];
+	uint16_t port = 0;
+	int src;
+
+	memset(host, 'X', sizeof(host));
+	src = rdd_scan_gateway_pick(NULL, 0, &f, host, sizeof(host), &port, err,
+	                            sizeof(err));
+	CHECK(src == -1 || src == RDD_SCAN_GW_NONE || src == RDD_SCAN_GW_FILE);
+	if (src == RDD_SCAN_GW_FILE) {
+		CHECK(f.v[RDD_RDPK_GATEWAYUSAGEMETHOD].i == 1);
+		CHECK(memchr(host, '\0', sizeof(host)) != NULL);
+		CHECK(host[0] != '\0' && port != 0);
+	}
+	if (src == -1)
+		CHECK(memchr(err, '\0', sizeof(err)) != NULL);
+}
 
 static void
 check_file(const uint8_t *p, size_t n)
@@ -48,6 +72,7 @@ check_file(const uint8_t *p, size_t n)
 	}
 	CHECK(f.v[RDD_RDPK_GATEWAYACCESSTOKEN].s[0] == '\0');
 	CHECK(f.v[RDD_RDPK_PASSWORD51].s[0] == '\0');
+	check_gateway();
 }
 
 int

@@ -215,47 +215,6 @@ enum { OPT_HTML = 700, OPT_NAGIOS };
 enum { OPT_REALM = 800, OPT_KDC };
 enum { OPT_GATEWAY = 820, OPT_GATEWAY_USER, OPT_GATEWAY_PASSWORD_FILE };
 
-/* A saved connection file: the operand ends in ".rdp" (any case). */
-static bool
-is_rdp_file(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n > 4 && strcasecmp(s + n - 4, ".rdp") == 0;
-}
-
-/* Read PATH (at most RDD_RDPFILE_MAX_BYTES + 1 bytes, so that a longer
- * file is seen as one) and parse it into F. Returns 0, or -1 with errno. */
-static int
-read_rdp_file(const char *path, struct rdd_rdpfile *f)
-{
-	FILE *in = fopen(path, "rb");
-	uint8_t *buf;
-	size_t n;
-	int saved;
-
-	if (in == NULL)
-		return -1;
-	buf = malloc(RDD_RDPFILE_MAX_BYTES + 1);
-	if (buf == NULL) {
-		fclose(in);
-		errno = ENOMEM;
-		return -1;
-	}
-	n = fread(buf, 1, RDD_RDPFILE_MAX_BYTES + 1, in);
-	if (ferror(in)) {
-		saved = errno;
-		free(buf);
-		fclose(in);
-		errno = saved != 0 ? saved : EIO;
-		return -1;
-	}
-	fclose(in);
-	(void)rdd_rdpfile_parse(buf, n, f);
-	free(buf);
-	return 0;
-}
-
 /* The HTML page of a check document (rdd_report_write_file's writer). */
 static int
 write_html(FILE *out, void *doc)

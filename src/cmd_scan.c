@@ -8,6 +8,12 @@
  * rdd_scan_run (lib/net/scan_run.c) with the same probes and diagnosis as
  * `check`. Resolved addresses of names are checked against the excludes
  * too, before anything is sent to them.
+ *
+ * Through an RD Gateway: --gateway for every target, else a .rdp operand's
+ * own gateway (lib/scan/gateway_pick.h has the order); the gateway's
+ * credentials are read once, before the scan (never from argv); the
+ * scheduler tries each gateway with one check first and stops using one
+ * whose own phases fail (scan.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,16 +25,21 @@
 #include <jansson.h>
 
 #include "commands.h"
+#include "credentials.h"
 #include "rdpdoctor/netpath.h"
 #include "rdpdoctor/scan.h"
+#include "report/rdpfile_report.h"
+#include "scan/gateway_pick.h"
 #include "scan/shard.h"
 #include "scan/targets.h"
+#include "wire/rdpfile.h"
 #include "scan_hooks.h"
 #include "scan_html.h"
 #include "scan_merge.h"
 #include "scan_output.h"
 
 #define MAX_CONCURRENCY 4096
+#define MAX_RDP_FILES 4096
 
 enum {
 	OPT_TARGETS = 700,
@@ -50,7 +61,11 @@ enum {
 	OPT_POLICY,
 	OPT_DRIFT,
 	OPT_MERGE,
-	OPT_HTML
+	OPT_HTML,
+	OPT_GATEWAY,
+	OPT_GATEWAY_USER,
+	OPT_GATEWAY_PASSWORD_FILE,
+	OPT_GATEWAY_CONCURRENCY
 };
 
 static void
@@ -65,7 +80,9 @@ scan_usage(FILE *f)
 	    "A TARGET is a host name, an address, HOST:PORT, [IPV6]:PORT, a\n"
 	    "CIDR (10.0.0.0/24, at most 65536 addresses) or a range\n"
 	    "(10.0.0.1-10.0.0.50, 10.0.0.1-50); \"-\" reads targets from\n"
-	    "standard input.\n"
+	    "standard input; FILE.rdp is a saved connection file: its full\n"
+	    "address, and its RD Gateway when it always uses one\n"
+	    "(gatewayusagemethod:i:1).\n"
 	    "\n"
 	    "options:\n"
 	    "  -iL, --targets FILE  read targets from FILE (blanks between\n"
@@ -99,6 +116,22 @@ scan_usage(FILE *f)
 	    "      --no-udp         no RDP-UDP probe\n"
 	    "      --ca-file FILE   verify certificates against FILE's CAs\n"
 	    "      --cookie NAME    send \"Cookie: mstshash=NAME\"\n"
+	    "      --gateway GW[:PORT]  check every target through this RD\n"
+	    "                       Gateway (port 443 by default; wins over\n"
+	    "                       the gateway of a .rdp target). Each\n"
+	    "                       gateway is tried by one check first; once\n"
+	    "                       its own phases fail (down, certificate,\n"
+	    "                       sign-in refused, connection policy) the\n"
+	    "                       targets left are not reached through it:\n"
+	    "                       no further sign-in\n"
+	    "      --gateway-user [DOMAIN\\]NAME  sign in to the gateway(s)\n"
+	    "                       as NAME; the password comes from\n"
+	    "                       --gateway-password-file, else\n"
+	    "                       RDPDOCTOR_GATEWAY_PASSWORD, else the\n"
+	    "                       terminal, read once\n"
+	    "      --gateway-password-file FILE  the gateway's password\n"
+	    "      --gateway-concurrency N  checks in flight through one\n"
+	    "                       gateway at most (default 8)\n"
 	    "      --policy FILE    judge every host against the rules of "
 	    "FILE\n"
 	    "                       (docs/policy.md), or against the built-in\n"
@@ -149,6 +182,11 @@ const struct option scan_longopts[] = {
     {"db", required_argument, NULL, OPT_DB},
     {"diff", no_argument, NULL, OPT_DIFF},
     {"html", required_argument, NULL, OPT_HTML},
+    {"gateway", required_argument, NULL, OPT_GATEWAY},
+    {"gateway-user", required_argument, NULL, OPT_GATEWAY_USER},
+    {"gateway-password-file", required_argument, NULL,
+     OPT_GATEWAY_PASSWORD_FILE},
+    {"gateway-concurrency", required_argument, NULL, OPT_GATEWAY_CONCURRENCY},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -168,6 +206,7 @@ const struct cmd_optarg scan_optargs[] = {
     {"db", NULL, true},
     {"policy", NULL, true},
     {"html", NULL, true},
+    {"gateway-password-file", NULL, true},
     {NULL, NULL, false},
 };
 
@@ -188,6 +227,24 @@ struct scan_args {
 	bool quick, quiet, diff, drift, merge;
 	long concurrency;
 	double rate;
+	/* --gateway, its credentials. */
+	char gw_host[256];
+	uint16_t gw_port;
+	const char *gw_user;
+	const char *gw_password_file;
+	long gw_concurrency;
+	/* The .rdp operands: each file's target and gateway. */
+	struct rdp_target *rdp;
+	size_t n_rdp;
+};
+
+/* A .rdp operand: the target it names ("host:port" as the list writes
+ * it), the file, and the gateway it always uses ("" none). */
+struct rdp_target {
+	char key[RDD_TARGET_HOSTPORT_MAX];
+	const char *path;
+	char gw[RDD_RDPFILE_VALUE_MAX];
+	uint16_t gw_port;
 };
 
 static void
@@ -219,7 +276,8 @@ read_list(const char *path, struct rdd_targets *l, struct rdd_excludes *ex,
 	return rc;
 }
 
-/* Every host "HOST PORT" of an earlier scan's NDJSON, to skip. */
+/* Every host "HOST PORT" of an earlier scan's NDJSON, to skip (not those
+ * not reached through their gateway: they were not checked). */
 static int
 read_resume(const char *path, char ***done, size_t *n)
 {
@@ -236,6 +294,11 @@ read_resume(const char *path, char ***done, size_t *n)
 		doc = json_loads(line, 0, NULL);
 		host = json_object_get(json_object_get(doc, "target"), "host");
 		port = json_object_get(json_object_get(doc, "target"), "port");
+		/* Not reached through a failed gateway: not checked, so
+		 * checked this time. */
+		if (json_is_object(json_object_get(
+		        json_object_get(doc, "gateway"), "not_reached")))
+			host = NULL;
 		if (json_is_string(host) && json_is_integer(port)) {
 			if (*n == room) {
 				char **nd;
@@ -385,6 +448,33 @@ parse_args(int argc, char **argv, struct scan_args *a,
 		case OPT_HTML:
 			a->html = optarg;
 			break;
+		case OPT_GATEWAY:
+			port = -1;
+			if (parse_target(optarg, a->gw_host, sizeof(a->gw_host),
+			                 &port) != 0) {
+				fprintf(stderr,
+				        "rdpdoctor: bad gateway '%s' (GW or "
+				        "GW:PORT)\n",
+				        optarg);
+				return -1;
+			}
+			a->gw_port = port > 0 ? (uint16_t)port : 443;
+			co->gateway = a->gw_host;
+			co->gateway_port = a->gw_port;
+			break;
+		case OPT_GATEWAY_USER:
+			a->gw_user = optarg;
+			break;
+		case OPT_GATEWAY_PASSWORD_FILE:
+			a->gw_password_file = optarg;
+			break;
+		case OPT_GATEWAY_CONCURRENCY:
+			a->gw_concurrency = strtol(optarg, &end, 10);
+			if (end == optarg || *end != '\0' ||
+			    a->gw_concurrency < 1 ||
+			    a->gw_concurrency > MAX_CONCURRENCY)
+				return -1;
+			break;
 		case 'q':
 			a->quiet = true;
 			break;
@@ -396,6 +486,94 @@ parse_args(int argc, char **argv, struct scan_args *a,
 		}
 	}
 	return 0;
+}
+
+/* A .rdp operand: its target (full address, its port or server port,
+ * else 3389: the file's, not --port's) added to L, its gateway kept in
+ * A->rdp. Returns as rdd_targets_add (RDD_TARGETS_EBAD after saying
+ * why). */
+static long
+add_rdp_file(struct rdd_targets *l, struct scan_args *a, const char *path)
+{
+	struct rdd_rdpfile *f = malloc(sizeof(*f));
+	struct rdd_rdpfile_use use = {0};
+	struct rdp_target *rt;
+	char spec[RDD_TARGET_SPEC_MAX + 8], err[RDD_STR];
+	size_t before = rdd_targets_count(l);
+	long r = RDD_TARGETS_EBAD;
+	int src;
+
+	if (f == NULL)
+		return RDD_TARGETS_ENOMEM;
+	if (a->n_rdp == MAX_RDP_FILES) {
+		fprintf(stderr, "rdpdoctor: %s: more than %d .rdp files\n",
+		        path, MAX_RDP_FILES);
+		goto out;
+	}
+	if (read_rdp_file(path, f) != 0) {
+		fprintf(stderr, "rdpdoctor: cannot read %s: %s\n", path,
+		        strerror(errno));
+		goto out;
+	}
+	use.path = path;
+	if (rdd_rdpfile_target(f, -1, &use, err, sizeof(err)) != 0) {
+		fprintf(stderr, "rdpdoctor: %s: %s\n", path, err);
+		goto out;
+	}
+	snprintf(spec, sizeof(spec),
+	         strchr(use.host, ':') != NULL ? "[%s]:%u" : "%s:%u", use.host,
+	         (unsigned)use.port);
+	if (a->rdp == NULL) {
+		a->rdp = calloc(MAX_RDP_FILES, sizeof(*a->rdp));
+		if (a->rdp == NULL) {
+			r = RDD_TARGETS_ENOMEM;
+			goto out;
+		}
+	}
+	rt = &a->rdp[a->n_rdp];
+	memset(rt, 0, sizeof(*rt));
+	/* With --gateway the file's gateway is not used (nor judged). */
+	src = rdd_scan_gateway_pick(a->gw_host[0] != '\0' ? a->gw_host : NULL,
+	                            a->gw_port, f, rt->gw, sizeof(rt->gw),
+	                            &rt->gw_port, err, sizeof(err));
+	if (src < 0) {
+		fprintf(stderr, "rdpdoctor: %s: %s\n", path, err);
+		goto out;
+	}
+	r = rdd_targets_add(l, spec, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "rdpdoctor: %s: %s\n", path, err);
+		goto out;
+	}
+	if (r == 0)
+		goto out; /* given before: checked as first given */
+	rt->path = path;
+	rdd_target_hostport(l, rdd_targets_at(l, before), rt->key,
+	                    sizeof(rt->key));
+	a->n_rdp++;
+out:
+	free(f);
+	return r;
+}
+
+static int
+cmp_rdp(const void *x, const void *y)
+{
+	return strcmp(((const struct rdp_target *)x)->key,
+	              ((const struct rdp_target *)y)->key);
+}
+
+/* The .rdp operand target T came from, or NULL. */
+static const struct rdp_target *
+rdp_of(const struct scan_args *a, const struct rdd_targets *l,
+       const struct rdd_target *t)
+{
+	struct rdp_target key;
+
+	if (a->n_rdp == 0)
+		return NULL;
+	rdd_target_hostport(l, t, key.key, sizeof(key.key));
+	return bsearch(&key, a->rdp, a->n_rdp, sizeof(*a->rdp), cmp_rdp);
 }
 
 /* The list to scan: targets, minus excludes, this shard, minus what a
@@ -427,6 +605,15 @@ build_list(int argc, char **argv, struct scan_args *a, uint16_t port,
 				goto fail;
 			continue;
 		}
+		if (is_rdp_file(argv[i])) {
+			specs++;
+			r = add_rdp_file(l, a, argv[i]);
+			if (r < 0 && r != RDD_TARGETS_EBAD)
+				goto fail;
+			if (r < 0)
+				bad++;
+			continue;
+		}
 		specs++;
 		r = rdd_targets_add(l, argv[i], err, sizeof(err));
 		if (r == RDD_TARGETS_EBAD) {
@@ -451,6 +638,8 @@ build_list(int argc, char **argv, struct scan_args *a, uint16_t port,
 		                "scan\n");
 		goto fail;
 	}
+	if (a->n_rdp > 0)
+		qsort(a->rdp, a->n_rdp, sizeof(*a->rdp), cmp_rdp);
 	if (rdd_targets_exclude(l, ex) < 0)
 		goto fail;
 	if (a->shard != NULL) {
@@ -511,6 +700,39 @@ open_outputs(const struct scan_args *a, int argc, char **argv,
 	return scan_hooks_db_open(hooks, a->db, args);
 }
 
+/* --gateway-user: the gateway's password, once, before the scan (a file,
+ * RDPDOCTOR_GATEWAY_PASSWORD or the terminal; never argv). 0, or -1
+ * after saying why. */
+static int
+read_gateway_password(const struct scan_args *a, struct rdd_scan_options *so,
+                      struct rdd_credentials *c, char **password)
+{
+	char prompt[2 * RDD_STR], err[RDD_STR];
+	enum cred_source src;
+
+	if (a->gw_user == NULL)
+		return 0;
+	if (cred_parse_user(a->gw_user, c, err, sizeof(err)) != 0) {
+		fprintf(stderr, "rdpdoctor: bad --gateway-user: %s\n", err);
+		return -1;
+	}
+	snprintf(prompt, sizeof(prompt),
+	         "Password for %s on the gateway%s%s: ", a->gw_user,
+	         so->check.gateway != NULL ? " " : "s",
+	         so->check.gateway != NULL ? so->check.gateway : "");
+	*password = cred_read_password_from(
+	    a->gw_password_file, RDD_GATEWAY_PASSWORD_ENV,
+	    "--gateway-password-file", "/dev/tty", prompt, &src, err,
+	    sizeof(err));
+	if (*password == NULL) {
+		fprintf(stderr, "rdpdoctor: %s\n", err);
+		return -1;
+	}
+	c->password = *password;
+	so->check.gateway_credentials = c;
+	return 0;
+}
+
 /* The checks themselves; ST gets the figures. */
 static int
 run_scan(int argc, char **argv, struct scan_args *a,
@@ -521,10 +743,12 @@ run_scan(int argc, char **argv, struct scan_args *a,
 	struct rdd_scan_target *t = NULL;
 	const char **given = NULL;
 	char(*hosts)[RDD_TARGET_HOST_MAX] = NULL;
-	char terr[RDD_STR];
-	size_t i, n;
+	char terr[RDD_STR], *gw_password = NULL;
+	struct rdd_credentials gw_creds;
+	size_t i, n, n_gw = 0;
 	int rc = -1;
 
+	memset(&gw_creds, 0, sizeof(gw_creds));
 	l = build_list(argc, argv, a, so->check.port, ex);
 	if (l == NULL)
 		return -1;
@@ -537,10 +761,34 @@ run_scan(int argc, char **argv, struct scan_args *a,
 	for (i = 0; i < n; i++) {
 		const struct rdd_target *tg = rdd_targets_at(l, i);
 
+		const struct rdp_target *rt = rdp_of(a, l, tg);
+
 		t[i].host = rdd_target_host(l, tg, hosts[i], sizeof(hosts[i]));
 		t[i].port = tg->port;
 		given[i] = rdd_target_given(l, tg);
+		if (rt != NULL) {
+			given[i] = rt->path;
+			/* --gateway wins over the file's (the template). */
+			if (so->check.gateway == NULL && rt->gw[0] != '\0') {
+				t[i].gateway = rt->gw;
+				t[i].gateway_port = rt->gw_port;
+				n_gw++;
+			}
+		} else if (so->check.gateway != NULL) {
+			n_gw++;
+		}
 	}
+	if (so->check.gateway != NULL)
+		n_gw = n;
+	if (a->gw_user != NULL && n_gw == 0) {
+		fprintf(stderr, "rdpdoctor: --gateway-user: no target goes "
+		                "through an RD Gateway (give --gateway, or "
+		                ".rdp files that use one)\n");
+		goto out;
+	}
+	if (n_gw > 0 &&
+	    read_gateway_password(a, so, &gw_creds, &gw_password) != 0)
+		goto out;
 	so->check.quick = a->quick;
 	if (a->quick) {
 		so->check.no_udp = true;
@@ -560,6 +808,14 @@ run_scan(int argc, char **argv, struct scan_args *a,
 	                      ? (size_t)a->concurrency
 	                      : rdd_scan_default_concurrency(1024);
 	so->rate = a->rate;
+	so->gateway_concurrency = (size_t)a->gw_concurrency;
+	if (n_gw > 0) {
+		size_t cap = a->gw_concurrency > 0
+		                 ? (size_t)a->gw_concurrency
+		                 : RDD_SCAN_GATEWAY_CONCURRENCY;
+
+		o->gateway_cap = cap < so->concurrency ? cap : so->concurrency;
+	}
 	so->result = scan_out_result;
 	so->progress = o->progress ? scan_out_progress : NULL;
 	so->ctx = o;
@@ -568,6 +824,8 @@ run_scan(int argc, char **argv, struct scan_args *a,
 		fprintf(stderr, "rdpdoctor: internal error during the scan\n");
 	o->given = NULL;
 out:
+	cred_free_password(gw_password);
+	so->check.gateway_credentials = NULL;
 	rdd_trust_store_free(so->check.trust_store);
 	so->check.trust_store = NULL;
 	rdd_targets_free(l);
@@ -668,6 +926,16 @@ cmd_scan(int argc, char **argv)
 		                "goes to standard output)\n");
 		goto out;
 	}
+	if (a.gw_password_file != NULL && a.gw_user == NULL) {
+		fprintf(stderr, "rdpdoctor: --gateway-password-file needs "
+		                "--gateway-user\n");
+		goto out;
+	}
+	if (a.merge && (a.gw_user != NULL || so.check.gateway != NULL)) {
+		fprintf(stderr, "rdpdoctor: --merge sends nothing: no "
+		                "--gateway\n");
+		goto out;
+	}
 	if (a.merge && optind == argc) {
 		fprintf(stderr, "rdpdoctor: --merge needs NDJSON files\n");
 		goto out;
@@ -697,5 +965,6 @@ out:
 	if (o != NULL)
 		scan_out_free_kept(o);
 	free(o);
+	free(a.rdp);
 	return rc;
 }

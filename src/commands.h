@@ -72,4 +72,11 @@ int parse_target(const char *arg, char *host, size_t cap, int *port);
 /* Parse a port number 1..65535; -1 if invalid. */
 int parse_port(const char *s);
 
+struct rdd_rdpfile;
+/* A saved connection file: the operand ends in ".rdp" (any case). */
+bool is_rdp_file(const char *s);
+/* Read PATH (at most RDD_RDPFILE_MAX_BYTES + 1 bytes, so that a longer
+ * file is seen as one) and parse it into F. Returns 0, or -1 with errno. */
+int read_rdp_file(const char *path, struct rdd_rdpfile *f);
+
 #endif

@@ -15,6 +15,22 @@
 
 #define SCAN_SLOWEST 5
 #define SCAN_UNRESOLVED 5
+#define SCAN_GATEWAYS 16
+
+/* The hosts checked through one RD Gateway, for the summary. */
+struct scan_gateway {
+	char name[300]; /* "host:port" */
+	size_t hosts;
+	size_t not_reached;
+	/* gateway-tls, -http, -tunnel, -channel: how many ok, failed
+	 * (or timed out), and the time of the ok ones. */
+	size_t ok[4], failed[4];
+	double ms_sum[4], ms_max[4];
+	/* The first host whose check showed the gateway's own failure. */
+	char failed_host[262];
+	char failed_phase[32];
+	char failed_id[64];
+};
 
 struct scan_out {
 	FILE *out;                /* NDJSON */
@@ -43,6 +59,10 @@ struct scan_out {
 		char host[262];
 	} slowest[SCAN_SLOWEST];
 	size_t n_slowest;
+	struct scan_gateway gateways[SCAN_GATEWAYS];
+	size_t n_gateways;
+	size_t more_gateways; /* hosts through gateways past the table */
+	size_t gateway_cap;   /* checks through one gateway at once (0: -) */
 	struct rdd_diagnosis diag; /* scratch, one host at a time */
 };
 

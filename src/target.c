@@ -1,11 +1,16 @@
 /*
- * target.c - parsing of HOST[:PORT] arguments and port numbers.
+ * target.c - parsing of HOST[:PORT] arguments and port numbers, and
+ * reading a saved connection file (.rdp).
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "commands.h"
+#include "wire/rdpfile.h"
 
 int
 parse_port(const char *s)
@@ -66,5 +71,43 @@ parse_target(const char *arg, char *host, size_t cap, int *port)
 		return -1;
 	if ((*port = parse_port(colon + 1)) < 0)
 		return -1;
+	return 0;
+}
+
+bool
+is_rdp_file(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 4 && strcasecmp(s + n - 4, ".rdp") == 0;
+}
+
+int
+read_rdp_file(const char *path, struct rdd_rdpfile *f)
+{
+	FILE *in = fopen(path, "rb");
+	uint8_t *buf;
+	size_t n;
+	int saved;
+
+	if (in == NULL)
+		return -1;
+	buf = malloc(RDD_RDPFILE_MAX_BYTES + 1);
+	if (buf == NULL) {
+		fclose(in);
+		errno = ENOMEM;
+		return -1;
+	}
+	n = fread(buf, 1, RDD_RDPFILE_MAX_BYTES + 1, in);
+	if (ferror(in)) {
+		saved = errno;
+		free(buf);
+		fclose(in);
+		errno = saved != 0 ? saved : EIO;
+		return -1;
+	}
+	fclose(in);
+	(void)rdd_rdpfile_parse(buf, n, f);
+	free(buf);
 	return 0;
 }

@@ -991,6 +991,14 @@ const char *rdd_gw_outcome_name(enum rdd_gw_outcome o);
 
 struct rdd_gateway_info {
 	bool present; /* check --gateway */
+	/* scan: this target was not checked: the gateway's own phases
+	 * (gateway-tls, -http, -tunnel) failed for an earlier target of
+	 * the same scan (NOT_REACHED_BY, "HOST:PORT", at that step with
+	 * that outcome), and the scan stopped using the gateway (scan.h). */
+	bool not_reached;
+	char not_reached_by[RDD_STR];
+	enum rdd_gw_step not_reached_step;
+	enum rdd_gw_outcome not_reached_outcome;
 	char host[RDD_STR];
 	uint16_t port;
 	char address[RDD_ADDR_STR];

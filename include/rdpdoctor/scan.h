@@ -17,11 +17,36 @@
 #include "rdpdoctor/check.h"
 
 /* One host to check: a name or a literal address, and a port (0: the
- * template's). */
+ * template's); through the RD Gateway GATEWAY (port GATEWAY_PORT, 0:
+ * 443) rather than the template's check.gateway, or NULL: the template's
+ * (NULL there too: direct). */
 struct rdd_scan_target {
 	const char *host;
 	uint16_t port;
+	const char *gateway;
+	uint16_t gateway_port;
 };
+
+/*
+ * Through an RD Gateway. Each distinct gateway (name without ASCII case,
+ * and port) is first tried by one check alone; the others through it
+ * wait for its end. When the gateway's own phases (gateway-tls, -http,
+ * -tunnel) fail in a check -- down, its certificate, a refused sign-in,
+ * the connection policy -- no further check goes through it: each
+ * target still waiting gets a result at once, without a connection,
+ * whose observation has gateway.not_reached set (and the failing
+ * target's name, step and outcome), so that a wrong password is tried
+ * once, not once a target (an account lockout policy counts them).
+ * Otherwise at most GATEWAY_CONCURRENCY checks go through one gateway at
+ * once (default RDD_SCAN_GATEWAY_CONCURRENCY); checks in flight when it
+ * fails end as they end.
+ */
+#define RDD_SCAN_GATEWAY_CONCURRENCY 8
+
+/* OBS went through an RD Gateway whose own phases failed (the channel,
+ * the target's answer through it and what follows are not the
+ * gateway's). */
+bool rdd_scan_gateway_failed(const struct rdd_observation *obs);
 
 /* What scan_run reports while it runs and at the end. */
 struct rdd_scan_stats {
@@ -30,6 +55,7 @@ struct rdd_scan_stats {
 	size_t done;
 	size_t in_flight;
 	size_t peak_in_flight;
+	size_t not_reached; /* of done: not checked, their gateway failed */
 	double elapsed_s;
 	bool interrupted; /* stopped early (SIGINT/SIGTERM) */
 };
@@ -47,6 +73,9 @@ struct rdd_scan_options {
 	struct rdd_check_options check;
 	size_t concurrency; /* checks in flight at most (>= 1) */
 	double rate;        /* new checks per second; 0: no limit */
+	/* Checks in flight through one RD Gateway at most (0: the
+	 * default, RDD_SCAN_GATEWAY_CONCURRENCY). */
+	size_t gateway_concurrency;
 	rdd_scan_result_cb result;
 	rdd_scan_progress_cb progress; /* may be NULL */
 	void *ctx;

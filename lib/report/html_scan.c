@@ -97,12 +97,35 @@ reached(const json_t *doc)
 	return false;
 }
 
+/* The check failed in its RD Gateway's own phases. */
+static bool
+gateway_failed(const json_t *doc)
+{
+	const char *fp = rdd__h_str(rdd__h_obj(doc, "verdict"), "failed_phase");
+
+	return rdd__h_obj(doc, "gateway") != NULL && fp != NULL &&
+	       (strcmp(fp, "gateway-tls") == 0 ||
+	        strcmp(fp, "gateway-http") == 0 ||
+	        strcmp(fp, "gateway-tunnel") == 0);
+}
+
+/* scan: not checked, its RD Gateway failed for another host. */
+static bool
+not_reached(const json_t *doc)
+{
+	return rdd__h_obj(rdd__h_obj(doc, "gateway"), "not_reached") != NULL;
+}
+
 static enum kind
 kind_of(const json_t *doc)
 {
 	const char *st = rdd__h_str(rdd__h_obj(doc, "verdict"), "status");
 
-	if (!reached(doc))
+	if (not_reached(doc))
+		return K_UNKNOWN;
+	/* Through an RD Gateway that failed itself: its verdict (the
+	 * target was not tried, not found unreachable). */
+	if (!reached(doc) && !gateway_failed(doc))
 		return K_UNREACHABLE;
 	if (st == NULL)
 		return K_UNKNOWN;
@@ -300,7 +323,8 @@ counts(struct hw *w, const struct host *hosts, size_t n)
 		              by[count_order[k]]);
 	rdd__h_raw(w, "</tr>\n</table>\n<p class=\"muted\">Unreachable: no TCP "
 	              "connection was made (counted there, not under its "
-	              "verdict).</p>\n");
+	              "verdict); a host whose RD Gateway failed itself keeps "
+	              "its verdict.</p>\n");
 }
 
 static void
@@ -438,6 +462,162 @@ any_policy(const struct host *hosts, size_t n)
 		if (rdd__h_obj(hosts[i].doc, "policy") != NULL)
 			return true;
 	return false;
+}
+
+/* ---- RD Gateways -------------------------------------------------------- */
+
+#define MAX_GATEWAYS 64
+
+static const char *const gw_phases[4] = {"gateway-tls", "gateway-http",
+                                         "gateway-tunnel", "gateway-channel"};
+
+struct gwrow {
+	char name[300]; /* "host:port" as the documents say */
+	size_t hosts, not_reached;
+	size_t ok[4], failed[4];
+	size_t failed_for; /* place of the host that showed its failure */
+	bool has_failed;
+};
+
+/* "HOST:PORT" of DOC's gateway into BUF; false without one. */
+static bool
+gateway_name(const json_t *doc, char *buf, size_t cap)
+{
+	json_t *g = rdd__h_obj(doc, "gateway");
+	const char *h = rdd__h_str(g, "host");
+	long long port = 0;
+
+	if (g == NULL || h == NULL)
+		return false;
+	rdd__h_int_at(g, "port", &port);
+	snprintf(buf, cap, "%s:%lld", h, port);
+	return true;
+}
+
+static bool
+any_gateway(const struct host *hosts, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rdd__h_obj(hosts[i].doc, "gateway") != NULL)
+			return true;
+	return false;
+}
+
+/* Each RD Gateway: its hosts, its four phases (ok, failed), the hosts not
+ * reached through it and the host that showed its own failure. */
+static void
+by_gateway(struct hw *w, const struct host *hosts, size_t n)
+{
+	struct gwrow *rows = calloc(MAX_GATEWAYS, sizeof(*rows));
+	size_t nr = 0, others = 0, i, k, r;
+	char name[300];
+	json_t *ph;
+
+	if (rows == NULL) {
+		w->err = -1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *fp = rdd__h_str(rdd__h_obj(hosts[i].doc, "verdict"),
+		                            "failed_phase");
+		struct gwrow *g = NULL;
+
+		if (!gateway_name(hosts[i].doc, name, sizeof(name)))
+			continue;
+		for (r = 0; r < nr; r++)
+			if (strcmp(rows[r].name, name) == 0)
+				g = &rows[r];
+		if (g == NULL && nr == MAX_GATEWAYS) {
+			others++;
+			continue;
+		}
+		if (g == NULL) {
+			g = &rows[nr++];
+			snprintf(g->name, sizeof(g->name), "%s", name);
+		}
+		g->hosts++;
+		if (not_reached(hosts[i].doc)) {
+			g->not_reached++;
+			continue;
+		}
+		json_array_foreach(rdd__h_arr(hosts[i].doc, "phases"), k, ph)
+		{
+			const char *pn = rdd__h_str(ph, "phase");
+			const char *st = rdd__h_str(ph, "status");
+
+			for (r = 0; r < 4 && pn != NULL && st != NULL; r++) {
+				if (strcmp(pn, gw_phases[r]) != 0)
+					continue;
+				if (strcmp(st, "ok") == 0)
+					g->ok[r]++;
+				else if (strcmp(st, "failed") == 0 ||
+				         strcmp(st, "timeout") == 0)
+					g->failed[r]++;
+			}
+		}
+		if (!g->has_failed && fp != NULL &&
+		    (strcmp(fp, "gateway-tls") == 0 ||
+		     strcmp(fp, "gateway-http") == 0 ||
+		     strcmp(fp, "gateway-tunnel") == 0)) {
+			g->has_failed = true;
+			g->failed_for = i;
+		}
+	}
+	rdd__h_raw(w, "<h3>By RD Gateway</h3>\n<table id=\"by-gateway\">\n"
+	              "<tr><th>gateway</th><th class=\"n\">hosts</th>");
+	for (r = 0; r < 4; r++)
+		rdd__h_printf(w, "<th>%s</th>", gw_phases[r]);
+	rdd__h_raw(w, "<th class=\"n\">not reached</th><th>its own failure"
+	              "</th></tr>\n");
+	for (i = 0; i < nr; i++) {
+		const struct gwrow *g = &rows[i];
+
+		rdd__h_raw(w, "<tr data-gateway=\"");
+		rdd__h_text(w, g->name);
+		rdd__h_printf(w,
+		              "\" data-hosts=\"%zu\" data-not-reached=\"%zu\">"
+		              "<td class=\"mono\">",
+		              g->hosts, g->not_reached);
+		rdd__h_text(w, g->name);
+		rdd__h_printf(w, "</td><td class=\"n\">%zu</td>", g->hosts);
+		for (r = 0; r < 4; r++) {
+			rdd__h_printf(
+			    w, "<td data-ok=\"%zu\" data-failed=\"%zu\">",
+			    g->ok[r], g->failed[r]);
+			if (g->ok[r] > 0)
+				rdd__h_printf(w, "ok %zu", g->ok[r]);
+			if (g->failed[r] > 0) {
+				rdd__h_raw(w, g->ok[r] > 0 ? " " : "");
+				rdd__h_printf(w,
+				              "<span class=\"critical\">"
+				              "failed %zu</span>",
+				              g->failed[r]);
+			}
+			rdd__h_raw(w, "</td>");
+		}
+		rdd__h_printf(w, "<td class=\"n\">%zu</td><td>",
+		              g->not_reached);
+		if (g->has_failed) {
+			const json_t *d = hosts[g->failed_for].doc;
+
+			rdd__h_text(w, rdd__h_str(rdd__h_obj(d, "verdict"),
+			                          "failed_phase"));
+			rdd__h_raw(w, " for ");
+			host_link(w, hosts, g->failed_for);
+			rdd__h_raw(w, ": not tried again");
+		} else {
+			rdd__h_raw(w, "<span class=\"muted\">-</span>");
+		}
+		rdd__h_raw(w, "</td></tr>\n");
+	}
+	others_row(w, others, 8);
+	rdd__h_raw(w, "</table>\n<p class=\"muted\">Each gateway is tried by "
+	              "one check first; once its own phases (gateway-tls, "
+	              "-http, -tunnel) fail, the hosts left are not reached "
+	              "through it (gateway-not-reached).</p>\n");
+	free(rows);
 }
 
 static void
@@ -714,18 +894,21 @@ struct col {
 };
 
 static void
-table_head(struct hw *w, bool policy)
+table_head(struct hw *w, bool policy, bool gateway)
 {
 	static const struct col cols[] = {
-	    {"host", false},      {"address", false}, {"verdict", true},
-	    {"failed in", false}, {"findings", true}, {"TLS", false},
-	    {"time", true},       {"policy", false},  {"given as", false},
+	    {"host", false},     {"address", false},   {"gateway", false},
+	    {"verdict", true},   {"failed in", false}, {"findings", true},
+	    {"TLS", false},      {"time", true},       {"policy", false},
+	    {"given as", false},
 	};
 	size_t i;
 
 	rdd__h_raw(w, "<table class=\"hosts\" id=\"hosts\">\n<thead><tr>");
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 		if (!policy && strcmp(cols[i].label, "policy") == 0)
+			continue;
+		if (!gateway && strcmp(cols[i].label, "gateway") == 0)
 			continue;
 		rdd__h_printf(w,
 		              "<th data-type=\"%s\"%s><button type=\"button\" "
@@ -755,7 +938,8 @@ str_cell(struct hw *w, const char *s)
 }
 
 static void
-host_row(struct hw *w, const struct host *hosts, size_t place, bool policy)
+host_row(struct hw *w, const struct host *hosts, size_t place, bool policy,
+         bool gateway)
 {
 	const json_t *doc = hosts[place].doc;
 	json_t *v = rdd__h_obj(doc, "verdict"),
@@ -776,6 +960,22 @@ host_row(struct hw *w, const struct host *hosts, size_t place, bool policy)
 	host_link(w, hosts, place);
 	rdd__h_raw(w, "</td>");
 	str_cell(w, rdd__h_str(t, "address"));
+	if (gateway) {
+		char gw[300];
+
+		if (!gateway_name(doc, gw, sizeof(gw))) {
+			str_cell(w, NULL);
+		} else {
+			rdd__h_raw(w, "<td data-v=\"");
+			rdd__h_text(w, gw);
+			rdd__h_raw(w, "\">");
+			rdd__h_text(w, gw);
+			if (not_reached(doc))
+				rdd__h_raw(w, " <span class=\"muted\">not "
+				              "reached</span>");
+			rdd__h_raw(w, "</td>");
+		}
+	}
 	rdd__h_printf(w, "<td class=\"n\" data-v=\"%d\">", (int)k);
 	/* The verdict as the document says it; unreachable said apart. */
 	rdd__h_badge(w, status, status != NULL ? status : "?");
@@ -863,7 +1063,7 @@ rdd_report_html_scan(FILE *out, const void *const *docs, size_t n,
 	struct hw w = {out, 0, true};
 	struct host *hosts;
 	char title[64], hash[128], prefix[32];
-	bool policy;
+	bool policy, gateway;
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -888,6 +1088,7 @@ rdd_report_html_scan(FILE *out, const void *const *docs, size_t n,
 	}
 	qsort(hosts, n, sizeof(*hosts), cmp_host);
 	policy = any_policy(hosts, n);
+	gateway = any_gateway(hosts, n);
 
 	snprintf(title, sizeof(title), "rdpdoctor: scan of %zu host%s", n,
 	         n == 1 ? "" : "s");
@@ -901,12 +1102,14 @@ rdd_report_html_scan(FILE *out, const void *const *docs, size_t n,
 	counts(&w, hosts, n);
 	by_phase(&w, hosts, n);
 	by_finding(&w, hosts, n);
+	if (gateway)
+		by_gateway(&w, hosts, n);
 	rdd__h_raw(&w, "<h2 id=\"hosts-title\">Hosts</h2>\n"
 	               "<p class=\"muted\">Worst first, then by name; press a "
 	               "column's name to sort by it (again to reverse).</p>\n");
-	table_head(&w, policy);
+	table_head(&w, policy, gateway);
 	for (i = 0; i < n; i++)
-		host_row(&w, hosts, i, policy);
+		host_row(&w, hosts, i, policy, gateway);
 	rdd__h_raw(&w, "</tbody>\n</table>\n");
 	if (policy)
 		policy_section(&w, hosts, n);

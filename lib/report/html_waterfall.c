@@ -505,12 +505,20 @@ connections(struct hw *w, const json_t *doc, const struct scale *s,
 	rdd__h_raw(w, "</svg>\n");
 }
 
+static bool
+is_gateway_phase(const json_t *ph)
+{
+	const char *name = rdd__h_str(ph, "phase");
+
+	return name != NULL && strncmp(name, "gateway-", 8) == 0;
+}
+
 void
 rdd__h_waterfall(struct hw *w, const json_t *doc, const char *prefix)
 {
 	json_t *phases = rdd__h_arr(doc, "phases"), *ph;
 	struct scale s = {span_of(doc)};
-	size_t i, n = json_array_size(phases);
+	size_t i, row = 0, n = json_array_size(phases);
 	double height = TOP + (double)n * ROW + 6, end_ms = 0;
 
 	if (n == 0)
@@ -518,8 +526,14 @@ rdd__h_waterfall(struct hw *w, const json_t *doc, const char *prefix)
 	svg_begin(w, "waterfall", prefix, "waterfall", &s, height,
 	          "the phases of the check as a waterfall");
 	axis(w, &s, height);
-	json_array_foreach(phases, i, ph)
-	    phase_row(w, doc, ph, i, &s, prefix, &end_ms);
+	/* In the order of the walk: through an RD Gateway its phases
+	 * (gateway-tls, -http, -tunnel, -channel) come first, then the
+	 * target's (x224 ...) through its channel; the document lists
+	 * phases in the fixed order of docs/json.md, the gateway's last. */
+	json_array_foreach(phases, i, ph) if (is_gateway_phase(ph))
+	    phase_row(w, doc, ph, row++, &s, prefix, &end_ms);
+	json_array_foreach(phases, i, ph) if (!is_gateway_phase(ph))
+	    phase_row(w, doc, ph, row++, &s, prefix, &end_ms);
 	rdd__h_raw(w, "</svg>\n");
 	connections(w, doc, &s, prefix);
 }

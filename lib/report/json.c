@@ -1265,6 +1265,28 @@ build_mcs(struct jb *b, const struct rdd_observation *obs)
 	return o;
 }
 
+/* scan: the gateway failed for another host, this one was not checked:
+ * {by, step, outcome}; null otherwise. */
+static json_t *
+build_not_reached(struct jb *b, const struct rdd_gateway_info *g)
+{
+	json_t *o;
+
+	if (!g->not_reached)
+		return json_null();
+	if ((o = json_object()) == NULL) {
+		b->err = -1;
+		return NULL;
+	}
+	rdd__j_put(b, o, "by", UNTRUSTED(g->not_reached_by));
+	rdd__j_put(b, o, "step",
+	           rdd__j_name_or_null(rdd_gw_step_name(g->not_reached_step)));
+	rdd__j_put(
+	    b, o, "outcome",
+	    rdd__j_name_or_null(rdd_gw_outcome_name(g->not_reached_outcome)));
+	return o;
+}
+
 /* The RD Gateway (docs/json.md "gateway"): null without --gateway. */
 /* The legacy transport's IN channel (null for WebSocket). */
 static json_t *
@@ -1328,6 +1350,7 @@ build_gateway(struct jb *b, const struct rdd_observation *obs)
 	rdd__j_put(b, o, "step",
 	           rdd__j_name_or_null(rdd_gw_step_name(g->step)));
 	rdd__j_put(b, o, "detail", UNTRUSTED_OR_NULL(g->detail));
+	rdd__j_put(b, o, "not_reached", build_not_reached(b, g));
 	rdd__j_put(b, o, "tcp",
 	           rdd__j_name_or_null(rdd_tcp_outcome_name(g->tcp)));
 	rdd__j_put(b, o, "tcp_ms",

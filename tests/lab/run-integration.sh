@@ -328,6 +328,11 @@ n=$((n + wine_ran))
 . "$HERE/gateway-check.bash"
 gateway_check_all "$FILTER"
 n=$((n + gwc_ran))
+# scan --gateway: a fleet through the lab's RD Gateway, a wrong password
+# and a failing gateway tried once, .rdp targets with their own gateway.
+. "$HERE/gateway-scan.bash"
+gateway_scan_all "$FILTER"
+n=$((n + gws_ran))
 # rdpdoctor pcap on captures of lab scenarios: the verdict against check's.
 . "$HERE/pcap.bash"
 pcap_all

@@ -260,6 +260,20 @@ rdd__rules_gateway(struct ctx *c)
 
 	if (!g->present)
 		return;
+	if (g->not_reached) {
+		/* scan: not checked, the gateway failed for another host. */
+		d = rdd__emit(c, RDD_CAUSE_GATEWAY_NOT_REACHED,
+		              "gateway %s:%u failed for %s at %s (%s); no "
+		              "connection made for this host",
+		              g->host, (unsigned)g->port, g->not_reached_by,
+		              rdd_gw_step_name(g->not_reached_step),
+		              rdd_gw_outcome_name(g->not_reached_outcome));
+		rdd__set_headline(d,
+		                  "not checked: the RD Gateway %s failed for "
+		                  "%s",
+		                  g->host, g->not_reached_by);
+		return;
+	}
 	rule_cert(c, g, &g->tls.cert, "");
 	if (g->in_cert_differs)
 		rule_cert(c, g, &g->in_tls.cert,

@@ -141,6 +141,22 @@ rdd__verdict(struct ctx *c, struct rdd_diagnosis *out)
 	    obs->phases[RDD_PHASE_RESOLVE].status == RDD_STATUS_TIMEOUT;
 
 	sum[0] = '\0';
+	if (obs->gateway.not_reached) {
+		/* scan: the gateway failed for another host; this one was
+		 * not checked. */
+		out->status = RDD_VERDICT_UNKNOWN;
+		out->failed_phase = -1;
+		rdd__append(
+		    sum, cap,
+		    "Not checked: the RD Gateway %s:%u failed for %s "
+		    "earlier in this scan (at %s: %s), and was not "
+		    "used again (gateway-not-reached).",
+		    obs->gateway.host, (unsigned)obs->gateway.port,
+		    obs->gateway.not_reached_by,
+		    rdd_gw_step_name(obs->gateway.not_reached_step),
+		    rdd_gw_outcome_name(obs->gateway.not_reached_outcome));
+		return;
+	}
 	if (obs->n_attempts == 0 && !resolve_failed && !obs->gateway.present) {
 		out->status = RDD_VERDICT_UNKNOWN;
 		out->failed_phase = -1;

@@ -156,6 +156,7 @@ static const struct {
      true},
     {"gateway-closed", RDD_PHASE_GATEWAY_CHANNEL, RDD_SEV_CRITICAL, true},
     {"gateway-error", RDD_PHASE_GATEWAY_TUNNEL, RDD_SEV_CRITICAL, true},
+    {"gateway-not-reached", RDD_PHASE_GATEWAY_TLS, RDD_SEV_INFO, true},
 };
 
 static const struct rdd_cause_info *
@@ -329,7 +330,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 113);
+	assert_int_equal(n, 114);
 }
 
 static void

@@ -25,45 +25,7 @@
 #include "report/html_int.h"
 
 #include "fixtures.h"
-
-static const char *const real_docs[] = {"nego.json", "license-error.json",
-                                        "tls-full.json", "shadow-nla.json"};
-#define N_REAL (sizeof(real_docs) / sizeof(real_docs[0]))
-
-#define PAYLOAD "<script>alert('x')</script>\"'&<img src=x onerror=alert(1)>"
-
-/* ---- helpers ------------------------------------------------------------ */
-
-static json_t *
-load_doc(const char *name)
-{
-	char path[512];
-	json_error_t err;
-	json_t *doc;
-
-	snprintf(path, sizeof(path), "%s/%s", RDD_DOCS_DIR, name);
-	doc = json_load_file(path, 0, &err);
-	if (doc == NULL)
-		fail_msg("%s: %s (line %d)", path, err.text, err.line);
-	return doc;
-}
-
-static json_t *
-fixture_doc(void (*fixture)(struct rdd_observation *, struct rdd_diagnosis *))
-{
-	struct rdd_observation *obs = calloc(1, sizeof(*obs));
-	struct rdd_diagnosis *d = calloc(1, sizeof(*d));
-	json_t *doc;
-
-	assert_non_null(obs);
-	assert_non_null(d);
-	fixture(obs, d);
-	doc = rdd_report_json_doc(obs, d);
-	assert_non_null(doc);
-	free(obs);
-	free(d);
-	return doc;
-}
+#include "html_common.h"
 
 /* The page of DOC; the caller frees it. */
 static char *
@@ -79,19 +41,6 @@ render(const json_t *doc)
 	assert_non_null(buf);
 	assert_int_equal(strlen(buf), len);
 	return buf;
-}
-
-static size_t
-count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-	const char *p = hay;
-
-	while ((p = strstr(p, needle)) != NULL) {
-		n++;
-		p += strlen(needle);
-	}
-	return n;
 }
 
 /* ---- the escaper -------------------------------------------------------- */
@@ -223,99 +172,56 @@ test_text_code(void **state)
 	free(buf);
 }
 
-/* ---- a structural check of a page ------------------------------------- */
-
-static bool
-one_of(const char *s, size_t n, const char *const *list)
-{
-	for (; *list != NULL; list++)
-		if (strlen(*list) == n && strncmp(s, *list, n) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Every '<' starts a tag the renderer writes (or its end), every attribute
- * is one it writes, every attribute value is double-quoted, and no raw
- * control byte is in the page: so no string reached the page unescaped.
- * The style sheet is skipped (ours, constant).
- */
-static void
-check_structure(const char *page)
-{
-	static const char *const tags[] = {
-	    "html",    "head",    "meta", "title", "style", "body", "section",
-	    "h1",      "h2",      "h3",   "p",     "span",  "div",  "b",
-	    "a",       "table",   "tr",   "th",    "td",    "code", "ol",
-	    "li",      "svg",     "g",    "text",  "tspan", "rect", "line",
-	    "details", "summary", "dl",   "dt",    "dd",    "br",   "hr",
-	    "footer",  NULL};
-	static const char *const attrs[] = {
-	    "lang",       "charset",     "name",      "content",
-	    "http-equiv", "class",       "id",        "href",
-	    "xmlns",      "viewBox",     "width",     "height",
-	    "role",       "aria-label",  "x",         "y",
-	    "x1",         "x2",          "y1",        "y2",
-	    "rx",         "text-anchor", "font-size", "stroke-dasharray",
-	    "style",      NULL};
-	const char *p = page, *style_end;
-	const unsigned char *u;
-
-	assert_true(strncmp(page, "<!DOCTYPE html>\n", 16) == 0);
-	for (u = (const unsigned char *)page; *u != '\0'; u++)
-		if ((*u < 0x20 && *u != '\n' && *u != '\t') || *u == 0x7f)
-			fail_msg("raw control byte 0x%02x at offset %zu", *u,
-			         (size_t)((const char *)u - page));
-	p = page + 16;
-	while ((p = strchr(p, '<')) != NULL) {
-		size_t n;
-
-		p++;
-		if (*p == '/')
-			p++;
-		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789");
-		if (!one_of(p, n, tags))
-			fail_msg("unexpected tag at ...%.60s", p - 1);
-		if (n == 5 && strncmp(p, "style", 5) == 0 && p[-1] == '<') {
-			style_end = strstr(p, "</style>");
-			assert_non_null(style_end);
-			p = style_end + 1;
-			continue;
-		}
-		p += n;
-		/* Attributes up to '>'. */
-		for (;;) {
-			size_t k;
-			const char *q;
-
-			p += strspn(p, " \n");
-			if (*p == '>' || (p[0] == '/' && p[1] == '>'))
-				break;
-			k = strcspn(p, "= >");
-			if (!one_of(p, k, attrs) &&
-			    !(k > 5 && strncmp(p, "data-", 5) == 0 &&
-			      strspn(p + 5,
-			             "abcdefghijklmnopqrstuvwxyz0123456789-") ==
-			          k - 5))
-				fail_msg("unexpected attribute at ...%.60s", p);
-			p += k;
-			if (*p != '=')
-				continue;
-			if (p[1] != '"')
-				fail_msg("unquoted attribute at ...%.40s", p);
-			q = strchr(p + 2, '"');
-			assert_non_null(q);
-			/* A value holds no '<' (escaped as &lt;). */
-			for (const char *c = p + 2; c < q; c++)
-				if (*c == '<' || *c == '>')
-					fail_msg("'<' in a value: %.60s", p);
-			p = q + 1;
-		}
-	}
-	assert_true(strstr(page, "</html>\n") != NULL);
-}
-
 /* ---- pages of real documents ------------------------------------------ */
+
+/* Through an RD Gateway (docs/gateway.json: its phases last in the
+ * document's fixed order) the waterfall's rows follow the walk: the
+ * gateway's four phases, then the target's through the channel, each row
+ * below the one before. */
+static void
+test_waterfall_gateway_order(void **state)
+{
+	static const char *const walk[] = {"gateway-tls",
+	                                   "gateway-http",
+	                                   "gateway-tunnel",
+	                                   "gateway-channel",
+	                                   "tcp",
+	                                   "x224",
+	                                   "tls",
+	                                   "mcs",
+	                                   "licensing",
+	                                   "activation"};
+	json_t *doc = load_doc("gateway.json");
+	char *page = render(doc);
+	const char *svg = strstr(page, "<svg class=\"waterfall\"");
+	const char *end = svg != NULL ? strstr(svg, "</svg>") : NULL;
+	const char *p = svg;
+	double last_y = -1;
+	size_t i = 0;
+
+	(void)state;
+	assert_non_null(end);
+	assert_int_equal(json_array_size(json_object_get(doc, "phases")),
+	                 sizeof(walk) / sizeof(walk[0]));
+	while ((p = strstr(p, "<rect class=\"bar ")) != NULL && p < end) {
+		char key[64];
+		const char *y = strstr(p, " y=\"");
+
+		assert_true(i < sizeof(walk) / sizeof(walk[0]));
+		snprintf(key, sizeof(key), "data-phase=\"%s\"", walk[i]);
+		if (strncmp(strstr(p, "data-phase="), key, strlen(key)) != 0)
+			fail_msg("row %zu: want %s, got %.40s", i, walk[i],
+			         strstr(p, "data-phase="));
+		assert_non_null(y);
+		assert_true(strtod(y + 4, NULL) > last_y);
+		last_y = strtod(y + 4, NULL);
+		i++;
+		p++;
+	}
+	assert_int_equal(i, sizeof(walk) / sizeof(walk[0]));
+	free(page);
+	json_decref(doc);
+}
 
 static void
 test_frame(void **state)
@@ -324,7 +230,7 @@ test_frame(void **state)
 
 	(void)state;
 	for (i = 0; i < N_REAL; i++) {
-		json_t *doc = load_doc(real_docs[i]);
+		json_t *doc = load_doc(html_real_docs[i]);
 		char *page = render(doc);
 		size_t len = strlen(page);
 
@@ -341,7 +247,7 @@ test_frame(void **state)
 		/* No URL to fetch: the only links are anchors. */
 		assert_int_equal(count(page, "href=\"http"), 0);
 		assert_int_equal(count(page, "src="), 0);
-		check_structure(page);
+		check_structure(page, false);
 		free(page);
 		json_decref(doc);
 	}
@@ -456,7 +362,7 @@ test_waterfall_geometry(void **state)
 
 	(void)state;
 	for (i = 0; i < N_REAL; i++) {
-		json_t *doc = load_doc(real_docs[i]);
+		json_t *doc = load_doc(html_real_docs[i]);
 		char *page = render(doc);
 
 		check_waterfall(doc, page);
@@ -505,7 +411,7 @@ test_findings(void **state)
 
 	(void)state;
 	for (i = 0; i < N_REAL; i++) {
-		json_t *doc = load_doc(real_docs[i]);
+		json_t *doc = load_doc(html_real_docs[i]);
 		char *page = render(doc);
 		size_t n = json_array_size(json_object_get(doc, "findings"));
 
@@ -570,45 +476,6 @@ test_sections(void **state)
 
 /* ---- hostile and broken documents -------------------------------------- */
 
-/* A copy of V with every string replaced by PAYLOAD plus the original,
- * and every key given PAYLOAD too (keys show in the full tree). */
-static json_t *
-poison(const json_t *v, bool keys)
-{
-	const char *key;
-	json_t *e, *out;
-	size_t i;
-	char buf[4096];
-
-	if (json_is_string(v)) {
-		snprintf(buf, sizeof(buf), "%s%s", PAYLOAD,
-		         json_string_value(v));
-		return json_string(buf);
-	}
-	if (json_is_array(v)) {
-		out = json_array();
-		json_array_foreach(v, i, e)
-		    json_array_append_new(out, poison(e, keys));
-		return out;
-	}
-	if (json_is_object(v)) {
-		out = json_object();
-		json_object_foreach((json_t *)v, key, e)
-		{
-			/* Keep the keys the renderer looks up, and add a
-			 * hostile one beside each. */
-			json_object_set_new(out, key, poison(e, keys));
-			if (keys) {
-				snprintf(buf, sizeof(buf), "%s%s", PAYLOAD,
-				         key);
-				json_object_set_new(out, buf, json_true());
-			}
-		}
-		return out;
-	}
-	return json_deep_copy(v);
-}
-
 static void
 test_hostile_strings(void **state)
 {
@@ -616,11 +483,11 @@ test_hostile_strings(void **state)
 
 	(void)state;
 	for (i = 0; i < N_REAL; i++) {
-		json_t *doc = load_doc(real_docs[i]);
+		json_t *doc = load_doc(html_real_docs[i]);
 		json_t *bad = poison(doc, true);
 		char *page = render(bad);
 
-		check_structure(page);
+		check_structure(page, false);
 		assert_int_equal(count(page, "<script"), 0);
 		assert_int_equal(count(page, "<img"), 0);
 		assert_int_equal(count(page, "alert('x')"), 0);
@@ -640,7 +507,7 @@ test_hostile_fixture(void **state)
 	char *page = render(doc);
 
 	(void)state;
-	check_structure(page);
+	check_structure(page, false);
 	assert_non_null(strstr(page, "CN=\\x1b[2Jevil\xef\xbf\xbd"));
 	assert_null(strchr(page, 0x1b));
 	assert_null(strchr(page, 0x07));
@@ -696,11 +563,11 @@ test_wrong_types(void **state)
 
 	(void)state;
 	for (i = 0; i < N_REAL; i++) {
-		json_t *orig = load_doc(real_docs[i]);
+		json_t *orig = load_doc(html_real_docs[i]);
 
 		doc = retype(orig, 0);
 		page = render(doc);
-		check_structure(page);
+		check_structure(page, false);
 		free(page);
 		json_decref(doc);
 		json_decref(orig);
@@ -708,7 +575,7 @@ test_wrong_types(void **state)
 	/* The least a check document is. */
 	doc = json_pack("{s:[],s:{}}", "phases", "verdict");
 	page = render(doc);
-	check_structure(page);
+	check_structure(page, false);
 	assert_non_null(strstr(page, "Findings (0)"));
 	free(page);
 	json_decref(doc);
@@ -746,7 +613,7 @@ test_many(void **state)
 	(void)state;
 	assert_int_equal(rdd_report_html_many(f, docs, 2), 0);
 	fclose(f);
-	check_structure(buf);
+	check_structure(buf, false);
 	assert_non_null(strstr(buf, "<h1>2 RDP checks</h1>"));
 	assert_non_null(
 	    strstr(buf, "<a href=\"#h1-host\">nego.rdpsrv.lab:3389"));
@@ -790,7 +657,7 @@ test_saved_equals_live(void **state)
 		a = render(live);
 		b = render(saved);
 		assert_string_equal(a, b);
-		check_structure(a);
+		check_structure(a, false);
 		free(a);
 		free(b);
 		free(text);
@@ -818,6 +685,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_waterfall_gateway_order),
 	    cmocka_unit_test(test_escape_vectors),
 	    cmocka_unit_test(test_escape_truncation),
 	    cmocka_unit_test(test_escape_stream),

@@ -4,7 +4,11 @@
 # target file, a CIDR past the limit, only bad targets, a malformed
 # policy (with its line and column), a history file that is not an SQLite
 # database (left as it was), --diff without --db, --merge without files,
-# --html - with the NDJSON on standard output too.
+# --html - with the NDJSON on standard output too; the RD Gateway options:
+# a password file without --gateway-user, --gateway-user with no target
+# through a gateway, a gateway password file others can read (refused
+# before the scan), --merge with --gateway, a .rdp target whose
+# gatewayhostname is not GW[:PORT] (named with its line).
 # Every target here is loopback; none is ever connected to.
 bin=$1
 tmp=$(mktemp -d)
@@ -48,5 +52,23 @@ fi
 expect diff-no-db "--diff needs --db" --diff 127.0.0.1
 expect merge-no-files "--merge needs NDJSON files" --merge
 expect html-stdout "--html - needs -o FILE" --html - 127.0.0.1
+expect gw-pw-no-user "--gateway-password-file needs --gateway-user" \
+    --gateway 127.0.0.1 --gateway-password-file "$tmp/pw" 127.0.0.1
+expect gw-user-no-gateway "no target goes through an RD Gateway" \
+    --gateway-user 'LAB\gwuser' 127.0.0.1
+printf 'secret' >"$tmp/pw"
+chmod 644 "$tmp/pw"
+expect gw-pw-readable "$tmp/pw" --gateway 127.0.0.1 \
+    --gateway-user 'LAB\gwuser' --gateway-password-file "$tmp/pw" 127.0.0.1
+if grep -q secret "$tmp/err" "$tmp/out"; then
+	echo "FAIL gw-pw-readable: the password was printed"
+	fail=$((fail + 1))
+fi
+expect gw-merge "--merge sends nothing" --merge --gateway 127.0.0.1 \
+    "$tmp/none.ndjson"
+printf 'full address:s:127.0.0.1\ngatewayhostname:s:gw:0\ngatewayusagemethod:i:1\n' \
+    >"$tmp/bad.rdp"
+expect gw-rdp-bad-name "bad.rdp: line 2: gatewayhostname" "$tmp/bad.rdp"
+expect gw-bad-name "bad gateway" --gateway 'gw:99999' 127.0.0.1
 echo "scan errors: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -328,7 +328,45 @@ test_gateway_closed(void **state)
 	expect_at("gateway-error", RDD_PHASE_GATEWAY_TLS);
 }
 
+/* scan: a host not checked because its gateway failed for another: one
+ * info finding naming that host, the verdict unknown, nothing else. */
+static void
+test_gateway_not_reached(void **state)
+{
+	struct rdd_gateway_info *g = &obs.gateway;
+	const struct rdd_finding *f;
+
+	(void)state;
+	rdd_observation_init(&obs);
+	snprintf(obs.host, sizeof(obs.host), "pc7.example.com");
+	obs.port = 3389;
+	g->present = true;
+	snprintf(g->host, sizeof(g->host), "gw.example.com");
+	g->port = 443;
+	g->not_reached = true;
+	snprintf(g->not_reached_by, sizeof(g->not_reached_by),
+	         "pc1.example.com:3389");
+	g->not_reached_step = RDD_GW_STEP_HTTP;
+	g->not_reached_outcome = RDD_GW_AUTH_FAILED;
+	for (int p = RDD_PHASE_GATEWAY_TLS; p <= RDD_PHASE_GATEWAY_CHANNEL;
+	     p++) {
+		obs.phases[p].present = true;
+		obs.phases[p].status = RDD_STATUS_SKIPPED;
+	}
+	diagnose(&obs, &diag);
+	f = expect(&diag, "gateway-not-reached", RDD_SEV_INFO);
+	assert_has(f->evidence, "pc1.example.com:3389");
+	assert_has(f->evidence, "auth_failed");
+	assert_int_equal(diag.n_findings, 1);
+	assert_int_equal(diag.status, RDD_VERDICT_UNKNOWN);
+	assert_int_equal(diag.failed_phase, -1);
+	assert_has(diag.summary, "Not checked");
+	assert_has(diag.summary, "gw.example.com:443");
+	expect_none(&diag, "gateway-auth-failed");
+}
+
 const struct CMUnitTest rules_gateway_tests[] = {
+    cmocka_unit_test(test_gateway_not_reached),
     cmocka_unit_test(test_gateway_healthy),
     cmocka_unit_test(test_gateway_unreachable),
     cmocka_unit_test(test_gateway_cert),
