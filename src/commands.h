@@ -72,4 +72,8 @@ int parse_target(const char *arg, char *host, size_t cap, int *port);
 /* Parse a port number 1..65535; -1 if invalid. */
 int parse_port(const char *s);
 
+/* The --timeout of check and host --check: seconds per phase, 0.05 to
+ * 600, into *OUT. Returns 0, or -1 if invalid. */
+int parse_phase_timeout(const char *s, double *out);
+
 #endif
