@@ -206,8 +206,8 @@ state_has "termservice-stopped: dependencies read (wine's TermService has none)"
 	's["service"]["dependencies"]==[]'
 # Last: it changes TermService itself, which 00-reset.reg does not undo.
 restart_wine=1 scenario termservice-dependency "host-termservice-stopped host-termservice-dependency" 38-fault-termservice-dependency.reg
-state_has "termservice-dependency: RpcSs and the disabled TermDD driver read" \
-	'[(d["name"],d.get("start_type")) for d in s["service"]["dependencies"]]==[("RpcSs",2),("TermDD",4)] and s["service"]["dependencies"][1]["state"]=="stopped"'
+state_has "termservice-dependency: RpcSs (demand start in wine) and the disabled TermDD driver read from DependOnService" \
+	'[(d["name"],d.get("start_type")) for d in s["service"]["dependencies"]]==[("RpcSs",3),("TermDD",4)] and s["service"]["dependencies"][1]["state"]=="stopped"'
 
 name=$(timeout 60 wine "$work/rdpdoctor-host.exe" --key-file-name TSSecKeySet1 2>/dev/null | tr -d '\r')
 case $name in

@@ -261,21 +261,38 @@ read_service(struct rdd_host_state *st)
 	st->termservice = svc_state(svc);
 	if (QueryServiceConfigW(svc, cfg, sizeof(cfgbuf), &need)) {
 		const wchar_t *d = cfg->lpDependencies;
+		const BYTE *end = cfgbuf + sizeof(cfgbuf);
 		size_t guard = 0;
 
 		st->termservice_start.read = RDD_HOST_SET;
 		st->termservice_start.value = cfg->dwStartType;
-		/* "RpcSs\0TermDD\0\0", inside cfgbuf. */
+		/* wine's service manager answers no lpDependencies at all
+		 * (a TODO in programs/services/rpc.c): then the list comes
+		 * from the value it is loaded from, which Windows keeps the
+		 * same. */
+		if (d == NULL || *d == 0) {
+			static wchar_t reg[1024];
+			DWORD cb = sizeof(reg) - 2 * sizeof(wchar_t);
+
+			memset(reg, 0, sizeof(reg));
+			d = RegGetValueW(
+			        HKEY_LOCAL_MACHINE,
+			        L"SYSTEM\\CurrentControlSet\\Services\\"
+			        L"TermService",
+			        L"DependOnService", RRF_RT_REG_MULTI_SZ, NULL,
+			        reg, &cb) == ERROR_SUCCESS
+			        ? reg
+			        : NULL;
+			end = (const BYTE *)reg + sizeof(reg);
+		}
+		/* "RpcSs\0TermDD\0\0" */
 		st->termservice_deps_read = RDD_HOST_SET;
-		while (d != NULL && *d != 0 &&
-		       st->n_termservice_deps < RDD_HOST_DEPS &&
-		       (const BYTE *)d < cfgbuf + sizeof(cfgbuf) &&
-		       guard++ < 64) {
+		while (d != NULL && (const BYTE *)d < end && *d != 0 &&
+		       st->n_termservice_deps < RDD_HOST_DEPS && guard++ < 64) {
 			read_dep(
 			    scm, d,
 			    &st->termservice_deps[st->n_termservice_deps++]);
-			d += wcsnlen(d, (size_t)(cfgbuf + sizeof(cfgbuf) -
-			                         (const BYTE *)d) /
+			d += wcsnlen(d, (size_t)(end - (const BYTE *)d) /
 			                    sizeof(wchar_t)) +
 			     1;
 		}
