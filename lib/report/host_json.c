@@ -428,7 +428,13 @@ rdd_host_state_from_json(const char *data, size_t len,
 	st->license_servers_local.read = get_str(
 	    &r, o, "SpecifiedLicenseServers", st->license_servers_local.value,
 	    sizeof(st->license_servers_local.value));
-	get_dword(&r, o, "grace_period_timebomb", &st->grace_timebomb);
+	/* true, false or null; a number would not write back the same. */
+	if (o != NULL &&
+	    (v = json_object_get(o, "grace_period_timebomb")) != NULL &&
+	    !json_is_boolean(v) && !json_is_null(v))
+		bad(&r, "not true, false or null", "grace_period_timebomb");
+	else
+		get_dword(&r, o, "grace_period_timebomb", &st->grace_timebomb);
 	get_dword(&r, o, "TerminalServerMode", &st->terminal_server_mode);
 	get_dword(&r, o, "grace_period_days_left", &st->grace_days_left);
 

@@ -332,6 +332,9 @@ test_bad_states(void **state)
 	bad_state("{\"rdpdoctor_host_state\":1,\"licensing\":{"
 	          "\"grace_period_days_left\":\"12\"}}",
 	          "grace_period_days_left");
+	bad_state("{\"rdpdoctor_host_state\":1,\"licensing\":{"
+	          "\"grace_period_timebomb\":2}}",
+	          "grace_period_timebomb: not true, false or null");
 }
 
 /* A string longer than its field is cut at a character boundary: the
