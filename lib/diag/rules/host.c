@@ -272,7 +272,7 @@ rules_firewall(struct ctx *c, const struct rdd_host_state *st)
 static void
 rules_security(struct ctx *c, const struct rdd_host_state *st)
 {
-	uint32_t layer, nla;
+	uint32_t layer = 0, nla = 0;
 	const char *lsrc = rdd_host_effective(&st->security_layer, &layer);
 	const char *nsrc = rdd_host_effective(&st->user_authentication, &nla);
 
@@ -662,7 +662,7 @@ rules_listener(struct ctx *c, const struct rdd_host_state *st,
 	const struct rdd_phase_result *tcp = &obs->phases[RDD_PHASE_TCP];
 	const struct rdd_cert *served = &obs->tls.cert;
 	const char *exp_src, *exp;
-	uint32_t layer, nla;
+	uint32_t layer = 0, nla = 0;
 	const char *lsrc = rdd_host_effective(&st->security_layer, &layer);
 	const char *nsrc = rdd_host_effective(&st->user_authentication, &nla);
 	enum rdd_security_layer got = obs->security_layer;
