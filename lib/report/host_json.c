@@ -395,7 +395,8 @@ rdd_host_state_from_json(const char *data, size_t len,
 			          &st->schannel[i].disabled_by_default);
 		}
 	if (o != NULL) {
-		json_t *p = get_obj(&r, o, "ciphers");
+		json_t *p = get_obj(&r, o, "ciphers"),
+		       *sv = json_object_get(o, "cipher_suite_order");
 
 		for (i = 0; i < RDD_HOST_CIPHERS; i++)
 			get_dword(&r, p,
@@ -406,11 +407,9 @@ rdd_host_state_from_json(const char *data, size_t len,
 			get_dword(&r, p,
 			          rdd_host_kex_name((enum rdd_host_kex)i),
 			          &st->schannel_kex[i]);
-		json_t *v = json_object_get(o, "cipher_suite_order");
-
 		/* Cut, the list could lose the one usable suite. */
-		if (json_is_string(v) &&
-		    json_string_length(v) >=
+		if (json_is_string(sv) &&
+		    json_string_length(sv) >=
 		        sizeof(st->cipher_suite_order.value))
 			bad(&r, "longer than 2047 bytes", "cipher_suite_order");
 		else
