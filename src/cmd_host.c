@@ -49,7 +49,7 @@ host_usage(FILE *f)
 	fputs(
 	    "usage: rdpdoctor host --from-state FILE [options]\n"
 	    "       rdpdoctor host --from-state FILE --check "
-	    "[HOST[:PORT]]\n"
+	    "[-t SECS] [HOST[:PORT]]\n"
 	    "\n"
 	    "The Windows server's own self-check: the listener and Group\n"
 	    "Policy values (the policy value wins), the RDP certificate and\n"
