@@ -21,5 +21,6 @@ mkdir -p "$(dirname "$out")"
 	-static -s -o "$out" \
 	lib/host/win/main.c lib/host/win/reader.c lib/host/state_write.c \
 	lib/host/fwrule.c \
-	-ladvapi32 -lcrypt32 -lncrypt -liphlpapi -lws2_32
+	-ladvapi32 -lcrypt32 -lncrypt -liphlpapi -lws2_32 \
+	-lole32 -loleaut32 -lwbemuuid
 echo "build-win-host: $out"

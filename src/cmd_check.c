@@ -181,18 +181,6 @@ valid_cookie(const char *s)
 	return true;
 }
 
-static int
-parse_timeout(const char *s, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || *end != '\0' || !(v >= 0.05 && v <= 600))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 enum { OPT_NO_COLOR = 256, OPT_COOKIE, OPT_CLIENT_ERROR, OPT_SAMPLES };
 enum { OPT_UDP_PORT = 400, OPT_NO_UDP };
 
@@ -361,7 +349,7 @@ cmd_check(int argc, char **argv)
 			}
 			break;
 		case 't':
-			if (parse_timeout(optarg, &opt.timeout_s) != 0) {
+			if (parse_phase_timeout(optarg, &opt.timeout_s) != 0) {
 				fprintf(
 				    stderr,
 				    "rdpdoctor: bad timeout '%s' (0.05 to 600 "

@@ -29,13 +29,14 @@ const struct option host_longopts[] = {
     {"from-state", required_argument, NULL, OPT_FROM_STATE},
     {"dump-state", no_argument, NULL, OPT_DUMP_STATE},
     {"check", no_argument, NULL, OPT_CHECK},
+    {"timeout", required_argument, NULL, 't'},
     {"json", no_argument, NULL, 'j'},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
-const char host_shortopts[] = "jh";
+const char host_shortopts[] = "jht:";
 
 const struct cmd_optarg host_optargs[] = {
     {"from-state", NULL, true},
@@ -48,7 +49,7 @@ host_usage(FILE *f)
 	fputs(
 	    "usage: rdpdoctor host --from-state FILE [options]\n"
 	    "       rdpdoctor host --from-state FILE --check "
-	    "[HOST[:PORT]]\n"
+	    "[-t SECS] [HOST[:PORT]]\n"
 	    "\n"
 	    "The Windows server's own self-check: the listener and Group\n"
 	    "Policy values (the policy value wins), the RDP certificate and\n"
@@ -70,6 +71,8 @@ host_usage(FILE *f)
 	    "                         SecurityLayer and NLA against what it\n"
 	    "                         negotiates, listening against the TCP\n"
 	    "                         connection; both views side by side\n"
+	    "  -t, --timeout SECS     with --check: timeout of each phase\n"
+	    "                         (default 5, as check)\n"
 	    "  -j, --json             the diagnosis as JSON (docs/json.md)\n"
 	    "      --no-color         no colour (also: NO_COLOR set, not a "
 	    "TTY)\n"
@@ -96,9 +99,10 @@ host_usage(FILE *f)
  */
 static int
 check_listener(const struct rdd_host_state *st, const char *host, int port,
-               struct rdd_observation *obs, struct rdd_diagnosis *cdiag)
+               double timeout_s, struct rdd_observation *obs,
+               struct rdd_diagnosis *cdiag)
 {
-	struct rdd_check_options opt = {.host = host, .timeout_s = 5};
+	struct rdd_check_options opt = {.host = host, .timeout_s = timeout_s};
 
 	if (port > 0)
 		opt.port = (uint16_t)port;
@@ -154,6 +158,8 @@ cmd_host(int argc, char **argv)
 	bool json = false, dump = false, no_color = false, check = false;
 	char err[256], *text, target[RDD_STR] = "127.0.0.1";
 	int target_port = -1;
+	double timeout_s = 5; /* check's default */
+	bool timeout_given = false;
 	size_t len = 0;
 	int ch, rc;
 	struct rdd_observation *obs = NULL;
@@ -178,6 +184,17 @@ cmd_host(int argc, char **argv)
 		case OPT_CHECK:
 			check = true;
 			break;
+		case 't':
+			if (parse_phase_timeout(optarg, &timeout_s) != 0) {
+				fprintf(
+				    stderr,
+				    "rdpdoctor: bad timeout '%s' (0.05 to 600 "
+				    "seconds)\n",
+				    optarg);
+				return RDD_EXIT_UNKNOWN;
+			}
+			timeout_given = true;
+			break;
 		case 'h':
 			host_usage(stdout);
 			return 0;
@@ -195,7 +212,8 @@ cmd_host(int argc, char **argv)
 		}
 		optind++;
 	}
-	if (optind != argc || (dump && json) || (dump && check)) {
+	if (optind != argc || (dump && json) || (dump && check) ||
+	    (timeout_given && !check)) {
 		host_usage(stderr);
 		return RDD_EXIT_UNKNOWN;
 	}
@@ -234,7 +252,8 @@ diagnose:
 		obs = calloc(1, sizeof(*obs));
 		cdiag = calloc(1, sizeof(*cdiag));
 		if (obs == NULL || cdiag == NULL ||
-		    check_listener(&st, target, target_port, obs, cdiag) != 0) {
+		    check_listener(&st, target, target_port, timeout_s, obs,
+		                   cdiag) != 0) {
 			fprintf(stderr, "rdpdoctor: %s\n",
 			        obs == NULL || cdiag == NULL
 			            ? "out of memory"

@@ -79,4 +79,8 @@ bool is_rdp_file(const char *s);
  * file is seen as one) and parse it into F. Returns 0, or -1 with errno. */
 int read_rdp_file(const char *path, struct rdd_rdpfile *f);
 
+/* The --timeout of check and host --check: seconds per phase, 0.05 to
+ * 600, into *OUT. Returns 0, or -1 if invalid. */
+int parse_phase_timeout(const char *s, double *out);
+
 #endif

@@ -1,6 +1,6 @@
 /*
- * target.c - parsing of HOST[:PORT] arguments and port numbers, and
- * reading a saved connection file (.rdp).
+ * target.c - parsing of HOST[:PORT] arguments, port numbers and the
+ * timeout of a check's phases, and reading a saved connection file (.rdp).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,6 +24,18 @@ parse_port(const char *s)
 	if (*end != '\0' || v < 1 || v > 65535)
 		return -1;
 	return (int)v;
+}
+
+int
+parse_phase_timeout(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || *end != '\0' || !(v >= 0.05 && v <= 600))
+		return -1;
+	*out = v;
+	return 0;
 }
 
 static int

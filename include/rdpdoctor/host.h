@@ -78,6 +78,9 @@ struct rdd_host_cert {
 	enum rdd_host_key key;
 	char key_container[128]; /* untrusted */
 	char key_error[64];      /* e.g. "0x80090016", when MISSING */
+	/* Where the key file is: "MachineKeys" (CAPI, Crypto\RSA), "Keys"
+	 * or "SystemKeys" (CNG, Crypto); "" when not found or not read. */
+	char key_directory[16];
 	/* NETWORK SERVICE may read the key file: SET 1 / SET 0. */
 	struct rdd_host_dword key_network_service_read;
 };
@@ -95,6 +98,25 @@ struct rdd_host_schannel {
 	struct rdd_host_dword disabled_by_default;
 };
 
+/* SCHANNEL\Ciphers\<name> Enabled: the AES ciphers every suite a
+ * current RDP client uses with TLS 1.2 needs. */
+enum rdd_host_cipher { RDD_HOST_AES128, RDD_HOST_AES256, RDD_HOST_CIPHERS };
+/* SCHANNEL\KeyExchangeAlgorithms\<name> Enabled. */
+enum rdd_host_kex {
+	RDD_HOST_KEX_ECDH,
+	RDD_HOST_KEX_DH,
+	RDD_HOST_KEX_PKCS, /* RSA key exchange */
+	RDD_HOST_KEXES
+};
+
+/* The "SSL Cipher Suite Order" policy: SSL\00010002 Functions, a comma
+ * list (REG_SZ; REG_MULTI_SZ joined with ","). Up to 1023 characters
+ * by the policy; a longer value is left unreadable, not cut. */
+struct rdd_host_suites {
+	enum rdd_host_read read;
+	char value[2048];
+};
+
 /* The state of a Windows service. */
 enum rdd_host_service {
 	RDD_HOST_SVC_UNREADABLE = 0,
@@ -102,6 +124,15 @@ enum rdd_host_service {
 	RDD_HOST_SVC_STOPPED,
 	RDD_HOST_SVC_RUNNING,
 	RDD_HOST_SVC_PENDING /* start, stop, pause or continue pending */
+};
+
+/* A service TermService depends on (QueryServiceConfigW
+ * lpDependencies); a name starting with "+" is a load-order group. */
+#define RDD_HOST_DEPS 8
+struct rdd_host_dep {
+	char name[64];
+	enum rdd_host_service state; /* ABSENT: no such service */
+	struct rdd_host_dword start; /* 0 boot .. 4 disabled */
 };
 
 #define RDD_HOST_FW_RULES 16
@@ -135,15 +166,31 @@ struct rdd_host_state {
 	/* CredSSP\Parameters AllowEncryptionOracle (0, 1, 2). */
 	struct rdd_host_dword credssp_oracle;
 	struct rdd_host_schannel schannel[RDD_HOST_TLS_COUNT];
+	struct rdd_host_dword schannel_cipher[RDD_HOST_CIPHERS];
+	struct rdd_host_dword schannel_kex[RDD_HOST_KEXES];
+	struct rdd_host_suites cipher_suite_order;
 
 	/* local = RCM\Licensing Core; 2 per device, 4 per user, 5 not
 	 * configured. */
 	struct rdd_host_setting licensing_mode;
 	struct rdd_host_str license_servers_policy; /* LicenseServers */
 	struct rdd_host_str license_servers_local; /* SpecifiedLicenseServers */
+	/* RCM\GracePeriod: SET 1 a timebomb value is there (its bytes are
+	 * not decoded: the layout is not documented), SET 0 the key has no
+	 * value, ABSENT no key; UNREADABLE also when access is denied (the
+	 * key is ACL-protected on Windows). */
+	struct rdd_host_dword grace_timebomb;
+	/* Win32_TerminalServiceSetting (WMI): TerminalServerMode (1 RD
+	 * Session Host, 0 remote administration) and GetGracePeriodDays. */
+	struct rdd_host_dword terminal_server_mode;
+	struct rdd_host_dword grace_days_left;
 
 	enum rdd_host_service termservice;
 	struct rdd_host_dword termservice_start; /* 2 auto, 3 manual, 4 off */
+	/* Its dependencies: SET when lpDependencies was read. */
+	enum rdd_host_read termservice_deps_read;
+	size_t n_termservice_deps;
+	struct rdd_host_dep termservice_deps[RDD_HOST_DEPS];
 	/* A socket listens on the port (TCP, IPv4 or IPv6): SET 1 / SET 0. */
 	struct rdd_host_dword listening;
 
@@ -158,6 +205,9 @@ struct rdd_host_state {
 
 /* "tls1.0" .. "tls1.3". */
 const char *rdd_host_tls_name(enum rdd_host_tls t);
+/* "AES 128/128", "AES 256/256"; "ECDH", "Diffie-Hellman", "PKCS". */
+const char *rdd_host_cipher_name(enum rdd_host_cipher c);
+const char *rdd_host_kex_name(enum rdd_host_kex k);
 /* "stopped", "running", ...; NULL for UNREADABLE. */
 const char *rdd_host_service_name(enum rdd_host_service s);
 /* "present", "not-linked", "missing"; NULL for UNREADABLE. */

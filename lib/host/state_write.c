@@ -167,12 +167,50 @@ service_name(enum rdd_host_service s)
 	return NULL;
 }
 
+/* "dependencies": [{"name", "state", "start_type"}, ...] */
+static void
+dependencies(struct w *w, const struct rdd_host_state *st)
+{
+	size_t i;
+
+	key(w, "dependencies");
+	fputc('[', w->f);
+	w->depth++;
+	for (i = 0; i < st->n_termservice_deps && i < RDD_HOST_DEPS; i++) {
+		const struct rdd_host_dep *dp = &st->termservice_deps[i];
+
+		if (i > 0)
+			fputc(',', w->f);
+		indent(w);
+		fputc('{', w->f);
+		w->depth++;
+		w->first = 1;
+		string(w, "name", RDD_HOST_SET, dp->name, sizeof(dp->name));
+		if (dp->state == RDD_HOST_SVC_ABSENT)
+			string(w, "state", RDD_HOST_ABSENT, "", 1);
+		else if (service_name(dp->state) != NULL)
+			string(w, "state", RDD_HOST_SET,
+			       service_name(dp->state), 16);
+		dword(w, "start_type", &dp->start);
+		close_obj(w);
+	}
+	w->depth--;
+	if (i > 0)
+		indent(w);
+	fputc(']', w->f);
+	w->first = 0;
+}
+
 int
 rdd_host_state_write_plain(FILE *f, const struct rdd_host_state *st)
 {
 	static const char *const tls[RDD_HOST_TLS_COUNT] = {"tls1.0", "tls1.1",
 	                                                    "tls1.2", "tls1.3"};
 	static const char *const profiles[3] = {"Domain", "Private", "Public"};
+	static const char *const ciphers[RDD_HOST_CIPHERS] = {"AES 128/128",
+	                                                      "AES 256/256"};
+	static const char *const kexes[RDD_HOST_KEXES] = {
+	    "ECDH", "Diffie-Hellman", "PKCS"};
 	const struct rdd_host_cert *ct = &st->cert;
 	struct w w = {f, 0, 1};
 	size_t i;
@@ -218,6 +256,7 @@ rdd_host_state_write_plain(FILE *f, const struct rdd_host_state *st)
 		string(&w, "key", RDD_HOST_SET, key_name(ct->key), 16);
 	text(&w, "key_container", ct->key_container, sizeof(ct->key_container));
 	text(&w, "key_error", ct->key_error, sizeof(ct->key_error));
+	text(&w, "key_directory", ct->key_directory, sizeof(ct->key_directory));
 	boolean(&w, "key_network_service_read", &ct->key_network_service_read);
 	close_obj(&w);
 
@@ -233,6 +272,17 @@ rdd_host_state_write_plain(FILE *f, const struct rdd_host_state *st)
 		      &st->schannel[i].disabled_by_default);
 		close_obj(&w);
 	}
+	open_obj(&w, "ciphers");
+	for (i = 0; i < RDD_HOST_CIPHERS; i++)
+		dword(&w, ciphers[i], &st->schannel_cipher[i]);
+	close_obj(&w);
+	open_obj(&w, "key_exchange");
+	for (i = 0; i < RDD_HOST_KEXES; i++)
+		dword(&w, kexes[i], &st->schannel_kex[i]);
+	close_obj(&w);
+	string(&w, "cipher_suite_order", st->cipher_suite_order.read,
+	       st->cipher_suite_order.value,
+	       sizeof(st->cipher_suite_order.value));
 	close_obj(&w);
 
 	open_obj(&w, "licensing");
@@ -243,6 +293,12 @@ rdd_host_state_write_plain(FILE *f, const struct rdd_host_state *st)
 	string(&w, "SpecifiedLicenseServers", st->license_servers_local.read,
 	       st->license_servers_local.value,
 	       sizeof(st->license_servers_local.value));
+	if (st->grace_timebomb.read == RDD_HOST_SET)
+		boolean(&w, "grace_period_timebomb", &st->grace_timebomb);
+	else
+		dword(&w, "grace_period_timebomb", &st->grace_timebomb);
+	dword(&w, "TerminalServerMode", &st->terminal_server_mode);
+	dword(&w, "grace_period_days_left", &st->grace_days_left);
 	close_obj(&w);
 
 	open_obj(&w, "service");
@@ -252,6 +308,8 @@ rdd_host_state_write_plain(FILE *f, const struct rdd_host_state *st)
 		string(&w, "TermService", RDD_HOST_SET,
 		       service_name(st->termservice), 16);
 	dword(&w, "start_type", &st->termservice_start);
+	if (st->termservice_deps_read == RDD_HOST_SET)
+		dependencies(&w, st);
 	close_obj(&w);
 
 	boolean(&w, "listening", &st->listening);

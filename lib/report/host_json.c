@@ -217,9 +217,72 @@ read_cert(struct rd *r, json_t *c, struct rdd_host_cert *ct)
 	get_str(r, c, "key_container", ct->key_container,
 	        sizeof(ct->key_container));
 	get_str(r, c, "key_error", ct->key_error, sizeof(ct->key_error));
+	get_str(r, c, "key_directory", ct->key_directory,
+	        sizeof(ct->key_directory));
 	if ((b = get_bool(r, c, "key_network_service_read")) >= 0) {
 		ct->key_network_service_read.read = RDD_HOST_SET;
 		ct->key_network_service_read.value = (uint32_t)b;
+	}
+}
+
+/* "running" etc. into *SVC; null is ABSENT. */
+static void
+get_service(struct rd *r, json_t *o, const char *name, const char *label,
+            enum rdd_host_service *svc)
+{
+	char v[16];
+
+	switch (get_str(r, o, name, v, sizeof(v))) {
+	case RDD_HOST_ABSENT:
+		*svc = RDD_HOST_SVC_ABSENT;
+		break;
+	case RDD_HOST_SET:
+		if (strcmp(v, "stopped") == 0)
+			*svc = RDD_HOST_SVC_STOPPED;
+		else if (strcmp(v, "running") == 0)
+			*svc = RDD_HOST_SVC_RUNNING;
+		else if (strcmp(v, "pending") == 0)
+			*svc = RDD_HOST_SVC_PENDING;
+		else
+			bad(r, "not stopped, running or pending", label);
+		break;
+	case RDD_HOST_UNREADABLE:
+		break;
+	}
+}
+
+static void
+read_deps(struct rd *r, json_t *svc, struct rdd_host_state *st)
+{
+	json_t *deps =
+	           svc != NULL ? json_object_get(svc, "dependencies") : NULL,
+	       *e;
+	size_t i;
+
+	if (deps == NULL)
+		return;
+	if (!json_is_array(deps)) {
+		bad(r, "not an array", "service.dependencies");
+		return;
+	}
+	st->termservice_deps_read = RDD_HOST_SET;
+	json_array_foreach(deps, i, e)
+	{
+		struct rdd_host_dep *dp;
+
+		if (!json_is_object(e)) {
+			bad(r, "not an object", "service.dependencies[]");
+			return;
+		}
+		if (st->n_termservice_deps >= RDD_HOST_DEPS)
+			break; /* more than the reader writes: keep the first */
+		dp = &st->termservice_deps[st->n_termservice_deps++];
+		if (get_str(r, e, "name", dp->name, sizeof(dp->name)) !=
+		    RDD_HOST_SET)
+			bad(r, "missing", "service.dependencies[].name");
+		get_service(r, e, "state", "service.dependencies[].state",
+		            &dp->state);
+		get_dword(r, e, "start_type", &dp->start);
 	}
 }
 
@@ -267,7 +330,6 @@ rdd_host_state_from_json(const char *data, size_t len,
 	struct rd r = {err, cap, 0};
 	json_error_t je;
 	json_t *top, *o, *v;
-	char svc[16];
 	int b;
 	size_t i;
 
@@ -332,6 +394,30 @@ rdd_host_state_from_json(const char *data, size_t len,
 			get_dword(&r, p, "DisabledByDefault",
 			          &st->schannel[i].disabled_by_default);
 		}
+	if (o != NULL) {
+		json_t *p = get_obj(&r, o, "ciphers"),
+		       *sv = json_object_get(o, "cipher_suite_order");
+
+		for (i = 0; i < RDD_HOST_CIPHERS; i++)
+			get_dword(&r, p,
+			          rdd_host_cipher_name((enum rdd_host_cipher)i),
+			          &st->schannel_cipher[i]);
+		p = get_obj(&r, o, "key_exchange");
+		for (i = 0; i < RDD_HOST_KEXES; i++)
+			get_dword(&r, p,
+			          rdd_host_kex_name((enum rdd_host_kex)i),
+			          &st->schannel_kex[i]);
+		/* Cut, the list could lose the one usable suite. */
+		if (json_is_string(sv) &&
+		    json_string_length(sv) >=
+		        sizeof(st->cipher_suite_order.value))
+			bad(&r, "longer than 2047 bytes", "cipher_suite_order");
+		else
+			st->cipher_suite_order.read =
+			    get_str(&r, o, "cipher_suite_order",
+			            st->cipher_suite_order.value,
+			            sizeof(st->cipher_suite_order.value));
+	}
 
 	o = get_obj(&r, top, "licensing");
 	get_setting(&r, o, "LicensingMode", &st->licensing_mode);
@@ -341,27 +427,21 @@ rdd_host_state_from_json(const char *data, size_t len,
 	st->license_servers_local.read = get_str(
 	    &r, o, "SpecifiedLicenseServers", st->license_servers_local.value,
 	    sizeof(st->license_servers_local.value));
+	/* true, false or null; a number would not write back the same. */
+	if (o != NULL &&
+	    (v = json_object_get(o, "grace_period_timebomb")) != NULL &&
+	    !json_is_boolean(v) && !json_is_null(v))
+		bad(&r, "not true, false or null", "grace_period_timebomb");
+	else
+		get_dword(&r, o, "grace_period_timebomb", &st->grace_timebomb);
+	get_dword(&r, o, "TerminalServerMode", &st->terminal_server_mode);
+	get_dword(&r, o, "grace_period_days_left", &st->grace_days_left);
 
 	o = get_obj(&r, top, "service");
-	switch (get_str(&r, o, "TermService", svc, sizeof(svc))) {
-	case RDD_HOST_ABSENT:
-		st->termservice = RDD_HOST_SVC_ABSENT;
-		break;
-	case RDD_HOST_SET:
-		if (strcmp(svc, "stopped") == 0)
-			st->termservice = RDD_HOST_SVC_STOPPED;
-		else if (strcmp(svc, "running") == 0)
-			st->termservice = RDD_HOST_SVC_RUNNING;
-		else if (strcmp(svc, "pending") == 0)
-			st->termservice = RDD_HOST_SVC_PENDING;
-		else
-			bad(&r, "not stopped, running or pending",
-			    "service.TermService");
-		break;
-	case RDD_HOST_UNREADABLE:
-		break;
-	}
+	get_service(&r, o, "TermService", "service.TermService",
+	            &st->termservice);
 	get_dword(&r, o, "start_type", &st->termservice_start);
+	read_deps(&r, o, st);
 	if ((b = get_bool(&r, top, "listening")) >= 0) {
 		st->listening.read = RDD_HOST_SET;
 		st->listening.value = (uint32_t)b;
@@ -461,9 +541,39 @@ build_cert(struct jb *b, const struct rdd_host_cert *ct)
 	        ct->key_container, sizeof(ct->key_container));
 	put_str(b, o, "key_error", ct->key_error[0] ? RDD_HOST_SET : 0,
 	        ct->key_error, sizeof(ct->key_error));
+	put_str(b, o, "key_directory", ct->key_directory[0] ? RDD_HOST_SET : 0,
+	        ct->key_directory, sizeof(ct->key_directory));
 	put_bool(b, o, "key_network_service_read",
 	         &ct->key_network_service_read);
 	return o;
+}
+
+static json_t *
+build_deps(struct jb *b, const struct rdd_host_state *st)
+{
+	json_t *arr = json_array(), *p;
+	size_t i;
+
+	if (arr == NULL) {
+		b->err = 1;
+		return NULL;
+	}
+	for (i = 0; i < st->n_termservice_deps && i < RDD_HOST_DEPS; i++) {
+		const struct rdd_host_dep *dp = &st->termservice_deps[i];
+
+		if ((p = obj_or_fail(b)) == NULL)
+			break;
+		rdd__j_put(b, p, "name", UNTRUSTED(dp->name));
+		if (dp->state == RDD_HOST_SVC_ABSENT)
+			rdd__j_put(b, p, "state", json_null());
+		else if (rdd_host_service_name(dp->state) != NULL)
+			rdd__j_put(
+			    b, p, "state",
+			    json_string(rdd_host_service_name(dp->state)));
+		put_dword(b, p, "start_type", &dp->start);
+		rdd__j_push(b, arr, p);
+	}
+	return arr;
 }
 
 static json_t *
@@ -517,6 +627,25 @@ build_state(struct jb *b, const struct rdd_host_state *st)
 			rdd__j_put(b, o,
 			           rdd_host_tls_name((enum rdd_host_tls)i), p);
 		}
+		if ((p = obj_or_fail(b)) != NULL) {
+			for (i = 0; i < RDD_HOST_CIPHERS; i++)
+				put_dword(b, p,
+				          rdd_host_cipher_name(
+				              (enum rdd_host_cipher)i),
+				          &st->schannel_cipher[i]);
+			rdd__j_put(b, o, "ciphers", p);
+		}
+		if ((p = obj_or_fail(b)) != NULL) {
+			for (i = 0; i < RDD_HOST_KEXES; i++)
+				put_dword(
+				    b, p,
+				    rdd_host_kex_name((enum rdd_host_kex)i),
+				    &st->schannel_kex[i]);
+			rdd__j_put(b, o, "key_exchange", p);
+		}
+		put_str(b, o, "cipher_suite_order", st->cipher_suite_order.read,
+		        st->cipher_suite_order.value,
+		        sizeof(st->cipher_suite_order.value));
 		rdd__j_put(b, top, "schannel", o);
 	}
 	if ((o = obj_or_fail(b)) != NULL) {
@@ -528,6 +657,15 @@ build_state(struct jb *b, const struct rdd_host_state *st)
 		        st->license_servers_local.read,
 		        st->license_servers_local.value,
 		        sizeof(st->license_servers_local.value));
+		if (st->grace_timebomb.read == RDD_HOST_SET)
+			put_bool(b, o, "grace_period_timebomb",
+			         &st->grace_timebomb);
+		else
+			put_dword(b, o, "grace_period_timebomb",
+			          &st->grace_timebomb);
+		put_dword(b, o, "TerminalServerMode",
+		          &st->terminal_server_mode);
+		put_dword(b, o, "grace_period_days_left", &st->grace_days_left);
 		rdd__j_put(b, top, "licensing", o);
 	}
 	if ((o = obj_or_fail(b)) != NULL) {
@@ -538,6 +676,8 @@ build_state(struct jb *b, const struct rdd_host_state *st)
 			           json_string(
 			               rdd_host_service_name(st->termservice)));
 		put_dword(b, o, "start_type", &st->termservice_start);
+		if (st->termservice_deps_read == RDD_HOST_SET)
+			rdd__j_put(b, o, "dependencies", build_deps(b, st));
 		rdd__j_put(b, top, "service", o);
 	}
 	put_bool(b, top, "listening", &st->listening);

@@ -122,6 +122,61 @@ yes_no(int v, const char *yes, const char *no)
 	return v < 0 ? "unknown" : v ? yes : no;
 }
 
+/* The "SSL Cipher Suite Order" policy: how many suites it lists. */
+static void
+suites_line(const struct out *o, const struct rdd_host_state *st)
+{
+	const char *p = st->cipher_suite_order.value;
+	size_t n = 0;
+
+	fprintf(o->f, "  %-22s ", "cipher suite order");
+	if (st->cipher_suite_order.read != RDD_HOST_SET) {
+		fprintf(o->f, "%s\n",
+		        st->cipher_suite_order.read == RDD_HOST_ABSENT
+		            ? "no policy (Windows default)"
+		            : "not readable here");
+		return;
+	}
+	while (*p != '\0') {
+		p += strspn(p, ", ");
+		if (*p == '\0')
+			break;
+		n++;
+		p += strcspn(p, ", ");
+	}
+	fprintf(o->f, "policy, %zu suite%s\n", n, n == 1 ? "" : "s");
+}
+
+/* TermService's dependencies and their state. */
+static void
+deps_line(const struct out *o, const struct rdd_host_state *st)
+{
+	char name[ESC_CAP(sizeof(st->termservice_deps[0].name))];
+	size_t i, n = st->n_termservice_deps;
+
+	fprintf(o->f, "  %-22s ", "  depends on");
+	if (st->termservice_deps_read != RDD_HOST_SET) {
+		fprintf(o->f, "not readable here\n");
+		return;
+	}
+	if (n == 0)
+		fprintf(o->f, "nothing");
+	if (n > RDD_HOST_DEPS)
+		n = RDD_HOST_DEPS;
+	for (i = 0; i < n; i++) {
+		const struct rdd_host_dep *dp = &st->termservice_deps[i];
+		const char *state = rdd_host_service_name(dp->state);
+
+		rdd_escape_terminal(name, sizeof(name), dp->name);
+		fprintf(o->f, "%s%s %s%s", i > 0 ? ", " : "", name,
+		        state != NULL ? state : "not readable here",
+		        dp->start.read == RDD_HOST_SET && dp->start.value == 4
+		            ? " (disabled)"
+		            : "");
+	}
+	fputc('\n', o->f);
+}
+
 /* The state and the check of its listener, side by side. */
 static void
 listener_check(const struct out *o, const struct rdd_host_state *st,
@@ -217,10 +272,22 @@ rdd_report_host_check_text(FILE *f, const struct rdd_host_state *st,
 	setting(&o, "MinEncryptionLevel", &st->min_encryption, NULL);
 	dword_line(&o, "PortNumber", &st->port);
 	dword_line(&o, "AllowEncryptionOracle", &st->credssp_oracle);
+	suites_line(&o, st);
 	setting(&o, "LicensingMode", &st->licensing_mode, mode_name);
+	fprintf(f, "  %-22s ", "grace period");
+	if (st->grace_days_left.read == RDD_HOST_SET &&
+	    st->terminal_server_mode.read == RDD_HOST_SET)
+		fprintf(f, "%u days left%s\n",
+		        (unsigned)st->grace_days_left.value,
+		        st->terminal_server_mode.value == 1
+		            ? ""
+		            : " (not an RD Session Host: not counted)");
+	else
+		fprintf(f, "not readable here\n");
 	fprintf(f, "  %-22s %s\n", "TermService",
 	        st->termservice == RDD_HOST_SVC_UNREADABLE ? "not readable here"
 	                                                   : svc);
+	deps_line(&o, st);
 	fprintf(f, "  %-22s %s\n", "listening",
 	        st->listening.read != RDD_HOST_SET ? "not readable here"
 	        : st->listening.value              ? "yes"
@@ -228,10 +295,16 @@ rdd_report_host_check_text(FILE *f, const struct rdd_host_state *st,
 	fprintf(f, "  %-22s ", "certificate");
 	if (st->cert.read == RDD_HOST_SET) {
 		rdd_escape_terminal(buf, sizeof(buf), st->cert.store);
-		fprintf(f, "%s in \"%s\", key %s\n", st->cert.thumbprint, buf,
+		fprintf(f, "%s in \"%s\", key %s", st->cert.thumbprint, buf,
 		        rdd_host_key_name(st->cert.key) != NULL
 		            ? rdd_host_key_name(st->cert.key)
 		            : "not readable here");
+		if (st->cert.key_directory[0] != '\0') {
+			rdd_escape_terminal(buf, sizeof(buf),
+			                    st->cert.key_directory);
+			fprintf(f, " (file in %s)", buf);
+		}
+		fputc('\n', f);
 	} else {
 		fprintf(f, "%s\n",
 		        st->cert.read == RDD_HOST_ABSENT ? "not found"

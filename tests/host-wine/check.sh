@@ -5,8 +5,10 @@
 # in a network namespace of this test's own (hostchkw-PID, deleted at the
 # end), with a state whose thumbprint is the served certificate's (no
 # mismatch) and one with another thumbprint and NLA required
-# (host-listener-cert-mismatch, host-policy-not-effective), and the exe's
-# own read of the (wine) server before its check. EXE defaults
+# (host-listener-cert-mismatch, host-policy-not-effective), one with
+# SecurityLayer 1 (Negotiate) the TLS-only listener contradicts (with
+# --timeout), a --timeout refused as check refuses it, and the exe's own
+# read of the (wine) server before its check. EXE defaults
 # to build-win/rdpdoctor.exe (scripts/build-win.sh). Wine makes a
 # program's sockets in wineserver: the prefix's wineserver is started in
 # the namespace first, and every wine command runs there. Ends with
@@ -90,7 +92,7 @@ if ! ip netns exec "$ns" wineserver -p ||
 fi
 echo "host-wine-check: prefix ready in $(($(date +%s) - t0)) s"
 
-# state FILE CONFIGURED_THUMBPRINT USER_AUTHENTICATION
+# state FILE CONFIGURED_THUMBPRINT USER_AUTHENTICATION [SECURITY_LAYER]
 state() {
 	cat >"$1" <<EOF
 {
@@ -100,7 +102,7 @@ state() {
   "reader": "host-wine-check",
   "listener": {
     "fDenyTSConnections": {"local": 0, "policy": null},
-    "SecurityLayer": {"local": 2, "policy": null},
+    "SecurityLayer": {"local": ${4:-2}, "policy": null},
     "UserAuthentication": {"local": $3, "policy": null},
     "PortNumber": 3389,
     "SSLCertificateSHA1Hash": "$2",
@@ -112,11 +114,12 @@ state() {
 EOF
 }
 
-# case NAME RC IDS-PRESENT IDS-ABSENT MATCH
+# case NAME RC IDS-PRESENT IDS-ABSENT MATCH; $extra: more options
 run_case() {
 	local name=$1 want_rc=$2 present=$3 absent=$4 match=$5 rc id
+	# shellcheck disable=SC2086
 	timeout 120 ip netns exec "$ns" wine "$exe" host --json \
-		--from-state "$name.json" --check 127.0.0.1 \
+		--from-state "$name.json" --check ${extra:-} 127.0.0.1 \
 		>"$name.out" 2>"$name.err"
 	rc=$?
 	[ "$rc" = "$want_rc" ] || { bad "$name" "exit $rc, want $want_rc"; return; }
@@ -141,6 +144,24 @@ run_case match 1 host-nla-off \
 state other.json 0123456789ABCDEF0123456789ABCDEF01234567 1
 run_case other 1 "host-listener-cert-mismatch host-policy-not-effective" \
 	"" false
+# SecurityLayer 1 without NLA: the TLS-only listener refuses standard RDP
+# security; each phase bounded by --timeout.
+state neg.json "$thumb" 0 1
+extra="--timeout 3" run_case neg 1 host-policy-not-effective \
+	host-listener-cert-mismatch true
+if grep -q 'SecurityLayer = 1 (Negotiate, from the RDP-Tcp listener) and UserAuthentication = 0, but the listener refused standard RDP security' neg.out; then
+	ok "neg: SecurityLayer 1 compared with the listener"
+else
+	bad neg "no SecurityLayer 1 evidence"
+fi
+timeout 60 ip netns exec "$ns" wine "$exe" host --from-state match.json \
+	--check --timeout 0 >badt.out 2>badt.err
+rc=$?
+if [ "$rc" = 3 ] && grep -q "bad timeout '0' (0.05 to 600 seconds)" badt.err; then
+	ok "--timeout 0 refused as check refuses it"
+else
+	bad badt "exit $rc: $(head -c 200 badt.err)"
+fi
 # rdpdoctor.exe reads the (wine) server it runs on, then checks 127.0.0.1.
 timeout 120 ip netns exec "$ns" wine "$exe" host --json --check \
 	>live.out 2>live.err

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""mkcert.py HEALTHY.REG OUT.REG EKU [--no-key] - a .reg fixture that
+"""mkcert.py HEALTHY.REG OUT.REG EKU [--no-key|--cng] - a .reg fixture that
 replaces the "Remote Desktop" store's self-signed certificate with a new
 one (EC P-256, CN=RDHOST01, valid ten years, made by openssl now) whose
 Extended Key Usage is EKU (e.g. clientAuth). Its Blob carries the key
 provider info of the healthy fixture's certificate (TSSecKeySet1), or none
-with --no-key. Blob records: DWORD propId, DWORD 1, DWORD cb, data; key
+with --no-key, or with --cng the key provider info of a CNG machine key
+(provider type 0, "Microsoft Software Key Storage Provider", container
+"te-RDP-cng"). Key provider info as the Blob holds it: seven DWORDs
+(offsets of the container and provider names, type, flags, number and
+offset of parameters, key spec), then the UTF-16 names. Blob records: DWORD propId, DWORD 1, DWORD cb, data; key
 provider info (2), SHA-1 (3), then the DER certificate (32)."""
 import hashlib
 import re
@@ -15,6 +19,7 @@ import tempfile
 
 healthy, out, eku = sys.argv[1], sys.argv[2], sys.argv[3]
 no_key = "--no-key" in sys.argv[4:]
+cng = "--cng" in sys.argv[4:]
 
 text = open(healthy).read()
 blob_hex = re.search(r'"Blob"=hex:([0-9a-f,\\\s]+)', text).group(1)
@@ -22,6 +27,12 @@ blob = bytes(int(x, 16) for x in re.findall(r"[0-9a-f]{2}", blob_hex))
 prop, one, cb = struct.unpack_from("<III", blob, 0)
 assert prop == 2 and one == 1, "the healthy Blob starts with its key info"
 kpi = blob[12:12 + cb]
+if cng:
+    cont = "te-RDP-cng\0".encode("utf-16-le")
+    prov = "Microsoft Software Key Storage Provider\0".encode("utf-16-le")
+    # CRYPT_MACHINE_KEYSET (= NCRYPT_MACHINE_KEY_FLAG) 0x20, key spec 0.
+    kpi = struct.pack("<IIIIIII", 28, 28 + len(cont), 0, 0x20, 0, 0, 0) + \
+        cont + prov
 
 with tempfile.TemporaryDirectory() as d:
     subprocess.run(

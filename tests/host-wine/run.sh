@@ -89,7 +89,8 @@ done
 # Certificates made now: one for client authentication only, one that
 # names no private key.
 python3 "$here/mkcert.py" reg/10-healthy.reg reg/32-cert-client-auth-only.reg clientAuth &&
-	python3 "$here/mkcert.py" reg/10-healthy.reg reg/33-cert-no-key.reg serverAuth --no-key ||
+	python3 "$here/mkcert.py" reg/10-healthy.reg reg/33-cert-no-key.reg serverAuth --no-key &&
+	python3 "$here/mkcert.py" reg/10-healthy.reg reg/39-cert-cng.reg serverAuth --cng ||
 	bad mkcert "openssl or python3 failed"
 
 # wine's TermService (a stub service) runs like the real one would. Right
@@ -118,6 +119,11 @@ scenario() {
 	for f in "$@"; do
 		timeout 60 wine reg import "reg/$f" >/dev/null 2>&1
 	done
+	if [ -n "${restart_wine:-}" ]; then
+		# The service manager reads Services\ when it starts.
+		timeout 60 wineserver -k >/dev/null 2>&1
+		timeout 60 wineserver -w >/dev/null 2>&1
+	fi
 	state=$work/$name.json
 	if ! timeout 60 wine "$work/rdpdoctor-host.exe" --dump-state >"$state" 2>"$work/$name.err"; then
 		bad "$name" "rdpdoctor-host.exe failed: $(head -c 300 "$work/$name.err")"
@@ -150,6 +156,8 @@ state_has "healthy state: certificate found with its key, EKU read" \
 	's["certificate"]["found"] and s["certificate"]["key"]=="present" and s["certificate"]["server_auth"] is True and s["certificate"]["not_after"]==4102358400'
 state_has "healthy state: the firewall rule for the port, profiles on" \
 	'any(r["id"]=="RemoteDesktop-UserMode-In-TCP" for r in s["firewall"]["rules"]) and s["firewall"]["profiles"]["Public"]==1'
+state_has "healthy state: no GracePeriod key (null), no suite policy (null), TermService's dependencies read" \
+	's["licensing"]["grace_period_timebomb"] is None and s["schannel"]["cipher_suite_order"] is None and isinstance(s["service"]["dependencies"], list)'
 state_has "healthy state: key file ACL not readable under wine (left out)" \
 	'"key_network_service_read" not in s["certificate"]'
 scenario securitylayer-policy-rdp host-security-layer-rdp 20-fault-securitylayer-rdp.reg
@@ -177,8 +185,29 @@ fi
 scenario firewall-rule-off host-firewall-closed 27-fault-firewall-rule-off.reg
 scenario rdp-denied-by-policy host-rdp-disabled 29-fault-rdp-denied-by-policy.reg
 scenario listener-missing host-listener-missing 90-port-without-listener.reg
+scenario cipher-order-no-tls12 host-schannel-no-usable-suite 34-fault-cipher-order-no-tls12.reg
+state_has "cipher-order-no-tls12: the policy list read (REG_SZ)" \
+	's["schannel"]["cipher_suite_order"].startswith("TLS_RSA_WITH_3DES_EDE_CBC_SHA,TLS_AES_256")'
+scenario cipher-order-multi "" 35-cipher-order-multi.reg
+state_has "cipher-order-multi: REG_MULTI_SZ joined with commas" \
+	's["schannel"]["cipher_suite_order"]=="TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" and s["schannel"]["ciphers"]["AES 128/128"] is None'
+scenario cipher-order-aes-disabled host-schannel-no-usable-suite 35-cipher-order-multi.reg 36-fault-aes-disabled.reg
+state_has "cipher-order-aes-disabled: the AES switches read" \
+	's["schannel"]["ciphers"]=={"AES 128/128":0,"AES 256/256":0} and s["schannel"]["key_exchange"]["ECDH"] is None'
+scenario grace-timebomb "" 37-grace-timebomb.reg
+state_has "grace-timebomb: the timebomb value seen; WMI TerminalServices not readable under wine" \
+	's["licensing"]["grace_period_timebomb"] is True and "grace_period_days_left" not in s["licensing"] and "TerminalServerMode" not in s["licensing"]'
+scenario cert-cng "" 39-cert-cng.reg
+state_has "cert-cng: CNG key not readable under wine (NCryptOpenKey stub), no ACL guessed" \
+	's["certificate"]["found"] and "key" not in s["certificate"] and "key_directory" not in s["certificate"] and "key_network_service_read" not in s["certificate"] and s["certificate"]["key_container"]=="te-RDP-cng"'
 timeout 60 wine net stop TermService >/dev/null 2>&1
 scenario termservice-stopped host-termservice-stopped
+state_has "termservice-stopped: dependencies read (wine's TermService has none)" \
+	's["service"]["dependencies"]==[]'
+# Last: it changes TermService itself, which 00-reset.reg does not undo.
+restart_wine=1 scenario termservice-dependency "host-termservice-stopped host-termservice-dependency" 38-fault-termservice-dependency.reg
+state_has "termservice-dependency: RpcSs (demand start in wine) and the disabled TermDD driver read from DependOnService" \
+	'[(d["name"],d.get("start_type")) for d in s["service"]["dependencies"]]==[("RpcSs",3),("TermDD",4)] and s["service"]["dependencies"][1]["state"]=="stopped"'
 
 name=$(timeout 60 wine "$work/rdpdoctor-host.exe" --key-file-name TSSecKeySet1 2>/dev/null | tr -d '\r')
 case $name in

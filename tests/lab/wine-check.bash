@@ -18,7 +18,7 @@
 #                         same document and version line as Linux's
 #   wine-check-host-state `host --from-state FIXTURE --json` for six
 #                         fixtures of tests/unit/diag/host (healthy, many
-#                         faults, nothing readable, ...; all 28 would take
+#                         faults, nothing readable, ...; all 44 would take
 #                         minutes under wine): the same document and exit
 #                         status as Linux's
 #   wine-check-host-live  `rdpdoctor.exe host --json` with no file reads

@@ -22,6 +22,24 @@ rdd_host_tls_name(enum rdd_host_tls t)
 }
 
 const char *
+rdd_host_cipher_name(enum rdd_host_cipher c)
+{
+	static const char *const names[RDD_HOST_CIPHERS] = {"AES 128/128",
+	                                                    "AES 256/256"};
+
+	return (unsigned)c < RDD_HOST_CIPHERS ? names[c] : NULL;
+}
+
+const char *
+rdd_host_kex_name(enum rdd_host_kex k)
+{
+	static const char *const names[RDD_HOST_KEXES] = {
+	    "ECDH", "Diffie-Hellman", "PKCS"};
+
+	return (unsigned)k < RDD_HOST_KEXES ? names[k] : NULL;
+}
+
+const char *
 rdd_host_service_name(enum rdd_host_service s)
 {
 	switch (s) {
@@ -113,22 +131,94 @@ port_known(const struct rdd_host_state *st)
 	       st->port.read == RDD_HOST_ABSENT;
 }
 
+static const char *
+start_words(uint32_t v)
+{
+	switch (v) {
+	case 0:
+		return "Boot";
+	case 1:
+		return "System";
+	case 2:
+		return "Automatic";
+	case 3:
+		return "Manual";
+	case 4:
+		return "Disabled";
+	}
+	return "other";
+}
+
+/*
+ * TermService's dependencies. The service manager starts a stopped
+ * dependency along with TermService, so a stopped one is only evidence
+ * on host-termservice-stopped (STOPPED, when emitted); one that is
+ * Disabled or not installed keeps TermService from starting at all
+ * (error 1068 or 1075): its own finding, critical while TermService is
+ * not running, a warning (the next start fails) while it runs.
+ */
+static void
+rules_dependencies(struct ctx *c, const struct rdd_host_state *st,
+                   struct draft *stopped)
+{
+	size_t i, n = st->n_termservice_deps;
+	struct draft *d = NULL;
+
+	if (st->termservice_deps_read != RDD_HOST_SET)
+		return;
+	if (n > RDD_HOST_DEPS)
+		n = RDD_HOST_DEPS;
+	for (i = 0; i < n; i++) {
+		const struct rdd_host_dep *dp = &st->termservice_deps[i];
+
+		if (dp->name[0] == '+') /* a load-order group */
+			continue;
+		if (dp->state == RDD_HOST_SVC_ABSENT)
+			d = rdd__emit(c, RDD_CAUSE_HOST_TERMSERVICE_DEPENDENCY,
+			              "TermService depends on %s, which is not "
+			              "installed",
+			              dp->name);
+		else if (is_set(&dp->start, 4))
+			d = rdd__emit(c, RDD_CAUSE_HOST_TERMSERVICE_DEPENDENCY,
+			              "TermService depends on %s, whose start "
+			              "type is Disabled%s",
+			              dp->name,
+			              dp->state == RDD_HOST_SVC_RUNNING
+			                  ? " (running now)"
+			                  : "");
+		else if (stopped != NULL && dp->state == RDD_HOST_SVC_STOPPED)
+			rdd__append(stopped->f.evidence,
+			            sizeof(stopped->f.evidence),
+			            "; its dependency %s is stopped too (start "
+			            "type %s)",
+			            dp->name,
+			            dp->start.read == RDD_HOST_SET
+			                ? start_words(dp->start.value)
+			                : "not read");
+	}
+	if (d != NULL && st->termservice != RDD_HOST_SVC_RUNNING &&
+	    st->termservice != RDD_HOST_SVC_PENDING)
+		rdd__raise_severity(d, RDD_SEV_CRITICAL);
+}
+
 static void
 rules_service(struct ctx *c, const struct rdd_host_state *st)
 {
 	char start[48] = "";
+	struct draft *stopped = NULL;
 
 	if (st->termservice_start.read == RDD_HOST_SET)
 		rdd__append(start, sizeof(start), ", start type %s",
-		            st->termservice_start.value == 4   ? "Disabled"
-		            : st->termservice_start.value == 3 ? "Manual"
-		            : st->termservice_start.value == 2 ? "Automatic"
-		                                               : "other");
+		            st->termservice_start.value >= 2
+		                ? start_words(st->termservice_start.value)
+		                : "other");
 	if (st->termservice == RDD_HOST_SVC_STOPPED ||
 	    st->termservice == RDD_HOST_SVC_ABSENT)
-		rdd__emit(c, RDD_CAUSE_HOST_TERMSERVICE_STOPPED,
-		          "TermService is %s%s",
-		          rdd_host_service_name(st->termservice), start);
+		stopped =
+		    rdd__emit(c, RDD_CAUSE_HOST_TERMSERVICE_STOPPED,
+		              "TermService is %s%s",
+		              rdd_host_service_name(st->termservice), start);
+	rules_dependencies(c, st, stopped);
 	/* A stopped service explains a missing listener already. */
 	if (is_set(&st->listening, 0) && port_known(st) &&
 	    st->termservice != RDD_HOST_SVC_STOPPED &&
@@ -182,7 +272,7 @@ rules_firewall(struct ctx *c, const struct rdd_host_state *st)
 static void
 rules_security(struct ctx *c, const struct rdd_host_state *st)
 {
-	uint32_t layer, nla;
+	uint32_t layer = 0, nla = 0;
 	const char *lsrc = rdd_host_effective(&st->security_layer, &layer);
 	const char *nsrc = rdd_host_effective(&st->user_authentication, &nla);
 
@@ -260,6 +350,166 @@ rules_schannel(struct ctx *c, const struct rdd_host_state *st)
 		        : "absent");
 }
 
+/* Where the key file is, for evidence: CAPI or CNG. */
+static const char *
+key_where(const struct rdd_host_cert *ct)
+{
+	if (strcmp(ct->key_directory, "MachineKeys") == 0)
+		return " (Crypto\\RSA\\MachineKeys, a CAPI key)";
+	if (strcmp(ct->key_directory, "Keys") == 0)
+		return " (Crypto\\Keys, a CNG key)";
+	if (strcmp(ct->key_directory, "SystemKeys") == 0)
+		return " (Crypto\\SystemKeys, a CNG key)";
+	return "";
+}
+
+/*
+ * One suite name of the cipher suite order (Windows spelling, perhaps
+ * with a curve suffix such as _P256 on old versions): can a current RDP
+ * client (mstsc, FreeRDP) use it with TLS 1.2? Then 1, with the AES
+ * cipher (*CIPHER, -1 for ChaCha20) and the key exchange (*KEX) it
+ * needs; else 0 (3DES, RC4, NULL, DSS, PSK, TLS 1.3-only suites...).
+ */
+static int
+suite_tls12(const char *s, size_t n, int *cipher, int *kex)
+{
+	static const struct {
+		const char *prefix;
+		int kex;
+	} kx[] = {
+	    {"TLS_ECDHE_RSA_WITH_", RDD_HOST_KEX_ECDH},
+	    {"TLS_ECDHE_ECDSA_WITH_", RDD_HOST_KEX_ECDH},
+	    {"TLS_DHE_RSA_WITH_", RDD_HOST_KEX_DH},
+	    {"TLS_RSA_WITH_", RDD_HOST_KEX_PKCS},
+	};
+	static const struct {
+		const char *name;
+		int cipher;
+	} ci[] = {
+	    {"AES_128_GCM_", RDD_HOST_AES128},
+	    {"AES_256_GCM_", RDD_HOST_AES256},
+	    {"AES_128_CBC_", RDD_HOST_AES128},
+	    {"AES_256_CBC_", RDD_HOST_AES256},
+	    {"CHACHA20_POLY1305_", -1},
+	};
+	char buf[96];
+	size_t i, k, l;
+
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	for (i = 0; i < NELEM(kx); i++) {
+		l = strlen(kx[i].prefix);
+		if (strncasecmp(buf, kx[i].prefix, l) != 0)
+			continue;
+		for (k = 0; k < NELEM(ci); k++)
+			if (strncasecmp(buf + l, ci[k].name,
+			                strlen(ci[k].name)) == 0) {
+				*cipher = ci[k].cipher;
+				*kex = kx[i].kex;
+				return 1;
+			}
+		return 0;
+	}
+	return 0;
+}
+
+/* "AES 128/128 Enabled 0" when ST's SCHANNEL switch turns it off. */
+static bool
+cipher_off(const struct rdd_host_state *st, int cipher)
+{
+	return cipher >= 0 && is_set(&st->schannel_cipher[cipher], 0);
+}
+
+static bool
+kex_off(const struct rdd_host_state *st, int kex)
+{
+	return is_set(&st->schannel_kex[kex], 0);
+}
+
+/* The SCHANNEL switches that are off, as evidence. */
+static void
+switches_off(const struct rdd_host_state *st, char *buf, size_t cap)
+{
+	size_t i;
+
+	for (i = 0; i < RDD_HOST_CIPHERS; i++)
+		if (is_set(&st->schannel_cipher[i], 0))
+			rdd__append(
+			    buf, cap, "%sCiphers\\%s", buf[0] ? ", " : "",
+			    rdd_host_cipher_name((enum rdd_host_cipher)i));
+	for (i = 0; i < RDD_HOST_KEXES; i++)
+		if (is_set(&st->schannel_kex[i], 0))
+			rdd__append(buf, cap, "%sKeyExchangeAlgorithms\\%s",
+			            buf[0] ? ", " : "",
+			            rdd_host_kex_name((enum rdd_host_kex)i));
+}
+
+/*
+ * The SSL Cipher Suite Order policy and the SCHANNEL cipher and key
+ * exchange switches: is any suite left that a current RDP client can
+ * use with TLS 1.2? Without the policy the built-in list holds such
+ * suites unless the switches remove AES or every key exchange.
+ */
+static void
+rules_suites(struct ctx *c, const struct rdd_host_state *st)
+{
+	const char *p, *e;
+	size_t listed = 0, tls12 = 0, usable = 0, n;
+	int cipher, kex;
+	char off[160] = "", names[160] = "";
+
+	switches_off(st, off, sizeof(off));
+	if (st->cipher_suite_order.read != RDD_HOST_SET) {
+		if (st->cipher_suite_order.read != RDD_HOST_ABSENT)
+			return; /* a policy list could be there */
+		if ((cipher_off(st, RDD_HOST_AES128) &&
+		     cipher_off(st, RDD_HOST_AES256)) ||
+		    (kex_off(st, RDD_HOST_KEX_ECDH) &&
+		     kex_off(st, RDD_HOST_KEX_DH) &&
+		     kex_off(st, RDD_HOST_KEX_PKCS)))
+			rdd__emit(
+			    c, RDD_CAUSE_HOST_SCHANNEL_NO_USABLE_SUITE,
+			    "no SSL Cipher Suite Order policy, but SCHANNEL "
+			    "disables %s: no TLS 1.2 suite with AES is left",
+			    off);
+		return;
+	}
+	for (p = st->cipher_suite_order.value; *p != '\0'; p = e) {
+		while (*p == ',' || *p == ' ')
+			p++;
+		e = p + strcspn(p, ", ");
+		if ((n = (size_t)(e - p)) == 0)
+			continue;
+		listed++;
+		if (listed <= 3)
+			rdd__append(names, sizeof(names), "%s%.*s",
+			            names[0] ? ", " : "", (int)n, p);
+		if (!suite_tls12(p, n, &cipher, &kex))
+			continue;
+		tls12++;
+		if (!cipher_off(st, cipher) && !kex_off(st, kex))
+			usable++;
+	}
+	if (listed == 0 || usable > 0)
+		return; /* an empty value: what Windows does is not known */
+	if (tls12 == 0)
+		rdd__emit(
+		    c, RDD_CAUSE_HOST_SCHANNEL_NO_USABLE_SUITE,
+		    "the SSL Cipher Suite Order policy lists %zu suite%s "
+		    "(%s%s), none with ECDHE, DHE or RSA key exchange and "
+		    "AES for TLS 1.2",
+		    listed, listed == 1 ? "" : "s", names,
+		    listed > 3 ? ", ..." : "");
+	else
+		rdd__emit(c, RDD_CAUSE_HOST_SCHANNEL_NO_USABLE_SUITE,
+		          "the SSL Cipher Suite Order policy lists %zu TLS 1.2 "
+		          "suite%s a client could use, and SCHANNEL disables "
+		          "what each needs (%s)",
+		          tls12, tls12 == 1 ? "" : "s", off);
+}
+
 static void
 rules_cert(struct ctx *c, const struct rdd_host_state *st)
 {
@@ -299,9 +549,9 @@ rules_cert(struct ctx *c, const struct rdd_host_state *st)
 		          ct->key_error[0] ? ", error " : "", ct->key_error);
 	else if (is_set(&ct->key_network_service_read, 0))
 		rdd__emit(c, RDD_CAUSE_HOST_CERT_KEY_ACL,
-		          "certificate %s: the key file of container \"%s\" "
+		          "certificate %s: the key file of container \"%s\"%s "
 		          "grants NETWORK SERVICE no read access",
-		          ct->thumbprint, ct->key_container);
+		          ct->thumbprint, ct->key_container, key_where(ct));
 }
 
 static bool
@@ -317,33 +567,63 @@ names_a_server(const struct rdd_host_str *s)
 	return false;
 }
 
+/* "; 12 days of grace left" when the state knows it on a Session Host. */
+static void
+grace_evidence(const struct rdd_host_state *st, struct draft *d)
+{
+	if (d != NULL && is_set(&st->terminal_server_mode, 1) &&
+	    st->grace_days_left.read == RDD_HOST_SET)
+		rdd__append(d->f.evidence, sizeof(d->f.evidence),
+		            "; %u day%s of grace left",
+		            (unsigned)st->grace_days_left.value,
+		            st->grace_days_left.value == 1 ? "" : "s");
+}
+
 static void
 rules_licensing(struct ctx *c, const struct rdd_host_state *st)
 {
 	uint32_t mode;
 	const char *src = rdd_host_effective(&st->licensing_mode, &mode);
+	/* Only when both lists were read and neither names a server. */
+	bool no_server =
+	    st->license_servers_policy.read != RDD_HOST_UNREADABLE &&
+	    st->license_servers_local.read != RDD_HOST_UNREADABLE &&
+	    !names_a_server(&st->license_servers_policy) &&
+	    !names_a_server(&st->license_servers_local);
 
 	if (src == NULL)
 		return;
-	if (mode == 5) {
-		rdd__emit(c, RDD_CAUSE_HOST_LICENSING_NOT_CONFIGURED,
-		          "LicensingMode = 5 (from %s)",
+	/* The grace period counts on an RD Session Host only. */
+	if ((mode == 2 || mode == 4 || mode == 5) && no_server &&
+	    is_set(&st->terminal_server_mode, 1) &&
+	    is_set(&st->grace_days_left, 0)) {
+		rdd__emit(c, RDD_CAUSE_HOST_LICENSING_GRACE_EXPIRED,
+		          "RD Session Host (TerminalServerMode 1), "
+		          "GetGracePeriodDays 0; LicensingMode = %u (%s, from "
+		          "%s); no LicenseServers policy, no "
+		          "SpecifiedLicenseServers",
+		          (unsigned)mode,
+		          mode == 4   ? "per user"
+		          : mode == 2 ? "per device"
+		                      : "not configured",
 		          source_words(src, "RCM\\Licensing Core"));
 		return;
 	}
-	if (mode != 2 && mode != 4)
+	if (mode == 5) {
+		grace_evidence(
+		    st, rdd__emit(c, RDD_CAUSE_HOST_LICENSING_NOT_CONFIGURED,
+		                  "LicensingMode = 5 (from %s)",
+		                  source_words(src, "RCM\\Licensing Core")));
 		return;
-	/* Only when both lists were read and neither names a server. */
-	if (st->license_servers_policy.read == RDD_HOST_UNREADABLE ||
-	    st->license_servers_local.read == RDD_HOST_UNREADABLE ||
-	    names_a_server(&st->license_servers_policy) ||
-	    names_a_server(&st->license_servers_local))
+	}
+	if ((mode != 2 && mode != 4) || !no_server)
 		return;
-	rdd__emit(c, RDD_CAUSE_HOST_LICENSE_SERVER_MISSING,
-	          "LicensingMode = %u (per %s, from %s); no LicenseServers "
-	          "policy, no SpecifiedLicenseServers",
-	          (unsigned)mode, mode == 4 ? "user" : "device",
-	          source_words(src, "RCM\\Licensing Core"));
+	grace_evidence(
+	    st, rdd__emit(c, RDD_CAUSE_HOST_LICENSE_SERVER_MISSING,
+	                  "LicensingMode = %u (per %s, from %s); no "
+	                  "LicenseServers policy, no SpecifiedLicenseServers",
+	                  (unsigned)mode, mode == 4 ? "user" : "device",
+	                  source_words(src, "RCM\\Licensing Core")));
 }
 
 const char *
@@ -382,7 +662,7 @@ rules_listener(struct ctx *c, const struct rdd_host_state *st,
 	const struct rdd_phase_result *tcp = &obs->phases[RDD_PHASE_TCP];
 	const struct rdd_cert *served = &obs->tls.cert;
 	const char *exp_src, *exp;
-	uint32_t layer, nla;
+	uint32_t layer = 0, nla = 0;
 	const char *lsrc = rdd_host_effective(&st->security_layer, &layer);
 	const char *nsrc = rdd_host_effective(&st->user_authentication, &nla);
 	enum rdd_security_layer got = obs->security_layer;
@@ -427,6 +707,23 @@ rules_listener(struct ctx *c, const struct rdd_host_state *st,
 		          "SecurityLayer = 2 (TLS, from %s), but the listener "
 		          "accepted standard RDP security",
 		          source_words(lsrc, "the RDP-Tcp listener"));
+	/* Negotiate: TLS for a client that asks for it, standard RDP
+	 * security for one that asks for nothing else unless NLA is
+	 * required (then the listener refuses it, as it should). */
+	if (lsrc != NULL && layer == 1 && got == RDD_SECLAYER_RDP)
+		rdd__emit(c, RDD_CAUSE_HOST_POLICY_NOT_EFFECTIVE,
+		          "SecurityLayer = 1 (Negotiate, from %s), but the "
+		          "listener refused TLS and accepted standard RDP "
+		          "security only, as it does when it cannot use its "
+		          "certificate",
+		          source_words(lsrc, "the RDP-Tcp listener"));
+	if (lsrc != NULL && layer == 1 && got == RDD_SECLAYER_TLS &&
+	    nsrc != NULL && nla == 0)
+		rdd__emit(c, RDD_CAUSE_HOST_POLICY_NOT_EFFECTIVE,
+		          "SecurityLayer = 1 (Negotiate, from %s) and "
+		          "UserAuthentication = 0, but the listener refused "
+		          "standard RDP security",
+		          source_words(lsrc, "the RDP-Tcp listener"));
 	if (lsrc != NULL && layer == 0 &&
 	    (got == RDD_SECLAYER_TLS || got == RDD_SECLAYER_NEGOTIATE))
 		rdd__emit(c, RDD_CAUSE_HOST_POLICY_NOT_EFFECTIVE,
@@ -449,6 +746,7 @@ diagnose(const struct rdd_host_state *st, const struct rdd_observation *obs,
 	rules_firewall(c, st);
 	rules_security(c, st);
 	rules_schannel(c, st);
+	rules_suites(c, st);
 	rules_cert(c, st);
 	rules_licensing(c, st);
 	if (obs != NULL)

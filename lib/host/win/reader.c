@@ -9,6 +9,7 @@
  * way; docs/windows-host.md lists them.
  */
 #define WIN32_LEAN_AND_MEAN
+#define COBJMACROS
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
@@ -18,6 +19,7 @@
 #include <iphlpapi.h>
 #include <ncrypt.h>
 #include <sddl.h>
+#include <wbemidl.h>
 #include <wincrypt.h>
 
 #include <stdio.h>
@@ -33,9 +35,12 @@
 #define CREDSSP                                                                \
 	L"SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\"    \
 	L"CredSSP\\Parameters"
-#define SCHANNEL                                                               \
-	L"SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"   \
-	L"Protocols\\"
+#define SCHANNEL_ROOT                                                          \
+	L"SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\"
+#define SCHANNEL SCHANNEL_ROOT L"Protocols\\"
+#define SUITE_POLICY                                                           \
+	L"SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\"   \
+	L"00010002"
 #define FWPOLICY                                                               \
 	L"SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\"     \
 	L"FirewallPolicy"
@@ -118,6 +123,46 @@ reg_str(const wchar_t *key, const wchar_t *name, struct rdd_host_str *s)
 	s->read = RDD_HOST_SET;
 }
 
+/*
+ * The cipher suite order: REG_SZ comma list or REG_MULTI_SZ, joined with
+ * ",". Longer than the state holds: left unreadable, never cut (a cut
+ * list could lose the one usable suite).
+ */
+static void
+reg_suites(const wchar_t *key, const wchar_t *name, struct rdd_host_suites *s)
+{
+	static wchar_t buf[4096];
+	DWORD cb = sizeof(buf) - 2 * sizeof(wchar_t), type = 0, i, n;
+	LSTATUS rc;
+	int k;
+
+	memset(buf, 0, sizeof(buf));
+	rc = RegGetValueW(HKEY_LOCAL_MACHINE, key, name,
+	                  RRF_RT_REG_SZ | RRF_RT_REG_MULTI_SZ, &type, buf, &cb);
+	if (rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND) {
+		s->read = RDD_HOST_ABSENT;
+		return;
+	}
+	if (rc != ERROR_SUCCESS)
+		return; /* ERROR_MORE_DATA too: unreadable */
+	n = cb / sizeof(wchar_t);
+	if (type == REG_MULTI_SZ) {
+		while (n > 0 && buf[n - 1] == 0)
+			n--;
+		for (i = 0; i < n; i++)
+			if (buf[i] == 0)
+				buf[i] = L',';
+		buf[n] = 0;
+	}
+	k = WideCharToMultiByte(CP_UTF8, 0, buf, -1, s->value,
+	                        (int)sizeof(s->value), NULL, NULL);
+	if (k <= 0) {
+		s->value[0] = '\0';
+		return; /* too long for the state */
+	}
+	s->read = RDD_HOST_SET;
+}
+
 static void
 hex20(const BYTE *b, char out[41])
 {
@@ -151,12 +196,55 @@ reg_thumb(const wchar_t *key, const wchar_t *name, struct rdd_host_thumb *t)
 
 /* ---- services and the listening socket ------------------------------ */
 
+static enum rdd_host_service
+svc_state(SC_HANDLE svc)
+{
+	SERVICE_STATUS ss;
+
+	if (!QueryServiceStatus(svc, &ss))
+		return RDD_HOST_SVC_UNREADABLE;
+	switch (ss.dwCurrentState) {
+	case SERVICE_STOPPED:
+		return RDD_HOST_SVC_STOPPED;
+	case SERVICE_RUNNING:
+		return RDD_HOST_SVC_RUNNING;
+	default:
+		return RDD_HOST_SVC_PENDING;
+	}
+}
+
+/* The state and start type of the dependency NAME. */
+static void
+read_dep(SC_HANDLE scm, const wchar_t *name, struct rdd_host_dep *dp)
+{
+	static BYTE cfgbuf[8192];
+	QUERY_SERVICE_CONFIGW *cfg = (QUERY_SERVICE_CONFIGW *)cfgbuf;
+	SC_HANDLE svc;
+	DWORD need;
+
+	utf8(name, dp->name, sizeof(dp->name));
+	if (name[0] == SC_GROUP_IDENTIFIERW)
+		return; /* a load-order group: its members are not read */
+	svc = OpenServiceW(scm, name,
+	                   SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG);
+	if (svc == NULL) {
+		if (GetLastError() == ERROR_SERVICE_DOES_NOT_EXIST)
+			dp->state = RDD_HOST_SVC_ABSENT;
+		return;
+	}
+	dp->state = svc_state(svc);
+	if (QueryServiceConfigW(svc, cfg, sizeof(cfgbuf), &need)) {
+		dp->start.read = RDD_HOST_SET;
+		dp->start.value = cfg->dwStartType;
+	}
+	CloseServiceHandle(svc);
+}
+
 static void
 read_service(struct rdd_host_state *st)
 {
 	SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), svc;
-	SERVICE_STATUS_PROCESS ss;
-	BYTE cfgbuf[8192];
+	static BYTE cfgbuf[8192];
 	QUERY_SERVICE_CONFIGW *cfg = (QUERY_SERVICE_CONFIGW *)cfgbuf;
 	DWORD need;
 
@@ -170,23 +258,44 @@ read_service(struct rdd_host_state *st)
 		CloseServiceHandle(scm);
 		return;
 	}
-	if (QueryServiceStatusEx(svc, SC_STATUS_PROCESS_INFO, (LPBYTE)&ss,
-	                         sizeof(ss), &need)) {
-		switch (ss.dwCurrentState) {
-		case SERVICE_STOPPED:
-			st->termservice = RDD_HOST_SVC_STOPPED;
-			break;
-		case SERVICE_RUNNING:
-			st->termservice = RDD_HOST_SVC_RUNNING;
-			break;
-		default:
-			st->termservice = RDD_HOST_SVC_PENDING;
-			break;
-		}
-	}
+	st->termservice = svc_state(svc);
 	if (QueryServiceConfigW(svc, cfg, sizeof(cfgbuf), &need)) {
+		const wchar_t *d = cfg->lpDependencies;
+		const BYTE *end = cfgbuf + sizeof(cfgbuf);
+		size_t guard = 0;
+
 		st->termservice_start.read = RDD_HOST_SET;
 		st->termservice_start.value = cfg->dwStartType;
+		/* wine's service manager answers no lpDependencies at all
+		 * (a TODO in programs/services/rpc.c): then the list comes
+		 * from the value it is loaded from, which Windows keeps the
+		 * same. */
+		if (d == NULL || *d == 0) {
+			static wchar_t reg[1024];
+			DWORD cb = sizeof(reg) - 2 * sizeof(wchar_t);
+
+			memset(reg, 0, sizeof(reg));
+			d = RegGetValueW(
+			        HKEY_LOCAL_MACHINE,
+			        L"SYSTEM\\CurrentControlSet\\Services\\"
+			        L"TermService",
+			        L"DependOnService", RRF_RT_REG_MULTI_SZ, NULL,
+			        reg, &cb) == ERROR_SUCCESS
+			        ? reg
+			        : NULL;
+			end = (const BYTE *)reg + sizeof(reg);
+		}
+		/* "RpcSs\0TermDD\0\0" */
+		st->termservice_deps_read = RDD_HOST_SET;
+		while (d != NULL && (const BYTE *)d < end && *d != 0 &&
+		       st->n_termservice_deps < RDD_HOST_DEPS && guard++ < 64) {
+			read_dep(
+			    scm, d,
+			    &st->termservice_deps[st->n_termservice_deps++]);
+			d += wcsnlen(d, (size_t)(end - (const BYTE *)d) /
+			                    sizeof(wchar_t)) +
+			     1;
+		}
 	}
 	CloseServiceHandle(svc);
 	CloseServiceHandle(scm);
@@ -377,11 +486,14 @@ rdd_host_win_key_file_name(const wchar_t *container, wchar_t *out, size_t cap)
 	return ok;
 }
 
-/* Does the DACL of the machine key file let NETWORK SERVICE read it? */
+/*
+ * Does the DACL of the key file PATH let NETWORK SERVICE read it? Sets
+ * *OUT (SET 1 / SET 0); left unreadable when the file's DACL cannot be
+ * read. One ACE walk for CAPI and CNG key files.
+ */
 static void
-key_acl(const wchar_t *container, struct rdd_host_cert *ct)
+file_network_service_read(const wchar_t *path, struct rdd_host_dword *out)
 {
-	wchar_t name[128], path[MAX_PATH], pd[MAX_PATH];
 	PACL dacl = NULL;
 	PSECURITY_DESCRIPTOR sd = NULL;
 	ACL_SIZE_INFORMATION info;
@@ -390,11 +502,6 @@ key_acl(const wchar_t *container, struct rdd_host_cert *ct)
 	SID_IDENTIFIER_AUTHORITY nt = {SECURITY_NT_AUTHORITY};
 	SID_IDENTIFIER_AUTHORITY world = {SECURITY_WORLD_SID_AUTHORITY};
 
-	if (rdd_host_win_key_file_name(container, name, 128) != 0 ||
-	    GetEnvironmentVariableW(L"ProgramData", pd, MAX_PATH) == 0)
-		return;
-	swprintf(path, MAX_PATH,
-	         L"%ls\\Microsoft\\Crypto\\RSA\\MachineKeys\\%ls", pd, name);
 	/* A missing file leaves it unreadable: wine keeps keys in the
 	 * registry, and a key that opened has a file on Windows. */
 	if (GetNamedSecurityInfoW(path, SE_FILE_OBJECT,
@@ -402,8 +509,8 @@ key_acl(const wchar_t *container, struct rdd_host_cert *ct)
 	                          NULL, &sd) != ERROR_SUCCESS)
 		return;
 	if (dacl == NULL) { /* no DACL: everyone has every right */
-		ct->key_network_service_read.read = RDD_HOST_SET;
-		ct->key_network_service_read.value = 1;
+		out->read = RDD_HOST_SET;
+		out->value = 1;
 		LocalFree(sd);
 		return;
 	}
@@ -444,14 +551,60 @@ key_acl(const wchar_t *container, struct rdd_host_cert *ct)
 			else
 				deny |= m;
 		}
-		ct->key_network_service_read.read = RDD_HOST_SET;
-		ct->key_network_service_read.value =
+		out->read = RDD_HOST_SET;
+		out->value =
 		    (allow & FILE_READ_DATA) && !(deny & FILE_READ_DATA);
 	}
 	FreeSid(ns);
 	FreeSid(auth);
 	FreeSid(every);
 	LocalFree(sd);
+}
+
+/* The CAPI machine key file of CONTAINER: Crypto\RSA\MachineKeys. */
+static void
+key_acl(const wchar_t *container, struct rdd_host_cert *ct)
+{
+	wchar_t name[128], path[MAX_PATH], pd[MAX_PATH];
+
+	if (rdd_host_win_key_file_name(container, name, 128) != 0 ||
+	    GetEnvironmentVariableW(L"ProgramData", pd, MAX_PATH) == 0)
+		return;
+	swprintf(path, MAX_PATH,
+	         L"%ls\\Microsoft\\Crypto\\RSA\\MachineKeys\\%ls", pd, name);
+	if (GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES)
+		snprintf(ct->key_directory, sizeof(ct->key_directory), "%s",
+		         "MachineKeys");
+	file_network_service_read(path, &ct->key_network_service_read);
+}
+
+/* The CNG machine key K: its unique name is its file name, in
+ * Crypto\Keys or (keys of LocalSystem) Crypto\SystemKeys. */
+static void
+cng_key_acl(NCRYPT_KEY_HANDLE k, struct rdd_host_cert *ct)
+{
+	static const wchar_t *const dirs[2] = {L"Keys", L"SystemKeys"};
+	wchar_t unique[MAX_PATH], path[MAX_PATH], pd[MAX_PATH];
+	DWORD cb = 0;
+	int i;
+
+	memset(unique, 0, sizeof(unique));
+	if (NCryptGetProperty(k, NCRYPT_UNIQUE_NAME_PROPERTY, (PBYTE)unique,
+	                      sizeof(unique) - sizeof(wchar_t), &cb,
+	                      0) != ERROR_SUCCESS ||
+	    unique[0] == 0 || wcschr(unique, L'\\') != NULL ||
+	    GetEnvironmentVariableW(L"ProgramData", pd, MAX_PATH) == 0)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (swprintf(path, MAX_PATH,
+		             L"%ls\\Microsoft\\Crypto\\%ls\\%ls", pd, dirs[i],
+		             unique) < 0 ||
+		    GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES)
+			continue;
+		utf8(dirs[i], ct->key_directory, sizeof(ct->key_directory));
+		file_network_service_read(path, &ct->key_network_service_read);
+		return;
+	}
 }
 
 static void
@@ -481,10 +634,15 @@ read_key(PCCERT_CONTEXT c, struct rdd_host_cert *ct)
 
 		if (s != ERROR_SUCCESS)
 			return;
-		s = NCryptOpenKey(p, &k, kp->pwszContainerName, kp->dwKeySpec,
-		                  kp->dwFlags & NCRYPT_MACHINE_KEY_FLAG);
+		/* CERT_NCRYPT_KEY_SPEC is no legacy key spec: pass 0. */
+		s = NCryptOpenKey(
+		    p, &k, kp->pwszContainerName,
+		    kp->dwKeySpec == CERT_NCRYPT_KEY_SPEC ? 0 : kp->dwKeySpec,
+		    kp->dwFlags & NCRYPT_MACHINE_KEY_FLAG);
 		if (s == ERROR_SUCCESS) {
 			ct->key = RDD_HOST_KEY_PRESENT;
+			if (kp->dwFlags & NCRYPT_MACHINE_KEY_FLAG)
+				cng_key_acl(k, ct);
 			NCryptFreeObject(k);
 		} else if (s == NTE_BAD_KEYSET || s == NTE_NO_KEY) {
 			ct->key = RDD_HOST_KEY_MISSING;
@@ -628,6 +786,138 @@ read_cert(struct rdd_host_state *st)
 		ct->read = RDD_HOST_ABSENT;
 }
 
+/* ---- licensing: the grace period ------------------------------------ */
+
+/*
+ * RCM\GracePeriod holds the "timebomb" value (L$RTMTIMEBOMB_<guid>). Its
+ * bytes are not decoded (the layout is not documented); only whether it
+ * is there. Windows protects the key: access denied leaves it unreadable.
+ */
+static void
+read_grace_key(struct rdd_host_state *st)
+{
+	HKEY h;
+	wchar_t name[128];
+	DWORD i, n;
+	LSTATUS rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, TS L"\\RCM\\GracePeriod",
+	                           0, KEY_QUERY_VALUE, &h);
+
+	if (rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND) {
+		st->grace_timebomb.read = RDD_HOST_ABSENT;
+		return;
+	}
+	if (rc != ERROR_SUCCESS)
+		return;
+	st->grace_timebomb.value = 0;
+	for (i = 0; i < 256; i++) {
+		n = sizeof(name) / sizeof(name[0]);
+		rc = RegEnumValueW(h, i, name, &n, NULL, NULL, NULL, NULL);
+		if (rc == ERROR_NO_MORE_ITEMS)
+			break;
+		if (rc != ERROR_SUCCESS) {
+			RegCloseKey(h);
+			return; /* unreadable */
+		}
+		if (_wcsnicmp(name, L"L$RTMTIMEBOMB", 13) == 0)
+			st->grace_timebomb.value = 1;
+	}
+	st->grace_timebomb.read = RDD_HOST_SET;
+	RegCloseKey(h);
+}
+
+/* A uint32 property of OBJ into D; WMI hands it over as VT_I4. */
+static void
+wmi_u32(IWbemClassObject *obj, const wchar_t *name, struct rdd_host_dword *d)
+{
+	VARIANT v;
+
+	VariantInit(&v);
+	if (SUCCEEDED(IWbemClassObject_Get(obj, name, 0, &v, NULL, NULL)) &&
+	    (V_VT(&v) == VT_I4 || V_VT(&v) == VT_UI4)) {
+		d->read = RDD_HOST_SET;
+		d->value = V_VT(&v) == VT_I4 ? (uint32_t)V_I4(&v) : V_UI4(&v);
+	}
+	VariantClear(&v);
+}
+
+/*
+ * Win32_TerminalServiceSetting (root\cimv2\TerminalServices):
+ * TerminalServerMode and GetGracePeriodDays(). The namespace exists on
+ * Windows only (wine's WMI has no such namespace: not readable there).
+ */
+static void
+read_wmi_licensing(struct rdd_host_state *st)
+{
+	IWbemLocator *loc = NULL;
+	IWbemServices *svc = NULL;
+	IEnumWbemClassObject *en = NULL;
+	IWbemClassObject *obj = NULL, *out = NULL;
+	BSTR ns = SysAllocString(L"ROOT\\CIMV2\\TerminalServices");
+	BSTR lang = SysAllocString(L"WQL");
+	BSTR query =
+	    SysAllocString(L"SELECT * FROM Win32_TerminalServiceSetting");
+	BSTR method = SysAllocString(L"GetGracePeriodDays");
+	VARIANT path;
+	ULONG got = 0;
+	HRESULT co = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+
+	VariantInit(&path);
+	if (ns == NULL || lang == NULL || query == NULL || method == NULL)
+		goto done;
+	/* Fails harmlessly when the process set it already. */
+	CoInitializeSecurity(NULL, -1, NULL, NULL, RPC_C_AUTHN_LEVEL_DEFAULT,
+	                     RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE,
+	                     NULL);
+	if (FAILED(CoCreateInstance(&CLSID_WbemLocator, NULL,
+	                            CLSCTX_INPROC_SERVER, &IID_IWbemLocator,
+	                            (void **)&loc)) ||
+	    FAILED(IWbemLocator_ConnectServer(loc, ns, NULL, NULL, NULL,
+	                                      WBEM_FLAG_CONNECT_USE_MAX_WAIT,
+	                                      NULL, NULL, &svc)))
+		goto done;
+	CoSetProxyBlanket((IUnknown *)svc, RPC_C_AUTHN_WINNT, RPC_C_AUTHZ_NONE,
+	                  NULL, RPC_C_AUTHN_LEVEL_CALL,
+	                  RPC_C_IMP_LEVEL_IMPERSONATE, NULL, EOAC_NONE);
+	if (FAILED(IWbemServices_ExecQuery(svc, lang, query,
+	                                   WBEM_FLAG_FORWARD_ONLY |
+	                                       WBEM_FLAG_RETURN_IMMEDIATELY,
+	                                   NULL, &en)) ||
+	    FAILED(IEnumWbemClassObject_Next(en, 10000, 1, &obj, &got)) ||
+	    got != 1)
+		goto done;
+	wmi_u32(obj, L"TerminalServerMode", &st->terminal_server_mode);
+	if (SUCCEEDED(
+	        IWbemClassObject_Get(obj, L"__PATH", 0, &path, NULL, NULL)) &&
+	    V_VT(&path) == VT_BSTR &&
+	    SUCCEEDED(IWbemServices_ExecMethod(svc, V_BSTR(&path), method, 0,
+	                                       NULL, NULL, &out, NULL)) &&
+	    out != NULL) {
+		struct rdd_host_dword rv = {RDD_HOST_UNREADABLE, 0};
+
+		wmi_u32(out, L"ReturnValue", &rv);
+		if (rv.read == RDD_HOST_SET && rv.value == 0)
+			wmi_u32(out, L"DaysLeft", &st->grace_days_left);
+	}
+done:
+	VariantClear(&path);
+	if (out != NULL)
+		IWbemClassObject_Release(out);
+	if (obj != NULL)
+		IWbemClassObject_Release(obj);
+	if (en != NULL)
+		IEnumWbemClassObject_Release(en);
+	if (svc != NULL)
+		IWbemServices_Release(svc);
+	if (loc != NULL)
+		IWbemLocator_Release(loc);
+	SysFreeString(ns);
+	SysFreeString(lang);
+	SysFreeString(query);
+	SysFreeString(method);
+	if (SUCCEEDED(co))
+		CoUninitialize();
+}
+
 /* ---- all of it ------------------------------------------------------ */
 
 static void
@@ -644,6 +934,13 @@ rdd_host_win_read(struct rdd_host_state *st, const char *reader)
 	static const wchar_t *const tls[RDD_HOST_TLS_COUNT] = {
 	    SCHANNEL L"TLS 1.0\\Server", SCHANNEL L"TLS 1.1\\Server",
 	    SCHANNEL L"TLS 1.2\\Server", SCHANNEL L"TLS 1.3\\Server"};
+	static const wchar_t *const ciphers[RDD_HOST_CIPHERS] = {
+	    SCHANNEL_ROOT L"Ciphers\\AES 128/128",
+	    SCHANNEL_ROOT L"Ciphers\\AES 256/256"};
+	static const wchar_t *const kexes[RDD_HOST_KEXES] = {
+	    SCHANNEL_ROOT L"KeyExchangeAlgorithms\\ECDH",
+	    SCHANNEL_ROOT L"KeyExchangeAlgorithms\\Diffie-Hellman",
+	    SCHANNEL_ROOT L"KeyExchangeAlgorithms\\PKCS"};
 	wchar_t name[64];
 	DWORD n = 64;
 	OSVERSIONINFOW vi;
@@ -686,6 +983,12 @@ rdd_host_win_read(struct rdd_host_state *st, const char *reader)
 		          &st->schannel[i].disabled_by_default);
 	}
 
+	for (i = 0; i < RDD_HOST_CIPHERS; i++)
+		reg_dword(ciphers[i], L"Enabled", &st->schannel_cipher[i]);
+	for (i = 0; i < RDD_HOST_KEXES; i++)
+		reg_dword(kexes[i], L"Enabled", &st->schannel_kex[i]);
+	reg_suites(SUITE_POLICY, L"Functions", &st->cipher_suite_order);
+
 	reg_dword(TS L"\\RCM\\Licensing Core", L"LicensingMode",
 	          &st->licensing_mode.local);
 	reg_dword(POLICY, L"LicensingMode", &st->licensing_mode.policy);
@@ -693,6 +996,8 @@ rdd_host_win_read(struct rdd_host_state *st, const char *reader)
 	reg_str(L"SYSTEM\\CurrentControlSet\\Services\\TermService\\"
 	        L"Parameters\\LicenseServers",
 	        L"SpecifiedLicenseServers", &st->license_servers_local);
+	read_grace_key(st);
+	read_wmi_licensing(st);
 
 	read_service(st);
 	read_listening(st);

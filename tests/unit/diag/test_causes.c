@@ -114,6 +114,7 @@ static const struct {
     {"kerberos-ntlm-blocked", RDD_PHASE_KERBEROS, RDD_SEV_CRITICAL, true},
     {"host-rdp-disabled", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
     {"host-termservice-stopped", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
+    {"host-termservice-dependency", RDD_PHASE_TCP, RDD_SEV_WARNING, true},
     {"host-listener-missing", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
     {"host-firewall-closed", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
     {"host-security-layer-rdp", RDD_PHASE_X224, RDD_SEV_WARNING, true},
@@ -122,6 +123,7 @@ static const struct {
      true},
     {"host-schannel-tls12-disabled", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
     {"host-schannel-no-tls", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
+    {"host-schannel-no-usable-suite", RDD_PHASE_TLS, RDD_SEV_CRITICAL, true},
     {"host-cert-thumbprint-unknown", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
     {"host-cert-expired", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
     {"host-cert-no-server-auth", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
@@ -130,6 +132,8 @@ static const struct {
     {"host-licensing-not-configured", RDD_PHASE_LICENSING, RDD_SEV_WARNING,
      true},
     {"host-license-server-missing", RDD_PHASE_LICENSING, RDD_SEV_WARNING, true},
+    {"host-licensing-grace-expired", RDD_PHASE_LICENSING, RDD_SEV_CRITICAL,
+     true},
     {"host-listener-cert-mismatch", RDD_PHASE_TLS, RDD_SEV_WARNING, true},
     {"host-policy-not-effective", RDD_PHASE_X224, RDD_SEV_WARNING, true},
     {"host-listener-not-answering", RDD_PHASE_TCP, RDD_SEV_CRITICAL, true},
@@ -330,7 +334,7 @@ test_detectable_marking(void **state)
 			fail_msg("%s: no rule emits it; give a reason", ci->id);
 		n += ci->not_detectable == NULL;
 	}
-	assert_int_equal(n, 114);
+	assert_int_equal(n, 117);
 }
 
 static void

@@ -6,7 +6,9 @@
 # thumbprint is the served certificate's (no mismatch) or another one
 # (host-listener-cert-mismatch), whose NLA setting the listener does not
 # enforce (host-policy-not-effective), and whose listening port has no
-# listener (host-listener-not-answering). As root the namespace is made
+# listener (host-listener-not-answering); SecurityLayer 1 (Negotiate)
+# against a TLS-only and an RDP-only listener (host-policy-not-effective
+# both ways); --timeout against a listener that never answers. As root the namespace is made
 # with ip netns; otherwise the test runs itself again in a new user and
 # network namespace (unshare -rn), which holds only its own loopback.
 set -u
@@ -18,6 +20,8 @@ fleetsrv=$2
 ns=hostchk-$$
 tmp=$(mktemp -d)
 srv_pid=
+rdp_pid=
+silent_pid=
 fail=0
 inns=
 
@@ -26,6 +30,10 @@ cleanup() {
 		kill "$srv_pid" 2>/dev/null
 		wait "$srv_pid" 2>/dev/null
 	fi
+	for p in $rdp_pid $silent_pid; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	[ -n "$inns" ] && ip netns delete "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -63,8 +71,22 @@ while [ ! -e "$tmp/ready" ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 [ -e "$tmp/ready" ] || { echo "FAIL: fleetsrv not ready" >&2; exit 1; }
+# Standard RDP security only, on 3391.
+$inns "$fleetsrv" --proto rdp --port 3391 --seconds 60 \
+	--ready "$tmp/ready-rdp" >"$tmp/srv-rdp.out" 2>&1 &
+rdp_pid=$!
+# A listener that accepts TCP and never answers, on 3392 (bounded).
+$inns timeout 60 python3 -c 'import socket,time
+s=socket.socket(); s.bind(("127.0.0.1",3392)); s.listen(8); time.sleep(60)' &
+silent_pid=$!
+i=0
+while [ ! -e "$tmp/ready-rdp" ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ -e "$tmp/ready-rdp" ] || { echo "FAIL: fleetsrv rdp not ready" >&2; exit 1; }
 
-# state FILE CONFIGURED_THUMBPRINT USER_AUTHENTICATION
+# state FILE CONFIGURED_THUMBPRINT USER_AUTHENTICATION [SECURITY_LAYER]
 state() {
 	cat >"$1" <<EOF
 {
@@ -75,7 +97,7 @@ state() {
   "reader": "test-host-check",
   "listener": {
     "fDenyTSConnections": {"local": 0, "policy": null},
-    "SecurityLayer": {"local": 2, "policy": null},
+    "SecurityLayer": {"local": ${4:-2}, "policy": null},
     "UserAuthentication": {"local": $3, "policy": null},
     "PortNumber": 3389,
     "fEnableWinStation": 1,
@@ -131,6 +153,36 @@ has none host-listener-not-answering || bad "none: no not-answering"
 has none host-listener-cert-mismatch && bad "none: cert compared"
 [ "$rc" = 2 ] || bad "none: exit $rc, want 2"
 
+# 4. SecurityLayer 1 (Negotiate) without NLA: a TLS-only listener
+# refuses standard RDP security, an RDP-only one refuses TLS.
+state "$tmp/neg.json" "$thumb" 0 1
+rc=$(run neg-tls --from-state "$tmp/neg.json" --check 127.0.0.1 --json)
+has neg-tls host-policy-not-effective || bad "neg-tls: no policy finding"
+grep -q 'SecurityLayer = 1 (Negotiate, from the RDP-Tcp listener) and UserAuthentication = 0, but the listener refused standard RDP security' \
+	"$tmp/neg-tls.out" || bad "neg-tls: evidence"
+rc=$(run neg-rdp --from-state "$tmp/neg.json" --check 127.0.0.1:3391 --json)
+grep -q 'SecurityLayer = 1 (Negotiate, from the RDP-Tcp listener), but the listener refused TLS' \
+	"$tmp/neg-rdp.out" || bad "neg-rdp: no 'refused TLS' finding"
+# SecurityLayer 2 against the RDP-only listener: compared as before.
+rc=$(run tls-rdp --from-state "$tmp/match.json" --check 127.0.0.1:3391 --json)
+grep -q 'SecurityLayer = 2 (TLS, from the RDP-Tcp listener), but the listener accepted standard RDP security' \
+	"$tmp/tls-rdp.out" || bad "tls-rdp: no SecurityLayer 2 finding"
+
+# 5. --timeout, parsed as check parses it: a silent listener is given up
+# on after 0.3 s per phase, not check's default 5 s.
+t0=$(date +%s.%N)
+rc=$(run slow --from-state "$tmp/match.json" --check 127.0.0.1:3392 \
+	--timeout 0.3 --json)
+el=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+awk -v e="$el" 'BEGIN{exit !(e < 4)}' || bad "slow: took $el s with --timeout 0.3"
+grep -q '"timeout"' "$tmp/slow.out" || bad "slow: no phase timed out"
+rc=$(run badt --from-state "$tmp/match.json" --check --timeout 0)
+[ "$rc" = 3 ] || bad "--timeout 0: exit $rc, want 3"
+grep -q "bad timeout '0' (0.05 to 600 seconds)" "$tmp/badt.err" ||
+	bad "--timeout 0: message"
+rc=$(run nocheck --from-state "$tmp/match.json" --timeout 1)
+[ "$rc" = 3 ] || bad "--timeout without --check: exit $rc, want 3"
+
 if [ $fail -ne 0 ]; then
 	for f in "$tmp"/*.out "$tmp"/*.err; do
 		echo "== $f"
@@ -138,5 +190,5 @@ if [ $fail -ne 0 ]; then
 	done >&2
 	exit 1
 fi
-echo "host --check: match, mismatch and no-listener ok"
+echo "host --check: match, mismatch, no-listener, SecurityLayer 1, --timeout ok (slow listener given up in $el s)"
 exit 0

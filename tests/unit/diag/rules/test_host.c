@@ -314,6 +314,27 @@ test_bad_states(void **state)
 	          "listening: not true or false");
 	bad_state("{\"rdpdoctor_host_state\":1,\"rdpdoctor_host_state\":1}",
 	          "not JSON");
+	bad_state("{\"rdpdoctor_host_state\":1,\"service\":{\"dependencies\":"
+	          "{}}}",
+	          "service.dependencies: not an array");
+	bad_state("{\"rdpdoctor_host_state\":1,\"service\":{\"dependencies\":"
+	          "[{\"name\":\"RpcSs\",\"state\":\"paused\"}]}}",
+	          "service.dependencies[].state");
+	bad_state("{\"rdpdoctor_host_state\":1,\"service\":{\"dependencies\":"
+	          "[{\"state\":\"running\"}]}}",
+	          "service.dependencies[].name");
+	bad_state("{\"rdpdoctor_host_state\":1,\"schannel\":{"
+	          "\"cipher_suite_order\":3}}",
+	          "cipher_suite_order: not a string");
+	bad_state("{\"rdpdoctor_host_state\":1,\"schannel\":{\"ciphers\":{"
+	          "\"AES 128/128\":-1}}}",
+	          "AES 128/128: not a number");
+	bad_state("{\"rdpdoctor_host_state\":1,\"licensing\":{"
+	          "\"grace_period_days_left\":\"12\"}}",
+	          "grace_period_days_left");
+	bad_state("{\"rdpdoctor_host_state\":1,\"licensing\":{"
+	          "\"grace_period_timebomb\":2}}",
+	          "grace_period_timebomb: not true, false or null");
 }
 
 /* A string longer than its field is cut at a character boundary: the
@@ -378,6 +399,129 @@ test_every_truncation(void **state)
 		free(cut);
 	}
 	free(text);
+}
+
+/* The evidence of the newer readings: the suites, the switches, the
+ * grace days, the dependencies, the CNG key directory. */
+static const char *
+fixture_evidence(const char *name, const char *id)
+{
+	static struct rdd_host_state st;
+	static struct rdd_diagnosis d;
+	static char ev[sizeof(d.findings[0].evidence)];
+	char path[512], err[256], *text;
+	size_t len, i;
+
+	snprintf(path, sizeof(path), "%s/%s", RDD_HOST_FIXTURES, name);
+	text = slurp(path, &len);
+	if (rdd_host_state_from_json(text, len, &st, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", name, err);
+	free(text);
+	host_diagnose(&st, &d);
+	for (i = 0; i < d.n_findings; i++)
+		if (strcmp(rdd_cause_info(d.findings[i].cause)->id, id) == 0) {
+			snprintf(ev, sizeof(ev), "%s", d.findings[i].evidence);
+			return ev;
+		}
+	fail_msg("%s: no %s", name, id);
+	return NULL;
+}
+
+static void
+test_new_readings_evidence(void **state)
+{
+	static struct rdd_host_state st;
+	static struct rdd_diagnosis d;
+	char err[128];
+	const char *js;
+
+	(void)state;
+	assert_has(
+	    fixture_evidence("cert-key-acl-cng.json", "host-cert-key-acl"),
+	    "(Crypto\\Keys, a CNG key) grants NETWORK SERVICE no read");
+	assert_has(fixture_evidence("cert-key-acl.json", "host-cert-key-acl"),
+	           "\"TSSecKeySet1\" grants");
+	assert_has(
+	    fixture_evidence("cipher-order-no-tls12-suite.json",
+	                     "host-schannel-no-usable-suite"),
+	    "lists 4 suites (TLS_RSA_WITH_3DES_EDE_CBC_SHA, "
+	    "TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, ...), none");
+	assert_has(fixture_evidence("cipher-order-aes-disabled.json",
+	                            "host-schannel-no-usable-suite"),
+	           "lists 3 TLS 1.2 suites a client could use, and SCHANNEL "
+	           "disables what each needs (Ciphers\\AES 128/128, "
+	           "Ciphers\\AES 256/256)");
+	assert_has(fixture_evidence("cipher-switches-no-kex.json",
+	                            "host-schannel-no-usable-suite"),
+	           "no SSL Cipher Suite Order policy, but SCHANNEL disables "
+	           "KeyExchangeAlgorithms\\ECDH, "
+	           "KeyExchangeAlgorithms\\Diffie-Hellman, "
+	           "KeyExchangeAlgorithms\\PKCS");
+	assert_has(fixture_evidence("licensing-grace-expired.json",
+	                            "host-licensing-grace-expired"),
+	           "GetGracePeriodDays 0; LicensingMode = 4 (per user, from "
+	           "RCM\\Licensing Core)");
+	assert_has(fixture_evidence("licensing-grace-left.json",
+	                            "host-licensing-not-configured"),
+	           "LicensingMode = 5 (from RCM\\Licensing Core); 12 days of "
+	           "grace left");
+	assert_has(fixture_evidence("termservice-dependency-disabled.json",
+	                            "host-termservice-dependency"),
+	           "TermService depends on TermDD, whose start type is "
+	           "Disabled");
+	assert_has(fixture_evidence("termservice-dependency-missing.json",
+	                            "host-termservice-dependency"),
+	           "depends on TermDD, which is not installed");
+	assert_has(fixture_evidence("termservice-dependency-stopped.json",
+	                            "host-termservice-stopped"),
+	           "TermService is stopped, start type Manual; its dependency "
+	           "TermDD is stopped too (start type System)");
+	assert_has(
+	    fixture_evidence("termservice-dependency-disabled-running.json",
+	                     "host-termservice-dependency"),
+	    "RpcSs, whose start type is Disabled (running now)");
+
+	/* One suite, RC4: nothing usable. */
+	js = "{\"rdpdoctor_host_state\":1,\"schannel\":{"
+	     "\"cipher_suite_order\":\"TLS_RSA_WITH_RC4_128_SHA\"}}";
+	assert_int_equal(
+	    rdd_host_state_from_json(js, strlen(js), &st, err, sizeof(err)), 0);
+	host_diagnose(&st, &d);
+	assert_int_equal(d.n_findings, 1);
+	assert_string_equal(rdd_cause_info(d.findings[0].cause)->id,
+	                    "host-schannel-no-usable-suite");
+	/* An empty list: what Windows does with it is not known. */
+	js = "{\"rdpdoctor_host_state\":1,\"schannel\":{"
+	     "\"cipher_suite_order\":\" , \"}}";
+	assert_int_equal(
+	    rdd_host_state_from_json(js, strlen(js), &st, err, sizeof(err)), 0);
+	host_diagnose(&st, &d);
+	assert_int_equal(d.n_findings, 0);
+}
+
+/* A suite list longer than the state holds is refused, not cut: cut, it
+ * could lose the one usable suite. */
+static void
+test_long_suite_list(void **state)
+{
+	static struct rdd_host_state st;
+	static char js[4096];
+	char err[128];
+	int n, i;
+
+	(void)state;
+	n = snprintf(js, sizeof(js),
+	             "{\"rdpdoctor_host_state\":1,"
+	             "\"schannel\":{\"cipher_suite_order\":\"");
+	for (i = 0; i < 90; i++)
+		n += snprintf(js + n, sizeof(js) - (size_t)n, "%s",
+		              "TLS_RSA_WITH_RC4_128_SHA,");
+	snprintf(js + n, sizeof(js) - (size_t)n, "%s",
+	         "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\"}}");
+	assert_int_equal(
+	    rdd_host_state_from_json(js, strlen(js), &st, err, sizeof(err)),
+	    -1);
+	assert_has(err, "cipher_suite_order: longer than 2047");
 }
 
 /* ---- host --check: the state against a check of its listener -------- */
@@ -538,6 +682,30 @@ test_check_policy_not_effective(void **state)
 	f = check_find(&st, &lo, &d, "host-policy-not-effective");
 	assert_non_null(f);
 	assert_non_null(strstr(f->evidence, "SecurityLayer = 0"));
+	/* SecurityLayer 1 (Negotiate): TLS must be offered. */
+	load_healthy(&st);
+	st.security_layer.local.value = 1;
+	healthy_obs(&lo);
+	assert_null(check_find(&st, &lo, &d, "host-policy-not-effective"));
+	lo.security_layer = RDD_SECLAYER_NEGOTIATE;
+	assert_null(check_find(&st, &lo, &d, "host-policy-not-effective"));
+	lo.security_layer = RDD_SECLAYER_RDP;
+	f = check_find(&st, &lo, &d, "host-policy-not-effective");
+	assert_non_null(f);
+	assert_has(f->evidence, "SecurityLayer = 1 (Negotiate, from the "
+	                        "RDP-Tcp listener), but the listener refused "
+	                        "TLS");
+	/* Negotiate without NLA must accept standard RDP security too;
+	 * with NLA the listener rightly refuses it. */
+	healthy_obs(&lo);
+	lo.nla_required = 0;
+	st.user_authentication.local.value = 0;
+	f = check_find(&st, &lo, &d, "host-policy-not-effective");
+	assert_non_null(f);
+	assert_has(f->evidence, "UserAuthentication = 0, but the listener "
+	                        "refused standard RDP security");
+	lo.security_layer = RDD_SECLAYER_NEGOTIATE;
+	assert_null(check_find(&st, &lo, &d, "host-policy-not-effective"));
 	/* Unknown on the listener's side: nothing compared. */
 	load_healthy(&st);
 	healthy_obs(&lo);
@@ -634,6 +802,8 @@ const struct CMUnitTest rules_host_tests[] = {
     cmocka_unit_test(test_check_not_answering),
     cmocka_unit_test(test_check_reports),
     cmocka_unit_test(test_fixtures),
+    cmocka_unit_test(test_new_readings_evidence),
+    cmocka_unit_test(test_long_suite_list),
     cmocka_unit_test(test_policy_wins),
     cmocka_unit_test(test_policy_evidence),
     cmocka_unit_test(test_fw_rule),
