@@ -115,6 +115,26 @@ explicit_one(struct rdd_cur *field, uint8_t type, struct rdd_cur *out)
 	return 0;
 }
 
+/* An optional [TAG] { OCTET STRING } of a NegTokenInit or NegTokenResp
+ * (mechToken or responseToken [2], mechListMIC [3]): *HAS and *OUT set
+ * when present. 0, or -1 when malformed. */
+static int
+opt_octets(struct rdd_cur *seq, unsigned tag, bool *has, struct rdd_cur *out)
+{
+	struct rdd_cur field, v;
+	bool present;
+
+	if (rdd_der_get_optional(seq, RDD_DER_CTX(tag), &field, &present) != 0)
+		return -1;
+	if (!present)
+		return 0;
+	if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
+		return -1;
+	*has = true;
+	*out = v;
+	return 0;
+}
+
 int
 rdd_spnego_ntlm_mech_list(struct rdd_buf *b)
 {
@@ -171,7 +191,7 @@ rdd_spnego_build_resp(struct rdd_buf *b, int neg_state, const uint8_t *mech,
 int
 rdd_spnego_parse_init(struct rdd_cur *c, struct rdd_spnego_init *out)
 {
-	struct rdd_cur in = *c, body, oid, ctx0, seq, field, list, mech, v;
+	struct rdd_cur in = *c, body, oid, ctx0, seq, field, list, mech;
 	struct rdd_spnego_init r;
 	const uint8_t *list_at;
 	bool present;
@@ -209,22 +229,9 @@ rdd_spnego_parse_init(struct rdd_cur *c, struct rdd_spnego_init *out)
 	/* reqFlags [1]: read past. */
 	if (rdd_der_get_optional(&seq, RDD_DER_CTX(1), &field, &present) != 0)
 		return -1;
-	if (rdd_der_get_optional(&seq, RDD_DER_CTX(2), &field, &present) != 0)
+	if (opt_octets(&seq, 2, &r.has_token, &r.token) != 0 ||
+	    opt_octets(&seq, 3, &r.has_mic, &r.mic) != 0)
 		return -1;
-	if (present) {
-		if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
-			return -1;
-		r.has_token = true;
-		r.token = v;
-	}
-	if (rdd_der_get_optional(&seq, RDD_DER_CTX(3), &field, &present) != 0)
-		return -1;
-	if (present) {
-		if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
-			return -1;
-		r.has_mic = true;
-		r.mic = v;
-	}
 	if (rdd_cur_left(&seq) != 0)
 		return -1;
 	*c = in;
@@ -266,22 +273,9 @@ rdd_spnego_parse_resp(struct rdd_cur *c, struct rdd_spnego_resp *out)
 		r.has_mech = true;
 		r.mech = v;
 	}
-	if (rdd_der_get_optional(&seq, RDD_DER_CTX(2), &field, &present) != 0)
+	if (opt_octets(&seq, 2, &r.has_token, &r.token) != 0 ||
+	    opt_octets(&seq, 3, &r.has_mic, &r.mic) != 0)
 		return -1;
-	if (present) {
-		if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
-			return -1;
-		r.has_token = true;
-		r.token = v;
-	}
-	if (rdd_der_get_optional(&seq, RDD_DER_CTX(3), &field, &present) != 0)
-		return -1;
-	if (present) {
-		if (explicit_one(&field, RDD_DER_OCTET_STRING, &v) != 0)
-			return -1;
-		r.has_mic = true;
-		r.mic = v;
-	}
 	if (rdd_cur_left(&seq) != 0)
 		return -1;
 	*c = in;
