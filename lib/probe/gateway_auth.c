@@ -20,6 +20,11 @@
  * needed: nothing is sealed after the sign-in). The same NEGOTIATE bytes
  * go in the SPNEGO token as in the first, raw request: the AUTHENTICATE's
  * MIC covers them.
+ *
+ * Each function works on one connection (struct gw_auth_conn): the OUT
+ * connection, or the legacy transport's IN channel, which signs in again
+ * under the scheme the OUT connection ended with: under Negotiate a fresh
+ * NTLM exchange inside SPNEGO, with its own keys and mechListMICs.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,6 +57,14 @@ void
 rdd__gw_auth_free(struct rdd_gw *g)
 {
 	rdd_ntlm_sec_free(&g->nego_sec);
+	rdd_ntlm_sec_free(&g->lg.nego_sec);
+}
+
+/* " on the IN channel" for C's details, or "". */
+static const char *
+where(const struct gw_auth_conn *c)
+{
+	return c->in ? " on the IN channel" : "";
 }
 
 /* The MechTypeList our NegTokenInit sent. */
@@ -65,7 +78,7 @@ mech_list(uint8_t *out, size_t cap)
 }
 
 void
-rdd__gw_nego_begin(struct rdd_gw *g, uint64_t now)
+rdd__gw_nego_begin(struct rdd_gw *g, const struct gw_auth_conn *c, uint64_t now)
 {
 	uint8_t tok[RDD_NTLM_NEGOTIATE_LEN + 64];
 	struct rdd_buf b;
@@ -76,20 +89,16 @@ rdd__gw_nego_begin(struct rdd_gw *g, uint64_t now)
 		rdd__gw_fail(g, RDD_GW_ERROR, now, "SPNEGO NegTokenInit");
 		return;
 	}
-	g->nego = true;
-	g->req = GW_REQ_NEGO;
-	rdd__gw_auth_note(
-	    g, "Negotiate", "ntlm",
-	    "the gateway offers Negotiate and not NTLM: NTLM inside "
-	    "Negotiate (SPNEGO); Kerberos to the gateway is not tried");
-	(void)rdd__gw_send_auth(g, tok, b.len, now);
+	*c->req = GW_REQ_NEGO;
+	(void)c->send(g, tok, b.len, now);
 }
 
-/* The AUTHENTICATE for CHAL into OUT, the session's keys into
- * g->nego_sec. 0, or -1 with the walk failed. */
+/* The AUTHENTICATE for CHAL into OUT, the session's keys into C's.
+ * 0, or -1 with the walk failed. */
 static int
-authenticate(struct rdd_gw *g, const uint8_t *chal, size_t chal_len,
-             struct rdd_buf *out, uint64_t now)
+authenticate(struct rdd_gw *g, const struct gw_auth_conn *c,
+             const uint8_t *chal, size_t chal_len, struct rdd_buf *out,
+             uint64_t now)
 {
 	const struct rdd_credentials *cr = g->cfg.credentials;
 	char spn[RDD_STR + 8];
@@ -110,15 +119,15 @@ authenticate(struct rdd_gw *g, const uint8_t *chal, size_t chal_len,
 	in.password = cr->password != NULL ? cr->password : "";
 	in.workstation = "";
 	in.target_spn = spn;
-	in.channel_bindings = g->have_cbt ? g->cbt : NULL;
+	in.channel_bindings = c->cbt;
 	in.now_filetime =
 	    ((uint64_t)(g->cfg.verify_at > 0 ? g->cfg.verify_at : 0) +
 	     FILETIME_EPOCH) *
 	    10000000ULL;
 	memcpy(in.client_challenge, rnd, 8);
 	memcpy(in.exported_session_key, rnd + 8, 16);
-	rdd_ntlm_sec_free(&g->nego_sec);
-	r = rdd_ntlm_authenticate(out, &in, &g->nego_sec, &missing);
+	rdd_ntlm_sec_free(c->sec);
+	r = rdd_ntlm_authenticate(out, &in, c->sec, &missing);
 	rdd_wipe(&in, sizeof(in));
 	rdd_wipe(rnd, sizeof(rnd));
 	switch (r) {
@@ -127,13 +136,15 @@ authenticate(struct rdd_gw *g, const uint8_t *chal, size_t chal_len,
 	case RDD_NTLM_AUTH_MALFORMED:
 		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
 		             "the NTLM CHALLENGE inside the gateway's "
-		             "Negotiate token is malformed");
+		             "Negotiate token%s is malformed",
+		             where(c));
 		break;
 	case RDD_NTLM_AUTH_DOWNGRADE:
-		rdd__gw_fail(g, RDD_GW_ERROR, now,
-		             "the gateway's NTLM CHALLENGE lacks flags 0x%08x "
-		             "(weak NTLM): no credentials were sent",
-		             (unsigned)missing);
+		rdd__gw_fail(
+		    g, RDD_GW_ERROR, now,
+		    "the gateway's NTLM CHALLENGE%s lacks flags 0x%08x "
+		    "(weak NTLM): no credentials were sent",
+		    where(c), (unsigned)missing);
 		break;
 	case RDD_NTLM_AUTH_TOO_LONG:
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
@@ -146,7 +157,7 @@ authenticate(struct rdd_gw *g, const uint8_t *chal, size_t chal_len,
 		             "not offer (no legacy provider)");
 		break;
 	}
-	rdd_ntlm_sec_free(&g->nego_sec);
+	rdd_ntlm_sec_free(c->sec);
 	return -1;
 }
 
@@ -166,58 +177,63 @@ rdd__gw_nego_decode(const uint8_t *b64, size_t b64_len, uint8_t *buf,
 }
 
 void
-rdd__gw_nego_challenge(struct rdd_gw *g, uint64_t now)
+rdd__gw_nego_challenge(struct rdd_gw *g, const struct gw_auth_conn *c,
+                       uint64_t now)
 {
 	struct rdd_cur tok =
-	    rdd_http_resp_span(&g->resp, g->resp.negotiate_token);
+	    rdd_http_resp_span(c->resp, c->resp->negotiate_token);
 	uint8_t raw[RESP_CAP], auth[RDD_NTLM_AUTHENTICATE_MAX];
 	uint8_t wrapped[RDD_NTLM_AUTHENTICATE_MAX + 64], list[32];
 	uint8_t mic[RDD_NTLM_SIGNATURE_LEN];
 	struct rdd_spnego_resp r;
 	struct rdd_buf b, w;
 	size_t list_len;
+	const char *st;
 
 	if (rdd__gw_nego_decode(tok.p, rdd_cur_left(&tok), raw, sizeof(raw),
 	                        &r) != 0) {
 		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-		             "the 401's Negotiate token is not a SPNEGO "
-		             "NegTokenResp (base64, DER)");
+		             "the 401's Negotiate token%s is not a SPNEGO "
+		             "NegTokenResp (base64, DER)",
+		             where(c));
 		return;
 	}
 	if (r.neg_state == RDD_SPNEGO_REJECT) {
 		rdd__gw_fail(g, RDD_GW_AUTH_KERBEROS, now,
-		             "401 with a Negotiate token that rejects NTLM "
+		             "401%s with a Negotiate token that rejects NTLM "
 		             "inside Negotiate (SPNEGO negState reject): the "
-		             "gateway refuses NTLM and requires Kerberos");
+		             "gateway refuses NTLM and requires Kerberos",
+		             where(c));
 		return;
 	}
 	if (r.has_mech && !rdd_spnego_mech_is_ntlm(&r)) {
 		rdd__gw_fail(g, RDD_GW_AUTH_KERBEROS, now,
-		             "401 with a Negotiate token that picks %s, not "
+		             "401%s with a Negotiate token that picks %s, not "
 		             "the NTLM offered inside Negotiate: the gateway "
 		             "requires Kerberos",
+		             where(c),
 		             rdd_spnego_mech_is_krb5(&r) ? "Kerberos"
 		                                         : "another mechanism");
 		return;
 	}
 	if (!r.has_token ||
 	    (r.neg_state >= 0 && r.neg_state != RDD_SPNEGO_ACCEPT_INCOMPLETE)) {
+		st = rdd_spnego_neg_state_name(r.neg_state);
 		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-		             "the 401's Negotiate token carries no NTLM "
+		             "the 401's Negotiate token%s carries no NTLM "
 		             "CHALLENGE (negState %s)",
+		             where(c),
 		             r.neg_state < 0 ? "absent"
-		             : rdd_spnego_neg_state_name(r.neg_state) != NULL
-		                 ? rdd_spnego_neg_state_name(r.neg_state)
-		                 : "unknown");
+		             : st != NULL    ? st
+		                             : "unknown");
 		return;
 	}
 	rdd_buf_init(&b, auth, sizeof(auth));
-	if (authenticate(g, r.token.p, rdd_cur_left(&r.token), &b, now) != 0)
+	if (authenticate(g, c, r.token.p, rdd_cur_left(&r.token), &b, now) != 0)
 		return;
 	list_len = mech_list(list, sizeof(list));
 	rdd_buf_init(&w, wrapped, sizeof(wrapped));
-	if (list_len == 0 ||
-	    rdd_ntlm_sign(&g->nego_sec, list, list_len, mic) != 0 ||
+	if (list_len == 0 || rdd_ntlm_sign(c->sec, list, list_len, mic) != 0 ||
 	    rdd_spnego_build_resp(&w, -1, NULL, 0, auth, b.len, mic,
 	                          sizeof(mic)) != 0) {
 		rdd_wipe(auth, sizeof(auth));
@@ -227,53 +243,61 @@ rdd__gw_nego_challenge(struct rdd_gw *g, uint64_t now)
 	}
 	rdd_wipe(auth, sizeof(auth));
 	g->info->ntlm = true;
-	g->info->channel_binding = g->have_cbt;
-	g->req = GW_REQ_NEGO_AUTH;
-	(void)rdd__gw_send_auth(g, wrapped, w.len, now);
+	if (!c->in)
+		g->info->channel_binding = c->cbt != NULL;
+	*c->req = GW_REQ_NEGO_AUTH;
+	(void)c->send(g, wrapped, w.len, now);
 	rdd_wipe(wrapped, sizeof(wrapped));
 }
 
+/* C's mechListMIC result WHAT: the OUT connection's is gateway.auth's;
+ * the IN channel's replaces it only when it does not verify. */
+static void
+set_server_mic(struct rdd_gw *g, const struct gw_auth_conn *c, const char *what)
+{
+	if (!c->in || strcmp(what, "bad") == 0 ||
+	    strcmp(what, "malformed") == 0)
+		snprintf(g->info->auth_server_mic,
+		         sizeof(g->info->auth_server_mic), "%s", what);
+}
+
 void
-rdd__gw_nego_final(struct rdd_gw *g, uint64_t now)
+rdd__gw_nego_final(struct rdd_gw *g, const struct gw_auth_conn *c, uint64_t now)
 {
 	struct rdd_cur tok =
-	    rdd_http_resp_span(&g->resp, g->resp.negotiate_token);
+	    rdd_http_resp_span(c->resp, c->resp->negotiate_token);
 	uint8_t raw[RESP_CAP], list[32];
 	struct rdd_spnego_resp r;
+	const char *mic, *st;
 	size_t list_len;
 
 	(void)now;
-	if (g->req != GW_REQ_NEGO_AUTH)
+	if (*c->req != GW_REQ_NEGO_AUTH)
 		return;
 	if (rdd_cur_left(&tok) == 0) {
-		snprintf(g->info->auth_server_mic,
-		         sizeof(g->info->auth_server_mic), "absent");
+		set_server_mic(g, c, "absent");
 		return;
 	}
 	if (rdd__gw_nego_decode(tok.p, rdd_cur_left(&tok), raw, sizeof(raw),
 	                        &r) != 0) {
-		snprintf(g->info->auth_server_mic,
-		         sizeof(g->info->auth_server_mic), "malformed");
-		rdd__gw_tracef(g, "the gateway's last Negotiate token is not "
-		                  "a NegTokenResp");
+		set_server_mic(g, c, "malformed");
+		rdd__gw_tracef(g,
+		               "the gateway's last Negotiate token%s is not a "
+		               "NegTokenResp",
+		               where(c));
 		return;
 	}
 	list_len = mech_list(list, sizeof(list));
-	if (!r.has_mic) {
-		snprintf(g->info->auth_server_mic,
-		         sizeof(g->info->auth_server_mic), "absent");
-	} else if (list_len > 0 &&
-	           rdd_ntlm_verify(&g->nego_sec, list, list_len, r.mic.p,
-	                           rdd_cur_left(&r.mic)) == 0) {
-		snprintf(g->info->auth_server_mic,
-		         sizeof(g->info->auth_server_mic), "verified");
-	} else {
-		snprintf(g->info->auth_server_mic,
-		         sizeof(g->info->auth_server_mic), "bad");
-	}
-	rdd__gw_tracef(g, "last Negotiate token: negState %s, mechListMIC %s",
-	               rdd_spnego_neg_state_name(r.neg_state) != NULL
-	                   ? rdd_spnego_neg_state_name(r.neg_state)
-	                   : "absent",
-	               g->info->auth_server_mic);
+	if (!r.has_mic)
+		mic = "absent";
+	else if (list_len > 0 &&
+	         rdd_ntlm_verify(c->sec, list, list_len, r.mic.p,
+	                         rdd_cur_left(&r.mic)) == 0)
+		mic = "verified";
+	else
+		mic = "bad";
+	set_server_mic(g, c, mic);
+	st = rdd_spnego_neg_state_name(r.neg_state);
+	rdd__gw_tracef(g, "last Negotiate token%s: negState %s, mechListMIC %s",
+	               where(c), st != NULL ? st : "absent", mic);
 }

@@ -94,7 +94,10 @@ send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 	q.user_agent = "MS-RDGateway/1.0";
 	q.ws_key = g->ws_key;
 	if (token != NULL) {
-		q.auth_scheme = g->nego ? "Negotiate" : "NTLM";
+		q.auth_scheme =
+		    g->req == GW_REQ_NEGO || g->req == GW_REQ_NEGO_AUTH
+		        ? "Negotiate"
+		        : "NTLM";
 		q.auth_token = token;
 		q.auth_len = token_len;
 	}
@@ -117,11 +120,14 @@ send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 	return rdd__gw_write(g, buf, b.len, now);
 }
 
-int
-rdd__gw_send_auth(struct rdd_gw *g, const uint8_t *token, size_t len,
-                  uint64_t now)
+struct gw_auth_conn
+rdd__gw_auth_out(struct rdd_gw *g)
 {
-	return send_rdg(g, token, len, now);
+	struct gw_auth_conn c = {&g->resp,     &g->req,
+	                         &g->nego_sec, g->have_cbt ? g->cbt : NULL,
+	                         send_rdg,     false};
+
+	return c;
 }
 
 static int
@@ -334,6 +340,7 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 {
 	struct rdd_gateway_info *in = g->info;
 	const struct rdd_http_resp *r = &g->resp;
+	struct gw_auth_conn ac;
 	char sch[64];
 	uint16_t st = r->status;
 
@@ -368,7 +375,8 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 	in->schemes |= r->schemes;
 	switch (st) {
 	case 101:
-		rdd__gw_nego_final(g, now);
+		ac = rdd__gw_auth_out(g);
+		rdd__gw_nego_final(g, &ac, now);
 		if (!rdd_http_resp_ws_ok(r, g->ws_key)) {
 			rdd__gw_fail(
 			    g, RDD_GW_BAD_UPGRADE, now,
@@ -382,7 +390,8 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		rdd__gw_ws_begin(g, rest, n, now);
 		return n;
 	case 200:
-		rdd__gw_nego_final(g, now);
+		ac = rdd__gw_auth_out(g);
+		rdd__gw_nego_final(g, &ac, now);
 		/* An old gateway, or WebSocket turned off: the legacy
 		 * transport (gateway_legacy.c). */
 		rdd__gw_legacy_begin(g, rest, n, now);
@@ -424,7 +433,8 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 				    "on this connection");
 				return n;
 			}
-			rdd__gw_nego_challenge(g, now);
+			ac = rdd__gw_auth_out(g);
+			rdd__gw_nego_challenge(g, &ac, now);
 			rdd_http_resp_init(&g->resp);
 			return 0;
 		}
@@ -462,7 +472,13 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 				    sch);
 				return n;
 			}
-			rdd__gw_nego_begin(g, now);
+			rdd__gw_auth_note(
+			    g, "Negotiate", "ntlm",
+			    "the gateway offers Negotiate and not NTLM: NTLM "
+			    "inside Negotiate (SPNEGO); Kerberos to the "
+			    "gateway is not tried");
+			ac = rdd__gw_auth_out(g);
+			rdd__gw_nego_begin(g, &ac, now);
 			rdd_http_resp_init(&g->resp);
 			return 0;
 		}

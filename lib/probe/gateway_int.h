@@ -78,6 +78,8 @@ struct gw_legacy {
 	struct rdd_http_body body;
 	uint8_t cbt[16];
 	bool have_cbt;
+	/* Under Negotiate: its own NTLM keys for its mechListMICs. */
+	struct rdd_ntlm_sec nego_sec;
 	uint64_t in_t0; /* its connect began */
 	uint8_t chunk[GW_FRAME_CAP];
 };
@@ -109,9 +111,9 @@ struct rdd_gw {
 	size_t negotiate_len;
 	uint8_t cbt[16]; /* MsvAvChannelBindings */
 	bool have_cbt;
-	/* Negotiate (gateway_auth.c): the sign-in went under that scheme;
-	 * the NTLM keys for the mechListMICs. */
-	bool nego;
+	/* Negotiate (gateway_auth.c): the NTLM keys for the mechListMICs
+	 * (the sign-in went under that scheme when req is GW_REQ_NEGO or
+	 * GW_REQ_NEGO_AUTH). */
 	struct rdd_ntlm_sec nego_sec;
 
 	/* WebSocket and MS-TSGU. */
@@ -160,26 +162,45 @@ bool rdd__gw_http_closed(struct rdd_gw *g, uint64_t now);
  */
 int rdd__gw_cbt(const uint8_t *der, size_t der_len, uint8_t out[16]);
 
-/* gateway_http.c: send the RDG_OUT_DATA request with TOKEN under the
- * sign-in's scheme (Negotiate once g->nego, else NTLM). 0 or -1. */
-int rdd__gw_send_auth(struct rdd_gw *g, const uint8_t *token, size_t len,
-                      uint64_t now);
+/*
+ * One connection's sign-in under Negotiate: the OUT connection's
+ * (rdd__gw_auth_out, gateway_http.c) or the legacy IN channel's
+ * (rdd__gw_auth_in, gateway_legacy.c); gateway_auth.c works on either.
+ */
+struct gw_auth_conn {
+	const struct rdd_http_resp *resp; /* its last answer */
+	enum gw_req *req;                 /* its last request */
+	struct rdd_ntlm_sec *sec;         /* its NTLM keys */
+	const uint8_t *cbt;               /* its channel binding, or NULL */
+	/* Its request with TOKEN, under Negotiate when *req is GW_REQ_NEGO
+	 * or GW_REQ_NEGO_AUTH, else NTLM. 0 or -1. */
+	int (*send)(struct rdd_gw *g, const uint8_t *token, size_t len,
+	            uint64_t now);
+	bool in; /* the IN channel (the details say so) */
+};
+struct gw_auth_conn rdd__gw_auth_out(struct rdd_gw *g);
+struct gw_auth_conn rdd__gw_auth_in(struct rdd_gw *g);
 
 /* gateway_auth.c */
 /* The sign-in's scheme, mechanism and why (gateway.auth in JSON). */
 void rdd__gw_auth_note(struct rdd_gw *g, const char *scheme, const char *mech,
                        const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* A 401 offering Negotiate and not NTLM: NTLM's NEGOTIATE again, inside
- * a SPNEGO NegTokenInit under Authorization: Negotiate. */
-void rdd__gw_nego_begin(struct rdd_gw *g, uint64_t now);
-/* The 401 with a Negotiate token to it: the CHALLENGE in its NegTokenResp
+/* On connection C: NTLM's NEGOTIATE (again), inside a SPNEGO
+ * NegTokenInit under Authorization: Negotiate (a 401 offering Negotiate
+ * and not NTLM; the IN channel after an OUT sign-in under Negotiate). */
+void rdd__gw_nego_begin(struct rdd_gw *g, const struct gw_auth_conn *c,
+                        uint64_t now);
+/* C's 401 with a Negotiate token to it: the CHALLENGE in its NegTokenResp
  * answered with the AUTHENTICATE and the mechListMIC, or the finding (a
  * reject or another mechanism: NTLM refused inside Negotiate). */
-void rdd__gw_nego_challenge(struct rdd_gw *g, uint64_t now);
-/* The 101 or 200 after the Negotiate AUTHENTICATE: its last token, and
- * the gateway's mechListMIC checked (gateway.auth.server_mic). */
-void rdd__gw_nego_final(struct rdd_gw *g, uint64_t now);
+void rdd__gw_nego_challenge(struct rdd_gw *g, const struct gw_auth_conn *c,
+                            uint64_t now);
+/* C's 101 or 200 after the Negotiate AUTHENTICATE: its last token, and
+ * the gateway's mechListMIC checked (gateway.auth.server_mic: the OUT
+ * connection's; the IN channel's only when it does not verify). */
+void rdd__gw_nego_final(struct rdd_gw *g, const struct gw_auth_conn *c,
+                        uint64_t now);
 /* Base64 B64 (B64_LEN bytes) into BUF (CAP), parsed as one whole
  * NegTokenResp into OUT (borrowing BUF). 0, or -1. */
 struct rdd_spnego_resp;

@@ -4,8 +4,11 @@
  * request with 200 instead of 101, so the OUT channel's body (no length,
  * a huge one, or chunked) carries every MS-TSGU packet from the gateway
  * after a seed, and a second TLS connection, the IN channel, carries
- * ours: RDG_IN_DATA with the same RDG-Connection-Id and its own NTLM
- * sign-in (as FreeRDP and mstsc do: OUT first, then IN), 200, then the
+ * ours: RDG_IN_DATA with the same RDG-Connection-Id and its own sign-in
+ * (as FreeRDP and mstsc do: OUT first, then IN) under the scheme the OUT
+ * connection ended with (raw NTLM, or NTLM inside Negotiate through
+ * gateway_auth.c; a Negotiate-only 401 to raw NTLM moves it to
+ * Negotiate, as on the OUT connection), 200, then the
  * same request again with Transfer-Encoding: chunked, each packet one
  * chunk. The MS-TSGU steps are gateway_tsgu.c's, as over WebSocket.
  *
@@ -131,7 +134,8 @@ in_write(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 	return 0;
 }
 
-/* RDG_IN_DATA: with TOKEN (NTLM), or the chunked one that stays open. */
+/* RDG_IN_DATA: with TOKEN (NTLM, or SPNEGO under Negotiate as lg.req
+ * says), or the chunked one that stays open. */
 static int
 send_in(struct rdd_gw *g, const uint8_t *token, size_t token_len, bool chunked,
         uint64_t now)
@@ -147,7 +151,10 @@ send_in(struct rdd_gw *g, const uint8_t *token, size_t token_len, bool chunked,
 	q.user_agent = "MS-RDGateway/1.0";
 	q.chunked = chunked;
 	if (token != NULL) {
-		q.auth_scheme = "NTLM";
+		q.auth_scheme =
+		    g->lg.req == GW_REQ_NEGO || g->lg.req == GW_REQ_NEGO_AUTH
+		        ? "Negotiate"
+		        : "NTLM";
 		q.auth_token = token;
 		q.auth_len = token_len;
 	}
@@ -159,13 +166,34 @@ send_in(struct rdd_gw *g, const uint8_t *token, size_t token_len, bool chunked,
 	}
 	g->info->requests++;
 	g->info->in_requests++;
-	rdd__gw_tracef(g,
-	               "-> RDG_IN_DATA /remoteDesktopGateway/ (IN channel%s)",
-	               chunked                     ? ", chunked body"
-	               : token == NULL             ? ", no sign-in"
-	               : g->lg.req == GW_REQ_FIRST ? ", NTLM NEGOTIATE"
-	                                           : ", NTLM AUTHENTICATE");
+	rdd__gw_tracef(
+	    g, "-> RDG_IN_DATA /remoteDesktopGateway/ (IN channel%s)",
+	    chunked                     ? ", chunked body"
+	    : token == NULL             ? ", no sign-in"
+	    : g->lg.req == GW_REQ_FIRST ? ", NTLM NEGOTIATE"
+	    : g->lg.req == GW_REQ_NEGO ? ", Negotiate: NTLM NEGOTIATE in SPNEGO"
+	    : g->lg.req == GW_REQ_NEGO_AUTH
+	        ? ", Negotiate: NTLM AUTHENTICATE in SPNEGO with "
+	          "mechListMIC"
+	        : ", NTLM AUTHENTICATE");
 	return in_write(g, buf, b.len, now);
+}
+
+static int
+send_in_auth(struct rdd_gw *g, const uint8_t *token, size_t len, uint64_t now)
+{
+	return send_in(g, token, len, false, now);
+}
+
+struct gw_auth_conn
+rdd__gw_auth_in(struct rdd_gw *g)
+{
+	struct gw_auth_conn c = {
+	    &g->lg.resp,     &g->lg.req,
+	    &g->lg.nego_sec, g->lg.have_cbt ? g->lg.cbt : NULL,
+	    send_in_auth,    true};
+
+	return c;
 }
 
 int
@@ -239,6 +267,7 @@ in_on_head(struct rdd_gw *g, uint64_t now)
 	struct rdd_gateway_info *in = g->info;
 	const struct rdd_http_resp *r = &g->lg.resp;
 	uint16_t st = r->status;
+	struct gw_auth_conn ac;
 	char sch[64];
 
 	rdd__gw_tracef(g, "<- HTTP %u (IN channel)", (unsigned)st);
@@ -268,6 +297,8 @@ in_on_head(struct rdd_gw *g, uint64_t now)
 	}
 	switch (st) {
 	case 200:
+		ac = rdd__gw_auth_in(g);
+		rdd__gw_nego_final(g, &ac, now);
 		if (!in_skip_body(g)) {
 			rdd__gw_fail(
 			    g, RDD_GW_MALFORMED, now,
@@ -287,6 +318,38 @@ in_on_head(struct rdd_gw *g, uint64_t now)
 			             "AUTHENTICATE: the gateway refused the "
 			             "credentials there (offers %s)",
 			             sch);
+			return;
+		}
+		if (g->lg.req == GW_REQ_NEGO_AUTH) {
+			rdd__gw_fail(
+			    g, RDD_GW_AUTH_FAILED, now,
+			    "401 on the IN channel after the NTLM "
+			    "AUTHENTICATE inside Negotiate: the gateway "
+			    "refused the credentials there (offers %s)",
+			    sch);
+			return;
+		}
+		if (g->lg.req == GW_REQ_NEGO) {
+			if (r->negotiate_token.len == 0) {
+				rdd__gw_fail(
+				    g, RDD_GW_AUTH_KERBEROS, now,
+				    "401 on the IN channel offering %s "
+				    "again, without a token, to NTLM inside "
+				    "Negotiate (SPNEGO): the gateway refuses "
+				    "NTLM there and requires Kerberos",
+				    sch);
+				return;
+			}
+			if (!in_skip_body(g)) {
+				rdd__gw_fail(
+				    g, RDD_GW_MALFORMED, now,
+				    "401 with a Negotiate token but no "
+				    "body length on the IN channel");
+				return;
+			}
+			ac = rdd__gw_auth_in(g);
+			rdd__gw_nego_challenge(g, &ac, now);
+			rdd_http_resp_init(&g->lg.resp);
 			return;
 		}
 		if (g->cfg.credentials == NULL) {
@@ -311,10 +374,27 @@ in_on_head(struct rdd_gw *g, uint64_t now)
 		}
 		if (!(r->schemes & RDD_HTTP_AUTH_NTLM) &&
 		    (r->schemes & RDD_HTTP_AUTH_NEGOTIATE)) {
-			rdd__gw_fail(g, RDD_GW_AUTH_KERBEROS, now,
-			             "401 on the IN channel offering %s only, "
-			             "no NTLM: the gateway requires Kerberos",
-			             sch);
+			/* Raw NTLM refused here: NTLM inside Negotiate, as
+			 * on the OUT connection; not Kerberos-only before
+			 * that is refused too. */
+			if (!in_skip_body(g)) {
+				rdd__gw_fail(
+				    g, RDD_GW_MALFORMED, now,
+				    "401 on the IN channel offering %s "
+				    "only, but no body length: the sign-in "
+				    "cannot go on on this connection",
+				    sch);
+				return;
+			}
+			rdd__gw_auth_note(
+			    g, "Negotiate", "ntlm",
+			    "NTLM on the OUT connection; the IN channel "
+			    "offers Negotiate and not NTLM: NTLM inside "
+			    "Negotiate (SPNEGO) there; Kerberos to the "
+			    "gateway is not tried");
+			ac = rdd__gw_auth_in(g);
+			rdd__gw_nego_begin(g, &ac, now);
+			rdd_http_resp_init(&g->lg.resp);
 			return;
 		}
 		rdd__gw_fail(g, RDD_GW_AUTH_FAILED, now,
@@ -442,10 +522,17 @@ in_tls_done(struct rdd_gw *g, uint64_t now)
 	g->lg.in = GW_IN_HTTP;
 	g->lg.req = GW_REQ_FIRST;
 	rdd_http_resp_init(&g->lg.resp);
-	if (g->cfg.credentials == NULL || g->negotiate_len == 0)
+	if (g->cfg.credentials == NULL || g->negotiate_len == 0) {
 		(void)send_in(g, NULL, 0, false, now);
-	else
+	} else if (g->req == GW_REQ_NEGO_AUTH) {
+		/* The OUT connection signed in under Negotiate: so does
+		 * this one, with a fresh NTLM exchange in SPNEGO. */
+		struct gw_auth_conn ac = rdd__gw_auth_in(g);
+
+		rdd__gw_nego_begin(g, &ac, now);
+	} else {
 		(void)send_in(g, g->negotiate, g->negotiate_len, false, now);
+	}
 }
 
 static void

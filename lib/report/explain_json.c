@@ -101,7 +101,10 @@ gateway(struct jb *b, const struct rdd_gateway_hint *h)
 	rdd__j_put(b, o, "events", ev);
 	rdd__j_put(b, o, "confirmed_by", by);
 	rdd__j_put(b, o, "check_step", json_string(h->step));
-	rdd__j_put(b, o, "check_step_available", json_false());
+	/* check --gateway walks every step; available when one of its
+	 * findings names the code. */
+	rdd__j_put(b, o, "check_step_available",
+	           json_boolean(rdd_cause_from_id(h->finding) >= 0));
 	return o;
 }
 

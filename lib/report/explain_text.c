@@ -135,8 +135,9 @@ text_gateway(struct ctx *c, const struct rdd_gateway_hint *h)
 		         h->finding, h->step);
 	else
 		snprintf(line, sizeof(line),
-		         "the %s step of a check through the gateway, which "
-		         "rdpdoctor cannot walk yet",
+		         "the %s step of a check through the gateway (check "
+		         "--gateway), which has no finding of its own for "
+		         "this code",
 		         h->step);
 	fputs("  Confirmed by: ", c->out);
 	rdd__t_wrap(c, line, 16, 4);

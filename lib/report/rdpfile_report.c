@@ -186,6 +186,25 @@ failed(enum rdd_status s)
 	return s == RDD_STATUS_FAILED || s == RDD_STATUS_TIMEOUT;
 }
 
+/* What the check did, for a note: "went through the RD Gateway G
+ * (--gateway) to H:P" or "connected to H:P directly". */
+static void
+check_path(char *dst, size_t cap, const struct rdd_observation *obs,
+           const struct rdd_rdpfile_use *use)
+{
+	char used[2 * RDD_STR];
+
+	if (obs != NULL && obs->gateway.present) {
+		rdd_escape_terminal(used, sizeof(used), obs->gateway.host);
+		snprintf(dst, cap,
+		         "went through the RD Gateway %s (--gateway) to %s:%u",
+		         used, use->host, use->port);
+	} else {
+		snprintf(dst, cap, "connected to %s:%u directly", use->host,
+		         use->port);
+	}
+}
+
 static void
 gateway_notes(struct notes *ns, const struct rdd_rdpfile *f,
               const struct rdd_rdpfile_use *use,
@@ -195,10 +214,11 @@ gateway_notes(struct notes *ns, const struct rdd_rdpfile *f,
 	const struct rdd_rdpfile_value *um = &f->v[RDD_RDPK_GATEWAYUSAGEMETHOD];
 	const struct rdd_rdpfile_value *pm =
 	    &f->v[RDD_RDPK_GATEWAYPROFILEUSAGEMETHOD];
-	char gw[2 * RDD_RDPFILE_VALUE_MAX];
+	char gw[2 * RDD_RDPFILE_VALUE_MAX], path[4 * RDD_STR + 64];
 	const char *profile = "";
-	bool direct_failed;
+	bool direct_failed, through = obs != NULL && obs->gateway.present;
 
+	check_path(path, sizeof(path), obs, use);
 	if (!gh->set || gh->s[0] == '\0') {
 		if (um->set && (um->i == 1 || um->i == 2))
 			note(ns, "gateway-without-name", RDD_NOTE_INFO,
@@ -207,9 +227,8 @@ gateway_notes(struct notes *ns, const struct rdd_rdpfile *f,
 			     "(gatewayusagemethod:i:%d) but names none "
 			     "(no gatewayhostname): mstsc would take the "
 			     "gateway from its defaults or policy, which a "
-			     "file does not show. The check connected "
-			     "directly.",
-			     (int)um->i);
+			     "file does not show. The check %s.",
+			     (int)um->i, path);
 		return;
 	}
 	rdd_escape_terminal(gw, sizeof(gw), gh->s);
@@ -226,9 +245,10 @@ gateway_notes(struct notes *ns, const struct rdd_rdpfile *f,
 		note(ns, "gateway-usage-unknown", RDD_NOTE_INFO, gh->line,
 		     "The file names the RD Gateway %s but no "
 		     "gatewayusagemethod: whether mstsc goes through it then "
-		     "depends on its defaults and policy. The check connected "
-		     "to %s:%u directly; the gateway was not checked.%s",
-		     gw, use->host, use->port, profile);
+		     "depends on its defaults and policy. The check %s%s.%s",
+		     gw, path,
+		     through ? "" : "; the file's gateway was not checked",
+		     profile);
 		return;
 	}
 	switch (um->i) {
@@ -257,22 +277,34 @@ gateway_notes(struct notes *ns, const struct rdd_rdpfile *f,
 		}
 		note(ns, "gateway-not-walked", RDD_NOTE_WARNING, um->line,
 		     "mstsc connects through the RD Gateway %s "
-		     "(gatewayusagemethod:i:1, always). rdpdoctor cannot walk "
-		     "a gateway yet: this check connected to %s:%u directly "
-		     "from this machine, a path mstsc does not take with this "
-		     "file. It verified the target's own phases as seen from "
+		     "(gatewayusagemethod:i:1, always), and this check did "
+		     "not (its gateway name is not one the check can use: "
+		     "give the gateway with --gateway): it connected to %s:%u "
+		     "directly from this machine, a path mstsc does not take "
+		     "with this file. It verified the target's own phases as "
+		     "seen from "
 		     "here, and nothing about the gateway: its certificate, "
 		     "its sign-in, its connection and resource policies (CAP, "
 		     "RAP), or whether it can reach %s:%u.%s",
 		     gw, use->host, use->port, use->host, use->port, profile);
 		break;
 	case 2:
+		if (through) {
+			note(ns, "gateway-fallback", RDD_NOTE_INFO, um->line,
+			     "mstsc tries %s:%u directly first and goes "
+			     "through the RD Gateway %s only when that fails "
+			     "(gatewayusagemethod:i:2). This check %s: the "
+			     "path mstsc takes after a failed direct "
+			     "attempt.%s",
+			     use->host, use->port, gw, path, profile);
+			break;
+		}
 		note(ns, "gateway-fallback", RDD_NOTE_INFO, um->line,
 		     "mstsc tries %s:%u directly first and goes through the "
 		     "RD Gateway %s only when that fails "
-		     "(gatewayusagemethod:i:2). This check is that direct "
-		     "attempt%s; the gateway was not checked (rdpdoctor cannot "
-		     "walk a gateway yet).%s",
+		     "(gatewayusagemethod:i:2). This check went direct, as "
+		     "mstsc first does%s; the gateway was not checked (check "
+		     "it with --gateway).%s",
 		     use->host, use->port, gw,
 		     direct_failed
 		         ? ", and it failed: mstsc would then use the gateway"
@@ -282,11 +314,12 @@ gateway_notes(struct notes *ns, const struct rdd_rdpfile *f,
 	case 3:
 		note(ns, "gateway-default", RDD_NOTE_INFO, um->line,
 		     "gatewayusagemethod:i:3: mstsc uses its default RD "
-		     "Gateway settings (from policy or the user's defaults), "
-		     "which a file does not show; the file's gateway is %s. "
-		     "The check connected to %s:%u directly; no gateway was "
-		     "checked.",
-		     gw, use->host, use->port);
+		     "Gateway settings (from policy or the user's defaults): "
+		     "they decide whether and through which gateway it "
+		     "connects, and the file does not say what they are (its "
+		     "gateway is %s). The check %s%s.",
+		     gw, path,
+		     through ? "" : "; check a gateway with --gateway");
 		break;
 	default: /* 0 and 4: no gateway */
 		note(ns, "gateway-unused", RDD_NOTE_INFO, um->line,

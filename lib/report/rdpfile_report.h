@@ -8,8 +8,9 @@
  * say where mstsc would behave differently with this file (a gateway, no
  * CredSSP, no security-layer negotiation, a load-balancing token, a
  * certificate policy, a user name) and what the check verified about
- * that, never more: a gateway is not walked yet (issue 23), and a note
- * says so.
+ * that, never more: a gateway the file always uses is walked (as with
+ * --gateway) and a note says so; for the other gateway modes the notes
+ * say which path the check took (direct, or --gateway's).
  */
 #ifndef RDD_REPORT_RDPFILE_REPORT_H
 #define RDD_REPORT_RDPFILE_REPORT_H

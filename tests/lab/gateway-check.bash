@@ -61,6 +61,15 @@
 #                                      210): gateway-closed in
 #                                      gateway-tunnel within the timeout
 #                                      [xfreerdp hangs: killed, rc 124]
+#   gateway-check-legacy-negotiate     a Negotiate-only gateway (--auth
+#                                      negotiate): NTLM inside SPNEGO on
+#                                      the OUT connection and again on the
+#                                      IN channel (6 requests, 3 on IN),
+#                                      mechListMIC verified, the target's
+#                                      walk to activation
+#   gateway-check-legacy-negotiate-no-ntlm  NTLM refused inside Negotiate:
+#                                      gateway-auth-kerberos-only on the
+#                                      OUT connection (step http), no IN
 #   gateway-check-both-websocket       `--transport both`: WebSocket
 #                                      chosen, one connection [rc 0]
 #
@@ -363,6 +372,49 @@ gwc_legacy() {
 	gwc_ok "$name" "$id in $phase, $(cat "$work/$name.ms") ms"
 }
 
+# Negotiate only on both connections of the legacy transport: the IN
+# channel signs in under Negotiate too (not Kerberos-only).
+gwc_legacy_negotiate() {
+	local name=gateway-check-legacy-negotiate why=()
+	GWC_TRANSPORT=http gwc_start none --auth negotiate ||
+	    { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab
+	jq -e . "$work/$name.out" >/dev/null 2>&1 ||
+	    { gwc_fail $name "no JSON (rc $(cat "$work/$name.rc"))"; return; }
+	jq -e '[.phases[] | select(.phase | startswith("gateway-")) | .status]
+	    == ["ok", "ok", "ok", "ok"]' "$work/$name.out" >/dev/null ||
+	    why+=("gateway phases $(jq -c '[.phases[] | select(.phase | startswith("gateway-")) | [.phase, .status]]' "$work/$name.out")")
+	jq -e '(.phases[] | select(.phase == "activation") | .status) == "ok"' \
+	    "$work/$name.out" >/dev/null || why+=("activation not reached")
+	jq -e '.gateway.transport == "legacy" and .gateway.connections == 2
+	    and .gateway.auth_schemes == ["Negotiate"] and .gateway.ntlm
+	    and .gateway.requests == 6 and .gateway.in_channel.requests == 3
+	    and .gateway.auth.scheme == "Negotiate"
+	    and .gateway.auth.mechanism == "ntlm"
+	    and .gateway.auth.server_mic == "verified"
+	    and ([.findings[].id] | index("gateway-auth-kerberos-only") == null)' \
+	    "$work/$name.out" >/dev/null ||
+	    why+=("gateway $(jq -c '.gateway | {transport, auth_schemes, requests, auth, outcome, detail, in: .in_channel.requests}' "$work/$name.out")")
+	if [ ${#why[@]} -gt 0 ]; then
+		gwc_fail $name "${why[*]}"
+	else
+		gwc_ok $name "NTLM inside Negotiate on OUT and IN, $(jq -r '.phases[] | select(.phase == "gateway-http") | "gateway-http \(.ms) ms"' "$work/$name.out")"
+	fi
+}
+
+gwc_legacy_negotiate_no_ntlm() {
+	local name=gateway-check-legacy-negotiate-no-ntlm
+	GWC_TRANSPORT=http gwc_start negotiate-no-ntlm ||
+	    { gwc_fail $name "the lab gateway did not start"; return; }
+	gwc_check $name tls.rdpsrv.lab
+	gwc_expect $name 2 gateway-auth-kerberos-only gateway-http || return
+	jq -e '.gateway.step == "http" and .gateway.connections == 1
+	    and (.gateway.detail | test("NTLM inside Negotiate"))' \
+	    "$work/$name.out" >/dev/null ||
+	    { gwc_fail $name "gateway $(jq -c '.gateway | {step, connections, detail}' "$work/$name.out")"; return; }
+	gwc_ok $name "NTLM refused inside Negotiate on the OUT connection"
+}
+
 gwc_both_ws() {
 	local name=gateway-check-both-websocket
 	GWC_TRANSPORT=both gwc_start none ||
@@ -451,6 +503,8 @@ gateway_check_all() {
 	for name in gateway-check-legacy-healthy \
 	    gateway-check-legacy-shadow-logon gateway-check-legacy-rap-denied \
 	    gateway-check-legacy-target-refused gateway-check-legacy-no-affinity \
+	    gateway-check-legacy-negotiate \
+	    gateway-check-legacy-negotiate-no-ntlm \
 	    gateway-check-both-websocket; do
 		[ -n "$filter" ] && ! [[ $name =~ $filter ]] && continue
 		gwc_ran=$((gwc_ran + 1))
@@ -470,6 +524,8 @@ gateway_check_all() {
 			    gateway-closed gateway-tunnel 'policy|cert' \
 			    '(.gateway.detail | test("event 210"))
 			     and .gateway.step == "handshake"' ;;
+		*legacy-negotiate) gwc_legacy_negotiate ;;
+		*legacy-negotiate-no-ntlm) gwc_legacy_negotiate_no_ntlm ;;
 		*both-websocket) gwc_both_ws ;;
 		esac
 	done

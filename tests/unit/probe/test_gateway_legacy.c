@@ -10,6 +10,9 @@
  * failure of the new steps with its step and code: IN refused, IN HTTP
  * 403, IN closed after the chunked request (event 210), IN silent
  * (deadline), OUT 200 with an empty body, the OUT body ending early.
+ * Last the sign-in on both connections under Negotiate (NTLM inside
+ * SPNEGO, each with its own mechListMICs), and raw NTLM on the OUT
+ * connection with a Negotiate-only IN channel.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +31,8 @@
 #include "probe_harness.h"
 #include "rdpdoctor/gateway.h"
 #include "rdpdoctor/probe.h"
+#include "wire/ntlm_auth_int.h"
+#include "wire/spnego.h"
 
 static EVP_PKEY *key, *key2;
 static X509 *cert, *cert2;
@@ -142,7 +147,7 @@ pump(struct lgt *t)
 }
 
 static void
-start(struct lgt *t)
+start_creds(struct lgt *t, const struct rdd_credentials *cr)
 {
 	struct rdd_gateway_config c;
 	struct rdd_probe_config pc;
@@ -164,12 +169,19 @@ start(struct lgt *t)
 	c.target_port = 3389;
 	c.phase_timeout_us = TIMEOUT_US;
 	c.t0_us = T0;
+	c.credentials = cr;
 	t->g = rdd_gw_new(&c, &t->info, inner, &t->att);
 	assert_non_null(t->g);
 	t->now = T0 + 1000;
 	rdd_gw_start(t->g, t->now);
 	pump(t);
 	assert_int_equal(t->info.tls_outcome, RDD_TLS_OK);
+}
+
+static void
+start(struct lgt *t)
+{
+	start_creds(t, NULL);
 }
 
 static void
@@ -301,15 +313,15 @@ in_pkt(struct lgt *t)
 	fail_msg("no whole packet on the IN channel (%zu bytes)", t->pkt_len);
 }
 
-/* IN: 200, then the chunked request and the HANDSHAKE_REQUEST chunk. */
+/* IN, its RDG_IN_DATA answered 200 (after REQS requests): the chunked
+ * request and the HANDSHAKE_REQUEST chunk. */
 static void
-in_open(struct lgt *t)
+in_chunked(struct lgt *t, unsigned reqs)
 {
 	char req[16384];
 	const char *body;
 	size_t n;
 
-	in_request(t, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 	n = peer_read(t, &t->in, req, sizeof(req));
 	assert_non_null(strstr(req, "RDG_IN_DATA /remoteDesktopGateway/"));
 	assert_non_null(strstr(req, "Transfer-Encoding: chunked\r\n"));
@@ -325,7 +337,15 @@ in_open(struct lgt *t)
 	assert_int_equal(t->pkt_len, sizeof(want_handshake));
 	assert_memory_equal(t->pkt, want_handshake, sizeof(want_handshake));
 	assert_int_equal(t->info.step, RDD_GW_STEP_HANDSHAKE);
-	assert_int_equal(t->info.in_requests, 2);
+	assert_int_equal(t->info.in_requests, reqs + 1);
+}
+
+/* IN: 200, then the chunked request and the HANDSHAKE_REQUEST chunk. */
+static void
+in_open(struct lgt *t)
+{
+	in_request(t, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	in_chunked(t, 1);
 }
 
 /* The rest of the walk, the gateway's packets raw in the OUT body (or,
@@ -627,6 +647,278 @@ test_lg_failures(void **state)
 	finish(&t);
 }
 
+/* [MS-NLMP] 4.2.4.3: a CHALLENGE with every flag the client requires
+ * (as in test_gateway.c). */
+static const uint8_t nlmp_challenge[] = {
+    0x4e, 0x54, 0x4c, 0x4d, 0x53, 0x53, 0x50, 0x00, 0x02, 0x00, 0x00, 0x00,
+    0x0c, 0x00, 0x0c, 0x00, 0x38, 0x00, 0x00, 0x00, 0x33, 0x82, 0x8a, 0xe2,
+    0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x24, 0x00, 0x24, 0x00, 0x44, 0x00, 0x00, 0x00,
+    0x06, 0x00, 0x70, 0x17, 0x00, 0x00, 0x00, 0x0f, 0x53, 0x00, 0x65, 0x00,
+    0x72, 0x00, 0x76, 0x00, 0x65, 0x00, 0x72, 0x00, 0x02, 0x00, 0x0c, 0x00,
+    0x44, 0x00, 0x6f, 0x00, 0x6d, 0x00, 0x61, 0x00, 0x69, 0x00, 0x6e, 0x00,
+    0x01, 0x00, 0x0c, 0x00, 0x53, 0x00, 0x65, 0x00, 0x72, 0x00, 0x76, 0x00,
+    0x65, 0x00, 0x72, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* The MechTypeList {NTLM} the mechListMICs cover. */
+static const uint8_t ntlm_list[] = {0x30, 0x0c, 0x06, 0x0a, 0x2b, 0x06, 0x01,
+                                    0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
+
+static struct rdd_credentials creds = {"gwuser", "LAB", "Passw0rd!", false};
+
+/* S's next request: METHOD, with "Authorization: SCHEME <token>" decoded
+ * into OUT (its length returned); the Connection-Id kept from OUT's. */
+static size_t
+read_auth(struct lgt *t, struct tls_peer *s, const char *method,
+          const char *scheme, uint8_t *out, size_t cap)
+{
+	char req[16384], want[64];
+	const char *a, *e;
+	size_t len = 0;
+
+	peer_read(t, s, req, sizeof(req));
+	assert_non_null(strstr(req, method));
+	if (s == &t->out)
+		header(req, "RDG-Connection-Id: ", t->conn_id,
+		       sizeof(t->conn_id));
+	snprintf(want, sizeof(want), "Authorization: %s ", scheme);
+	a = strstr(req, want);
+	assert_non_null(a);
+	a += strlen(want);
+	e = strstr(a, "\r\n");
+	assert_non_null(e);
+	assert_int_equal(
+	    rdd_b64_decode(out, cap, &len, (const uint8_t *)a, (size_t)(e - a)),
+	    0);
+	return len;
+}
+
+/* On S: "HTTP/1.1 STATUS\r\nWWW-Authenticate: SCHEME <TOK>\r\n" + REST. */
+static void
+auth_answer(struct lgt *t, struct tls_peer *s, const char *status,
+            const char *scheme, const uint8_t *tok, size_t len,
+            const char *rest)
+{
+	char b64[8192], rsp[9000];
+
+	assert_true(rdd_b64_encode(b64, sizeof(b64), tok, len) > 0);
+	snprintf(rsp, sizeof(rsp),
+	         "HTTP/1.1 %s\r\nWWW-Authenticate: %s %s\r\n%s", status, scheme,
+	         b64, rest);
+	peer_write(t, s, rsp, strlen(rsp));
+}
+
+/* On S, after its NegTokenInit: the CHALLENGE in a NegTokenResp, then
+ * the AUTHENTICATE's NegTokenResp read and its mechListMIC checked with
+ * the client's keys SEC (the gateway's side of them); the gateway's
+ * mechListMIC into SMIC. */
+static void
+nego_leg(struct lgt *t, struct tls_peer *s, const char *method,
+         const struct rdd_ntlm_sec *sec, uint8_t smic[16])
+{
+	uint8_t out[512], tok[8192];
+	struct rdd_spnego_resp r;
+	struct rdd_ntlm_sec server;
+	struct rdd_buf b;
+	struct rdd_cur c;
+	size_t len;
+
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(rdd_spnego_build_resp(
+	                     &b, 1, rdd_oid_ntlm, sizeof(rdd_oid_ntlm),
+	                     nlmp_challenge, sizeof(nlmp_challenge), NULL, 0),
+	                 0);
+	auth_answer(t, s, "401 Unauthorized", "Negotiate", out, b.len,
+	            "Content-Length: 0\r\n\r\n");
+	len = read_auth(t, s, method, "Negotiate", tok, sizeof(tok));
+	rdd_cur_init(&c, tok, len);
+	assert_int_equal(rdd_spnego_parse_resp(&c, &r), 0);
+	assert_true(r.has_token && r.has_mic);
+	rdd_cur_init(&c, r.token.p, r.token.len);
+	assert_int_equal(rdd_ntlm_message_type(&c), RDD_NTLM_AUTHENTICATE);
+	assert_int_equal(rdd__ntlm_sec_init(&server, sec->exported_session_key,
+	                                    sec->flags, true),
+	                 0);
+	assert_int_equal(rdd_ntlm_verify(&server, ntlm_list, sizeof(ntlm_list),
+	                                 r.mic.p, r.mic.len),
+	                 0);
+	assert_int_equal(
+	    rdd_ntlm_sign(&server, ntlm_list, sizeof(ntlm_list), smic), 0);
+	rdd_ntlm_sec_free(&server);
+}
+
+/* The NegTokenInit S's request carries: {NTLM; the NEGOTIATE}. */
+static void
+read_init(struct lgt *t, struct tls_peer *s, const char *method)
+{
+	uint8_t tok[1024];
+	struct rdd_spnego_init in;
+	struct rdd_cur c;
+	size_t len;
+
+	len = read_auth(t, s, method, "Negotiate", tok, sizeof(tok));
+	rdd_cur_init(&c, tok, len);
+	assert_int_equal(rdd_spnego_parse_init(&c, &in), 0);
+	assert_true(in.first_ntlm && in.has_token);
+}
+
+/* OUT signed in under Negotiate (raw NTLM, 401 Negotiate only, NTLM in
+ * SPNEGO), 200 with the gateway's mechListMIC and the seed; the IN
+ * channel connected. */
+static void
+out_negotiate(struct lgt *t)
+{
+	uint8_t tok[1024], smic[16], out[64];
+	struct rdd_buf b;
+	char rest[128];
+
+	start_creds(t, &creds);
+	(void)read_auth(t, &t->out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
+	peer_write(t, &t->out,
+	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	           "Negotiate\r\nContent-Length: 0\r\n\r\n",
+	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	                  "Negotiate\r\nContent-Length: 0\r\n\r\n"));
+	read_init(t, &t->out, "RDG_OUT_DATA");
+	nego_leg(t, &t->out, "RDG_OUT_DATA", &t->g->nego_sec, smic);
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(
+	    rdd_spnego_build_resp(&b, 0, NULL, 0, NULL, 0, smic, sizeof(smic)),
+	    0);
+	snprintf(rest, sizeof(rest),
+	         "Content-Type: application/octet-stream\r\n\r\n");
+	auth_answer(t, &t->out, "200 OK", "Negotiate", out, b.len, rest);
+	peer_write(t, &t->out, seed, sizeof(seed));
+	assert_int_equal(t->info.status, 200);
+	assert_string_equal(t->info.transport, "legacy");
+	assert_string_equal(t->info.auth_scheme, "Negotiate");
+	assert_string_equal(t->info.auth_server_mic, "verified");
+	assert_int_equal(t->info.requests, 3);
+	assert_true(rdd_gw_in_wanted(t->g));
+	in_connect(t, cert, key);
+}
+
+/* The sign-in under Negotiate on both connections: the IN channel goes
+ * straight to NTLM inside SPNEGO, a fresh exchange with its own keys and
+ * mechListMICs, to the target; a wrong password there is refused, not
+ * Kerberos-only. */
+static void
+test_lg_negotiate(void **state)
+{
+	uint8_t smic[16], out[64];
+	struct rdd_buf b;
+	struct lgt t;
+
+	(void)state;
+	out_negotiate(&t);
+	/* IN: no raw NTLM first: the OUT connection's scheme. */
+	read_init(&t, &t.in, "RDG_IN_DATA");
+	nego_leg(&t, &t.in, "RDG_IN_DATA", &t.g->lg.nego_sec, smic);
+	assert_memory_not_equal(t.g->lg.nego_sec.exported_session_key,
+	                        t.g->nego_sec.exported_session_key, 16);
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(
+	    rdd_spnego_build_resp(&b, 0, NULL, 0, NULL, 0, smic, sizeof(smic)),
+	    0);
+	auth_answer(&t, &t.in, "200 OK", "Negotiate", out, b.len,
+	            "Content-Length: 0\r\n\r\n");
+	in_chunked(&t, 2);
+	rest_of_walk(&t, false);
+	assert_string_equal(t.info.auth_server_mic, "verified");
+	assert_true(t.info.ntlm && t.info.channel_binding);
+	assert_int_equal(t.info.requests, 6);
+	finish(&t);
+
+	/* The IN channel's mechListMIC does not verify: said. */
+	out_negotiate(&t);
+	read_init(&t, &t.in, "RDG_IN_DATA");
+	nego_leg(&t, &t.in, "RDG_IN_DATA", &t.g->lg.nego_sec, smic);
+	smic[3] ^= 0x10;
+	rdd_buf_init(&b, out, sizeof(out));
+	assert_int_equal(
+	    rdd_spnego_build_resp(&b, 0, NULL, 0, NULL, 0, smic, sizeof(smic)),
+	    0);
+	auth_answer(&t, &t.in, "200 OK", "Negotiate", out, b.len,
+	            "Content-Length: 0\r\n\r\n");
+	in_chunked(&t, 2);
+	assert_string_equal(t.info.auth_server_mic, "bad");
+	finish(&t);
+
+	/* A wrong password on the IN channel: 401 after its AUTHENTICATE. */
+	out_negotiate(&t);
+	read_init(&t, &t.in, "RDG_IN_DATA");
+	nego_leg(&t, &t.in, "RDG_IN_DATA", &t.g->lg.nego_sec, smic);
+	peer_write(&t, &t.in,
+	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	           "Negotiate\r\nContent-Length: 0\r\n\r\n",
+	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	                  "Negotiate\r\nContent-Length: 0\r\n\r\n"));
+	assert_int_equal(t.info.outcome, RDD_GW_AUTH_FAILED);
+	assert_int_equal(t.info.step, RDD_GW_STEP_HTTP_IN);
+	assert_non_null(strstr(t.info.detail, "IN channel"));
+	assert_non_null(strstr(t.info.detail, "inside Negotiate"));
+	finish(&t);
+
+	/* The IN channel refuses NTLM inside Negotiate (a bare 401 to the
+	 * NegTokenInit): Kerberos-only, there. */
+	out_negotiate(&t);
+	read_init(&t, &t.in, "RDG_IN_DATA");
+	peer_write(&t, &t.in,
+	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	           "Negotiate\r\nContent-Length: 0\r\n\r\n",
+	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	                  "Negotiate\r\nContent-Length: 0\r\n\r\n"));
+	assert_int_equal(t.info.outcome, RDD_GW_AUTH_KERBEROS);
+	assert_int_equal(t.info.step, RDD_GW_STEP_HTTP_IN);
+	assert_non_null(strstr(t.info.detail, "IN channel"));
+	finish(&t);
+}
+
+/* Raw NTLM on the OUT connection, Negotiate only on the IN channel: the
+ * IN channel's Negotiate-only 401 to raw NTLM moves it to NTLM inside
+ * SPNEGO (not Kerberos-only before that was tried). */
+static void
+test_lg_in_negotiate_only(void **state)
+{
+	uint8_t tok[1024], smic[16];
+	char b64[512], rsp[1024];
+	struct lgt t;
+
+	(void)state;
+	start_creds(&t, &creds);
+	(void)read_auth(&t, &t.out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
+	assert_true(rdd_b64_encode(b64, sizeof(b64), nlmp_challenge,
+	                           sizeof(nlmp_challenge)) > 0);
+	snprintf(rsp, sizeof(rsp),
+	         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM "
+	         "%s\r\nContent-Length: 0\r\n\r\n",
+	         b64);
+	peer_write(&t, &t.out, rsp, strlen(rsp));
+	(void)read_auth(&t, &t.out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
+	peer_write(&t, &t.out, out_close, strlen(out_close));
+	peer_write(&t, &t.out, seed, sizeof(seed));
+	assert_string_equal(t.info.auth_scheme, "NTLM");
+	assert_true(rdd_gw_in_wanted(t.g));
+	in_connect(&t, cert, key);
+	(void)read_auth(&t, &t.in, "RDG_IN_DATA", "NTLM", tok, sizeof(tok));
+	peer_write(&t, &t.in,
+	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	           "Negotiate\r\nContent-Length: 0\r\n\r\n",
+	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	                  "Negotiate\r\nContent-Length: 0\r\n\r\n"));
+	assert_false(rdd_gw_done(t.g));
+	read_init(&t, &t.in, "RDG_IN_DATA");
+	assert_string_equal(t.info.auth_scheme, "Negotiate");
+	nego_leg(&t, &t.in, "RDG_IN_DATA", &t.g->lg.nego_sec, smic);
+	peer_write(&t, &t.in, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
+	           38);
+	in_chunked(&t, 3);
+	rest_of_walk(&t, false);
+	assert_int_equal(t.info.outcome, RDD_GW_OK);
+	finish(&t);
+}
+
 int
 main(void)
 {
@@ -637,6 +929,8 @@ main(void)
 	    cmocka_unit_test(test_lg_seed_100),
 	    cmocka_unit_test(test_lg_other_cert),
 	    cmocka_unit_test(test_lg_failures),
+	    cmocka_unit_test(test_lg_negotiate),
+	    cmocka_unit_test(test_lg_in_negotiate_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -180,6 +180,8 @@ test_gateway(void **state)
 	assert_non_null(strstr(x->text, "gw.example"));
 	assert_non_null(strstr(x->text, "ts1:3390"));
 	assert_null(strstr(x->text, "default profile"));
+	assert_null(strstr(x->text, "cannot walk"));
+	assert_non_null(strstr(x->text, "--gateway"));
 	assert_int_equal(rdd_rdpfile_notes_exit(r.notes, r.n), 1);
 
 	notes_of("full address:s:ts1\ngatewayhostname:s:gw\n"
@@ -202,6 +204,23 @@ test_gateway(void **state)
 	         obs, &r);
 	x = find(r.notes, r.n, "gateway-fallback");
 	assert_non_null(strstr(x->text, "it failed"));
+	assert_non_null(strstr(x->text, "went direct, as mstsc first does"));
+	assert_null(strstr(x->text, "cannot walk"));
+	/* With --gateway the check took the path mstsc falls back to. */
+	obs->gateway.present = true;
+	snprintf(obs->gateway.host, sizeof(obs->gateway.host), "gw2.example");
+	notes_of("full address:s:ts1\ngatewayhostname:s:gw\n"
+	         "gatewayusagemethod:i:2\n",
+	         obs, &r);
+	x = find(r.notes, r.n, "gateway-fallback");
+	assert_non_null(strstr(x->text, "went through the RD Gateway "
+	                                "gw2.example (--gateway)"));
+	notes_of("full address:s:ts1\ngatewayhostname:s:gw\n"
+	         "gatewayusagemethod:i:3\n",
+	         obs, &r);
+	x = find(r.notes, r.n, "gateway-default");
+	assert_non_null(strstr(x->text, "went through the RD Gateway"));
+	obs->gateway.present = false;
 
 	notes_of("full address:s:ts1\ngatewayhostname:s:gw\n"
 	         "gatewayusagemethod:i:4\n",
@@ -211,7 +230,10 @@ test_gateway(void **state)
 	notes_of("full address:s:ts1\ngatewayhostname:s:gw\n"
 	         "gatewayusagemethod:i:3\n",
 	         obs, &r);
-	assert_non_null(find(r.notes, r.n, "gateway-default"));
+	x = find(r.notes, r.n, "gateway-default");
+	assert_non_null(x);
+	assert_non_null(strstr(x->text, "the file does not say"));
+	assert_non_null(strstr(x->text, "connected to ts1:3389 directly"));
 	notes_of("full address:s:ts1\ngatewayhostname:s:gw\n", obs, &r);
 	assert_non_null(find(r.notes, r.n, "gateway-usage-unknown"));
 	notes_of("full address:s:ts1\ngatewayusagemethod:i:1\n", obs, &r);
