@@ -330,19 +330,18 @@ rdd_gw_peer_closed(struct rdd_gw *g, bool reset, uint64_t now)
 	case GW_HTTP:
 		if (rdd__gw_http_closed(g, now))
 			return;
-		/* fall through */
+		break;
 	default:
-		rdd__gw_fail(g, reset ? RDD_GW_RESET : RDD_GW_CLOSED, now,
-		             "the gateway %s the %s %s",
-		             reset ? "reset" : "closed",
-		             g->lg.on ? "OUT channel" : "connection",
-		             g->state == GW_HTTP ? "before answering the HTTP "
-		                                   "request"
-		             : g->state == GW_LEGACY_IN
-		                 ? "while the IN channel was set up"
-		                 : "without an answer");
-		return;
+		break;
 	}
+	rdd__gw_fail(g, reset ? RDD_GW_RESET : RDD_GW_CLOSED, now,
+	             "the gateway %s the %s %s", reset ? "reset" : "closed",
+	             g->lg.on ? "OUT channel" : "connection",
+	             g->state == GW_HTTP ? "before answering the HTTP "
+	                                   "request"
+	             : g->state == GW_LEGACY_IN
+	                 ? "while the IN channel was set up"
+	                 : "without an answer");
 }
 
 size_t
