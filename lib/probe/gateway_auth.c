@@ -36,8 +36,6 @@
 #define CHALLENGE_CAP 4096
 /* A NegTokenResp around a CHALLENGE: the CHALLENGE and a few heads. */
 #define RESP_CAP (CHALLENGE_CAP + 64)
-/* Seconds from 1601-01-01 to 1970-01-01. */
-#define FILETIME_EPOCH 11644473600ULL
 
 void
 rdd__gw_auth_note(struct rdd_gw *g, const char *scheme, const char *mech,
@@ -100,65 +98,8 @@ authenticate(struct rdd_gw *g, const struct gw_auth_conn *c,
              const uint8_t *chal, size_t chal_len, struct rdd_buf *out,
              uint64_t now)
 {
-	const struct rdd_credentials *cr = g->cfg.credentials;
-	char spn[RDD_STR + 8];
-	struct rdd_ntlm_auth_input in;
-	enum rdd_ntlm_auth_result r;
-	uint32_t missing = 0;
-	uint8_t rnd[24];
-
-	snprintf(spn, sizeof(spn), "HTTP/%s", g->cfg.gateway_host);
-	rdd__gw_random(g, rnd, sizeof(rnd));
-	memset(&in, 0, sizeof(in));
-	in.negotiate = g->negotiate;
-	in.negotiate_len = g->negotiate_len;
-	in.challenge = chal;
-	in.challenge_len = chal_len;
-	in.user = cr->user;
-	in.domain = cr->domain;
-	in.password = cr->password != NULL ? cr->password : "";
-	in.workstation = "";
-	in.target_spn = spn;
-	in.channel_bindings = c->cbt;
-	in.now_filetime =
-	    ((uint64_t)(g->cfg.verify_at > 0 ? g->cfg.verify_at : 0) +
-	     FILETIME_EPOCH) *
-	    10000000ULL;
-	memcpy(in.client_challenge, rnd, 8);
-	memcpy(in.exported_session_key, rnd + 8, 16);
-	rdd_ntlm_sec_free(c->sec);
-	r = rdd_ntlm_authenticate(out, &in, c->sec, &missing);
-	rdd_wipe(&in, sizeof(in));
-	rdd_wipe(rnd, sizeof(rnd));
-	switch (r) {
-	case RDD_NTLM_AUTH_OK:
-		return 0;
-	case RDD_NTLM_AUTH_MALFORMED:
-		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-		             "the NTLM CHALLENGE inside the gateway's "
-		             "Negotiate token%s is malformed",
-		             where(c));
-		break;
-	case RDD_NTLM_AUTH_DOWNGRADE:
-		rdd__gw_fail(
-		    g, RDD_GW_ERROR, now,
-		    "the gateway's NTLM CHALLENGE%s lacks flags 0x%08x "
-		    "(weak NTLM): no credentials were sent",
-		    where(c), (unsigned)missing);
-		break;
-	case RDD_NTLM_AUTH_TOO_LONG:
-		rdd__gw_fail(g, RDD_GW_ERROR, now,
-		             "the user name, domain or the gateway's target "
-		             "information is too long for NTLM");
-		break;
-	default:
-		rdd__gw_fail(g, RDD_GW_ERROR, now,
-		             "NTLM needs MD4 and RC4, which this OpenSSL does "
-		             "not offer (no legacy provider)");
-		break;
-	}
-	rdd_ntlm_sec_free(c->sec);
-	return -1;
+	return rdd__gw_ntlm_build(g, chal, chal_len, c->cbt, true, where(c),
+	                          out, c->sec, now);
 }
 
 int

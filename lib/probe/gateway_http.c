@@ -200,28 +200,18 @@ rdd__gw_http_begin(struct rdd_gw *g, uint64_t now)
 	(void)send_rdg(g, g->negotiate, g->negotiate_len, now);
 }
 
-size_t
-rdd__gw_ntlm_answer(struct rdd_gw *g, struct rdd_cur tok, const uint8_t *cbt,
-                    uint8_t *auth, uint64_t now)
+int
+rdd__gw_ntlm_build(struct rdd_gw *g, const uint8_t *chal, size_t chal_len,
+                   const uint8_t *cbt, bool nego, const char *where,
+                   struct rdd_buf *out, struct rdd_ntlm_sec *sec, uint64_t now)
 {
 	const struct rdd_credentials *cr = g->cfg.credentials;
-	uint8_t chal[CHALLENGE_CAP];
 	char spn[RDD_STR + 8];
 	struct rdd_ntlm_auth_input in;
-	struct rdd_ntlm_sec sec;
-	struct rdd_buf b;
 	enum rdd_ntlm_auth_result r;
 	uint32_t missing = 0;
-	size_t chal_len = 0;
 	uint8_t rnd[24];
 
-	if (rdd_b64_decode(chal, sizeof(chal), &chal_len, tok.p,
-	                   rdd_cur_left(&tok)) != 0 ||
-	    chal_len == 0) {
-		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-		             "the 401's NTLM token is not base64");
-		return 0;
-	}
 	snprintf(spn, sizeof(spn), "HTTP/%s", g->cfg.gateway_host);
 	rdd__gw_random(g, rnd, sizeof(rnd));
 	memset(&in, 0, sizeof(in));
@@ -241,36 +231,71 @@ rdd__gw_ntlm_answer(struct rdd_gw *g, struct rdd_cur tok, const uint8_t *cbt,
 	    10000000ULL;
 	memcpy(in.client_challenge, rnd, 8);
 	memcpy(in.exported_session_key, rnd + 8, 16);
-	memset(&sec, 0, sizeof(sec));
-	rdd_buf_init(&b, auth, RDD_NTLM_AUTHENTICATE_MAX);
-	r = rdd_ntlm_authenticate(&b, &in, &sec, &missing);
+	rdd_ntlm_sec_free(sec);
+	r = rdd_ntlm_authenticate(out, &in, sec, &missing);
 	rdd_wipe(&in, sizeof(in));
 	rdd_wipe(rnd, sizeof(rnd));
-	rdd_ntlm_sec_free(&sec);
 	switch (r) {
 	case RDD_NTLM_AUTH_OK:
-		break;
+		return 0;
 	case RDD_NTLM_AUTH_MALFORMED:
-		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-		             "the gateway's NTLM CHALLENGE is malformed");
-		return 0;
+		if (nego)
+			rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+			             "the NTLM CHALLENGE inside the gateway's "
+			             "Negotiate token%s is malformed",
+			             where);
+		else
+			rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+			             "the gateway's NTLM CHALLENGE%s is "
+			             "malformed",
+			             where);
+		break;
 	case RDD_NTLM_AUTH_DOWNGRADE:
-		rdd__gw_fail(g, RDD_GW_ERROR, now,
-		             "the gateway's NTLM CHALLENGE lacks flags 0x%08x "
-		             "(weak NTLM): no credentials were sent",
-		             (unsigned)missing);
-		return 0;
+		rdd__gw_fail(
+		    g, RDD_GW_ERROR, now,
+		    "the gateway's NTLM CHALLENGE%s lacks flags 0x%08x "
+		    "(weak NTLM): no credentials were sent",
+		    where, (unsigned)missing);
+		break;
 	case RDD_NTLM_AUTH_TOO_LONG:
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
 		             "the user name, domain or the gateway's target "
 		             "information is too long for NTLM");
-		return 0;
+		break;
 	default:
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
 		             "NTLM needs MD4 and RC4, which this OpenSSL does "
 		             "not offer (no legacy provider)");
+		break;
+	}
+	rdd_ntlm_sec_free(sec);
+	return -1;
+}
+
+size_t
+rdd__gw_ntlm_answer(struct rdd_gw *g, struct rdd_cur tok, const uint8_t *cbt,
+                    uint8_t *auth, uint64_t now)
+{
+	uint8_t chal[CHALLENGE_CAP];
+	struct rdd_ntlm_sec sec;
+	struct rdd_buf b;
+	size_t chal_len = 0;
+	int rc;
+
+	if (rdd_b64_decode(chal, sizeof(chal), &chal_len, tok.p,
+	                   rdd_cur_left(&tok)) != 0 ||
+	    chal_len == 0) {
+		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+		             "the 401's NTLM token is not base64");
 		return 0;
 	}
+	memset(&sec, 0, sizeof(sec));
+	rdd_buf_init(&b, auth, RDD_NTLM_AUTHENTICATE_MAX);
+	rc = rdd__gw_ntlm_build(g, chal, chal_len, cbt, false, "", &b, &sec,
+	                        now);
+	rdd_ntlm_sec_free(&sec);
+	if (rc != 0)
+		return 0;
 	g->info->ntlm = true;
 	return b.len;
 }

@@ -209,6 +209,19 @@ int rdd__gw_nego_decode(const uint8_t *b64, size_t b64_len, uint8_t *buf,
 void rdd__gw_auth_free(struct rdd_gw *g);
 
 /*
+ * The NTLM AUTHENTICATE answering CHAL (CHAL_LEN bytes) with the channel
+ * binding CBT (or NULL) into OUT, the session's keys into SEC (freed
+ * first, and again on failure). NEGO: the CHALLENGE came inside a
+ * Negotiate token; WHERE names the connection in a failure ("" or " on
+ * the IN channel"). 0, or -1 with the walk failed (recorded).
+ */
+struct rdd_ntlm_sec;
+int rdd__gw_ntlm_build(struct rdd_gw *g, const uint8_t *chal, size_t chal_len,
+                       const uint8_t *cbt, bool nego, const char *where,
+                       struct rdd_buf *out, struct rdd_ntlm_sec *sec,
+                       uint64_t now);
+
+/*
  * The AUTHENTICATE answering the CHALLENGE TOK (base64, from a 401) to
  * NEGOTIATE, with the channel binding CBT (or NULL), into AUTH
  * (RDD_NTLM_AUTHENTICATE_MAX bytes). Its length, or 0 when the walk
