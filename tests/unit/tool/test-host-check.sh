@@ -75,16 +75,21 @@ done
 $inns "$fleetsrv" --proto rdp --port 3391 --seconds 60 \
 	--ready "$tmp/ready-rdp" >"$tmp/srv-rdp.out" 2>&1 &
 rdp_pid=$!
-# A listener that accepts TCP and never answers, on 3392 (bounded).
-$inns timeout 60 python3 -c 'import socket,time
-s=socket.socket(); s.bind(("127.0.0.1",3392)); s.listen(8); time.sleep(60)' &
+# A listener that accepts TCP and never answers, on 3392 (bounded); it
+# says when it listens, so that a slow interpreter start under load is
+# not taken for a refused port.
+$inns timeout 60 python3 -c 'import socket,sys,time
+s=socket.socket(); s.bind(("127.0.0.1",3392)); s.listen(8)
+open(sys.argv[1],"w").close(); time.sleep(60)' "$tmp/ready-silent" &
 silent_pid=$!
 i=0
-while [ ! -e "$tmp/ready-rdp" ] && [ $i -lt 100 ]; do
+while { [ ! -e "$tmp/ready-rdp" ] || [ ! -e "$tmp/ready-silent" ]; } &&
+	[ $i -lt 200 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
 [ -e "$tmp/ready-rdp" ] || { echo "FAIL: fleetsrv rdp not ready" >&2; exit 1; }
+[ -e "$tmp/ready-silent" ] || { echo "FAIL: silent listener not ready" >&2; exit 1; }
 
 # state FILE CONFIGURED_THUMBPRINT USER_AUTHENTICATION [SECURITY_LAYER]
 state() {
