@@ -34,6 +34,16 @@ struct dirsink {
 	int dir;
 };
 
+/* The first FIN or RST of a direction: where its FIN sits in the sequence
+ * space, and what it acknowledged of the other direction. */
+struct close_seen {
+	bool seen;
+	bool fin;
+	uint32_t fin_seq;
+	bool acks;
+	uint32_t ack;
+};
+
 struct flow {
 	struct flow *hnext;
 	struct flow *prev, *next;   /* activity list */
@@ -56,6 +66,7 @@ struct flow {
 	double synack_ts;
 	uint64_t synack_frame;
 	bool fin[2], rst[2];
+	struct close_seen close[2]; /* by direction */
 
 	struct rdd_tcpdir dir[2];
 	struct rdd_tcpdir_sink sink[2];
@@ -678,6 +689,32 @@ side_stats(struct flow *fl, int d, const struct rdd_pkt *pkt, uint64_t frame,
 	}
 }
 
+/* A close of direction D that acknowledged the other direction's FIN came
+ * after it: tell the observer, which otherwise goes by the capture's
+ * order (two closes a fraction of a millisecond apart can be swapped). */
+static void
+note_close(struct flow *fl, int d, const struct rdd_pkt *pkt)
+{
+	struct close_seen *c = &fl->close[d];
+	int e;
+
+	if (c->seen)
+		return;
+	c->seen = true;
+	c->fin = (pkt->tcp_flags & RDD_TCP_FIN) != 0;
+	c->fin_seq = pkt->seq + (uint32_t)pkt->payload_wire;
+	c->acks = (pkt->tcp_flags & RDD_TCP_ACK) != 0;
+	c->ack = pkt->ack;
+	for (e = 0; e < 2; e++) {
+		const struct close_seen *me = &fl->close[e],
+		                        *peer = &fl->close[!e];
+
+		if (me->seen && me->acks && peer->seen && peer->fin &&
+		    (int32_t)(me->ack - (peer->fin_seq + 1u)) >= 0)
+			rdd_observer_close_answered(fl->obs, e == fl->client);
+	}
+}
+
 static void
 tcp_packet(struct rdd_flows *f, const struct rdd_pkt *pkt, uint64_t frame,
            double ts)
@@ -723,10 +760,12 @@ tcp_packet(struct rdd_flows *f, const struct rdd_pkt *pkt, uint64_t frame,
 		fl->rst[d] = true;
 	if (fl->state == F_RDP && fl->obs != NULL) {
 		rdd_observer_packet(fl->obs, &m);
-		if (pkt->tcp_flags & (RDD_TCP_FIN | RDD_TCP_RST))
+		if (pkt->tcp_flags & (RDD_TCP_FIN | RDD_TCP_RST)) {
 			rdd_observer_closed(fl->obs, d == fl->client,
 			                    (pkt->tcp_flags & RDD_TCP_RST) != 0,
 			                    &m);
+			note_close(fl, d, pkt);
+		}
 	}
 	if (fl->rst[d] || (fl->fin[0] && fl->fin[1]))
 		mark_closing(f, fl, ts);

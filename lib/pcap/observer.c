@@ -366,21 +366,37 @@ rdd_observer_closed(struct rdd_observer *o, bool from_client, bool rst,
 	                  from_client);
 }
 
+void
+rdd_observer_close_answered(struct rdd_observer *o, bool from_client)
+{
+	o->answered[from_client ? CLI : SRV] = true;
+}
+
 /* --- the end -------------------------------------------------------------- */
+
+/* A capture can show two closes a fraction of a millisecond apart in the
+ * wrong order (a span port, or captures merged from two taps): a close
+ * that acknowledged the other side's FIN came after it. Otherwise the
+ * capture's times decide, the client's first on a tie. */
+int
+rdd__obs_first_closer(const struct rdd_observer *o)
+{
+	if (!o->closed[CLI] || !o->closed[SRV])
+		return o->closed[CLI] ? CLI : o->closed[SRV] ? SRV : -1;
+	if (o->answered[CLI] != o->answered[SRV])
+		return o->answered[CLI] ? SRV : CLI;
+	return o->closed_ms[CLI] <= o->closed_ms[SRV] ? CLI : SRV;
+}
 
 enum rdd__end_kind
 rdd__obs_end_kind(const struct rdd_observer *o, double since_ms, char *what,
                   size_t cap)
 {
 	double tmo = o->cfg.timeout_s * 1000.0, first_close = -1, t;
-	int first = -1, s;
+	int first = rdd__obs_first_closer(o), s;
 
-	for (s = 0; s < 2; s++)
-		if (o->closed[s] &&
-		    (first < 0 || o->closed_ms[s] < first_close)) {
-			first = s;
-			first_close = o->closed_ms[s];
-		}
+	if (first >= 0)
+		first_close = o->closed_ms[first];
 	/* A hole before the end: what followed it is unknown. */
 	for (s = 0; s < 2; s++)
 		if (o->gap[s] && (first < 0 || o->gap_ms[s] <= first_close)) {
@@ -429,8 +445,7 @@ rdd__obs_server_dropped(const struct rdd_observer *o, char *what, size_t cap,
 {
 	double since = o->last_pdu_ms[SRV];
 
-	if (!o->closed[SRV] ||
-	    (o->closed[CLI] && o->closed_ms[CLI] < o->closed_ms[SRV]))
+	if (rdd__obs_first_closer(o) != SRV)
 		return false;
 	if (o->gap[CLI] || o->gap[SRV])
 		return false;
@@ -531,12 +546,8 @@ ending(struct rdd_observer *o)
 	struct rdd_pcap_conn *c = o->conn;
 	char *e = c->ending;
 	size_t cap = sizeof(c->ending), off;
-	int first = -1, s, last;
+	int first = rdd__obs_first_closer(o), last;
 
-	for (s = 0; s < 2; s++)
-		if (o->closed[s] &&
-		    (first < 0 || o->closed_ms[s] < o->closed_ms[first]))
-			first = s;
 	if (first < 0)
 		snprintf(e, cap,
 		         "still open when the capture ends (%.0f ms after "

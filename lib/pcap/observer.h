@@ -61,6 +61,9 @@ void rdd_observer_gap(struct rdd_observer *o, bool from_client, size_t n,
 /* That side sent a FIN (RST false) or a RST. */
 void rdd_observer_closed(struct rdd_observer *o, bool from_client, bool rst,
                          const struct rdd_tcp_meta *m);
+/* That side's close (FIN or RST) acknowledged the other side's FIN: it
+ * came after it, whatever order the capture shows. */
+void rdd_observer_close_answered(struct rdd_observer *o, bool from_client);
 /* Any packet of the connection (keeps the last time seen). */
 void rdd_observer_packet(struct rdd_observer *o, const struct rdd_tcp_meta *m);
 

@@ -110,8 +110,10 @@ struct rdd_observer {
 	enum rdd__inner_mode inner[2];
 	enum rdd__stage stage;
 
-	/* The first close of each side. */
+	/* The first close of each side; answered: it acknowledged the
+	 * other side's FIN, so it came after it (rdd__obs_first_closer). */
 	bool closed[2];
+	bool answered[2];
 	bool reset[2];
 	double closed_ms[2];
 	uint64_t closed_frame[2];
@@ -189,6 +191,8 @@ void rdd__obs_pdu(struct rdd_observer *o, int side, const char *what,
 void rdd__obs_stop(struct rdd_observer *o, enum rdd_phase phase,
                    enum rdd_pcap_status status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The side that closed the connection first (CLI or SRV), or -1. */
+int rdd__obs_first_closer(const struct rdd_observer *o);
 /* How the connection ended, from the point of view of a phase that was
  * waiting for SIDE's answer since SINCE_MS: fills WHAT (words) and
  * returns the kind of end. */

@@ -385,11 +385,8 @@ rdd__mcs_end(struct rdd_observer *o)
 			    what, sizeof(what),
 			    "the client sent no Connect-Initial before the "
 			    "%s closed the connection",
-			    o->closed[CLI] &&
-			            (!o->closed[SRV] ||
-			             o->closed_ms[CLI] <= o->closed_ms[SRV])
-			        ? "client"
-			        : "server");
+			    rdd__obs_first_closer(o) == CLI ? "client"
+			                                    : "server");
 		else
 			snprintf(what, sizeof(what),
 			         "the capture ends before the client's "

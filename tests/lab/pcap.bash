@@ -8,8 +8,10 @@
 # (status and failed phase) must equal `rdpdoctor check`'s on the same
 # server. Then the capture is mangled with editcap and mergecap (every
 # packet twice, locally reordered, cut after half its packets, every
-# packet cut to 96 bytes): the verdict must stay the same, or turn into
-# an honest "incomplete" (never a made-up failure or success).
+# packet cut to 96 bytes, the first FIN of each connection moved behind
+# the FIN that answered it): the verdict must stay the same,
+# or turn into an honest "incomplete" (never a made-up failure or
+# success).
 #
 # Uses from the caller: TOOL, BUILD, TIMEOUT, work, passed, failed,
 # LAB_DIR, lab (function), setup and teardown (functions).
@@ -116,7 +118,7 @@ pcap_one() {
 			[ "$got" = "$val" ] || problems+=("$key=$val, got $got")
 		done
 		# Mangled captures: the same verdict, or an honest incomplete.
-		for variant in dup reorder half snap; do
+		for variant in dup reorder half snap finlate; do
 			pcap_mangle "$dir" "$variant" || {
 				problems+=("$variant: editcap/mergecap failed")
 				continue
@@ -152,9 +154,11 @@ pcap_one() {
 	fi
 }
 
-# pcap_mangle DIR VARIANT: DIR/VARIANT.pcap from DIR/cap.pcap.
+# pcap_mangle DIR VARIANT: DIR/VARIANT.pcap from DIR/cap.pcap. Packet
+# and frame lists are split into arguments on purpose.
+# shellcheck disable=SC2086
 pcap_mangle() {
-	local dir=$1 in=$1/cap.pcap out=$1/$2.pcap n odd even
+	local dir=$1 in=$1/cap.pcap out=$1/$2.pcap n odd even fins
 	case $2 in
 	dup) # every packet twice, as a span port may deliver them
 		mergecap -w "$out" "$in" "$in" ;;
@@ -162,10 +166,8 @@ pcap_mangle() {
 		n=$(capinfos -c -M "$in" | awk '/Number of packets/ {print $NF}')
 		odd=$(seq 1 2 "$n" | tr '\n' ' ')
 		even=$(seq 2 2 "$n" | tr '\n' ' ')
-		# shellcheck disable=SC2086 # packet lists, split on purpose
 		editcap -r "$in" "$dir/odd.pcap" $odd >/dev/null &&
 		    editcap -t 0.0003 "$dir/odd.pcap" "$dir/odd-late.pcap" &&
-		    # shellcheck disable=SC2086
 		    editcap -r "$in" "$dir/even.pcap" $even >/dev/null &&
 		    mergecap -w "$out" "$dir/odd-late.pcap" "$dir/even.pcap" ;;
 	half) # the capture cut short after half its packets
@@ -173,6 +175,29 @@ pcap_mangle() {
 		editcap -r "$in" "$out" "1-$(((n + 1) / 2))" ;;
 	snap) # a snap length of 96 bytes
 		editcap -s 96 "$in" "$out" ;;
+	finlate) # the first FIN of each connection that both sides closed,
+		# moved behind the other side's FIN, which answered it (who closed
+		# first is read from what each FIN acknowledges, not the order)
+		tshark -r "$in" -Y 'tcp.flags.fin == 1' -T fields -e tcp.stream \
+		    -e frame.number -e tcp.srcport -e frame.time_epoch \
+		    2>/dev/null |
+		    awk '!($1 in first) { first[$1] = $2; src[$1] = $3
+		            t[$1] = $4; next }
+		        $3 != src[$1] && !($1 in late) { late[$1] = $4 - t[$1] }
+		        END { d = 0
+		            for (s in late) { print first[s]; if (late[s] > d)
+		                d = late[s] }
+		            printf "shift %.6f\n", d + 0.001 }' >"$dir/fins"
+		fins=$(grep -v shift "$dir/fins" | sort -n | tr '\n' ' ')
+		n=$(awk '/shift/ {print $2}' "$dir/fins")
+		if [ -z "$fins" ]; then
+			cp "$in" "$out"
+			return
+		fi
+		editcap -r "$in" "$dir/fin.pcap" $fins >/dev/null &&
+		    editcap -t "$n" "$dir/fin.pcap" "$dir/fin-late.pcap" &&
+		    editcap "$in" "$dir/nofin.pcap" $fins >/dev/null &&
+		    mergecap -w "$out" "$dir/fin-late.pcap" "$dir/nofin.pcap" ;;
 	esac
 }
 

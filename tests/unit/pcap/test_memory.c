@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "pcap/capture.h"
+#include "pcapgen.h"
 
 #define CONNS 2000
 #define RECORDS 244 /* per direction and connection */
@@ -39,78 +40,6 @@ static const uint8_t cc[] = {
     0x00, 0x02, 0x01, 0x08, 0x00, 0x01, 0x00, 0x00, 0x00,
 };
 
-struct gen {
-	FILE *f;
-	uint32_t sec;
-	uint32_t usec;
-	uint64_t packets;
-};
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* One Ethernet/IPv4/TCP frame from HOST_A:PA (10.0.0.A) to HOST_B:PB. */
-static void
-frame(struct gen *g, uint8_t a, uint16_t pa, uint8_t b, uint16_t pb,
-      uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *data, size_t n)
-{
-	uint8_t hdr[16], pkt[14 + 20 + 20 + 64];
-	size_t len = 14 + 20 + 20 + n;
-
-	assert_true(n <= 64);
-	memset(pkt, 0, sizeof(pkt));
-	pkt[12] = 0x08;
-	pkt[14] = 0x45;
-	put16(pkt + 16, (uint16_t)(20 + 20 + n));
-	pkt[22] = 64;
-	pkt[23] = 6;
-	pkt[26] = 10, pkt[29] = a;
-	pkt[30] = 10, pkt[33] = b;
-	put16(pkt + 34, pa);
-	put16(pkt + 36, pb);
-	put32(pkt + 38, seq);
-	put32(pkt + 42, ack);
-	pkt[46] = 0x50;
-	pkt[47] = flags;
-	put16(pkt + 48, 65535);
-	if (n > 0)
-		memcpy(pkt + 54, data, n);
-	g->usec += 100;
-	if (g->usec >= 1000000) {
-		g->usec -= 1000000;
-		g->sec++;
-	}
-	le32(hdr, g->sec);
-	le32(hdr + 4, g->usec);
-	le32(hdr + 8, (uint32_t)len);
-	le32(hdr + 12, (uint32_t)len);
-	assert_int_equal(fwrite(hdr, 16, 1, g->f), 1);
-	assert_int_equal(fwrite(pkt, len, 1, g->f), 1);
-	g->packets++;
-}
-
 /* A TLS application data record of 32 bytes. */
 static const uint8_t record[5 + 32] = {0x17, 0x03, 0x03, 0x00, 0x20};
 
@@ -120,37 +49,37 @@ rdp_connection(struct gen *g, uint16_t port, bool close)
 	uint32_t cs = 1000, ss = 5000;
 	int i;
 
-	frame(g, 1, port, 2, 3389, cs, 0, 0x02, NULL, 0);
-	frame(g, 2, 3389, 1, port, ss, cs + 1, 0x12, NULL, 0);
+	gen_frame(g, 1, port, 2, 3389, cs, 0, 0x02, NULL, 0);
+	gen_frame(g, 2, 3389, 1, port, ss, cs + 1, 0x12, NULL, 0);
 	cs++, ss++;
-	frame(g, 1, port, 2, 3389, cs, ss, 0x18, cr, sizeof(cr));
+	gen_frame(g, 1, port, 2, 3389, cs, ss, 0x18, cr, sizeof(cr));
 	cs += sizeof(cr);
-	frame(g, 2, 3389, 1, port, ss, cs, 0x18, cc, sizeof(cc));
+	gen_frame(g, 2, 3389, 1, port, ss, cs, 0x18, cc, sizeof(cc));
 	ss += sizeof(cc);
 	for (i = 0; i < RECORDS; i++) {
-		frame(g, 1, port, 2, 3389, cs, ss, 0x18, record,
-		      sizeof(record));
+		gen_frame(g, 1, port, 2, 3389, cs, ss, 0x18, record,
+		          sizeof(record));
 		cs += sizeof(record);
-		frame(g, 2, 3389, 1, port, ss, cs, 0x18, record,
-		      sizeof(record));
+		gen_frame(g, 2, 3389, 1, port, ss, cs, 0x18, record,
+		          sizeof(record));
 		ss += sizeof(record);
 	}
 	if (!close)
 		return;
-	frame(g, 1, port, 2, 3389, cs, ss, 0x11, NULL, 0);
-	frame(g, 2, 3389, 1, port, ss, cs + 1, 0x11, NULL, 0);
-	frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
+	gen_frame(g, 1, port, 2, 3389, cs, ss, 0x11, NULL, 0);
+	gen_frame(g, 2, 3389, 1, port, ss, cs + 1, 0x11, NULL, 0);
+	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
+	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
+	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
+	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
+	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
+	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
+	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
+	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
+	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
+	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
+	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
+	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
 }
 
 /* A plain HTTP request: a connection that is not RDP. */
@@ -159,10 +88,10 @@ other_connection(struct gen *g, uint16_t port)
 {
 	static const uint8_t get[] = "GET / HTTP/1.1\r\n\r\n";
 
-	frame(g, 3, port, 4, 80, 1, 0, 0x02, NULL, 0);
-	frame(g, 4, 80, 3, port, 9, 2, 0x12, NULL, 0);
-	frame(g, 3, port, 4, 80, 2, 10, 0x18, get, sizeof(get) - 1);
-	frame(g, 3, port, 4, 80, 2 + sizeof(get) - 1, 10, 0x04, NULL, 0);
+	gen_frame(g, 3, port, 4, 80, 1, 0, 0x02, NULL, 0);
+	gen_frame(g, 4, 80, 3, port, 9, 2, 0x12, NULL, 0);
+	gen_frame(g, 3, port, 4, 80, 2, 10, 0x18, get, sizeof(get) - 1);
+	gen_frame(g, 3, port, 4, 80, 2 + sizeof(get) - 1, 10, 0x04, NULL, 0);
 }
 
 struct count {
@@ -213,22 +142,16 @@ peak_kb(void)
 static void
 test_million(void **state)
 {
-	static const uint8_t head[24] = {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0,
-	                                 0,    0,    0,    0,    0, 0, 0, 0,
-	                                 0xff, 0xff, 0,    0,    1, 0, 0, 0};
 	struct rdd_capture_options opt = {.timeout_s = 5};
 	struct rdd_capture_stats st;
 	struct count k = {0};
-	struct gen g = {0};
+	struct gen g;
 	char err[256];
 	long before;
 	int i;
 
 	(void)state;
-	g.f = tmpfile();
-	assert_non_null(g.f);
-	g.sec = 1700000000;
-	assert_int_equal(fwrite(head, sizeof(head), 1, g.f), 1);
+	gen_open(&g);
 	/* The one that stays open: its first packets now, and never a FIN. */
 	rdp_connection(&g, 40000, false);
 	for (i = 0; i < CONNS; i++) {
