@@ -68,18 +68,11 @@ rdp_connection(struct gen *g, uint16_t port, bool close)
 		return;
 	gen_frame(g, 1, port, 2, 3389, cs, ss, 0x11, NULL, 0);
 	gen_frame(g, 2, 3389, 1, port, ss, cs + 1, 0x11, NULL, 0);
-	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
-	gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
-	gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
+	/* The last ACKs, six each way. */
+	for (i = 0; i < 6; i++) {
+		gen_frame(g, 1, port, 2, 3389, cs + 1, ss + 1, 0x10, NULL, 0);
+		gen_frame(g, 2, 3389, 1, port, ss + 1, cs + 1, 0x10, NULL, 0);
+	}
 }
 
 /* A plain HTTP request: a connection that is not RDP. */
