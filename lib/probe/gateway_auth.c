@@ -1,6 +1,7 @@
 /*
- * gateway_auth.c - the gateway sign-in under Negotiate (gateway_int.h):
- * NTLM inside SPNEGO, for a gateway whose 401 offers Negotiate and not
+ * gateway_auth.c - the gateway sign-in (gateway_int.h): what a 401 asks
+ * for next on either connection, and the sign-in under Negotiate: NTLM
+ * inside SPNEGO, for a gateway whose 401 offers Negotiate and not
  * NTLM (IIS with only the Negotiate provider: it still takes NTLM inside
  * SPNEGO unless NTLM is blocked), and what the sign-in's mechanism was.
  *
@@ -63,6 +64,126 @@ static const char *
 where(const struct gw_auth_conn *c)
 {
 	return c->in ? " on the IN channel" : "";
+}
+
+/* Answer the CHALLENGE of C's 401 with the AUTHENTICATE (raw NTLM). */
+static void
+send_authenticate(struct rdd_gw *g, const struct gw_auth_conn *c, uint64_t now)
+{
+	uint8_t auth[RDD_NTLM_AUTHENTICATE_MAX];
+	size_t n;
+
+	n = rdd__gw_ntlm_answer(
+	    g, rdd_http_resp_span(c->resp, c->resp->ntlm_token), c->cbt, auth,
+	    now);
+	if (n == 0)
+		return;
+	/* gateway.channel_binding is the OUT connection's. */
+	if (!c->in)
+		g->info->channel_binding = c->cbt != NULL;
+	*c->req = GW_REQ_AUTH;
+	(void)c->send(g, auth, n, now);
+	rdd_wipe(auth, sizeof(auth));
+}
+
+/* C's 401 after its NEGOTIATE inside SPNEGO: the CHALLENGE, or NTLM is
+ * refused there. */
+static bool
+nego_401(struct rdd_gw *g, const struct gw_auth_conn *c, const char *sch,
+         uint64_t now)
+{
+	if (c->resp->negotiate_token.len == 0) {
+		rdd__gw_fail(
+		    g, RDD_GW_AUTH_KERBEROS, now,
+		    "401%s offering %s again, without a token, to NTLM "
+		    "inside Negotiate (SPNEGO): the gateway refuses "
+		    "NTLM%s and requires Kerberos",
+		    where(c), sch, c->in ? " there" : "");
+		return false;
+	}
+	if (!c->skip_body(g)) {
+		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+		             "401%s with a Negotiate token but no body length: "
+		             "the sign-in cannot go on on this connection",
+		             where(c));
+		return false;
+	}
+	rdd__gw_nego_challenge(g, c, now);
+	return true;
+}
+
+bool
+rdd__gw_auth_401(struct rdd_gw *g, const struct gw_auth_conn *c, uint64_t now)
+{
+	const struct rdd_http_resp *r = c->resp;
+	char sch[64];
+
+	rdd__gw_schemes_text(r->schemes, sch, sizeof(sch));
+	if (*c->req == GW_REQ_AUTH || *c->req == GW_REQ_NEGO_AUTH) {
+		rdd__gw_fail(g, RDD_GW_AUTH_FAILED, now,
+		             "401%s after the NTLM AUTHENTICATE%s: the gateway "
+		             "refused the credentials%s (offers %s)",
+		             where(c),
+		             *c->req == GW_REQ_NEGO_AUTH ? " inside Negotiate"
+		                                         : "",
+		             c->in ? " there" : "", sch);
+		return false;
+	}
+	if (*c->req == GW_REQ_NEGO) {
+		if (!nego_401(g, c, sch, now))
+			return false;
+	} else if (g->cfg.credentials == NULL) {
+		rdd__gw_fail(g, RDD_GW_AUTH_NO_CREDENTIALS, now,
+		             "401%s: the gateway asks for sign-in (offers %s) "
+		             "and no credentials were given",
+		             where(c), sch);
+		return false;
+	} else if (r->ntlm_token.len > 0) {
+		if (!c->skip_body(g)) {
+			rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+			             "401%s with an NTLM CHALLENGE but no body "
+			             "length: the sign-in cannot go on on this "
+			             "connection",
+			             where(c));
+			return false;
+		}
+		send_authenticate(g, c, now);
+	} else if (!(r->schemes & RDD_HTTP_AUTH_NTLM) &&
+	           (r->schemes & RDD_HTTP_AUTH_NEGOTIATE)) {
+		/* IIS with the Negotiate provider only: NTLM may still go
+		 * inside Negotiate (Kerberos-only is known once that is
+		 * refused too). */
+		if (!c->skip_body(g)) {
+			rdd__gw_fail(
+			    g, RDD_GW_MALFORMED, now,
+			    "401%s offering %s only, but no body length: "
+			    "the sign-in cannot go on on this connection",
+			    where(c), sch);
+			return false;
+		}
+		if (c->in)
+			rdd__gw_auth_note(
+			    g, "Negotiate", "ntlm",
+			    "NTLM on the OUT connection; the IN channel offers "
+			    "Negotiate and not NTLM: NTLM inside Negotiate "
+			    "(SPNEGO) there; Kerberos to the gateway is not "
+			    "tried");
+		else
+			rdd__gw_auth_note(
+			    g, "Negotiate", "ntlm",
+			    "the gateway offers Negotiate and not NTLM: NTLM "
+			    "inside Negotiate (SPNEGO); Kerberos to the "
+			    "gateway is not tried");
+		rdd__gw_nego_begin(g, c, now);
+	} else {
+		rdd__gw_fail(g, RDD_GW_AUTH_FAILED, now,
+		             "401%s to the NTLM NEGOTIATE without a CHALLENGE "
+		             "(offers %s)",
+		             where(c), sch);
+		return false;
+	}
+	rdd_http_resp_init(c->resp);
+	return true;
 }
 
 /* The MechTypeList our NegTokenInit sent. */

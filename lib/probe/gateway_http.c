@@ -80,6 +80,25 @@ make_guid(struct rdd_gw *g, const uint8_t *r)
 	         r[15]);
 }
 
+void
+rdd__gw_req_init(const struct rdd_gw *g, struct rdd_rdg_req *q,
+                 enum rdd_rdg_method method, enum gw_req req,
+                 const uint8_t *token, size_t token_len)
+{
+	memset(q, 0, sizeof(*q));
+	q->method = method;
+	q->host = g->cfg.gateway_host;
+	q->conn_id = g->conn_id;
+	q->user_agent = "MS-RDGateway/1.0";
+	if (token == NULL)
+		return;
+	q->auth_scheme = req == GW_REQ_NEGO || req == GW_REQ_NEGO_AUTH
+	                     ? "Negotiate"
+	                     : "NTLM";
+	q->auth_token = token;
+	q->auth_len = token_len;
+}
+
 static int
 send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 {
@@ -87,20 +106,8 @@ send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 	struct rdd_buf b;
 	struct rdd_rdg_req q;
 
-	memset(&q, 0, sizeof(q));
-	q.method = RDD_RDG_OUT_DATA;
-	q.host = g->cfg.gateway_host;
-	q.conn_id = g->conn_id;
-	q.user_agent = "MS-RDGateway/1.0";
+	rdd__gw_req_init(g, &q, RDD_RDG_OUT_DATA, g->req, token, token_len);
 	q.ws_key = g->ws_key;
-	if (token != NULL) {
-		q.auth_scheme =
-		    g->req == GW_REQ_NEGO || g->req == GW_REQ_NEGO_AUTH
-		        ? "Negotiate"
-		        : "NTLM";
-		q.auth_token = token;
-		q.auth_len = token_len;
-	}
 	rdd_buf_init(&b, buf, sizeof(buf));
 	if (rdd_rdg_build_request(&b, &q) != 0 || b.err) {
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
@@ -120,12 +127,30 @@ send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 	return rdd__gw_write(g, buf, b.len, now);
 }
 
+/* Go past the body of the answer just read (to send the next request on
+ * this connection). false when it cannot be read past. */
+static bool
+skip_body(struct rdd_gw *g)
+{
+	enum rdd_http_framing f = rdd_http_resp_framing(&g->resp);
+
+	if (f == RDD_HTTP_BODY_CLOSE)
+		return false;
+	g->skipping = f != RDD_HTTP_BODY_NONE;
+	rdd_http_body_init(&g->body, f, g->resp.length);
+	return true;
+}
+
 struct gw_auth_conn
 rdd__gw_auth_out(struct rdd_gw *g)
 {
-	struct gw_auth_conn c = {&g->resp,     &g->req,
-	                         &g->nego_sec, g->have_cbt ? g->cbt : NULL,
-	                         send_rdg,     false};
+	struct gw_auth_conn c = {.resp = &g->resp,
+	                         .req = &g->req,
+	                         .sec = &g->nego_sec,
+	                         .cbt = g->have_cbt ? g->cbt : NULL,
+	                         .send = send_rdg,
+	                         .skip_body = skip_body,
+	                         .in = false};
 
 	return c;
 }
@@ -300,24 +325,6 @@ rdd__gw_ntlm_answer(struct rdd_gw *g, struct rdd_cur tok, const uint8_t *cbt,
 	return b.len;
 }
 
-/* Answer the CHALLENGE of the 401 with the AUTHENTICATE. */
-static void
-send_authenticate(struct rdd_gw *g, uint64_t now)
-{
-	uint8_t auth[RDD_NTLM_AUTHENTICATE_MAX];
-	size_t n;
-
-	n = rdd__gw_ntlm_answer(
-	    g, rdd_http_resp_span(&g->resp, g->resp.ntlm_token),
-	    g->have_cbt ? g->cbt : NULL, auth, now);
-	if (n == 0)
-		return;
-	g->info->channel_binding = g->have_cbt;
-	g->req = GW_REQ_AUTH;
-	(void)send_rdg(g, auth, n, now);
-	rdd_wipe(auth, sizeof(auth));
-}
-
 /* Names of the offered schemes, for the detail line. */
 void
 rdd__gw_schemes_text(unsigned s, char *dst, size_t cap)
@@ -344,20 +351,6 @@ copy_span(const struct rdd_http_resp *r, struct rdd_http_span s, char *dst,
 	dst[n] = '\0';
 }
 
-/* Go past the body of the answer just read (to send the next request on
- * this connection). false when it cannot be read past. */
-static bool
-skip_body(struct rdd_gw *g)
-{
-	enum rdd_http_framing f = rdd_http_resp_framing(&g->resp);
-
-	if (f == RDD_HTTP_BODY_CLOSE)
-		return false;
-	g->skipping = f != RDD_HTTP_BODY_NONE;
-	rdd_http_body_init(&g->body, f, g->resp.length);
-	return true;
-}
-
 /* A whole head came; REST/N follow it. Returns how many of them were
  * used (all of them when the walk moved on to WebSocket). */
 static size_t
@@ -366,7 +359,6 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 	struct rdd_gateway_info *in = g->info;
 	const struct rdd_http_resp *r = &g->resp;
 	struct gw_auth_conn ac;
-	char sch[64];
 	uint16_t st = r->status;
 
 	rdd__gw_tracef(g, "<- HTTP %u", (unsigned)st);
@@ -422,96 +414,8 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		rdd__gw_legacy_begin(g, rest, n, now);
 		return n;
 	case 401:
-		rdd__gw_schemes_text(r->schemes, sch, sizeof(sch));
-		if (g->req == GW_REQ_AUTH) {
-			rdd__gw_fail(
-			    g, RDD_GW_AUTH_FAILED, now,
-			    "401 after the NTLM AUTHENTICATE: the gateway "
-			    "refused the credentials (offers %s)",
-			    sch);
-			return n;
-		}
-		if (g->req == GW_REQ_NEGO_AUTH) {
-			rdd__gw_fail(
-			    g, RDD_GW_AUTH_FAILED, now,
-			    "401 after the NTLM AUTHENTICATE inside Negotiate: "
-			    "the gateway refused the credentials (offers %s)",
-			    sch);
-			return n;
-		}
-		if (g->req == GW_REQ_NEGO) {
-			if (r->negotiate_token.len == 0) {
-				rdd__gw_fail(
-				    g, RDD_GW_AUTH_KERBEROS, now,
-				    "401 offering %s again, without a "
-				    "token, to NTLM inside Negotiate "
-				    "(SPNEGO): the gateway refuses NTLM "
-				    "and requires Kerberos",
-				    sch);
-				return n;
-			}
-			if (!skip_body(g)) {
-				rdd__gw_fail(
-				    g, RDD_GW_MALFORMED, now,
-				    "401 with a Negotiate token but no "
-				    "body length: the sign-in cannot go on "
-				    "on this connection");
-				return n;
-			}
-			ac = rdd__gw_auth_out(g);
-			rdd__gw_nego_challenge(g, &ac, now);
-			rdd_http_resp_init(&g->resp);
-			return 0;
-		}
-		if (g->cfg.credentials == NULL) {
-			rdd__gw_fail(
-			    g, RDD_GW_AUTH_NO_CREDENTIALS, now,
-			    "401: the gateway asks for sign-in (offers "
-			    "%s) and no credentials were given",
-			    sch);
-			return n;
-		}
-		if (r->ntlm_token.len > 0) {
-			if (!skip_body(g)) {
-				rdd__gw_fail(
-				    g, RDD_GW_MALFORMED, now,
-				    "401 with an NTLM CHALLENGE but no "
-				    "body length: the sign-in cannot "
-				    "go on on this connection");
-				return n;
-			}
-			send_authenticate(g, now);
-			rdd_http_resp_init(&g->resp);
-			return 0;
-		}
-		if (!(r->schemes & RDD_HTTP_AUTH_NTLM) &&
-		    (r->schemes & RDD_HTTP_AUTH_NEGOTIATE)) {
-			/* IIS with the Negotiate provider only: NTLM may
-			 * still go inside Negotiate. */
-			if (!skip_body(g)) {
-				rdd__gw_fail(
-				    g, RDD_GW_MALFORMED, now,
-				    "401 offering %s only, but no body "
-				    "length: the sign-in cannot go on on "
-				    "this connection",
-				    sch);
-				return n;
-			}
-			rdd__gw_auth_note(
-			    g, "Negotiate", "ntlm",
-			    "the gateway offers Negotiate and not NTLM: NTLM "
-			    "inside Negotiate (SPNEGO); Kerberos to the "
-			    "gateway is not tried");
-			ac = rdd__gw_auth_out(g);
-			rdd__gw_nego_begin(g, &ac, now);
-			rdd_http_resp_init(&g->resp);
-			return 0;
-		}
-		rdd__gw_fail(g, RDD_GW_AUTH_FAILED, now,
-		             "401 to the NTLM NEGOTIATE without a CHALLENGE "
-		             "(offers %s)",
-		             sch);
-		return n;
+		ac = rdd__gw_auth_out(g);
+		return rdd__gw_auth_401(g, &ac, now) ? 0 : n;
 	case 404:
 		if (!skip_body(g)) {
 			rdd__gw_fail(g, RDD_GW_HTTP_STATUS, now,

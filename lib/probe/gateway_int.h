@@ -148,6 +148,13 @@ int rdd__gw_send_packet(struct rdd_gw *g, const uint8_t *pkt, size_t n,
                         uint64_t now);
 
 /* gateway_http.c */
+/* Into Q: what every RDG_OUT_DATA and RDG_IN_DATA request of G carries
+ * (METHOD, the gateway's name, the connection id, the user agent), and
+ * TOKEN, if not NULL, under REQ's scheme: Negotiate for GW_REQ_NEGO and
+ * GW_REQ_NEGO_AUTH, else NTLM. */
+void rdd__gw_req_init(const struct rdd_gw *g, struct rdd_rdg_req *q,
+                      enum rdd_rdg_method method, enum gw_req req,
+                      const uint8_t *token, size_t token_len);
 void rdd__gw_http_begin(struct rdd_gw *g, uint64_t now);
 void rdd__gw_http_recv(struct rdd_gw *g, const uint8_t *p, size_t n,
                        uint64_t now);
@@ -168,14 +175,17 @@ int rdd__gw_cbt(const uint8_t *der, size_t der_len, uint8_t out[16]);
  * (rdd__gw_auth_in, gateway_legacy.c); gateway_auth.c works on either.
  */
 struct gw_auth_conn {
-	const struct rdd_http_resp *resp; /* its last answer */
-	enum gw_req *req;                 /* its last request */
-	struct rdd_ntlm_sec *sec;         /* its NTLM keys */
-	const uint8_t *cbt;               /* its channel binding, or NULL */
+	struct rdd_http_resp *resp; /* its last answer */
+	enum gw_req *req;           /* its last request */
+	struct rdd_ntlm_sec *sec;   /* its NTLM keys */
+	const uint8_t *cbt;         /* its channel binding, or NULL */
 	/* Its request with TOKEN, under Negotiate when *req is GW_REQ_NEGO
 	 * or GW_REQ_NEGO_AUTH, else NTLM. 0 or -1. */
 	int (*send)(struct rdd_gw *g, const uint8_t *token, size_t len,
 	            uint64_t now);
+	/* Go past the body of its last answer before the next request;
+	 * false when the body has no length (read until the close). */
+	bool (*skip_body)(struct rdd_gw *g);
 	bool in; /* the IN channel (the details say so) */
 };
 struct gw_auth_conn rdd__gw_auth_out(struct rdd_gw *g);
@@ -186,6 +196,12 @@ struct gw_auth_conn rdd__gw_auth_in(struct rdd_gw *g);
 void rdd__gw_auth_note(struct rdd_gw *g, const char *scheme, const char *mech,
                        const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* C's 401: the next request of the sign-in (raw NTLM's AUTHENTICATE, or
+ * NTLM inside Negotiate when the 401 offers Negotiate and not NTLM), and
+ * true; or the finding (credentials refused, none given, Kerberos only,
+ * a body that cannot be read past), and false. */
+bool rdd__gw_auth_401(struct rdd_gw *g, const struct gw_auth_conn *c,
+                      uint64_t now);
 /* On connection C: NTLM's NEGOTIATE (again), inside a SPNEGO
  * NegTokenInit under Authorization: Negotiate (a 401 offering Negotiate
  * and not NTLM; the IN channel after an OUT sign-in under Negotiate). */

@@ -144,20 +144,8 @@ send_in(struct rdd_gw *g, const uint8_t *token, size_t token_len, bool chunked,
 	struct rdd_buf b;
 	struct rdd_rdg_req q;
 
-	memset(&q, 0, sizeof(q));
-	q.method = RDD_RDG_IN_DATA;
-	q.host = g->cfg.gateway_host;
-	q.conn_id = g->conn_id;
-	q.user_agent = "MS-RDGateway/1.0";
+	rdd__gw_req_init(g, &q, RDD_RDG_IN_DATA, g->lg.req, token, token_len);
 	q.chunked = chunked;
-	if (token != NULL) {
-		q.auth_scheme =
-		    g->lg.req == GW_REQ_NEGO || g->lg.req == GW_REQ_NEGO_AUTH
-		        ? "Negotiate"
-		        : "NTLM";
-		q.auth_token = token;
-		q.auth_len = token_len;
-	}
 	rdd_buf_init(&b, buf, sizeof(buf));
 	if (rdd_rdg_build_request(&b, &q) != 0 || b.err) {
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
@@ -185,13 +173,29 @@ send_in_auth(struct rdd_gw *g, const uint8_t *token, size_t len, uint64_t now)
 	return send_in(g, token, len, false, now);
 }
 
+/* Go past a body on the IN channel (before the next request). */
+static bool
+in_skip_body(struct rdd_gw *g)
+{
+	enum rdd_http_framing f = rdd_http_resp_framing(&g->lg.resp);
+
+	if (f == RDD_HTTP_BODY_CLOSE)
+		return false;
+	g->lg.skipping = f != RDD_HTTP_BODY_NONE;
+	rdd_http_body_init(&g->lg.body, f, g->lg.resp.length);
+	return true;
+}
+
 struct gw_auth_conn
 rdd__gw_auth_in(struct rdd_gw *g)
 {
-	struct gw_auth_conn c = {
-	    &g->lg.resp,     &g->lg.req,
-	    &g->lg.nego_sec, g->lg.have_cbt ? g->lg.cbt : NULL,
-	    send_in_auth,    true};
+	struct gw_auth_conn c = {.resp = &g->lg.resp,
+	                         .req = &g->lg.req,
+	                         .sec = &g->lg.nego_sec,
+	                         .cbt = g->lg.have_cbt ? g->lg.cbt : NULL,
+	                         .send = send_in_auth,
+	                         .skip_body = in_skip_body,
+	                         .in = true};
 
 	return c;
 }
@@ -231,35 +235,6 @@ in_open(struct rdd_gw *g, uint64_t now)
 	rdd__gw_ws_begin(g, NULL, 0, now);
 }
 
-/* Go past a body on the IN channel (before the next request). */
-static bool
-in_skip_body(struct rdd_gw *g)
-{
-	enum rdd_http_framing f = rdd_http_resp_framing(&g->lg.resp);
-
-	if (f == RDD_HTTP_BODY_CLOSE)
-		return false;
-	g->lg.skipping = f != RDD_HTTP_BODY_NONE;
-	rdd_http_body_init(&g->lg.body, f, g->lg.resp.length);
-	return true;
-}
-
-static void
-in_send_authenticate(struct rdd_gw *g, uint64_t now)
-{
-	uint8_t auth[RDD_NTLM_AUTHENTICATE_MAX];
-	size_t n;
-
-	n = rdd__gw_ntlm_answer(
-	    g, rdd_http_resp_span(&g->lg.resp, g->lg.resp.ntlm_token),
-	    g->lg.have_cbt ? g->lg.cbt : NULL, auth, now);
-	if (n == 0)
-		return;
-	g->lg.req = GW_REQ_AUTH;
-	(void)send_in(g, auth, n, false, now);
-	rdd_wipe(auth, sizeof(auth));
-}
-
 /* A whole head on the IN channel. */
 static void
 in_on_head(struct rdd_gw *g, uint64_t now)
@@ -268,7 +243,6 @@ in_on_head(struct rdd_gw *g, uint64_t now)
 	const struct rdd_http_resp *r = &g->lg.resp;
 	uint16_t st = r->status;
 	struct gw_auth_conn ac;
-	char sch[64];
 
 	rdd__gw_tracef(g, "<- HTTP %u (IN channel)", (unsigned)st);
 	if (st >= 100 && st < 200) {
@@ -311,96 +285,8 @@ in_on_head(struct rdd_gw *g, uint64_t now)
 			in_open(g, now);
 		return;
 	case 401:
-		rdd__gw_schemes_text(r->schemes, sch, sizeof(sch));
-		if (g->lg.req == GW_REQ_AUTH) {
-			rdd__gw_fail(g, RDD_GW_AUTH_FAILED, now,
-			             "401 on the IN channel after the NTLM "
-			             "AUTHENTICATE: the gateway refused the "
-			             "credentials there (offers %s)",
-			             sch);
-			return;
-		}
-		if (g->lg.req == GW_REQ_NEGO_AUTH) {
-			rdd__gw_fail(
-			    g, RDD_GW_AUTH_FAILED, now,
-			    "401 on the IN channel after the NTLM "
-			    "AUTHENTICATE inside Negotiate: the gateway "
-			    "refused the credentials there (offers %s)",
-			    sch);
-			return;
-		}
-		if (g->lg.req == GW_REQ_NEGO) {
-			if (r->negotiate_token.len == 0) {
-				rdd__gw_fail(
-				    g, RDD_GW_AUTH_KERBEROS, now,
-				    "401 on the IN channel offering %s "
-				    "again, without a token, to NTLM inside "
-				    "Negotiate (SPNEGO): the gateway refuses "
-				    "NTLM there and requires Kerberos",
-				    sch);
-				return;
-			}
-			if (!in_skip_body(g)) {
-				rdd__gw_fail(
-				    g, RDD_GW_MALFORMED, now,
-				    "401 with a Negotiate token but no "
-				    "body length on the IN channel");
-				return;
-			}
-			ac = rdd__gw_auth_in(g);
-			rdd__gw_nego_challenge(g, &ac, now);
-			rdd_http_resp_init(&g->lg.resp);
-			return;
-		}
-		if (g->cfg.credentials == NULL) {
-			rdd__gw_fail(g, RDD_GW_AUTH_NO_CREDENTIALS, now,
-			             "401 on the IN channel: the gateway asks "
-			             "for sign-in (offers %s) and no "
-			             "credentials were given",
-			             sch);
-			return;
-		}
-		if (r->ntlm_token.len > 0) {
-			if (!in_skip_body(g)) {
-				rdd__gw_fail(
-				    g, RDD_GW_MALFORMED, now,
-				    "401 with an NTLM CHALLENGE but no "
-				    "body length on the IN channel");
-				return;
-			}
-			in_send_authenticate(g, now);
-			rdd_http_resp_init(&g->lg.resp);
-			return;
-		}
-		if (!(r->schemes & RDD_HTTP_AUTH_NTLM) &&
-		    (r->schemes & RDD_HTTP_AUTH_NEGOTIATE)) {
-			/* Raw NTLM refused here: NTLM inside Negotiate, as
-			 * on the OUT connection; not Kerberos-only before
-			 * that is refused too. */
-			if (!in_skip_body(g)) {
-				rdd__gw_fail(
-				    g, RDD_GW_MALFORMED, now,
-				    "401 on the IN channel offering %s "
-				    "only, but no body length: the sign-in "
-				    "cannot go on on this connection",
-				    sch);
-				return;
-			}
-			rdd__gw_auth_note(
-			    g, "Negotiate", "ntlm",
-			    "NTLM on the OUT connection; the IN channel "
-			    "offers Negotiate and not NTLM: NTLM inside "
-			    "Negotiate (SPNEGO) there; Kerberos to the "
-			    "gateway is not tried");
-			ac = rdd__gw_auth_in(g);
-			rdd__gw_nego_begin(g, &ac, now);
-			rdd_http_resp_init(&g->lg.resp);
-			return;
-		}
-		rdd__gw_fail(g, RDD_GW_AUTH_FAILED, now,
-		             "401 on the IN channel to the NTLM NEGOTIATE "
-		             "without a CHALLENGE (offers %s)",
-		             sch);
+		ac = rdd__gw_auth_in(g);
+		(void)rdd__gw_auth_401(g, &ac, now);
 		return;
 	default:
 		rdd__gw_fail(g, RDD_GW_HTTP_STATUS, now,

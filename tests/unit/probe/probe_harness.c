@@ -133,3 +133,63 @@ tls_peer_handshake(struct tls_peer *s, struct rdd_probe *p,
 	(void)SSL_do_handshake(s->ssl);
 	ERR_clear_error();
 }
+
+struct rdd_gw *
+gw_harness_new(const struct rdd_credentials *cr, uint64_t t0,
+               uint64_t timeout_us, struct rdd_gateway_info *info,
+               struct rdd_attempt *att)
+{
+	struct rdd_gateway_config c;
+	struct rdd_probe_config pc;
+	struct rdd_probe *inner;
+	struct rdd_gw *g;
+
+	memset(&pc, 0, sizeof(pc));
+	pc.requested_protocols =
+	    RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX;
+	pc.server_name = "rdp.example";
+	pc.phase_timeout_us = timeout_us;
+	pc.t0_us = t0;
+	inner = rdd_probe_new(&pc, att, NULL);
+	assert_non_null(inner);
+	memset(&c, 0, sizeof(c));
+	c.gateway_host = "gw.example.com";
+	c.target_host = "rdp.example";
+	c.target_port = 3389;
+	c.phase_timeout_us = timeout_us;
+	c.t0_us = t0;
+	c.credentials = cr;
+	g = rdd_gw_new(&c, info, inner, att);
+	assert_non_null(g);
+	return g;
+}
+
+bool
+gw_peer_round(struct rdd_gw *g, struct tls_peer *s, bool in, uint64_t now)
+{
+	static uint8_t buf[70000];
+	const uint8_t *d;
+	bool moved = false;
+	size_t n;
+	int got;
+
+	while ((n = in ? rdd_gw_in_pending(g, &d) : rdd_gw_pending(g, &d)) >
+	       0) {
+		assert_int_equal(BIO_write(s->rbio, d, (int)n), (int)n);
+		if (in)
+			rdd_gw_in_sent(g, n);
+		else
+			rdd_gw_sent(g, n);
+		moved = true;
+	}
+	if (!SSL_is_init_finished(s->ssl))
+		(void)SSL_do_handshake(s->ssl);
+	while ((got = BIO_read(s->wbio, buf, sizeof(buf))) > 0) {
+		if (in)
+			rdd_gw_in_recv(g, buf, (size_t)got, now);
+		else
+			rdd_gw_recv(g, buf, (size_t)got, now);
+		moved = true;
+	}
+	return moved;
+}

@@ -15,6 +15,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "rdpdoctor/gateway.h"
 #include "rdpdoctor/observation.h"
 #include "rdpdoctor/probe.h"
 
@@ -62,5 +63,22 @@ void tls_peer_to_probe(struct tls_peer *s, struct rdd_probe *p, uint64_t now,
 void tls_peer_handshake(struct tls_peer *s, struct rdd_probe *p,
                         const struct rdd_attempt *attempt, uint64_t *now,
                         uint64_t step);
+
+/*
+ * A gateway walk to rdp.example port 3389 through gw.example.com, its
+ * inner probe asking for SSL, HYBRID and HYBRID_EX: CR's credentials (or
+ * none), phases of TIMEOUT_US from T0; INFO and ATT take what it finds.
+ */
+struct rdd_gw *gw_harness_new(const struct rdd_credentials *cr, uint64_t t0,
+                              uint64_t timeout_us,
+                              struct rdd_gateway_info *info,
+                              struct rdd_attempt *att);
+/*
+ * One round between the gateway walk G and its server S on the OUT
+ * connection (IN: the legacy transport's IN channel): what G wants sent
+ * written into S, S's handshake pushed on, what S wrote handed to G at
+ * NOW. true when bytes moved.
+ */
+bool gw_peer_round(struct rdd_gw *g, struct tls_peer *s, bool in, uint64_t now);
 
 #endif

@@ -108,29 +108,10 @@ teardown(void **state)
 static void
 pump(struct gwt *t)
 {
-	static uint8_t buf[70000];
-	const uint8_t *d;
-	size_t n;
-	int got, i;
+	int i;
 
-	for (i = 0; i < 50; i++) {
-		bool moved = false;
-
-		while ((n = rdd_gw_pending(t->g, &d)) > 0) {
-			assert_int_equal(BIO_write(t->s.rbio, d, (int)n),
-			                 (int)n);
-			rdd_gw_sent(t->g, n);
-			moved = true;
-		}
-		if (!SSL_is_init_finished(t->s.ssl))
-			(void)SSL_do_handshake(t->s.ssl);
-		while ((got = BIO_read(t->s.wbio, buf, sizeof(buf))) > 0) {
-			rdd_gw_recv(t->g, buf, (size_t)got, t->now);
-			moved = true;
-		}
-		if (!moved)
-			break;
-	}
+	for (i = 0; i < 50 && gw_peer_round(t->g, &t->s, false, t->now); i++)
+		;
 }
 
 static void start_creds(struct gwt *t, const struct rdd_credentials *cr);
@@ -144,29 +125,9 @@ start(struct gwt *t)
 static void
 start_creds(struct gwt *t, const struct rdd_credentials *cr)
 {
-	struct rdd_gateway_config c;
-	struct rdd_probe_config pc;
-	struct rdd_probe *inner;
-
 	memset(t, 0, sizeof(*t));
 	tls_peer_init(&t->s, cert, key, 0);
-	memset(&pc, 0, sizeof(pc));
-	pc.requested_protocols =
-	    RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX;
-	pc.server_name = "rdp.example";
-	pc.phase_timeout_us = TIMEOUT_US;
-	pc.t0_us = T0;
-	inner = rdd_probe_new(&pc, &t->att, NULL);
-	assert_non_null(inner);
-	memset(&c, 0, sizeof(c));
-	c.gateway_host = "gw.example.com";
-	c.target_host = "rdp.example";
-	c.target_port = 3389;
-	c.phase_timeout_us = TIMEOUT_US;
-	c.t0_us = T0;
-	c.credentials = cr;
-	t->g = rdd_gw_new(&c, &t->info, inner, &t->att);
-	assert_non_null(t->g);
+	t->g = gw_harness_new(cr, T0, TIMEOUT_US, &t->info, &t->att);
 	t->now = T0 + 1000;
 	rdd_gw_start(t->g, t->now);
 	pump(t);

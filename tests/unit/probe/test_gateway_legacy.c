@@ -106,41 +106,13 @@ teardown(void **state)
 static void
 pump(struct lgt *t)
 {
-	static uint8_t buf[70000];
-	const uint8_t *d;
-	size_t n;
-	int got, i;
+	int i;
 
 	for (i = 0; i < 100; i++) {
-		bool moved = false;
+		bool moved = gw_peer_round(t->g, &t->out, false, t->now);
 
-		while ((n = rdd_gw_pending(t->g, &d)) > 0) {
-			assert_int_equal(BIO_write(t->out.rbio, d, (int)n),
-			                 (int)n);
-			rdd_gw_sent(t->g, n);
+		if (t->in_up && gw_peer_round(t->g, &t->in, true, t->now))
 			moved = true;
-		}
-		if (!SSL_is_init_finished(t->out.ssl))
-			(void)SSL_do_handshake(t->out.ssl);
-		while ((got = BIO_read(t->out.wbio, buf, sizeof(buf))) > 0) {
-			rdd_gw_recv(t->g, buf, (size_t)got, t->now);
-			moved = true;
-		}
-		if (t->in_up) {
-			while ((n = rdd_gw_in_pending(t->g, &d)) > 0) {
-				assert_int_equal(
-				    BIO_write(t->in.rbio, d, (int)n), (int)n);
-				rdd_gw_in_sent(t->g, n);
-				moved = true;
-			}
-			if (!SSL_is_init_finished(t->in.ssl))
-				(void)SSL_do_handshake(t->in.ssl);
-			while ((got = BIO_read(t->in.wbio, buf, sizeof(buf))) >
-			       0) {
-				rdd_gw_in_recv(t->g, buf, (size_t)got, t->now);
-				moved = true;
-			}
-		}
 		if (!moved)
 			break;
 	}
@@ -149,29 +121,9 @@ pump(struct lgt *t)
 static void
 start_creds(struct lgt *t, const struct rdd_credentials *cr)
 {
-	struct rdd_gateway_config c;
-	struct rdd_probe_config pc;
-	struct rdd_probe *inner;
-
 	memset(t, 0, sizeof(*t));
 	tls_peer_init(&t->out, cert, key, 0);
-	memset(&pc, 0, sizeof(pc));
-	pc.requested_protocols =
-	    RDD_PROTO_SSL | RDD_PROTO_HYBRID | RDD_PROTO_HYBRID_EX;
-	pc.server_name = "rdp.example";
-	pc.phase_timeout_us = TIMEOUT_US;
-	pc.t0_us = T0;
-	inner = rdd_probe_new(&pc, &t->att, NULL);
-	assert_non_null(inner);
-	memset(&c, 0, sizeof(c));
-	c.gateway_host = "gw.example.com";
-	c.target_host = "rdp.example";
-	c.target_port = 3389;
-	c.phase_timeout_us = TIMEOUT_US;
-	c.t0_us = T0;
-	c.credentials = cr;
-	t->g = rdd_gw_new(&c, &t->info, inner, &t->att);
-	assert_non_null(t->g);
+	t->g = gw_harness_new(cr, T0, TIMEOUT_US, &t->info, &t->att);
 	t->now = T0 + 1000;
 	rdd_gw_start(t->g, t->now);
 	pump(t);
@@ -875,33 +827,51 @@ test_lg_negotiate(void **state)
 	finish(&t);
 }
 
-/* Raw NTLM on the OUT connection, Negotiate only on the IN channel: the
- * IN channel's Negotiate-only 401 to raw NTLM moves it to NTLM inside
- * SPNEGO (not Kerberos-only before that was tried). */
+/* On S: a 401 with NTLM's CHALLENGE. */
 static void
-test_lg_in_negotiate_only(void **state)
+ntlm_challenge(struct lgt *t, struct tls_peer *s)
 {
-	uint8_t tok[1024], smic[16];
 	char b64[512], rsp[1024];
-	struct lgt t;
 
-	(void)state;
-	start_creds(&t, &creds);
-	(void)read_auth(&t, &t.out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
 	assert_true(rdd_b64_encode(b64, sizeof(b64), nlmp_challenge,
 	                           sizeof(nlmp_challenge)) > 0);
 	snprintf(rsp, sizeof(rsp),
 	         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM "
 	         "%s\r\nContent-Length: 0\r\n\r\n",
 	         b64);
-	peer_write(&t, &t.out, rsp, strlen(rsp));
-	(void)read_auth(&t, &t.out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
-	peer_write(&t, &t.out, out_close, strlen(out_close));
-	peer_write(&t, &t.out, seed, sizeof(seed));
-	assert_string_equal(t.info.auth_scheme, "NTLM");
-	assert_true(rdd_gw_in_wanted(t.g));
-	in_connect(&t, cert, key);
-	(void)read_auth(&t, &t.in, "RDG_IN_DATA", "NTLM", tok, sizeof(tok));
+	peer_write(t, s, rsp, strlen(rsp));
+}
+
+/* OUT signed in with raw NTLM, 200 and the seed; the IN channel connected
+ * and its first request (raw NTLM's NEGOTIATE) read. */
+static void
+out_ntlm(struct lgt *t)
+{
+	uint8_t tok[1024];
+
+	start_creds(t, &creds);
+	(void)read_auth(t, &t->out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
+	ntlm_challenge(t, &t->out);
+	(void)read_auth(t, &t->out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
+	peer_write(t, &t->out, out_close, strlen(out_close));
+	peer_write(t, &t->out, seed, sizeof(seed));
+	assert_string_equal(t->info.auth_scheme, "NTLM");
+	assert_true(rdd_gw_in_wanted(t->g));
+	in_connect(t, cert, key);
+	(void)read_auth(t, &t->in, "RDG_IN_DATA", "NTLM", tok, sizeof(tok));
+}
+
+/* Raw NTLM on the OUT connection, Negotiate only on the IN channel: the
+ * IN channel's Negotiate-only 401 to raw NTLM moves it to NTLM inside
+ * SPNEGO (not Kerberos-only before that was tried). */
+static void
+test_lg_in_negotiate_only(void **state)
+{
+	uint8_t smic[16];
+	struct lgt t;
+
+	(void)state;
+	out_ntlm(&t);
 	peer_write(&t, &t.in,
 	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
 	           "Negotiate\r\nContent-Length: 0\r\n\r\n",
@@ -919,6 +889,51 @@ test_lg_in_negotiate_only(void **state)
 	finish(&t);
 }
 
+/* Raw NTLM on both connections, and the IN channel refuses the
+ * AUTHENTICATE that the OUT connection took: said of the IN channel. */
+static void
+test_lg_in_ntlm_refused(void **state)
+{
+	uint8_t tok[1024];
+	struct lgt t;
+
+	(void)state;
+	out_ntlm(&t);
+	ntlm_challenge(&t, &t.in);
+	(void)read_auth(&t, &t.in, "RDG_IN_DATA", "NTLM", tok, sizeof(tok));
+	assert_false(rdd_gw_done(t.g));
+	peer_write(&t, &t.in,
+	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	           "NTLM\r\nContent-Length: 0\r\n\r\n",
+	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	                  "NTLM\r\nContent-Length: 0\r\n\r\n"));
+	assert_int_equal(t.info.outcome, RDD_GW_AUTH_FAILED);
+	assert_int_equal(t.info.step, RDD_GW_STEP_HTTP_IN);
+	assert_string_equal(t.info.detail,
+	                    "401 on the IN channel after the NTLM "
+	                    "AUTHENTICATE: the gateway refused the credentials "
+	                    "there (offers NTLM)");
+	finish(&t);
+
+	/* A CHALLENGE whose body cannot be read past. */
+	out_ntlm(&t);
+	{
+		char b64[512], rsp[1024];
+
+		assert_true(rdd_b64_encode(b64, sizeof(b64), nlmp_challenge,
+		                           sizeof(nlmp_challenge)) > 0);
+		snprintf(rsp, sizeof(rsp),
+		         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+		         "NTLM %s\r\nConnection: close\r\n\r\n",
+		         b64);
+		peer_write(&t, &t.in, rsp, strlen(rsp));
+	}
+	assert_int_equal(t.info.outcome, RDD_GW_MALFORMED);
+	assert_non_null(strstr(t.info.detail, "401 on the IN channel with an "
+	                                      "NTLM CHALLENGE but no body"));
+	finish(&t);
+}
+
 int
 main(void)
 {
@@ -931,6 +946,7 @@ main(void)
 	    cmocka_unit_test(test_lg_failures),
 	    cmocka_unit_test(test_lg_negotiate),
 	    cmocka_unit_test(test_lg_in_negotiate_only),
+	    cmocka_unit_test(test_lg_in_ntlm_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
