@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# fuzz.sh [smoke | --long [RUNS] [--max-time SECS] [TARGET...]] - build the
+# fuzz.sh [smoke | --long [RUNS] [--max-time SECS] | minimise] [TARGET...] -
+# build the
 # libFuzzer targets with clang (-Dfuzz=true) and run each on its corpus.
 #   smoke (default, used by make test and CI): 15 s per target, corpora
 #     untouched.
@@ -12,7 +13,9 @@
 #     the files named by their SHA-1 (found by earlier runs) are replaced by
 #     the smallest set that keeps the coverage (-merge=1 into a fresh
 #     directory). TARGET names (x224, probe, ...) pick targets; default all.
-#     Crash inputs are kept in build-fuzz/artifacts/. FUZZ_TIMEOUT=SECS
+#     Crash inputs are kept in build-fuzz/artifacts/.
+#   minimise: no fuzzing, only that last step, from the corpus itself.
+#   FUZZ_TIMEOUT=SECS
 #     sets libFuzzer's per-input -timeout (default 10, wall time).
 # Prints "fuzz: N passed, N failed" (one per target).
 set -uo pipefail
@@ -24,6 +27,7 @@ only=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	smoke) mode=smoke ;;
+	minimise | minimize) mode=minimise ;;
 	long | --long)
 		mode=long
 		if [[ ${2:-} =~ ^[0-9]+$ ]]; then
@@ -66,6 +70,27 @@ children_cpu() {
 		}
 		printf "%.2f", s }'
 }
+# minimise TARGET CORPUS FROM: CORPUS becomes its named seeds and the
+# smallest set of FROM's inputs that keeps FROM's coverage (libFuzzer's
+# -merge=1 into a fresh directory; a SHA-1-named file is one that a run
+# found). Prints the number of files, or "merge failed".
+minimise() {
+	local t=$1 corpus=$2 from=$3 fresh
+	fresh=$(mktemp -d)
+	find "$corpus" -maxdepth 1 -type f -regextype posix-extended \
+	    ! -regex '.*/[0-9a-f]{40}' -exec cp {} "$fresh"/ \;
+	if "$t" -merge=1 -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
+	    "$fresh" "$from" >"$fresh.merge" 2>&1; then
+		rm -rf "$corpus"
+		mkdir -p "$corpus"
+		cp "$fresh"/. -r "$corpus"/
+		find "$corpus" -type f | wc -l
+	else
+		echo "merge failed"
+		tail -n 20 "$fresh.merge" >&2
+	fi
+	rm -rf "$fresh" "$fresh.merge"
+}
 p=0
 f=0
 for t in "$dir"/fuzz/fuzz_*; do
@@ -76,6 +101,20 @@ for t in "$dir"/fuzz/fuzz_*; do
 		continue
 	fi
 	corpus=fuzz/corpus/$short
+	if [ "$mode" = minimise ]; then
+		before=$(find "$corpus" -type f | wc -l)
+		work=$(mktemp -d)
+		cp -r "$corpus"/. "$work"/
+		after=$(minimise "$t" "$corpus" "$work")
+		rm -rf "$work"
+		echo "fuzz $name: minimised $before -> $after files"
+		if [ "$after" = "merge failed" ]; then
+			f=$((f + 1))
+		else
+			p=$((p + 1))
+		fi
+		continue
+	fi
 	work=$(mktemp -d)
 	[ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null
 	if [ "$mode" = long ]; then
@@ -110,21 +149,7 @@ for t in "$dir"/fuzz/fuzz_*; do
 		secs=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.0f", b-a}')
 		rate=$(awk -v r="${done_runs:-0}" -v a="$start" -v b="$end" \
 		    'BEGIN{printf "%.0f", r/(b-a)}')
-		# Minimise: named seeds first, then what adds coverage to them.
-		fresh=$(mktemp -d)
-		find "$corpus" -maxdepth 1 -type f \
-		    ! -regex '.*/[0-9a-f]\{40\}' -exec cp {} "$fresh"/ \;
-		if "$t" -merge=1 -max_len=4096 -timeout="$timeout" -rss_limit_mb=2048 \
-		    "$fresh" "$work" >"$work.merge" 2>&1; then
-			rm -rf "$corpus"
-			mkdir -p "$corpus"
-			cp "$fresh"/. -r "$corpus"/
-			files=$(find "$corpus" -type f | wc -l)
-		else
-			files="merge failed"
-			tail -n 20 "$work.merge"
-		fi
-		rm -rf "$fresh" "$work.merge"
+		files=$(minimise "$t" "$corpus" "$work")
 		echo "fuzz $name: ok runs=${done_runs:-?} seconds=$secs" \
 		    "cpu_seconds=$cpu exec/s=$rate cov=${cov:-?} ft=${ft:-?}" \
 		    "corpus=$files"
