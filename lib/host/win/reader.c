@@ -90,25 +90,20 @@ utf8(const wchar_t *w, char *out, size_t cap)
 	}
 }
 
-/* REG_SZ, or REG_MULTI_SZ joined with ",". */
-static void
-reg_str(const wchar_t *key, const wchar_t *name, struct rdd_host_str *s)
+/* KEY\NAME, REG_SZ or REG_MULTI_SZ joined with ",", into BUF (CAP wide
+ * characters, terminated): ERROR_SUCCESS, or RegGetValueW's error
+ * (ERROR_MORE_DATA when it does not fit). */
+static LSTATUS
+reg_joined(const wchar_t *key, const wchar_t *name, wchar_t *buf, DWORD cap)
 {
-	wchar_t buf[512];
-	DWORD cb = sizeof(buf) - 2 * sizeof(wchar_t), type = 0, i, n;
+	DWORD cb = (cap - 2) * sizeof(wchar_t), type = 0, i, n;
 	LSTATUS rc;
 
-	memset(buf, 0, sizeof(buf));
+	memset(buf, 0, cap * sizeof(wchar_t));
 	rc = RegGetValueW(HKEY_LOCAL_MACHINE, key, name,
 	                  RRF_RT_REG_SZ | RRF_RT_REG_MULTI_SZ, &type, buf, &cb);
-	if (rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND) {
-		s->read = RDD_HOST_ABSENT;
-		return;
-	}
-	if (rc != ERROR_SUCCESS) {
-		s->read = RDD_HOST_UNREADABLE;
-		return;
-	}
+	if (rc != ERROR_SUCCESS)
+		return rc;
 	n = cb / sizeof(wchar_t);
 	if (type == REG_MULTI_SZ) {
 		/* "a\0b\0\0" -> "a,b" */
@@ -118,6 +113,24 @@ reg_str(const wchar_t *key, const wchar_t *name, struct rdd_host_str *s)
 			if (buf[i] == 0)
 				buf[i] = L',';
 		buf[n] = 0;
+	}
+	return ERROR_SUCCESS;
+}
+
+/* REG_SZ, or REG_MULTI_SZ joined with ",". */
+static void
+reg_str(const wchar_t *key, const wchar_t *name, struct rdd_host_str *s)
+{
+	wchar_t buf[512];
+	LSTATUS rc = reg_joined(key, name, buf, sizeof(buf) / sizeof(buf[0]));
+
+	if (rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND) {
+		s->read = RDD_HOST_ABSENT;
+		return;
+	}
+	if (rc != ERROR_SUCCESS) {
+		s->read = RDD_HOST_UNREADABLE;
+		return;
 	}
 	utf8(buf, s->value, sizeof(s->value));
 	s->read = RDD_HOST_SET;
@@ -132,28 +145,15 @@ static void
 reg_suites(const wchar_t *key, const wchar_t *name, struct rdd_host_suites *s)
 {
 	static wchar_t buf[4096];
-	DWORD cb = sizeof(buf) - 2 * sizeof(wchar_t), type = 0, i, n;
-	LSTATUS rc;
+	LSTATUS rc = reg_joined(key, name, buf, sizeof(buf) / sizeof(buf[0]));
 	int k;
 
-	memset(buf, 0, sizeof(buf));
-	rc = RegGetValueW(HKEY_LOCAL_MACHINE, key, name,
-	                  RRF_RT_REG_SZ | RRF_RT_REG_MULTI_SZ, &type, buf, &cb);
 	if (rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND) {
 		s->read = RDD_HOST_ABSENT;
 		return;
 	}
 	if (rc != ERROR_SUCCESS)
 		return; /* ERROR_MORE_DATA too: unreadable */
-	n = cb / sizeof(wchar_t);
-	if (type == REG_MULTI_SZ) {
-		while (n > 0 && buf[n - 1] == 0)
-			n--;
-		for (i = 0; i < n; i++)
-			if (buf[i] == 0)
-				buf[i] = L',';
-		buf[n] = 0;
-	}
 	k = WideCharToMultiByte(CP_UTF8, 0, buf, -1, s->value,
 	                        (int)sizeof(s->value), NULL, NULL);
 	if (k <= 0) {
