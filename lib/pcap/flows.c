@@ -7,12 +7,16 @@
  * time (for the linger). A flow's orientation is fixed by its first
  * packet ("a" sent it); which side is the client is the sender of a bare
  * SYN, else the side whose first bytes are the Connection Request.
+ * Segments captured before the other side's bytes they acknowledge wait
+ * for them (hold.h), so that each side's bytes reach the observer in the
+ * order the two sides exchanged them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pcap/flows.h"
+#include "pcap/hold.h"
 #include "pcap/tcpdir.h"
 #include "wire/rdpeudp.h"
 #include "wire/x224.h"
@@ -69,6 +73,7 @@ struct flow {
 	struct close_seen close[2]; /* by direction */
 
 	struct rdd_tcpdir dir[2];
+	struct rdd_hold hold[2]; /* by direction (hold.h) */
 	struct rdd_tcpdir_sink sink[2];
 	struct dirsink ds[2];
 	struct rdd_flows *owner;
@@ -379,8 +384,10 @@ free_flow(struct flow *fl)
 {
 	int i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		rdd_tcpdir_free(&fl->dir[i]);
+		rdd_hold_free(&fl->hold[i]);
+	}
 	rdd_observer_free(fl->obs);
 	free(fl->conn);
 	free(fl);
@@ -407,6 +414,7 @@ remove_flow(struct rdd_flows *f, struct flow *fl)
 }
 
 static void flush_dirs(struct flow *fl, double end);
+static void release(struct flow *fl, bool all);
 
 /* Report FL (if it is RDP, or an RDP-port connection without data) and
  * forget it. */
@@ -434,6 +442,8 @@ finish_flow(struct rdd_flows *f, struct flow *fl, double end)
 	if (fl->state == F_IGNORED && fl->data_seen &&
 	    (fl->port[0] == RDP_PORT || fl->port[1] == RDP_PORT))
 		f->stats.port_not_rdp++;
+	if (fl->state != F_IGNORED)
+		release(fl, true);
 	if (fl->state == F_RDP && fl->conn != NULL) {
 		flush_dirs(fl, end);
 		for (i = 0; i < 2; i++) {
@@ -506,8 +516,10 @@ ignore(struct flow *fl)
 
 	fl->state = F_IGNORED;
 	fl->pend_len = 0;
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 2; i++) {
 		rdd_tcpdir_free(&fl->dir[i]);
+		rdd_hold_free(&fl->hold[i]);
+	}
 }
 
 static void
@@ -604,6 +616,7 @@ new_flow(struct rdd_flows *f, const struct rdd_pkt *pkt, bool udp,
 	fl->first_frame = frame;
 	for (i = 0; i < 2; i++) {
 		rdd_tcpdir_init(&fl->dir[i]);
+		rdd_hold_init(&fl->hold[i]);
 		fl->ds[i].fl = fl;
 		fl->ds[i].dir = i;
 		fl->sink[i].data = on_data;
@@ -715,6 +728,103 @@ note_close(struct flow *fl, int d, const struct rdd_pkt *pkt)
 	}
 }
 
+/* The segment to its direction, its ACK to the other. */
+static void
+deliver(struct flow *fl, int d, uint32_t seq, uint32_t ack, uint8_t flags,
+        const uint8_t *p, size_t cap, size_t wire, const struct rdd_tcp_meta *m)
+{
+	rdd_tcpdir_segment(&fl->dir[d], seq, flags, p, cap, wire, m,
+	                   &fl->sink[d]);
+	if (fl->state != F_IGNORED && (flags & RDD_TCP_ACK))
+		rdd_tcpdir_peer_ack(&fl->dir[!d], ack, m, &fl->sink[!d]);
+}
+
+/* ACK covers bytes of direction E that have not been delivered yet (and
+ * not so far ahead that it is another connection's number). */
+static bool
+acks_ahead(const struct flow *fl, int e, uint32_t ack)
+{
+	const struct rdd_tcpdir *t = &fl->dir[e];
+	uint32_t end = t->next + (rdd_tcpdir_fin_reached(t) ? 1u : 0u);
+	int32_t ahead = (int32_t)(ack - end);
+
+	return t->started && ahead > 0 && ahead < (1 << 30);
+}
+
+struct ready_ctx {
+	const struct flow *fl;
+	int d; /* the held segments' direction */
+};
+
+/* A held segment may go: what it acknowledges has been delivered. */
+static bool
+ready(const struct rdd_hold_seg *s, void *ctx)
+{
+	const struct ready_ctx *r = ctx;
+
+	return !(s->flags & RDD_TCP_ACK) || !acks_ahead(r->fl, !r->d, s->ack);
+}
+
+/* Deliver what is held and may go now (ALL: everything), both ways:
+ * each delivery can let the other direction's held segments go. Ends:
+ * every round that goes on takes a segment out. */
+static void
+release(struct flow *fl, bool all)
+{
+	struct rdd_hold_seg *s;
+	struct ready_ctx r = {fl, 0};
+	bool moved = true;
+
+	while (moved && fl->state != F_IGNORED) {
+		moved = false;
+		for (r.d = 0; r.d < 2 && fl->state != F_IGNORED; r.d++) {
+			s = rdd_hold_take(&fl->hold[r.d], all ? NULL : ready,
+			                  &r);
+			if (s == NULL)
+				continue;
+			deliver(fl, r.d, s->seq, s->ack, s->flags, s->data,
+			        s->cap, s->wire, &s->meta);
+			free(s);
+			moved = true;
+		}
+	}
+}
+
+/* A TCP segment of direction D: delivered, or held while it acknowledges
+ * bytes of the other direction the capture has not shown yet. A hold
+ * ends when those bytes are delivered, or after RDD_HOLD_GRACE more
+ * packets. */
+static void
+segment(struct flow *fl, int d, const struct rdd_pkt *pkt,
+        const struct rdd_tcp_meta *m)
+{
+	int e;
+
+	if (pkt->payload_wire > 0 && (pkt->tcp_flags & RDD_TCP_ACK) &&
+	    acks_ahead(fl, !d, pkt->ack)) {
+		if (rdd_hold_push(&fl->hold[d], pkt->seq, pkt->ack,
+		                  pkt->tcp_flags, pkt->payload,
+		                  pkt->payload_cap, pkt->payload_wire,
+		                  m) != 0) {
+			release(fl, true);
+			if (fl->state != F_IGNORED)
+				deliver(fl, d, pkt->seq, pkt->ack,
+				        pkt->tcp_flags, pkt->payload,
+				        pkt->payload_cap, pkt->payload_wire, m);
+			return;
+		}
+	} else {
+		deliver(fl, d, pkt->seq, pkt->ack, pkt->tcp_flags, pkt->payload,
+		        pkt->payload_cap, pkt->payload_wire, m);
+	}
+	for (e = 0; e < 2; e++)
+		if (fl->hold[e].n > 0 && ++fl->hold[e].since > RDD_HOLD_GRACE) {
+			release(fl, true);
+			return;
+		}
+	release(fl, false);
+}
+
 static void
 tcp_packet(struct rdd_flows *f, const struct rdd_pkt *pkt, uint64_t frame,
            double ts)
@@ -746,14 +856,8 @@ tcp_packet(struct rdd_flows *f, const struct rdd_pkt *pkt, uint64_t frame,
 	side_stats(fl, d, pkt, frame, ts);
 	if (bare_syn && fl->client < 0)
 		fl->client = d;
-	if (fl->state != F_IGNORED) {
-		rdd_tcpdir_segment(&fl->dir[d], pkt->seq, pkt->tcp_flags,
-		                   pkt->payload, pkt->payload_cap,
-		                   pkt->payload_wire, &m, &fl->sink[d]);
-		if (fl->state != F_IGNORED && (pkt->tcp_flags & RDD_TCP_ACK))
-			rdd_tcpdir_peer_ack(&fl->dir[!d], pkt->ack, &m,
-			                    &fl->sink[!d]);
-	}
+	if (fl->state != F_IGNORED)
+		segment(fl, d, pkt, &m);
 	if (pkt->tcp_flags & RDD_TCP_FIN)
 		fl->fin[d] = true;
 	if (pkt->tcp_flags & RDD_TCP_RST)

@@ -5,7 +5,9 @@
  * round (a span port or merged captures can swap packets a fraction of a
  * millisecond apart; a lab capture's reordered copy did). Synthetic
  * captures: the client's X.224 Connection Request (rdp-to-ssl.pcap frame
- * 4), then no Confirm: one side closes, the other answers its FIN.
+ * 4), then no Confirm: one side closes, the other answers its FIN. And
+ * the same reordering of data: a server's Confirm captured before the
+ * Request it answers is read after it (lib/pcap/hold.c).
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,6 +28,12 @@ static const uint8_t cr[] = {
     0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74, 0x73, 0x68,
     0x61, 0x73, 0x68, 0x3d, 0x41, 0x57, 0x41, 0x4b, 0x45, 0x43, 0x4f, 0x44,
     0x49, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00,
+};
+
+/* rdp-to-ssl.pcap frame 6, the Confirm, here selecting SSL (byte 15). */
+static const uint8_t cc[] = {
+    0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
+    0x00, 0x02, 0x01, 0x08, 0x00, 0x01, 0x00, 0x00, 0x00,
 };
 
 #define CS 1000u /* the client's initial sequence number */
@@ -160,6 +168,44 @@ test_client_first_swapped(void **state)
 	assert_client_closed(&o);
 }
 
+/* The Confirm captured first: it acknowledges the Request, so it waits
+ * for it, and the connection is RDP with SSL selected (read in capture
+ * order, the server would have spoken first: not RDP at all). */
+static void
+test_confirm_before_request(void **state)
+{
+	struct rdd_capture_options opt = {.timeout_s = 5};
+	struct rdd_capture_stats st;
+	uint32_t cend = CS + 1 + sizeof(cr), send = SS + 1 + sizeof(cc);
+	struct gen g;
+	struct one o;
+	char err[256];
+
+	(void)state;
+	gen_open(&g);
+	gen_frame(&g, 1, 40000, 2, 3389, CS, 0, GEN_SYN, NULL, 0);
+	gen_frame(&g, 2, 3389, 1, 40000, SS, CS + 1, GEN_SYN | GEN_ACK, NULL,
+	          0);
+	gen_frame(&g, 1, 40000, 2, 3389, CS + 1, SS + 1, GEN_ACK, NULL, 0);
+	gen_frame(&g, 2, 3389, 1, 40000, SS + 1, cend, GEN_ACK | GEN_PSH, cc,
+	          sizeof(cc));
+	gen_frame(&g, 1, 40000, 2, 3389, CS + 1, SS + 1, GEN_ACK | GEN_PSH, cr,
+	          sizeof(cr));
+	gen_frame(&g, 1, 40000, 2, 3389, cend, send, GEN_FIN | GEN_ACK, NULL,
+	          0);
+	gen_frame(&g, 2, 3389, 1, 40000, send, cend + 1, GEN_FIN | GEN_ACK,
+	          NULL, 0);
+	gen_frame(&g, 1, 40000, 2, 3389, cend + 1, send + 1, GEN_ACK, NULL, 0);
+	rewind(g.f);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(
+	    rdd_capture_read(g.f, &opt, keep, &o, &st, err, sizeof(err)), 0);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(o.c.obs.attempts[0].x224, RDD_X224_RSP);
+	assert_int_equal(o.c.obs.attempts[0].selected, RDD_PROTO_SSL);
+	assert_string_equal(o.c.cli.cookie, "AWAKECODI");
+}
+
 int
 main(void)
 {
@@ -168,6 +214,7 @@ main(void)
 	    cmocka_unit_test(test_server_first_swapped),
 	    cmocka_unit_test(test_client_first_in_order),
 	    cmocka_unit_test(test_client_first_swapped),
+	    cmocka_unit_test(test_confirm_before_request),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
