@@ -885,6 +885,32 @@ test_detail_utf8(void **state)
 	assert_non_null(j);
 	json_decref(j);
 	json_decref(doc);
+
+	/* A suite's name cut inside a character in the list of hits (the
+	 * fuzzer's find): "TLSv1.2 ", "TLS_RSA_WITH_RC4_128_" and 97 bytes,
+	 * then U+00E9 straddling the 127 bytes an entry keeps; another entry
+	 * after it. */
+	{
+		char name[200];
+		json_t *str;
+
+		strcpy(name, "TLS_RSA_WITH_RC4_128_");
+		memset(name + 21, 'A', 97);
+		name[118] = '\0';
+		strcat(name, "\xc3\xa9\xc3\xa9");
+		doc = doc_fixture("tls.rdpsrv.lab");
+		add_cipher(doc, "TLSv1.2", name, "insecure");
+		/* Not the last entry: the detail's own trim is at its end. */
+		add_cipher(doc, "TLSv1.2", "TLS_RSA_WITH_RC4_128_SHA",
+		           "insecure");
+		d = detail_of(eval_doc(p, doc), "no-rc4");
+		str = json_string(d); /* NULL for ill-formed UTF-8 */
+		assert_non_null(str);
+		assert_non_null(strstr(d, "RC4_128_AAA"));
+		assert_null(strchr(d, '\xc3'));
+		json_decref(str);
+		json_decref(doc);
+	}
 	rdd_policy_free(p);
 }
 
