@@ -10,12 +10,19 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../wire/capture_vectors.h"
+
 /* TCP flags as they sit in the header. */
 #define GEN_FIN 0x01
 #define GEN_SYN 0x02
 #define GEN_RST 0x04
 #define GEN_PSH 0x08
 #define GEN_ACK 0x10
+
+/* The server's X.224 Confirm of rdp-to-ssl.pcap frame 6 (which selected
+ * HYBRID there; here SSL: byte 15 is 0x01), the answer to its frame 4,
+ * the client's Request (ssl_cr in capture_vectors.h). TCP payloads. */
+extern const uint8_t gen_x224_cc[19];
 
 struct gen {
 	FILE *f;

@@ -23,19 +23,6 @@
 #include "pcap/capture.h"
 #include "pcapgen.h"
 
-static const uint8_t cr[] = {
-    0x03, 0x00, 0x00, 0x2f, 0x2a, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x43,
-    0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74, 0x73, 0x68,
-    0x61, 0x73, 0x68, 0x3d, 0x41, 0x57, 0x41, 0x4b, 0x45, 0x43, 0x4f, 0x44,
-    0x49, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00,
-};
-
-/* rdp-to-ssl.pcap frame 6, the Confirm, here selecting SSL (byte 15). */
-static const uint8_t cc[] = {
-    0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
-    0x00, 0x02, 0x01, 0x08, 0x00, 0x01, 0x00, 0x00, 0x00,
-};
-
 #define CS 1000u /* the client's initial sequence number */
 #define SS 5000u
 
@@ -59,10 +46,10 @@ opening(struct gen *g)
 {
 	gen_frame(g, 1, 40000, 2, 3389, CS, 0, GEN_SYN, NULL, 0);
 	gen_frame(g, 2, 3389, 1, 40000, SS, CS + 1, GEN_SYN | GEN_ACK, NULL, 0);
-	gen_frame(g, 1, 40000, 2, 3389, CS + 1, SS + 1, GEN_ACK | GEN_PSH, cr,
-	          sizeof(cr));
-	gen_frame(g, 2, 3389, 1, 40000, SS + 1, CS + 1 + sizeof(cr), GEN_ACK,
-	          NULL, 0);
+	gen_frame(g, 1, 40000, 2, 3389, CS + 1, SS + 1, GEN_ACK | GEN_PSH,
+	          ssl_cr, sizeof(ssl_cr));
+	gen_frame(g, 2, 3389, 1, 40000, SS + 1, CS + 1 + sizeof(ssl_cr),
+	          GEN_ACK, NULL, 0);
 }
 
 /* Each side's FIN; ANSWERED_BY_CLIENT: the client's acknowledges the
@@ -71,7 +58,7 @@ opening(struct gen *g)
 static void
 closing(struct gen *g, bool answered_by_client, bool client_fin_first)
 {
-	uint32_t cfin = CS + 1 + sizeof(cr), sfin = SS + 1;
+	uint32_t cfin = CS + 1 + sizeof(ssl_cr), sfin = SS + 1;
 	uint32_t cack = answered_by_client ? sfin + 1 : sfin;
 	uint32_t sack = answered_by_client ? cfin : cfin + 1;
 	int i;
@@ -176,7 +163,8 @@ test_confirm_before_request(void **state)
 {
 	struct rdd_capture_options opt = {.timeout_s = 5};
 	struct rdd_capture_stats st;
-	uint32_t cend = CS + 1 + sizeof(cr), send = SS + 1 + sizeof(cc);
+	uint32_t cend = CS + 1 + sizeof(ssl_cr),
+	         send = SS + 1 + sizeof(gen_x224_cc);
 	struct gen g;
 	struct one o;
 	char err[256];
@@ -187,10 +175,10 @@ test_confirm_before_request(void **state)
 	gen_frame(&g, 2, 3389, 1, 40000, SS, CS + 1, GEN_SYN | GEN_ACK, NULL,
 	          0);
 	gen_frame(&g, 1, 40000, 2, 3389, CS + 1, SS + 1, GEN_ACK, NULL, 0);
-	gen_frame(&g, 2, 3389, 1, 40000, SS + 1, cend, GEN_ACK | GEN_PSH, cc,
-	          sizeof(cc));
-	gen_frame(&g, 1, 40000, 2, 3389, CS + 1, SS + 1, GEN_ACK | GEN_PSH, cr,
-	          sizeof(cr));
+	gen_frame(&g, 2, 3389, 1, 40000, SS + 1, cend, GEN_ACK | GEN_PSH,
+	          gen_x224_cc, sizeof(gen_x224_cc));
+	gen_frame(&g, 1, 40000, 2, 3389, CS + 1, SS + 1, GEN_ACK | GEN_PSH,
+	          ssl_cr, sizeof(ssl_cr));
 	gen_frame(&g, 1, 40000, 2, 3389, cend, send, GEN_FIN | GEN_ACK, NULL,
 	          0);
 	gen_frame(&g, 2, 3389, 1, 40000, send, cend + 1, GEN_FIN | GEN_ACK,

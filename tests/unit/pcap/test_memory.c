@@ -26,20 +26,6 @@
 #define CONNS 2000
 #define RECORDS 244 /* per direction and connection */
 
-/* rdp-to-ssl.pcap frame 4 (the client's Connection Request) and frame 6
- * (the server's Confirm, selected HYBRID) as TCP payloads; here the
- * Confirm selects SSL (byte 15: 0x01). */
-static const uint8_t cr[] = {
-    0x03, 0x00, 0x00, 0x2f, 0x2a, 0xe0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x43,
-    0x6f, 0x6f, 0x6b, 0x69, 0x65, 0x3a, 0x20, 0x6d, 0x73, 0x74, 0x73, 0x68,
-    0x61, 0x73, 0x68, 0x3d, 0x41, 0x57, 0x41, 0x4b, 0x45, 0x43, 0x4f, 0x44,
-    0x49, 0x0d, 0x0a, 0x01, 0x00, 0x08, 0x00, 0x03, 0x00, 0x00, 0x00,
-};
-static const uint8_t cc[] = {
-    0x03, 0x00, 0x00, 0x13, 0x0e, 0xd0, 0x00, 0x00, 0x12, 0x34,
-    0x00, 0x02, 0x01, 0x08, 0x00, 0x01, 0x00, 0x00, 0x00,
-};
-
 /* A TLS application data record of 32 bytes. */
 static const uint8_t record[5 + 32] = {0x17, 0x03, 0x03, 0x00, 0x20};
 
@@ -52,10 +38,11 @@ rdp_connection(struct gen *g, uint16_t port, bool close)
 	gen_frame(g, 1, port, 2, 3389, cs, 0, 0x02, NULL, 0);
 	gen_frame(g, 2, 3389, 1, port, ss, cs + 1, 0x12, NULL, 0);
 	cs++, ss++;
-	gen_frame(g, 1, port, 2, 3389, cs, ss, 0x18, cr, sizeof(cr));
-	cs += sizeof(cr);
-	gen_frame(g, 2, 3389, 1, port, ss, cs, 0x18, cc, sizeof(cc));
-	ss += sizeof(cc);
+	gen_frame(g, 1, port, 2, 3389, cs, ss, 0x18, ssl_cr, sizeof(ssl_cr));
+	cs += sizeof(ssl_cr);
+	gen_frame(g, 2, 3389, 1, port, ss, cs, 0x18, gen_x224_cc,
+	          sizeof(gen_x224_cc));
+	ss += sizeof(gen_x224_cc);
 	for (i = 0; i < RECORDS; i++) {
 		gen_frame(g, 1, port, 2, 3389, cs, ss, 0x18, record,
 		          sizeof(record));

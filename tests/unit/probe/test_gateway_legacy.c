@@ -661,6 +661,19 @@ auth_answer(struct lgt *t, struct tls_peer *s, const char *status,
 	peer_write(t, s, rsp, strlen(rsp));
 }
 
+/* On S: a 401 offering SCHEME, without a token. */
+static void
+bare_401(struct lgt *t, struct tls_peer *s, const char *scheme)
+{
+	char rsp[256];
+
+	snprintf(rsp, sizeof(rsp),
+	         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
+	         "%s\r\nContent-Length: 0\r\n\r\n",
+	         scheme);
+	peer_write(t, s, rsp, strlen(rsp));
+}
+
 /* On S, after its NegTokenInit: the CHALLENGE in a NegTokenResp, then
  * the AUTHENTICATE's NegTokenResp read and its mechListMIC checked with
  * the client's keys SEC (the gateway's side of them); the gateway's
@@ -727,11 +740,7 @@ out_negotiate(struct lgt *t)
 
 	start_creds(t, &creds);
 	(void)read_auth(t, &t->out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
-	peer_write(t, &t->out,
-	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	           "Negotiate\r\nContent-Length: 0\r\n\r\n",
-	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	                  "Negotiate\r\nContent-Length: 0\r\n\r\n"));
+	bare_401(t, &t->out, "Negotiate");
 	read_init(t, &t->out, "RDG_OUT_DATA");
 	nego_leg(t, &t->out, "RDG_OUT_DATA", &t->g->nego_sec, smic);
 	rdd_buf_init(&b, out, sizeof(out));
@@ -801,11 +810,7 @@ test_lg_negotiate(void **state)
 	out_negotiate(&t);
 	read_init(&t, &t.in, "RDG_IN_DATA");
 	nego_leg(&t, &t.in, "RDG_IN_DATA", &t.g->lg.nego_sec, smic);
-	peer_write(&t, &t.in,
-	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	           "Negotiate\r\nContent-Length: 0\r\n\r\n",
-	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	                  "Negotiate\r\nContent-Length: 0\r\n\r\n"));
+	bare_401(&t, &t.in, "Negotiate");
 	assert_int_equal(t.info.outcome, RDD_GW_AUTH_FAILED);
 	assert_int_equal(t.info.step, RDD_GW_STEP_HTTP_IN);
 	assert_non_null(strstr(t.info.detail, "IN channel"));
@@ -816,30 +821,19 @@ test_lg_negotiate(void **state)
 	 * NegTokenInit): Kerberos-only, there. */
 	out_negotiate(&t);
 	read_init(&t, &t.in, "RDG_IN_DATA");
-	peer_write(&t, &t.in,
-	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	           "Negotiate\r\nContent-Length: 0\r\n\r\n",
-	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	                  "Negotiate\r\nContent-Length: 0\r\n\r\n"));
+	bare_401(&t, &t.in, "Negotiate");
 	assert_int_equal(t.info.outcome, RDD_GW_AUTH_KERBEROS);
 	assert_int_equal(t.info.step, RDD_GW_STEP_HTTP_IN);
 	assert_non_null(strstr(t.info.detail, "IN channel"));
 	finish(&t);
 }
 
-/* On S: a 401 with NTLM's CHALLENGE. */
+/* On S: a 401 with NTLM's CHALLENGE, then REST. */
 static void
-ntlm_challenge(struct lgt *t, struct tls_peer *s)
+ntlm_challenge(struct lgt *t, struct tls_peer *s, const char *rest)
 {
-	char b64[512], rsp[1024];
-
-	assert_true(rdd_b64_encode(b64, sizeof(b64), nlmp_challenge,
-	                           sizeof(nlmp_challenge)) > 0);
-	snprintf(rsp, sizeof(rsp),
-	         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM "
-	         "%s\r\nContent-Length: 0\r\n\r\n",
-	         b64);
-	peer_write(t, s, rsp, strlen(rsp));
+	auth_answer(t, s, "401 Unauthorized", "NTLM", nlmp_challenge,
+	            sizeof(nlmp_challenge), rest);
 }
 
 /* OUT signed in with raw NTLM, 200 and the seed; the IN channel connected
@@ -851,7 +845,7 @@ out_ntlm(struct lgt *t)
 
 	start_creds(t, &creds);
 	(void)read_auth(t, &t->out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
-	ntlm_challenge(t, &t->out);
+	ntlm_challenge(t, &t->out, "Content-Length: 0\r\n\r\n");
 	(void)read_auth(t, &t->out, "RDG_OUT_DATA", "NTLM", tok, sizeof(tok));
 	peer_write(t, &t->out, out_close, strlen(out_close));
 	peer_write(t, &t->out, seed, sizeof(seed));
@@ -872,11 +866,7 @@ test_lg_in_negotiate_only(void **state)
 
 	(void)state;
 	out_ntlm(&t);
-	peer_write(&t, &t.in,
-	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	           "Negotiate\r\nContent-Length: 0\r\n\r\n",
-	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	                  "Negotiate\r\nContent-Length: 0\r\n\r\n"));
+	bare_401(&t, &t.in, "Negotiate");
 	assert_false(rdd_gw_done(t.g));
 	read_init(&t, &t.in, "RDG_IN_DATA");
 	assert_string_equal(t.info.auth_scheme, "Negotiate");
@@ -899,14 +889,10 @@ test_lg_in_ntlm_refused(void **state)
 
 	(void)state;
 	out_ntlm(&t);
-	ntlm_challenge(&t, &t.in);
+	ntlm_challenge(&t, &t.in, "Content-Length: 0\r\n\r\n");
 	(void)read_auth(&t, &t.in, "RDG_IN_DATA", "NTLM", tok, sizeof(tok));
 	assert_false(rdd_gw_done(t.g));
-	peer_write(&t, &t.in,
-	           "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	           "NTLM\r\nContent-Length: 0\r\n\r\n",
-	           strlen("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-	                  "NTLM\r\nContent-Length: 0\r\n\r\n"));
+	bare_401(&t, &t.in, "NTLM");
 	assert_int_equal(t.info.outcome, RDD_GW_AUTH_FAILED);
 	assert_int_equal(t.info.step, RDD_GW_STEP_HTTP_IN);
 	assert_string_equal(t.info.detail,
@@ -917,17 +903,7 @@ test_lg_in_ntlm_refused(void **state)
 
 	/* A CHALLENGE whose body cannot be read past. */
 	out_ntlm(&t);
-	{
-		char b64[512], rsp[1024];
-
-		assert_true(rdd_b64_encode(b64, sizeof(b64), nlmp_challenge,
-		                           sizeof(nlmp_challenge)) > 0);
-		snprintf(rsp, sizeof(rsp),
-		         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: "
-		         "NTLM %s\r\nConnection: close\r\n\r\n",
-		         b64);
-		peer_write(&t, &t.in, rsp, strlen(rsp));
-	}
+	ntlm_challenge(&t, &t.in, "Connection: close\r\n\r\n");
 	assert_int_equal(t.info.outcome, RDD_GW_MALFORMED);
 	assert_non_null(strstr(t.info.detail, "401 on the IN channel with an "
 	                                      "NTLM CHALLENGE but no body"));
