@@ -120,6 +120,35 @@ rdd_doc_utf8_trim(char *s)
 }
 
 void
+rdd_doc_utf8_clean(char *s)
+{
+	size_t r = 0, w = 0, need, k;
+	unsigned char c;
+
+	while (s[r] != '\0') {
+		c = (unsigned char)s[r];
+		need = c < 0x80    ? 1
+		       : c >= 0xf0 ? 4
+		       : c >= 0xe0 ? 3
+		       : c >= 0xc0 ? 2
+		                   : 0;
+		for (k = 1; need > 1 && k < need; k++)
+			if (((unsigned char)s[r + k] & 0xc0) != 0x80)
+				break;
+		if (need == 0 || k < need) {
+			/* A stray continuation byte, or a lead byte whose
+			 * sequence was cut: drop it and what is left of it. */
+			r += need == 0 ? 1 : k;
+			continue;
+		}
+		memmove(s + w, s + r, need);
+		w += need;
+		r += need;
+	}
+	s[w] = '\0';
+}
+
+void
 rdd_doc_host_label(const json_t *doc, char *buf, size_t cap)
 {
 	const char *host = rdd_doc_string(doc, "target.host");

@@ -32,6 +32,10 @@ bool rdd_doc_reachable(const json_t *doc, char *why, size_t cap);
 /* Cut S short so that it does not end inside a UTF-8 sequence (after a
  * bounded copy). */
 void rdd_doc_utf8_trim(char *s);
+/* Drop from S every UTF-8 sequence that a bounded copy cut short, also
+ * inside it (a cut piece formatted into a longer text), and any stray
+ * continuation byte; the whole sequences stay. */
+void rdd_doc_utf8_clean(char *s);
 
 /* "HOST" or "HOST:PORT" (a port other than 3389) from target; "?" when
  * the document has no target.host. Untrusted: escape before printing. */

@@ -28,7 +28,9 @@ set(struct rdd_policy_rule_result *out, enum rdd_policy_status st,
 	va_start(ap, fmt);
 	vsnprintf(out->detail, sizeof(out->detail), fmt, ap);
 	va_end(ap);
-	rdd_doc_utf8_trim(out->detail);
+	/* Pieces cut to their buffers may sit inside it, not only at its
+	 * end. */
+	rdd_doc_utf8_clean(out->detail);
 }
 
 /* Append ", S" (or S first) to the list in BUF; when S does not fit

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "docs.h"
+#include "scan/docfield.h"
 #include "scan/policy.h"
 
 static const char *const baseline_ids[] = {"nla-required",
@@ -911,7 +912,57 @@ test_detail_utf8(void **state)
 		json_decref(str);
 		json_decref(doc);
 	}
+
+	/* The same inside a sentence: standard RDP security refused, with
+	 * the refusal's name cut (the fuzzer's second find). "attempt C
+	 * asked for it alone: " is 30 bytes, the text is kept to 159. */
+	{
+		char fail[200];
+		json_t *atts, *att, *str;
+		size_t k;
+
+		memset(fail, 'A', 128);
+		fail[128] = '\0';
+		strcat(fail, "\xc3\xa9\xc3\xa9");
+		doc = doc_fixture("tls.rdpsrv.lab");
+		/* The fixture's attempt that asked for it alone. */
+		atts = json_object_get(json_object_get(doc, "negotiation"),
+		                       "attempts");
+		json_array_foreach(atts, k, att)
+		{
+			if (json_integer_value(
+			        json_object_get(att, "requested")) == 0)
+				json_object_set_new(att, "failure_name",
+				                    json_string(fail));
+		}
+		d = detail_of(eval_doc(p, doc), "encryption-level-high");
+		str = json_string(d);
+		assert_non_null(str);
+		assert_non_null(strstr(d, "AAA): the level applies"));
+		json_decref(str);
+		json_decref(doc);
+	}
 	rdd_policy_free(p);
+}
+
+/* Cut sequences go wherever they are; whole ones stay. */
+static void
+test_utf8_clean(void **state)
+{
+	char s[64];
+
+	(void)state;
+	strcpy(s, "a\xc3(b\xe2\x82)c\xe2\x82\xac\x80"
+	          "d\xf0\x9f\x98");
+	rdd_doc_utf8_clean(s);
+	assert_string_equal(s, "a(b)c\xe2\x82\xac"
+	                       "d");
+	strcpy(s, "\xc3\xa9t\xc3\xa9");
+	rdd_doc_utf8_clean(s);
+	assert_string_equal(s, "\xc3\xa9t\xc3\xa9");
+	s[0] = '\0';
+	rdd_doc_utf8_clean(s);
+	assert_string_equal(s, "");
 }
 
 int
@@ -935,6 +986,7 @@ main(void)
 	    cmocka_unit_test(test_result_text),
 	    cmocka_unit_test(test_exit_code),
 	    cmocka_unit_test(test_detail_utf8),
+	    cmocka_unit_test(test_utf8_clean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
