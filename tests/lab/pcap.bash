@@ -7,11 +7,12 @@
 # "mstshash=" and the user name, unique per scenario), and its verdict
 # (status and failed phase) must equal `rdpdoctor check`'s on the same
 # server. Then the capture is mangled with editcap and mergecap (every
-# packet twice, locally reordered, cut after half its packets, every
-# packet cut to 96 bytes, the first FIN of each connection moved behind
-# the FIN that answered it): the verdict must stay the same,
-# or turn into an honest "incomplete" (never a made-up failure or
-# success).
+# packet twice; every other packet 0.3 ms or 3 ms late, so that
+# neighbours swap and an answer can come before its request; cut after
+# half its packets; every packet cut to 96 bytes; the first FIN of each
+# connection moved behind the FIN that answered it): the verdict must
+# stay the same, or turn into an honest "incomplete" (never a made-up
+# failure or success).
 #
 # Uses from the caller: TOOL, BUILD, TIMEOUT, work, passed, failed,
 # LAB_DIR, lab (function), setup and teardown (functions).
@@ -118,7 +119,7 @@ pcap_one() {
 			[ "$got" = "$val" ] || problems+=("$key=$val, got $got")
 		done
 		# Mangled captures: the same verdict, or an honest incomplete.
-		for variant in dup reorder half snap finlate; do
+		for variant in dup reorder reorder-even reorder-3ms half snap finlate; do
 			pcap_mangle "$dir" "$variant" || {
 				problems+=("$variant: editcap/mergecap failed")
 				continue
@@ -158,16 +159,20 @@ pcap_one() {
 # and frame lists are split into arguments on purpose.
 # shellcheck disable=SC2086
 pcap_mangle() {
-	local dir=$1 in=$1/cap.pcap out=$1/$2.pcap n odd even fins
+	local dir=$1 in=$1/cap.pcap out=$1/$2.pcap n odd even swap fins
 	case $2 in
 	dup) # every packet twice, as a span port may deliver them
 		mergecap -w "$out" "$in" "$in" ;;
-	reorder) # odd packets 0.3 ms late: neighbours swap places
+	reorder | reorder-even | reorder-3ms)
+		# odd (or even) packets 0.3 ms (or 3 ms) late: neighbours swap
+		# places, a request can come after its answer
 		n=$(capinfos -c -M "$in" | awk '/Number of packets/ {print $NF}')
 		odd=$(seq 1 2 "$n" | tr '\n' ' ')
 		even=$(seq 2 2 "$n" | tr '\n' ' ')
+		[ "$2" = reorder-even ] && { swap=$odd; odd=$even; even=$swap; }
 		editcap -r "$in" "$dir/odd.pcap" $odd >/dev/null &&
-		    editcap -t 0.0003 "$dir/odd.pcap" "$dir/odd-late.pcap" &&
+		    editcap -t "$([ "$2" = reorder-3ms ] && echo 0.003 ||
+		        echo 0.0003)" "$dir/odd.pcap" "$dir/odd-late.pcap" &&
 		    editcap -r "$in" "$dir/even.pcap" $even >/dev/null &&
 		    mergecap -w "$out" "$dir/odd-late.pcap" "$dir/even.pcap" ;;
 	half) # the capture cut short after half its packets
