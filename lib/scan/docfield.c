@@ -100,26 +100,6 @@ rdd_doc_reachable(const json_t *doc, char *why, size_t cap)
 }
 
 void
-rdd_doc_utf8_trim(char *s)
-{
-	size_t n = strlen(s), start = n, need;
-	unsigned char c;
-
-	/* Walk back over continuation bytes to the last lead byte. */
-	while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80 &&
-	       n - start < 3)
-		start--;
-	if (start == 0)
-		return;
-	c = (unsigned char)s[start - 1];
-	if (c < 0x80)
-		return;
-	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-	if (n - (start - 1) < need)
-		s[start - 1] = '\0';
-}
-
-void
 rdd_doc_utf8_clean(char *s)
 {
 	size_t r = 0, w = 0, need, k;
@@ -168,5 +148,5 @@ rdd_doc_host_label(const json_t *doc, char *buf, size_t cap)
 	else
 		snprintf(buf, cap, "%s:%lld", host,
 		         (long long)json_integer_value(port));
-	rdd_doc_utf8_trim(buf);
+	rdd_doc_utf8_clean(buf);
 }

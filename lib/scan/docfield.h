@@ -29,9 +29,6 @@ json_t *rdd_doc_phase(const json_t *doc, const char *name);
  */
 bool rdd_doc_reachable(const json_t *doc, char *why, size_t cap);
 
-/* Cut S short so that it does not end inside a UTF-8 sequence (after a
- * bounded copy). */
-void rdd_doc_utf8_trim(char *s);
 /* Drop from S every UTF-8 sequence that a bounded copy cut short, also
  * inside it (a cut piece formatted into a longer text), and any stray
  * continuation byte; the whole sequences stay. */

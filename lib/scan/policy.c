@@ -99,7 +99,7 @@ rdd_policy_evaluate(const struct rdd_policy *p, const json_t *doc,
 		return -1;
 	}
 	if (!rdd_doc_reachable(doc, out->detail, sizeof(out->detail))) {
-		rdd_doc_utf8_trim(out->detail);
+		rdd_doc_utf8_clean(out->detail);
 		out->host = RDD_POLICY_HOST_UNREACHABLE;
 		return 0;
 	}

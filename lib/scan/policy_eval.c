@@ -192,8 +192,6 @@ no_cipher_matching(const struct rdd_policy_rule *r, const json_t *doc,
 			continue;
 		snprintf(one, sizeof(one), "%s %s", ver != NULL ? ver : "?",
 		         name != NULL ? name : "?");
-		rdd_doc_utf8_trim(
-		    one); /* a long name is cut: not mid-character */
 		list_add(hits, sizeof(hits) - 24, one);
 		n++;
 	}
@@ -445,7 +443,6 @@ no_finding_of_severity(const struct rdd_policy_rule *r, const json_t *doc,
 			continue;
 		snprintf(one, sizeof(one), "%s (%s)", id != NULL ? id : "?",
 		         sev);
-		rdd_doc_utf8_trim(one);
 		list_add(hits, sizeof(hits) - 24, one);
 		n++;
 	}
