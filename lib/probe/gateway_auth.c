@@ -101,7 +101,7 @@ nego_401(struct rdd_gw *g, const struct gw_auth_conn *c, const char *sch,
 		    where(c), sch, c->in ? " there" : "");
 		return false;
 	}
-	if (!c->skip_body(g)) {
+	if (!rdd__gw_skip_body(c->resp, c->skipping, c->body)) {
 		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
 		             "401%s with a Negotiate token but no body length: "
 		             "the sign-in cannot go on on this connection",
@@ -139,7 +139,7 @@ rdd__gw_auth_401(struct rdd_gw *g, const struct gw_auth_conn *c, uint64_t now)
 		             where(c), sch);
 		return false;
 	} else if (r->ntlm_token.len > 0) {
-		if (!c->skip_body(g)) {
+		if (!rdd__gw_skip_body(c->resp, c->skipping, c->body)) {
 			rdd__gw_fail(g, RDD_GW_MALFORMED, now,
 			             "401%s with an NTLM CHALLENGE but no body "
 			             "length: the sign-in cannot go on on this "
@@ -153,7 +153,7 @@ rdd__gw_auth_401(struct rdd_gw *g, const struct gw_auth_conn *c, uint64_t now)
 		/* IIS with the Negotiate provider only: NTLM may still go
 		 * inside Negotiate (Kerberos-only is known once that is
 		 * refused too). */
-		if (!c->skip_body(g)) {
+		if (!rdd__gw_skip_body(c->resp, c->skipping, c->body)) {
 			rdd__gw_fail(
 			    g, RDD_GW_MALFORMED, now,
 			    "401%s offering %s only, but no body length: "

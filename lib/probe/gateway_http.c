@@ -127,17 +127,16 @@ send_rdg(struct rdd_gw *g, const uint8_t *token, size_t token_len, uint64_t now)
 	return rdd__gw_write(g, buf, b.len, now);
 }
 
-/* Go past the body of the answer just read (to send the next request on
- * this connection). false when it cannot be read past. */
-static bool
-skip_body(struct rdd_gw *g)
+bool
+rdd__gw_skip_body(const struct rdd_http_resp *r, bool *skipping,
+                  struct rdd_http_body *body)
 {
-	enum rdd_http_framing f = rdd_http_resp_framing(&g->resp);
+	enum rdd_http_framing f = rdd_http_resp_framing(r);
 
 	if (f == RDD_HTTP_BODY_CLOSE)
 		return false;
-	g->skipping = f != RDD_HTTP_BODY_NONE;
-	rdd_http_body_init(&g->body, f, g->resp.length);
+	*skipping = f != RDD_HTTP_BODY_NONE;
+	rdd_http_body_init(body, f, r->length);
 	return true;
 }
 
@@ -149,7 +148,8 @@ rdd__gw_auth_out(struct rdd_gw *g)
 	                         .sec = &g->nego_sec,
 	                         .cbt = g->have_cbt ? g->cbt : NULL,
 	                         .send = send_rdg,
-	                         .skip_body = skip_body,
+	                         .skipping = &g->skipping,
+	                         .body = &g->body,
 	                         .in = false};
 
 	return c;
@@ -338,9 +338,9 @@ rdd__gw_schemes_text(unsigned s, char *dst, size_t cap)
 		dst[strlen(dst) - 1] = '\0';
 }
 
-static void
-copy_span(const struct rdd_http_resp *r, struct rdd_http_span s, char *dst,
-          size_t cap)
+void
+rdd__gw_copy_span(const struct rdd_http_resp *r, struct rdd_http_span s,
+                  char *dst, size_t cap)
 {
 	struct rdd_cur c = rdd_http_resp_span(r, s);
 	size_t n = rdd_cur_left(&c);
@@ -386,9 +386,9 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		return n;
 	}
 	in->status = st;
-	copy_span(r, r->reason, in->reason, sizeof(in->reason));
+	rdd__gw_copy_span(r, r->reason, in->reason, sizeof(in->reason));
 	if (r->server.len > 0)
-		copy_span(r, r->server, in->server, sizeof(in->server));
+		rdd__gw_copy_span(r, r->server, in->server, sizeof(in->server));
 	in->schemes |= r->schemes;
 	switch (st) {
 	case 101:
@@ -417,7 +417,7 @@ on_head(struct rdd_gw *g, const uint8_t *rest, size_t n, uint64_t now)
 		ac = rdd__gw_auth_out(g);
 		return rdd__gw_auth_401(g, &ac, now) ? 0 : n;
 	case 404:
-		if (!skip_body(g)) {
+		if (!rdd__gw_skip_body(&g->resp, &g->skipping, &g->body)) {
 			rdd__gw_fail(g, RDD_GW_HTTP_STATUS, now,
 			             "HTTP 404 to RDG_OUT_DATA on "
 			             "/remoteDesktopGateway/");

@@ -155,6 +155,14 @@ int rdd__gw_send_packet(struct rdd_gw *g, const uint8_t *pkt, size_t n,
 void rdd__gw_req_init(const struct rdd_gw *g, struct rdd_rdg_req *q,
                       enum rdd_rdg_method method, enum gw_req req,
                       const uint8_t *token, size_t token_len);
+/* Go past the body of R (the answer just read on a connection) before
+ * the next request: *SKIPPING and BODY set to read it. false when it has
+ * no length (it runs until the close). */
+bool rdd__gw_skip_body(const struct rdd_http_resp *r, bool *skipping,
+                       struct rdd_http_body *body);
+/* Span S of R into DST (CAP), cut to fit, terminated. */
+void rdd__gw_copy_span(const struct rdd_http_resp *r, struct rdd_http_span s,
+                       char *dst, size_t cap);
 void rdd__gw_http_begin(struct rdd_gw *g, uint64_t now);
 void rdd__gw_http_recv(struct rdd_gw *g, const uint8_t *p, size_t n,
                        uint64_t now);
@@ -183,10 +191,9 @@ struct gw_auth_conn {
 	 * or GW_REQ_NEGO_AUTH, else NTLM. 0 or -1. */
 	int (*send)(struct rdd_gw *g, const uint8_t *token, size_t len,
 	            uint64_t now);
-	/* Go past the body of its last answer before the next request;
-	 * false when the body has no length (read until the close). */
-	bool (*skip_body)(struct rdd_gw *g);
-	bool in; /* the IN channel (the details say so) */
+	bool *skipping;             /* reading a body it goes past */
+	struct rdd_http_body *body; /* that body */
+	bool in;                    /* the IN channel (the details say so) */
 };
 struct gw_auth_conn rdd__gw_auth_out(struct rdd_gw *g);
 struct gw_auth_conn rdd__gw_auth_in(struct rdd_gw *g);

@@ -173,19 +173,6 @@ send_in_auth(struct rdd_gw *g, const uint8_t *token, size_t len, uint64_t now)
 	return send_in(g, token, len, false, now);
 }
 
-/* Go past a body on the IN channel (before the next request). */
-static bool
-in_skip_body(struct rdd_gw *g)
-{
-	enum rdd_http_framing f = rdd_http_resp_framing(&g->lg.resp);
-
-	if (f == RDD_HTTP_BODY_CLOSE)
-		return false;
-	g->lg.skipping = f != RDD_HTTP_BODY_NONE;
-	rdd_http_body_init(&g->lg.body, f, g->lg.resp.length);
-	return true;
-}
-
 struct gw_auth_conn
 rdd__gw_auth_in(struct rdd_gw *g)
 {
@@ -194,7 +181,8 @@ rdd__gw_auth_in(struct rdd_gw *g)
 	                         .sec = &g->lg.nego_sec,
 	                         .cbt = g->lg.have_cbt ? g->lg.cbt : NULL,
 	                         .send = send_in_auth,
-	                         .skip_body = in_skip_body,
+	                         .skipping = &g->lg.skipping,
+	                         .body = &g->lg.body,
 	                         .in = true};
 
 	return c;
@@ -251,16 +239,7 @@ in_on_head(struct rdd_gw *g, uint64_t now)
 	}
 	in->status = st;
 	in->in_status = st;
-	in->reason[0] = '\0';
-	{
-		struct rdd_cur c = rdd_http_resp_span(r, r->reason);
-		size_t k = rdd_cur_left(&c);
-
-		if (k >= sizeof(in->reason))
-			k = sizeof(in->reason) - 1;
-		memcpy(in->reason, c.p, k);
-		in->reason[k] = '\0';
-	}
+	rdd__gw_copy_span(r, r->reason, in->reason, sizeof(in->reason));
 	in->schemes |= r->schemes;
 	if (g->lg.in == GW_IN_OPEN) {
 		rdd__gw_fail(g, RDD_GW_HTTP_STATUS, now,
@@ -273,7 +252,8 @@ in_on_head(struct rdd_gw *g, uint64_t now)
 	case 200:
 		ac = rdd__gw_auth_in(g);
 		rdd__gw_nego_final(g, &ac, now);
-		if (!in_skip_body(g)) {
+		if (!rdd__gw_skip_body(&g->lg.resp, &g->lg.skipping,
+		                       &g->lg.body)) {
 			rdd__gw_fail(
 			    g, RDD_GW_MALFORMED, now,
 			    "200 to RDG_IN_DATA without a body length: "
