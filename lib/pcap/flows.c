@@ -21,7 +21,11 @@
 #include "wire/rdpeudp.h"
 #include "wire/x224.h"
 
-#define HASH_BITS 16
+/* The table starts small and doubles while the flows outnumber its
+ * buckets, up to one bucket per flow at RDD_FLOWS_MAX: a capture of one
+ * connection does not pay for the table of a quarter million. */
+#define HASH_BITS_MIN 6
+#define HASH_BITS_MAX 18
 #define RDP_PORT 3389
 
 enum flow_state {
@@ -97,7 +101,8 @@ struct rdd_flows {
 	struct rdd_observer_config cfg;
 	rdd_flows_cb cb;
 	void *ctx;
-	struct flow *table[1u << HASH_BITS];
+	struct flow **table; /* 1 << bits buckets, NULL until the first flow */
+	unsigned bits;
 	struct flow *head, *tail;   /* activity: head most recent */
 	struct flow *chead, *ctail; /* closing: head oldest */
 	size_t n, n_rdp;
@@ -141,7 +146,40 @@ hash(bool udp, uint8_t ver, const uint8_t *a, uint16_t pa, const uint8_t *b,
 	h ^= (x ^ y) + (x < y ? x : y) * 7 + (udp ? 1 : 0);
 	h *= 16777619u;
 	h ^= h >> 15;
-	return h & ((1u << HASH_BITS) - 1);
+	return h;
+}
+
+static unsigned
+bucket(const struct rdd_flows *f, const struct flow *fl)
+{
+	return hash(fl->udp, fl->ver, fl->addr[0], fl->port[0], fl->addr[1],
+	            fl->port[1]) &
+	       ((1u << f->bits) - 1);
+}
+
+/* A table of 1 << BITS buckets holding F's flows: false when out of
+ * memory (F keeps the table it had). */
+static bool
+rehash(struct rdd_flows *f, unsigned bits)
+{
+	struct flow **old = f->table, *fl, *next;
+	size_t i, n_old = f->table != NULL ? (size_t)1 << f->bits : 0;
+	struct flow **t = calloc((size_t)1 << bits, sizeof(*t));
+
+	if (t == NULL)
+		return false;
+	f->table = t;
+	f->bits = bits;
+	for (i = 0; i < n_old; i++)
+		for (fl = old[i]; fl != NULL; fl = next) {
+			unsigned h = bucket(f, fl);
+
+			next = fl->hnext;
+			fl->hnext = t[h];
+			t[h] = fl;
+		}
+	free(old);
+	return true;
 }
 
 /* The direction of PKT in FL (0: from addr[0]), or -1 if not FL's. */
@@ -397,8 +435,7 @@ static void
 remove_flow(struct rdd_flows *f, struct flow *fl)
 {
 	struct flow **pp;
-	unsigned h = hash(fl->udp, fl->ver, fl->addr[0], fl->port[0],
-	                  fl->addr[1], fl->port[1]);
+	unsigned h = bucket(f, fl);
 
 	for (pp = &f->table[h]; *pp != NULL; pp = &(*pp)->hnext)
 		if (*pp == fl) {
@@ -600,6 +637,11 @@ new_flow(struct rdd_flows *f, const struct rdd_pkt *pkt, bool udp,
 		f->stats.evicted++;
 		finish_flow(f, f->tail, ts);
 	}
+	if (f->table == NULL && !rehash(f, HASH_BITS_MIN))
+		return NULL;
+	/* Grow when full; if that fails the chains only get longer. */
+	if (f->n >= (size_t)1 << f->bits && f->bits < HASH_BITS_MAX)
+		(void)rehash(f, f->bits + 1);
 	fl = calloc(1, sizeof(*fl));
 	if (fl == NULL)
 		return NULL;
@@ -623,8 +665,7 @@ new_flow(struct rdd_flows *f, const struct rdd_pkt *pkt, bool udp,
 		fl->sink[i].gap = on_gap;
 		fl->sink[i].ctx = &fl->ds[i];
 	}
-	h = hash(udp, fl->ver, fl->addr[0], fl->port[0], fl->addr[1],
-	         fl->port[1]);
+	h = bucket(f, fl);
 	fl->hnext = f->table[h];
 	f->table[h] = fl;
 	f->n++;
@@ -639,9 +680,13 @@ static struct flow *
 lookup(struct rdd_flows *f, const struct rdd_pkt *pkt, bool udp, int *dir)
 {
 	struct flow *fl;
-	unsigned h = hash(udp, pkt->ip_version, pkt->src, pkt->sport, pkt->dst,
-	                  pkt->dport);
+	unsigned h;
 
+	if (f->table == NULL)
+		return NULL;
+	h = hash(udp, pkt->ip_version, pkt->src, pkt->sport, pkt->dst,
+	         pkt->dport) &
+	    ((1u << f->bits) - 1);
 	for (fl = f->table[h]; fl != NULL; fl = fl->hnext)
 		if ((*dir = direction(fl, pkt, udp)) >= 0)
 			return fl;
@@ -964,5 +1009,6 @@ rdd_flows_free(struct rdd_flows *f)
 		next = fl->next;
 		free_flow(fl);
 	}
+	free(f->table);
 	free(f);
 }

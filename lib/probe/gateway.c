@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "probe/gateway_int.h"
+#include "probe/growbuf.h"
 
 /* One line of -v trace, labelled GW (for every gateway_*.c). */
 void
@@ -151,6 +152,76 @@ rdd__gw_write(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 	return 0;
 }
 
+/* --- Buffers ----------------------------------------------------------- */
+
+int
+rdd__gw_bytes_add(struct gw_bytes *b, const uint8_t *p, size_t n, size_t max)
+{
+	if (n > max || b->len > max - n)
+		return -1;
+	if (!rdd__reserve(&b->p, &b->cap, b->len, n, max))
+		return -2;
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+void
+rdd__gw_bytes_drop(struct gw_bytes *b, size_t used)
+{
+	if (used >= b->len) {
+		b->len = 0;
+		return;
+	}
+	memmove(b->p, b->p + used, b->len - used);
+	b->len -= used;
+}
+
+uint8_t *
+rdd__gw_bytes_room(struct gw_bytes *b, size_t cap)
+{
+	b->len = 0;
+	return rdd__reserve(&b->p, &b->cap, 0, cap, cap) ? b->p : NULL;
+}
+
+void
+rdd__gw_bytes_free(struct gw_bytes *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+size_t
+rdd__gw_outq_pending(struct gw_outq *q, struct rdd__tls *tls,
+                     const uint8_t **data)
+{
+	size_t n;
+
+	if (tls == NULL)
+		return 0;
+	if (q->off >= q->len && (n = rdd__tls_out_pending(tls)) > 0) {
+		/* Everything handed out was sent: safe to refill. */
+		q->len = q->off = 0;
+		if (n > GW_OUT_CAP)
+			n = GW_OUT_CAP;
+		if (rdd__reserve(&q->p, &q->cap, 0, n, GW_OUT_CAP))
+			q->len = rdd__tls_out_read(tls, q->p, n);
+	}
+	if (q->off >= q->len)
+		return 0;
+	*data = q->p + q->off;
+	return q->len - q->off;
+}
+
+void
+rdd__gw_outq_sent(struct gw_outq *q, size_t n)
+{
+	q->off += n;
+	if (q->off > q->len)
+		q->off = q->len;
+}
+
 /* One MS-TSGU packet in one masked binary frame (legacy: one chunk of
  * the IN channel's body). */
 int
@@ -163,14 +234,18 @@ rdd__gw_send_packet(struct rdd_gw *g, const uint8_t *pkt, size_t n,
 	if (g->lg.on)
 		return rdd__gw_legacy_send(g, pkt, n, now);
 	rdd__gw_random(g, mask, sizeof(mask));
-	rdd_buf_init(&b, g->frame, GW_FRAME_CAP);
+	if (rdd__gw_bytes_room(&g->frame, GW_FRAME_CAP) == NULL) {
+		rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
+		return -1;
+	}
+	rdd_buf_init(&b, g->frame.p, GW_FRAME_CAP);
 	if (rdd_ws_build_frame(&b, RDD_WS_OP_BINARY, true, mask, pkt, n) != 0 ||
 	    b.err) {
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
 		             "could not frame a %zu-byte packet", n);
 		return -1;
 	}
-	return rdd__gw_write(g, g->frame, b.len, now);
+	return rdd__gw_write(g, g->frame.p, b.len, now);
 }
 
 /* --- TLS --------------------------------------------------------------- */
@@ -347,24 +422,16 @@ rdd_gw_peer_closed(struct rdd_gw *g, bool reset, uint64_t now)
 size_t
 rdd_gw_pending(struct rdd_gw *g, const uint8_t **data)
 {
-	if (g == NULL || g->tls == NULL)
+	if (g == NULL)
 		return 0;
-	if (g->out_off >= g->out_len) {
-		g->out_off = 0;
-		g->out_len = rdd__tls_out_read(g->tls, g->out, GW_OUT_CAP);
-	}
-	*data = g->out + g->out_off;
-	return g->out_len - g->out_off;
+	return rdd__gw_outq_pending(&g->out, g->tls, data);
 }
 
 void
 rdd_gw_sent(struct rdd_gw *g, size_t n)
 {
-	if (g == NULL)
-		return;
-	g->out_off += n;
-	if (g->out_off > g->out_len)
-		g->out_off = g->out_len;
+	if (g != NULL)
+		rdd__gw_outq_sent(&g->out, n);
 }
 
 uint64_t
@@ -453,6 +520,11 @@ rdd_gw_free(struct rdd_gw *g)
 	if (g == NULL)
 		return;
 	rdd__tls_free(g->tls);
+	free(g->out.p);
+	rdd__gw_bytes_free(&g->win);
+	rdd__gw_bytes_free(&g->tin);
+	rdd__gw_bytes_free(&g->frame);
+	rdd__gw_bytes_free(&g->pkt);
 	rdd__gw_legacy_free(g);
 	rdd_probe_free(g->inner);
 	rdd_wipe(g->negotiate, sizeof(g->negotiate));

@@ -44,12 +44,34 @@ enum gw_req {
 	GW_REQ_NEGO_AUTH /* Negotiate: NegTokenResp with AUTHENTICATE */
 };
 
+/* TLS bytes handed out at once by a pending(). */
 #define GW_OUT_CAP 65536
-#define GW_FRAME_CAP (RDD_TSGU_MAX_PACKET + 16)
+/* The largest packet the walk sends (a DATA packet), and the largest
+ * frame or chunk around it (WebSocket: 14 bytes of header and mask;
+ * legacy: the chunk's hex size and CRLFs). */
+#define GW_PKT_CAP (RDD_TSGU_HEADER + 2 + RDD_TSGU_MAX_DATA)
+#define GW_FRAME_CAP (GW_PKT_CAP + 16)
 /* Decrypted bytes not yet a whole WebSocket frame, and MS-TSGU bytes
  * not yet a whole packet. */
 #define GW_WIN_CAP (RDD_TSGU_MAX_PACKET + 16)
 #define GW_TIN_CAP (2 * RDD_TSGU_MAX_PACKET)
+
+/*
+ * The buffers below grow on demand (growbuf.h) and are freed with the
+ * walk: a walk holds only what its stages used (a few KiB for most
+ * gateways' answers), not the caps, which a scan of many gateways at
+ * once would multiply.
+ */
+struct gw_bytes {
+	uint8_t *p;
+	size_t len, cap;
+};
+
+/* TLS output of one connection, handed out by pending() and sent(). */
+struct gw_outq {
+	uint8_t *p;
+	size_t cap, len, off;
+};
 
 /* The legacy transport's IN channel (gateway_legacy.c). */
 enum gw_in_state {
@@ -70,8 +92,7 @@ struct gw_legacy {
 	/* The IN channel. */
 	enum gw_in_state in;
 	struct rdd__tls *tls;
-	uint8_t out[GW_OUT_CAP];
-	size_t out_len, out_off;
+	struct gw_outq out;
 	struct rdd_http_resp resp;
 	enum gw_req req;
 	bool skipping;
@@ -80,8 +101,8 @@ struct gw_legacy {
 	bool have_cbt;
 	/* Under Negotiate: its own NTLM keys for its mechListMICs. */
 	struct rdd_ntlm_sec nego_sec;
-	uint64_t in_t0; /* its connect began */
-	uint8_t chunk[GW_FRAME_CAP];
+	uint64_t in_t0;        /* its connect began */
+	struct gw_bytes chunk; /* one packet as a chunk (GW_FRAME_CAP) */
 };
 
 struct rdd_gw {
@@ -94,8 +115,7 @@ struct rdd_gw {
 	size_t rnd_used;
 
 	struct rdd__tls *tls;
-	uint8_t out[GW_OUT_CAP]; /* TLS bytes handed out by pending() */
-	size_t out_len, out_off;
+	struct gw_outq out;
 
 	/* HTTP. */
 	struct rdd_http_resp resp;
@@ -117,18 +137,32 @@ struct rdd_gw {
 	struct rdd_ntlm_sec nego_sec;
 
 	/* WebSocket and MS-TSGU. */
-	uint8_t win[GW_WIN_CAP];
-	size_t win_len;
-	uint8_t tin[GW_TIN_CAP];
-	size_t tin_len;
-	uint8_t frame[GW_FRAME_CAP];
-	uint8_t pkt[RDD_TSGU_HEADER + 2 + RDD_TSGU_MAX_DATA];
-	bool ws_fragmented; /* a data frame without FIN came */
+	struct gw_bytes win;   /* GW_WIN_CAP at most */
+	struct gw_bytes tin;   /* GW_TIN_CAP at most */
+	struct gw_bytes frame; /* one packet as a frame (GW_FRAME_CAP) */
+	struct gw_bytes pkt;   /* one packet built (GW_PKT_CAP) */
+	bool ws_fragmented;    /* a data frame without FIN came */
 	struct gw_legacy lg;
 	/* fuzz/fuzz_gateway.c only: what the walk writes is dropped, so
 	 * that the layers above TLS run without a TLS peer. */
 	bool sink;
 };
+
+/* gateway.c */
+/* Append P (N) to B, which holds at most MAX bytes: 0; -1 over MAX
+ * (nothing appended); -2 out of memory. */
+int rdd__gw_bytes_add(struct gw_bytes *b, const uint8_t *p, size_t n,
+                      size_t max);
+/* Drop B's first USED bytes. */
+void rdd__gw_bytes_drop(struct gw_bytes *b, size_t used);
+/* B's storage for a whole outgoing unit of CAP bytes, allocated the
+ * first time: NULL when out of memory. */
+uint8_t *rdd__gw_bytes_room(struct gw_bytes *b, size_t cap);
+void rdd__gw_bytes_free(struct gw_bytes *b);
+/* TLS's output of a connection through Q (pending(), sent()). */
+size_t rdd__gw_outq_pending(struct gw_outq *q, struct rdd__tls *tls,
+                            const uint8_t **data);
+void rdd__gw_outq_sent(struct gw_outq *q, size_t n);
 
 /* One line of -v trace, labelled GW. */
 void rdd__gw_tracef(struct rdd_gw *g, const char *fmt, ...)

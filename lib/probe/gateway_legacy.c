@@ -199,13 +199,17 @@ rdd__gw_legacy_send(struct rdd_gw *g, const uint8_t *pkt, size_t n,
 		             "a packet to send and no IN channel");
 		return -1;
 	}
-	rdd_buf_init(&b, g->lg.chunk, sizeof(g->lg.chunk));
+	if (rdd__gw_bytes_room(&g->lg.chunk, GW_FRAME_CAP) == NULL) {
+		rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
+		return -1;
+	}
+	rdd_buf_init(&b, g->lg.chunk.p, GW_FRAME_CAP);
 	if (rdd_http_build_chunk(&b, pkt, n) != 0 || b.err) {
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
 		             "could not make a %zu-byte chunk", n);
 		return -1;
 	}
-	return in_write(g, g->lg.chunk, b.len, now);
+	return in_write(g, g->lg.chunk.p, b.len, now);
 }
 
 /* The IN channel is signed in: the chunked request, then the handshake. */
@@ -574,25 +578,16 @@ rdd_gw_in_peer_closed(struct rdd_gw *g, bool reset, uint64_t now)
 size_t
 rdd_gw_in_pending(struct rdd_gw *g, const uint8_t **data)
 {
-	if (g == NULL || g->lg.tls == NULL)
+	if (g == NULL)
 		return 0;
-	if (g->lg.out_off >= g->lg.out_len) {
-		g->lg.out_off = 0;
-		g->lg.out_len =
-		    rdd__tls_out_read(g->lg.tls, g->lg.out, GW_OUT_CAP);
-	}
-	*data = g->lg.out + g->lg.out_off;
-	return g->lg.out_len - g->lg.out_off;
+	return rdd__gw_outq_pending(&g->lg.out, g->lg.tls, data);
 }
 
 void
 rdd_gw_in_sent(struct rdd_gw *g, size_t n)
 {
-	if (g == NULL)
-		return;
-	g->lg.out_off += n;
-	if (g->lg.out_off > g->lg.out_len)
-		g->lg.out_off = g->lg.out_len;
+	if (g != NULL)
+		rdd__gw_outq_sent(&g->lg.out, n);
 }
 
 void
@@ -600,4 +595,7 @@ rdd__gw_legacy_free(struct rdd_gw *g)
 {
 	rdd__tls_free(g->lg.tls);
 	g->lg.tls = NULL;
+	free(g->lg.out.p);
+	memset(&g->lg.out, 0, sizeof(g->lg.out));
+	rdd__gw_bytes_free(&g->lg.chunk);
 }

@@ -27,17 +27,30 @@ pkt_name(uint16_t type)
 	return n != NULL ? n : "an unknown packet";
 }
 
+/* g->pkt ready for a packet: false (the walk failed) when out of memory. */
+static bool
+pkt_room(struct rdd_gw *g, struct rdd_buf *b, uint64_t now)
+{
+	if (rdd__gw_bytes_room(&g->pkt, GW_PKT_CAP) == NULL) {
+		rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
+		return false;
+	}
+	rdd_buf_init(b, g->pkt.p, GW_PKT_CAP);
+	return true;
+}
+
 /* Build with FN into g->pkt and send it. */
 #define SEND_PKT(g, now, call)                                                 \
 	do {                                                                   \
 		struct rdd_buf b_;                                             \
-		rdd_buf_init(&b_, (g)->pkt, sizeof((g)->pkt));                 \
+		if (!pkt_room((g), &b_, (now)))                                \
+			return;                                                \
 		if ((call) != 0 || b_.err) {                                   \
 			rdd__gw_fail((g), RDD_GW_ERROR, (now),                 \
 			             "could not build an MS-TSGU packet");     \
 			return;                                                \
 		}                                                              \
-		if (rdd__gw_send_packet((g), (g)->pkt, b_.len, (now)) != 0)    \
+		if (rdd__gw_send_packet((g), (g)->pkt.p, b_.len, (now)) != 0)  \
 			return;                                                \
 	} while (0)
 
@@ -298,18 +311,19 @@ rdd__gw_tsgu_bytes(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 {
 	struct rdd_cur c;
 	struct rdd_tsgu_pkt pk;
-	size_t used;
 	int rc, guard;
 
-	if (n > GW_TIN_CAP - g->tin_len) {
-		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-		             "MS-TSGU packet over %u bytes",
-		             (unsigned)RDD_TSGU_MAX_PACKET);
+	rc = rdd__gw_bytes_add(&g->tin, p, n, GW_TIN_CAP);
+	if (rc != 0) {
+		if (rc == -1)
+			rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+			             "MS-TSGU packet over %u bytes",
+			             (unsigned)RDD_TSGU_MAX_PACKET);
+		else
+			rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
 		return;
 	}
-	memcpy(g->tin + g->tin_len, p, n);
-	g->tin_len += n;
-	rdd_cur_init(&c, g->tin, g->tin_len);
+	rdd_cur_init(&c, g->tin.p, g->tin.len);
 	for (guard = 0; guard < 4096 && g->state != GW_DONE; guard++) {
 		rc = rdd_tsgu_next(&c, &pk);
 		if (rc == 0)
@@ -326,9 +340,7 @@ rdd__gw_tsgu_bytes(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 	}
 	if (g->state == GW_DONE)
 		return;
-	used = g->tin_len - rdd_cur_left(&c);
-	memmove(g->tin, g->tin + used, g->tin_len - used);
-	g->tin_len -= used;
+	rdd__gw_bytes_drop(&g->tin, g->tin.len - rdd_cur_left(&c));
 }
 
 static void
@@ -355,20 +367,23 @@ rdd__gw_ws_recv(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 	struct rdd_cur c;
 	struct rdd_ws_frame f;
 	uint8_t ctl[RDD_WS_MAX_CONTROL];
+	/* A pong: 6 bytes of header and mask, the ping's payload. */
+	uint8_t pong[6 + RDD_WS_MAX_CONTROL];
 	uint8_t mask[4];
 	struct rdd_buf b;
-	size_t used;
 	int rc, guard;
 
-	if (n > GW_WIN_CAP - g->win_len) {
-		rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-		             "WebSocket frame over %u bytes",
-		             (unsigned)RDD_TSGU_MAX_PACKET);
+	rc = rdd__gw_bytes_add(&g->win, p, n, GW_WIN_CAP);
+	if (rc != 0) {
+		if (rc == -1)
+			rdd__gw_fail(g, RDD_GW_MALFORMED, now,
+			             "WebSocket frame over %u bytes",
+			             (unsigned)RDD_TSGU_MAX_PACKET);
+		else
+			rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
 		return;
 	}
-	memcpy(g->win + g->win_len, p, n);
-	g->win_len += n;
-	rdd_cur_init(&c, g->win, g->win_len);
+	rdd_cur_init(&c, g->win.p, g->win.len);
 	for (guard = 0; guard < 4096 && g->state != GW_DONE; guard++) {
 		rc = rdd_ws_parse_frame(&c, false, RDD_TSGU_MAX_PACKET, &f);
 		if (rc == 0)
@@ -389,11 +404,12 @@ rdd__gw_ws_recv(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 		case RDD_WS_OP_PING:
 			memcpy(ctl, f.payload.p, rdd_cur_left(&f.payload));
 			rdd__gw_random(g, mask, sizeof(mask));
-			rdd_buf_init(&b, g->frame, GW_FRAME_CAP);
+			rdd_buf_init(&b, pong, sizeof(pong));
 			if (rdd_ws_build_frame(&b, RDD_WS_OP_PONG, true, mask,
 			                       ctl,
-			                       rdd_cur_left(&f.payload)) == 0)
-				(void)rdd__gw_write(g, g->frame, b.len, now);
+			                       rdd_cur_left(&f.payload)) == 0 &&
+			    !b.err)
+				(void)rdd__gw_write(g, pong, b.len, now);
 			break;
 		case RDD_WS_OP_CLOSE:
 			ws_closed(g, &f, now);
@@ -404,9 +420,7 @@ rdd__gw_ws_recv(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 	}
 	if (g->state == GW_DONE)
 		return;
-	used = g->win_len - rdd_cur_left(&c);
-	memmove(g->win, g->win + used, g->win_len - used);
-	g->win_len -= used;
+	rdd__gw_bytes_drop(&g->win, g->win.len - rdd_cur_left(&c));
 }
 
 void
@@ -425,13 +439,14 @@ rdd__gw_pump_inner(struct rdd_gw *g, uint64_t now)
 		{
 			struct rdd_buf b;
 
-			rdd_buf_init(&b, g->pkt, sizeof(g->pkt));
+			if (!pkt_room(g, &b, now))
+				return;
 			if (rdd_tsgu_build_data(&b, d, n) != 0 || b.err) {
 				rdd__gw_fail(g, RDD_GW_ERROR, now,
 				             "could not build a DATA packet");
 				return;
 			}
-			if (rdd__gw_send_packet(g, g->pkt, b.len, now) != 0)
+			if (rdd__gw_send_packet(g, g->pkt.p, b.len, now) != 0)
 				return;
 		}
 		g->info->bytes_sent += n;

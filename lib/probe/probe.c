@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "rdpdoctor/probe.h"
+#include "probe/growbuf.h"
 #include "probe/logon.h"
 #include "probe/logon_krb.h"
 #include "probe/mcsphase.h"
@@ -200,29 +201,6 @@ dup_str(const char *s, bool *oom)
 	else
 		memcpy(d, s, n);
 	return d;
-}
-
-/* Make room for N more bytes in a growing buffer capped at CAP_MAX. */
-static bool
-reserve(uint8_t **buf, size_t *cap, size_t used, size_t n, size_t cap_max)
-{
-	size_t want, c;
-	uint8_t *nb;
-
-	if (n > cap_max || used > cap_max - n)
-		return false;
-	want = used + n;
-	if (want <= *cap)
-		return true;
-	c = *cap != 0 ? *cap : 256;
-	while (c < want)
-		c = c > cap_max / 2 ? cap_max : c * 2;
-	nb = realloc(*buf, c);
-	if (nb == NULL)
-		return false;
-	*buf = nb;
-	*cap = c;
-	return true;
 }
 
 /*
@@ -464,7 +442,7 @@ rdd_probe_start(struct rdd_probe *p, uint64_t now_us)
 	rdd_buf_init(&b, cr, sizeof(cr));
 	p->a->x224_start_ms = rel_ms(p, now_us);
 	if (rdd_x224_build_cr(&b, &req) != 0 || b.err || b.len == 0 ||
-	    !reserve(&p->out, &p->out_cap, 0, b.len, CR_CAP)) {
+	    !rdd__reserve(&p->out, &p->out_cap, 0, b.len, CR_CAP)) {
 		/* Only a cookie the caller should have refused gets here
 		 * (or memory ran out): the server is not to blame. */
 		snprintf(p->a->x224_detail, sizeof(p->a->x224_detail),
@@ -855,7 +833,7 @@ x224_input(struct rdd_probe *p, const uint8_t *data, size_t len,
 	if (n > IN_CAP - p->in_len)
 		n = IN_CAP - p->in_len;
 	if (n > 0) {
-		if (!reserve(&p->in, &p->in_cap, p->in_len, n, IN_CAP)) {
+		if (!rdd__reserve(&p->in, &p->in_cap, p->in_len, n, IN_CAP)) {
 			x224_malformed(p, now_us,
 			               "out of memory buffering the answer");
 			return;
@@ -1165,8 +1143,8 @@ credssp_input(struct rdd_probe *p, const uint8_t *data, size_t len,
 		case RDD__TLS_IO_DATA:
 			if (n > RDD_TSREQUEST_MAX - p->in_len)
 				n = RDD_TSREQUEST_MAX - p->in_len;
-			if (!reserve(&p->in, &p->in_cap, p->in_len, n,
-			             RDD_TSREQUEST_MAX)) {
+			if (!rdd__reserve(&p->in, &p->in_cap, p->in_len, n,
+			                  RDD_TSREQUEST_MAX)) {
 				snprintf(ci->detail, sizeof(ci->detail),
 				         "out of memory buffering the answer");
 				credssp_end(p, RDD_CREDSSP_ERROR, now_us);
@@ -1691,8 +1669,8 @@ mcs_begin(struct rdd_probe *p, uint64_t now_us)
 	} else {
 		if (p->out_off == p->out_len)
 			p->out_off = p->out_len = 0;
-		if (!reserve(&p->out, &p->out_cap, p->out_len, n,
-		             SIZE_MAX / 2)) {
+		if (!rdd__reserve(&p->out, &p->out_cap, p->out_len, n,
+		                  SIZE_MAX / 2)) {
 			snprintf(mi->detail, sizeof(mi->detail),
 			         "Connect-Initial not sent: out of memory");
 			mcs_end(p, RDD_MCS_ERROR, now_us);
@@ -1758,7 +1736,7 @@ mcs_buffer(struct rdd_probe *p, const uint8_t *data, size_t n, uint64_t now_us)
 		n = IN_CAP - p->in_len;
 	if (n == 0)
 		return;
-	if (!reserve(&p->in, &p->in_cap, p->in_len, n, IN_CAP)) {
+	if (!rdd__reserve(&p->in, &p->in_cap, p->in_len, n, IN_CAP)) {
 		snprintf(p->minfo->detail, sizeof(p->minfo->detail),
 		         "out of memory buffering the answer");
 		mcs_end(p, RDD_MCS_ERROR, now_us);
@@ -1854,8 +1832,8 @@ session_pump(struct rdd_probe *p, uint64_t now_us)
 		} else {
 			if (p->out_off == p->out_len)
 				p->out_off = p->out_len = 0;
-			if (reserve(&p->out, &p->out_cap, p->out_len, n,
-			            SIZE_MAX / 2)) {
+			if (rdd__reserve(&p->out, &p->out_cap, p->out_len, n,
+			                 SIZE_MAX / 2)) {
 				memcpy(p->out + p->out_len, d, n);
 				p->out_len += n;
 			} else {
@@ -2120,7 +2098,7 @@ rdd_probe_pending(struct rdd_probe *p, const uint8_t **data)
 	    (n = rdd__tls_out_pending(p->tls)) > 0) {
 		/* Everything handed out was sent: safe to refill. */
 		p->out_len = p->out_off = 0;
-		if (reserve(&p->out, &p->out_cap, 0, n, SIZE_MAX / 2))
+		if (rdd__reserve(&p->out, &p->out_cap, 0, n, SIZE_MAX / 2))
 			p->out_len = rdd__tls_out_read(p->tls, p->out, n);
 	}
 	if (p->out_off == p->out_len)

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/growbuf.h"
 #include "probe/session_int.h"
 #include "wire/clientinfo.h"
 #include "wire/crypto.h"
@@ -121,35 +122,12 @@ rdd__session_phase(const struct rdd__session *s)
 	return s->info->phase;
 }
 
-/* Make room for N more bytes in a growing buffer capped at CAP_MAX. */
-static bool
-reserve(uint8_t **buf, size_t *cap, size_t used, size_t n, size_t cap_max)
-{
-	size_t want, c;
-	uint8_t *nb;
-
-	if (n > cap_max || used > cap_max - n)
-		return false;
-	want = used + n;
-	if (want <= *cap)
-		return true;
-	c = *cap != 0 ? *cap : 1024;
-	while (c < want)
-		c = c > cap_max / 2 ? cap_max : c * 2;
-	nb = realloc(*buf, c);
-	if (nb == NULL)
-		return false;
-	*buf = nb;
-	*cap = c;
-	return true;
-}
-
 /* Queue a whole PDU built in B. */
 static int
 queue(struct rdd__session *s, const struct rdd_buf *b)
 {
-	if (b->err ||
-	    !reserve(&s->out, &s->out_cap, s->out_len, b->len, (size_t)1 << 20))
+	if (b->err || !rdd__reserve(&s->out, &s->out_cap, s->out_len, b->len,
+	                            (size_t)1 << 20))
 		return -1;
 	memcpy(s->out + s->out_len, b->p, b->len);
 	s->out_len += b->len;
@@ -889,8 +867,8 @@ rdd__session_recv(struct rdd__session *s, const uint8_t *data, size_t len,
 	if (s == NULL || data == NULL || len == 0 || s->st == SS_DONE ||
 	    s->st == SS_IDLE)
 		return;
-	if (!reserve(&s->in, &s->in_cap, s->in_len, len,
-	             2 * (size_t)RDD__SESSION_PDU_MAX)) {
+	if (!rdd__reserve(&s->in, &s->in_cap, s->in_len, len,
+	                  2 * (size_t)RDD__SESSION_PDU_MAX)) {
 		rdd__session_end(s, RDD_SESSION_MALFORMED,
 		                 rdd__session_phase(s), now_us,
 		                 "more than %u bytes without a whole PDU",

@@ -7,7 +7,8 @@
  * captures: the client's X.224 Connection Request (rdp-to-ssl.pcap frame
  * 4), then no Confirm: one side closes, the other answers its FIN. And
  * the same reordering of data: a server's Confirm captured before the
- * Request it answers is read after it (lib/pcap/hold.c).
+ * Request it answers is read after it (lib/pcap/hold.c). And the table
+ * itself: hundreds of connections at once, followed as it grows.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -194,6 +195,74 @@ test_confirm_before_request(void **state)
 	assert_string_equal(o.c.cli.cookie, "AWAKECODI");
 }
 
+struct many {
+	int n, ssl; /* connections reported; of them, SSL selected */
+};
+
+static void
+count_ssl(void *ctx, struct rdd_pcap_conn *conn)
+{
+	struct many *m = ctx;
+
+	m->n++;
+	if (conn->obs.attempts[0].x224 == RDD_X224_RSP &&
+	    conn->obs.attempts[0].selected == RDD_PROTO_SSL &&
+	    strcmp(conn->cli.cookie, "AWAKECODI") == 0)
+		m->ssl++;
+}
+
+/* MANY connections open at once (their SYNs first), so that the flow
+ * table grows while they are followed (it starts at 64 buckets): each
+ * connection's later packets still find it, and each is read whole. */
+#define MANY 600
+static void
+test_table_grows(void **state)
+{
+	struct rdd_capture_options opt = {.timeout_s = 5};
+	struct rdd_capture_stats st;
+	uint32_t cend = CS + 1 + sizeof(ssl_cr),
+	         send = SS + 1 + sizeof(gen_x224_cc);
+	struct many m = {0, 0};
+	struct gen g;
+	char err[256];
+	int i;
+
+	(void)state;
+	gen_open(&g);
+	for (i = 0; i < MANY; i++)
+		gen_frame(&g, 1, (uint16_t)(20000 + i), 2, 3389, CS, 0, GEN_SYN,
+		          NULL, 0);
+	for (i = 0; i < MANY; i++) {
+		uint16_t p = (uint16_t)(20000 + i);
+
+		gen_frame(&g, 2, 3389, 1, p, SS, CS + 1, GEN_SYN | GEN_ACK,
+		          NULL, 0);
+		gen_frame(&g, 1, p, 2, 3389, CS + 1, SS + 1, GEN_ACK | GEN_PSH,
+		          ssl_cr, sizeof(ssl_cr));
+		gen_frame(&g, 2, 3389, 1, p, SS + 1, cend, GEN_ACK | GEN_PSH,
+		          gen_x224_cc, sizeof(gen_x224_cc));
+	}
+	for (i = 0; i < MANY; i++) {
+		uint16_t p = (uint16_t)(20000 + i);
+
+		gen_frame(&g, 1, p, 2, 3389, cend, send, GEN_FIN | GEN_ACK,
+		          NULL, 0);
+		gen_frame(&g, 2, 3389, 1, p, send, cend + 1, GEN_FIN | GEN_ACK,
+		          NULL, 0);
+		gen_frame(&g, 1, p, 2, 3389, cend + 1, send + 1, GEN_ACK, NULL,
+		          0);
+	}
+	rewind(g.f);
+	assert_int_equal(
+	    rdd_capture_read(g.f, &opt, count_ssl, &m, &st, err, sizeof(err)),
+	    0);
+	assert_int_equal(m.n, MANY);
+	assert_int_equal(m.ssl, MANY);
+	assert_int_equal(st.flows.tcp_flows, MANY);
+	assert_int_equal(st.flows.peak_flows, MANY);
+	assert_int_equal(st.flows.evicted, 0);
+}
+
 int
 main(void)
 {
@@ -203,6 +272,7 @@ main(void)
 	    cmocka_unit_test(test_client_first_in_order),
 	    cmocka_unit_test(test_client_first_swapped),
 	    cmocka_unit_test(test_confirm_before_request),
+	    cmocka_unit_test(test_table_grows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -331,6 +331,60 @@ test_gw_healthy_walk(void **state)
 	finish(&t);
 }
 
+/* 60 KB of packets in two WebSocket frames, written in two pieces: 60
+ * KEEPALIVEs of 1,000 bytes each, then the DATA packet with the
+ * Connection Confirm. The first frame ends 12 bytes into the DATA
+ * packet, and the first piece ends with the second frame's header: the
+ * walk's buffers, which start at 1 KiB and grow, keep what is not yet
+ * whole, and every packet must come out as it was sent. */
+#define KA_N 60
+#define KA_LEN 1000
+#define SPLIT (KA_N * KA_LEN + 12) /* where the first frame ends */
+static void
+test_gw_large_frames(void **state)
+{
+	static uint8_t pl[KA_N * KA_LEN + 10 + sizeof(x224_cc)];
+	static uint8_t f[4 + SPLIT + 2 + sizeof(pl) - SPLIT];
+	size_t at = 0, i, half = (4 + SPLIT + 2) / 2;
+	struct gwt t;
+
+	(void)state;
+	walk(&t, TO_DATA);
+	recv_pkt(&t);
+	assert_int_equal(t.frame[0], RDD_TSGU_DATA);
+	memset(pl, 0, sizeof(pl));
+	for (i = 0; i < KA_N; i++, at += KA_LEN) {
+		pl[at] = RDD_TSGU_KEEPALIVE;
+		pl[at + 4] = (uint8_t)(KA_LEN & 0xff);
+		pl[at + 5] = (uint8_t)(KA_LEN >> 8);
+	}
+	pl[at] = RDD_TSGU_DATA;
+	pl[at + 4] = (uint8_t)(10 + sizeof(x224_cc));
+	pl[at + 8] = sizeof(x224_cc);
+	memcpy(pl + at + 10, x224_cc, sizeof(x224_cc));
+	/* Binary frames with FIN: a 16-bit length, then a 7-bit one. */
+	f[0] = 0x82;
+	f[1] = 126;
+	f[2] = (uint8_t)(SPLIT >> 8);
+	f[3] = (uint8_t)SPLIT;
+	memcpy(f + 4, pl, SPLIT);
+	f[4 + SPLIT] = 0x82;
+	f[5 + SPLIT] = (uint8_t)(sizeof(pl) - SPLIT);
+	memcpy(f + 6 + SPLIT, pl + SPLIT, sizeof(pl) - SPLIT);
+	/* Two writes of HALF up to the second header's end, then the rest:
+	 * TLS records of at most 16 KiB, the last of the two ending there. */
+	srv_write(&t, f, half);
+	srv_write(&t, f + half, half);
+	assert_int_equal(t.info.keepalives, KA_N);
+	assert_int_not_equal(t.att.x224, RDD_X224_RSP);
+	srv_write(&t, f + 2 * half, sizeof(f) - 2 * half);
+	assert_int_equal(t.att.x224, RDD_X224_RSP);
+	assert_int_equal(t.att.selected, RDD_PROTO_SSL);
+	assert_int_equal(t.info.bytes_received, sizeof(x224_cc));
+	assert_int_equal(t.info.outcome, RDD_GW_OK);
+	finish(&t);
+}
+
 static void
 refusal(enum until u, const uint8_t *pkt, size_t n, enum rdd_gw_step step,
         uint32_t code)
@@ -762,6 +816,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_gw_healthy_walk),
+	    cmocka_unit_test(test_gw_large_frames),
 	    cmocka_unit_test(test_gw_refusals),
 	    cmocka_unit_test(test_gw_unexpected),
 	    cmocka_unit_test(test_gw_http),
