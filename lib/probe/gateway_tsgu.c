@@ -305,6 +305,23 @@ on_packet(struct rdd_gw *g, const struct rdd_tsgu_pkt *pk, uint64_t now)
 	}
 }
 
+/* P (N) onto B, which holds at most MAX bytes of a WHAT not yet whole:
+ * false (the walk failed) when that is more than a WHAT can be, or out
+ * of memory. */
+static bool
+take(struct rdd_gw *g, struct gw_bytes *b, const uint8_t *p, size_t n,
+     size_t max, const char *what, uint64_t now)
+{
+	int rc = rdd__gw_bytes_add(b, p, n, max);
+
+	if (rc == -1)
+		rdd__gw_fail(g, RDD_GW_MALFORMED, now, "%s over %u bytes", what,
+		             (unsigned)RDD_TSGU_MAX_PACKET);
+	else if (rc != 0)
+		rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
+	return rc == 0;
+}
+
 /* Whole MS-TSGU packets from g->tin. */
 void
 rdd__gw_tsgu_bytes(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
@@ -313,16 +330,8 @@ rdd__gw_tsgu_bytes(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 	struct rdd_tsgu_pkt pk;
 	int rc, guard;
 
-	rc = rdd__gw_bytes_add(&g->tin, p, n, GW_TIN_CAP);
-	if (rc != 0) {
-		if (rc == -1)
-			rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-			             "MS-TSGU packet over %u bytes",
-			             (unsigned)RDD_TSGU_MAX_PACKET);
-		else
-			rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
+	if (!take(g, &g->tin, p, n, GW_TIN_CAP, "MS-TSGU packet", now))
 		return;
-	}
 	rdd_cur_init(&c, g->tin.p, g->tin.len);
 	for (guard = 0; guard < 4096 && g->state != GW_DONE; guard++) {
 		rc = rdd_tsgu_next(&c, &pk);
@@ -373,16 +382,8 @@ rdd__gw_ws_recv(struct rdd_gw *g, const uint8_t *p, size_t n, uint64_t now)
 	struct rdd_buf b;
 	int rc, guard;
 
-	rc = rdd__gw_bytes_add(&g->win, p, n, GW_WIN_CAP);
-	if (rc != 0) {
-		if (rc == -1)
-			rdd__gw_fail(g, RDD_GW_MALFORMED, now,
-			             "WebSocket frame over %u bytes",
-			             (unsigned)RDD_TSGU_MAX_PACKET);
-		else
-			rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
+	if (!take(g, &g->win, p, n, GW_WIN_CAP, "WebSocket frame", now))
 		return;
-	}
 	rdd_cur_init(&c, g->win.p, g->win.len);
 	for (guard = 0; guard < 4096 && g->state != GW_DONE; guard++) {
 		rc = rdd_ws_parse_frame(&c, false, RDD_TSGU_MAX_PACKET, &f);
