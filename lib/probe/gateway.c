@@ -192,6 +192,18 @@ rdd__gw_bytes_free(struct gw_bytes *b)
 	memset(b, 0, sizeof(*b));
 }
 
+bool
+rdd__gw_build_in(struct rdd_gw *g, struct gw_bytes *b, size_t cap,
+                 struct rdd_buf *out, uint64_t now)
+{
+	if (rdd__gw_bytes_room(b, cap) == NULL) {
+		rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
+		return false;
+	}
+	rdd_buf_init(out, b->p, cap);
+	return true;
+}
+
 size_t
 rdd__gw_outq_pending(struct gw_outq *q, struct rdd__tls *tls,
                      const uint8_t **data)
@@ -222,6 +234,13 @@ rdd__gw_outq_sent(struct gw_outq *q, size_t n)
 		q->off = q->len;
 }
 
+void
+rdd__gw_outq_free(struct gw_outq *q)
+{
+	free(q->p);
+	memset(q, 0, sizeof(*q));
+}
+
 /* One MS-TSGU packet in one masked binary frame (legacy: one chunk of
  * the IN channel's body). */
 int
@@ -234,11 +253,8 @@ rdd__gw_send_packet(struct rdd_gw *g, const uint8_t *pkt, size_t n,
 	if (g->lg.on)
 		return rdd__gw_legacy_send(g, pkt, n, now);
 	rdd__gw_random(g, mask, sizeof(mask));
-	if (rdd__gw_bytes_room(&g->frame, GW_FRAME_CAP) == NULL) {
-		rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
+	if (!rdd__gw_build_in(g, &g->frame, GW_FRAME_CAP, &b, now))
 		return -1;
-	}
-	rdd_buf_init(&b, g->frame.p, GW_FRAME_CAP);
 	if (rdd_ws_build_frame(&b, RDD_WS_OP_BINARY, true, mask, pkt, n) != 0 ||
 	    b.err) {
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
@@ -520,7 +536,7 @@ rdd_gw_free(struct rdd_gw *g)
 	if (g == NULL)
 		return;
 	rdd__tls_free(g->tls);
-	free(g->out.p);
+	rdd__gw_outq_free(&g->out);
 	rdd__gw_bytes_free(&g->win);
 	rdd__gw_bytes_free(&g->tin);
 	rdd__gw_bytes_free(&g->frame);

@@ -159,10 +159,15 @@ void rdd__gw_bytes_drop(struct gw_bytes *b, size_t used);
  * first time: NULL when out of memory. */
 uint8_t *rdd__gw_bytes_room(struct gw_bytes *b, size_t cap);
 void rdd__gw_bytes_free(struct gw_bytes *b);
+/* B's storage (CAP bytes) as the builder OUT: false (the walk of G
+ * failed) when out of memory. */
+bool rdd__gw_build_in(struct rdd_gw *g, struct gw_bytes *b, size_t cap,
+                      struct rdd_buf *out, uint64_t now);
 /* TLS's output of a connection through Q (pending(), sent()). */
 size_t rdd__gw_outq_pending(struct gw_outq *q, struct rdd__tls *tls,
                             const uint8_t **data);
 void rdd__gw_outq_sent(struct gw_outq *q, size_t n);
+void rdd__gw_outq_free(struct gw_outq *q);
 
 /* One line of -v trace, labelled GW. */
 void rdd__gw_tracef(struct rdd_gw *g, const char *fmt, ...)

@@ -199,11 +199,8 @@ rdd__gw_legacy_send(struct rdd_gw *g, const uint8_t *pkt, size_t n,
 		             "a packet to send and no IN channel");
 		return -1;
 	}
-	if (rdd__gw_bytes_room(&g->lg.chunk, GW_FRAME_CAP) == NULL) {
-		rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
+	if (!rdd__gw_build_in(g, &g->lg.chunk, GW_FRAME_CAP, &b, now))
 		return -1;
-	}
-	rdd_buf_init(&b, g->lg.chunk.p, GW_FRAME_CAP);
 	if (rdd_http_build_chunk(&b, pkt, n) != 0 || b.err) {
 		rdd__gw_fail(g, RDD_GW_ERROR, now,
 		             "could not make a %zu-byte chunk", n);
@@ -595,7 +592,6 @@ rdd__gw_legacy_free(struct rdd_gw *g)
 {
 	rdd__tls_free(g->lg.tls);
 	g->lg.tls = NULL;
-	free(g->lg.out.p);
-	memset(&g->lg.out, 0, sizeof(g->lg.out));
+	rdd__gw_outq_free(&g->lg.out);
 	rdd__gw_bytes_free(&g->lg.chunk);
 }

@@ -27,23 +27,11 @@ pkt_name(uint16_t type)
 	return n != NULL ? n : "an unknown packet";
 }
 
-/* g->pkt ready for a packet: false (the walk failed) when out of memory. */
-static bool
-pkt_room(struct rdd_gw *g, struct rdd_buf *b, uint64_t now)
-{
-	if (rdd__gw_bytes_room(&g->pkt, GW_PKT_CAP) == NULL) {
-		rdd__gw_fail(g, RDD_GW_ERROR, now, "out of memory");
-		return false;
-	}
-	rdd_buf_init(b, g->pkt.p, GW_PKT_CAP);
-	return true;
-}
-
 /* Build with FN into g->pkt and send it. */
 #define SEND_PKT(g, now, call)                                                 \
 	do {                                                                   \
 		struct rdd_buf b_;                                             \
-		if (!pkt_room((g), &b_, (now)))                                \
+		if (!rdd__gw_build_in((g), &(g)->pkt, GW_PKT_CAP, &b_, (now))) \
 			return;                                                \
 		if ((call) != 0 || b_.err) {                                   \
 			rdd__gw_fail((g), RDD_GW_ERROR, (now),                 \
@@ -440,7 +428,7 @@ rdd__gw_pump_inner(struct rdd_gw *g, uint64_t now)
 		{
 			struct rdd_buf b;
 
-			if (!pkt_room(g, &b, now))
+			if (!rdd__gw_build_in(g, &g->pkt, GW_PKT_CAP, &b, now))
 				return;
 			if (rdd_tsgu_build_data(&b, d, n) != 0 || b.err) {
 				rdd__gw_fail(g, RDD_GW_ERROR, now,
