@@ -3,7 +3,10 @@
  * (crypto.h). The private library context holds the default and the
  * legacy provider; it is made once, on first use, and lives as long as
  * the process (it is reachable from a static pointer, so leak checkers
- * do not count it).
+ * do not count it). So do the algorithms fetched from it: a fetch takes
+ * the provider store's lock and matches names, which cost more than
+ * hashing the few dozen bytes RDP hashes at a time, so each algorithm is
+ * fetched once, with the context, and not per call.
  */
 #include <pthread.h>
 #include <string.h>
@@ -21,6 +24,12 @@ static OSSL_LIB_CTX *libctx;
 static bool have_legacy;
 static pthread_once_t libctx_once = PTHREAD_ONCE_INIT;
 
+/* The algorithms, NULL where the providers have none (MD4 and RC4 live
+ * in the legacy provider, which may be missing). */
+static EVP_MD *md4_alg, *md5_alg, *sha1_alg, *sha256_alg;
+static EVP_MAC *hmac_alg;
+static EVP_CIPHER *rc4_alg, *des3_alg;
+
 static void
 libctx_init(void)
 {
@@ -33,6 +42,13 @@ libctx_init(void)
 		return;
 	}
 	have_legacy = OSSL_PROVIDER_load(ctx, "legacy") != NULL;
+	md4_alg = EVP_MD_fetch(ctx, "MD4", NULL);
+	md5_alg = EVP_MD_fetch(ctx, "MD5", NULL);
+	sha1_alg = EVP_MD_fetch(ctx, "SHA1", NULL);
+	sha256_alg = EVP_MD_fetch(ctx, "SHA256", NULL);
+	hmac_alg = EVP_MAC_fetch(ctx, "HMAC", NULL);
+	rc4_alg = EVP_CIPHER_fetch(ctx, "RC4", NULL);
+	des3_alg = EVP_CIPHER_fetch(ctx, "DES-EDE3-CBC", NULL);
 	libctx = ctx;
 }
 
@@ -49,17 +65,19 @@ rdd_crypto_legacy_available(void)
 	return ctx() != NULL && have_legacy;
 }
 
+/* *ALG once the context is made; NULL if there is none. */
+#define ALG(alg) (ctx() != NULL ? (alg) : NULL)
+
 static int
-digest(const char *name, uint8_t *out, size_t out_len,
+digest(const EVP_MD *md, uint8_t *out, size_t out_len,
        const struct rdd_iov *parts, size_t n)
 {
-	EVP_MD *md;
 	EVP_MD_CTX *mctx;
 	unsigned int len = 0;
 	size_t i;
 	int ok;
 
-	if (ctx() == NULL || (md = EVP_MD_fetch(libctx, name, NULL)) == NULL)
+	if (md == NULL)
 		return -1;
 	mctx = EVP_MD_CTX_new();
 	ok = mctx != NULL && EVP_DigestInit_ex(mctx, md, NULL) == 1;
@@ -69,46 +87,44 @@ digest(const char *name, uint8_t *out, size_t out_len,
 			     1;
 	ok = ok && EVP_DigestFinal_ex(mctx, out, &len) == 1 && len == out_len;
 	EVP_MD_CTX_free(mctx);
-	EVP_MD_free(md);
 	return ok ? 0 : -1;
 }
 
 int
 rdd_md4(uint8_t out[RDD_MD4_LEN], const struct rdd_iov *parts, size_t n)
 {
-	return digest("MD4", out, RDD_MD4_LEN, parts, n);
+	return digest(ALG(md4_alg), out, RDD_MD4_LEN, parts, n);
 }
 
 int
 rdd_md5(uint8_t out[RDD_MD5_LEN], const struct rdd_iov *parts, size_t n)
 {
-	return digest("MD5", out, RDD_MD5_LEN, parts, n);
+	return digest(ALG(md5_alg), out, RDD_MD5_LEN, parts, n);
 }
 
 int
 rdd_sha1(uint8_t out[RDD_SHA1_LEN], const struct rdd_iov *parts, size_t n)
 {
-	return digest("SHA1", out, RDD_SHA1_LEN, parts, n);
+	return digest(ALG(sha1_alg), out, RDD_SHA1_LEN, parts, n);
 }
 
 int
 rdd_sha256(uint8_t out[RDD_SHA256_LEN], const struct rdd_iov *parts, size_t n)
 {
-	return digest("SHA256", out, RDD_SHA256_LEN, parts, n);
+	return digest(ALG(sha256_alg), out, RDD_SHA256_LEN, parts, n);
 }
 
 static int
 hmac(const char *md_name, uint8_t *out, size_t out_len, const uint8_t *key,
      size_t keylen, const struct rdd_iov *parts, size_t n)
 {
-	EVP_MAC *mac;
+	EVP_MAC *mac = ALG(hmac_alg);
 	EVP_MAC_CTX *mctx;
 	OSSL_PARAM params[2];
 	size_t i, len = 0;
 	int ok;
 
-	if (ctx() == NULL ||
-	    (mac = EVP_MAC_fetch(libctx, "HMAC", NULL)) == NULL)
+	if (mac == NULL)
 		return -1;
 	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	                                             (char *)md_name, 0);
@@ -122,7 +138,6 @@ hmac(const char *md_name, uint8_t *out, size_t out_len, const uint8_t *key,
 	ok = ok && EVP_MAC_final(mctx, out, &len, out_len) == 1 &&
 	     len == out_len;
 	EVP_MAC_CTX_free(mctx);
-	EVP_MAC_free(mac);
 	return ok ? 0 : -1;
 }
 
@@ -146,18 +161,16 @@ struct rdd_rc4 {
 	EVP_CIPHER_CTX *c;
 };
 
-/* A cipher context for NAME with KEY (of any length RC4 allows). */
+/* A cipher context for CIPHER with KEY (of any length RC4 allows). */
 static EVP_CIPHER_CTX *
-cipher_new(const char *name, const uint8_t *key, size_t keylen,
+cipher_new(const EVP_CIPHER *cipher, const uint8_t *key, size_t keylen,
            const uint8_t *iv, bool encrypt)
 {
-	EVP_CIPHER *cipher;
 	EVP_CIPHER_CTX *c;
 	OSSL_PARAM params[2];
 	int ok;
 
-	if (ctx() == NULL ||
-	    (cipher = EVP_CIPHER_fetch(libctx, name, NULL)) == NULL)
+	if (cipher == NULL)
 		return NULL;
 	c = EVP_CIPHER_CTX_new();
 	params[0] =
@@ -170,7 +183,6 @@ cipher_new(const char *name, const uint8_t *key, size_t keylen,
 	     EVP_CIPHER_CTX_set_params(c, params) == 1 &&
 	     EVP_CipherInit_ex2(c, NULL, key, iv, encrypt ? 1 : 0, NULL) == 1 &&
 	     EVP_CIPHER_CTX_set_padding(c, 0) == 1;
-	EVP_CIPHER_free(cipher);
 	if (!ok) {
 		EVP_CIPHER_CTX_free(c);
 		return NULL;
@@ -207,7 +219,7 @@ rdd_rc4_new(const uint8_t *key, size_t keylen)
 	s = OPENSSL_zalloc(sizeof(*s));
 	if (s == NULL)
 		return NULL;
-	s->c = cipher_new("RC4", key, keylen, NULL, true);
+	s->c = cipher_new(ALG(rc4_alg), key, keylen, NULL, true);
 	if (s->c == NULL) {
 		OPENSSL_free(s);
 		return NULL;
@@ -222,7 +234,7 @@ rdd_rc4_rekey(struct rdd_rc4 *s, const uint8_t *key, size_t keylen)
 
 	if (s == NULL || key == NULL || keylen == 0 || keylen > 256)
 		return -1;
-	c = cipher_new("RC4", key, keylen, NULL, true);
+	c = cipher_new(ALG(rc4_alg), key, keylen, NULL, true);
 	if (c == NULL)
 		return -1;
 	EVP_CIPHER_CTX_free(s->c);
@@ -275,7 +287,7 @@ rdd_des3_new(const uint8_t key[24], const uint8_t iv[8], bool encrypt)
 	s = OPENSSL_zalloc(sizeof(*s));
 	if (s == NULL)
 		return NULL;
-	s->c = cipher_new("DES-EDE3-CBC", key, 24, iv, encrypt);
+	s->c = cipher_new(ALG(des3_alg), key, 24, iv, encrypt);
 	if (s->c == NULL) {
 		OPENSSL_free(s);
 		return NULL;
