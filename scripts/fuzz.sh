@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# fuzz.sh [smoke | --long [RUNS] [--max-time SECS] | minimise] [TARGET...] -
+# fuzz.sh [smoke | --long [RUNS] [--max-time SECS] [--jobs N] | minimise]
+#         [TARGET...] -
 # build the
 # libFuzzer targets with clang (-Dfuzz=true) and run each on its corpus.
 #   smoke (default, used by make test and CI): 15 s per target, corpora
@@ -14,6 +15,11 @@
 #     the smallest set that keeps the coverage (-merge=1 into a fresh
 #     directory). TARGET names (x224, probe, ...) pick targets; default all.
 #     Crash inputs are kept in build-fuzz/artifacts/.
+#   --jobs N (with --long): N worker processes for each target
+#     (libFuzzer's -fork=N), so that one target uses N cores; the runs
+#     counted are all workers' together. The coverage printed is then a
+#     pass over the minimised corpus (fork mode's own counts are of
+#     another kind).
 #   minimise: no fuzzing, only that last step, from the corpus itself.
 #   FUZZ_TIMEOUT=SECS
 #     sets libFuzzer's per-input -timeout (default 10, wall time).
@@ -23,6 +29,7 @@ cd "$(dirname "$0")/.." || exit 1
 mode=smoke
 runs=10000000
 max_time=0
+jobs=1
 only=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -37,6 +44,14 @@ while [ $# -gt 0 ]; do
 		;;
 	--max-time)
 		max_time=${2:?--max-time needs seconds}
+		shift
+		;;
+	--jobs)
+		jobs=${2:?--jobs needs a number}
+		if ! [[ $jobs =~ ^[1-9][0-9]*$ ]]; then
+			echo "fuzz.sh: --jobs needs a number from 1" >&2
+			exit 2
+		fi
 		shift
 		;;
 	-*)
@@ -129,6 +144,7 @@ for t in "$dir"/fuzz/fuzz_*; do
 		args=(-runs="$runs" -print_final_stats=1
 		    -artifact_prefix="$dir/artifacts/$short-")
 		[ "$max_time" -gt 0 ] && args+=(-max_total_time="$max_time")
+		[ "$jobs" -gt 1 ] && args+=(-fork="$jobs")
 	else
 		args=(-max_total_time=15)
 	fi
@@ -146,9 +162,10 @@ for t in "$dir"/fuzz/fuzz_*; do
 	cpu=$(awk -v a="$cpu0" -v b="$(children_cpu "$work.cpu")" \
 	    'BEGIN{printf "%.0f", b-a}')
 	if [ "$ok" = 1 ] && [ "$mode" = long ]; then
-		# The final status line: "#N DONE cov: C ft: F corp: ...".
-		done_runs=$(grep -Eo 'Done [0-9]+ runs' "$work.log" | tail -1 |
-		    grep -Eo '[0-9]+')
+		# The final status line: "#N DONE cov: C ft: F corp: ..."; in
+		# fork mode "INFO: fuzzed for N iterations" says the runs.
+		done_runs=$(grep -Eo 'Done [0-9]+ runs|fuzzed for [0-9]+ iter' \
+		    "$work.log" | tail -1 | grep -Eo '[0-9]+')
 		cov=$(grep -E '^#[0-9]+' "$work.log" | tail -1 |
 		    grep -Eo 'cov: [0-9]+' | grep -Eo '[0-9]+')
 		ft=$(grep -E '^#[0-9]+' "$work.log" | tail -1 |
@@ -157,6 +174,14 @@ for t in "$dir"/fuzz/fuzz_*; do
 		rate=$(awk -v r="${done_runs:-0}" -v a="$start" -v b="$end" \
 		    'BEGIN{printf "%.0f", r/(b-a)}')
 		files=$(minimise "$t" "$corpus" "$work")
+		if [ "$jobs" -gt 1 ]; then
+			# Fork mode counts coverage its own way: take the
+			# target's own over the corpus it leaves ("INITED").
+			inited=$("$t" -runs=0 -max_len=4096 -timeout="$timeout" \
+			    -rss_limit_mb=2048 "$corpus" 2>&1 | grep INITED)
+			cov=$(grep -Eo 'cov: [0-9]+' <<<"$inited" | grep -Eo '[0-9]+')
+			ft=$(grep -Eo 'ft: [0-9]+' <<<"$inited" | grep -Eo '[0-9]+')
+		fi
 		echo "fuzz $name: ok runs=${done_runs:-?} seconds=$secs" \
 		    "cpu_seconds=$cpu exec/s=$rate cov=${cov:-?} ft=${ft:-?}" \
 		    "corpus=$files"
