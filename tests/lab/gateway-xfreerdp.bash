@@ -74,7 +74,7 @@ gwx_one() {
 	local name=gateway-xfreerdp-$1 start=$2 pw=$3 xopts=$4 secs=$5 want=$6
 	local re=$7 rc t0 t1 out=$work/gwx-$1.out where=xfreerdp
 	local log=$LAB_DIR/log/gateway.log mark
-	mark=$(wc -l <"$log" 2>/dev/null || echo 0)
+	mark=$({ wc -l <"$log"; } 2>/dev/null || echo 0)
 	if [ "$start" = STOP ]; then
 		lab gateway stop >/dev/null 2>&1
 	else
@@ -118,7 +118,7 @@ gwx_one() {
 
 # gateway_xfreerdp_all FILTER
 gateway_xfreerdp_all() {
-	local line name start pw xopts secs want re
+	local name start pw xopts secs want re
 	while IFS='|' read -r name start pw xopts secs want re; do
 		name=${name// /}
 		[ -z "$name" ] && continue
