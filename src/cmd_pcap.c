@@ -123,7 +123,7 @@ keep(void *ctx, struct rdd_pcap_conn *conn)
 static int
 link_fallbacks(struct rdd_pcap_store *s)
 {
-	struct rdd_pcap_conn *c = malloc(sizeof(*c)), *d = malloc(sizeof(*d));
+	struct rdd_pcap_conn *c = rdd_pcap_conn_new(), *d = rdd_pcap_conn_new();
 	size_t i, j, n = rdd_pcap_store_count(s);
 	int rc = 0;
 
@@ -148,8 +148,8 @@ link_fallbacks(struct rdd_pcap_store *s)
 			}
 		}
 	}
-	free(c);
-	free(d);
+	rdd_pcap_conn_free(c);
+	rdd_pcap_conn_free(d);
 	return rc;
 }
 
@@ -237,7 +237,7 @@ report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
 {
 	const struct rdd_pcap_store_entry *e;
 	struct rdd_pcap_tally tally;
-	struct rdd_pcap_conn *c = malloc(sizeof(*c));
+	struct rdd_pcap_conn *c = rdd_pcap_conn_new();
 	json_t *all = NULL, *doc, *sum;
 	char line[512];
 	size_t i, n = rdd_pcap_store_count(s);
@@ -252,7 +252,7 @@ report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
 	memset(&tally, 0, sizeof(tally));
 	rdd_pcap_store_sort(s);
 	if (link_fallbacks(s) != 0) {
-		free(c);
+		rdd_pcap_conn_free(c);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
@@ -306,7 +306,7 @@ report(struct rdd_pcap_store *s, const struct out_opts *oo, const char *path,
 		fputc('\n', stdout);
 		rc = rdd_report_pcap_text(stdout, c, &oo->text);
 	}
-	free(c);
+	rdd_pcap_conn_free(c);
 	if (rc != 0) {
 		json_decref(all);
 		return -1;

@@ -2,8 +2,43 @@
  * conn.c - the small helpers of a connection record (conn.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "pcap/conn.h"
+
+struct rdd_pcap_conn *
+rdd_pcap_conn_new(void)
+{
+	struct rdd_pcap_conn *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->diag = calloc(1, sizeof(*c->diag));
+	if (c->diag == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+rdd_pcap_conn_free(struct rdd_pcap_conn *c)
+{
+	if (c == NULL)
+		return;
+	free(c->diag);
+	free(c);
+}
+
+void
+rdd_pcap_conn_copy(struct rdd_pcap_conn *dst, const struct rdd_pcap_conn *src)
+{
+	struct rdd_diagnosis *d = dst->diag;
+
+	*dst = *src;
+	*d = *src->diag;
+	dst->diag = d;
+}
 
 const char *
 rdd_pcap_status_name(enum rdd_pcap_status s)

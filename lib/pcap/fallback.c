@@ -58,11 +58,11 @@ rdd_pcap_link_fallback(struct rdd_pcap_conn *refused,
 	}
 	rdd_plan_conclude(obs);
 	obs->phases[RDD_PHASE_RESOLVE].present = false;
-	rdd_diagnose(obs, &refused->diag);
-	if (refused->diag.status == RDD_VERDICT_CRITICAL &&
-	    refused->diag.failed_phase >= 0) {
+	rdd_diagnose(obs, refused->diag);
+	if (refused->diag->status == RDD_VERDICT_CRITICAL &&
+	    refused->diag->failed_phase >= 0) {
 		refused->status = RDD_PCAP_FAILED;
-		refused->status_phase = refused->diag.failed_phase;
+		refused->status_phase = refused->diag->failed_phase;
 		return;
 	}
 	for (p = RDD_PHASE_LICENSING; p <= RDD_PHASE_ACTIVATION; p++)
@@ -72,7 +72,7 @@ rdd_pcap_link_fallback(struct rdd_pcap_conn *refused,
 			         "in connection #%u, the client's fallback to "
 			         "standard RDP security",
 			         later->index);
-	rdd_diagnose(obs, &refused->diag);
+	rdd_diagnose(obs, refused->diag);
 	refused->status = RDD_PCAP_FELL_BACK;
 	refused->status_phase = RDD_PHASE_X224;
 	refused->fallback_to = later->index;

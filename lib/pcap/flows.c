@@ -325,7 +325,7 @@ make_conn(struct rdd_flows *f, struct flow *fl)
 {
 	int cl = fl->client;
 
-	fl->conn = calloc(1, sizeof(*fl->conn));
+	fl->conn = rdd_pcap_conn_new();
 	if (fl->conn == NULL)
 		return -1;
 	fl->conn->kind = fl->udp ? RDD_PCAP_KIND_UDP : RDD_PCAP_KIND_TCP;
@@ -339,7 +339,7 @@ make_conn(struct rdd_flows *f, struct flow *fl)
 		return 0;
 	fl->obs = rdd_observer_new(&f->cfg, fl->conn, fl->first_ts);
 	if (fl->obs == NULL) {
-		free(fl->conn);
+		rdd_pcap_conn_free(fl->conn);
 		fl->conn = NULL;
 		return -1;
 	}
@@ -390,7 +390,7 @@ udp_result(struct flow *fl)
 		    (fl->udp_answer_ts - fl->first_ts) * 1000.0, false);
 		ph->status = RDD_STATUS_OK;
 		c->status = RDD_PCAP_OK;
-		snprintf(c->diag.summary, sizeof(c->diag.summary),
+		snprintf(c->diag->summary, sizeof(c->diag->summary),
 		         "The server answered the RDP-UDP SYN (version %s): "
 		         "UDP transport is available.",
 		         vn != NULL ? vn : "unknown");
@@ -402,7 +402,7 @@ udp_result(struct flow *fl)
 		         fl->udp_syns == 1 ? "" : "s", u->ms / 1000.0);
 		ph->status = RDD_STATUS_TIMEOUT;
 		c->status = RDD_PCAP_FAILED;
-		snprintf(c->diag.summary, sizeof(c->diag.summary),
+		snprintf(c->diag->summary, sizeof(c->diag->summary),
 		         "The server did not answer %u RDP-UDP SYN%s: clients "
 		         "fall back to TCP.",
 		         fl->udp_syns, fl->udp_syns == 1 ? "" : "s");
@@ -410,9 +410,9 @@ udp_result(struct flow *fl)
 	ph->start_ms = u->start_ms;
 	ph->ms = u->ms;
 	snprintf(ph->detail, sizeof(ph->detail), "%s", u->detail);
-	c->diag.status =
+	c->diag->status =
 	    fl->udp_answered ? RDD_VERDICT_OK : RDD_VERDICT_WARNING;
-	c->diag.failed_phase = -1;
+	c->diag->failed_phase = -1;
 	snprintf(c->ending, sizeof(c->ending), "%s", u->detail);
 	obs->total_ms = (fl->last_ts - fl->first_ts) * 1000.0;
 }
@@ -427,7 +427,7 @@ free_flow(struct flow *fl)
 		rdd_hold_free(&fl->hold[i]);
 	}
 	rdd_observer_free(fl->obs);
-	free(fl->conn);
+	rdd_pcap_conn_free(fl->conn);
 	free(fl);
 }
 
@@ -945,7 +945,7 @@ udp_packet(struct rdd_flows *f, const struct rdd_pkt *pkt, uint64_t frame,
 		fl->client = 0;
 		fl->state = F_RDP;
 		f->stats.udp_rdp++;
-		fl->conn = calloc(1, sizeof(*fl->conn));
+		fl->conn = rdd_pcap_conn_new();
 		if (fl->conn == NULL) {
 			remove_flow(f, fl);
 			return;

@@ -513,7 +513,7 @@ stop_fixups(struct rdd_observer *o)
 static enum rdd_pcap_status
 status_of(struct rdd_observer *o, int *phase)
 {
-	const struct rdd_diagnosis *d = &o->conn->diag;
+	const struct rdd_diagnosis *d = o->conn->diag;
 	const struct rdd_observation *obs = o->obs;
 	int p;
 
@@ -616,7 +616,7 @@ rdd_observer_finish(struct rdd_observer *o, double end)
 	         "%.250s%s%.250s", o->stopped ? o->stop_detail : "",
 	         o->stopped && o->stop_more[0] ? "; " : "",
 	         o->stopped ? o->stop_more : "");
-	rdd_diagnose(obs, &o->conn->diag);
+	rdd_diagnose(obs, o->conn->diag);
 	o->conn->status = status_of(o, &phase);
 	o->conn->status_phase = phase;
 }

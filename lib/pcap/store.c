@@ -1,9 +1,11 @@
 /*
  * store.c - finished connections in a temporary file (store.h).
  *
- * A record is a run of chunks, each a 32-bit count of zero bytes, a
- * 32-bit count of literal bytes and those bytes, until the record's size
- * is reached. Runs of fewer than ZERO_MIN zeros stay literal.
+ * A record is the connection's bytes, then its diagnosis's, each a run
+ * of chunks: a 32-bit count of zero bytes, a 32-bit count of literal
+ * bytes and those bytes, until the struct's size is reached. Runs of
+ * fewer than ZERO_MIN zeros stay literal. The connection's pointer to its
+ * diagnosis is written too, and ignored when read back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +33,11 @@ rdd_pcap_store_new(void)
 		return NULL;
 	s->f = tmpfile();
 	/* Worst case: every byte literal, plus one chunk header per
-	 * ZERO_MIN bytes. */
+	 * ZERO_MIN bytes, for each of the two structs. */
 	s->buf_cap = sizeof(struct rdd_pcap_conn) +
-	             8 * (sizeof(struct rdd_pcap_conn) / ZERO_MIN + 2);
+	             8 * (sizeof(struct rdd_pcap_conn) / ZERO_MIN + 2) +
+	             sizeof(struct rdd_diagnosis) +
+	             8 * (sizeof(struct rdd_diagnosis) / ZERO_MIN + 2);
 	s->buf = malloc(s->buf_cap);
 	if (s->f == NULL || s->buf == NULL) {
 		rdd_pcap_store_free(s);
@@ -99,11 +103,12 @@ zeros_at(const uint8_t *p, size_t i, size_t n)
 	return z - i;
 }
 
-/* Encode the N bytes at P into S->buf; returns the encoded length. */
+/* Encode the N bytes at P into S->buf from OUT on; returns the encoded
+ * length. */
 static size_t
-encode(struct rdd_pcap_store *s, const uint8_t *p, size_t n)
+encode(struct rdd_pcap_store *s, size_t out, const uint8_t *p, size_t n)
 {
-	size_t i = 0, out = 0, zeros, lit_start, z;
+	size_t i = 0, start = out, zeros, lit_start, z;
 
 	while (i < n) {
 		zeros = zeros_at(p, i, n);
@@ -125,16 +130,17 @@ encode(struct rdd_pcap_store *s, const uint8_t *p, size_t n)
 		memcpy(s->buf + out + 8, p + lit_start, i - lit_start);
 		out += 8 + (i - lit_start);
 	}
-	return out;
+	return out - start;
 }
 
 static int
 write_at_end(struct rdd_pcap_store *s, const struct rdd_pcap_conn *c,
              long *offset)
 {
-	size_t n = encode(s, (const uint8_t *)c, sizeof(*c));
+	size_t n = encode(s, 0, (const uint8_t *)c, sizeof(*c));
 	uint8_t len[4];
 
+	n += encode(s, n, (const uint8_t *)c->diag, sizeof(*c->diag));
 	if (fseek(s->f, 0, SEEK_END) != 0 || (*offset = ftell(s->f)) < 0)
 		return -1;
 	put32(len, (uint32_t)n);
@@ -197,11 +203,38 @@ rdd_pcap_store_sort(struct rdd_pcap_store *s)
 		qsort(s->e, s->n, sizeof(*s->e), by_start);
 }
 
+/* Decode SIZE bytes into OUT from S->buf's N bytes, from *OFF on.
+ * Returns 0, or -1 if the chunks do not make exactly SIZE bytes. */
+static int
+decode(const struct rdd_pcap_store *s, size_t *off, size_t n, uint8_t *out,
+       size_t size)
+{
+	size_t at = 0, zeros, lit;
+
+	while (at < size) {
+		if (n - *off < 8)
+			return -1;
+		zeros = get32(s->buf + *off);
+		lit = get32(s->buf + *off + 4);
+		*off += 8;
+		if (zeros > size - at || lit > size - at - zeros ||
+		    lit > n - *off)
+			return -1;
+		memset(out + at, 0, zeros);
+		memcpy(out + at + zeros, s->buf + *off, lit);
+		at += zeros + lit;
+		*off += lit;
+	}
+	return 0;
+}
+
 int
 rdd_pcap_store_get(struct rdd_pcap_store *s, size_t i, struct rdd_pcap_conn *c)
 {
-	uint8_t *out = (uint8_t *)c, len[4];
-	size_t n, at = 0, off = 0, zeros, lit;
+	struct rdd_diagnosis *d = c->diag;
+	uint8_t len[4];
+	size_t n, off = 0;
+	int r;
 
 	if (i >= s->n || fseek(s->f, s->e[i].offset, SEEK_SET) != 0 ||
 	    fread(len, 4, 1, s->f) != 1)
@@ -209,21 +242,10 @@ rdd_pcap_store_get(struct rdd_pcap_store *s, size_t i, struct rdd_pcap_conn *c)
 	n = get32(len);
 	if (n > s->buf_cap || fread(s->buf, 1, n, s->f) != n)
 		return -1;
-	while (off < n) {
-		if (n - off < 8)
-			return -1;
-		zeros = get32(s->buf + off);
-		lit = get32(s->buf + off + 4);
-		off += 8;
-		if (zeros > sizeof(*c) - at || lit > sizeof(*c) - at - zeros ||
-		    lit > n - off)
-			return -1;
-		memset(out + at, 0, zeros);
-		memcpy(out + at + zeros, s->buf + off, lit);
-		at += zeros + lit;
-		off += lit;
-	}
-	if (at != sizeof(*c))
+	r = decode(s, &off, n, (uint8_t *)c, sizeof(*c));
+	c->diag = d; /* the stored pointer was the writer's */
+	if (r != 0 || decode(s, &off, n, (uint8_t *)d, sizeof(*d)) != 0 ||
+	    off != n)
 		return -1;
 	c->index = (unsigned)(i + 1);
 	return 0;

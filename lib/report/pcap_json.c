@@ -241,7 +241,7 @@ void *
 rdd_report_pcap_json_doc(const struct rdd_pcap_conn *c)
 {
 	struct jb b = {0};
-	json_t *doc = rdd_report_json_doc(&c->obs, &c->diag);
+	json_t *doc = rdd_report_json_doc(&c->obs, c->diag);
 
 	if (doc == NULL)
 		return NULL;

@@ -421,7 +421,7 @@ check_report(FILE *out, const struct rdd_pcap_conn *conn,
 
 	if (mem == NULL)
 		return -1;
-	if (rdd_report_text(mem, &conn->obs, &conn->diag, opt) == 0 &&
+	if (rdd_report_text(mem, &conn->obs, conn->diag, opt) == 0 &&
 	    fclose(mem) == 0) {
 		mem = NULL;
 		len = drop_phrase(buf, len,
@@ -452,7 +452,7 @@ print_udp(struct ctx *c, const struct rdd_pcap_conn *conn)
 	         (unsigned)u->version_offered, u->detail);
 	line(c, "handshake", buf);
 	fprintf(c->out, "\n%sVerdict:%s %s\n", rdd__t_sgr(c, SGR_BOLD),
-	        rdd__t_sgr_reset(c), conn->diag.summary);
+	        rdd__t_sgr_reset(c), conn->diag->summary);
 }
 
 int

@@ -38,9 +38,9 @@ keep(void *ctx, struct rdd_pcap_conn *conn)
 	struct got *g = ctx;
 
 	assert_true(g->n < MAX_CONNS);
-	g->c[g->n] = malloc(sizeof(*conn));
+	g->c[g->n] = rdd_pcap_conn_new();
 	assert_non_null(g->c[g->n]);
-	memcpy(g->c[g->n], conn, sizeof(*conn));
+	rdd_pcap_conn_copy(g->c[g->n], conn);
 	g->n++;
 }
 
@@ -78,7 +78,7 @@ release(struct got *g)
 	size_t i;
 
 	for (i = 0; i < g->n; i++)
-		free(g->c[i]);
+		rdd_pcap_conn_free(g->c[i]);
 }
 
 static const struct rdd_attempt *
@@ -222,7 +222,7 @@ test_rdp_proprietary_encryption(void **state)
 	assert_int_equal(g.c[0]->obs.phases[RDD_PHASE_X224].status,
 	                 RDD_STATUS_OK);
 	assert_int_equal(g.c[0]->obs.security_layer, RDD_SECLAYER_RDP);
-	assert_int_not_equal(g.c[0]->diag.status, RDD_VERDICT_CRITICAL);
+	assert_int_not_equal(g.c[0]->diag->status, RDD_VERDICT_CRITICAL);
 	release(&g);
 }
 
