@@ -65,7 +65,7 @@ rdd_crypto_legacy_available(void)
 	return ctx() != NULL && have_legacy;
 }
 
-/* *ALG once the context is made; NULL if there is none. */
+/* ALG, once the context is made; NULL if it could not be. */
 #define ALG(alg) (ctx() != NULL ? (alg) : NULL)
 
 static int
