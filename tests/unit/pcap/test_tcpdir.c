@@ -245,6 +245,28 @@ test_midstream(void **state)
 	rdd_tcpdir_free(&t.d);
 }
 
+/* A SYN seen after an early segment moves the stream's start past it:
+ * the segment is stale, and the end of the capture must not wait on a
+ * hole before it forever (a hang found by fuzz_pcap). */
+static void
+test_syn_after_early_segment(void **state)
+{
+	struct t t;
+
+	(void)state;
+	start(&t);
+	seg(&t, 5000, RDD_TCP_ACK, "");    /* starts the stream, no byte */
+	seg(&t, 5010, RDD_TCP_ACK, "xyz"); /* early: waits for 5000-5009 */
+	seg(&t, 6000, RDD_TCP_SYN, "");    /* no byte yet: restarts at 6001 */
+	assert_int_equal(t.d.next, 6001);
+	flush(&t);
+	expect(&t, "");
+	assert_null(t.d.ooo);
+	seg(&t, 6001, RDD_TCP_ACK, "ok");
+	expect(&t, "ok");
+	rdd_tcpdir_free(&t.d);
+}
+
 /* More early segments than may wait: holes are declared to make room,
  * no byte is delivered twice, nothing leaks (ASan). */
 static void
@@ -281,6 +303,7 @@ main(void)
 	    cmocka_unit_test(test_snap_cut),
 	    cmocka_unit_test(test_wrap),
 	    cmocka_unit_test(test_midstream),
+	    cmocka_unit_test(test_syn_after_early_segment),
 	    cmocka_unit_test(test_limits),
 	};
 
