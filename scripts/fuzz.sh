@@ -166,6 +166,10 @@ for t in "$dir"/fuzz/fuzz_*; do
 		# fork mode "INFO: fuzzed for N iterations" says the runs.
 		done_runs=$(grep -Eo 'Done [0-9]+ runs|fuzzed for [0-9]+ iter' \
 		    "$work.log" | tail -1 | grep -Eo '[0-9]+')
+		# A fork-mode run stopped by --max-time says neither: its
+		# last status line ("#N: cov: ...") counts every worker's runs.
+		[ -n "$done_runs" ] || done_runs=$(grep -Eo '^#[0-9]+' \
+		    "$work.log" | tail -1 | tr -d '#')
 		cov=$(grep -E '^#[0-9]+' "$work.log" | tail -1 |
 		    grep -Eo 'cov: [0-9]+' | grep -Eo '[0-9]+')
 		ft=$(grep -E '^#[0-9]+' "$work.log" | tail -1 |
