@@ -122,17 +122,14 @@ skip_hole(struct rdd_tcpdir *d, uint32_t upto, const struct rdd_tcp_meta *m,
 
 	if (s != NULL && sdiff(s->seq, to) < 0)
 		to = s->seq;
-	if (sdiff(to, d->next) <= 0) {
-		/* No hole: the first early segment is due already (a SYN
-		 * seen late moved the stream's start past it). Drain it, so
-		 * that the callers' loops, which end when nothing waits,
-		 * always move on. */
-		drain(d, sink);
-		return;
+	/* No hole when the first early segment is due already (a SYN seen
+	 * late moved the stream's start past it). Drain either way, so that
+	 * the callers' loops, which end when nothing waits, always move on. */
+	if (sdiff(to, d->next) > 0) {
+		emit_gap(d, (size_t)(uint32_t)(to - d->next),
+		         s != NULL ? &s->meta : m, sink);
+		d->next = to;
 	}
-	emit_gap(d, (size_t)(uint32_t)(to - d->next), s != NULL ? &s->meta : m,
-	         sink);
-	d->next = to;
 	drain(d, sink);
 }
 
