@@ -168,12 +168,11 @@ for t in "$dir"/fuzz/fuzz_*; do
 		    "$work.log" | tail -1 | grep -Eo '[0-9]+')
 		# A fork-mode run stopped by --max-time says neither: its
 		# last status line ("#N: cov: ...") counts every worker's runs.
-		[ -n "$done_runs" ] || done_runs=$(grep -Eo '^#[0-9]+' \
-		    "$work.log" | tail -1 | tr -d '#')
-		cov=$(grep -E '^#[0-9]+' "$work.log" | tail -1 |
-		    grep -Eo 'cov: [0-9]+' | grep -Eo '[0-9]+')
-		ft=$(grep -E '^#[0-9]+' "$work.log" | tail -1 |
-		    grep -Eo 'ft: [0-9]+' | grep -Eo '[0-9]+')
+		status=$(grep -E '^#[0-9]+' "$work.log" | tail -1)
+		[ -n "$done_runs" ] ||
+		    done_runs=$(grep -Eo '^#[0-9]+' <<<"$status" | tr -d '#')
+		cov=$(grep -Eo 'cov: [0-9]+' <<<"$status" | grep -Eo '[0-9]+')
+		ft=$(grep -Eo 'ft: [0-9]+' <<<"$status" | grep -Eo '[0-9]+')
 		secs=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.0f", b-a}')
 		rate=$(awk -v r="${done_runs:-0}" -v a="$start" -v b="$end" \
 		    'BEGIN{printf "%.0f", r/(b-a)}')
